@@ -1,0 +1,57 @@
+package io.crux.ee.api;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares a CDI bean as a flow definition. The crux-ee portable extension finds every bean with
+ * this annotation when the application deploys and registers it under {@link #value()}.
+ *
+ * <p>A definition either implements {@link FlowHandler} (its single action is {@code run}) or
+ * declares one or more methods annotated {@link Action}. Each action method takes exactly one
+ * parameter of type {@link FlowScope} and returns the action's output (or {@code void}). A
+ * definition that breaks these rules, or that reuses the name of another definition, fails the
+ * deployment with a message naming the class and the fix.
+ *
+ * <p>The bean keeps its own CDI scope; a definition is usually {@code @ApplicationScoped} or
+ * {@code @Dependent}. Code of an action runs again when a suspended or recovered run resumes, so
+ * everything it does outside {@link FlowScope#step steps} must be deterministic.
+ *
+ * <pre>{@code
+ * @ApplicationScoped
+ * @FlowDefinition("expense-approval")
+ * public class ExpenseApproval implements FlowHandler<Expense, Decision> {
+ *     public Decision run(FlowScope<Expense> flow) {
+ *         var risk = flow.step("score", () -> scorer.score(flow.input()));
+ *         var approval = flow.suspend("manager-approval", Approval.class, Duration.ofDays(3));
+ *         return flow.step("book", () -> ledger.book(flow.input(), approval));
+ *     }
+ * }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface FlowDefinition {
+
+    /**
+     * The flow's name, unique within the application. It is stored with every run, so renaming a
+     * flow orphans its suspended runs.
+     *
+     * @return the flow name; must not be blank
+     */
+    String value();
+
+    /**
+     * Whether runs are checkpointed in the database. {@code false} opts out of durability for
+     * latency-critical work: the engine then touches no database at all, a run cannot
+     * {@link FlowScope#suspend suspend}, and it is not recovered after a crash. Default
+     * {@code true}.
+     *
+     * @return whether runs of this flow are durable
+     */
+    boolean durable() default true;
+}

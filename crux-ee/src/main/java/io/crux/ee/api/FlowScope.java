@@ -1,0 +1,145 @@
+package io.crux.ee.api;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/**
+ * The argument of a flow action: the run's input and identity, and the durable operations.
+ *
+ * <p><b>Steps.</b> {@link #step(String, Callable)} runs a function once per run: its output is
+ * checkpointed (as JSON, through JSON-B) when it completes, and when the run resumes after a
+ * suspension, a retry wait or a crash the body is invoked again and the step returns the recorded
+ * output instead of running. A step is identified by its label and how many times that label
+ * occurred before in the run; the engine also checks the position, so a body whose steps changed
+ * under a stored run fails with a {@link io.crux.ee.api.exception.FlowChangedException}. Code
+ * between steps must therefore be deterministic: no clocks, random numbers or I/O outside steps.
+ * Step outputs must be JSON-B serializable; records and plain classes work best, and a generic
+ * collection comes back with JSON types after a restart.
+ *
+ * <p><b>Threads.</b> A scope belongs to one run and is used from the thread that runs the body; it
+ * is not thread-safe.
+ *
+ * @param <I> the input type
+ */
+public interface FlowScope<I> {
+
+    /** @return the run's input */
+    I input();
+
+    /** @return the run id */
+    String flowId();
+
+    /** @return the flow's name */
+    String flowName();
+
+    /** @return the id of the run whose step started this run */
+    Optional<String> parentFlowId();
+
+    /** @return the session the run belongs to */
+    Optional<String> sessionId();
+
+    /**
+     * Runs a step with the default options (one attempt).
+     *
+     * @param label the step's label
+     * @param fn the step's work
+     * @param <T> the output type
+     * @return the output, recorded or fresh
+     * @throws io.crux.ee.api.exception.StepFailedException if the step failed for good
+     */
+    <T> T step(String label, Callable<T> fn);
+
+    /**
+     * Runs a step with retry, fallback and timeout options.
+     *
+     * @param label the step's label
+     * @param fn the step's work
+     * @param options the retry, fallback and timeout settings
+     * @param <T> the output type
+     * @return the output, recorded, fresh or from the fallback
+     * @throws io.crux.ee.api.exception.StepFailedException if attempts ran out with no fallback, or
+     *     the failure was policy-terminal
+     */
+    <T> T step(String label, Callable<T> fn, StepOptions<T> options);
+
+    /**
+     * The auto-pass form: the step function receives this scope.
+     *
+     * @param label the step's label
+     * @param fn the step's work
+     * @param <T> the output type
+     * @return the output, recorded or fresh
+     */
+    <T> T step(String label, Function<? super FlowScope<I>, T> fn);
+
+    /**
+     * The auto-pass form with options.
+     *
+     * @param label the step's label
+     * @param fn the step's work
+     * @param options the retry, fallback and timeout settings
+     * @param <T> the output type
+     * @return the output, recorded, fresh or from the fallback
+     */
+    <T> T step(String label, Function<? super FlowScope<I>, T> fn, StepOptions<T> options);
+
+    /**
+     * The outputs of the steps completed so far in this run, by label (the latest occurrence of a
+     * label wins), in execution order. Unmodifiable.
+     *
+     * @return the outputs
+     */
+    Map<String, Object> results();
+
+    /**
+     * Suspends the run until a signal named {@code name} arrives, then returns its payload. The
+     * first time, the run unwinds (the call does not return), its status becomes
+     * {@link FlowStatus#SUSPENDED} and no thread waits. When
+     * {@link FlowHandle#signal(String, String, Object)} delivers a payload, the body runs again and
+     * this call returns the payload.
+     *
+     * @param name the suspension's name, which a signal must use
+     * @param payloadType the payload's type; the signal's payload is converted to it and checked
+     *     with Bean Validation
+     * @param <T> the payload type
+     * @return the signal's payload
+     * @throws io.crux.ee.api.exception.CruxException if the flow is not durable
+     */
+    <T> T suspend(String name, Class<T> payloadType);
+
+    /**
+     * Suspends as {@link #suspend(String, Class)} does; after {@code expiry} the suspension expires
+     * and the run ends as {@link FlowStatus#EXPIRED}.
+     *
+     * @param name the suspension's name
+     * @param payloadType the payload's type
+     * @param expiry how long the suspension stays open
+     * @param <T> the payload type
+     * @return the signal's payload
+     */
+    <T> T suspend(String name, Class<T> payloadType, Duration expiry);
+
+    /**
+     * Continues at once when {@code condition} holds, otherwise suspends under {@code name}. Each
+     * {@link FlowHandle#resume(String) resume} or signal of that name checks the condition again.
+     * Once it held, the fact is recorded and the condition is not asked again for this run.
+     *
+     * @param name the suspension's name
+     * @param condition checked when reached and on each resume
+     */
+    void waitUntil(String name, BooleanSupplier condition);
+
+    /**
+     * Cancels the run from inside its body. The call does not return.
+     *
+     * @param reason why, stored with the run
+     */
+    void cancel(String reason);
+
+    /** @return the run's cancellation token, for step code that polls */
+    CancellationToken cancellation();
+}

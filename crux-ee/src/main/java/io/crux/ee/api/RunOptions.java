@@ -1,0 +1,49 @@
+package io.crux.ee.api;
+
+/**
+ * Options of one run. Immutable.
+ *
+ * @param flowId the run id to use instead of a generated one, or {@code null}; starting a run with
+ *     the id of an existing run fails with a {@link io.crux.ee.api.exception.FlowConflictException},
+ *     which makes the id an idempotency key
+ * @param sessionId the session the run belongs to, or {@code null}
+ */
+public record RunOptions(String flowId, String sessionId) {
+
+    private static final RunOptions DEFAULTS = new RunOptions(null, null);
+
+    /**
+     * @throws IllegalArgumentException if an id is blank or longer than 128 characters
+     */
+    public RunOptions {
+        check("flowId", flowId);
+        check("sessionId", sessionId);
+    }
+
+    /** @return options with a generated run id and no session */
+    public static RunOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * @param flowId the run id
+     * @return a copy with the given run id
+     */
+    public RunOptions withFlowId(String flowId) {
+        return new RunOptions(flowId, sessionId);
+    }
+
+    /**
+     * @param sessionId the session id
+     * @return a copy with the given session id
+     */
+    public RunOptions withSessionId(String sessionId) {
+        return new RunOptions(flowId, sessionId);
+    }
+
+    private static void check(String name, String id) {
+        if (id != null && (id.isBlank() || id.length() > 128)) {
+            throw new IllegalArgumentException(name + " must be 1 to 128 characters and not blank: '" + id + "'");
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.crux.ee.api;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Retry, fallback and timeout settings of one step. Immutable; every {@code withX} method returns a
+ * copy, so a constant can be shared between threads.
+ *
+ * <p>The defaults ({@link #defaults()}) are one attempt, no fallback and no timeout. With
+ * {@code attempts = n} the step function runs at most {@code n} times (the first attempt counts).
+ * Before retry {@code k} (attempt {@code k + 1}) the engine waits
+ * {@link Backoff#delayBefore(Duration, int, Duration) backoff.delayBefore(delay, k, maxDelay)},
+ * minus a random part of at most {@code jitter} of it. Waiting holds no thread: the run unwinds and
+ * is continued by the container's managed scheduled executor; completed steps replay from their
+ * checkpoints.
+ *
+ * <p>A failure is retried when {@link #shouldRetry()} accepts it. The default predicate refuses
+ * {@linkplain #isPolicyTerminal(Throwable) policy-terminal} failures (guardrail blocks, constraint
+ * violations, exhausted validation, Bean Validation's {@code ConstraintViolationException}) and
+ * accepts everything else. When attempts run out, the {@link #fallback()} runs once with the last
+ * failure and its result becomes the step's output; it never runs for a failure that
+ * {@code shouldRetry} refused.
+ *
+ * <pre>{@code
+ * StepOptions<Quote> opts = StepOptions.<Quote>retry(4, Duration.ofMillis(200), Backoff.EXPONENTIAL)
+ *         .withMaxDelay(Duration.ofSeconds(2))
+ *         .withFallback(failure -> Quote.unavailable());
+ * }</pre>
+ *
+ * @param attempts the maximum number of attempts, first included; at least 1
+ * @param delay the base delay between attempts; not negative
+ * @param backoff how the delay grows
+ * @param maxDelay the cap of one delay; not less than {@code delay}
+ * @param jitter the fraction of a delay that may be randomly removed, from 0 to 1
+ * @param fallback the function that supplies an output when attempts run out, or {@code null}
+ * @param shouldRetry decides whether a failure may be retried (and may reach the fallback)
+ * @param timeout the limit of one attempt, or {@code null} for none; an attempt over it is
+ *     interrupted and counts as failed with a {@link java.util.concurrent.TimeoutException}
+ * @param <T> the step's output type
+ */
+public record StepOptions<T>(
+        int attempts,
+        Duration delay,
+        Backoff backoff,
+        Duration maxDelay,
+        double jitter,
+        Function<? super Throwable, ? extends T> fallback,
+        Predicate<? super Throwable> shouldRetry,
+        Duration timeout) {
+
+    /** The default {@code maxDelay}: one minute. */
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(1);
+
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException if a value is out of range
+     * @throws NullPointerException if {@code delay}, {@code backoff}, {@code maxDelay} or
+     *     {@code shouldRetry} is null
+     */
+    public StepOptions {
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(maxDelay, "maxDelay");
+        Objects.requireNonNull(shouldRetry, "shouldRetry");
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1 (the first attempt counts): " + attempts);
+        }
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + delay);
+        }
+        if (maxDelay.compareTo(delay) < 0) {
+            throw new IllegalArgumentException("maxDelay " + maxDelay + " is less than delay " + delay);
+        }
+        if (!(jitter >= 0.0 && jitter <= 1.0)) {
+            throw new IllegalArgumentException("jitter must be between 0 and 1: " + jitter);
+        }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+    }
+
+    /**
+     * One attempt, no delay, no fallback, no timeout, policy-terminal failures not retried.
+     *
+     * @param <T> the step's output type
+     * @return the default options
+     */
+    public static <T> StepOptions<T> defaults() {
+        return new StepOptions<>(1, Duration.ZERO, Backoff.LINEAR, DEFAULT_MAX_DELAY, 0.0, null,
+                StepOptions::isRetryable, null);
+    }
+
+    /**
+     * Retry settings with the default cap of one minute and no jitter.
+     *
+     * @param attempts the maximum number of attempts, first included
+     * @param delay the base delay
+     * @param backoff how the delay grows
+     * @param <T> the step's output type
+     * @return the options
+     */
+    public static <T> StepOptions<T> retry(int attempts, Duration delay, Backoff backoff) {
+        StepOptions<T> d = defaults();
+        Duration cap = delay.compareTo(DEFAULT_MAX_DELAY) > 0 ? delay : DEFAULT_MAX_DELAY;
+        return new StepOptions<>(attempts, delay, backoff, cap, 0.0, null, d.shouldRetry, null);
+    }
+
+    /**
+     * @param attempts the maximum number of attempts, first included
+     * @return a copy with the given attempts
+     */
+    public StepOptions<T> withAttempts(int attempts) {
+        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+    }
+
+    /**
+     * @param delay the base delay
+     * @return a copy with the given delay (the cap grows to it if needed)
+     */
+    public StepOptions<T> withDelay(Duration delay) {
+        Duration cap = delay.compareTo(maxDelay) > 0 ? delay : maxDelay;
+        return new StepOptions<>(attempts, delay, backoff, cap, jitter, fallback, shouldRetry, timeout);
+    }
+
+    /**
+     * @param backoff how the delay grows
+     * @return a copy with the given backoff
+     */
+    public StepOptions<T> withBackoff(Backoff backoff) {
+        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+    }
+
+    /**
+     * @param maxDelay the cap of one delay
+     * @return a copy with the given cap
+     */
+    public StepOptions<T> withMaxDelay(Duration maxDelay) {
+        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+    }
+
+    /**
+     * @param jitter the fraction of a delay that may be randomly removed, from 0 to 1
+     * @return a copy with the given jitter
+     */
+    public StepOptions<T> withJitter(double jitter) {
+        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+    }
+
+    /**
+     * @param fallback supplies the output when attempts run out
+     * @return a copy with the given fallback
+     */
+    public StepOptions<T> withFallback(Function<? super Throwable, ? extends T> fallback) {
+        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+    }
+
+    /**
+     * Replaces the retry predicate. The predicate sees every failure, policy-terminal ones too, so
+     * it can opt such a failure into retries and fallback.
+     *
+     * @param shouldRetry decides whether a failure may be retried
+     * @return a copy with the given predicate
+     */
+    public StepOptions<T> withShouldRetry(Predicate<? super Throwable> shouldRetry) {
+        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+    }
+
+    /**
+     * @param timeout the limit of one attempt, or {@code null} for none
+     * @return a copy with the given timeout
+     */
+    public StepOptions<T> withTimeout(Duration timeout) {
+        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+    }
+
+    /**
+     * The wait before retry {@code retry}, before jitter.
+     *
+     * @param retry the retry number, 1 for the second attempt
+     * @return the wait
+     */
+    public Duration delayBefore(int retry) {
+        return backoff.delayBefore(delay, retry, maxDelay);
+    }
+
+    /**
+     * The default retry predicate: everything but policy-terminal failures.
+     *
+     * @param failure a failure of an attempt
+     * @return {@code true} unless the failure is policy-terminal
+     */
+    public static boolean isRetryable(Throwable failure) {
+        return !isPolicyTerminal(failure);
+    }
+
+    /**
+     * Whether a failure is policy-terminal: a {@link io.crux.ee.api.exception.GuardrailBlockedException},
+     * {@link io.crux.ee.api.exception.ConstraintViolatedException},
+     * {@link io.crux.ee.api.exception.ValidationExhaustedException} or Bean Validation's
+     * {@code ConstraintViolationException}, directly or as the cause of another failure.
+     *
+     * @param failure a failure
+     * @return whether it ends the step without retry or fallback by default
+     */
+    public static boolean isPolicyTerminal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.crux.ee.api.exception.PolicyTerminal
+                    || t instanceof jakarta.validation.ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,22 @@
+package io.crux.ee.api.exception;
+
+/** A business constraint was violated in a way retries cannot mend. Policy-terminal. */
+public class ConstraintViolatedException extends CruxException implements PolicyTerminal {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message the message
+     */
+    public ConstraintViolatedException(String message) {
+        super(message, null, null, null);
+    }
+
+    /**
+     * @param message the message
+     * @param cause the cause
+     */
+    public ConstraintViolatedException(String message, Throwable cause) {
+        super(message, null, null, cause);
+    }
+}

@@ -1,0 +1,25 @@
+package io.crux.ee.api.exception;
+
+/** A step failed for good: attempts ran out with no fallback, or the failure was policy-terminal. */
+public class StepFailedException extends CruxException {
+
+    private static final long serialVersionUID = 1L;
+    private final int attempts;
+
+    /**
+     * @param message the message
+     * @param flowId the run id
+     * @param stepLabel the step's label
+     * @param attempts how many attempts ran
+     * @param cause the last attempt's failure
+     */
+    public StepFailedException(String message, String flowId, String stepLabel, int attempts, Throwable cause) {
+        super(message, flowId, stepLabel, cause);
+        this.attempts = attempts;
+    }
+
+    /** @return how many attempts ran */
+    public int attempts() {
+        return attempts;
+    }
+}

@@ -1,0 +1,158 @@
+package io.crux.ee.cdi;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.InjectionPoint;
+import jakarta.inject.Inject;
+import jakarta.validation.Validator;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.crux.ee.api.Flow;
+import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.exception.FlowDefinitionException;
+import io.crux.ee.engine.BeanValidationInputValidator;
+import io.crux.ee.engine.EngineSettings;
+import io.crux.ee.engine.FlowEngine;
+import io.crux.ee.engine.FlowModel;
+import io.crux.ee.engine.Messages;
+import io.crux.ee.spi.FlowStore;
+import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.spi.InputValidator;
+import io.crux.ee.telemetry.Telemetry;
+
+/**
+ * Owns the application's {@link FlowEngine}: builds it from the container's managed executors, the
+ * {@link FlowStore} bean, Bean Validation, OpenTelemetry and MicroProfile Config; starts lease
+ * renewal and recovery once the application is up; stops them before it goes down.
+ */
+@ApplicationScoped
+public class CruxRuntime {
+
+    private static final Logger LOG = Logger.getLogger(CruxRuntime.class.getName());
+
+    @Inject
+    BeanManager beanManager;
+
+    @Inject
+    Instance<FlowStore> stores;
+
+    @Inject
+    Instance<Validator> validators;
+
+    private volatile FlowEngine engine;
+
+    /** @return the engine, built on first use */
+    public FlowEngine engine() {
+        FlowEngine e = engine;
+        if (e == null) {
+            synchronized (this) {
+                e = engine;
+                if (e == null) {
+                    e = build();
+                    engine = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        FlowEngine e = engine();
+        if (!e.flows().isEmpty()) {
+            e.startMaintenance();
+        }
+        LOG.info(Messages.started(e.nodeId(), e.flows().size()));
+    }
+
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        FlowEngine e = engine;
+        if (e != null) {
+            e.close();
+        }
+    }
+
+    @Produces
+    @Dependent
+    @Flow("")
+    <I, O> FlowHandle<I, O> handle(InjectionPoint ip) {
+        Flow flow = ip.getQualifiers().stream().filter(Flow.class::isInstance).map(Flow.class::cast).findFirst()
+                .orElseThrow(() -> new FlowDefinitionException(Messages.unknownFlow("", "an injection point without @Flow")));
+        return engine().handle(flow.value(), flow.action());
+    }
+
+    private FlowEngine build() {
+        Config config = ConfigProvider.getConfig();
+        EngineSettings settings = new EngineSettings(
+                config.getOptionalValue("crux.node-id", String.class).orElseGet(CruxRuntime::defaultNodeId),
+                config.getOptionalValue("crux.lease-duration", String.class).map(Duration::parse).orElse(Duration.ofSeconds(30)),
+                config.getOptionalValue("crux.maintenance-interval", String.class).map(Duration::parse)
+                        .orElse(Duration.ofSeconds(10)));
+        InputValidator validator = validators.isResolvable()
+                ? new BeanValidationInputValidator(validators.get()) : InputValidator.NONE;
+        FlowEngine e = FlowEngine.builder()
+                .store(stores.get())
+                .executor(lookup(config, "crux.executor", "java:comp/DefaultManagedExecutorService", ExecutorService.class))
+                .scheduler(lookup(config, "crux.scheduler", "java:comp/DefaultManagedScheduledExecutorService",
+                        ScheduledExecutorService.class))
+                .tracer(tracer(config))
+                .validator(validator)
+                .settings(settings)
+                .build();
+        for (FlowModel model : beanManager.getExtension(CruxExtension.class).models()) {
+            e.register(model);
+        }
+        return e;
+    }
+
+    private FlowTracer tracer(Config config) {
+        if (!config.getOptionalValue("crux.telemetry.enabled", Boolean.class).orElse(true)) {
+            return FlowTracer.NOOP;
+        }
+        try {
+            Class.forName("io.opentelemetry.api.OpenTelemetry", false, CruxRuntime.class.getClassLoader());
+        } catch (ClassNotFoundException absent) {
+            return FlowTracer.NOOP;
+        }
+        return Telemetry.tracer(beanManager);
+    }
+
+    private static <T> T lookup(Config config, String key, String fallback, Class<T> type) {
+        String name = config.getOptionalValue(key, String.class).orElse(fallback);
+        try {
+            return type.cast(new InitialContext().lookup(name));
+        } catch (NamingException e) {
+            throw new IllegalStateException("crux-ee needs the managed executor " + name + " (set " + key
+                    + " to another JNDI name if your server binds it elsewhere)", e);
+        }
+    }
+
+    /** The host name and the server's working directory: unique per server on a machine, stable across restarts. */
+    static String defaultNodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "localhost";
+        }
+        String dir = Path.of("").toAbsolutePath().toString();
+        return host + ":" + Integer.toHexString(dir.hashCode());
+    }
+}

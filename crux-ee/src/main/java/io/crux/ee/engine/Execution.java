@@ -1,0 +1,527 @@
+package io.crux.ee.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.crux.ee.api.CancellationToken;
+import io.crux.ee.api.FlowResult;
+import io.crux.ee.api.FlowScope;
+import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.StepOptions;
+import io.crux.ee.api.exception.CruxException;
+import io.crux.ee.api.exception.FlowCancelledException;
+import io.crux.ee.api.exception.FlowChangedException;
+import io.crux.ee.api.exception.FlowFailedException;
+import io.crux.ee.api.exception.StepFailedException;
+import io.crux.ee.spi.CheckpointKind;
+import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.spi.Payload;
+import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SuspensionRecord;
+
+/**
+ * One run in memory on this node: the scope its body sees, its checkpoints, and its way to an end.
+ * The body may be invoked several times (after a retry wait, on resume); each invocation replays
+ * the recorded checkpoints in order.
+ */
+final class Execution<I, O> implements FlowScope<I>, CancellationToken {
+
+    private static final Logger LOG = Logger.getLogger(Execution.class.getName());
+
+    private final FlowEngine engine;
+    private final FlowModel flow;
+    private final ActionModel action;
+    private final String flowId;
+    private final I input;
+    private final String parentFlowId;
+    private final String sessionId;
+    private final Object parentContext;
+
+    private final List<CheckpointRecord> recorded;
+    private final Map<Integer, Object> values = new HashMap<>();
+    private final Map<Integer, Integer> failedAttempts = new HashMap<>();
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final Map<String, Integer> occurrences = new HashMap<>();
+    private int position;
+
+    private final CompletableFuture<FlowResult<O>> done = new CompletableFuture<>();
+    private FlowTracer.Span runSpan;
+
+    private final Object lock = new Object();
+    private Thread thread;
+    private Future<?> pending;
+    private volatile boolean cancelled;
+    private volatile String cancelReason;
+
+    Execution(FlowEngine engine, FlowModel flow, ActionModel action, String flowId, I input, String parentFlowId,
+            String sessionId, List<CheckpointRecord> recorded, Object parentContext) {
+        this.engine = engine;
+        this.flow = flow;
+        this.action = action;
+        this.flowId = flowId;
+        this.input = input;
+        this.parentFlowId = parentFlowId;
+        this.sessionId = sessionId;
+        this.recorded = new ArrayList<>(recorded);
+        this.parentContext = parentContext;
+    }
+
+    CompletableFuture<FlowResult<O>> done() {
+        return done;
+    }
+
+    // ---------------------------------------------------------------- the body
+
+    void invoke() {
+        synchronized (lock) {
+            if (done.isDone()) {
+                return;
+            }
+            thread = Thread.currentThread();
+            pending = null;
+        }
+        Execution<?, ?> outer = FlowEngine.CURRENT.get();
+        FlowEngine.CURRENT.set(this);
+        if (runSpan == null) {
+            runSpan = engine.tracer.startRun(parentContext, flow.name(), flowId, parentFlowId, sessionId);
+        }
+        position = 0;
+        results.clear();
+        occurrences.clear();
+        try (AutoCloseable ignored = runSpan.makeCurrent()) {
+            if (cancelled) {
+                throw new Interrupt.Cancel();
+            }
+            Object output = action.invoker().invoke(this);
+            end(FlowStatus.COMPLETED, output, null, null);
+        } catch (Throwable t) {
+            Interrupt interrupt = Interrupt.find(t);
+            if (interrupt instanceof Interrupt.RetryLater r) {
+                engine.scheduleRetry(this, r.delay);
+            } else if (interrupt instanceof Interrupt.Suspend s) {
+                suspend(s);
+            } else if (interrupt instanceof Interrupt.Cancel || cancelled) {
+                end(FlowStatus.CANCELLED, null, cancelReason, null);
+            } else {
+                end(FlowStatus.FAILED, null, null, t);
+            }
+        } finally {
+            FlowEngine.CURRENT.set(outer);
+            synchronized (lock) {
+                thread = null;
+                Thread.interrupted(); // a cancel that came after the body ended must not leak to the pool
+            }
+        }
+    }
+
+    private void suspend(Interrupt.Suspend s) {
+        Instant now = engine.clock.instant();
+        SuspensionRecord suspension = new SuspensionRecord(s.position, s.name,
+                s.payloadType == null ? null : s.payloadType.getName(), now, s.expiry == null ? null : now.plus(s.expiry));
+        try {
+            RunRecord stored = engine.store.suspend(flowId, engine.settings.nodeId(), suspension);
+            if (stored.status() == FlowStatus.SUSPENDED) {
+                close(new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()), null);
+            } else {
+                close(resultOf(stored, null), null);
+            }
+        } catch (CruxException e) {
+            close(null, e);
+        }
+    }
+
+    private void end(FlowStatus status, Object output, String reason, Throwable failure) {
+        CruxException error = failure == null ? null : asCruxException(failure);
+        if (!flow.durable()) {
+            if (status == FlowStatus.COMPLETED) {
+                close(new FlowResult.Completed<>(flowId, cast(output)), null);
+            } else if (status == FlowStatus.CANCELLED) {
+                close(new FlowResult.Cancelled<>(flowId, reason), null);
+            } else {
+                close(null, error);
+            }
+            return;
+        }
+        try {
+            Payload stored = status == FlowStatus.COMPLETED ? engine.codec.encode(output) : null;
+            String message = error != null ? error.getMessage() : reason;
+            RunRecord run = engine.store.finish(flowId, engine.settings.nodeId(), status, stored, message);
+            if (run.status() == status && status == FlowStatus.COMPLETED) {
+                close(new FlowResult.Completed<>(flowId, cast(output)), null);
+            } else {
+                close(resultOf(run, error), run.status() == FlowStatus.FAILED ? error : null);
+            }
+        } catch (CruxException e) {
+            LOG.log(Level.WARNING, Messages.resultLost(flowId, e), e);
+            close(null, e);
+        }
+    }
+
+    private FlowResult<O> resultOf(RunRecord run, CruxException error) {
+        return switch (run.status()) {
+            case CANCELLED -> new FlowResult.Cancelled<>(flowId, run.error());
+            case EXPIRED -> new FlowResult.Expired<>(flowId, run.suspension() == null ? null : run.suspension().suspendedAt());
+            case COMPLETED -> new FlowResult.Completed<>(flowId, cast(engine.codec.decode(run.output(), flow.classLoader())));
+            case SUSPENDED -> new FlowResult.Suspended<>(flowId, run.suspension().name(), run.suspension().suspendedAt(),
+                    run.suspension().expiresAt());
+            case FAILED, RUNNING -> null;
+        };
+    }
+
+    private void close(FlowResult<O> result, CruxException error) {
+        if (runSpan != null) {
+            if (error != null) {
+                runSpan.fail(error);
+            }
+            runSpan.setAttribute("crux.flow.outcome", result == null ? "failed" : outcome(result));
+            runSpan.end();
+        }
+        engine.finished(this);
+        if (result != null) {
+            done.complete(result);
+        } else {
+            done.completeExceptionally(error);
+        }
+    }
+
+    private static String outcome(FlowResult<?> r) {
+        if (r instanceof FlowResult.Completed<?>) {
+            return "completed";
+        }
+        if (r instanceof FlowResult.Suspended<?>) {
+            return "suspended";
+        }
+        return r instanceof FlowResult.Cancelled<?> ? "cancelled" : "expired";
+    }
+
+    private CruxException asCruxException(Throwable failure) {
+        if (failure instanceof CruxException c) {
+            return c;
+        }
+        return new FlowFailedException(Messages.flowFailed(flowId, flow.name(), failure), flowId, failure);
+    }
+
+    @SuppressWarnings("unchecked")
+    private O cast(Object output) {
+        return (O) output;
+    }
+
+    // ---------------------------------------------------------------- scheduling and cancellation
+
+    void setPending(Future<?> future) {
+        synchronized (lock) {
+            pending = future;
+        }
+    }
+
+    /** The executor refused the run; it stays RUNNING in the store for recovery. */
+    void abandon(RuntimeException rejected) {
+        LOG.log(Level.WARNING, Messages.resultLost(flowId, rejected), rejected);
+        engine.finished(this);
+        done.completeExceptionally(new FlowFailedException(Messages.flowFailed(flowId, flow.name(), rejected), flowId, rejected));
+    }
+
+    void cancelFromOutside(String reason) {
+        boolean endHere;
+        synchronized (lock) {
+            cancelReason = reason;
+            cancelled = true;
+            if (thread != null) {
+                thread.interrupt();
+                return;
+            }
+            endHere = pending != null && pending.cancel(false);
+        }
+        if (endHere) {
+            end(FlowStatus.CANCELLED, null, reason, null);
+        }
+    }
+
+    void cancelPendingRetry() {
+        synchronized (lock) {
+            if (pending != null && thread == null && pending.cancel(false)) {
+                engine.finished(this);
+            }
+        }
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public String reason() {
+        return cancelReason;
+    }
+
+    @Override
+    public void throwIfCancelled() {
+        if (cancelled) {
+            throw new FlowCancelledException(Messages.cancelled(flowId, cancelReason), flowId, cancelReason);
+        }
+    }
+
+    @Override
+    public CancellationToken cancellation() {
+        return this;
+    }
+
+    @Override
+    public void cancel(String reason) {
+        synchronized (lock) {
+            cancelReason = reason;
+            cancelled = true;
+        }
+        throw new Interrupt.Cancel();
+    }
+
+    // ---------------------------------------------------------------- scope
+
+    @Override
+    public I input() {
+        return input;
+    }
+
+    @Override
+    public String flowId() {
+        return flowId;
+    }
+
+    @Override
+    public String flowName() {
+        return flow.name();
+    }
+
+    @Override
+    public Optional<String> parentFlowId() {
+        return Optional.ofNullable(parentFlowId);
+    }
+
+    @Override
+    public Optional<String> sessionId() {
+        return Optional.ofNullable(sessionId);
+    }
+
+    @Override
+    public Map<String, Object> results() {
+        return Collections.unmodifiableMap(results);
+    }
+
+    @Override
+    public <T> T step(String label, Callable<T> fn) {
+        return step(label, fn, StepOptions.defaults());
+    }
+
+    @Override
+    public <T> T step(String label, Function<? super FlowScope<I>, T> fn) {
+        return step(label, () -> fn.apply(this), StepOptions.defaults());
+    }
+
+    @Override
+    public <T> T step(String label, Function<? super FlowScope<I>, T> fn, StepOptions<T> options) {
+        return step(label, () -> fn.apply(this), options);
+    }
+
+    @Override
+    public <T> T step(String label, Callable<T> fn, StepOptions<T> options) {
+        int pos = position++;
+        int occurrence = occurrences.merge(label, 1, Integer::sum);
+        CheckpointRecord replay = recordedAt(pos, CheckpointKind.STEP, label);
+        if (replay != null) {
+            T value = valueOf(replay, null);
+            results.put(label, value);
+            return value;
+        }
+        if (cancelled) {
+            throw new Interrupt.Cancel();
+        }
+        String stepId = flowId + ":" + label + "#" + occurrence;
+        int attempt = failedAttempts.getOrDefault(pos, 0) + 1;
+        while (true) {
+            FlowTracer.Span span = engine.tracer.startStep(runSpan, flow.name(), flowId, label, stepId, attempt);
+            T value;
+            try (AutoCloseable ignored = span.makeCurrent()) {
+                value = attempt(label, fn, options.timeout(), attempt);
+            } catch (Throwable failure) {
+                span.fail(failure);
+                span.end();
+                Interrupt interrupt = Interrupt.find(failure);
+                if (interrupt != null) {
+                    throw interrupt;
+                }
+                if (cancelled) {
+                    throw new Interrupt.Cancel();
+                }
+                boolean retryable = options.shouldRetry().test(failure);
+                if (retryable && attempt < options.attempts()) {
+                    Duration wait = jittered(options.delayBefore(attempt), options.jitter());
+                    if (!wait.isZero()) {
+                        failedAttempts.put(pos, attempt);
+                        throw new Interrupt.RetryLater(wait);
+                    }
+                    attempt++;
+                    continue;
+                }
+                failedAttempts.remove(pos);
+                if (retryable && options.fallback() != null) {
+                    T fallback = options.fallback().apply(failure);
+                    record(pos, label, CheckpointKind.STEP, fallback, attempt, true);
+                    return fallback;
+                }
+                String message = retryable || !StepOptions.isPolicyTerminal(failure)
+                        ? Messages.stepFailed(flowId, label, attempt, failure)
+                        : Messages.stepTerminal(flowId, label, failure);
+                throw new StepFailedException(message, flowId, label, attempt, failure);
+            }
+            span.end();
+            failedAttempts.remove(pos);
+            record(pos, label, CheckpointKind.STEP, value, attempt, false);
+            return value;
+        }
+    }
+
+    private <T> T attempt(String label, Callable<T> fn, Duration timeout, int attempt) throws Exception {
+        if (timeout == null) {
+            return fn.call();
+        }
+        // the attempt runs on another thread: make this run current there, so that a handle used in
+        // the step starts a child run of this one
+        Future<T> future = engine.executor.submit(() -> {
+            Execution<?, ?> outer = FlowEngine.CURRENT.get();
+            FlowEngine.CURRENT.set(this);
+            try {
+                return fn.call();
+            } finally {
+                FlowEngine.CURRENT.set(outer);
+            }
+        });
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new TimeoutException("attempt " + attempt + " of step '" + label + "' exceeded its timeout of " + timeout);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
+    }
+
+    private static Duration jittered(Duration wait, double jitter) {
+        if (jitter == 0.0 || wait.isZero()) {
+            return wait;
+        }
+        long nanos = wait.toNanos();
+        return Duration.ofNanos(nanos - (long) (nanos * jitter * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    @Override
+    public <T> T suspend(String name, Class<T> payloadType) {
+        return suspend(name, payloadType, null);
+    }
+
+    @Override
+    public <T> T suspend(String name, Class<T> payloadType, Duration expiry) {
+        engine.requireDurable(flow, "suspend");
+        if (expiry != null && (expiry.isNegative() || expiry.isZero())) {
+            throw new IllegalArgumentException("expiry must be positive: " + expiry);
+        }
+        int pos = position++;
+        CheckpointRecord replay = recordedAt(pos, CheckpointKind.SIGNAL, name);
+        if (replay != null) {
+            return valueOf(replay, payloadType);
+        }
+        if (cancelled) {
+            throw new Interrupt.Cancel();
+        }
+        throw new Interrupt.Suspend(pos, name, java.util.Objects.requireNonNull(payloadType, "payloadType"), expiry);
+    }
+
+    @Override
+    public void waitUntil(String name, BooleanSupplier condition) {
+        int pos = position++;
+        if (recordedAt(pos, CheckpointKind.WAIT, name) != null) {
+            return;
+        }
+        if (cancelled) {
+            throw new Interrupt.Cancel();
+        }
+        if (condition.getAsBoolean()) {
+            record(pos, name, CheckpointKind.WAIT, null, 1, false);
+            return;
+        }
+        engine.requireDurable(flow, "wait");
+        throw new Interrupt.Suspend(pos, name, null, null);
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    private CheckpointRecord recordedAt(int pos, CheckpointKind kind, String label) {
+        if (pos >= recorded.size()) {
+            return null;
+        }
+        CheckpointRecord c = recorded.get(pos);
+        if (c.kind() != kind || !c.label().equals(label)) {
+            throw new FlowChangedException(Messages.flowChanged(flowId, pos, describe(c.kind()), c.label(), describe(kind), label),
+                    flowId, label, pos, c.label());
+        }
+        return c;
+    }
+
+    private static String describe(CheckpointKind kind) {
+        return switch (kind) {
+            case STEP -> "step";
+            case SIGNAL -> "suspension";
+            case WAIT -> "waitUntil";
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T valueOf(CheckpointRecord c, Class<T> type) {
+        Object value = values.get(c.position());
+        if (value == null && !values.containsKey(c.position())) {
+            value = c.value() != null ? c.value() : engine.codec.decode(c.payload(), flow.classLoader());
+            if (type != null) {
+                value = engine.codec.convert(value, type);
+            }
+            values.put(c.position(), value);
+        }
+        return (T) value;
+    }
+
+    private void record(int pos, String label, CheckpointKind kind, Object value, int attempts, boolean fallback) {
+        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, kind, value, null, attempts, fallback,
+                engine.clock.instant());
+        if (flow.durable()) {
+            engine.store.saveCheckpoint(c);
+        }
+        recorded.add(c);
+        values.put(pos, value);
+        if (kind == CheckpointKind.STEP) {
+            results.put(label, value);
+        }
+    }
+}

@@ -1,0 +1,554 @@
+package io.crux.ee.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.FlowResult;
+import io.crux.ee.api.FlowRunInfo;
+import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.exception.CruxException;
+import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.api.exception.FlowDefinitionException;
+import io.crux.ee.api.exception.FlowFailedException;
+import io.crux.ee.api.exception.FlowNotFoundException;
+import io.crux.ee.api.exception.FlowStateException;
+import io.crux.ee.api.exception.InvalidInputException;
+import io.crux.ee.api.exception.InvalidInputException.Violation;
+import io.crux.ee.spi.CheckpointKind;
+import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.FlowStore;
+import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.spi.InputValidator;
+import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SuspensionRecord;
+
+/**
+ * The runtime: holds the registered flows, starts, resumes, cancels and recovers runs. One engine
+ * per application. Thread-safe.
+ */
+public final class FlowEngine implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(FlowEngine.class.getName());
+    private static final int LIST_LIMIT = 500;
+    private static final int RECOVERY_BATCH = 100;
+
+    static final ThreadLocal<Execution<?, ?>> CURRENT = new ThreadLocal<>();
+
+    final FlowStore store;
+    final PayloadCodec codec;
+    final ExecutorService executor;
+    final ScheduledExecutorService scheduler;
+    final Clock clock;
+    final FlowTracer tracer;
+    final InputValidator validator;
+    final EngineSettings settings;
+
+    private final Map<String, FlowModel> flows = new ConcurrentHashMap<>();
+    private final Map<String, Execution<?, ?>> active = new ConcurrentHashMap<>();
+    private volatile ScheduledFuture<?> maintenance;
+    private volatile boolean closed;
+
+    private FlowEngine(Builder b) {
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.executor = Objects.requireNonNull(b.executor, "executor");
+        this.scheduler = Objects.requireNonNull(b.scheduler, "scheduler");
+        this.codec = b.codec != null ? b.codec : new JsonbPayloadCodec();
+        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.tracer = b.tracer != null ? b.tracer : FlowTracer.NOOP;
+        this.validator = b.validator != null ? b.validator : InputValidator.NONE;
+        this.settings = b.settings != null ? b.settings : EngineSettings.of("local");
+    }
+
+    /** @return a builder; store, executor and scheduler are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Registers a flow.
+     *
+     * @param flow the flow
+     * @throws FlowDefinitionException if the name is taken
+     */
+    public void register(FlowModel flow) {
+        FlowModel previous = flows.putIfAbsent(flow.name(), flow);
+        if (previous != null) {
+            throw new FlowDefinitionException(Messages.duplicateFlowName(flow.name(),
+                    previous.definitionClass().getName(), flow.definitionClass().getName()));
+        }
+    }
+
+    /** @return the registered flows */
+    public Collection<FlowModel> flows() {
+        return List.copyOf(flows.values());
+    }
+
+    /** @return this node's id */
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
+    /**
+     * @param flow the flow's name
+     * @param action the action's name, or empty for the only one
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a handle
+     * @throws FlowDefinitionException if the flow or action does not exist or the action is ambiguous
+     */
+    public <I, O> FlowHandle<I, O> handle(String flow, String action) {
+        FlowModel model = flows.get(flow);
+        if (model == null) {
+            throw new FlowDefinitionException(Messages.unknownFlow(flow, "a FlowHandle"));
+        }
+        return new EngineFlowHandle<>(this, model, resolveAction(model, action, "a FlowHandle"));
+    }
+
+    /**
+     * A handle for the flow and action of a stored run, for generic tools such as the HTTP API.
+     *
+     * @param flowId the run id
+     * @return the handle
+     * @throws FlowNotFoundException if the run does not exist or its flow is not defined here
+     */
+    public FlowHandle<Object, Object> handleOfRun(String flowId) {
+        RunRecord run = store.findRun(flowId).filter(r -> flows.containsKey(r.flowName()))
+                .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(flowId, "*"), flowId));
+        return handle(run.flowName(), run.action());
+    }
+
+    /**
+     * Lists runs of every flow defined here, newest first.
+     *
+     * @param status the status to match, or {@code null}
+     * @return the runs, without steps
+     */
+    public List<FlowRunInfo> listAll(FlowStatus status) {
+        return store.listRuns(null, status, LIST_LIMIT).stream()
+                .filter(r -> flows.containsKey(r.flowName()))
+                .map(r -> info(r, List.of()))
+                .toList();
+    }
+
+    /**
+     * Picks an action of a flow.
+     *
+     * @param model the flow
+     * @param action the name, or empty for the only one
+     * @param where who asks, for the message
+     * @return the action
+     * @throws FlowDefinitionException if it does not exist or is ambiguous
+     */
+    public static ActionModel resolveAction(FlowModel model, String action, String where) {
+        if (action == null || action.isEmpty()) {
+            if (model.actions().size() != 1) {
+                throw new FlowDefinitionException(Messages.ambiguousAction(model.name(), model.actions().keySet(), where));
+            }
+            return model.actions().values().iterator().next();
+        }
+        ActionModel a = model.actions().get(action);
+        if (a == null) {
+            throw new FlowDefinitionException(Messages.unknownAction(model.name(), action, model.actions().keySet(), where));
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- start
+
+    <I, O> Execution<I, O> start(FlowModel flow, ActionModel action, I input, RunOptions options) {
+        checkOpen();
+        Object converted = convertInput(flow, action, input, "input", null);
+        @SuppressWarnings("unchecked")
+        I typed = (I) converted;
+        Execution<?, ?> parent = CURRENT.get();
+        String flowId = options.flowId() != null ? options.flowId() : UUID.randomUUID().toString();
+        String parentId = parent != null ? parent.flowId() : null;
+        String sessionId = options.sessionId() != null ? options.sessionId()
+                : parent != null ? parent.sessionId().orElse(null) : null;
+        Instant now = clock.instant();
+        if (flow.durable()) {
+            store.createRun(new RunRecord(flowId, flow.name(), action.name(), FlowStatus.RUNNING, parentId, sessionId,
+                    codec.encode(typed), null, null, null, settings.nodeId(), leaseEnd(now), now, now, 0));
+        } else if (active.containsKey(flowId)) {
+            throw new FlowConflictException(Messages.runIdTaken(flowId), flowId, null);
+        }
+        Execution<I, O> exec = new Execution<>(this, flow, action, flowId, typed, parentId, sessionId, List.of(),
+                tracer.captureContext());
+        active.put(flowId, exec);
+        return exec;
+    }
+
+    /** Runs the execution on this thread when called from inside a step, else on the managed executor. */
+    void launch(Execution<?, ?> exec, boolean inlineIfNested) {
+        if (inlineIfNested && CURRENT.get() != null) {
+            exec.invoke();
+        } else {
+            submit(exec);
+        }
+    }
+
+    void submit(Execution<?, ?> exec) {
+        // publish the task before it can run: an invocation that unwinds to a retry wait replaces it
+        // with the scheduled retry, which must not be overwritten by this task afterwards
+        FutureTask<Void> task = new FutureTask<>(exec::invoke, null);
+        exec.setPending(task);
+        try {
+            executor.execute(task);
+        } catch (RuntimeException rejected) {
+            // the executor is shutting down: the run stays RUNNING and is recovered on restart
+            exec.abandon(rejected);
+        }
+    }
+
+    void scheduleRetry(Execution<?, ?> exec, Duration delay) {
+        try {
+            exec.setPending(scheduler.schedule(exec::invoke, delay.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (RuntimeException rejected) {
+            exec.abandon(rejected);
+        }
+    }
+
+    static <O> FlowResult<O> await(Execution<?, O> exec) {
+        try {
+            return exec.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlowFailedException(Messages.flowFailed(exec.flowId(), exec.flowName(), e), exec.flowId(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CruxException c) {
+                throw c;
+            }
+            throw new FlowFailedException(Messages.flowFailed(exec.flowId(), exec.flowName(), e.getCause()),
+                    exec.flowId(), e.getCause());
+        }
+    }
+
+    private Object convertInput(FlowModel flow, ActionModel action, Object value, String what, String flowId) {
+        Object converted;
+        try {
+            converted = codec.convert(value, action == null ? Object.class : action.inputType());
+        } catch (IllegalArgumentException e) {
+            List<Violation> v = List.of(new Violation("", e.getMessage()));
+            throw new InvalidInputException(Messages.invalidInput(what, flow.name(), v), flowId, v);
+        }
+        return validated(flow, converted, what, flowId);
+    }
+
+    private Object validated(FlowModel flow, Object value, String what, String flowId) {
+        List<Violation> violations = validator.validate(value);
+        if (!violations.isEmpty()) {
+            throw new InvalidInputException(Messages.invalidInput(what, flow.name(), violations), flowId, violations);
+        }
+        return value;
+    }
+
+    Instant leaseEnd(Instant now) {
+        return now.plus(settings.leaseDuration());
+    }
+
+    void finished(Execution<?, ?> exec) {
+        active.remove(exec.flowId(), exec);
+    }
+
+    // ---------------------------------------------------------------- resume, signal, cancel
+
+    <O> FlowResult<O> resume(FlowModel flow, String flowId) {
+        return continueRun(flow, flowId, null, null, false);
+    }
+
+    <O> FlowResult<O> signal(FlowModel flow, String flowId, String name, Object payload) {
+        Objects.requireNonNull(name, "name");
+        return continueRun(flow, flowId, name, payload, true);
+    }
+
+    private <O> FlowResult<O> continueRun(FlowModel flow, String flowId, String signalName, Object payload, boolean isSignal) {
+        checkOpen();
+        requireDurable(flow, isSignal ? "take signals" : "be resumed");
+        RunRecord run = findRun(flow, flowId);
+        Instant now = clock.instant();
+        String operation = isSignal ? "signalled" : "resumed";
+        switch (run.status()) {
+            case SUSPENDED -> { }
+            case RUNNING -> {
+                if (!run.leaseExpiredAt(now) || isSignal) {
+                    throw new FlowConflictException(Messages.runBusy(flowId, run.owner()), flowId, null);
+                }
+            }
+            default -> throw new FlowStateException(Messages.runFinished(flowId, run.status().name(), operation),
+                    flowId, run.status());
+        }
+        SuspensionRecord suspension = run.suspension();
+        CheckpointRecord signal = null;
+        if (suspension != null) {
+            if (isSignal && !suspension.name().equals(signalName)) {
+                throw new FlowStateException(Messages.wrongSignal(flowId, suspension.name(), signalName), flowId, run.status());
+            }
+            if (suspension.isExpiredAt(now)) {
+                store.end(run, FlowStatus.EXPIRED, null);
+                return new FlowResult.Expired<>(flowId, suspension.suspendedAt());
+            }
+            if (isSignal && !suspension.isWait()) {
+                Object value = signalPayload(flow, suspension, payload, flowId);
+                signal = new CheckpointRecord(flowId, suspension.position(), suspension.name(), CheckpointKind.SIGNAL,
+                        value, codec.encode(value), 1, false, now);
+            }
+        }
+        RunRecord claimed = store.claim(run, settings.nodeId(), leaseEnd(now), signal);
+        Execution<?, O> exec = revive(flow, claimed);
+        launch(exec, true);
+        return await(exec);
+    }
+
+    private Object signalPayload(FlowModel flow, SuspensionRecord suspension, Object payload, String flowId) {
+        Class<?> type;
+        try {
+            type = Class.forName(suspension.payloadType(), false, flow.classLoader());
+        } catch (ClassNotFoundException e) {
+            throw new FlowStateException(Messages.cannotDecode(suspension.payloadType(), e), flowId, FlowStatus.SUSPENDED);
+        }
+        Object converted;
+        try {
+            converted = codec.convert(payload, type);
+        } catch (IllegalArgumentException e) {
+            List<Violation> v = List.of(new Violation("", e.getMessage()));
+            throw new InvalidInputException(Messages.invalidInput("signal payload", flow.name(), v), flowId, v);
+        }
+        return validated(flow, converted, "signal payload", flowId);
+    }
+
+    /** Builds an execution for a claimed run from its checkpoints, loaded in one query. */
+    private <I, O> Execution<I, O> revive(FlowModel flow, RunRecord run) {
+        ActionModel action = resolveAction(flow, run.action(), "stored run " + run.flowId());
+        @SuppressWarnings("unchecked")
+        I input = (I) codec.decode(run.input(), flow.classLoader());
+        List<CheckpointRecord> checkpoints = store.loadCheckpoints(run.flowId());
+        Execution<I, O> exec = new Execution<>(this, flow, action, run.flowId(), input, run.parentFlowId(),
+                run.sessionId(), checkpoints, tracer.captureContext());
+        active.put(run.flowId(), exec);
+        return exec;
+    }
+
+    void cancel(FlowModel flow, String flowId, String reason) {
+        Execution<?, ?> local = active.get(flowId);
+        if (!flow.durable()) {
+            if (local == null || !local.flowName().equals(flow.name())) {
+                throw new FlowNotFoundException(Messages.runNotFound(flowId, flow.name()), flowId);
+            }
+            local.cancelFromOutside(reason);
+            return;
+        }
+        RunRecord run = findRun(flow, flowId);
+        try {
+            endUnlessFinal(run, FlowStatus.CANCELLED, reason, "cancelled");
+        } catch (FlowConflictException conflict) {
+            // a signal, resume or the run's own end raced with us: decide on what is stored now
+            endUnlessFinal(findRun(flow, flowId), FlowStatus.CANCELLED, reason, "cancelled");
+        }
+        if (local != null) {
+            local.cancelFromOutside(reason);
+        }
+    }
+
+    private void endUnlessFinal(RunRecord run, FlowStatus status, String reason, String operation) {
+        if (run.status().isFinal()) {
+            throw new FlowStateException(Messages.runFinished(run.flowId(), run.status().name(), operation),
+                    run.flowId(), run.status());
+        }
+        store.end(run, status, reason);
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    RunRecord findRun(FlowModel flow, String flowId) {
+        return store.findRun(flowId)
+                .filter(r -> r.flowName().equals(flow.name()))
+                .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(flowId, flow.name()), flowId));
+    }
+
+    Optional<FlowRunInfo> get(FlowModel flow, String flowId) {
+        if (!flow.durable()) {
+            return Optional.empty();
+        }
+        return store.findRun(flowId)
+                .filter(r -> r.flowName().equals(flow.name()))
+                .map(r -> info(r, store.loadCheckpoints(flowId)));
+    }
+
+    List<FlowRunInfo> list(FlowModel flow, FlowStatus status) {
+        if (!flow.durable()) {
+            return List.of();
+        }
+        return store.listRuns(flow.name(), status, LIST_LIMIT).stream().map(r -> info(r, List.of())).toList();
+    }
+
+    /**
+     * @param run a stored run
+     * @param checkpoints its checkpoints
+     * @return its public snapshot
+     */
+    public static FlowRunInfo info(RunRecord run, List<CheckpointRecord> checkpoints) {
+        List<FlowRunInfo.StepInfo> steps = new ArrayList<>(checkpoints.size());
+        for (CheckpointRecord c : checkpoints) {
+            steps.add(new FlowRunInfo.StepInfo(c.position(), c.label(), c.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    c.attempts(), c.fallback(), c.completedAt()));
+        }
+        SuspensionRecord s = run.status() == FlowStatus.SUSPENDED ? run.suspension() : null;
+        return new FlowRunInfo(run.flowId(), run.flowName(), run.action(), run.status(), run.parentFlowId(),
+                run.sessionId(), s == null ? null : s.name(), s == null ? null : s.expiresAt(), run.error(),
+                run.createdAt(), run.updatedAt(), List.copyOf(steps));
+    }
+
+    // ---------------------------------------------------------------- recovery and leases
+
+    /**
+     * Renews this node's leases and continues every orphaned run of a registered flow from its
+     * last checkpoint. Safe to call from several servers at once: each run is claimed by one.
+     *
+     * @return how many runs this call recovered
+     */
+    public int maintain() {
+        if (closed) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        store.renewLeases(settings.nodeId(), leaseEnd(now));
+        int recovered = 0;
+        for (RunRecord run : store.findRecoverable(settings.nodeId(), now, RECOVERY_BATCH)) {
+            FlowModel flow = flows.get(run.flowName());
+            if (flow == null || active.containsKey(run.flowId())) {
+                continue;
+            }
+            try {
+                RunRecord claimed = store.claim(run, settings.nodeId(), leaseEnd(now), null);
+                LOG.info(Messages.recovering(run.flowId(), run.flowName()));
+                submit(revive(flow, claimed));
+                recovered++;
+            } catch (FlowConflictException lost) {
+                // another server claimed it first
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, Messages.recoveryFailed(run.flowId(), e), e);
+            }
+        }
+        return recovered;
+    }
+
+    /** Runs {@link #maintain()} now and then every maintenance interval on the scheduler. */
+    public void startMaintenance() {
+        long every = settings.maintenanceInterval().toMillis();
+        maintenance = scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                maintain();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, Messages.maintenanceFailed(e), e);
+            }
+        }, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops maintenance and scheduled retries. Runs that are still executing keep their RUNNING
+     * status and are recovered by the next server that starts or whose scan finds their lease
+     * expired.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        ScheduledFuture<?> m = maintenance;
+        if (m != null) {
+            m.cancel(false);
+        }
+        for (Execution<?, ?> e : active.values()) {
+            e.cancelPendingRetry();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new FlowStateException(Messages.runFinished("(new)", "closed", "started: the application is stopping"),
+                    null, null);
+        }
+    }
+
+    void requireDurable(FlowModel flow, String operation) {
+        if (!flow.durable()) {
+            throw new FlowDefinitionException(Messages.notDurable(flow.name(), operation));
+        }
+    }
+
+    /** Collects the engine's collaborators. */
+    public static final class Builder {
+        private FlowStore store;
+        private PayloadCodec codec;
+        private ExecutorService executor;
+        private ScheduledExecutorService scheduler;
+        private Clock clock;
+        private FlowTracer tracer;
+        private InputValidator validator;
+        private EngineSettings settings;
+
+        private Builder() {}
+
+        public Builder store(FlowStore store) {
+            this.store = store;
+            return this;
+        }
+
+        public Builder codec(PayloadCodec codec) {
+            this.codec = codec;
+            return this;
+        }
+
+        public Builder executor(ExecutorService executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder tracer(FlowTracer tracer) {
+            this.tracer = tracer;
+            return this;
+        }
+
+        public Builder validator(InputValidator validator) {
+            this.validator = validator;
+            return this;
+        }
+
+        public Builder settings(EngineSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        public FlowEngine build() {
+            return new FlowEngine(this);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.crux.ee.engine;
+
+import java.time.Duration;
+
+/**
+ * Unwinds a flow body. An {@link Error}, so that flow code catching {@code Exception} does not
+ * swallow it by accident; never seen outside the engine.
+ */
+abstract class Interrupt extends Error {
+
+    private static final long serialVersionUID = 1L;
+
+    Interrupt() {
+        super(null, null, false, false);
+    }
+
+    static final class Suspend extends Interrupt {
+        private static final long serialVersionUID = 1L;
+        final int position;
+        final String name;
+        final Class<?> payloadType;
+        final Duration expiry;
+
+        Suspend(int position, String name, Class<?> payloadType, Duration expiry) {
+            this.position = position;
+            this.name = name;
+            this.payloadType = payloadType;
+            this.expiry = expiry;
+        }
+    }
+
+    static final class RetryLater extends Interrupt {
+        private static final long serialVersionUID = 1L;
+        final Duration delay;
+
+        RetryLater(Duration delay) {
+            this.delay = delay;
+        }
+    }
+
+    static final class Cancel extends Interrupt {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Finds an interrupt in a failure's cause chain, where reflection or user code may have wrapped it. */
+    static Interrupt find(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof Interrupt i) {
+                return i;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,159 @@
+package io.crux.ee.engine;
+
+/**
+ * The message catalog. Every message crux-ee writes to a log or puts in an exception starts with
+ * a stable id; the README lists them. Ids are never reused.
+ */
+public final class Messages {
+
+    private Messages() {}
+
+    private static String msg(String id, String text) {
+        return id + ": " + text;
+    }
+
+    public static String duplicateFlowName(String name, String first, String second) {
+        return msg("CRUX0001E", "The flow name '" + name + "' is declared by both " + first + " and " + second
+                + ". Give one of the @FlowDefinition annotations another name.");
+    }
+
+    public static String badActionSignature(String type, String method, String problem) {
+        return msg("CRUX0002E", "The action method " + type + "." + method + " cannot be used: " + problem
+                + ". An action method is public, not static, not generic, and takes exactly one parameter"
+                + " of type FlowScope<I>, for example: @Action(\"chat\") public Answer chat(FlowScope<Question> flow).");
+    }
+
+    public static String noActions(String type) {
+        return msg("CRUX0003E", "The flow definition " + type + " has no action. Implement FlowHandler<I, O>"
+                + " or annotate at least one method with @Action(\"name\").");
+    }
+
+    public static String duplicateAction(String type, String action) {
+        return msg("CRUX0004E", "The flow definition " + type + " declares the action '" + action
+                + "' more than once. Give each @Action method its own name.");
+    }
+
+    public static String blankName(String type) {
+        return msg("CRUX0005E", "The flow definition " + type + " has a blank name. Write @FlowDefinition(\"my-flow\").");
+    }
+
+    public static String unknownFlow(String flow, String where) {
+        return msg("CRUX0006E", "No flow named '" + flow + "' is defined (asked for by " + where
+                + "). Annotate a CDI bean with @FlowDefinition(\"" + flow + "\") or correct the name.");
+    }
+
+    public static String unknownAction(String flow, String action, Iterable<String> actions, String where) {
+        return msg("CRUX0007E", "The flow '" + flow + "' has no action '" + action + "' (asked for by " + where
+                + "). Its actions are " + actions + ".");
+    }
+
+    public static String ambiguousAction(String flow, Iterable<String> actions, String where) {
+        return msg("CRUX0008E", "The flow '" + flow + "' has several actions " + actions + ", so " + where
+                + " must name one: @Flow(value = \"" + flow + "\", action = \"...\").");
+    }
+
+    public static String stepFailed(String flowId, String label, int attempts, Throwable cause) {
+        return msg("CRUX0010E", "Step '" + label + "' of run " + flowId + " failed after " + attempts
+                + (attempts == 1 ? " attempt: " : " attempts: ") + describe(cause));
+    }
+
+    public static String stepTerminal(String flowId, String label, Throwable cause) {
+        return msg("CRUX0011E", "Step '" + label + "' of run " + flowId
+                + " failed with a policy-terminal error, which is neither retried nor sent to a fallback: " + describe(cause));
+    }
+
+    public static String flowFailed(String flowId, String flow, Throwable cause) {
+        return msg("CRUX0012E", "Run " + flowId + " of flow '" + flow + "' failed outside a step: " + describe(cause));
+    }
+
+    public static String flowChanged(String flowId, int position, String recordedKind, String recorded, String kind, String label) {
+        return msg("CRUX0013E", "The code of the flow changed under run " + flowId + ": at position " + position
+                + " the run recorded " + recordedKind + " '" + recorded + "' but the flow now asks for " + kind + " '"
+                + label + "'. Code between steps must be deterministic; deploy the previous version to finish"
+                + " this run, or cancel it.");
+    }
+
+    public static String runNotFound(String flowId, String flow) {
+        return msg("CRUX0020E", "There is no run " + flowId + " of flow '" + flow + "'.");
+    }
+
+    public static String runFinished(String flowId, String status, String operation) {
+        return msg("CRUX0021E", "Run " + flowId + " is " + status + ", so it cannot be " + operation + ".");
+    }
+
+    public static String runBusy(String flowId, String owner) {
+        return msg("CRUX0022E", "Run " + flowId + " is being executed by node " + owner
+                + "; a concurrent resume, signal or recovery won.");
+    }
+
+    public static String runChanged(String flowId) {
+        return msg("CRUX0023E", "Run " + flowId + " was changed by another caller at the same time; nothing was executed.");
+    }
+
+    public static String runIdTaken(String flowId) {
+        return msg("CRUX0024E", "A run with id " + flowId + " already exists.");
+    }
+
+    public static String wrongSignal(String flowId, String expected, String name) {
+        return msg("CRUX0025E", "Run " + flowId + " waits for the signal '" + expected + "', not '" + name + "'.");
+    }
+
+    public static String invalidInput(String what, String flow, Object violations) {
+        return msg("CRUX0026E", "The " + what + " for flow '" + flow + "' is not valid: " + violations);
+    }
+
+    public static String notDurable(String flow, String operation) {
+        return msg("CRUX0027E", "The flow '" + flow + "' is declared with durable = false, so it cannot " + operation
+                + ". Remove durable = false to let it suspend.");
+    }
+
+    public static String lostLease(String flowId, String owner) {
+        return msg("CRUX0028E", "Run " + flowId + " is now held by node " + owner + "; this node lost its lease.");
+    }
+
+    public static String cancelled(String flowId, String reason) {
+        return msg("CRUX0029I", "Run " + flowId + " was cancelled: " + reason);
+    }
+
+    public static String persistenceFailed(String operation, String flowId, Throwable cause) {
+        return msg("CRUX0030E", "The store failed to " + operation + (flowId == null ? "" : " for run " + flowId) + ": "
+                + describe(cause));
+    }
+
+    public static String cannotEncode(String type, Throwable cause) {
+        return msg("CRUX0031E", "A value of type " + type + " cannot be stored as JSON: " + describe(cause)
+                + ". Step outputs, inputs and signal payloads must be JSON-B serializable.");
+    }
+
+    public static String cannotDecode(String type, Throwable cause) {
+        return msg("CRUX0032E", "A stored value of type " + type + " cannot be read back: " + describe(cause));
+    }
+
+    public static String recovering(String flowId, String flow) {
+        return msg("CRUX0040I", "Recovering run " + flowId + " of flow '" + flow + "' from its last checkpoint.");
+    }
+
+    public static String recoveryFailed(String flowId, Throwable cause) {
+        return msg("CRUX0041W", "Run " + flowId + " could not be recovered now: " + describe(cause));
+    }
+
+    public static String started(String node, int flows) {
+        return msg("CRUX0042I", "crux-ee started on node " + node + " with " + flows + " flow definition(s).");
+    }
+
+    public static String maintenanceFailed(Throwable cause) {
+        return msg("CRUX0043W", "The lease renewal or recovery scan failed and will run again: " + describe(cause));
+    }
+
+    public static String resultLost(String flowId, Throwable cause) {
+        return msg("CRUX0044W", "Run " + flowId + " could not record its end and stays RUNNING until recovered: " + describe(cause));
+    }
+
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown cause";
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getName() : t.getClass().getSimpleName() + ": " + m;
+    }
+}

@@ -1,0 +1,64 @@
+package io.crux.ee.persistence;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** A suspension of a run and the signal that answered it. */
+@Entity
+@Table(name = "CRUX_SUSPENSION", indexes = @Index(name = "CRUX_SUSPENSION_RUN", columnList = "FLOW_ID"))
+public class SuspensionEntity {
+
+    /** The suspension is waiting. */
+    static final String OPEN = "OPEN";
+    /** A signal or resume took the run. */
+    static final String CLOSED = "CLOSED";
+    /** The run was cancelled or expired while waiting. */
+    static final String ENDED = "ENDED";
+
+    @Id
+    @Column(name = "ID", length = 140)
+    String id;
+
+    @Column(name = "FLOW_ID", length = 128, nullable = false)
+    String flowId;
+
+    @Column(name = "POSITION", nullable = false)
+    int position;
+
+    @Column(name = "NAME", length = 200, nullable = false)
+    String name;
+
+    @Column(name = "PAYLOAD_TYPE", length = 400)
+    String payloadType;
+
+    @Column(name = "STATE", length = 16, nullable = false)
+    String state;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "SUSPENDED_AT", nullable = false)
+    Instant suspendedAt;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "EXPIRES_AT")
+    Instant expiresAt;
+
+    @Lob
+    @Column(name = "SIGNAL_JSON")
+    String signalJson;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "SIGNALLED_AT")
+    Instant signalledAt;
+
+    @Version
+    @Column(name = "VERSION", nullable = false)
+    long version;
+}

@@ -1,0 +1,48 @@
+package io.crux.ee.spi;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One completed step, signal or wait of a run, at its position.
+ *
+ * <p>A checkpoint made in this process carries the live {@code value} and a {@code null}
+ * {@code payload}; a store that keeps data outside the heap encodes the value with its
+ * {@link PayloadCodec}. A checkpoint read from a store carries the {@code payload} and no value.
+ *
+ * @param flowId the run id
+ * @param position the position in the run, from 0
+ * @param label the step label or suspension name
+ * @param kind what it records
+ * @param value the live value, or {@code null}
+ * @param payload the stored value, or {@code null} if not encoded yet
+ * @param attempts how many attempts the step took
+ * @param fallback whether the value came from a fallback
+ * @param completedAt when it completed
+ */
+public record CheckpointRecord(
+        String flowId,
+        int position,
+        String label,
+        CheckpointKind kind,
+        Object value,
+        Payload payload,
+        int attempts,
+        boolean fallback,
+        Instant completedAt) {
+
+    public CheckpointRecord {
+        Objects.requireNonNull(flowId, "flowId");
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(completedAt, "completedAt");
+    }
+
+    /**
+     * @param codec the codec to encode a live value with
+     * @return the stored form of the value
+     */
+    public Payload payload(PayloadCodec codec) {
+        return payload != null ? payload : codec.encode(value);
+    }
+}

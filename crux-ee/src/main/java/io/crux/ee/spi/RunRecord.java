@@ -1,0 +1,59 @@
+package io.crux.ee.spi;
+
+import java.time.Instant;
+import java.util.Objects;
+
+import io.crux.ee.api.FlowStatus;
+
+/**
+ * A run as stored. Immutable; {@code version} is the optimistic-lock version the store read.
+ *
+ * @param flowId the run id
+ * @param flowName the flow's name
+ * @param action the action's name
+ * @param status the status
+ * @param parentFlowId the parent run, or {@code null}
+ * @param sessionId the session, or {@code null}
+ * @param input the input
+ * @param output the output of a completed run, or {@code null}
+ * @param error the failure message or cancel reason, or {@code null}
+ * @param suspension the open suspension, or {@code null}
+ * @param owner the node that holds the lease of a running run, or {@code null}
+ * @param leaseUntil when that lease ends, or {@code null}
+ * @param createdAt when the run started
+ * @param updatedAt when the row was last written
+ * @param version the optimistic-lock version
+ */
+public record RunRecord(
+        String flowId,
+        String flowName,
+        String action,
+        FlowStatus status,
+        String parentFlowId,
+        String sessionId,
+        Payload input,
+        Payload output,
+        String error,
+        SuspensionRecord suspension,
+        String owner,
+        Instant leaseUntil,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    public RunRecord {
+        Objects.requireNonNull(flowId, "flowId");
+        Objects.requireNonNull(flowName, "flowName");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /**
+     * @param now the current time
+     * @return whether a running run's lease has run out at {@code now}
+     */
+    public boolean leaseExpiredAt(Instant now) {
+        return leaseUntil == null || !now.isBefore(leaseUntil);
+    }
+}

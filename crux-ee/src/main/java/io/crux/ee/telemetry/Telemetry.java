@@ -1,0 +1,26 @@
+package io.crux.ee.telemetry;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.BeanManager;
+
+import io.opentelemetry.api.OpenTelemetry;
+
+import io.crux.ee.spi.FlowTracer;
+
+/** Picks the server's OpenTelemetry when MicroProfile Telemetry provides it. */
+public final class Telemetry {
+
+    private Telemetry() {}
+
+    /**
+     * @param bm the bean manager
+     * @return a tracer over the {@link OpenTelemetry} bean, or {@link FlowTracer#NOOP}
+     */
+    public static FlowTracer tracer(BeanManager bm) {
+        Instance<OpenTelemetry> otel = bm.createInstance().select(OpenTelemetry.class);
+        if (!otel.isResolvable()) {
+            return FlowTracer.NOOP;
+        }
+        return new OpenTelemetryFlowTracer(otel.get().getTracer("io.crux.ee", "0.1.0"));
+    }
+}

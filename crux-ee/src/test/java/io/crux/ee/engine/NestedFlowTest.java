@@ -1,0 +1,144 @@
+package io.crux.ee.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.FlowResult;
+import io.crux.ee.api.FlowRunInfo;
+import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.StepOptions;
+
+/** A handle used inside a step of another run starts a child run that records its parent. */
+class NestedFlowTest {
+
+    /** What a child run saw of itself: its id, parent and session. */
+    record Seen(String flowId, Optional<String> parentFlowId, Optional<String> sessionId) {}
+
+    private final List<Seen> childRuns = new CopyOnWriteArrayList<>();
+
+    private EngineHarness h;
+    private FlowHandle<String, String> child;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        h.close();
+    }
+
+    private void setUp(EngineHarness harness) {
+        h = harness;
+        child = h.register(Flows.flow("child", String.class, String.class, scope -> {
+            childRuns.add(new Seen(scope.flowId(), scope.parentFlowId(), scope.sessionId()));
+            return scope.step("work", () -> "child(" + scope.input() + ")");
+        }));
+    }
+
+    private static String output(FlowResult<String> result) {
+        assertThat(result).isInstanceOf(FlowResult.Completed.class);
+        return ((FlowResult.Completed<String>) result).output();
+    }
+
+    @Test
+    void childRunRecordsTheParentRunId() {
+        setUp(EngineHarness.direct());
+        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
+                scope -> scope.step("delegate", () -> output(child.run(scope.input())))));
+
+        FlowResult<String> result = parent.run("x");
+
+        assertThat(output(result)).isEqualTo("child(x)");
+        assertThat(childRuns).singleElement().satisfies(seen -> {
+            assertThat(seen.parentFlowId()).contains(result.flowId());
+            FlowRunInfo info = child.get(seen.flowId()).orElseThrow();
+            assertThat(info.parentFlowId()).isEqualTo(result.flowId());
+        });
+        assertThat(parent.get(result.flowId()).orElseThrow().parentFlowId()).isNull();
+        assertThat(child.list(null)).hasSize(1);
+    }
+
+    @Test
+    void childRunStartedAsynchronouslyAlsoRecordsTheParent() {
+        setUp(EngineHarness.direct());
+        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
+                scope -> scope.step("delegate", () -> child.start(scope.input()))));
+
+        FlowResult<String> result = parent.run("x");
+
+        String childId = output(result);
+        assertThat(child.get(childId).orElseThrow().parentFlowId()).isEqualTo(result.flowId());
+    }
+
+    @Test
+    void childInheritsTheParentSession() {
+        setUp(EngineHarness.direct());
+        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
+                scope -> scope.step("delegate", () -> output(child.run(scope.input())))));
+
+        parent.run("x", RunOptions.defaults().withSessionId("session-7"));
+
+        assertThat(childRuns).singleElement().satisfies(seen -> {
+            assertThat(seen.sessionId()).contains("session-7");
+            assertThat(child.get(seen.flowId()).orElseThrow().sessionId()).isEqualTo("session-7");
+        });
+    }
+
+    @Test
+    void childRunIsNotStartedAgainWhenTheParentReplays() {
+        setUp(EngineHarness.direct());
+        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class, scope -> {
+            String fromChild = scope.step("delegate", () -> output(child.run(scope.input())));
+            String go = scope.suspend("go", String.class);
+            return fromChild + go;
+        }));
+        String parentId = parent.run("x").flowId();
+
+        FlowResult<String> result = parent.signal(parentId, "go", "!");
+
+        assertThat(output(result)).isEqualTo("child(x)!");
+        assertThat(childRuns).hasSize(1);
+        assertThat(child.list(null)).hasSize(1);
+    }
+
+    @Test
+    void childStartedInsideAStepWithATimeoutRecordsTheParent() {
+        // a step with a timeout runs its function on another executor thread
+        setUp(EngineHarness.pooled());
+        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
+                scope -> scope.step("delegate", () -> output(child.run(scope.input())),
+                        StepOptions.<String>defaults().withTimeout(Duration.ofSeconds(10)))));
+
+        FlowResult<String> result = parent.run("x");
+
+        assertThat(output(result)).isEqualTo("child(x)");
+        assertThat(childRuns).singleElement().satisfies(seen -> {
+            assertThat(seen.parentFlowId()).contains(result.flowId());
+            assertThat(child.get(seen.flowId()).orElseThrow().parentFlowId()).isEqualTo(result.flowId());
+        });
+    }
+
+    @Test
+    void twoChildrenOfOneParentAreDistinctRuns() {
+        setUp(EngineHarness.direct());
+        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class, scope -> {
+            String first = scope.step("first", () -> output(child.run("1")));
+            String second = scope.step("second", () -> output(child.run("2")));
+            return first + second;
+        }));
+
+        FlowResult<String> result = parent.run("x");
+
+        assertThat(output(result)).isEqualTo("child(1)child(2)");
+        List<String> ids = new ArrayList<>();
+        childRuns.forEach(seen -> ids.add(seen.flowId()));
+        assertThat(ids).doesNotHaveDuplicates().hasSize(2);
+        assertThat(child.list(null)).extracting(FlowRunInfo::parentFlowId).containsOnly(result.flowId());
+    }
+}
