@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +93,35 @@ class ResumeConflictTest {
         releaseSlow.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(new FlowResult.Completed<>(id, "done:first"));
         assertThat(slowCalls).as("the losers executed nothing").hasValue(1);
+    }
+
+    @Test
+    void resumeWhileAnotherResumeIsInFlightConflicts() throws Exception {
+        AtomicBoolean ready = new AtomicBoolean(false);
+        FlowHandle<String, String> waiting = h.register(Flows.flow("waiting", String.class, String.class, scope -> {
+            scope.waitUntil("ready", ready::get);
+            return scope.step("slow", () -> {
+                slowCalls.incrementAndGet();
+                slowStarted.countDown();
+                if (!releaseSlow.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never released");
+                }
+                return "done";
+            });
+        }));
+        String id = waiting.run("x").flowId();
+        assertThat(h.record(id).status()).isEqualTo(FlowStatus.SUSPENDED);
+        ready.set(true);
+        CompletableFuture<FlowResult<String>> first = CompletableFuture.supplyAsync(() -> waiting.resume(id), callers);
+        assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+        FlowConflictException second = catchThrowableOfType(FlowConflictException.class, () -> waiting.resume(id));
+
+        assertThat(second.flowId()).contains(id);
+        assertThat(second.messageId()).isEqualTo("CRUX0022E");
+        releaseSlow.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(new FlowResult.Completed<>(id, "done"));
+        assertThat(slowCalls).hasValue(1);
     }
 
     @Test

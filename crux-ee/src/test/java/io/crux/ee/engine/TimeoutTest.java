@@ -24,6 +24,9 @@ import io.crux.ee.api.exception.StepFailedException;
 /** An attempt that exceeds its timeout is interrupted and counts as a failed attempt. */
 class TimeoutTest {
 
+    /** Long enough for a quick attempt on a loaded machine; the first attempt blocks until interrupted. */
+    private static final Duration TIMEOUT = Duration.ofMillis(250);
+
     private final AtomicInteger calls = new AtomicInteger();
     private final CountDownLatch firstInterrupted = new CountDownLatch(1);
 
@@ -56,7 +59,7 @@ class TimeoutTest {
 
     @Test
     void timedOutAttemptIsInterruptedAndTheNextAttemptCompletes() throws Exception {
-        var handle = register(StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR).withTimeout(ms(50)));
+        var handle = register(StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR).withTimeout(TIMEOUT));
 
         FlowResult<String> result = handle.run("x");
 
@@ -70,7 +73,7 @@ class TimeoutTest {
 
     @Test
     void timeoutOnTheLastAttemptFailsTheStepWithATimeoutException() throws Exception {
-        var handle = register(StepOptions.<String>defaults().withTimeout(ms(50)));
+        var handle = register(StepOptions.<String>defaults().withTimeout(TIMEOUT));
 
         StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> handle.run("x"));
 
@@ -83,7 +86,7 @@ class TimeoutTest {
 
     @Test
     void timedOutAttemptIsRetriedAfterTheBackoffDelay() throws Exception {
-        var handle = register(StepOptions.<String>retry(2, ms(100), Backoff.LINEAR).withTimeout(ms(50)));
+        var handle = register(StepOptions.<String>retry(2, ms(100), Backoff.LINEAR).withTimeout(TIMEOUT));
 
         String id = handle.start("x");
         h.scheduler.awaitScheduled(1, Duration.ofSeconds(10));
