@@ -23,6 +23,9 @@ public enum Backoff {
             throw new IllegalArgumentException("retry must be at least 1: " + retry);
         }
         long base = delay.toNanos();
+        if (base == 0) {
+            return Duration.ZERO;
+        }
         long nanos;
         if (this == LINEAR) {
             nanos = saturatedMultiply(base, retry);

@@ -207,7 +207,8 @@ public record StepOptions<T>(
      * @return whether it ends the step without retry or fallback by default
      */
     public static boolean isPolicyTerminal(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 64; depth++, t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof io.crux.ee.api.exception.PolicyTerminal
                     || t instanceof jakarta.validation.ConstraintViolationException) {
                 return true;

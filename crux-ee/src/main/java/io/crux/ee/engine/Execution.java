@@ -126,7 +126,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         } finally {
             FlowEngine.CURRENT.set(outer);
             synchronized (lock) {
-                thread = null;
+                if (thread == Thread.currentThread()) {
+                    thread = null; // a retry that already started elsewhere keeps its own reference
+                }
                 Thread.interrupted(); // a cancel that came after the body ended must not leak to the pool
             }
         }
@@ -255,11 +257,14 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
     }
 
+    /** The engine is closing: a retry that has not started is dropped and the run left for recovery. */
     void cancelPendingRetry() {
+        boolean dropped;
         synchronized (lock) {
-            if (pending != null && thread == null && pending.cancel(false)) {
-                engine.finished(this);
-            }
+            dropped = pending != null && thread == null && pending.cancel(false);
+        }
+        if (dropped) {
+            abandon(new java.util.concurrent.RejectedExecutionException("the application is stopping"));
         }
     }
 

@@ -44,7 +44,8 @@ abstract class Interrupt extends Error {
 
     /** Finds an interrupt in a failure's cause chain, where reflection or user code may have wrapped it. */
     static Interrupt find(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 64; depth++, t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof Interrupt i) {
                 return i;
             }
