@@ -128,7 +128,8 @@ public class CruxRuntime {
         }
         try {
             Class.forName("io.opentelemetry.api.OpenTelemetry", false, CruxRuntime.class.getClassLoader());
-        } catch (ClassNotFoundException absent) {
+        } catch (ClassNotFoundException | LinkageError absent) {
+            LOG.warning(Messages.telemetryInvisible());
             return FlowTracer.NOOP;
         }
         return Telemetry.tracer(beanManager);

@@ -149,6 +149,12 @@ public final class Messages {
         return msg("CRUX0044W", "Run " + flowId + " could not record its end and stays RUNNING until recovered: " + describe(cause));
     }
 
+    public static String telemetryInvisible() {
+        return msg("CRUX0045W", "The OpenTelemetry API is not visible to the application, so crux-ee records no spans."
+                + " Enable MicroProfile Telemetry; on Open Liberty also give the application"
+                + " <classloader apiTypeVisibility=\"+third-party\"/>, or set crux.telemetry.enabled=false to silence this.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

@@ -3,11 +3,13 @@ package io.crux.ee.persistence;
 import java.time.Instant;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.ConstraintMode;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.FetchType;
+import jakarta.persistence.ForeignKey;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.JoinColumn;
@@ -64,7 +66,7 @@ public class FlowRunEntity {
     String error;
 
     @ManyToOne(fetch = FetchType.EAGER)
-    @JoinColumn(name = "SUSPENSION_ID")
+    @JoinColumn(name = "SUSPENSION_ID", foreignKey = @ForeignKey(ConstraintMode.NO_CONSTRAINT))
     SuspensionEntity suspension;
 
     @Column(name = "OWNER", length = 200)

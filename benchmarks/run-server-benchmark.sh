@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# In-server durable-step benchmark on PostgreSQL (see BENCHMARKS.md at the repository root).
+#
+# Builds benchmarks/server/target/crux-bench.war, unpacks Open Liberty from the local Maven
+# repository into benchmarks/target/wlp (once), (re)creates the Liberty server 'cruxBench' there
+# from server-config/src/main/liberty/config with CRUX_DB=postgresql, HTTP port 9091 and HTTPS port
+# 9444, deploys the WAR, calls GET /bench/durable (and /bench/parts), prints the JSON, and stops the
+# server. It touches no other Liberty server and no other port.
+#
+# Settings (environment variables, all optional):
+#   STEPS=10 ROUNDS=200 BATCH=10 WARMUP=100   flow size, measured runs, runs per batch, warm-up runs
+#   BARE=commit|autocommit                    bare insert with explicit commit (default) or autocommit
+#   PARTS=true|false                          also call /bench/parts (the breakdown)
+#   TELEMETRY=true|false                      crux.telemetry.enabled (false: no OpenTelemetry spans)
+#   WAR=/path/to/other.war                    deploy this WAR instead of building one (for experiments)
+#   BUILD=true|false                          build the WAR with Maven first
+#   MVN_ARGS="-o"                             extra Maven arguments
+#   DB_HOST=127.0.0.1 DB_PORT=5432 DB_NAME=test DB_USER=postgres DB_PASSWORD= DB_SCHEMA=crux_bench
+#   RESET_SCHEMA=true                         drop and re-create DB_SCHEMA first (only if it starts with crux_bench)
+#   HTTP_PORT=9091 HTTPS_PORT=9444 SERVER=cruxBench
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+CONFIG_DIR="$ROOT/server-config/src/main/liberty/config"
+M2_REPO="${M2_REPO:-$HOME/.m2/repository}"
+
+OL_VERSION="${OL_VERSION:-26.0.0.3}"
+H2_VERSION="${H2_VERSION:-2.3.232}"
+PG_DRIVER_VERSION="${PG_DRIVER_VERSION:-42.7.4}"
+
+STEPS="${STEPS:-10}"
+ROUNDS="${ROUNDS:-200}"
+BATCH="${BATCH:-10}"
+WARMUP="${WARMUP:-100}"
+BARE="${BARE:-commit}"
+PARTS="${PARTS:-true}"
+TELEMETRY="${TELEMETRY:-true}"
+BUILD="${BUILD:-true}"
+WAR="${WAR:-}"
+MVN_ARGS="${MVN_ARGS:-}"
+DB_HOST="${DB_HOST:-127.0.0.1}"
+DB_PORT="${DB_PORT:-5432}"
+DB_NAME="${DB_NAME:-test}"
+DB_USER="${DB_USER:-postgres}"
+DB_PASSWORD="${DB_PASSWORD:-}"
+DB_SCHEMA="${DB_SCHEMA:-crux_bench}"
+RESET_SCHEMA="${RESET_SCHEMA:-true}"
+HTTP_PORT="${HTTP_PORT:-9091}"
+HTTPS_PORT="${HTTPS_PORT:-9444}"
+SERVER="${SERVER:-cruxBench}"
+
+WLP="$BENCH_DIR/target/wlp"
+SERVER_DIR="$WLP/usr/servers/$SERVER"
+BASE_URL="http://127.0.0.1:$HTTP_PORT/crux-bench/bench"
+
+log() { printf '[run-server-benchmark] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Liberty must use its own defaults, not an environment meant for another server.
+unset WLP_USER_DIR WLP_OUTPUT_DIR SERVER_NAME 2>/dev/null || true
+
+# ---------------------------------------------------------------- 1. the WAR
+if [[ -z "$WAR" ]]; then
+    if [[ "$BUILD" == "true" ]]; then
+        log "building the WAR (mvn -q -f benchmarks/pom.xml package -DskipTests $MVN_ARGS)"
+        (cd "$ROOT" && mvn -q -f benchmarks/pom.xml package -DskipTests $MVN_ARGS)
+    fi
+    WAR="$BENCH_DIR/server/target/crux-bench.war"
+fi
+[[ -f "$WAR" ]] || die "no WAR at $WAR"
+
+# ---------------------------------------------------------------- 2. Open Liberty
+if [[ ! -x "$WLP/bin/server" ]]; then
+    ZIP="$M2_REPO/io/openliberty/openliberty-runtime/$OL_VERSION/openliberty-runtime-$OL_VERSION.zip"
+    [[ -f "$ZIP" ]] || die "Open Liberty $OL_VERSION is not in the local Maven repository ($ZIP);
+  fetch it once with: mvn dependency:get -Dartifact=io.openliberty:openliberty-runtime:$OL_VERSION:zip"
+    log "unpacking $ZIP into $BENCH_DIR/target"
+    mkdir -p "$BENCH_DIR/target"
+    unzip -q -o "$ZIP" -d "$BENCH_DIR/target"
+fi
+
+# ---------------------------------------------------------------- 3. PostgreSQL
+export PGPASSWORD="$DB_PASSWORD"
+psql_() { psql -X -q -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$DB_NAME" "$@"; }
+if ! pg_isready -q -h "$DB_HOST" -p "$DB_PORT"; then
+    if [[ "$DB_HOST" == "127.0.0.1" || "$DB_HOST" == "localhost" ]] && command -v pg_ctlcluster >/dev/null; then
+        log "PostgreSQL is down; starting the local cluster"
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+        sleep 2
+    fi
+    pg_isready -q -h "$DB_HOST" -p "$DB_PORT" || die "PostgreSQL at $DB_HOST:$DB_PORT is not reachable"
+fi
+if [[ "$RESET_SCHEMA" == "true" && "$DB_SCHEMA" == crux_bench* ]]; then
+    log "dropping and re-creating schema $DB_SCHEMA (fresh tables for every run)"
+    psql_ -c "drop schema if exists $DB_SCHEMA cascade" -c "create schema $DB_SCHEMA"
+else
+    psql_ -c "create schema if not exists $DB_SCHEMA"
+fi
+
+# ---------------------------------------------------------------- 4. the server
+if [[ -d "$SERVER_DIR" ]] && "$WLP/bin/server" status "$SERVER" >/dev/null 2>&1; then
+    log "stopping a running $SERVER first"
+    "$WLP/bin/server" stop "$SERVER" >/dev/null
+fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null; then
+    die "port $HTTP_PORT is in use by another process"
+fi
+
+log "creating server $SERVER in $SERVER_DIR"
+rm -rf "$SERVER_DIR"
+mkdir -p "$SERVER_DIR/lib/jdbc" "$SERVER_DIR/dropins"
+cp "$CONFIG_DIR"/* "$SERVER_DIR/"
+cat >> "$SERVER_DIR/bootstrap.properties" <<EOF
+
+# cruxBench (run-server-benchmark.sh): its own ports, away from cruxServer (9080) and the lifecycle server (9081).
+http.port=$HTTP_PORT
+https.port=$HTTPS_PORT
+EOF
+cat >> "$SERVER_DIR/server.env" <<EOF
+
+# cruxBench (run-server-benchmark.sh)
+CRUX_DB=postgresql
+CRUX_DB_HOST=$DB_HOST
+CRUX_DB_PORT=$DB_PORT
+CRUX_DB_NAME=$DB_NAME
+CRUX_DB_USER=$DB_USER
+CRUX_DB_PASSWORD=$DB_PASSWORD
+CRUX_DB_SCHEMA=$DB_SCHEMA
+CRUX_TELEMETRY_ENABLED=$TELEMETRY
+EOF
+cp "$M2_REPO/com/h2database/h2/$H2_VERSION/h2-$H2_VERSION.jar" "$SERVER_DIR/lib/jdbc/"
+cp "$M2_REPO/org/postgresql/postgresql/$PG_DRIVER_VERSION/postgresql-$PG_DRIVER_VERSION.jar" "$SERVER_DIR/lib/jdbc/"
+cp "$WAR" "$SERVER_DIR/dropins/crux-bench.war"
+
+stop_server() {
+    log "stopping $SERVER"
+    "$WLP/bin/server" stop "$SERVER" >/dev/null 2>&1 || true
+}
+trap stop_server EXIT
+
+log "starting $SERVER (http://127.0.0.1:$HTTP_PORT)"
+"$WLP/bin/server" start "$SERVER" >/dev/null
+MESSAGES="$SERVER_DIR/logs/messages.log"
+for _ in $(seq 1 240); do
+    if grep -q 'CWWKZ0001I.*crux-bench' "$MESSAGES" 2>/dev/null; then
+        break
+    fi
+    if grep -qE 'CWWKZ0002E|CWWKZ0004E|CWWKF0002E' "$MESSAGES" 2>/dev/null; then
+        grep -E ' E ' "$MESSAGES" >&2 || true
+        die "the application failed to start (see $MESSAGES)"
+    fi
+    sleep 1
+done
+grep -q 'CWWKZ0001I.*crux-bench' "$MESSAGES" 2>/dev/null || die "the application did not start in 240 s (see $MESSAGES)"
+
+pretty() { if command -v python3 >/dev/null; then python3 -m json.tool; else cat; echo; fi; }
+call() {
+    local url="$1" out
+    log "GET $url"
+    out="$(curl -sS --fail-with-body --max-time 3600 "$url")" || { echo "$out" >&2; die "request failed: $url"; }
+    printf '%s' "$out" | pretty
+}
+
+call "$BASE_URL/durable?steps=$STEPS&rounds=$ROUNDS&batch=$BATCH&warmup=$WARMUP&bare=$BARE"
+if [[ "$PARTS" == "true" ]]; then
+    call "$BASE_URL/parts?steps=$STEPS"
+fi

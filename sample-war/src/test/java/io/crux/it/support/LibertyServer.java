@@ -1,0 +1,237 @@
+package io.crux.it.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * A second Open Liberty server, in the installation that liberty-maven-plugin made, that a test
+ * starts, stops and kills itself. Its configuration is copied from the plugin's server (the
+ * project's server-config), with its own ports, its own H2 file and the environment the test gives.
+ */
+public final class LibertyServer {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Path wlp;
+    private final String name;
+    private final Path dir;
+    private final int httpPort;
+    private final StringBuilder apps = new StringBuilder();
+
+    private LibertyServer(Path wlp, String name, int httpPort) {
+        this.wlp = wlp;
+        this.name = name;
+        this.dir = wlp.resolve("usr/servers").resolve(name);
+        this.httpPort = httpPort;
+    }
+
+    /**
+     * Creates the server afresh (an earlier one of that name is stopped and removed).
+     *
+     * @param name the server name
+     * @param env extra lines for its server.env
+     * @return the server, not started
+     */
+    public static LibertyServer create(String name, Map<String, String> env) {
+        Path wlp = Path.of(System.getProperty("wlp.home"));
+        int port = Integer.getInteger("lifecycle.http.port", 9081);
+        LibertyServer server = new LibertyServer(wlp, name, port);
+        server.recreate(env);
+        return server;
+    }
+
+    private void recreate(Map<String, String> extraEnv) {
+        try {
+            if (Files.exists(dir)) {
+                stopQuietly();
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            Path source = wlp.resolve("usr/servers").resolve(System.getProperty("liberty.server", "cruxServer"));
+            Files.createDirectories(dir.resolve("apps"));
+            Files.createDirectories(dir.resolve("lib/jdbc"));
+            try (Stream<Path> files = Files.list(source)) {
+                for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".xml")
+                        && !p.getFileName().toString().equals("apps.xml")).toList()) {
+                    Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            try (Stream<Path> jars = Files.list(source.resolve("lib/jdbc"))) {
+                for (Path jar : jars.toList()) {
+                    Files.copy(jar, dir.resolve("lib/jdbc").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.writeString(dir.resolve("bootstrap.properties"), "http.port=" + httpPort + "\nhttps.port=" + (httpPort + 363)
+                    + "\ncom.ibm.ws.logging.console.format=SIMPLE\n");
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("OTEL_SDK_DISABLED", "false");
+            env.put("OTEL_TRACES_EXPORTER", "none");
+            env.put("OTEL_METRICS_EXPORTER", "none");
+            env.put("OTEL_LOGS_EXPORTER", "none");
+            env.put("CRUX_DB", System.getProperty("crux.db", "h2"));
+            System.getenv().forEach((k, v) -> {
+                if (k.startsWith("CRUX_DB_")) {
+                    env.put(k, v);
+                }
+            });
+            env.putAll(extraEnv);
+            StringBuilder lines = new StringBuilder();
+            env.forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
+            Files.writeString(dir.resolve("server.env"), lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param war a WAR built by ShrinkWrap
+     * @return this
+     */
+    public LibertyServer deploy(WebArchive war) {
+        war.as(ZipExporter.class).exportTo(dir.resolve("apps").resolve(war.getName()).toFile(), true);
+        return register(war.getName());
+    }
+
+    /**
+     * @param war a WAR file
+     * @return this
+     */
+    public LibertyServer deploy(Path war) {
+        try {
+            Files.copy(war, dir.resolve("apps").resolve(war.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return register(war.getFileName().toString());
+    }
+
+    /** Declares the application with the third-party API visibility crux-ee needs for OpenTelemetry. */
+    private LibertyServer register(String fileName) {
+        String root = fileName.substring(0, fileName.length() - ".war".length());
+        apps.append("    <webApplication location=\"").append(fileName).append("\" contextRoot=\"/").append(root)
+                .append("\">\n        <classloader apiTypeVisibility=\"+third-party\"/>\n    </webApplication>\n");
+        try {
+            Files.writeString(dir.resolve("apps.xml"), "<server>\n" + apps + "</server>\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /**
+     * Starts the server and waits until {@code readyPath} answers 200.
+     *
+     * @param readyPath a path that answers once the applications are up
+     */
+    public void start(String readyPath) {
+        int exit = run("start");
+        if (exit != 0) {
+            throw new IllegalStateException("server " + name + " did not start (exit " + exit + "); see " + messagesLog());
+        }
+        await("applications of " + name + " up").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> get(readyPath).statusCode() == 200);
+    }
+
+    /** Stops the server gracefully. */
+    public void stop() {
+        int exit = run("stop");
+        if (exit != 0) {
+            throw new IllegalStateException("server " + name + " did not stop (exit " + exit + ")");
+        }
+    }
+
+    /**
+     * Kills the server's JVM at once, as a crash would (SIGKILL: no shutdown hooks, no quiesce).
+     *
+     * @param pid the JVM's process id
+     */
+    public void kill(long pid) {
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+        process.destroyForcibly();
+        process.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+    }
+
+    /** Stops the server if it runs; for clean-up. */
+    public void stopQuietly() {
+        run("stop");
+    }
+
+    /**
+     * @param path a path below the server root, such as {@code /crux-sample/api/expenses}
+     * @return the response
+     */
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().timeout(Duration.ofSeconds(60)).build());
+    }
+
+    /**
+     * @param path a path below the server root
+     * @param json the JSON body
+     * @return the response
+     */
+    public HttpResponse<String> post(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /** @return the server's messages.log */
+    public Path messagesLog() {
+        return dir.resolve("logs/messages.log");
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + httpPort + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int run(String action) {
+        try {
+            Process p = new ProcessBuilder(List.of(wlp.resolve("bin/server").toString(), action, name))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("server-" + action + ".out").toFile())
+                    .start();
+            if (!p.waitFor(4, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("bin/server " + action + " " + name + " did not return");
+            }
+            return p.exitValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
