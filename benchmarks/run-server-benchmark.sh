@@ -8,7 +8,7 @@
 # server. It touches no other Liberty server and no other port.
 #
 # Settings (environment variables, all optional):
-#   STEPS=10 ROUNDS=200 BATCH=10 WARMUP=100   flow size, measured runs, runs per batch, warm-up runs
+#   STEPS=10 ROUNDS=300 BATCH=10 WARMUP=300   flow size, measured runs, runs per batch, warm-up runs
 #   BARE=commit|autocommit                    bare insert with explicit commit (default) or autocommit
 #   PARTS=true|false                          also call /bench/parts (the breakdown)
 #   TELEMETRY=true|false                      crux.telemetry.enabled (false: no OpenTelemetry spans)
@@ -18,6 +18,7 @@
 #   DB_HOST=127.0.0.1 DB_PORT=5432 DB_NAME=test DB_USER=postgres DB_PASSWORD= DB_SCHEMA=crux_bench
 #   RESET_SCHEMA=true                         drop and re-create DB_SCHEMA first (only if it starts with crux_bench)
 #   HTTP_PORT=9091 HTTPS_PORT=9444 SERVER=cruxBench
+#   JVM_OPTIONS="..."                         extra JVM options for the server (jvm.options), e.g. a JFR recording
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,9 +31,9 @@ H2_VERSION="${H2_VERSION:-2.3.232}"
 PG_DRIVER_VERSION="${PG_DRIVER_VERSION:-42.7.4}"
 
 STEPS="${STEPS:-10}"
-ROUNDS="${ROUNDS:-200}"
+ROUNDS="${ROUNDS:-300}"
 BATCH="${BATCH:-10}"
-WARMUP="${WARMUP:-100}"
+WARMUP="${WARMUP:-300}"
 BARE="${BARE:-commit}"
 PARTS="${PARTS:-true}"
 TELEMETRY="${TELEMETRY:-true}"
@@ -49,6 +50,7 @@ RESET_SCHEMA="${RESET_SCHEMA:-true}"
 HTTP_PORT="${HTTP_PORT:-9091}"
 HTTPS_PORT="${HTTPS_PORT:-9444}"
 SERVER="${SERVER:-cruxBench}"
+JVM_OPTIONS="${JVM_OPTIONS:-}"
 
 WLP="$BENCH_DIR/target/wlp"
 SERVER_DIR="$WLP/usr/servers/$SERVER"
@@ -129,6 +131,9 @@ CRUX_DB_PASSWORD=$DB_PASSWORD
 CRUX_DB_SCHEMA=$DB_SCHEMA
 CRUX_TELEMETRY_ENABLED=$TELEMETRY
 EOF
+for option in $JVM_OPTIONS; do
+    printf '%s\n' "$option" >> "$SERVER_DIR/jvm.options"
+done
 cp "$M2_REPO/com/h2database/h2/$H2_VERSION/h2-$H2_VERSION.jar" "$SERVER_DIR/lib/jdbc/"
 cp "$M2_REPO/org/postgresql/postgresql/$PG_DRIVER_VERSION/postgresql-$PG_DRIVER_VERSION.jar" "$SERVER_DIR/lib/jdbc/"
 cp "$WAR" "$SERVER_DIR/dropins/crux-bench.war"

@@ -91,9 +91,9 @@ public class DurableStepBenchmark {
     @Path("durable")
     public synchronized Map<String, Object> durable(
             @QueryParam("steps") @DefaultValue("10") int steps,
-            @QueryParam("rounds") @DefaultValue("200") int rounds,
+            @QueryParam("rounds") @DefaultValue("300") int rounds,
             @QueryParam("batch") @DefaultValue("10") int batch,
-            @QueryParam("warmup") @DefaultValue("100") int warmup,
+            @QueryParam("warmup") @DefaultValue("300") int warmup,
             @QueryParam("bare") @DefaultValue("commit") String bare) throws Exception {
         if (steps < 1 || rounds < 1 || batch < 1 || warmup < 0) {
             throw badRequest("steps, rounds and batch must be at least 1, warmup at least 0");
@@ -116,35 +116,41 @@ public class DurableStepBenchmark {
         }
 
         int batches = Math.max(1, rounds / batch);
-        long[] flowNs = new long[batches];
-        long[] zeroNs = new long[batches];
-        long[] bareNs = new long[batches];
+        long[] flowNs = new long[batches];   // wall time of the N-step runs, seen by the caller
+        long[] zeroNs = new long[batches];   // wall time of the 0-step runs, seen by the caller
+        long[][] stepNs = new long[batches][]; // wall and CPU time of the steps, inside the flow bodies
+        long[][] bareNs = new long[batches][]; // wall and CPU time of the bare inserts
+        BenchFlow.METER.take();
         for (int b = 0; b < batches; b++) {
             if (b % 2 == 0) {
                 flowNs[b] = timeFlows(durableFlow, batch, steps);
+                stepNs[b] = BenchFlow.METER.take();
                 bareNs[b] = timeBare(batch * steps, json, autocommit);
                 zeroNs[b] = timeFlows(durableFlow, batch, 0);
             } else {
                 zeroNs[b] = timeFlows(durableFlow, batch, 0);
                 bareNs[b] = timeBare(batch * steps, json, autocommit);
                 flowNs[b] = timeFlows(durableFlow, batch, steps);
+                stepNs[b] = BenchFlow.METER.take();
             }
         }
         int runs = batches * batch;
-        long durableSteps = (long) runs * steps;
+        long n = (long) runs * steps;
+        double stepUs = sum(stepNs, 0) / n / 1000.0;
+        double stepCpuUs = sum(stepNs, 1) / n / 1000.0;
+        double bareUs = sum(bareNs, 0) / n / 1000.0;
+        double bareCpuUs = sum(bareNs, 1) / n / 1000.0;
         double flowTotal = Arrays.stream(flowNs).sum();
         double zeroTotal = Arrays.stream(zeroNs).sum();
-        double bareTotal = Arrays.stream(bareNs).sum();
+        double byDifferenceUs = (flowTotal - zeroTotal) / n / 1000.0;
+        double grossUs = flowTotal / n / 1000.0;
 
-        double stepUs = (flowTotal - zeroTotal) / durableSteps / 1000.0;
-        double grossUs = flowTotal / durableSteps / 1000.0;
-        double bareUs = bareTotal / durableSteps / 1000.0;
+        double[] batchRatio = new double[batches];
         double[] batchStep = new double[batches];
         double[] batchBare = new double[batches];
-        double[] batchRatio = new double[batches];
         for (int b = 0; b < batches; b++) {
-            batchStep[b] = (flowNs[b] - zeroNs[b]) / (double) (batch * steps) / 1000.0;
-            batchBare[b] = bareNs[b] / (double) (batch * steps) / 1000.0;
+            batchStep[b] = stepNs[b][0] / (double) (batch * steps) / 1000.0;
+            batchBare[b] = bareNs[b][0] / (double) (batch * steps) / 1000.0;
             batchRatio[b] = batchStep[b] / batchBare[b];
         }
 
@@ -158,24 +164,34 @@ public class DurableStepBenchmark {
         out.put("warmupRounds", warmup);
         out.put("bareMode", autocommit ? "autocommit (INSERT only)" : "commit (setAutoCommit(false), INSERT, commit())");
         out.put("payloadBytes", json.length());
-        out.put("durableSteps", durableSteps);
-        out.put("bareInserts", durableSteps);
+        out.put("durableSteps", n);
+        out.put("bareInserts", n);
         out.put("meanUsPerDurableStep", round(stepUs));
         out.put("meanUsPerBareInsertCommit", round(bareUs));
         out.put("ratio", round(stepUs / bareUs));
         out.put("target", "ratio <= " + TARGET_RATIO);
         out.put("targetMet", stepUs / bareUs <= TARGET_RATIO);
-        out.put("meanUsPerDurableStepGross", round(grossUs));
-        out.put("ratioGross", round(grossUs / bareUs));
-        out.put("meanUsPerRunWrites", round(zeroTotal / runs / 1000.0));
-        out.put("medianOfBatches", Map.of(
+        out.put("medianOfBatches", ordered(
                 "usPerDurableStep", round(median(batchStep)),
                 "usPerBareInsertCommit", round(median(batchBare)),
                 "ratio", round(median(batchRatio))));
-        out.put("notes", "meanUsPerDurableStep = (time of N-step runs - time of 0-step runs) / (rounds*steps); "
-                + "meanUsPerDurableStepGross = time of N-step runs / (rounds*steps), i.e. with the run row written at "
-                + "start and updated at the end and the hand-off to the managed executor; meanUsPerRunWrites = one 0-step "
-                + "run (those writes and that hand-off)");
+        out.put("cpu", ordered(
+                "usPerDurableStep", round(stepCpuUs),
+                "usPerBareInsertCommit", round(bareCpuUs),
+                "ratio", round(stepCpuUs / bareCpuUs)));
+        out.put("crossCheck", ordered(
+                "usPerDurableStepByRunDifference", round(byDifferenceUs),
+                "ratioByRunDifference", round(byDifferenceUs / bareUs),
+                "usPerDurableStepGross", round(grossUs),
+                "ratioGross", round(grossUs / bareUs),
+                "usPerRunWrites", round(zeroTotal / runs / 1000.0)));
+        out.put("notes", "meanUsPerDurableStep: wall time of the steps measured inside the flow body (from before the "
+                + "first step to after the last, on the managed thread that runs them) / (rounds*steps); "
+                + "meanUsPerBareInsertCommit: wall time of the bare inserts / (rounds*steps); cpu: the same as thread CPU "
+                + "time (Java side only); crossCheck.usPerDurableStepByRunDifference = (caller's time of N-step runs - "
+                + "caller's time of 0-step runs) / (rounds*steps); usPerDurableStepGross = caller's time of N-step runs / "
+                + "(rounds*steps), i.e. with the run row written at start and updated at the end and the hand-off to the "
+                + "managed executor; usPerRunWrites = one 0-step run (those writes and that hand-off)");
         out.put("elapsedSeconds", round((System.nanoTime() - started) / 1e9));
         return out;
     }
@@ -191,13 +207,16 @@ public class DurableStepBenchmark {
         return System.nanoTime() - t0;
     }
 
-    private long timeBare(int inserts, String json, boolean autocommit) throws SQLException {
+    /** @return {wall ns, cpu ns} of {@code inserts} bare inserts */
+    private long[] timeBare(int inserts, String json, boolean autocommit) throws SQLException {
         String prefix = UUID.randomUUID() + ":";
+        long c0 = Meter.cpuNow();
         long t0 = System.nanoTime();
         for (int i = 0; i < inserts; i++) {
             bareInsert(prefix + i, json, autocommit);
         }
-        return System.nanoTime() - t0;
+        long t1 = System.nanoTime();
+        return new long[] {t1 - t0, Meter.cpuNow() - c0};
     }
 
     /** One bare insert: a pooled connection, one INSERT, one commit. */
@@ -246,29 +265,32 @@ public class DurableStepBenchmark {
             emptyTransactions(count);
             storeVsBare(dbCount / 5, json);
             onManagedThread(() -> storeVsBare(dbCount / 5, json));
-            transientStep(Math.max(1, dbCount / 50), steps);
+            transientStep(Math.max(1, count / 10), steps);
         }
 
-        out.put("newInitialContextUs", round(lookups(count)[0]));
-        out.put("lookupUserTransactionUs", round(lookups(count)[1]));
+        double[] lk = lookups(count);
+        out.put("newInitialContextUs", round(lk[0]));
+        out.put("lookupUserTransactionUs", round(lk[1]));
         out.put("lookupUserTransactionOnManagedThreadUs", round(onManagedThread(() -> lookups(count))[1]));
         out.put("jsonbEncodeUs", round(encode(payload, count)));
         out.put("emptyUserTransactionUs", round(emptyTransactions(count)));
         double[] sb = storeVsBare(dbCount, json);
-        out.put("storeSaveCheckpointUs", round(sb[0]));
-        out.put("bareInsertCommitUs", round(sb[1]));
-        out.put("storeOverBareUs", round(sb[0] - sb[1]));
-        out.put("storeRatio", round(sb[0] / sb[1]));
+        out.put("storeSaveCheckpoint", ordered("us", round(sb[0]), "cpuUs", round(sb[1])));
+        out.put("bareInsertCommit", ordered("us", round(sb[2]), "cpuUs", round(sb[3])));
+        out.put("storeRatio", ordered("wall", round(sb[0] / sb[2]), "cpu", round(sb[1] / sb[3])));
         double[] mt = onManagedThread(() -> storeVsBare(dbCount, json));
-        out.put("storeSaveCheckpointOnManagedThreadUs", round(mt[0]));
-        out.put("bareInsertCommitOnManagedThreadUs", round(mt[1]));
-        out.put("storeRatioOnManagedThread", round(mt[0] / mt[1]));
-        out.put("nonDurableStepUs", round(transientStep(Math.max(1, dbCount / 10), steps)));
+        out.put("onManagedThread", ordered(
+                "storeSaveCheckpointUs", round(mt[0]), "storeSaveCheckpointCpuUs", round(mt[1]),
+                "bareInsertCommitUs", round(mt[2]), "bareInsertCommitCpuUs", round(mt[3])));
+        double[] ns = transientStep(Math.max(1, count / 10), steps);
+        out.put("nonDurableStep", ordered("us", round(ns[0]), "cpuUs", round(ns[1])));
         out.put("notes", "lookupUserTransactionUs = new InitialContext().lookup(\"java:comp/UserTransaction\"), what "
                 + "JpaFlowStore does on every write; emptyUserTransactionUs = begin()+commit() with no resource; "
-                + "storeSaveCheckpointUs = FlowStore.saveCheckpoint alone (JNDI, JTA, EclipseLink, JSON-B, INSERT, commit), "
-                + "interleaved with bareInsertCommitUs; nonDurableStepUs = one step of a durable=false flow "
-                + "((N-step run - 0-step run) / N): the engine and tracer in the server without the store");
+                + "storeSaveCheckpoint = FlowStore.saveCheckpoint alone (JNDI, JTA, EclipseLink, JSON-B, INSERT, commit), "
+                + "alternating in batches of 10 with bareInsertCommit, on the request thread; onManagedThread = the same "
+                + "on a thread of java:comp/DefaultManagedExecutorService (where the engine runs steps); nonDurableStep = "
+                + "one step of a durable=false flow, measured inside the body: the engine and tracer without the store; "
+                + "cpuUs = thread CPU time (Java side only)");
         return out;
     }
 
@@ -317,16 +339,19 @@ public class DurableStepBenchmark {
         return (System.nanoTime() - t0) / 1000.0 / count;
     }
 
-    /** @return µs per FlowStore.saveCheckpoint and per bare insert + commit, alternating in batches of 10 */
+    /**
+     * @return µs per FlowStore.saveCheckpoint (wall, cpu) and per bare insert + commit (wall, cpu),
+     *     alternating in batches of 10
+     */
     private double[] storeVsBare(int count, String json) throws SQLException {
-        long storeNs = 0;
-        long bareNs = 0;
+        long[] store = new long[2];
+        long[] bare = new long[2];
         int done = 0;
         for (int b = 0; done < count; b++) {
             int n = Math.min(10, count - done);
             String flowId = UUID.randomUUID().toString();
-            long s;
-            long k;
+            long[] s;
+            long[] k;
             if (b % 2 == 0) {
                 s = timeStore(flowId, n);
                 k = timeBare(n, json, false);
@@ -334,30 +359,33 @@ public class DurableStepBenchmark {
                 k = timeBare(n, json, false);
                 s = timeStore(flowId, n);
             }
-            storeNs += s;
-            bareNs += k;
+            store[0] += s[0];
+            store[1] += s[1];
+            bare[0] += k[0];
+            bare[1] += k[1];
             done += n;
         }
-        return new double[] {storeNs / 1000.0 / count, bareNs / 1000.0 / count};
+        return new double[] {store[0] / 1000.0 / count, store[1] / 1000.0 / count,
+            bare[0] / 1000.0 / count, bare[1] / 1000.0 / count};
     }
 
-    private long timeStore(String flowId, int n) {
+    private long[] timeStore(String flowId, int n) {
+        long c0 = Meter.cpuNow();
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             store.saveCheckpoint(new CheckpointRecord(flowId, i, BenchFlow.LABEL, CheckpointKind.STEP,
                     BenchPayload.of(flowId, i), null, 1, false, Instant.now()));
         }
-        return System.nanoTime() - t0;
+        long t1 = System.nanoTime();
+        return new long[] {t1 - t0, Meter.cpuNow() - c0};
     }
 
-    private double transientStep(int runs, int steps) {
-        long withSteps = 0;
-        long without = 0;
-        for (int r = 0; r < runs; r++) {
-            withSteps += timeFlows(transientFlow, 1, steps);
-            without += timeFlows(transientFlow, 1, 0);
-        }
-        return (withSteps - without) / 1000.0 / ((long) runs * steps);
+    /** @return µs (wall, cpu) per step of the non-durable flow, measured inside its body */
+    private double[] transientStep(int runs, int steps) {
+        BenchFlow.TRANSIENT_METER.take();
+        timeFlows(transientFlow, runs, steps);
+        long[] m = BenchFlow.TRANSIENT_METER.take();
+        return new double[] {m[0] / 1000.0 / m[2], m[1] / 1000.0 / m[2]};
     }
 
     // ---------------------------------------------------------------- helpers
@@ -393,6 +421,23 @@ public class DurableStepBenchmark {
     private static WebApplicationException badRequest(String message) {
         return new WebApplicationException(message,
                 Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", message)).type(MediaType.APPLICATION_JSON).build());
+    }
+
+    private static double sum(long[][] rows, int column) {
+        double total = 0;
+        for (long[] row : rows) {
+            total += row[column];
+        }
+        return total;
+    }
+
+    /** @return a map that keeps the order of the given key, value pairs */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     private static double median(double[] values) {

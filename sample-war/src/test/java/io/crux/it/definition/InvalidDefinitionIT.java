@@ -1,0 +1,121 @@
+package io.crux.it.definition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import org.awaitility.Awaitility;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.crux.it.support.Deployments;
+
+/** Bad flow definitions fail the deployment in Liberty with the promised messages. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class InvalidDefinitionIT {
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Deployment(name = "duplicate", managed = false, testable = false)
+    static WebArchive duplicate() {
+        return Deployments.war("it-bad-duplicate", TwiceA.class, TwiceB.class);
+    }
+
+    @Deployment(name = "signature", managed = false, testable = false)
+    static WebArchive signature() {
+        return Deployments.war("it-bad-signature", BadSignatureFlow.class);
+    }
+
+    @Deployment(name = "no-actions", managed = false, testable = false)
+    static WebArchive noActions() {
+        return Deployments.war("it-bad-no-actions", NoActionsFlow.class);
+    }
+
+    @Deployment(name = "unknown-flow", managed = false, testable = false)
+    static WebArchive unknownFlow() {
+        return Deployments.war("it-bad-unknown", UnknownFlowUser.class);
+    }
+
+    @Test
+    void twoFlowsWithOneNameFailDeploymentNamingBothClasses() throws IOException {
+        assertThat(failureOf("duplicate", "it-bad-duplicate")).contains("CRUX0001E", "'twice'", "TwiceA", "TwiceB",
+                "Give one of the @FlowDefinition annotations another name");
+    }
+
+    @Test
+    void actionWithAnUnusableSignatureFailsDeploymentNamingTheMethod() throws IOException {
+        assertThat(failureOf("signature", "it-bad-signature")).contains("CRUX0002E", "BadSignatureFlow.go", "takes 2 parameter(s)",
+                "FlowScope<I>");
+    }
+
+    @Test
+    void definitionWithoutActionsFailsDeployment() throws IOException {
+        assertThat(failureOf("no-actions", "it-bad-no-actions")).contains("CRUX0003E", "NoActionsFlow", "Implement FlowHandler<I, O>");
+    }
+
+    @Test
+    void injectionOfAnUnknownFlowFailsDeployment() throws IOException {
+        assertThat(failureOf("unknown-flow", "it-bad-unknown")).contains("CRUX0006E", "'does-not-exist'", "UnknownFlowUser.handle");
+    }
+
+    /**
+     * Deploys, expects the deployment to fail, and returns what the server logged about that
+     * failure: the Arquillian exception carries only the outer exception, the server log has ours.
+     */
+    private String failureOf(String deployment, String app) throws IOException {
+        String marker = "CWWKZ0002E: An exception occurred while starting the application " + app + ".";
+        int before = logged(marker).size();
+        Throwable failure = catchThrowable(() -> deployer.deploy(deployment));
+        try {
+            deployer.undeploy(deployment);
+        } catch (RuntimeException ignored) {
+            // a failed application may already be gone
+        }
+        assertThat(failure).as("deployment %s must fail", deployment).isNotNull();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> logged(marker).size() > before);
+        List<String> reports = logged(marker);
+        return reports.get(reports.size() - 1);
+    }
+
+    /** The log excerpts (4000 characters) that start with {@code marker}, oldest first, across rotated logs. */
+    private static List<String> logged(String marker) throws IOException {
+        Path logs = Path.of(System.getProperty("wlp.home"), "usr/servers", System.getProperty("liberty.server"), "logs");
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            List<Path> ordered = files.filter(p -> p.getFileName().toString().startsWith("messages"))
+                    .sorted(Comparator.comparing(InvalidDefinitionIT::modified)).toList();
+            for (Path f : ordered) {
+                String text = Files.readString(f);
+                for (int at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+                    found.add(text.substring(at, Math.min(text.length(), at + 4000)));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+}
