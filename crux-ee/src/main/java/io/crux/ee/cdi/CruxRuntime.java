@@ -21,6 +21,7 @@ import jakarta.validation.Validator;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -33,6 +34,7 @@ import io.crux.ee.engine.EngineSettings;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
 import io.crux.ee.engine.Messages;
+import io.crux.ee.persistence.SchemaInstaller;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
@@ -105,6 +107,9 @@ public class CruxRuntime {
                 config.getOptionalValue("crux.lease-duration", String.class).map(Duration::parse).orElse(Duration.ofSeconds(30)),
                 config.getOptionalValue("crux.maintenance-interval", String.class).map(Duration::parse)
                         .orElse(Duration.ofSeconds(10)));
+        if (config.getOptionalValue("crux.schema.create", Boolean.class).orElse(true)) {
+            SchemaInstaller.install(lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class));
+        }
         InputValidator validator = validators.isResolvable()
                 ? new BeanValidationInputValidator(validators.get()) : InputValidator.NONE;
         FlowEngine e = FlowEngine.builder()
@@ -140,7 +145,7 @@ public class CruxRuntime {
         try {
             return type.cast(new InitialContext().lookup(name));
         } catch (NamingException e) {
-            throw new IllegalStateException("crux-ee needs the managed executor " + name + " (set " + key
+            throw new IllegalStateException("crux-ee needs the resource " + name + " (set " + key
                     + " to another JNDI name if your server binds it elsewhere)", e);
         }
     }

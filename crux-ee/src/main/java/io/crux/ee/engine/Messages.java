@@ -149,6 +149,11 @@ public final class Messages {
         return msg("CRUX0044W", "Run " + flowId + " could not record its end and stays RUNNING until recovered: " + describe(cause));
     }
 
+    public static String unsupportedDatabase(String product) {
+        return msg("CRUX0046E", "crux-ee ships DDL for PostgreSQL and H2, not for " + product + ". Create the tables"
+                + " yourself (see META-INF/crux/ddl in the crux-ee jar) and set crux.schema.create=false.");
+    }
+
     public static String telemetryInvisible() {
         return msg("CRUX0045W", "The OpenTelemetry API is not visible to the application, so crux-ee records no spans."
                 + " Enable MicroProfile Telemetry; on Open Liberty also give the application"
