@@ -432,6 +432,15 @@ public final class FlowEngine implements AutoCloseable {
         }
         Instant now = clock.instant();
         store.renewLeases(settings.nodeId(), leaseEnd(now));
+        if (!active.isEmpty()) {
+            // a cancel taken by another server: interrupt the step here
+            for (RunRecord run : store.findCancelled(settings.nodeId(), now.minus(settings.leaseDuration()))) {
+                Execution<?, ?> local = active.get(run.flowId());
+                if (local != null) {
+                    local.cancelFromOutside(run.error());
+                }
+            }
+        }
         int recovered = 0;
         for (RunRecord run : store.findRecoverable(settings.nodeId(), now, RECOVERY_BATCH)) {
             FlowModel flow = flows.get(run.flowName());

@@ -1,5 +1,6 @@
 package io.crux.ee.engine;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,8 +24,21 @@ import io.crux.ee.spi.SuspensionRecord;
  */
 public final class InMemoryFlowStore implements FlowStore {
 
+    private final Clock clock;
     private final Map<String, RunRecord> runs = new ConcurrentHashMap<>();
     private final Map<String, List<CheckpointRecord>> checkpoints = new ConcurrentHashMap<>();
+
+    /** A store that stamps writes with the system clock. */
+    public InMemoryFlowStore() {
+        this(Clock.systemUTC());
+    }
+
+    /**
+     * @param clock stamps {@code updatedAt} of every write; give it the engine's clock
+     */
+    public InMemoryFlowStore(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void createRun(RunRecord run) {
@@ -79,13 +93,13 @@ public final class InMemoryFlowStore implements FlowStore {
 
     @Override
     public RunRecord finish(String flowId, String owner, FlowStatus status, Payload output, String error) {
-        return owned(flowId, owner, r -> copy(r, status, output, error, r.suspension(), null, null, Instant.now()));
+        return owned(flowId, owner, r -> copy(r, status, output, error, r.suspension(), null, null, clock.instant()));
     }
 
     @Override
     public RunRecord claim(RunRecord seen, String owner, Instant leaseUntil, CheckpointRecord signal) {
         RunRecord claimed = compareAndSet(seen, r -> copy(r, FlowStatus.RUNNING, r.output(), r.error(), r.suspension(),
-                owner, leaseUntil, Instant.now()));
+                owner, leaseUntil, clock.instant()));
         if (signal != null) {
             saveCheckpoint(signal);
         }
@@ -95,7 +109,7 @@ public final class InMemoryFlowStore implements FlowStore {
     @Override
     public RunRecord end(RunRecord seen, FlowStatus status, String reason) {
         return compareAndSet(seen, r -> copy(r, status, r.output(), reason, r.suspension(), r.owner(), r.leaseUntil(),
-                Instant.now()));
+                clock.instant()));
     }
 
     @Override
@@ -104,6 +118,13 @@ public final class InMemoryFlowStore implements FlowStore {
                 .filter(r -> r.status() == FlowStatus.RUNNING && (owner.equals(r.owner()) || r.leaseExpiredAt(now)))
                 .sorted(Comparator.comparing(RunRecord::createdAt))
                 .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public List<RunRecord> findCancelled(String owner, Instant since) {
+        return runs.values().stream()
+                .filter(r -> r.status() == FlowStatus.CANCELLED && owner.equals(r.owner()) && r.updatedAt().isAfter(since))
                 .toList();
     }
 

@@ -46,6 +46,8 @@ public class JpaFlowStore implements FlowStore {
     @PersistenceContext(unitName = "crux")
     EntityManager em;
 
+    private static final int OWNER_WRITE_ATTEMPTS = 3;
+
     private final PayloadCodec codec = new JsonbPayloadCodec();
 
     @Override
@@ -113,7 +115,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public RunRecord suspend(String flowId, String owner, SuspensionRecord suspension) {
-        return write("suspend", flowId, () -> {
+        return writeOwned("suspend", flowId, () -> {
             FlowRunEntity e = owned(flowId, owner);
             if (e.status.isFinal()) {
                 return record(e);
@@ -137,7 +139,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public RunRecord finish(String flowId, String owner, FlowStatus status, Payload output, String error) {
-        return write("finish", flowId, () -> {
+        return writeOwned("finish", flowId, () -> {
             FlowRunEntity e = owned(flowId, owner);
             if (e.status.isFinal()) {
                 return record(e);
@@ -196,6 +198,16 @@ public class JpaFlowStore implements FlowStore {
                 .setParameter("owner", owner)
                 .setParameter("now", now)
                 .setMaxResults(limit)
+                .getResultList().stream().map(JpaFlowStore::record).toList());
+    }
+
+    @Override
+    public List<RunRecord> findCancelled(String owner, Instant since) {
+        return read("find cancelled runs", null, () -> em.createQuery("select r from FlowRunEntity r where r.status = :cancelled"
+                        + " and r.owner = :owner and r.updatedAt > :since", FlowRunEntity.class)
+                .setParameter("cancelled", FlowStatus.CANCELLED)
+                .setParameter("owner", owner)
+                .setParameter("since", since)
                 .getResultList().stream().map(JpaFlowStore::record).toList());
     }
 
@@ -300,6 +312,22 @@ public class JpaFlowStore implements FlowStore {
         } catch (Exception e) {
             rollback(tx);
             throw translate(operation, flowId, e);
+        }
+    }
+
+    /**
+     * The executing node's writes re-read the run, so a version bump in between (a lease renewal,
+     * a cancel) is not a reason to give up: try again, and let the fresh read decide.
+     */
+    private <T> T writeOwned(String operation, String flowId, Supplier<T> work) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return write(operation, flowId, work);
+            } catch (FlowConflictException e) {
+                if (attempt == OWNER_WRITE_ATTEMPTS || e.getCause() == null) {
+                    throw e; // no cause: the lease is held by another node
+                }
+            }
         }
     }
 

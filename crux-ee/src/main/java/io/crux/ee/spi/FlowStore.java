@@ -117,6 +117,16 @@ public interface FlowStore {
     List<RunRecord> findRecoverable(String owner, Instant now, int limit);
 
     /**
+     * Finds runs that another node cancelled while {@code owner} was executing them, so that the
+     * owner can interrupt their steps.
+     *
+     * @param owner this node
+     * @param since only runs cancelled after this time
+     * @return the cancelled runs
+     */
+    List<RunRecord> findCancelled(String owner, Instant since);
+
+    /**
      * Extends the leases of every running run of {@code owner}.
      *
      * @param owner this node

@@ -52,8 +52,8 @@ final class EngineHarness implements AutoCloseable {
 
     /** @return an engine whose runs execute on the calling thread */
     static EngineHarness direct() {
-        return new EngineHarness(new InMemoryFlowStore(), new DirectExecutor(), new ManualScheduler(), new TestClock(),
-                "node-1");
+        TestClock clock = new TestClock();
+        return new EngineHarness(new InMemoryFlowStore(clock), new DirectExecutor(), new ManualScheduler(), clock, "node-1");
     }
 
     /** @return an engine whose runs execute on a cached thread pool */
@@ -63,8 +63,9 @@ final class EngineHarness implements AutoCloseable {
 
     /** @return an engine with the given node id whose runs execute on a cached thread pool */
     static EngineHarness pooled(String nodeId) {
-        return new EngineHarness(new InMemoryFlowStore(), Executors.newCachedThreadPool(), new ManualScheduler(),
-                new TestClock(), nodeId);
+        TestClock clock = new TestClock();
+        return new EngineHarness(new InMemoryFlowStore(clock), Executors.newCachedThreadPool(), new ManualScheduler(), clock,
+                nodeId);
     }
 
     /** @return an engine on the given store, executing on the calling thread */

@@ -92,6 +92,11 @@ class NonDurableFlowTest {
         public int renewLeases(String owner, Instant leaseUntil) {
             return refuse("renewLeases");
         }
+
+        @Override
+        public List<RunRecord> findCancelled(String owner, Instant since) {
+            return refuse("findCancelled");
+        }
     }
 
     private final ForbiddenStore store = new ForbiddenStore();
