@@ -492,8 +492,7 @@ public final class FlowEngine implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new FlowStateException(Messages.runFinished("(new)", "closed", "started: the application is stopping"),
-                    null, null);
+            throw new FlowStateException(Messages.engineClosed(), null, null);
         }
     }
 

@@ -94,6 +94,11 @@ public final class Messages {
         return msg("CRUX0024E", "A run with id " + flowId + " already exists.");
     }
 
+    public static String engineClosed() {
+        return msg("CRUX0047E", "The application is stopping; crux-ee starts no new runs. Runs in progress are recovered"
+                + " when a server starts again.");
+    }
+
     public static String wrongSignal(String flowId, String expected, String name) {
         return msg("CRUX0025E", "Run " + flowId + " waits for the signal '" + expected + "', not '" + name + "'.");
     }

@@ -3,7 +3,6 @@ package io.crux.it.support;
 import java.io.File;
 
 import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
@@ -40,10 +39,5 @@ public final class Deployments {
      */
     public static WebArchive withConfig(WebArchive war, String properties) {
         return war.addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
-    }
-
-    /** @return an empty marker asset, for completeness of ShrinkWrap imports */
-    static EmptyAsset empty() {
-        return EmptyAsset.INSTANCE;
     }
 }
