@@ -54,4 +54,12 @@ public @interface FlowDefinition {
      * @return whether runs of this flow are durable
      */
     boolean durable() default true;
+
+    /**
+     * Whether runs need an authenticated user. The HTTP API then answers 401 without one, and a
+     * session is visible only to the user who created it. Default {@code false}.
+     *
+     * @return whether a user is required
+     */
+    boolean requireUser() default false;
 }

@@ -142,4 +142,43 @@ public interface FlowScope<I> {
 
     /** @return the run's cancellation token, for step code that polls */
     CancellationToken cancellation();
+
+    /** @return the user the run acts for, if any */
+    Optional<String> userId();
+
+    /**
+     * @return the session's stored state
+     * @throws io.crux.ee.api.exception.FlowStateException if the run has no session
+     */
+    ScopedState session();
+
+    /**
+     * @return the user's stored state
+     * @throws io.crux.ee.api.exception.FlowStateException if the run has no user
+     */
+    ScopedState user();
+
+    /** @return the project's stored state (the project named in the run options, else {@code default}) */
+    ScopedState project();
+
+    /** @return state that lives as long as this execution, in memory */
+    ScopedState request();
+
+    /**
+     * Adds an item to the run's session and request stream: {@code item.added} then, unless it is
+     * in progress, {@code item.done}. Items emitted by a completed step are not emitted again when
+     * the body replays.
+     *
+     * @param item the item
+     * @return the item as stored
+     */
+    Item emit(Item item);
+
+    /**
+     * Starts a message that is written piece by piece.
+     *
+     * @param role {@code assistant}, {@code user} or {@code system}
+     * @return the stream; call {@link MessageStream#done()} when the text is complete
+     */
+    MessageStream message(String role);
 }

@@ -7,10 +7,13 @@ package io.crux.ee.api;
  *     the id of an existing run fails with a {@link io.crux.ee.api.exception.FlowConflictException},
  *     which makes the id an idempotency key
  * @param sessionId the session the run belongs to, or {@code null}
+ * @param userId the user the run acts for, or {@code null}
+ * @param projectId the project whose state the run uses, or {@code null} for {@code default}
+ * @param events whether the run records its events for a request stream (the HTTP API sets it)
  */
-public record RunOptions(String flowId, String sessionId) {
+public record RunOptions(String flowId, String sessionId, String userId, String projectId, boolean events) {
 
-    private static final RunOptions DEFAULTS = new RunOptions(null, null);
+    private static final RunOptions DEFAULTS = new RunOptions(null, null, null, null, false);
 
     /**
      * @throws IllegalArgumentException if an id is blank or longer than 128 characters
@@ -18,6 +21,8 @@ public record RunOptions(String flowId, String sessionId) {
     public RunOptions {
         check("flowId", flowId);
         check("sessionId", sessionId);
+        check("userId", userId);
+        check("projectId", projectId);
     }
 
     /** @return options with a generated run id and no session */
@@ -30,7 +35,7 @@ public record RunOptions(String flowId, String sessionId) {
      * @return a copy with the given run id
      */
     public RunOptions withFlowId(String flowId) {
-        return new RunOptions(flowId, sessionId);
+        return new RunOptions(flowId, sessionId, userId, projectId, events);
     }
 
     /**
@@ -38,7 +43,31 @@ public record RunOptions(String flowId, String sessionId) {
      * @return a copy with the given session id
      */
     public RunOptions withSessionId(String sessionId) {
-        return new RunOptions(flowId, sessionId);
+        return new RunOptions(flowId, sessionId, userId, projectId, events);
+    }
+
+    /**
+     * @param userId the user
+     * @return a copy with the given user
+     */
+    public RunOptions withUserId(String userId) {
+        return new RunOptions(flowId, sessionId, userId, projectId, events);
+    }
+
+    /**
+     * @param projectId the project
+     * @return a copy with the given project
+     */
+    public RunOptions withProjectId(String projectId) {
+        return new RunOptions(flowId, sessionId, userId, projectId, events);
+    }
+
+    /**
+     * @param events whether the run records events for a request stream
+     * @return a copy with the given setting
+     */
+    public RunOptions withEvents(boolean events) {
+        return new RunOptions(flowId, sessionId, userId, projectId, events);
     }
 
     private static void check(String name, String id) {

@@ -24,15 +24,20 @@ import io.crux.ee.api.CancellationToken;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.Item;
+import io.crux.ee.api.MessageStream;
+import io.crux.ee.api.ScopedState;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowChangedException;
 import io.crux.ee.api.exception.FlowFailedException;
+import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
@@ -51,15 +56,21 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     private final ActionModel action;
     private final String flowId;
     private final I input;
-    private final String parentFlowId;
-    private final String sessionId;
+    private final RunContext context;
     private final Object parentContext;
+    private final RequestEvents events;
+    private final ScopedState requestState;
+    private ScopedState sessionState;
+    private ScopedState userState;
+    private ScopedState projectState;
+    private int stepDepth;
 
     private final List<CheckpointRecord> recorded;
     private final Map<Integer, Object> values = new HashMap<>();
     private final Map<Integer, Integer> failedAttempts = new HashMap<>();
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final Map<String, Integer> occurrences = new HashMap<>();
+    private final java.util.Set<String> announced = new java.util.HashSet<>();
     private int position;
 
     private final CompletableFuture<FlowResult<O>> done = new CompletableFuture<>();
@@ -71,17 +82,18 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     private volatile boolean cancelled;
     private volatile String cancelReason;
 
-    Execution(FlowEngine engine, FlowModel flow, ActionModel action, String flowId, I input, String parentFlowId,
-            String sessionId, List<CheckpointRecord> recorded, Object parentContext) {
+    Execution(FlowEngine engine, FlowModel flow, ActionModel action, String flowId, I input, RunContext context,
+            List<CheckpointRecord> recorded, Object parentContext, long lastSeq) {
         this.engine = engine;
         this.flow = flow;
         this.action = action;
         this.flowId = flowId;
         this.input = input;
-        this.parentFlowId = parentFlowId;
-        this.sessionId = sessionId;
+        this.context = context;
         this.recorded = new ArrayList<>(recorded);
         this.parentContext = parentContext;
+        this.events = context.events() && flow.durable() ? new RequestEvents(engine, flowId, lastSeq) : null;
+        this.requestState = new StoredState("request", StoredState.inMemory(), engine.codec, keys -> stateChanged("request", keys));
     }
 
     CompletableFuture<FlowResult<O>> done() {
@@ -101,7 +113,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         Execution<?, ?> outer = FlowEngine.CURRENT.get();
         FlowEngine.CURRENT.set(this);
         if (runSpan == null) {
-            runSpan = engine.tracer.startRun(parentContext, flow.name(), flowId, parentFlowId, sessionId);
+            runSpan = engine.tracer.startRun(parentContext, flow.name(), flowId, context.parentFlowId(), context.sessionId());
+            event("request.in_progress", Map.of());
         }
         position = 0;
         results.clear();
@@ -141,6 +154,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         try {
             RunRecord stored = engine.store.suspend(flowId, engine.settings.nodeId(), suspension);
             if (stored.status() == FlowStatus.SUSPENDED) {
+                Map<String, Object> fields = new java.util.LinkedHashMap<>();
+                fields.put("name", s.name);
+                if (suspension.expiresAt() != null) {
+                    fields.put("expiresAt", suspension.expiresAt().toString());
+                }
+                event("request.suspended", fields);
                 close(new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()), null);
             } else {
                 close(resultOf(stored, null), null);
@@ -189,6 +208,13 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     }
 
     private void close(FlowResult<O> result, CruxException error) {
+        if (result == null) {
+            event("request.failed", Map.of("error", String.valueOf(error == null ? null : error.getMessage())));
+        } else if (result instanceof FlowResult.Completed<O> c) {
+            event("request.completed", c.output() == null ? Map.of() : Map.of("output", c.output()));
+        } else if (result instanceof FlowResult.Cancelled<O> c) {
+            event("request.cancelled", c.reason() == null ? Map.of() : Map.of("reason", c.reason()));
+        }
         if (runSpan != null) {
             if (error != null) {
                 runSpan.fail(error);
@@ -318,12 +344,137 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     @Override
     public Optional<String> parentFlowId() {
-        return Optional.ofNullable(parentFlowId);
+        return Optional.ofNullable(context.parentFlowId());
     }
 
     @Override
     public Optional<String> sessionId() {
-        return Optional.ofNullable(sessionId);
+        return Optional.ofNullable(context.sessionId());
+    }
+
+    @Override
+    public Optional<String> userId() {
+        return Optional.ofNullable(context.userId());
+    }
+
+    RunContext context() {
+        return context;
+    }
+
+    // ---------------------------------------------------------------- state, items and events
+
+    @Override
+    public ScopedState session() {
+        if (sessionState == null) {
+            sessionState = stored("session", require(context.sessionId(), "session"));
+        }
+        return sessionState;
+    }
+
+    @Override
+    public ScopedState user() {
+        if (userState == null) {
+            userState = stored("user", require(context.userId(), "user"));
+        }
+        return userState;
+    }
+
+    @Override
+    public ScopedState project() {
+        if (projectState == null) {
+            projectState = stored("project", context.project());
+        }
+        return projectState;
+    }
+
+    @Override
+    public ScopedState request() {
+        return requestState;
+    }
+
+    private String require(String id, String scope) {
+        if (id == null) {
+            throw new FlowStateException(Messages.noScope(flowId, scope), flowId, FlowStatus.RUNNING);
+        }
+        return id;
+    }
+
+    private ScopedState stored(String scope, String key) {
+        StoredState.Documents docs = new StoredState.Documents() {
+            @Override
+            public <T> T update(java.util.function.Function<Map<String, Object>, T> change) {
+                return engine.sessions.updateState(scope, key, change);
+            }
+
+            @Override
+            public Map<String, Object> read() {
+                return engine.sessions.readState(scope, key);
+            }
+        };
+        return new StoredState(scope, docs, engine.codec, keys -> stateChanged(scope, keys));
+    }
+
+    private void stateChanged(String scope, java.util.Set<String> keys) {
+        event("state.changed", Map.of("scope", scope, "keys", List.copyOf(new java.util.TreeSet<>(keys))));
+    }
+
+    @Override
+    public Item emit(Item item) {
+        if (stepDepth > 0) {
+            publishItem(item, item.status() != Item.Status.IN_PROGRESS);
+            return item;
+        }
+        // outside a step the emit is a position of its own, so that a replay does not emit it twice
+        int pos = position++;
+        if (recordedAt(pos, CheckpointKind.EMIT, item.type().name()) != null) {
+            return item;
+        }
+        publishItem(item, item.status() != Item.Status.IN_PROGRESS);
+        record(pos, item.type().name(), CheckpointKind.EMIT, item.id(), 1, false);
+        return item;
+    }
+
+    @Override
+    public MessageStream message(String role) {
+        return new EngineMessageStream(this, role);
+    }
+
+    /** Stores the item with the session and tells the stream: item.added, and item.done when it is finished. */
+    void publishItem(Item item, boolean finished) {
+        if (flow.durable()) {
+            java.time.Instant now = engine.clock.instant();
+            engine.sessions.saveItem(new ItemRecord(item, context.sessionId(), flowId, now, now));
+        }
+        boolean added = !announced.contains(item.id());
+        if (added) {
+            announced.add(item.id());
+            event("item.added", Map.of("item", item));
+        }
+        if (finished) {
+            event("item.done", Map.of("item", item));
+        }
+    }
+
+    void liveEvent(String type, Map<String, ?> fields) {
+        if (events != null) {
+            events.live(type, fields);
+        }
+    }
+
+    private void event(String type, Map<String, ?> fields) {
+        if (events != null) {
+            try {
+                events.append(type, fields);
+            } catch (CruxException e) {
+                LOG.log(Level.WARNING, Messages.eventLost(flowId, type, e), e);
+            }
+        }
+    }
+
+    /** Writes {@code request.created} before the run is launched. */
+    void created() {
+        event("request.created", Map.of("flowName", flow.name(), "action", action.name(),
+                "sessionId", String.valueOf(context.sessionId())));
     }
 
     @Override
@@ -364,9 +515,11 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         while (true) {
             FlowTracer.Span span = engine.tracer.startStep(runSpan, flow.name(), flowId, label, stepId, attempt);
             T value;
+            stepDepth++;
             try (AutoCloseable ignored = span.makeCurrent()) {
                 value = attempt(label, fn, options.timeout(), attempt);
             } catch (Throwable failure) {
+                stepDepth--;
                 span.fail(failure);
                 span.end();
                 Interrupt interrupt = Interrupt.find(failure);
@@ -397,6 +550,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                         : Messages.stepTerminal(flowId, label, failure);
                 throw new StepFailedException(message, flowId, label, attempt, failure);
             }
+            stepDepth--;
             span.end();
             failedAttempts.remove(pos);
             record(pos, label, CheckpointKind.STEP, value, attempt, false);
@@ -501,6 +655,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             case STEP -> "step";
             case SIGNAL -> "suspension";
             case WAIT -> "waitUntil";
+            case EMIT -> "emit";
         };
     }
 

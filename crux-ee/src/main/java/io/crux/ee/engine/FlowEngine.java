@@ -40,6 +40,7 @@ import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SessionStore;
 import io.crux.ee.spi.SuspensionRecord;
 
 /**
@@ -62,6 +63,8 @@ public final class FlowEngine implements AutoCloseable {
     final FlowTracer tracer;
     final InputValidator validator;
     final EngineSettings settings;
+    final SessionStore sessions;
+    final EventBus bus = new EventBus();
 
     private final Map<String, FlowModel> flows = new ConcurrentHashMap<>();
     private final Map<String, Execution<?, ?>> active = new ConcurrentHashMap<>();
@@ -77,6 +80,7 @@ public final class FlowEngine implements AutoCloseable {
         this.tracer = b.tracer != null ? b.tracer : FlowTracer.NOOP;
         this.validator = b.validator != null ? b.validator : InputValidator.NONE;
         this.settings = b.settings != null ? b.settings : EngineSettings.of("local");
+        this.sessions = b.sessions != null ? b.sessions : new InMemorySessionStore(codec);
     }
 
     /** @return a builder; store, executor and scheduler are required */
@@ -101,6 +105,16 @@ public final class FlowEngine implements AutoCloseable {
     /** @return the registered flows */
     public Collection<FlowModel> flows() {
         return List.copyOf(flows.values());
+    }
+
+    /** @return the bus that hands this server's request events to its streams */
+    public EventBus events() {
+        return bus;
+    }
+
+    /** @return the store of sessions, state, items and events */
+    public SessionStore sessions() {
+        return sessions;
     }
 
     /** @return this node's id */
@@ -182,20 +196,54 @@ public final class FlowEngine implements AutoCloseable {
         I typed = (I) converted;
         Execution<?, ?> parent = CURRENT.get();
         String flowId = options.flowId() != null ? options.flowId() : UUID.randomUUID().toString();
-        String parentId = parent != null ? parent.flowId() : null;
-        String sessionId = options.sessionId() != null ? options.sessionId()
-                : parent != null ? parent.sessionId().orElse(null) : null;
+        RunContext inherited = parent != null ? parent.context() : null;
+        RunContext context = new RunContext(parent != null ? parent.flowId() : null,
+                first(options.sessionId(), inherited == null ? null : inherited.sessionId()),
+                first(options.userId(), inherited == null ? null : inherited.userId()),
+                first(options.projectId(), inherited == null ? null : inherited.projectId()),
+                options.events());
         Instant now = clock.instant();
         if (flow.durable()) {
-            store.createRun(new RunRecord(flowId, flow.name(), action.name(), FlowStatus.RUNNING, parentId, sessionId,
-                    codec.encode(typed), null, null, null, settings.nodeId(), leaseEnd(now), now, now, 0));
+            store.createRun(new RunRecord(flowId, flow.name(), action.name(), FlowStatus.RUNNING, context.parentFlowId(),
+                    context.sessionId(), context.userId(), context.projectId(), context.events(), codec.encode(typed), null,
+                    null, null, settings.nodeId(), leaseEnd(now), now, now, 0));
         } else if (active.containsKey(flowId)) {
             throw new FlowConflictException(Messages.runIdTaken(flowId), flowId, null);
         }
-        Execution<I, O> exec = new Execution<>(this, flow, action, flowId, typed, parentId, sessionId, List.of(),
-                tracer.captureContext());
+        Execution<I, O> exec = new Execution<>(this, flow, action, flowId, typed, context, List.of(),
+                tracer.captureContext(), 0);
+        exec.created();
         active.put(flowId, exec);
         return exec;
+    }
+
+    private static String first(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    /**
+     * Converts and checks an action's input, as a run would, without starting anything.
+     *
+     * @param flow the flow's name
+     * @param action the action's name
+     * @param raw the input, for example a JSON-P value or a map
+     * @return the input as the action's input type
+     * @throws InvalidInputException if it does not convert or is not valid
+     */
+    public Object prepareInput(String flow, String action, Object raw) {
+        FlowModel model = flows.get(flow);
+        if (model == null) {
+            throw new FlowDefinitionException(Messages.unknownFlow(flow, "a request"));
+        }
+        return convertInput(model, resolveAction(model, action, "a request"), raw, "input", null);
+    }
+
+    /**
+     * @param flow a flow's name
+     * @return its model, if it is defined here
+     */
+    public Optional<FlowModel> flow(String flow) {
+        return Optional.ofNullable(flows.get(flow));
     }
 
     /** Runs the execution on this thread when called from inside a step, else on the managed executor. */
@@ -304,7 +352,7 @@ public final class FlowEngine implements AutoCloseable {
                 throw new FlowStateException(Messages.wrongSignal(flowId, suspension.name(), signalName), flowId, run.status());
             }
             if (suspension.isExpiredAt(now)) {
-                store.end(run, FlowStatus.EXPIRED, null);
+                endStored(run, FlowStatus.EXPIRED, null);
                 return new FlowResult.Expired<>(flowId, suspension.suspendedAt());
             }
             if (isSignal && !suspension.isWait()) {
@@ -342,8 +390,10 @@ public final class FlowEngine implements AutoCloseable {
         @SuppressWarnings("unchecked")
         I input = (I) codec.decode(run.input(), flow.classLoader());
         List<CheckpointRecord> checkpoints = store.loadCheckpoints(run.flowId());
-        Execution<I, O> exec = new Execution<>(this, flow, action, run.flowId(), input, run.parentFlowId(),
-                run.sessionId(), checkpoints, tracer.captureContext());
+        RunContext context = new RunContext(run.parentFlowId(), run.sessionId(), run.userId(), run.projectId(), run.events());
+        long lastSeq = run.events() ? sessions.lastSeq(run.flowId()) : 0;
+        Execution<I, O> exec = new Execution<>(this, flow, action, run.flowId(), input, context, checkpoints,
+                tracer.captureContext(), lastSeq);
         active.put(run.flowId(), exec);
         return exec;
     }
@@ -374,7 +424,20 @@ public final class FlowEngine implements AutoCloseable {
             throw new FlowStateException(Messages.runFinished(run.flowId(), run.status().name(), operation),
                     run.flowId(), run.status());
         }
+        endStored(run, status, reason);
+    }
+
+    /** Ends a run that is not executing anywhere, and closes its request stream. */
+    private void endStored(RunRecord run, FlowStatus status, String reason) {
         store.end(run, status, reason);
+        if (run.events() && run.status() == FlowStatus.SUSPENDED) {
+            RequestEvents events = new RequestEvents(this, run.flowId(), sessions.lastSeq(run.flowId()));
+            if (status == FlowStatus.CANCELLED) {
+                events.append("request.cancelled", reason == null ? Map.of() : Map.of("reason", reason));
+            } else {
+                events.append("request.failed", Map.of("error", "expired", "status", status.name()));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- queries
@@ -512,8 +575,14 @@ public final class FlowEngine implements AutoCloseable {
         private FlowTracer tracer;
         private InputValidator validator;
         private EngineSettings settings;
+        private SessionStore sessions;
 
         private Builder() {}
+
+        public Builder sessions(SessionStore sessions) {
+            this.sessions = sessions;
+            return this;
+        }
 
         public Builder store(FlowStore store) {
             this.store = store;

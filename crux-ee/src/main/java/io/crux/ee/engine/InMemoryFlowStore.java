@@ -174,7 +174,8 @@ public final class InMemoryFlowStore implements FlowStore {
 
     private static RunRecord copy(RunRecord r, FlowStatus status, Payload output, String error, SuspensionRecord suspension,
             String owner, Instant leaseUntil, Instant updatedAt) {
-        return new RunRecord(r.flowId(), r.flowName(), r.action(), status, r.parentFlowId(), r.sessionId(), r.input(),
+        return new RunRecord(r.flowId(), r.flowName(), r.action(), status, r.parentFlowId(), r.sessionId(), r.userId(),
+                r.projectId(), r.events(), r.input(),
                 output, error, suspension, owner, leaseUntil, r.createdAt(), updatedAt, r.version() + 1);
     }
 }

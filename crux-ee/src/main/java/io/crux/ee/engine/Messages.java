@@ -99,6 +99,19 @@ public final class Messages {
                 + " when a server starts again.");
     }
 
+    public static String eventLost(String flowId, String type, Throwable cause) {
+        return msg("CRUX0050W", "The event " + type + " of request " + flowId + " could not be stored: " + describe(cause));
+    }
+
+    public static String sessionTaken(String id) {
+        return msg("CRUX0048E", "A session with id " + id + " already exists.");
+    }
+
+    public static String noScope(String flowId, String scope) {
+        return msg("CRUX0049E", "Run " + flowId + " has no " + scope + ", so it has no " + scope + " state."
+                + " Start it with RunOptions.with" + Character.toUpperCase(scope.charAt(0)) + scope.substring(1) + "Id(...).");
+    }
+
     public static String wrongSignal(String flowId, String expected, String name) {
         return msg("CRUX0025E", "Run " + flowId + " waits for the signal '" + expected + "', not '" + name + "'.");
     }

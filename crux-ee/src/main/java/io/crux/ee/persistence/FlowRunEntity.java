@@ -48,6 +48,15 @@ public class FlowRunEntity {
     @Column(name = "SESSION_ID", length = 128)
     String sessionId;
 
+    @Column(name = "USER_ID", length = 128)
+    String userId;
+
+    @Column(name = "PROJECT_ID", length = 128)
+    String projectId;
+
+    @Column(name = "EVENTS", nullable = false)
+    boolean events;
+
     @Column(name = "INPUT_TYPE", length = 400)
     String inputType;
 

@@ -59,6 +59,9 @@ public class JpaFlowStore implements FlowStore {
             e.action = run.action();
             e.parentId = run.parentFlowId();
             e.sessionId = run.sessionId();
+            e.userId = run.userId();
+            e.projectId = run.projectId();
+            e.events = run.events();
             e.inputType = run.input().type();
             e.inputJson = run.input().json();
             e.createdAt = run.createdAt();
@@ -269,7 +272,7 @@ public class JpaFlowStore implements FlowStore {
         SuspensionEntity s = e.suspension;
         SuspensionRecord suspension = s == null ? null
                 : new SuspensionRecord(s.position, s.name, s.payloadType, s.suspendedAt, s.expiresAt);
-        return new RunRecord(e.id, e.flowName, e.action, e.status, e.parentId, e.sessionId,
+        return new RunRecord(e.id, e.flowName, e.action, e.status, e.parentId, e.sessionId, e.userId, e.projectId, e.events,
                 new Payload(e.inputType, e.inputJson), e.outputType == null ? null : new Payload(e.outputType, e.outputJson),
                 e.error, suspension, e.owner, e.leaseUntil, e.createdAt, e.updatedAt, e.version);
     }

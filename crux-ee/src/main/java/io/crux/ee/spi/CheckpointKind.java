@@ -7,5 +7,7 @@ public enum CheckpointKind {
     /** The payload of a signal that answered a suspension. */
     SIGNAL,
     /** The fact that a {@code waitUntil} condition held. */
-    WAIT
+    WAIT,
+    /** An item emitted outside a step, so that a replay does not emit it again. */
+    EMIT
 }

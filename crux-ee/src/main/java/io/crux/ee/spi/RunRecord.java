@@ -14,6 +14,9 @@ import io.crux.ee.api.FlowStatus;
  * @param status the status
  * @param parentFlowId the parent run, or {@code null}
  * @param sessionId the session, or {@code null}
+ * @param userId the user the run acts for, or {@code null}
+ * @param projectId the project whose state it uses, or {@code null}
+ * @param events whether the run records request events
  * @param input the input
  * @param output the output of a completed run, or {@code null}
  * @param error the failure message or cancel reason, or {@code null}
@@ -31,6 +34,9 @@ public record RunRecord(
         FlowStatus status,
         String parentFlowId,
         String sessionId,
+        String userId,
+        String projectId,
+        boolean events,
         Payload input,
         Payload output,
         String error,

@@ -1,0 +1,69 @@
+package io.crux.ee.engine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.crux.ee.api.Item;
+import io.crux.ee.api.MessageStream;
+
+/** A message item written piece by piece; deltas go out live, the text is stored when done. */
+final class EngineMessageStream implements MessageStream {
+
+    private final Execution<?, ?> execution;
+    private final String role;
+    private final String id = UUID.randomUUID().toString();
+    private final StringBuilder text = new StringBuilder();
+    private boolean finished;
+
+    EngineMessageStream(Execution<?, ?> execution, String role) {
+        this.execution = execution;
+        this.role = role;
+        execution.publishItem(item(Item.Status.IN_PROGRESS), false);
+    }
+
+    @Override
+    public String itemId() {
+        return id;
+    }
+
+    @Override
+    public void delta(String piece) {
+        if (finished) {
+            throw new IllegalStateException("message " + id + " is already done");
+        }
+        text.append(piece);
+        execution.liveEvent("content.delta", Map.of("itemId", id, "delta", piece));
+    }
+
+    @Override
+    public String text() {
+        return text.toString();
+    }
+
+    @Override
+    public Item done() {
+        return finish(Item.Status.COMPLETED);
+    }
+
+    @Override
+    public void close() {
+        if (!finished) {
+            finish(Item.Status.INCOMPLETE);
+        }
+    }
+
+    private Item finish(Item.Status status) {
+        finished = true;
+        Item item = item(status);
+        execution.publishItem(item, true);
+        return item;
+    }
+
+    private Item item(Item.Status status) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("role", role);
+        content.put("text", text.toString());
+        return new Item(id, Item.Type.MESSAGE, status, Item.Audience.CLIENT, content);
+    }
+}

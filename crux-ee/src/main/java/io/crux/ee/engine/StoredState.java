@@ -1,0 +1,156 @@
+package io.crux.ee.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.crux.ee.api.ScopedState;
+import io.crux.ee.spi.PayloadCodec;
+
+/**
+ * A state document, stored ({@link io.crux.ee.spi.SessionStore}) or in memory. Every operation is
+ * one atomic update of the whole document; a change event names the keys it touched.
+ */
+class StoredState implements ScopedState {
+
+    /** Applies a change to a document atomically and returns the change's result. */
+    interface Documents {
+        <T> T update(Function<Map<String, Object>, T> change);
+
+        Map<String, Object> read();
+    }
+
+    private final String scope;
+    private final Documents documents;
+    private final PayloadCodec codec;
+    private final Consumer<Set<String>> changed;
+
+    StoredState(String scope, Documents documents, PayloadCodec codec, Consumer<Set<String>> changed) {
+        this.scope = scope;
+        this.documents = documents;
+        this.codec = codec;
+        this.changed = changed;
+    }
+
+    /** A document in memory, for the request scope. */
+    static Documents inMemory() {
+        Map<String, Object> doc = new HashMap<>();
+        return new Documents() {
+            @Override
+            public synchronized <T> T update(Function<Map<String, Object>, T> change) {
+                Map<String, Object> copy = new HashMap<>(doc);
+                T result = change.apply(copy);
+                doc.clear();
+                doc.putAll(copy);
+                return result;
+            }
+
+            @Override
+            public synchronized Map<String, Object> read() {
+                return new HashMap<>(doc);
+            }
+        };
+    }
+
+    @Override
+    public String scope() {
+        return scope;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> get(String key, Class<T> type) {
+        Object value = documents.read().get(key);
+        return Optional.ofNullable((T) codec.convert(value, type));
+    }
+
+    @Override
+    public Map<String, Object> snapshot() {
+        return documents.read();
+    }
+
+    @Override
+    public void set(String key, Object value) {
+        patch(java.util.Collections.singletonMap(key, value));
+    }
+
+    @Override
+    public void patch(Map<String, ?> values) {
+        documents.update(doc -> {
+            values.forEach((k, v) -> {
+                if (v == null) {
+                    doc.remove(k);
+                } else {
+                    doc.put(k, v);
+                }
+            });
+            return null;
+        });
+        changed.accept(values.keySet());
+    }
+
+    @Override
+    public long inc(String key, long delta) {
+        long after = documents.update(doc -> {
+            Object current = doc.get(key);
+            if (current != null && !(current instanceof Number)) {
+                throw new IllegalStateException("the value of '" + key + "' in the " + scope + " state is not a number: " + current);
+            }
+            long next = (current == null ? 0 : ((Number) current).longValue()) + delta;
+            doc.put(key, next);
+            return next;
+        });
+        changed.accept(Set.of(key));
+        return after;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public int push(String key, Object value) {
+        int size = documents.update(doc -> {
+            Object current = doc.get(key);
+            List<Object> list = current == null ? new ArrayList<>() : new ArrayList<>((List<Object>) current);
+            list.add(value);
+            doc.put(key, list);
+            return list.size();
+        });
+        changed.accept(Set.of(key));
+        return size;
+    }
+
+    @Override
+    public boolean remove(String key) {
+        boolean existed = documents.update(doc -> doc.remove(key) != null);
+        if (existed) {
+            changed.accept(Set.of(key));
+        }
+        return existed;
+    }
+
+    @Override
+    public <T> T atomic(Function<Map<String, Object>, T> change) {
+        Set<String>[] keys = new Set[1];
+        T result = documents.update(doc -> {
+            Map<String, Object> before = new HashMap<>(doc);
+            T r = change.apply(doc);
+            Set<String> touched = new java.util.TreeSet<>();
+            before.forEach((k, v) -> {
+                if (!java.util.Objects.equals(v, doc.get(k))) {
+                    touched.add(k);
+                }
+            });
+            doc.keySet().stream().filter(k -> !before.containsKey(k)).forEach(touched::add);
+            keys[0] = touched;
+            return r;
+        });
+        if (!keys[0].isEmpty()) {
+            changed.accept(keys[0]);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,86 @@
+package io.crux.ee.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Where sessions, scoped state documents, items and request events are kept. Implementations are
+ * thread-safe and run every method in a transaction of its own.
+ */
+public interface SessionStore {
+
+    /**
+     * @param session a new session
+     * @throws io.crux.ee.api.exception.FlowConflictException if the id is taken
+     */
+    void createSession(SessionRecord session);
+
+    /** @param id a session id @return the session, or empty */
+    Optional<SessionRecord> findSession(String id);
+
+    /**
+     * @param kind the flow's name
+     * @param userId the owner to match, or {@code null} for sessions without an owner
+     * @param limit the most to return
+     * @return sessions, newest first
+     */
+    List<SessionRecord> listSessions(String kind, String userId, int limit);
+
+    /**
+     * Deletes a session with its state and items.
+     *
+     * @param id the session id
+     * @return whether it existed
+     */
+    boolean deleteSession(String id);
+
+    /**
+     * @param scope {@code session}, {@code user} or {@code project}
+     * @param key the session, user or project id
+     * @return a copy of the document, empty when none is stored
+     */
+    Map<String, Object> readState(String scope, String key);
+
+    /**
+     * Changes a document atomically: no concurrent update is lost. The change may be applied more
+     * than once if the store retries, so it must have no other effects.
+     *
+     * @param scope the scope
+     * @param key the scope's id
+     * @param change mutates a copy of the document and returns a result
+     * @param <T> the result type
+     * @return the result of the stored attempt
+     */
+    <T> T updateState(String scope, String key, Function<Map<String, Object>, T> change);
+
+    /** @param item an item to add or replace (by item id) */
+    void saveItem(ItemRecord item);
+
+    /**
+     * @param sessionId the session
+     * @param limit the most to return
+     * @return the session's items, oldest first
+     */
+    List<ItemRecord> listItems(String sessionId, int limit);
+
+    /**
+     * Stores one event; the (request, seq) pair is unique.
+     *
+     * @param event the event
+     * @throws io.crux.ee.api.exception.FlowConflictException if the sequence number is taken
+     */
+    void appendEvent(EventRecord event);
+
+    /**
+     * @param requestId the request
+     * @param afterSeq only events with a larger sequence number
+     * @param limit the most to return
+     * @return events in sequence order
+     */
+    List<EventRecord> readEvents(String requestId, long afterSeq, int limit);
+
+    /** @param requestId the request @return the largest stored sequence number, 0 if none */
+    long lastSeq(String requestId);
+}
