@@ -8,7 +8,7 @@
 # server. It touches no other Liberty server and no other port.
 #
 # Settings (environment variables, all optional):
-#   STEPS=10 ROUNDS=300 BATCH=10 WARMUP=300   flow size, measured runs, runs per batch, warm-up runs
+#   STEPS=10 ROUNDS=1000 BATCH=10 WARMUP=1000 flow size, measured runs, runs per batch, warm-up runs
 #   BARE=commit|autocommit                    bare insert with explicit commit (default) or autocommit
 #   PARTS=true|false                          also call /bench/parts (the breakdown)
 #   TELEMETRY=true|false                      crux.telemetry.enabled (false: no OpenTelemetry spans)
@@ -19,6 +19,11 @@
 #   RESET_SCHEMA=true                         drop and re-create DB_SCHEMA first (only if it starts with crux_bench)
 #   HTTP_PORT=9091 HTTPS_PORT=9444 SERVER=cruxBench
 #   JVM_OPTIONS="..."                         extra JVM options for the server (jvm.options), e.g. a JFR recording
+#   MAINTENANCE_INTERVAL=PT1H LEASE_DURATION=PT2H
+#                                             crux.maintenance-interval / crux.lease-duration of the benchmark server.
+#                                             crux-ee's defaults (PT10S / PT30S) renew leases every 10 s; a renewal that
+#                                             lands between a run's read and update of its row at the end makes that run
+#                                             fail with CRUX0023E (see BENCHMARKS.md), so the benchmark renews rarely.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,9 +36,9 @@ H2_VERSION="${H2_VERSION:-2.3.232}"
 PG_DRIVER_VERSION="${PG_DRIVER_VERSION:-42.7.4}"
 
 STEPS="${STEPS:-10}"
-ROUNDS="${ROUNDS:-300}"
+ROUNDS="${ROUNDS:-1000}"
 BATCH="${BATCH:-10}"
-WARMUP="${WARMUP:-300}"
+WARMUP="${WARMUP:-1000}"
 BARE="${BARE:-commit}"
 PARTS="${PARTS:-true}"
 TELEMETRY="${TELEMETRY:-true}"
@@ -51,6 +56,8 @@ HTTP_PORT="${HTTP_PORT:-9091}"
 HTTPS_PORT="${HTTPS_PORT:-9444}"
 SERVER="${SERVER:-cruxBench}"
 JVM_OPTIONS="${JVM_OPTIONS:-}"
+MAINTENANCE_INTERVAL="${MAINTENANCE_INTERVAL:-PT1H}"
+LEASE_DURATION="${LEASE_DURATION:-PT2H}"
 
 WLP="$BENCH_DIR/target/wlp"
 SERVER_DIR="$WLP/usr/servers/$SERVER"
@@ -58,6 +65,11 @@ BASE_URL="http://127.0.0.1:$HTTP_PORT/crux-bench/bench"
 
 log() { printf '[run-server-benchmark] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+# One run at a time: a second run would stop and re-create this run's server.
+mkdir -p "$BENCH_DIR/target"
+exec 9>"$BENCH_DIR/target/.run-server-benchmark.lock"
+flock -n 9 || die "another run-server-benchmark.sh is running"
 
 # Liberty must use its own defaults, not an environment meant for another server.
 unset WLP_USER_DIR WLP_OUTPUT_DIR SERVER_NAME 2>/dev/null || true
@@ -130,6 +142,8 @@ CRUX_DB_USER=$DB_USER
 CRUX_DB_PASSWORD=$DB_PASSWORD
 CRUX_DB_SCHEMA=$DB_SCHEMA
 CRUX_TELEMETRY_ENABLED=$TELEMETRY
+CRUX_MAINTENANCE_INTERVAL=$MAINTENANCE_INTERVAL
+CRUX_LEASE_DURATION=$LEASE_DURATION
 EOF
 for option in $JVM_OPTIONS; do
     printf '%s\n' "$option" >> "$SERVER_DIR/jvm.options"

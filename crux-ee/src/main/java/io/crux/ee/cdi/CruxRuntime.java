@@ -38,6 +38,7 @@ import io.crux.ee.persistence.SchemaInstaller;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
+import io.crux.ee.spi.SessionStore;
 import io.crux.ee.telemetry.Telemetry;
 
 /**
@@ -55,6 +56,9 @@ public class CruxRuntime {
 
     @Inject
     Instance<FlowStore> stores;
+
+    @Inject
+    Instance<SessionStore> sessionStores;
 
     @Inject
     Instance<Validator> validators;
@@ -114,6 +118,7 @@ public class CruxRuntime {
                 ? new BeanValidationInputValidator(validators.get()) : InputValidator.NONE;
         FlowEngine e = FlowEngine.builder()
                 .store(stores.get())
+                .sessions(sessionStores.get())
                 .executor(lookup(config, "crux.executor", "java:comp/DefaultManagedExecutorService", ExecutorService.class))
                 .scheduler(lookup(config, "crux.scheduler", "java:comp/DefaultManagedScheduledExecutorService",
                         ScheduledExecutorService.class))

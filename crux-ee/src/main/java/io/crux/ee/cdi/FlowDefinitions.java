@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.crux.ee.api.Action;
+import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowHandler;
 import io.crux.ee.api.FlowScope;
@@ -56,7 +57,7 @@ public final class FlowDefinitions {
                 }
             }));
         }
-        for (Method m : actionMethods(type)) {
+        for (Method m : annotated(type, Action.class)) {
             Action action = m.getAnnotation(Action.class);
             String problem = checkSignature(m);
             if (action.value().isBlank()) {
@@ -80,20 +81,38 @@ public final class FlowDefinitions {
                 }
             }));
         }
+        Map<String, java.util.function.Function<ClientData.Context, Object>> views = new LinkedHashMap<>();
+        for (Method m : annotated(type, ClientData.class)) {
+            String name = m.getAnnotation(ClientData.class).value();
+            if (!Modifier.isPublic(m.getModifiers()) || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 1
+                    || m.getParameterTypes()[0] != ClientData.Context.class || m.getReturnType() == void.class) {
+                problems.add(Messages.badClientData(type.getName(), m.getName()));
+                continue;
+            }
+            views.put(name, context -> {
+                try (InstanceSource.Lease lease = instances.acquire()) {
+                    return m.invoke(lease.instance(), context);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
         if (actions.isEmpty() && problems.isEmpty()) {
             problems.add(Messages.noActions(type.getName()));
         }
         if (!problems.isEmpty()) {
             return new Result(null, problems);
         }
-        return new Result(new FlowModel(def.value(), def.durable(), type, actions), List.of());
+        return new Result(new FlowModel(def.value(), def.durable(), type, actions, def.requireUser(), views), List.of());
     }
 
-    private static List<Method> actionMethods(Class<?> type) {
+    private static List<Method> annotated(Class<?> type, Class<? extends java.lang.annotation.Annotation> annotation) {
         List<Method> found = new ArrayList<>();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Method m : c.getDeclaredMethods()) {
-                if (m.isAnnotationPresent(Action.class) && !m.isBridge() && !m.isSynthetic()) {
+                if (m.isAnnotationPresent(annotation) && !m.isBridge() && !m.isSynthetic()) {
                     found.add(m);
                 }
             }

@@ -117,6 +117,19 @@ public final class FlowEngine implements AutoCloseable {
         return sessions;
     }
 
+    /**
+     * @param flowId a run id
+     * @return the stored run, or empty
+     */
+    public Optional<RunRecord> run(String flowId) {
+        return store.findRun(flowId);
+    }
+
+    /** @return the executor that runs flow bodies, for work that belongs with them (request streams) */
+    public ExecutorService executor() {
+        return executor;
+    }
+
     /** @return this node's id */
     public String nodeId() {
         return settings.nodeId();

@@ -3,6 +3,9 @@ package io.crux.ee.engine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+
+import io.crux.ee.api.ClientData;
 
 /**
  * A registered flow definition.
@@ -11,13 +14,22 @@ import java.util.Objects;
  * @param durable whether runs are checkpointed
  * @param definitionClass the bean class, whose loader decodes stored values
  * @param actions the actions by name, in declaration order
+ * @param requireUser whether runs need an authenticated user
+ * @param clientData the {@code @ClientData} views by name
  */
-public record FlowModel(String name, boolean durable, Class<?> definitionClass, Map<String, ActionModel> actions) {
+public record FlowModel(String name, boolean durable, Class<?> definitionClass, Map<String, ActionModel> actions,
+        boolean requireUser, Map<String, Function<ClientData.Context, Object>> clientData) {
 
     public FlowModel {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(definitionClass, "definitionClass");
         actions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(actions));
+        clientData = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clientData));
+    }
+
+    /** A flow without user requirement or client-data views. */
+    public FlowModel(String name, boolean durable, Class<?> definitionClass, Map<String, ActionModel> actions) {
+        this(name, durable, definitionClass, actions, false, Map.of());
     }
 
     /** @return the loader of the application that defined the flow */

@@ -33,6 +33,12 @@ public final class Messages {
                 + "' more than once. Give each @Action method its own name.");
     }
 
+    public static String badClientData(String type, String method) {
+        return msg("CRUX0009E", "The @ClientData method " + type + "." + method + " cannot be used. It must be public, not"
+                + " static, take one ClientData.Context and return a value, for example:"
+                + " @ClientData(\"progress\") public Progress progress(ClientData.Context state).");
+    }
+
     public static String blankName(String type) {
         return msg("CRUX0005E", "The flow definition " + type + " has a blank name. Write @FlowDefinition(\"my-flow\").");
     }

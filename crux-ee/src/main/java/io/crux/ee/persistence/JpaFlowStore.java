@@ -1,29 +1,17 @@
 package io.crux.ee.persistence;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityExistsException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.PersistenceException;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import jakarta.transaction.RollbackException;
-import jakarta.transaction.Status;
-import jakarta.transaction.UserTransaction;
 
 import io.crux.ee.api.FlowStatus;
-import io.crux.ee.api.exception.CruxException;
-import io.crux.ee.api.exception.CruxPersistenceException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.engine.JsonbPayloadCodec;
 import io.crux.ee.engine.Messages;
@@ -35,10 +23,8 @@ import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
 
 /**
- * The {@link FlowStore} on JPA, persistence unit {@code crux}. Each writing method is one JTA
- * transaction of its own, begun and committed here (a caller's transaction is joined instead), so
- * that failures at commit are translated too: version conflicts and taken keys become
- * {@link FlowConflictException}, other failures {@link CruxPersistenceException}.
+ * The {@link FlowStore} on JPA, persistence unit {@code crux}. Each writing method is one
+ * transaction of its own (see {@link Transactions}).
  */
 @ApplicationScoped
 public class JpaFlowStore implements FlowStore {
@@ -46,13 +32,11 @@ public class JpaFlowStore implements FlowStore {
     @PersistenceContext(unitName = "crux")
     EntityManager em;
 
-    private static final int OWNER_WRITE_ATTEMPTS = 3;
-
     private final PayloadCodec codec = new JsonbPayloadCodec();
 
     @Override
     public void createRun(RunRecord run) {
-        write("create", run.flowId(), () -> {
+        Transactions.write("create", run.flowId(), () -> {
             FlowRunEntity e = new FlowRunEntity();
             e.id = run.flowId();
             e.flowName = run.flowName();
@@ -74,12 +58,12 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public Optional<RunRecord> findRun(String flowId) {
-        return read("read", flowId, () -> Optional.ofNullable(em.find(FlowRunEntity.class, flowId)).map(JpaFlowStore::record));
+        return Transactions.read("read", flowId, () -> Optional.ofNullable(em.find(FlowRunEntity.class, flowId)).map(JpaFlowStore::record));
     }
 
     @Override
     public List<RunRecord> listRuns(String flowName, FlowStatus status, int limit) {
-        return read("list runs", null, () -> query(flowName, status, limit));
+        return Transactions.read("list runs", null, () -> query(flowName, status, limit));
     }
 
     private List<RunRecord> query(String flowName, FlowStatus status, int limit) {
@@ -98,7 +82,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public List<CheckpointRecord> loadCheckpoints(String flowId) {
-        return read("load checkpoints", flowId, () -> em.createQuery(
+        return Transactions.read("load checkpoints", flowId, () -> em.createQuery(
                         "select c from StepCheckpointEntity c where c.flowId = :id order by c.position", StepCheckpointEntity.class)
                 .setParameter("id", flowId)
                 .getResultList().stream()
@@ -109,7 +93,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public void saveCheckpoint(CheckpointRecord checkpoint) {
-        write("save a checkpoint", checkpoint.flowId(), () -> {
+        Transactions.write("save a checkpoint", checkpoint.flowId(), () -> {
             em.persist(entity(checkpoint));
             em.flush();
             return null;
@@ -118,7 +102,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public RunRecord suspend(String flowId, String owner, SuspensionRecord suspension) {
-        return writeOwned("suspend", flowId, () -> {
+        return Transactions.writeOwned("suspend", flowId, () -> {
             FlowRunEntity e = owned(flowId, owner);
             if (e.status.isFinal()) {
                 return record(e);
@@ -142,7 +126,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public RunRecord finish(String flowId, String owner, FlowStatus status, Payload output, String error) {
-        return writeOwned("finish", flowId, () -> {
+        return Transactions.writeOwned("finish", flowId, () -> {
             FlowRunEntity e = owned(flowId, owner);
             if (e.status.isFinal()) {
                 return record(e);
@@ -160,7 +144,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public RunRecord claim(RunRecord seen, String owner, Instant leaseUntil, CheckpointRecord signal) {
-        return write("claim", seen.flowId(), () -> {
+        return Transactions.write("claim", seen.flowId(), () -> {
             FlowRunEntity e = seen(seen);
             if (e.suspension != null && SuspensionEntity.OPEN.equals(e.suspension.state)) {
                 e.suspension.state = SuspensionEntity.CLOSED;
@@ -180,7 +164,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public RunRecord end(RunRecord seen, FlowStatus status, String reason) {
-        return write("end", seen.flowId(), () -> {
+        return Transactions.write("end", seen.flowId(), () -> {
             FlowRunEntity e = seen(seen);
             if (e.suspension != null && SuspensionEntity.OPEN.equals(e.suspension.state)) {
                 e.suspension.state = SuspensionEntity.ENDED;
@@ -194,7 +178,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public List<RunRecord> findRecoverable(String owner, Instant now, int limit) {
-        return read("find orphaned runs", null, () -> em.createQuery("select r from FlowRunEntity r where r.status = :running"
+        return Transactions.read("find orphaned runs", null, () -> em.createQuery("select r from FlowRunEntity r where r.status = :running"
                         + " and (r.owner = :owner or r.leaseUntil is null or r.leaseUntil < :now) order by r.createdAt",
                         FlowRunEntity.class)
                 .setParameter("running", FlowStatus.RUNNING)
@@ -206,7 +190,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public List<RunRecord> findCancelled(String owner, Instant since) {
-        return read("find cancelled runs", null, () -> em.createQuery("select r from FlowRunEntity r where r.status = :cancelled"
+        return Transactions.read("find cancelled runs", null, () -> em.createQuery("select r from FlowRunEntity r where r.status = :cancelled"
                         + " and r.owner = :owner and r.updatedAt > :since", FlowRunEntity.class)
                 .setParameter("cancelled", FlowStatus.CANCELLED)
                 .setParameter("owner", owner)
@@ -216,7 +200,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public int renewLeases(String owner, Instant leaseUntil) {
-        return write("renew leases", null, () -> em.createQuery("update FlowRunEntity r set r.leaseUntil = :until,"
+        return Transactions.write("renew leases", null, () -> em.createQuery("update FlowRunEntity r set r.leaseUntil = :until,"
                         + " r.version = r.version + 1 where r.owner = :owner and r.status = :running")
                 .setParameter("until", leaseUntil)
                 .setParameter("owner", owner)
@@ -279,103 +263,5 @@ public class JpaFlowStore implements FlowStore {
 
     private static String truncate(String s) {
         return s == null || s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
-    }
-
-    private static <T> T read(String operation, String flowId, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (PersistenceException e) {
-            throw translate(operation, flowId, e);
-        }
-    }
-
-    private <T> T write(String operation, String flowId, Supplier<T> work) {
-        UserTransaction tx = userTransaction();
-        boolean own;
-        try {
-            own = tx.getStatus() == Status.STATUS_NO_TRANSACTION;
-            if (own) {
-                tx.begin();
-            }
-        } catch (Exception e) {
-            throw new CruxPersistenceException(Messages.persistenceFailed(operation, flowId, e), flowId, e);
-        }
-        if (!own) {
-            return read(operation, flowId, work);
-        }
-        try {
-            T result = work.get();
-            tx.commit();
-            return result;
-        } catch (RuntimeException e) {
-            rollback(tx);
-            throw e instanceof CruxException c ? c : translate(operation, flowId, e);
-        } catch (RollbackException e) {
-            throw translate(operation, flowId, e);
-        } catch (Exception e) {
-            rollback(tx);
-            throw translate(operation, flowId, e);
-        }
-    }
-
-    /**
-     * The executing node's writes re-read the run, so a version bump in between (a lease renewal,
-     * a cancel) is not a reason to give up: try again, and let the fresh read decide.
-     */
-    private <T> T writeOwned(String operation, String flowId, Supplier<T> work) {
-        for (int attempt = 1;; attempt++) {
-            try {
-                return write(operation, flowId, work);
-            } catch (FlowConflictException e) {
-                if (attempt == OWNER_WRITE_ATTEMPTS || e.getCause() == null) {
-                    throw e; // no cause: the lease is held by another node
-                }
-            }
-        }
-    }
-
-    private static void rollback(UserTransaction tx) {
-        try {
-            if (tx.getStatus() != Status.STATUS_NO_TRANSACTION) {
-                tx.rollback();
-            }
-        } catch (Exception ignored) {
-            // the original failure is what matters
-        }
-    }
-
-    private static UserTransaction userTransaction() {
-        try {
-            return (UserTransaction) new InitialContext().lookup("java:comp/UserTransaction");
-        } catch (NamingException e) {
-            throw new CruxPersistenceException(Messages.persistenceFailed("find java:comp/UserTransaction", null, e), null, e);
-        }
-    }
-
-    private static CruxException translate(String operation, String flowId, Throwable e) {
-        if (isConflict(e) || isUniqueViolation(e)) {
-            String message = "create".equals(operation) ? Messages.runIdTaken(flowId) : Messages.runChanged(flowId);
-            return new FlowConflictException(message, flowId, e);
-        }
-        return new CruxPersistenceException(Messages.persistenceFailed(operation, flowId, e), flowId, e);
-    }
-
-    private static boolean isConflict(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof OptimisticLockException || t instanceof EntityExistsException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** SQLState class 23 is an integrity constraint violation on every database we support. */
-    static boolean isUniqueViolation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

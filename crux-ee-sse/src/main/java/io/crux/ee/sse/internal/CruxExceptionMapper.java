@@ -10,6 +10,7 @@ import jakarta.ws.rs.ext.Provider;
 
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.InvalidInputException;
@@ -17,8 +18,6 @@ import io.crux.ee.api.exception.InvalidInputException;
 /** Answers crux-ee exceptions as RFC 9457 problem details. */
 @Provider
 public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
-
-    static final String PROBLEM_JSON = "application/problem+json";
 
     @Override
     public Response toResponse(CruxException e) {
@@ -35,7 +34,7 @@ public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
                     .map(v -> Map.of("field", v.field(), "message", v.message())).toList();
             problem.put("errors", errors);
         }
-        return Response.status(status).type(PROBLEM_JSON).entity(problem).build();
+        return Response.status(status).type(Problems.PROBLEM_JSON).entity(problem).build();
     }
 
     static int statusOf(CruxException e) {
@@ -47,6 +46,9 @@ public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
         }
         if (e instanceof InvalidInputException) {
             return 400;
+        }
+        if (e instanceof FlowDefinitionException) {
+            return 404; // an unknown flow or action named in a request
         }
         return 500;
     }

@@ -91,9 +91,9 @@ public class DurableStepBenchmark {
     @Path("durable")
     public synchronized Map<String, Object> durable(
             @QueryParam("steps") @DefaultValue("10") int steps,
-            @QueryParam("rounds") @DefaultValue("300") int rounds,
+            @QueryParam("rounds") @DefaultValue("1000") int rounds,
             @QueryParam("batch") @DefaultValue("10") int batch,
-            @QueryParam("warmup") @DefaultValue("300") int warmup,
+            @QueryParam("warmup") @DefaultValue("1000") int warmup,
             @QueryParam("bare") @DefaultValue("commit") String bare) throws Exception {
         if (steps < 1 || rounds < 1 || batch < 1 || warmup < 0) {
             throw badRequest("steps, rounds and batch must be at least 1, warmup at least 0");
@@ -415,6 +415,7 @@ public class DurableStepBenchmark {
         env.put("cpus", Runtime.getRuntime().availableProcessors());
         env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         env.put("telemetryEnabled", System.getenv().getOrDefault("CRUX_TELEMETRY_ENABLED", "true (default)"));
+        env.put("maintenanceInterval", System.getenv().getOrDefault("CRUX_MAINTENANCE_INTERVAL", "PT10S (default)"));
         return env;
     }
 

@@ -1,0 +1,294 @@
+package io.crux.ee.sse;
+
+import java.io.StringReader;
+import java.security.Principal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.crux.ee.api.ClientData;
+import io.crux.ee.api.RunOptions;
+import io.crux.ee.cdi.CruxRuntime;
+import io.crux.ee.engine.FlowEngine;
+import io.crux.ee.engine.FlowModel;
+import io.crux.ee.spi.ItemRecord;
+import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SessionRecord;
+import io.crux.ee.sse.internal.BodyLimit;
+import io.crux.ee.sse.internal.JsonSchemas;
+import io.crux.ee.sse.internal.Problems;
+import io.crux.ee.sse.internal.RequestStream;
+
+/**
+ * The HTTP API of flow kinds: actions answer {@code 202} at once and the run goes on on a managed
+ * executor; its events stream over Server-Sent Events and resume with {@code Last-Event-ID}.
+ * Sessions own state and items and belong to the user who created them. Errors answer
+ * {@code application/problem+json}.
+ */
+@ApplicationScoped
+@Path("flows")
+@Produces(MediaType.APPLICATION_JSON)
+public class FlowsResource {
+
+    private static final int LIST_LIMIT = 500;
+
+    @Inject
+    CruxRuntime runtime;
+
+    private final Duration poll = ConfigProvider.getConfig().getOptionalValue("crux.sse.poll-interval", String.class)
+            .map(Duration::parse).orElse(Duration.ofMillis(200));
+    private final Duration heartbeat = ConfigProvider.getConfig().getOptionalValue("crux.sse.heartbeat", String.class)
+            .map(Duration::parse).orElse(Duration.ofSeconds(15));
+
+    /** @return every flow kind with its actions and their input schemas */
+    @GET
+    public List<Map<String, Object>> kinds() {
+        return runtime.engine().flows().stream().map(f -> {
+            Map<String, Object> kind = new LinkedHashMap<>();
+            kind.put("kind", f.name());
+            kind.put("requireUser", f.requireUser());
+            kind.put("actions", f.actions().values().stream().map(a -> Map.of("name", a.name(),
+                    "inputSchema", JsonSchemas.of(a.inputType()))).toList());
+            kind.put("clientData", List.copyOf(f.clientData().keySet()));
+            return kind;
+        }).toList();
+    }
+
+    /** Runs an action in a new session. */
+    @POST
+    @Path("{kind}/actions/{action}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @BodyLimit
+    public Response act(@PathParam("kind") String kind, @PathParam("action") String action, String body,
+            @Context SecurityContext security) {
+        FlowModel flow = flow(kind);
+        String user = user(flow, security);
+        Object input = input(flow, action, body);
+        Instant now = Instant.now();
+        SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), kind, user, now, now);
+        runtime.engine().sessions().createSession(session);
+        try {
+            return start(flow, action, input, session, user);
+        } catch (RuntimeException e) {
+            runtime.engine().sessions().deleteSession(session.id()); // nothing half-written stays behind
+            throw e;
+        }
+    }
+
+    /** Runs an action in an existing session. */
+    @POST
+    @Path("{kind}/sessions/{sessionId}/actions/{action}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @BodyLimit
+    public Response actInSession(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+            @PathParam("action") String action, String body, @Context SecurityContext security) {
+        FlowModel flow = flow(kind);
+        String user = user(flow, security);
+        SessionRecord session = session(flow, sessionId, user);
+        return start(flow, action, input(flow, action, body), session, user);
+    }
+
+    private Response start(FlowModel flow, String action, Object input, SessionRecord session, String user) {
+        String runId = runtime.engine().handle(flow.name(), action)
+                .start(input, RunOptions.defaults().withSessionId(session.id()).withUserId(user).withEvents(true));
+        Map<String, Object> accepted = new LinkedHashMap<>();
+        accepted.put("requestId", runId);
+        accepted.put("sessionId", session.id());
+        accepted.put("runId", runId);
+        return Response.accepted(accepted).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    /** The request's status and its last event. */
+    @GET
+    @Path("{kind}/requests/{requestId}")
+    public Map<String, Object> request(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
+            @Context SecurityContext security) {
+        RunRecord run = request(flow(kind), requestId, security);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("requestId", run.flowId());
+        body.put("sessionId", run.sessionId());
+        body.put("status", run.status());
+        body.put("lastSeq", runtime.engine().sessions().lastSeq(requestId));
+        if (run.error() != null) {
+            body.put("error", run.error());
+        }
+        return body;
+    }
+
+    /** Cancels the request's run; 409 when it already finished. */
+    @POST
+    @Path("{kind}/requests/{requestId}/abort")
+    public Map<String, Object> abort(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
+            @Context SecurityContext security) {
+        FlowModel flow = flow(kind);
+        RunRecord run = request(flow, requestId, security);
+        runtime.engine().handle(flow.name(), run.action()).cancel(requestId, "aborted by the client");
+        return request(kind, requestId, security);
+    }
+
+    /** The request's events: stored ones after the client's last, then the live tail. */
+    @GET
+    @Path("{kind}/requests/{requestId}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
+            @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("starting_after") Long startingAfter,
+            @Context SecurityContext security, @Context SseEventSink sink, @Context Sse sse) {
+        request(flow(kind), requestId, security);
+        long after = RequestStream.resumeAfter(requestId, lastEventId, startingAfter);
+        FlowEngine engine = runtime.engine();
+        engine.executor().execute(new RequestStream(engine, requestId, after, sink, sse, poll, heartbeat));
+    }
+
+    /** The caller's sessions of this kind, newest first. */
+    @GET
+    @Path("{kind}/sessions")
+    public List<SessionRecord> sessions(@PathParam("kind") String kind, @Context SecurityContext security) {
+        FlowModel flow = flow(kind);
+        return runtime.engine().sessions().listSessions(kind, user(flow, security), LIST_LIMIT);
+    }
+
+    /** Creates an empty session. */
+    @POST
+    @Path("{kind}/sessions")
+    public Response createSession(@PathParam("kind") String kind, @Context SecurityContext security) {
+        FlowModel flow = flow(kind);
+        Instant now = Instant.now();
+        SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), kind, user(flow, security), now, now);
+        runtime.engine().sessions().createSession(session);
+        return Response.status(201).entity(session).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    @GET
+    @Path("{kind}/sessions/{sessionId}")
+    public SessionRecord session(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+            @Context SecurityContext security) {
+        FlowModel flow = flow(kind);
+        return session(flow, sessionId, user(flow, security));
+    }
+
+    @DELETE
+    @Path("{kind}/sessions/{sessionId}")
+    public Response deleteSession(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+            @Context SecurityContext security) {
+        session(kind, sessionId, security);
+        runtime.engine().sessions().deleteSession(sessionId);
+        return Response.noContent().build();
+    }
+
+    /** What the flow's {@code @ClientData} methods derive from the session's state, by name; nothing else. */
+    @GET
+    @Path("{kind}/sessions/{sessionId}/state")
+    public Map<String, Object> state(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+            @Context SecurityContext security) {
+        FlowModel flow = flow(kind);
+        SessionRecord session = session(flow, sessionId, user(flow, security));
+        var store = runtime.engine().sessions();
+        ClientData.Context context = new ClientData.Context() {
+            @Override
+            public Map<String, Object> session() {
+                return store.readState("session", session.id());
+            }
+
+            @Override
+            public Map<String, Object> user() {
+                return session.userId() == null ? Map.of() : store.readState("user", session.userId());
+            }
+
+            @Override
+            public Map<String, Object> project() {
+                return store.readState("project", "default");
+            }
+
+            @Override
+            public String sessionId() {
+                return session.id();
+            }
+        };
+        Map<String, Object> views = new LinkedHashMap<>();
+        flow.clientData().forEach((name, view) -> views.put(name, view.apply(context)));
+        return views;
+    }
+
+    /** The session's stored items, oldest first. */
+    @GET
+    @Path("{kind}/sessions/{sessionId}/items")
+    public List<Object> items(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+            @Context SecurityContext security) {
+        FlowModel flow = flow(kind);
+        SessionRecord session = session(flow, sessionId, user(flow, security));
+        return runtime.engine().sessions().listItems(session.id(), LIST_LIMIT).stream().map(ItemRecord::item)
+                .map(Object.class::cast).toList();
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private FlowModel flow(String kind) {
+        return runtime.engine().flow(kind).orElseThrow(() -> Problems.notFound("There is no flow kind '" + kind + "'."));
+    }
+
+    private static String user(FlowModel flow, SecurityContext security) {
+        Principal principal = security == null ? null : security.getUserPrincipal();
+        if (principal == null && flow.requireUser()) {
+            throw Problems.problem(401, "Unauthorized", "The flow '" + flow.name() + "' requires an authenticated user.");
+        }
+        return principal == null ? null : principal.getName();
+    }
+
+    private SessionRecord session(FlowModel flow, String sessionId, String user) {
+        return runtime.engine().sessions().findSession(sessionId)
+                .filter(s -> s.kind().equals(flow.name()) && visible(s.userId(), user))
+                .orElseThrow(() -> Problems.notFound("There is no session '" + sessionId + "' of flow '" + flow.name() + "'."));
+    }
+
+    private RunRecord request(FlowModel flow, String requestId, SecurityContext security) {
+        String user = user(flow, security);
+        return runtime.engine().run(requestId)
+                .filter(r -> r.flowName().equals(flow.name()) && r.events() && visible(r.userId(), user))
+                .orElseThrow(() -> Problems.notFound("There is no request '" + requestId + "' of flow '" + flow.name() + "'."));
+    }
+
+    /** A resource owned by a user is visible to that user only; an unowned one to everyone. */
+    private static boolean visible(String owner, String user) {
+        return owner == null || owner.equals(user);
+    }
+
+    private Object input(FlowModel flow, String action, String body) {
+        if (!flow.actions().containsKey(action)) {
+            throw Problems.notFound("The flow '" + flow.name() + "' has no action '" + action + "'; its actions are "
+                    + flow.actions().keySet() + ".");
+        }
+        JsonValue json;
+        try {
+            json = body == null || body.isBlank() ? JsonValue.NULL : Json.createReader(new StringReader(body)).readValue();
+        } catch (JsonException e) {
+            throw Problems.problem(400, "Bad Request", "The request body is not valid JSON: " + e.getMessage());
+        }
+        return runtime.engine().prepareInput(flow.name(), action, json);
+    }
+}

@@ -1,0 +1,50 @@
+package io.crux.ee.persistence;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** An item of a session, as JSON, with its lifecycle status for queries. */
+@Entity
+@Table(name = "CRUX_ITEM", indexes = @Index(name = "CRUX_ITEM_SESSION", columnList = "SESSION_ID, CREATED_AT"))
+public class ItemEntity {
+
+    @Id
+    @Column(name = "ID", length = 64)
+    String id;
+
+    @Column(name = "SESSION_ID", length = 128)
+    String sessionId;
+
+    @Column(name = "REQUEST_ID", length = 128, nullable = false)
+    String requestId;
+
+    @Column(name = "TYPE", length = 16, nullable = false)
+    String type;
+
+    @Column(name = "STATUS", length = 16, nullable = false)
+    String status;
+
+    @Lob
+    @Column(name = "ITEM_JSON", nullable = false)
+    String json;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "CREATED_AT", nullable = false)
+    Instant createdAt;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "UPDATED_AT", nullable = false)
+    Instant updatedAt;
+
+    @Version
+    @Column(name = "VERSION", nullable = false)
+    long version;
+}

@@ -1,0 +1,43 @@
+package io.crux.ee.persistence;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** One state document: a session's, a user's or a project's, as JSON. */
+@Entity
+@Table(name = "CRUX_STATE")
+public class StateEntity {
+
+    @Id
+    @Column(name = "ID", length = 160)
+    String id;
+
+    @Column(name = "SCOPE", length = 16, nullable = false)
+    String scope;
+
+    @Column(name = "SCOPE_KEY", length = 128, nullable = false)
+    String scopeKey;
+
+    @Lob
+    @Column(name = "DOC", nullable = false)
+    String doc;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "UPDATED_AT", nullable = false)
+    Instant updatedAt;
+
+    @Version
+    @Column(name = "VERSION", nullable = false)
+    long version;
+
+    static String key(String scope, String scopeKey) {
+        return scope + ":" + scopeKey;
+    }
+}

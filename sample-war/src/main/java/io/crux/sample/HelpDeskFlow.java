@@ -1,0 +1,69 @@
+package io.crux.sample;
+
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.crux.ee.api.Action;
+import io.crux.ee.api.ClientData;
+import io.crux.ee.api.FlowDefinition;
+import io.crux.ee.api.FlowScope;
+import io.crux.ee.api.Item;
+import io.crux.ee.api.MessageStream;
+
+/**
+ * A help desk conversation over the generic HTTP API: each question is a request in the user's
+ * session; the answer streams word by word ({@code content.delta}); the session counts questions
+ * and the user keeps a history across sessions. The answers come from a fixed rule table (a
+ * model-backed answer arrives with the generator blocks).
+ */
+@ApplicationScoped
+@FlowDefinition(value = "help-desk", requireUser = true)
+public class HelpDeskFlow {
+
+    private static final Map<String, String> ANSWERS = Map.of(
+            "expense", "Submit the claim with POST /api/expenses; claims over 50 EUR wait for a manager's approval.",
+            "password", "Use the self-service portal to reset your password; it takes about five minutes.",
+            "holiday", "Book holidays in the HR system at least two weeks ahead.");
+
+    @Action("ask")
+    public String ask(FlowScope<Question> flow) {
+        String question = flow.input().text();
+        flow.emit(Item.message("user", question));
+        String answer = flow.step("answer", () -> {
+            flow.emit(Item.status("looking it up"));
+            try (MessageStream message = flow.message("assistant")) {
+                for (String word : answerFor(question).split(" ")) {
+                    message.delta(message.text().isEmpty() ? word : " " + word);
+                }
+                return message.done().content().get("text").toString();
+            }
+        });
+        flow.step("count", () -> {
+            long asked = flow.session().inc("questions", 1);
+            flow.user().push("topics", topic(question));
+            return asked;
+        });
+        return answer;
+    }
+
+    /** What the browser may see of the state: a progress summary, never the raw documents. */
+    @ClientData("progress")
+    public Map<String, Object> progress(ClientData.Context state) {
+        Object asked = state.session().getOrDefault("questions", 0);
+        Object topics = state.user().getOrDefault("topics", java.util.List.of());
+        return Map.of("questionsInSession", asked, "topicsAskedByUser", topics);
+    }
+
+    private static String answerFor(String question) {
+        String q = question.toLowerCase(Locale.ROOT);
+        return ANSWERS.entrySet().stream().filter(e -> q.contains(e.getKey())).map(Map.Entry::getValue).findFirst()
+                .orElse("I do not know that yet; a colleague will answer by e-mail.");
+    }
+
+    private static String topic(String question) {
+        String q = question.toLowerCase(Locale.ROOT);
+        return ANSWERS.keySet().stream().filter(q::contains).findFirst().orElse("other");
+    }
+}
