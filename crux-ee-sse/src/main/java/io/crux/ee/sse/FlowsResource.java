@@ -1,6 +1,5 @@
 package io.crux.ee.sse;
 
-import java.io.StringReader;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,9 +10,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -41,6 +37,7 @@ import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.sse.internal.BodyLimit;
+import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.JsonSchemas;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
@@ -283,12 +280,6 @@ public class FlowsResource {
             throw Problems.notFound("The flow '" + flow.name() + "' has no action '" + action + "'; its actions are "
                     + flow.actions().keySet() + ".");
         }
-        JsonValue json;
-        try {
-            json = body == null || body.isBlank() ? JsonValue.NULL : Json.createReader(new StringReader(body)).readValue();
-        } catch (JsonException e) {
-            throw Problems.problem(400, "Bad Request", "The request body is not valid JSON: " + e.getMessage());
-        }
-        return runtime.engine().prepareInput(flow.name(), action, json);
+        return runtime.engine().prepareInput(flow.name(), action, JsonBodies.parse(body));
     }
 }

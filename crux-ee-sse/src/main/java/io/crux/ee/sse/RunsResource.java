@@ -6,7 +6,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,6 +22,8 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.cdi.CruxRuntime;
 import io.crux.ee.engine.Messages;
+import io.crux.ee.sse.internal.BodyLimit;
+import io.crux.ee.sse.internal.JsonBodies;
 
 /**
  * Runs of every flow of the application: list, read, signal and cancel. Errors answer
@@ -68,8 +69,9 @@ public class RunsResource {
     @POST
     @Path("{runId}/signals/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response signal(@PathParam("runId") String runId, @PathParam("name") String name, JsonValue payload) {
-        FlowResult<Object> result = runtime.engine().handleOfRun(runId).signal(runId, name, payload);
+    @BodyLimit
+    public Response signal(@PathParam("runId") String runId, @PathParam("name") String name, String payload) {
+        FlowResult<Object> result = runtime.engine().handleOfRun(runId).signal(runId, name, JsonBodies.parse(payload));
         int status = result instanceof FlowResult.Expired<?> ? 410 : 200;
         return Response.status(status).entity(outcome(result)).type(MediaType.APPLICATION_JSON).build();
     }

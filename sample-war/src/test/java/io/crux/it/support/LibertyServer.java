@@ -52,9 +52,18 @@ public final class LibertyServer {
      * @return the server, not started
      */
     public static LibertyServer create(String name, Map<String, String> env) {
+        return create(name, Integer.getInteger("lifecycle.http.port", 9081), env);
+    }
+
+    /**
+     * @param name the server name
+     * @param httpPort its HTTP port (HTTPS takes this plus 363)
+     * @param env extra lines for its server.env
+     * @return the server, not started
+     */
+    public static LibertyServer create(String name, int httpPort, Map<String, String> env) {
         Path wlp = Path.of(System.getProperty("wlp.home"));
-        int port = Integer.getInteger("lifecycle.http.port", 9081);
-        LibertyServer server = new LibertyServer(wlp, name, port);
+        LibertyServer server = new LibertyServer(wlp, name, httpPort);
         server.recreate(env);
         return server;
     }
@@ -182,7 +191,50 @@ public final class LibertyServer {
      * @return the response
      */
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET().timeout(Duration.ofSeconds(60)).build());
+        return get(path, null);
+    }
+
+    /**
+     * @param path a path below the server root
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> get(String path, String user) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user).GET().timeout(Duration.ofSeconds(60)).build());
+    }
+
+    /**
+     * @param path a path below the server root
+     * @param json the JSON body
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> post(String path, String json, String user) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /**
+     * @param path a path below the server root
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> delete(String path, String user) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user).DELETE().timeout(Duration.ofSeconds(60)).build());
+    }
+
+    /** @param path a path below the server root @return its absolute URL */
+    public String url(String path) {
+        return uri(path).toString();
+    }
+
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request, String user) {
+        if (user != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString(user.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return request;
     }
 
     /**
@@ -191,9 +243,7 @@ public final class LibertyServer {
      * @return the response
      */
     public HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return post(path, json, null);
     }
 
     /** @return the server's messages.log */

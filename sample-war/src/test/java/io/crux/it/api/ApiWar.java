@@ -1,0 +1,26 @@
+package io.crux.it.api;
+
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+import io.crux.it.support.Deployments;
+
+/** The WAR behind the HTTP API tests: crux-ee, crux-ee-sse and the counter flow. */
+final class ApiWar {
+
+    static final String NAME = "it-api";
+    static final String FLOWS = "/it-api/api/flows";
+    static final int MAX_BODY = 10_000;
+
+    private ApiWar() {}
+
+    static WebArchive build() {
+        JavaArchive sse = ShrinkWrap.create(ExplodedImporter.class, "crux-ee-sse.jar")
+                .importDirectory(System.getProperty("crux.sse.classes", "../crux-ee-sse/target/classes"))
+                .as(JavaArchive.class);
+        return Deployments.withConfig(Deployments.war(NAME, ApiApplication.class, CounterFlow.class, Chat.class, Wait.class)
+                .addAsLibrary(sse), "crux.http.max-body-bytes=" + MAX_BODY + "\ncrux.sse.heartbeat=PT1S\n");
+    }
+}
