@@ -20,4 +20,13 @@ public final class Json {
     public static Map<String, Object> object(String json) {
         return JSONB.fromJson(json, Map.class);
     }
+
+    /**
+     * @param json a JSON array
+     * @return it as a list
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<Object> list(String json) {
+        return JSONB.fromJson(json, java.util.List.class);
+    }
 }
