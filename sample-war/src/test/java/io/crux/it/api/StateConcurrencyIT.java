@@ -1,0 +1,67 @@
+package io.crux.it.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.crux.it.support.Json;
+import io.crux.it.support.LibertyServer;
+
+/** Many concurrent requests increment one session counter: no update is lost. */
+class StateConcurrencyIT {
+
+    private static final String ALICE = "alice:alice-password";
+    private static final String FLOWS = ApiWar.FLOWS + "/it-counter";
+    private static final int REQUESTS = 64;
+    private static final int CLIENTS = 16;
+    private static LibertyServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = LibertyServer.create("cruxState", Map.of()).deploy(ApiWar.build());
+        server.start(ApiWar.FLOWS);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.stopQuietly();
+        }
+    }
+
+    @Test
+    void concurrentIncrementsOfOneKeyAreAllKept() throws Exception {
+        String session = (String) Json.object(server.post(FLOWS + "/sessions", "", ALICE).body()).get("id");
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        List<CompletableFuture<String>> posted = new ArrayList<>();
+        try {
+            for (int i = 0; i < REQUESTS; i++) {
+                posted.add(CompletableFuture.supplyAsync(() -> (String) Json.object(
+                        server.post(FLOWS + "/sessions/" + session + "/actions/inc", "{}", ALICE).body()).get("requestId"), clients));
+            }
+            List<String> requests = new ArrayList<>();
+            for (CompletableFuture<String> f : posted) {
+                requests.add(f.get());
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> requests.stream().allMatch(r -> "COMPLETED".equals(
+                    Json.object(server.get(FLOWS + "/requests/" + r, ALICE).body()).get("status"))));
+        } finally {
+            clients.shutdownNow();
+        }
+
+        assertThat(Json.object(server.get(FLOWS + "/sessions/" + session + "/state", ALICE).body()))
+                .containsEntry("counter", BigDecimal.valueOf(REQUESTS));
+    }
+}
