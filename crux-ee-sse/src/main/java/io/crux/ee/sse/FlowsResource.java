@@ -29,6 +29,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.crux.ee.api.ClientData;
+import io.crux.ee.api.Item;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.cdi.CruxRuntime;
 import io.crux.ee.engine.FlowEngine;
@@ -232,7 +233,7 @@ public class FlowsResource {
         return views;
     }
 
-    /** The session's stored items, oldest first. */
+    /** The session's stored items that clients may see, oldest first. */
     @GET
     @Path("{kind}/sessions/{sessionId}/items")
     public List<Object> items(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
@@ -240,6 +241,7 @@ public class FlowsResource {
         FlowModel flow = flow(kind);
         SessionRecord session = session(flow, sessionId, user(flow, security));
         return runtime.engine().sessions().listItems(session.id(), LIST_LIMIT).stream().map(ItemRecord::item)
+                .filter(i -> i.audience() != Item.Audience.INTERNAL)
                 .map(Object.class::cast).toList();
     }
 

@@ -445,6 +445,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             java.time.Instant now = engine.clock.instant();
             engine.sessions.saveItem(new ItemRecord(item, context.sessionId(), flowId, now, now));
         }
+        if (item.audience() == Item.Audience.INTERNAL) {
+            return; // stored for operators, never streamed to the client
+        }
         boolean added = !announced.contains(item.id());
         if (added) {
             announced.add(item.id());
