@@ -8,38 +8,31 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.crux.it.support.Json;
 import io.crux.it.support.LibertyServer;
+import io.crux.it.support.RunningServer;
 
 /** Every error status of the HTTP API with its problem+json body, and nothing stored for a rejected action. */
 class HttpErrorsIT {
 
     private static final String ALICE = "alice:alice-password";
     private static final String FLOWS = ApiWar.FLOWS;
-    private static LibertyServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = LibertyServer.create("cruxErrors", Map.of()).deploy(ApiWar.build());
-        server.start(FLOWS);
-    }
+    @RegisterExtension
+    static final RunningServer SERVER = RunningServer.with("cruxErrors", FLOWS, s -> s.deploy(ApiWar.build()));
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stopQuietly();
-        }
+    private static LibertyServer server() {
+        return SERVER.get();
     }
 
     @Test
     void invalidInputAnswers400WithPerFieldErrorsAndStoresNothing() {
         int sessionsBefore = sessions();
 
-        HttpResponse<String> invalid = server.post(FLOWS + "/it-counter/actions/chat", "{\"before\":0,\"after\":500}", ALICE);
+        HttpResponse<String> invalid = server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":0,\"after\":500}", ALICE);
 
         Map<String, Object> problem = problem(invalid, 400);
         assertThat(problem.get("detail").toString()).startsWith("CRUX0026E");
@@ -52,42 +45,42 @@ class HttpErrorsIT {
     @Test
     void malformedJsonAnswers400() {
         int sessionsBefore = sessions();
-        assertThat(problem(server.post(FLOWS + "/it-counter/actions/chat", "{\"before\":", ALICE), 400).get("detail").toString())
+        assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":", ALICE), 400).get("detail").toString())
                 .contains("not valid JSON");
-        assertThat(problem(server.post(FLOWS + "/it-counter/actions/chat", "{\"before\":\"many\"}", ALICE), 400)).isNotEmpty();
+        assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":\"many\"}", ALICE), 400)).isNotEmpty();
         assertThat(sessions()).isEqualTo(sessionsBefore);
     }
 
     @Test
     void unknownKindActionSessionRequestAndRunAnswer404() {
-        problem(server.post(FLOWS + "/no-such-kind/actions/chat", "{}", ALICE), 404);
-        problem(server.post(FLOWS + "/it-counter/actions/no-such-action", "{}", ALICE), 404);
-        problem(server.get(FLOWS + "/it-counter/sessions/no-such-session", ALICE), 404);
-        problem(server.post(FLOWS + "/it-counter/sessions/no-such-session/actions/inc", "{}", ALICE), 404);
-        problem(server.get(FLOWS + "/it-counter/requests/no-such-request", ALICE), 404);
-        problem(server.get(FLOWS + "/it-counter/requests/no-such-request/stream", ALICE), 404);
-        problem(server.get(FLOWS + "/runs/no-such-run", ALICE), 404);
+        problem(server().post(FLOWS + "/no-such-kind/actions/chat", "{}", ALICE), 404);
+        problem(server().post(FLOWS + "/it-counter/actions/no-such-action", "{}", ALICE), 404);
+        problem(server().get(FLOWS + "/it-counter/sessions/no-such-session", ALICE), 404);
+        problem(server().post(FLOWS + "/it-counter/sessions/no-such-session/actions/inc", "{}", ALICE), 404);
+        problem(server().get(FLOWS + "/it-counter/requests/no-such-request", ALICE), 404);
+        problem(server().get(FLOWS + "/it-counter/requests/no-such-request/stream", ALICE), 404);
+        problem(server().get(FLOWS + "/runs/no-such-run", ALICE), 404);
     }
 
     @Test
     void wrongStateAnswers409() {
-        String requestId = accepted(server.post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
+        String requestId = accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
         await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
-        assertThat(server.post(FLOWS + "/runs/" + requestId + "/signals/more", "\"done\"", ALICE).statusCode()).isEqualTo(200);
+        assertThat(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"done\"", ALICE).statusCode()).isEqualTo(200);
 
-        Map<String, Object> signal = problem(server.post(FLOWS + "/runs/" + requestId + "/signals/more", "\"again\"", ALICE), 409);
+        Map<String, Object> signal = problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"again\"", ALICE), 409);
         assertThat(signal.get("detail").toString()).startsWith("CRUX0021E");
-        Map<String, Object> abort = problem(server.post(FLOWS + "/it-counter/requests/" + requestId + "/abort", "", ALICE), 409);
+        Map<String, Object> abort = problem(server().post(FLOWS + "/it-counter/requests/" + requestId + "/abort", "", ALICE), 409);
         assertThat(abort.get("detail").toString()).startsWith("CRUX0021E");
     }
 
     @Test
     void expiredSuspensionAnswers410() {
-        String requestId = accepted(server.post(FLOWS + "/it-counter/actions/wait", "{\"expiryMillis\":200}", ALICE));
+        String requestId = accepted(server().post(FLOWS + "/it-counter/actions/wait", "{\"expiryMillis\":200}", ALICE));
         await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
         HttpResponse<String>[] answer = new HttpResponse[1];
         await("the suspension expires").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            answer[0] = server.post(FLOWS + "/runs/" + requestId + "/signals/never", "\"late\"", ALICE);
+            answer[0] = server().post(FLOWS + "/runs/" + requestId + "/signals/never", "\"late\"", ALICE);
             return answer[0].statusCode() != 200;
         });
 
@@ -101,18 +94,18 @@ class HttpErrorsIT {
         int sessionsBefore = sessions();
         String big = "{\"before\":1,\"after\":1,\"padding\":\"" + "x".repeat(ApiWar.MAX_BODY) + "\"}";
 
-        Map<String, Object> problem = problem(server.post(FLOWS + "/it-counter/actions/chat", big, ALICE), 413);
+        Map<String, Object> problem = problem(server().post(FLOWS + "/it-counter/actions/chat", big, ALICE), 413);
 
         assertThat(problem.get("detail").toString()).contains(String.valueOf(ApiWar.MAX_BODY));
         assertThat(sessions()).isEqualTo(sessionsBefore);
     }
 
     private static int sessions() {
-        return Json.list(server.get(FLOWS + "/it-counter/sessions", ALICE).body()).size();
+        return Json.list(server().get(FLOWS + "/it-counter/sessions", ALICE).body()).size();
     }
 
     private static String status(String requestId) {
-        return (String) Json.object(server.get(FLOWS + "/it-counter/requests/" + requestId, ALICE).body()).get("status");
+        return (String) Json.object(server().get(FLOWS + "/it-counter/requests/" + requestId, ALICE).body()).get("status");
     }
 
     private static String accepted(HttpResponse<String> response) {

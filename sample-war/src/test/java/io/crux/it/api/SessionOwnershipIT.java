@@ -7,12 +7,12 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.crux.it.support.Json;
 import io.crux.it.support.LibertyServer;
+import io.crux.it.support.RunningServer;
 
 /** A session belongs to its user: another user gets 404 for everything in it, and no user gets 401. */
 class SessionOwnershipIT {
@@ -20,47 +20,40 @@ class SessionOwnershipIT {
     private static final String ALICE = "alice:alice-password";
     private static final String BOB = "bob:bob-password";
     private static final String FLOWS = ApiWar.FLOWS + "/it-counter";
-    private static LibertyServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = LibertyServer.create("cruxOwners", Map.of()).deploy(ApiWar.build());
-        server.start(ApiWar.FLOWS);
-    }
+    @RegisterExtension
+    static final RunningServer SERVER = RunningServer.with("cruxOwners", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stopQuietly();
-        }
+    private static LibertyServer server() {
+        return SERVER.get();
     }
 
     @Test
     void anotherUserCannotSeeOrActOnTheSessionAndNoUserIsRefused() {
-        Map<String, Object> accepted = Json.object(server.post(FLOWS + "/actions/inc", "{}", ALICE).body());
+        Map<String, Object> accepted = Json.object(server().post(FLOWS + "/actions/inc", "{}", ALICE).body());
         String session = (String) accepted.get("sessionId");
         String request = (String) accepted.get("requestId");
         await().atMost(Duration.ofMinutes(1))
-                .until(() -> "COMPLETED".equals(Json.object(server.get(FLOWS + "/requests/" + request, ALICE).body()).get("status")));
-        assertThat(Json.object(server.get(FLOWS + "/sessions/" + session + "/state", ALICE).body()))
+                .until(() -> "COMPLETED".equals(Json.object(server().get(FLOWS + "/requests/" + request, ALICE).body()).get("status")));
+        assertThat(Json.object(server().get(FLOWS + "/sessions/" + session + "/state", ALICE).body()))
                 .containsEntry("counter", java.math.BigDecimal.ONE);
 
-        problem(server.get(FLOWS + "/sessions/" + session, BOB), 404);
-        problem(server.get(FLOWS + "/sessions/" + session + "/state", BOB), 404);
-        problem(server.get(FLOWS + "/sessions/" + session + "/items", BOB), 404);
-        problem(server.post(FLOWS + "/sessions/" + session + "/actions/inc", "{}", BOB), 404);
-        problem(server.delete(FLOWS + "/sessions/" + session, BOB), 404);
-        problem(server.get(FLOWS + "/requests/" + request, BOB), 404);
-        problem(server.get(FLOWS + "/requests/" + request + "/stream", BOB), 404);
-        problem(server.post(FLOWS + "/requests/" + request + "/abort", "", BOB), 404);
-        assertThat(Json.list(server.get(FLOWS + "/sessions", BOB).body())).isEmpty();
+        problem(server().get(FLOWS + "/sessions/" + session, BOB), 404);
+        problem(server().get(FLOWS + "/sessions/" + session + "/state", BOB), 404);
+        problem(server().get(FLOWS + "/sessions/" + session + "/items", BOB), 404);
+        problem(server().post(FLOWS + "/sessions/" + session + "/actions/inc", "{}", BOB), 404);
+        problem(server().delete(FLOWS + "/sessions/" + session, BOB), 404);
+        problem(server().get(FLOWS + "/requests/" + request, BOB), 404);
+        problem(server().get(FLOWS + "/requests/" + request + "/stream", BOB), 404);
+        problem(server().post(FLOWS + "/requests/" + request + "/abort", "", BOB), 404);
+        assertThat(Json.list(server().get(FLOWS + "/sessions", BOB).body())).isEmpty();
 
-        problem(server.get(FLOWS + "/sessions/" + session, null), 401);
-        problem(server.post(FLOWS + "/actions/inc", "{}", null), 401);
+        problem(server().get(FLOWS + "/sessions/" + session, null), 401);
+        problem(server().post(FLOWS + "/actions/inc", "{}", null), 401);
 
-        assertThat(Json.list(server.get(FLOWS + "/sessions", ALICE).body())).extracting(s -> (Object) ((Map<?, ?>) s).get("id"))
+        assertThat(Json.list(server().get(FLOWS + "/sessions", ALICE).body())).extracting(s -> (Object) ((Map<?, ?>) s).get("id"))
                 .contains(session);
-        assertThat(server.delete(FLOWS + "/sessions/" + session, ALICE).statusCode()).isEqualTo(204);
-        problem(server.get(FLOWS + "/sessions/" + session, ALICE), 404);
+        assertThat(server().delete(FLOWS + "/sessions/" + session, ALICE).statusCode()).isEqualTo(204);
+        problem(server().get(FLOWS + "/sessions/" + session, ALICE), 404);
     }
 }

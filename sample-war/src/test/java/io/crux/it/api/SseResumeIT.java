@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.crux.it.support.Json;
 import io.crux.it.support.LibertyServer;
+import io.crux.it.support.RunningServer;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
 
@@ -24,28 +24,21 @@ import io.crux.it.support.SseClient.Event;
 class SseResumeIT {
 
     private static final String ALICE = "alice:alice-password";
-    private static LibertyServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = LibertyServer.create("cruxApi", Map.of()).deploy(ApiWar.build());
-        server.start(ApiWar.FLOWS);
-    }
+    @RegisterExtension
+    static final RunningServer SERVER = RunningServer.with("cruxApi", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stopQuietly();
-        }
+    private static LibertyServer server() {
+        return SERVER.get();
     }
 
     @Test
     void reconnectingWithLastEventIdMissesNothingAndRepeatsNothing() {
-        Map<String, Object> accepted = Json.object(server.post(ApiWar.FLOWS + "/it-counter/actions/chat",
+        Map<String, Object> accepted = Json.object(server().post(ApiWar.FLOWS + "/it-counter/actions/chat",
                 "{\"before\":12,\"after\":8}", ALICE).body());
         String requestId = (String) accepted.get("requestId");
         assertThat(accepted).containsKeys("sessionId", "runId");
-        String stream = server.url(ApiWar.FLOWS + "/it-counter/requests/" + requestId + "/stream");
+        String stream = server().url(ApiWar.FLOWS + "/it-counter/requests/" + requestId + "/stream");
 
         List<Event> first = SseClient.read(stream, ALICE, null, e -> e.seq() == 7);
         List<Event> second = SseClient.read(stream, ALICE, first.get(first.size() - 1).id(), e -> false);
@@ -56,7 +49,7 @@ class SseResumeIT {
         assertContiguousFrom1(all, requestId);
         assertThat(all).filteredOn(e -> e.type().equals("item.done")).hasSize(12);
 
-        String signal = server.post("/it-api/api/flows/runs/" + requestId + "/signals/more", "\"go on\"", ALICE).body();
+        String signal = server().post("/it-api/api/flows/runs/" + requestId + "/signals/more", "\"go on\"", ALICE).body();
         assertThat(Json.object(signal)).containsEntry("status", "completed");
 
         List<Event> third = SseClient.read(stream, ALICE, all.get(all.size() - 1).id(), e -> false);
@@ -69,7 +62,7 @@ class SseResumeIT {
 
         List<Event> replay = SseClient.read(stream, ALICE, null, e -> false);
         assertThat(replay).extracting(Event::seq).containsExactlyElementsOf(all.stream().map(Event::seq).toList());
-        List<Event> tail = SseClient.read(server.url(ApiWar.FLOWS + "/it-counter/requests/" + requestId + "/stream?starting_after="
+        List<Event> tail = SseClient.read(server().url(ApiWar.FLOWS + "/it-counter/requests/" + requestId + "/stream?starting_after="
                 + (all.size() - 2)), ALICE, null, e -> false);
         assertThat(tail).extracting(Event::seq).containsExactly((long) all.size() - 1, (long) all.size());
     }

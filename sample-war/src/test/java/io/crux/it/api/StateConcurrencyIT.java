@@ -12,12 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.crux.it.support.Json;
 import io.crux.it.support.LibertyServer;
+import io.crux.it.support.RunningServer;
 
 /** Many concurrent requests increment one session counter: no update is lost. */
 class StateConcurrencyIT {
@@ -26,42 +26,35 @@ class StateConcurrencyIT {
     private static final String FLOWS = ApiWar.FLOWS + "/it-counter";
     private static final int REQUESTS = 64;
     private static final int CLIENTS = 16;
-    private static LibertyServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = LibertyServer.create("cruxState", Map.of()).deploy(ApiWar.build());
-        server.start(ApiWar.FLOWS);
-    }
+    @RegisterExtension
+    static final RunningServer SERVER = RunningServer.with("cruxState", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stopQuietly();
-        }
+    private static LibertyServer server() {
+        return SERVER.get();
     }
 
     @Test
     void concurrentIncrementsOfOneKeyAreAllKept() throws Exception {
-        String session = (String) Json.object(server.post(FLOWS + "/sessions", "", ALICE).body()).get("id");
+        String session = (String) Json.object(server().post(FLOWS + "/sessions", "", ALICE).body()).get("id");
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<CompletableFuture<String>> posted = new ArrayList<>();
         try {
             for (int i = 0; i < REQUESTS; i++) {
                 posted.add(CompletableFuture.supplyAsync(() -> (String) Json.object(
-                        server.post(FLOWS + "/sessions/" + session + "/actions/inc", "{}", ALICE).body()).get("requestId"), clients));
+                        server().post(FLOWS + "/sessions/" + session + "/actions/inc", "{}", ALICE).body()).get("requestId"), clients));
             }
             List<String> requests = new ArrayList<>();
             for (CompletableFuture<String> f : posted) {
                 requests.add(f.get());
             }
             await().atMost(Duration.ofMinutes(2)).until(() -> requests.stream().allMatch(r -> "COMPLETED".equals(
-                    Json.object(server.get(FLOWS + "/requests/" + r, ALICE).body()).get("status"))));
+                    Json.object(server().get(FLOWS + "/requests/" + r, ALICE).body()).get("status"))));
         } finally {
             clients.shutdownNow();
         }
 
-        assertThat(Json.object(server.get(FLOWS + "/sessions/" + session + "/state", ALICE).body()))
+        assertThat(Json.object(server().get(FLOWS + "/sessions/" + session + "/state", ALICE).body()))
                 .containsEntry("counter", BigDecimal.valueOf(REQUESTS));
     }
 }

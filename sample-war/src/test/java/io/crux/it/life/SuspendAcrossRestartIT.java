@@ -6,12 +6,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.crux.it.support.Json;
 import io.crux.it.support.LibertyServer;
+import io.crux.it.support.RunningServer;
 
 /**
  * The sample's expense flow suspends for a manager; the server stops and starts; the approval
@@ -21,49 +21,42 @@ import io.crux.it.support.LibertyServer;
 class SuspendAcrossRestartIT {
 
     private static final String EXPENSES = "/crux-sample/api/expenses";
-    private static LibertyServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = LibertyServer.create("cruxRestart", Map.of()).deploy(Path.of(System.getProperty("sample.war")));
-        server.start(EXPENSES);
-    }
+    @RegisterExtension
+    static final RunningServer SERVER = RunningServer.with("cruxRestart", EXPENSES, s -> s.deploy(Path.of(System.getProperty("sample.war"))));
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.stopQuietly();
-        }
+    private static LibertyServer server() {
+        return SERVER.get();
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void suspendedRunSurvivesARestartAndCompletesOnSignal() {
-        HttpResponse<String> submitted = server.post(EXPENSES,
+        HttpResponse<String> submitted = server().post(EXPENSES,
                 "{\"employee\":\"ada\",\"amount\":120.50,\"currency\":\"USD\",\"description\":\"train to Lyon\"}");
         assertThat(submitted.statusCode()).isEqualTo(202);
         String id = (String) Json.object(submitted.body()).get("id");
         assertThat(Json.object(submitted.body())).containsEntry("status", "WAITING_FOR_MANAGER");
 
-        server.stop();
-        server.start(EXPENSES);
+        server().stop();
+        server().start(EXPENSES);
 
-        Map<String, Object> run = (Map<String, Object>) Json.object(server.get(EXPENSES + "/" + id).body()).get("run");
+        Map<String, Object> run = (Map<String, Object>) Json.object(server().get(EXPENSES + "/" + id).body()).get("run");
         assertThat(run).containsEntry("status", "SUSPENDED").containsEntry("suspensionName", "manager-approval");
 
-        HttpResponse<String> approved = server.post(EXPENSES + "/" + id + "/approval",
+        HttpResponse<String> approved = server().post(EXPENSES + "/" + id + "/approval",
                 "{\"approved\":true,\"manager\":\"grace\",\"comment\":\"fine\"}");
         assertThat(approved.statusCode()).isEqualTo(200);
         Map<String, Object> decision = (Map<String, Object>) Json.object(approved.body()).get("decision");
         assertThat(decision).containsEntry("outcome", "APPROVED").containsEntry("decidedBy", "grace");
 
-        Map<String, Object> after = Json.object(server.get(EXPENSES + "/" + id).body());
+        Map<String, Object> after = Json.object(server().get(EXPENSES + "/" + id).body());
         assertThat((Map<String, Object>) after.get("run")).containsEntry("status", "COMPLETED");
         assertThat((Map<String, Object>) after.get("sideEffects"))
                 .containsOnlyKeys("convert-currency", "check-policy", "book-payment")
                 .allSatisfy((step, count) -> assertThat(((Number) count).intValue()).as(step).isEqualTo(1));
 
-        HttpResponse<String> again = server.post(EXPENSES + "/" + id + "/approval", "{\"approved\":true,\"manager\":\"grace\"}");
+        HttpResponse<String> again = server().post(EXPENSES + "/" + id + "/approval", "{\"approved\":true,\"manager\":\"grace\"}");
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(again.body()).contains("CRUX0021E");

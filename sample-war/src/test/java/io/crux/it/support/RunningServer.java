@@ -1,0 +1,77 @@
+package io.crux.it.support;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A {@link LibertyServer} for one test class: created with the given deployments and started
+ * before the class's tests, stopped after them.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final RunningServer server = RunningServer.with("cruxApi", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+ * }</pre>
+ */
+public final class RunningServer implements BeforeAllCallback, AfterAllCallback, Supplier<LibertyServer> {
+
+    /** Adds the deployments to a created server. */
+    @FunctionalInterface
+    public interface Deployer {
+        void deploy(LibertyServer server);
+    }
+
+    private final String name;
+    private final String readyPath;
+    private final Map<String, String> env;
+    private final Deployer deployer;
+    private LibertyServer server;
+
+    private RunningServer(String name, String readyPath, Map<String, String> env, Deployer deployer) {
+        this.name = name;
+        this.readyPath = readyPath;
+        this.env = env;
+        this.deployer = deployer;
+    }
+
+    /**
+     * @param name the server name
+     * @param readyPath a path that answers 200 once the applications are up
+     * @param deployer adds the applications
+     * @return the extension
+     */
+    public static RunningServer with(String name, String readyPath, Deployer deployer) {
+        return new RunningServer(name, readyPath, Map.of(), deployer);
+    }
+
+    /**
+     * @param env extra lines for the server's server.env
+     * @return a copy with them
+     */
+    public RunningServer env(Map<String, String> env) {
+        return new RunningServer(name, readyPath, env, deployer);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server = LibertyServer.create(name, env);
+        deployer.deploy(server);
+        server.start(readyPath);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (server != null) {
+            server.stopQuietly();
+        }
+    }
+
+    /** @return the started server */
+    @Override
+    public LibertyServer get() {
+        return server;
+    }
+}
