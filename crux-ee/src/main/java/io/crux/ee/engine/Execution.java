@@ -92,7 +92,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         this.context = context;
         this.recorded = new ArrayList<>(recorded);
         this.parentContext = parentContext;
-        this.events = context.events() && flow.durable() ? new RequestEvents(engine, flowId, lastSeq) : null;
+        this.events = flow.durable() ? new RequestEvents(engine, flowId, lastSeq, context.events()) : null;
         this.requestState = new StoredState("request", StoredState.inMemory(), engine.codec, keys -> stateChanged("request", keys));
     }
 
@@ -441,9 +441,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     /** Stores the item with the session and tells the stream: item.added, and item.done when it is finished. */
     void publishItem(Item item, boolean finished) {
-        if (flow.durable()) {
+        if (events != null) {
             java.time.Instant now = engine.clock.instant();
-            engine.sessions.saveItem(new ItemRecord(item, context.sessionId(), flowId, now, now));
+            events.item(new ItemRecord(item, context.sessionId(), flowId, now, now));
         }
         if (item.audience() == Item.Audience.INTERNAL) {
             return; // stored for operators, never streamed to the client
@@ -455,6 +455,23 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
         if (finished) {
             event("item.done", Map.of("item", item));
+        }
+    }
+
+    /** Items and events of a step are written together when the step ends. */
+    private void enterStep() {
+        if (stepDepth++ == 0 && events != null) {
+            events.gather();
+        }
+    }
+
+    private void leaveStep() {
+        if (--stepDepth == 0 && events != null) {
+            try {
+                events.flush();
+            } catch (CruxException e) {
+                LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step", e), e);
+            }
         }
     }
 
@@ -518,11 +535,11 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         while (true) {
             FlowTracer.Span span = engine.tracer.startStep(runSpan, flow.name(), flowId, label, stepId, attempt);
             T value;
-            stepDepth++;
+            enterStep();
             try (AutoCloseable ignored = span.makeCurrent()) {
                 value = attempt(label, fn, options.timeout(), attempt);
             } catch (Throwable failure) {
-                stepDepth--;
+                leaveStep();
                 span.fail(failure);
                 span.end();
                 Interrupt interrupt = Interrupt.find(failure);
@@ -553,10 +570,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                         : Messages.stepTerminal(flowId, label, failure);
                 throw new StepFailedException(message, flowId, label, attempt, failure);
             }
-            stepDepth--;
             span.end();
             failedAttempts.remove(pos);
             record(pos, label, CheckpointKind.STEP, value, attempt, false);
+            leaveStep();
             return value;
         }
     }

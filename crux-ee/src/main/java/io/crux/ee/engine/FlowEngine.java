@@ -444,7 +444,7 @@ public final class FlowEngine implements AutoCloseable {
     private void endStored(RunRecord run, FlowStatus status, String reason) {
         store.end(run, status, reason);
         if (run.events() && run.status() == FlowStatus.SUSPENDED) {
-            RequestEvents events = new RequestEvents(this, run.flowId(), sessions.lastSeq(run.flowId()));
+            RequestEvents events = new RequestEvents(this, run.flowId(), sessions.lastSeq(run.flowId()), true);
             if (status == FlowStatus.CANCELLED) {
                 events.append("request.cancelled", reason == null ? Map.of() : Map.of("reason", reason));
             } else {

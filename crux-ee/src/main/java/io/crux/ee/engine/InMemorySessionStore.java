@@ -26,7 +26,8 @@ public final class InMemorySessionStore implements SessionStore {
     private final PayloadCodec codec;
     private final Map<String, SessionRecord> sessions = new ConcurrentHashMap<>();
     private final Map<String, String> documents = new ConcurrentHashMap<>();
-    private final Map<String, ItemRecord> items = new ConcurrentHashMap<>();
+    /** In the order items were first added; replacing an item keeps its place. */
+    private final Map<String, ItemRecord> items = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
     private final Map<String, List<EventRecord>> events = new ConcurrentHashMap<>();
 
     public InMemorySessionStore() {
@@ -60,7 +61,9 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public boolean deleteSession(String id) {
         documents.remove("session:" + id);
-        items.values().removeIf(i -> id.equals(i.sessionId()));
+        synchronized (items) {
+            items.values().removeIf(i -> id.equals(i.sessionId()));
+        }
         return sessions.remove(id) != null;
     }
 
@@ -88,18 +91,19 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public void saveItem(ItemRecord item) {
-        items.put(item.item().id(), item);
+    public void append(List<ItemRecord> newItems, List<EventRecord> newEvents) {
+        newItems.forEach(i -> items.put(i.item().id(), i));
+        newEvents.forEach(this::appendEvent);
     }
 
     @Override
     public List<ItemRecord> listItems(String sessionId, int limit) {
-        return items.values().stream().filter(i -> sessionId.equals(i.sessionId()))
-                .sorted(Comparator.comparing(ItemRecord::createdAt)).limit(limit).toList();
+        synchronized (items) {
+            return items.values().stream().filter(i -> sessionId.equals(i.sessionId())).limit(limit).toList();
+        }
     }
 
-    @Override
-    public void appendEvent(EventRecord event) {
+    private void appendEvent(EventRecord event) {
         List<EventRecord> log = events.computeIfAbsent(event.requestId(), k -> new ArrayList<>());
         synchronized (log) {
             if (!log.isEmpty() && log.get(log.size() - 1).seq() >= event.seq()) {

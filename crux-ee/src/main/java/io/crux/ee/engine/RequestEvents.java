@@ -1,40 +1,90 @@
 package io.crux.ee.engine;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.ItemRecord;
 
 /**
- * The event writer of one executing request: numbers events, stores them before anyone sees them,
- * then publishes them. Only the node that holds the run writes, so the counter lives here,
- * continued from the stored log when the run resumes.
+ * The outbox of one executing run: numbers its request events, and stores events and items before
+ * anyone sees them. Inside a step it gathers them and writes them in one transaction when the
+ * step ends ({@link #flush()}); outside a step it writes each at once. Only the node that holds
+ * the run writes, so the counter lives here, continued from the stored log when the run resumes.
  */
 final class RequestEvents {
 
     private final FlowEngine engine;
     private final String requestId;
+    private final boolean events;
     private long seq;
+    private boolean gathering;
+    private final List<ItemRecord> items = new ArrayList<>();
+    private final List<EventRecord> pending = new ArrayList<>();
 
-    RequestEvents(FlowEngine engine, String requestId, long lastSeq) {
+    /**
+     * @param events whether the run records request events (otherwise only items are stored)
+     */
+    RequestEvents(FlowEngine engine, String requestId, long lastSeq, boolean events) {
         this.engine = engine;
         this.requestId = requestId;
+        this.events = events;
         this.seq = lastSeq;
     }
 
-    /** Stores and publishes an event. */
-    synchronized EventRecord append(String type, Map<String, ?> fields) {
+    /** From now on, gather until {@link #flush()}. */
+    synchronized void gather() {
+        gathering = true;
+    }
+
+    /** Writes what was gathered in one transaction, then publishes the events. */
+    synchronized void flush() {
+        gathering = false;
+        if (items.isEmpty() && pending.isEmpty()) {
+            return;
+        }
+        List<EventRecord> written = List.copyOf(pending);
+        try {
+            engine.sessions.append(List.copyOf(items), written);
+        } finally {
+            items.clear();
+            pending.clear();
+        }
+        written.forEach(engine.bus::publish);
+    }
+
+    /** Stores (now or at the step's end) and publishes a request event; nothing when the run has no stream. */
+    synchronized void append(String type, Map<String, ?> fields) {
+        if (!events) {
+            return;
+        }
         EventRecord event = build(type, fields, seq + 1);
-        engine.sessions.appendEvent(event);
         seq = event.seq();
-        engine.bus.publish(event);
-        return event;
+        if (gathering) {
+            pending.add(event);
+        } else {
+            engine.sessions.append(List.of(), List.of(event));
+            engine.bus.publish(event);
+        }
+    }
+
+    /** Stores an item, now or at the step's end. */
+    synchronized void item(ItemRecord item) {
+        if (gathering) {
+            items.add(item);
+        } else {
+            engine.sessions.append(List.of(item), List.of());
+        }
     }
 
     /** Publishes an event that is not stored ({@code content.delta}); it carries the last stored sequence number. */
     synchronized void live(String type, Map<String, ?> fields) {
-        engine.bus.publish(build(type, fields, seq));
+        if (events) {
+            engine.bus.publish(build(type, fields, seq));
+        }
     }
 
     private EventRecord build(String type, Map<String, ?> fields, long number) {

@@ -130,21 +130,34 @@ public class JpaSessionStore implements SessionStore {
     }
 
     @Override
-    public void saveItem(ItemRecord item) {
-        Transactions.write("save an item", item.requestId(), () -> {
-            ItemEntity e = em.find(ItemEntity.class, item.item().id());
-            if (e == null) {
-                e = new ItemEntity();
-                e.id = item.item().id();
-                e.sessionId = item.sessionId();
-                e.requestId = item.requestId();
-                e.createdAt = item.createdAt();
+    public void append(List<ItemRecord> items, List<EventRecord> events) {
+        String requestId = !events.isEmpty() ? events.get(0).requestId() : items.isEmpty() ? null : items.get(0).requestId();
+        Transactions.write("store items and events", requestId, () -> {
+            for (ItemRecord item : items) {
+                ItemEntity e = em.find(ItemEntity.class, item.item().id());
+                if (e == null) {
+                    e = new ItemEntity();
+                    e.id = item.item().id();
+                    e.sessionId = item.sessionId();
+                    e.requestId = item.requestId();
+                    e.createdAt = item.createdAt();
+                    em.persist(e);
+                }
+                e.type = item.item().type().name();
+                e.status = item.item().status().name();
+                e.json = codec.encode(item.item()).json();
+                e.updatedAt = item.updatedAt();
+            }
+            for (EventRecord event : events) {
+                EventEntity e = new EventEntity();
+                e.id = event.requestId() + ":" + event.seq();
+                e.requestId = event.requestId();
+                e.seq = event.seq();
+                e.type = event.type();
+                e.json = event.json();
+                e.at = event.at();
                 em.persist(e);
             }
-            e.type = item.item().type().name();
-            e.status = item.item().status().name();
-            e.json = codec.encode(item.item()).json();
-            e.updatedAt = item.updatedAt();
             em.flush();
             return null;
         });
@@ -160,22 +173,6 @@ public class JpaSessionStore implements SessionStore {
                 .map(e -> new ItemRecord((Item) codec.convert(e.json, Item.class), e.sessionId, e.requestId, e.createdAt,
                         e.updatedAt))
                 .toList());
-    }
-
-    @Override
-    public void appendEvent(EventRecord event) {
-        Transactions.write("store an event", event.requestId(), () -> {
-            EventEntity e = new EventEntity();
-            e.id = event.requestId() + ":" + event.seq();
-            e.requestId = event.requestId();
-            e.seq = event.seq();
-            e.type = event.type();
-            e.json = event.json();
-            e.at = event.at();
-            em.persist(e);
-            em.flush();
-            return null;
-        });
     }
 
     @Override

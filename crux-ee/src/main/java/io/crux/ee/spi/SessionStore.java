@@ -55,8 +55,15 @@ public interface SessionStore {
      */
     <T> T updateState(String scope, String key, Function<Map<String, Object>, T> change);
 
-    /** @param item an item to add or replace (by item id) */
-    void saveItem(ItemRecord item);
+    /**
+     * Stores items (added or replaced by item id) and events in one transaction: the engine
+     * gathers what a step emits and writes it once when the step ends.
+     *
+     * @param items items to add or replace
+     * @param events events to add; each (request, seq) pair is unique
+     * @throws io.crux.ee.api.exception.FlowConflictException if a sequence number is taken
+     */
+    void append(List<ItemRecord> items, List<EventRecord> events);
 
     /**
      * @param sessionId the session
@@ -64,14 +71,6 @@ public interface SessionStore {
      * @return the session's items, oldest first
      */
     List<ItemRecord> listItems(String sessionId, int limit);
-
-    /**
-     * Stores one event; the (request, seq) pair is unique.
-     *
-     * @param event the event
-     * @throws io.crux.ee.api.exception.FlowConflictException if the sequence number is taken
-     */
-    void appendEvent(EventRecord event);
 
     /**
      * @param requestId the request
