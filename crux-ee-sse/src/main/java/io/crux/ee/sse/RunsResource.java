@@ -1,5 +1,6 @@
 package io.crux.ee.sse;
 
+import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +14,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
+import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowRunInfo;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.cdi.CruxRuntime;
 import io.crux.ee.engine.Messages;
+import io.crux.ee.spi.RunRecord;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
 
@@ -43,8 +48,11 @@ public class RunsResource {
      * @return the newest runs, at most 500
      */
     @GET
-    public List<FlowRunInfo> list(@QueryParam("status") FlowStatus status) {
-        return runtime.engine().listAll(status);
+    public List<FlowRunInfo> list(@QueryParam("status") FlowStatus status, @Context SecurityContext security) {
+        String user = user(security);
+        return runtime.engine().listAll(status).stream()
+                .filter(info -> runtime.engine().run(info.flowId()).map(r -> visible(r, user)).orElse(false))
+                .toList();
     }
 
     /**
@@ -53,8 +61,8 @@ public class RunsResource {
      */
     @GET
     @Path("{runId}")
-    public FlowRunInfo get(@PathParam("runId") String runId) {
-        return runtime.engine().handleOfRun(runId).get(runId)
+    public FlowRunInfo get(@PathParam("runId") String runId, @Context SecurityContext security) {
+        return handle(runId, security).get(runId)
                 .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(runId, "*"), runId));
     }
 
@@ -70,8 +78,9 @@ public class RunsResource {
     @Path("{runId}/signals/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @BodyLimit
-    public Response signal(@PathParam("runId") String runId, @PathParam("name") String name, String payload) {
-        FlowResult<Object> result = runtime.engine().handleOfRun(runId).signal(runId, name, JsonBodies.parse(payload));
+    public Response signal(@PathParam("runId") String runId, @PathParam("name") String name, String payload,
+            @Context SecurityContext security) {
+        FlowResult<Object> result = handle(runId, security).signal(runId, name, JsonBodies.parse(payload));
         int status = result instanceof FlowResult.Expired<?> ? 410 : 200;
         return Response.status(status).entity(outcome(result)).type(MediaType.APPLICATION_JSON).build();
     }
@@ -83,9 +92,26 @@ public class RunsResource {
      */
     @POST
     @Path("{runId}/cancel")
-    public FlowRunInfo cancel(@PathParam("runId") String runId, @QueryParam("reason") String reason) {
-        runtime.engine().handleOfRun(runId).cancel(runId, reason == null ? "cancelled over HTTP" : reason);
-        return get(runId);
+    public FlowRunInfo cancel(@PathParam("runId") String runId, @QueryParam("reason") String reason,
+            @Context SecurityContext security) {
+        handle(runId, security).cancel(runId, reason == null ? "cancelled over HTTP" : reason);
+        return get(runId, security);
+    }
+
+    /** A run that acts for a user is visible to that user only; other runs to everyone who may call the API. */
+    private FlowHandle<Object, Object> handle(String runId, SecurityContext security) {
+        runtime.engine().run(runId).filter(r -> visible(r, user(security)))
+                .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(runId, "*"), runId));
+        return runtime.engine().handleOfRun(runId);
+    }
+
+    private static boolean visible(RunRecord run, String user) {
+        return run.userId() == null || run.userId().equals(user);
+    }
+
+    private static String user(SecurityContext security) {
+        Principal p = security == null ? null : security.getUserPrincipal();
+        return p == null ? null : p.getName();
     }
 
     /**

@@ -47,6 +47,10 @@ class SessionOwnershipIT {
         problem(server().get(FLOWS + "/requests/" + request + "/stream", BOB), 404);
         problem(server().post(FLOWS + "/requests/" + request + "/abort", "", BOB), 404);
         assertThat(Json.list(server().get(FLOWS + "/sessions", BOB).body())).isEmpty();
+        problem(server().get(ApiWar.FLOWS + "/runs/" + request, BOB), 404);
+        problem(server().post(ApiWar.FLOWS + "/runs/" + request + "/cancel", "", BOB), 404);
+        assertThat(Json.list(server().get(ApiWar.FLOWS + "/runs", BOB).body())).isEmpty();
+        assertThat(Json.list(server().get(ApiWar.FLOWS + "/runs", ALICE).body())).isNotEmpty();
 
         problem(server().get(FLOWS + "/sessions/" + session, null), 401);
         problem(server().post(FLOWS + "/actions/inc", "{}", null), 401);
