@@ -7,23 +7,27 @@
 # 9444, deploys the WAR, calls GET /bench/durable (and /bench/parts), prints the JSON, and stops the
 # server. It touches no other Liberty server and no other port.
 #
+# Deployment: by default the WAR goes to the server's apps/ directory with an apps.xml that gives it
+# <classloader apiTypeVisibility="+third-party"/>, as server-config's apps.xml does for the sample:
+# without it crux-ee cannot see the OpenTelemetry API and records no spans (CRUX0045W), which would
+# leave the tracer's cost out. DEPLOY=dropins puts it in dropins/ instead (no spans then).
+#
 # Settings (environment variables, all optional):
 #   STEPS=10 ROUNDS=1000 BATCH=10 WARMUP=1000 flow size, measured runs, runs per batch, warm-up runs
 #   BARE=commit|autocommit                    bare insert with explicit commit (default) or autocommit
 #   PARTS=true|false                          also call /bench/parts (the breakdown)
 #   TELEMETRY=true|false                      crux.telemetry.enabled (false: no OpenTelemetry spans)
+#   DEPLOY=apps|dropins                       how the WAR is deployed (see above)
 #   WAR=/path/to/other.war                    deploy this WAR instead of building one (for experiments)
 #   BUILD=true|false                          build the WAR with Maven first
 #   MVN_ARGS="-o"                             extra Maven arguments
 #   DB_HOST=127.0.0.1 DB_PORT=5432 DB_NAME=test DB_USER=postgres DB_PASSWORD= DB_SCHEMA=crux_bench
-#   RESET_SCHEMA=true                         drop and re-create DB_SCHEMA first (only if it starts with crux_bench)
+#   RESET_SCHEMA=true                         drop and re-create DB_SCHEMA first (only if it is crux_bench; any other
+#                                             schema is only created if missing)
 #   HTTP_PORT=9091 HTTPS_PORT=9444 SERVER=cruxBench
 #   JVM_OPTIONS="..."                         extra JVM options for the server (jvm.options), e.g. a JFR recording
-#   MAINTENANCE_INTERVAL=PT1H LEASE_DURATION=PT2H
-#                                             crux.maintenance-interval / crux.lease-duration of the benchmark server.
-#                                             crux-ee's defaults (PT10S / PT30S) renew leases every 10 s; a renewal that
-#                                             lands between a run's read and update of its row at the end makes that run
-#                                             fail with CRUX0023E (see BENCHMARKS.md), so the benchmark renews rarely.
+#   MAINTENANCE_INTERVAL=PT10S LEASE_DURATION=PT30S
+#                                             crux.maintenance-interval / crux.lease-duration (crux-ee's defaults)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,8 +60,9 @@ HTTP_PORT="${HTTP_PORT:-9091}"
 HTTPS_PORT="${HTTPS_PORT:-9444}"
 SERVER="${SERVER:-cruxBench}"
 JVM_OPTIONS="${JVM_OPTIONS:-}"
-MAINTENANCE_INTERVAL="${MAINTENANCE_INTERVAL:-PT1H}"
-LEASE_DURATION="${LEASE_DURATION:-PT2H}"
+MAINTENANCE_INTERVAL="${MAINTENANCE_INTERVAL:-PT10S}"
+LEASE_DURATION="${LEASE_DURATION:-PT30S}"
+DEPLOY="${DEPLOY:-apps}"
 
 WLP="$BENCH_DIR/target/wlp"
 SERVER_DIR="$WLP/usr/servers/$SERVER"
@@ -65,6 +70,9 @@ BASE_URL="http://127.0.0.1:$HTTP_PORT/crux-bench/bench"
 
 log() { printf '[run-server-benchmark] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+case "$SERVER" in cruxServer|cruxBenchHttp) die "SERVER=$SERVER belongs to someone else" ;; esac
+case " $HTTP_PORT $HTTPS_PORT " in *" 9080 "*|*" 9081 "*|*" 9443 "*) die "ports 9080, 9081 and 9443 belong to other servers" ;; esac
 
 # One run at a time: a second run would stop and re-create this run's server.
 mkdir -p "$BENCH_DIR/target"
@@ -77,12 +85,14 @@ unset WLP_USER_DIR WLP_OUTPUT_DIR SERVER_NAME 2>/dev/null || true
 # ---------------------------------------------------------------- 1. the WAR
 if [[ -z "$WAR" ]]; then
     if [[ "$BUILD" == "true" ]]; then
-        log "building the WAR (mvn -q -f benchmarks/pom.xml package -DskipTests $MVN_ARGS)"
-        (cd "$ROOT" && mvn -q -f benchmarks/pom.xml package -DskipTests $MVN_ARGS)
+        log "building the WAR (mvn -q -f benchmarks/server/pom.xml package -DskipTests $MVN_ARGS)"
+        (cd "$ROOT" && mvn -q -f benchmarks/server/pom.xml package -DskipTests $MVN_ARGS) >&2
     fi
     WAR="$BENCH_DIR/server/target/crux-bench.war"
 fi
 [[ -f "$WAR" ]] || die "no WAR at $WAR"
+CRUX_JAR_SHA="$(unzip -p "$WAR" 'WEB-INF/lib/crux-ee-*.jar' | sha256sum | cut -c1-16)"
+log "WAR $WAR; its crux-ee jar has SHA-256 $CRUX_JAR_SHA..."
 
 # ---------------------------------------------------------------- 2. Open Liberty
 if [[ ! -x "$WLP/bin/server" ]]; then
@@ -92,6 +102,12 @@ if [[ ! -x "$WLP/bin/server" ]]; then
     log "unpacking $ZIP into $BENCH_DIR/target"
     mkdir -p "$BENCH_DIR/target"
     unzip -q -o "$ZIP" -d "$BENCH_DIR/target"
+fi
+
+# a cruxBench left running by an interrupted run holds connections to the schema dropped below
+if [[ -d "$SERVER_DIR" ]] && "$WLP/bin/server" status "$SERVER" >/dev/null 2>&1; then
+    log "stopping a running $SERVER first"
+    "$WLP/bin/server" stop "$SERVER" >/dev/null
 fi
 
 # ---------------------------------------------------------------- 3. PostgreSQL
@@ -105,7 +121,7 @@ if ! pg_isready -q -h "$DB_HOST" -p "$DB_PORT"; then
     fi
     pg_isready -q -h "$DB_HOST" -p "$DB_PORT" || die "PostgreSQL at $DB_HOST:$DB_PORT is not reachable"
 fi
-if [[ "$RESET_SCHEMA" == "true" && "$DB_SCHEMA" == crux_bench* ]]; then
+if [[ "$RESET_SCHEMA" == "true" && "$DB_SCHEMA" == "crux_bench" ]]; then
     log "dropping and re-creating schema $DB_SCHEMA (fresh tables for every run)"
     psql_ -c "drop schema if exists $DB_SCHEMA cascade" -c "create schema $DB_SCHEMA"
 else
@@ -113,17 +129,13 @@ else
 fi
 
 # ---------------------------------------------------------------- 4. the server
-if [[ -d "$SERVER_DIR" ]] && "$WLP/bin/server" status "$SERVER" >/dev/null 2>&1; then
-    log "stopping a running $SERVER first"
-    "$WLP/bin/server" stop "$SERVER" >/dev/null
-fi
 if (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null; then
     die "port $HTTP_PORT is in use by another process"
 fi
 
 log "creating server $SERVER in $SERVER_DIR"
 rm -rf "$SERVER_DIR"
-mkdir -p "$SERVER_DIR/lib/jdbc" "$SERVER_DIR/dropins"
+mkdir -p "$SERVER_DIR/lib/jdbc" "$SERVER_DIR/dropins" "$SERVER_DIR/apps"
 cp "$CONFIG_DIR"/* "$SERVER_DIR/"
 cat >> "$SERVER_DIR/bootstrap.properties" <<EOF
 
@@ -150,7 +162,26 @@ for option in $JVM_OPTIONS; do
 done
 cp "$M2_REPO/com/h2database/h2/$H2_VERSION/h2-$H2_VERSION.jar" "$SERVER_DIR/lib/jdbc/"
 cp "$M2_REPO/org/postgresql/postgresql/$PG_DRIVER_VERSION/postgresql-$PG_DRIVER_VERSION.jar" "$SERVER_DIR/lib/jdbc/"
-cp "$WAR" "$SERVER_DIR/dropins/crux-bench.war"
+case "$DEPLOY" in
+    apps)
+        cp "$WAR" "$SERVER_DIR/apps/crux-bench.war"
+        cat > "$SERVER_DIR/apps.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<server>
+    <!-- cruxBench (run-server-benchmark.sh) replaces server-config's apps.xml: only the benchmark WAR,
+         with the API visibility crux-ee needs for its OpenTelemetry spans. -->
+    <webApplication id="crux-bench" location="crux-bench.war" contextRoot="/crux-bench">
+        <classloader apiTypeVisibility="+third-party"/>
+    </webApplication>
+</server>
+EOF
+        ;;
+    dropins)
+        cp "$WAR" "$SERVER_DIR/dropins/crux-bench.war"
+        printf '<?xml version="1.0" encoding="UTF-8"?>\n<server/>\n' > "$SERVER_DIR/apps.xml"
+        ;;
+    *) die "DEPLOY must be apps or dropins" ;;
+esac
 
 stop_server() {
     log "stopping $SERVER"
@@ -165,13 +196,16 @@ for _ in $(seq 1 240); do
     if grep -q 'CWWKZ0001I.*crux-bench' "$MESSAGES" 2>/dev/null; then
         break
     fi
-    if grep -qE 'CWWKZ0002E|CWWKZ0004E|CWWKF0002E' "$MESSAGES" 2>/dev/null; then
+    if grep -qE 'CWWKZ0002E|CWWKZ0004E|CWWKZ0012I|CWWKF0002E' "$MESSAGES" 2>/dev/null; then
         grep -E ' E ' "$MESSAGES" >&2 || true
         die "the application failed to start (see $MESSAGES)"
     fi
     sleep 1
 done
 grep -q 'CWWKZ0001I.*crux-bench' "$MESSAGES" 2>/dev/null || die "the application did not start in 240 s (see $MESSAGES)"
+if grep -q 'CRUX0045W' "$MESSAGES"; then
+    log "note: crux-ee records no OpenTelemetry spans in this deployment (CRUX0045W)"
+fi
 
 pretty() { if command -v python3 >/dev/null; then python3 -m json.tool; else cat; echo; fi; }
 call() {
