@@ -21,13 +21,13 @@
 # Settings (environment variables, all optional):
 #   HOTKEY_CLIENTS="1 8 32"      client counts of the hot-key benchmark
 #   HOTKEY_TOTAL_OPS=2000        increments per round and variant (split over the clients)
-#   HOTKEY_ROUNDS=3 HOTKEY_WARMUP=400
+#   HOTKEY_ROUNDS=5 HOTKEY_WARMUP=400
 #   HOTKEY_VARIANTS="crux,atomic,jdbc-rmw,jta-rmw,sql-inc,flow"   (crux and atomic are required)
 #   HOTKEY_FLOW_TOTAL=200        bench-state/inc runs per round of the flow variant (split over the clients)
 #   SSE_CASES="1x2000/50,100x200/50,1x200/1,100x20/1"
 #                                streams x items per stream / items per step
-#   SSE_VARIANTS="crux,raw,raw-mirror,crux-replay" SSE_ROUNDS=3 SSE_WARMUP=1 RAW_AWAIT=each|end
-#   STREAM_TIMEOUT=120           seconds a round's streams may stay open before the client disconnects them
+#   SSE_VARIANTS="crux,raw,raw-mirror,crux-replay" SSE_ROUNDS=5 SSE_WARMUP=1 RAW_AWAIT=each|end
+#   STREAM_TIMEOUT=90            seconds a round's streams may stay open before the client disconnects them
 #   SSE_POLL_INTERVAL=           crux.sse.poll-interval for the server (crux-ee's default PT0.2S if empty)
 #   RUN="hotkey sse parts"       which benchmarks to run
 #   BUILD=true|false             build with Maven first
@@ -54,14 +54,14 @@ PG_DRIVER_VERSION="${PG_DRIVER_VERSION:-42.7.4}"
 
 HOTKEY_CLIENTS="${HOTKEY_CLIENTS:-1 8 32}"
 HOTKEY_TOTAL_OPS="${HOTKEY_TOTAL_OPS:-2000}"
-HOTKEY_ROUNDS="${HOTKEY_ROUNDS:-3}"
+HOTKEY_ROUNDS="${HOTKEY_ROUNDS:-5}"
 HOTKEY_WARMUP="${HOTKEY_WARMUP:-400}"
 HOTKEY_VARIANTS="${HOTKEY_VARIANTS:-crux,atomic,jdbc-rmw,jta-rmw,sql-inc,flow}"
 HOTKEY_FLOW_TOTAL="${HOTKEY_FLOW_TOTAL:-200}"
 SSE_CASES="${SSE_CASES:-1x2000/50,100x200/50,1x200/1,100x20/1}"
 SSE_VARIANTS="${SSE_VARIANTS:-crux,raw,raw-mirror,crux-replay}"
-STREAM_TIMEOUT="${STREAM_TIMEOUT:-120}"
-SSE_ROUNDS="${SSE_ROUNDS:-3}"
+STREAM_TIMEOUT="${STREAM_TIMEOUT:-90}"
+SSE_ROUNDS="${SSE_ROUNDS:-5}"
 SSE_WARMUP="${SSE_WARMUP:-1}"
 RAW_AWAIT="${RAW_AWAIT:-each}"
 SSE_POLL_INTERVAL="${SSE_POLL_INTERVAL:-}"
@@ -106,11 +106,11 @@ unset WLP_USER_DIR WLP_OUTPUT_DIR SERVER_NAME 2>/dev/null || true
 if [[ -z "$WAR" ]]; then
     if [[ "$BUILD" == "true" ]]; then
         if [[ "$BUILD_DEPS" == "true" ]]; then
-            log "installing crux-ee and crux-ee-sse (mvn -q install -DskipTests -pl crux-ee,crux-ee-sse $MVN_ARGS)"
-            (cd "$ROOT" && mvn -q install -DskipTests -pl crux-ee,crux-ee-sse $MVN_ARGS)
+            log "installing crux-ee and crux-ee-sse (mvn -B -q install -DskipTests -pl crux-ee,crux-ee-sse $MVN_ARGS)"
+            (cd "$ROOT" && mvn -B -q install -DskipTests -pl crux-ee,crux-ee-sse $MVN_ARGS)
         fi
-        log "building the WAR and the client (mvn -q -f benchmarks/http/pom.xml package -DskipTests $MVN_ARGS)"
-        (cd "$ROOT" && mvn -q -f benchmarks/http/pom.xml package -DskipTests $MVN_ARGS)
+        log "building the WAR and the client (mvn -B -q -f benchmarks/http/pom.xml package -DskipTests $MVN_ARGS)"
+        (cd "$ROOT" && mvn -B -q -f benchmarks/http/pom.xml package -DskipTests $MVN_ARGS)
     fi
     WAR="$HTTP_DIR/target/crux-bench-http.war"
 fi

@@ -1,6 +1,7 @@
 package io.crux.ee.bench.http;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +15,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The SSE benchmark's client driver: a plain {@code main}, not a test (the build compiles it and
@@ -76,6 +75,7 @@ public final class SseBenchmarkClient {
         long[] latenciesUs;
         String terminal;
         volatile String error;
+        volatile HttpURLConnection connection;
     }
 
     /** One round of one variant of one case. */
@@ -98,6 +98,9 @@ public final class SseBenchmarkClient {
             return items / (wallNs / 1e9);
         }
     }
+
+    /** After disconnecting stuck streams: crux's heartbeat (15 s) notices, then the connections go back to the pool. */
+    static final int RECOVERY_PAUSE_SECONDS = Integer.getInteger("recoveryPause", 40);
 
     private final HttpClient http;
     private final String base;
@@ -182,12 +185,17 @@ public final class SseBenchmarkClient {
         } else {
             System.out.println(json);
         }
+        System.exit(0); // streams cut at a deadline may leave threads behind
     }
 
     // ---------------------------------------------------------------- one round
 
     Round round(Case c, String variant) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(c.streams());
+        ExecutorService pool = Executors.newFixedThreadPool(c.streams(), task -> {
+            Thread t = new Thread(task);
+            t.setDaemon(true);
+            return t;
+        });
         CountDownLatch ready = new CountDownLatch(c.streams());
         CountDownLatch go = new CountDownLatch(1);
         List<StreamResult> streams = new ArrayList<>();
@@ -219,7 +227,13 @@ public final class SseBenchmarkClient {
             }
         } finally {
             cpu1 = busyCpuMs();
-            pool.shutdownNow(); // interrupts (disconnects) streams still open at the deadline
+            for (StreamResult r : streams) {
+                HttpURLConnection conn = r.connection;
+                if (r.end == 0 && conn != null) {
+                    conn.disconnect(); // closes the socket: the server's stream ends at its next write
+                }
+            }
+            pool.shutdownNow();
             pool.awaitTermination(30, TimeUnit.SECONDS);
         }
         int open = 0;
@@ -231,8 +245,9 @@ public final class SseBenchmarkClient {
             }
         }
         if (open > 0) {
-            log("%s %s: %d of %d streams still open after %d s; disconnected them", c.label(), variant, open, c.streams(),
-                    streamTimeoutSeconds);
+            log("%s %s: %d of %d streams still open after %d s; disconnected them and pause %d s for the server to let go",
+                    c.label(), variant, open, c.streams(), streamTimeoutSeconds, RECOVERY_PAUSE_SECONDS);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(RECOVERY_PAUSE_SECONDS));
         }
         return aggregate(variant, c, streams, cpu1 - cpu0);
     }
@@ -317,7 +332,8 @@ public final class SseBenchmarkClient {
             }
             read(url, r);
         } catch (Exception e) {
-            r.error = e.toString();
+            String message = e.toString();
+            r.error = message.length() > 300 ? message.substring(0, 300) + "..." : message;
         }
         r.end = System.nanoTime();
     }
@@ -336,21 +352,26 @@ public final class SseBenchmarkClient {
         throw new IllegalStateException("request still running: " + url);
     }
 
-    private void read(String url, StreamResult r) throws IOException, InterruptedException {
-        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", auth).header("Accept", "text/event-stream")
-                .timeout(Duration.ofMinutes(2)).GET().build(), HttpResponse.BodyHandlers.ofLines());
-        if (response.statusCode() != 200) {
-            try (Stream<String> body = response.body()) {
-                throw new IllegalStateException("stream answered " + response.statusCode() + ": "
-                        + String.join("\n", body.limit(5).toList()));
-            }
+    /**
+     * Reads a stream on {@link HttpURLConnection}, not on HttpClient: a stream that never ends can be
+     * cut from another thread ({@link StreamResult#connection} {@code .disconnect()} closes the socket),
+     * so that the server sees the client go away.
+     */
+    private void read(String url, StreamResult r) throws IOException {
+        HttpURLConnection conn = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        r.connection = conn;
+        conn.setRequestProperty("Authorization", auth);
+        conn.setRequestProperty("Accept", "text/event-stream");
+        conn.setConnectTimeout(10_000);
+        conn.setReadTimeout(0);
+        if (conn.getResponseCode() != 200) {
+            throw new IllegalStateException("stream answered " + conn.getResponseCode());
         }
-        try (Stream<String> lines = response.body()) {
-            Iterator<String> it = lines.iterator();
+        try (java.io.BufferedReader reader = new java.io.BufferedReader(
+                new java.io.InputStreamReader(conn.getInputStream(), StandardCharsets.UTF_8), 65536)) {
             StringBuilder data = new StringBuilder();
-            while (it.hasNext()) {
-                String line = it.next();
+            String line;
+            while ((line = reader.readLine()) != null) {
                 r.bytes += line.length() + 1;
                 if (line.isEmpty()) {
                     if (data.length() > 0) {
@@ -372,7 +393,8 @@ public final class SseBenchmarkClient {
                         } else if (type != null && type.startsWith("request.") && !type.equals("request.created")
                                 && !type.equals("request.in_progress")) {
                             r.terminal = type;
-                            return; // crux ends the stream after its terminal event; do not wait for the close
+                            conn.disconnect(); // crux ends the stream after its terminal event; do not wait for the close
+                            return;
                         }
                     }
                 } else if (line.startsWith("data:")) {
@@ -390,39 +412,47 @@ public final class SseBenchmarkClient {
 
     private static String markdown(Map<Case, Map<String, List<Round>>> results, int rounds, String rawAwait) {
         StringBuilder md = new StringBuilder();
-        md.append("\n| case | variant | items/s (median of ").append(rounds)
-                .append(") | events/s | latency p50 ms | p99 ms | max ms | machine CPU ms / 1000 items | crux/variant throughput | errors |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("\n| case | variant | items/s (median of complete rounds) | events/s | latency p50 ms | p99 ms | max ms | machine CPU ms / 1000 items | crux/variant throughput | complete rounds | failed streams |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (var entry : results.entrySet()) {
             Map<String, List<Round>> byVariant = entry.getValue();
             List<Round> crux = byVariant.get("crux");
             for (var v : byVariant.entrySet()) {
-                List<Round> rs = v.getValue();
+                List<Round> all = v.getValue();
+                List<Round> rs = complete(all);
                 long[] lat = rs.stream().flatMapToLong(r -> Arrays.stream(r.latenciesUs())).sorted().toArray();
-                String ratio = crux == null || v.getKey().equals("crux") ? "" : fmt(ratio(crux, rs), 2);
+                String ratio = crux == null || v.getKey().equals("crux") ? "" : fmt(ratio(crux, all), 2);
                 md.append("| ").append(entry.getKey().label()).append(" | ").append(v.getKey())
                         .append(v.getKey().startsWith("raw") ? " (await=" + rawAwait + ")" : "")
                         .append(" | ").append(fmt(median(rs.stream().mapToDouble(Round::itemsPerSecond).toArray()), 0))
                         .append(" | ").append(fmt(median(rs.stream().mapToDouble(Round::eventsPerSecond).toArray()), 0))
                         .append(" | ").append(fmt(pct(lat, 0.5) / 1000.0, 1))
                         .append(" | ").append(fmt(pct(lat, 0.99) / 1000.0, 1))
-                        .append(" | ").append(fmt(lat.length == 0 ? 0 : lat[lat.length - 1] / 1000.0, 1))
+                        .append(" | ").append(fmt(lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0, 1))
                         .append(" | ").append(fmt(median(rs.stream().mapToDouble(Round::cpuMsPerKItems).toArray()), 0))
                         .append(" | ").append(ratio)
-                        .append(" | ").append(rs.stream().mapToInt(Round::errors).sum()).append(" |\n");
+                        .append(" | ").append(rs.size()).append("/").append(all.size())
+                        .append(" | ").append(all.stream().mapToInt(Round::errors).sum()).append(" |\n");
             }
         }
         return md.toString();
     }
 
-    /** Median over rounds of crux's throughput / the variant's throughput in the same round. */
+    /** Median over rounds of crux's throughput / the variant's throughput in the same round, where both completed. */
     private static double ratio(List<Round> crux, List<Round> other) {
         int n = Math.min(crux.size(), other.size());
-        double[] r = new double[n];
+        List<Double> r = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            r[i] = crux.get(i).itemsPerSecond() / other.get(i).itemsPerSecond();
+            if (crux.get(i).errors() == 0 && other.get(i).errors() == 0) {
+                r.add(crux.get(i).itemsPerSecond() / other.get(i).itemsPerSecond());
+            }
         }
-        return median(r);
+        return median(r.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** @return the rounds in which every stream delivered all its items */
+    private static List<Round> complete(List<Round> rounds) {
+        return rounds.stream().filter(r -> r.errors() == 0).toList();
     }
 
     private static String json(Map<Case, Map<String, List<Round>>> results, Map<String, String> opts, double elapsed) {
@@ -451,28 +481,42 @@ public final class SseBenchmarkClient {
                     j.append(",\n");
                 }
                 firstVariant = false;
-                List<Round> rs = v.getValue();
+                List<Round> all = v.getValue();
+                List<Round> rs = complete(all);
                 long[] lat = rs.stream().flatMapToLong(r -> Arrays.stream(r.latenciesUs())).sorted().toArray();
                 j.append("      \"").append(v.getKey()).append("\": {")
-                        .append("\"itemsPerSecondMedian\": ").append(fmt(median(rs.stream().mapToDouble(Round::itemsPerSecond).toArray()), 1))
-                        .append(", \"itemsPerSecondRounds\": ").append(list(rs.stream().mapToDouble(Round::itemsPerSecond).toArray()))
-                        .append(", \"eventsPerSecondMedian\": ").append(fmt(median(rs.stream().mapToDouble(Round::eventsPerSecond).toArray()), 1))
-                        .append(", \"wallItemsPerSecondMedian\": ").append(fmt(median(rs.stream().mapToDouble(Round::wallItemsPerSecond).toArray()), 1))
-                        .append(", \"latencyMs\": {\"p50\": ").append(fmt(pct(lat, 0.5) / 1000.0, 2))
-                        .append(", \"p90\": ").append(fmt(pct(lat, 0.9) / 1000.0, 2))
-                        .append(", \"p99\": ").append(fmt(pct(lat, 0.99) / 1000.0, 2))
-                        .append(", \"max\": ").append(fmt(lat.length == 0 ? 0 : lat[lat.length - 1] / 1000.0, 2)).append("}")
-                        .append(", \"machineCpuMsPer1000ItemsMedian\": ").append(fmt(median(rs.stream().mapToDouble(Round::cpuMsPerKItems).toArray()), 1))
-                        .append(", \"errors\": ").append(rs.stream().mapToInt(Round::errors).sum());
+                        .append("\"itemsPerSecondMedian\": ").append(num(median(rs.stream().mapToDouble(Round::itemsPerSecond).toArray()), 1))
+                        .append(", \"itemsPerSecondRounds\": ").append(list(all.stream().mapToDouble(Round::itemsPerSecond).toArray()))
+                        .append(", \"completeRounds\": ").append(rs.size())
+                        .append(", \"eventsPerSecondMedian\": ").append(num(median(rs.stream().mapToDouble(Round::eventsPerSecond).toArray()), 1))
+                        .append(", \"wallItemsPerSecondMedian\": ").append(num(median(rs.stream().mapToDouble(Round::wallItemsPerSecond).toArray()), 1))
+                        .append(", \"latencyMs\": {\"p50\": ").append(num(pct(lat, 0.5) / 1000.0, 2))
+                        .append(", \"p90\": ").append(num(pct(lat, 0.9) / 1000.0, 2))
+                        .append(", \"p99\": ").append(num(pct(lat, 0.99) / 1000.0, 2))
+                        .append(", \"max\": ").append(num(lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0, 2)).append("}")
+                        .append(", \"machineCpuMsPer1000ItemsMedian\": ").append(num(median(rs.stream().mapToDouble(Round::cpuMsPerKItems).toArray()), 1))
+                        .append(", \"failedStreams\": ").append(all.stream().mapToInt(Round::errors).sum())
+                        .append(", \"errorSamples\": ").append(strings(all.stream().flatMap(r -> r.errorSamples().stream()).limit(3).toList()));
                 if (crux != null && !v.getKey().equals("crux")) {
-                    j.append(", \"cruxThroughputRatio\": ").append(fmt(ratio(crux, rs), 3));
+                    j.append(", \"cruxThroughputRatio\": ").append(num(ratio(crux, all), 3));
                 }
                 j.append("}");
             }
             j.append("\n    }}");
         }
-        j.append("\n  ],\n  \"elapsedSeconds\": ").append(fmt(elapsed, 1)).append("\n}\n");
+        j.append("\n  ],\n  \"elapsedSeconds\": ").append(num(elapsed, 1)).append("\n}\n");
         return j.toString();
+    }
+
+    private static String strings(List<String> values) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            v = v.length() > 300 ? v.substring(0, 300) + "..." : v;
+            b.append(i == 0 ? "" : ", ").append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"")
+                    .replace("\n", " ").replace("\t", " ")).append('"');
+        }
+        return b.append("]").toString();
     }
 
     private static String list(double[] values) {
@@ -485,7 +529,7 @@ public final class SseBenchmarkClient {
 
     private static double pct(long[] sorted, double p) {
         if (sorted.length == 0) {
-            return 0;
+            return Double.NaN;
         }
         int i = (int) Math.ceil(p * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
@@ -493,7 +537,7 @@ public final class SseBenchmarkClient {
 
     private static double median(double[] values) {
         if (values.length == 0) {
-            return 0;
+            return Double.NaN;
         }
         double[] v = values.clone();
         Arrays.sort(v);
@@ -501,7 +545,12 @@ public final class SseBenchmarkClient {
     }
 
     private static String fmt(double v, int decimals) {
-        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    /** A JSON number, or null where there is none. */
+    private static String num(double v, int decimals) {
+        return Double.isNaN(v) ? "null" : fmt(v, decimals);
     }
 
     private static void log(String format, Object... args) {
