@@ -215,18 +215,26 @@ public final class FlowEngine implements AutoCloseable {
                 first(options.userId(), inherited == null ? null : inherited.userId()),
                 first(options.projectId(), inherited == null ? null : inherited.projectId()),
                 options.events());
-        Instant now = clock.instant();
-        if (flow.durable()) {
-            store.createRun(new RunRecord(flowId, flow.name(), action.name(), FlowStatus.RUNNING, context.parentFlowId(),
-                    context.sessionId(), context.userId(), context.projectId(), context.events(), codec.encode(typed), null,
-                    null, null, settings.nodeId(), leaseEnd(now), now, now, 0));
-        } else if (active.containsKey(flowId)) {
-            throw new FlowConflictException(Messages.runIdTaken(flowId), flowId, null);
-        }
         Execution<I, O> exec = new Execution<>(this, flow, action, flowId, typed, context, List.of(),
                 tracer.captureContext(), 0);
+        // registered before the run row commits, so that maintenance on this node never takes a
+        // run that is still starting for an orphan and runs it a second time
+        if (active.putIfAbsent(flowId, exec) != null) {
+            throw new FlowConflictException(Messages.runIdTaken(flowId), flowId, null);
+        }
+        if (flow.durable()) {
+            Instant now = clock.instant();
+            try {
+                store.createRun(new RunRecord(flowId, flow.name(), action.name(), FlowStatus.RUNNING,
+                        context.parentFlowId(), context.sessionId(), context.userId(), context.projectId(),
+                        context.events(), codec.encode(typed), null, null, null, settings.nodeId(), leaseEnd(now), now,
+                        now, 0));
+            } catch (RuntimeException e) {
+                active.remove(flowId, exec);
+                throw e;
+            }
+        }
         exec.created();
-        active.put(flowId, exec);
         return exec;
     }
 
