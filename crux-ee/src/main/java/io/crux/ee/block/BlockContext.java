@@ -5,6 +5,7 @@ import io.crux.ee.api.Item;
 import io.crux.ee.api.MessageStream;
 import io.crux.ee.api.ScopedState;
 import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.spi.FlowTracer;
 
 /**
  * What a block sees while it runs: the run's scope, its own logical path and the models.
@@ -19,6 +20,12 @@ public interface BlockContext {
 
     /** @return the chat models available to generators */
     ModelRegistry models();
+
+    /**
+     * @return the engine's tracer; a block's own spans (a generator's model calls) start under the
+     *     current span, which is the block's step span
+     */
+    FlowTracer tracer();
 
     /**
      * Runs a child block under this block's path: a leaf as a durable step, a composite by
