@@ -184,6 +184,12 @@ public final class Messages {
                 + " <classloader apiTypeVisibility=\"+third-party\"/>, or set crux.telemetry.enabled=false to silence this.");
     }
 
+    public static String modelNotFound(String name, String kind, java.util.Collection<String> known) {
+        return msg("CRUX0051E", "No " + kind + " named '" + name + "' is available. Known models: " + known
+                + ". Declare a CDI bean of that type qualified @Named(\"" + name + "\"), or set crux.models." + name
+                + ".base-url and crux.models." + name + ".model-name.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

@@ -1,7 +1,13 @@
 package io.crux.ee.model;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+
+import io.crux.ee.api.exception.ModelNotFoundException;
+import io.crux.ee.engine.Messages;
 
 /**
  * Finds LangChain4j chat models by name for generators. In the server the models are CDI beans
@@ -9,17 +15,50 @@ import dev.langchain4j.model.chat.StreamingChatModel;
  */
 public interface ModelRegistry {
 
+    /** A registry without models: every lookup fails with {@link ModelNotFoundException}. */
+    ModelRegistry NONE = of(Map.of());
+
     /**
      * @param name the model's name
      * @return the blocking model of that name
-     * @throws io.crux.ee.api.exception.CruxException if there is none
+     * @throws ModelNotFoundException if there is none
      */
     ChatModel chatModel(String name);
 
     /**
      * @param name the model's name
      * @return the streaming model of that name
-     * @throws io.crux.ee.api.exception.CruxException if there is none
+     * @throws ModelNotFoundException if there is none
      */
     StreamingChatModel streamingChatModel(String name);
+
+    /**
+     * A fixed registry.
+     *
+     * @param models models by name; each is a {@link ChatModel}, a {@link StreamingChatModel} or both
+     * @return a registry over a copy of the map
+     */
+    static ModelRegistry of(Map<String, ?> models) {
+        Map<String, Object> copy = Map.copyOf(models);
+        return new ModelRegistry() {
+            @Override
+            public ChatModel chatModel(String name) {
+                return find(name, ChatModel.class);
+            }
+
+            @Override
+            public StreamingChatModel streamingChatModel(String name) {
+                return find(name, StreamingChatModel.class);
+            }
+
+            private <T> T find(String name, Class<T> kind) {
+                Object model = copy.get(name);
+                if (!kind.isInstance(model)) {
+                    throw new ModelNotFoundException(Messages.modelNotFound(name, kind.getSimpleName(),
+                            new TreeMap<>(copy).keySet()));
+                }
+                return kind.cast(model);
+            }
+        };
+    }
 }
