@@ -20,8 +20,9 @@ import java.util.function.Function;
  * Step outputs must be JSON-B serializable; records and plain classes work best, and a generic
  * collection comes back with JSON types after a restart.
  *
- * <p><b>Threads.</b> A scope belongs to one run and is used from the thread that runs the body; it
- * is not thread-safe.
+ * <p><b>Threads.</b> A scope belongs to one run and is used from the thread that runs the body. The
+ * one exception is a block run: the branches of a sequencer's {@code parallel} and {@code map}
+ * operations use the scope from several threads at once, and the engine supports exactly that.
  *
  * @param <I> the input type
  */

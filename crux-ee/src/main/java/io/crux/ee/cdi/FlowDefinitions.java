@@ -17,6 +17,7 @@ import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowHandler;
 import io.crux.ee.api.FlowScope;
+import io.crux.ee.block.Block;
 import io.crux.ee.engine.ActionModel;
 import io.crux.ee.engine.FlowModel;
 import io.crux.ee.engine.Messages;
@@ -69,6 +70,24 @@ public final class FlowDefinitions {
             }
             if (actions.containsKey(action.value())) {
                 problems.add(Messages.duplicateAction(type.getName(), action.value()));
+                continue;
+            }
+            if (m.getParameterCount() == 0) {
+                Type[] io = blockTypeArguments(m.getGenericReturnType());
+                actions.put(action.value(), new ActionModel(action.value(), io[0], io[1], scope -> {
+                    try (InstanceSource.Lease lease = instances.acquire()) {
+                        Object block;
+                        try {
+                            block = m.invoke(lease.instance());
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                        if (block == null) {
+                            throw new IllegalStateException(Messages.blockActionReturnedNull(type.getName(), m.getName()));
+                        }
+                        return ActionModel.runBlock(scope, (Block<?, ?>) block);
+                    }
+                }));
                 continue;
             }
             Type input = ((ParameterizedType) m.getGenericParameterTypes()[0]).getActualTypeArguments()[0];
@@ -131,8 +150,13 @@ public final class FlowDefinitions {
         if (m.getTypeParameters().length > 0) {
             return "it is generic";
         }
+        if (m.getParameterCount() == 0 && Block.class.isAssignableFrom(m.getReturnType())) {
+            Type[] io = blockTypeArguments(m.getGenericReturnType());
+            return io == null ? Messages.blockActionTypes(m.getGenericReturnType().getTypeName()) : null;
+        }
         if (m.getParameterCount() != 1 || m.getParameterTypes()[0] != FlowScope.class) {
-            return "it takes " + m.getParameterCount() + " parameter(s) instead of one FlowScope<I>";
+            return "it takes " + m.getParameterCount() + " parameter(s) instead of one FlowScope<I>"
+                    + (m.getParameterCount() == 0 ? " and does not return a Block<I, O>" : "");
         }
         Type p = m.getGenericParameterTypes()[0];
         if (!(p instanceof ParameterizedType pt) || pt.getActualTypeArguments()[0] instanceof TypeVariable<?>
@@ -153,6 +177,87 @@ public final class FlowDefinitions {
             }
         }
         return new Type[] {Object.class, Object.class};
+    }
+
+    /**
+     * Resolves I and O of {@code Block<I, O>} as the given type implements it, for example through
+     * {@code Sequencer<Question, Answer>}.
+     *
+     * @return the two types, or {@code null} if either is unknown (a raw type, a wildcard or a type variable)
+     */
+    static Type[] blockTypeArguments(Type type) {
+        Type[] found = resolve(type, Block.class, Map.of());
+        if (found == null) {
+            return null;
+        }
+        for (Type t : found) {
+            if (!(t instanceof Class<?> || t instanceof ParameterizedType || t instanceof java.lang.reflect.GenericArrayType)
+                    || mentionsUnknown(t)) {
+                return null;
+            }
+        }
+        return found;
+    }
+
+    private static boolean mentionsUnknown(Type t) {
+        if (t instanceof TypeVariable<?> || t instanceof java.lang.reflect.WildcardType) {
+            return true;
+        }
+        if (t instanceof ParameterizedType pt) {
+            for (Type a : pt.getActualTypeArguments()) {
+                if (mentionsUnknown(a)) {
+                    return true;
+                }
+            }
+        }
+        if (t instanceof java.lang.reflect.GenericArrayType g) {
+            return mentionsUnknown(g.getGenericComponentType());
+        }
+        return false;
+    }
+
+    /** Walks the supertypes of {@code type}, substituting type variables, until it meets {@code target}. */
+    private static Type[] resolve(Type type, Class<?> target, Map<TypeVariable<?>, Type> bindings) {
+        Class<?> raw;
+        Map<TypeVariable<?>, Type> here = new java.util.HashMap<>();
+        if (type instanceof ParameterizedType pt) {
+            raw = (Class<?>) pt.getRawType();
+            TypeVariable<?>[] vars = raw.getTypeParameters();
+            Type[] args = pt.getActualTypeArguments();
+            for (int i = 0; i < vars.length; i++) {
+                here.put(vars[i], substitute(args[i], bindings));
+            }
+        } else if (type instanceof Class<?> c) {
+            raw = c;
+            if (c.getTypeParameters().length > 0) {
+                return null; // a raw use of a generic type
+            }
+        } else {
+            return null;
+        }
+        if (raw == target) {
+            TypeVariable<?>[] vars = raw.getTypeParameters();
+            Type[] out = new Type[vars.length];
+            for (int i = 0; i < vars.length; i++) {
+                out[i] = here.get(vars[i]);
+            }
+            return out;
+        }
+        List<Type> supers = new ArrayList<>(List.of(raw.getGenericInterfaces()));
+        if (raw.getGenericSuperclass() != null) {
+            supers.add(raw.getGenericSuperclass());
+        }
+        for (Type s : supers) {
+            Type[] found = resolve(s, target, here);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static Type substitute(Type t, Map<TypeVariable<?>, Type> bindings) {
+        return t instanceof TypeVariable<?> v && bindings.containsKey(v) ? bindings.get(v) : t;
     }
 
     private static Type concrete(Type t) {

@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.util.Objects;
 
 import io.crux.ee.api.FlowScope;
+import io.crux.ee.block.Block;
 
 /**
  * One action of a flow: its name, types and how to invoke it.
@@ -20,6 +21,24 @@ public record ActionModel(String name, Type inputType, Type outputType, Invoker 
         Objects.requireNonNull(inputType, "inputType");
         Objects.requireNonNull(outputType, "outputType");
         Objects.requireNonNull(invoker, "invoker");
+    }
+
+    /**
+     * Runs a block as the body of a run: the invoker of an action whose method returns a
+     * {@link Block} calls it with the scope it received. Every block execution becomes a durable
+     * step keyed by its logical path, starting with the block's name.
+     *
+     * @param scope the scope the invoker received from the engine
+     * @param block the action's block
+     * @return the block's output
+     * @throws IllegalArgumentException if the scope does not belong to a run of this engine
+     */
+    public static Object runBlock(FlowScope<?> scope, Block<?, ?> block) {
+        Objects.requireNonNull(block, "block");
+        if (!(scope instanceof Execution<?, ?> execution)) {
+            throw new IllegalArgumentException(Messages.notABlockRun(scope));
+        }
+        return execution.runRoot(block);
     }
 
     /** Calls an action on a (possibly contextual) instance of the definition. */

@@ -9,14 +9,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,9 +38,13 @@ import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowChangedException;
+import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.FlowFailedException;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.StepFailedException;
+import io.crux.ee.block.Block;
+import io.crux.ee.block.BlockContext;
+import io.crux.ee.block.Rescued;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowTracer;
@@ -63,15 +74,25 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     private ScopedState sessionState;
     private ScopedState userState;
     private ScopedState projectState;
-    private int stepDepth;
 
+    // A run's body may fan out into block branches on several threads: everything below is shared
+    // between them, and what belongs to one thread lives in its Frame.
+    private final ThreadLocal<Frame> frames = ThreadLocal.withInitial(Frame::new);
     private final List<CheckpointRecord> recorded;
-    private final Map<Integer, Object> values = new HashMap<>();
-    private final Map<Integer, Integer> failedAttempts = new HashMap<>();
-    private final Map<String, Object> results = new LinkedHashMap<>();
-    private final Map<String, Integer> occurrences = new HashMap<>();
-    private final java.util.Set<String> announced = new java.util.HashSet<>();
+    private final Map<Integer, Object> values = Collections.synchronizedMap(new HashMap<>());
+    private final Map<Object, Integer> failedAttempts = new ConcurrentHashMap<>();
+    private final Map<String, Object> results = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, Integer> occurrences = new ConcurrentHashMap<>();
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> branchThreads = ConcurrentHashMap.newKeySet();
     private int position;
+
+    // Block runs find their checkpoints by logical path instead of by position: branches that run at
+    // the same time record in any order, so a new checkpoint takes the next free slot.
+    private final Map<String, CheckpointRecord> keyedSteps = new ConcurrentHashMap<>();
+    private final Map<String, List<CheckpointRecord>> keyedMarks = new ConcurrentHashMap<>();
+    private final AtomicInteger nextSlot = new AtomicInteger();
+    private Block<?, ?> rootBlock;
 
     private final CompletableFuture<FlowResult<O>> done = new CompletableFuture<>();
     private FlowTracer.Span runSpan;
@@ -94,6 +115,55 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         this.parentContext = parentContext;
         this.events = flow.durable() ? new RequestEvents(engine, flowId, lastSeq, context.events()) : null;
         this.requestState = new StoredState("request", StoredState.inMemory(), engine.codec, keys -> stateChanged("request", keys));
+        for (CheckpointRecord c : this.recorded) {
+            index(c);
+        }
+    }
+
+    /** What belongs to one thread of the run: its step nesting and, in a block run, its lane and block path. */
+    static final class Frame {
+        int stepDepth;
+        Lane lane;
+        String path = "";
+
+        Frame copy() {
+            Frame f = new Frame();
+            f.stepDepth = stepDepth;
+            f.lane = lane;
+            f.path = path;
+            return f;
+        }
+    }
+
+    /**
+     * One sequence of block operations that runs on one thread: the root block, a parallel branch, a
+     * map item, or the inside of a leaf step. Replay checks the recorded order within a lane, which
+     * does not depend on how branches interleave.
+     */
+    static final class Lane {
+        final String path;
+        /** The parallel branch or map item this lane runs in, which qualifies suspension names; null outside. */
+        final String branch;
+        private int lastPosition = -1;
+        private String lastLabel;
+        private String fresh;
+
+        Lane(String path, String branch) {
+            this.path = path;
+            this.branch = branch;
+        }
+    }
+
+    Frame frame() {
+        return frames.get();
+    }
+
+    FlowEngine engine() {
+        return engine;
+    }
+
+    FlowModel flow() {
+        return flow;
     }
 
     CompletableFuture<FlowResult<O>> done() {
@@ -119,6 +189,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         position = 0;
         results.clear();
         occurrences.clear();
+        frames.remove();
         try (AutoCloseable ignored = runSpan.makeCurrent()) {
             if (cancelled) {
                 throw new Interrupt.Cancel();
@@ -138,6 +209,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             }
         } finally {
             FlowEngine.CURRENT.set(outer);
+            frames.remove();
             synchronized (lock) {
                 if (thread == Thread.currentThread()) {
                     thread = null; // a retry that already started elsewhere keeps its own reference
@@ -272,6 +344,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         synchronized (lock) {
             cancelReason = reason;
             cancelled = true;
+            branchThreads.forEach(Thread::interrupt);
             if (thread != null) {
                 thread.interrupt();
                 return;
@@ -365,6 +438,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     @Override
     public ScopedState session() {
+        synchronized (lock) {
+            return sessionScope();
+        }
+    }
+
+    private ScopedState sessionScope() {
         if (sessionState == null) {
             sessionState = stored("session", require(context.sessionId(), "session"));
         }
@@ -373,6 +452,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     @Override
     public ScopedState user() {
+        synchronized (lock) {
+            return userScope();
+        }
+    }
+
+    private ScopedState userScope() {
         if (userState == null) {
             userState = stored("user", require(context.userId(), "user"));
         }
@@ -381,6 +466,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     @Override
     public ScopedState project() {
+        synchronized (lock) {
+            return projectScope();
+        }
+    }
+
+    private ScopedState projectScope() {
         if (projectState == null) {
             projectState = stored("project", context.project());
         }
@@ -420,8 +511,18 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     @Override
     public Item emit(Item item) {
-        if (stepDepth > 0) {
+        Frame f = frame();
+        if (f.stepDepth > 0) {
             publishItem(item, item.status() != Item.Status.IN_PROGRESS);
+            return item;
+        }
+        if (f.lane != null) {
+            String label = qualify(f.path, item.type().name());
+            if (recordedMark(CheckpointKind.EMIT, label) != null) {
+                return item;
+            }
+            publishItem(item, item.status() != Item.Status.IN_PROGRESS);
+            record(nextSlot.getAndIncrement(), label, CheckpointKind.EMIT, item.id(), 1, false);
             return item;
         }
         // outside a step the emit is a position of its own, so that a replay does not emit it twice
@@ -448,9 +549,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (item.audience() == Item.Audience.INTERNAL) {
             return; // stored for operators, never streamed to the client
         }
-        boolean added = !announced.contains(item.id());
-        if (added) {
-            announced.add(item.id());
+        if (announced.add(item.id())) {
             event("item.added", Map.of("item", item));
         }
         if (finished) {
@@ -459,14 +558,14 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     }
 
     /** Items and events of a step are written together when the step ends. */
-    private void enterStep() {
-        if (stepDepth++ == 0 && events != null) {
+    private void enterStep(Frame f) {
+        if (f.stepDepth++ == 0 && events != null) {
             events.gather();
         }
     }
 
-    private void leaveStep() {
-        if (--stepDepth == 0 && events != null) {
+    private void leaveStep(Frame f) {
+        if (--f.stepDepth == 0 && events != null) {
             try {
                 events.flush();
             } catch (CruxException e) {
@@ -499,7 +598,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     @Override
     public Map<String, Object> results() {
-        return Collections.unmodifiableMap(results);
+        synchronized (results) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(results));
+        }
     }
 
     @Override
@@ -519,6 +620,11 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     @Override
     public <T> T step(String label, Callable<T> fn, StepOptions<T> options) {
+        Frame f = frame();
+        if (f.lane != null) {
+            // a step inside a block: keyed by the block's path, like the block's own step
+            return keyedStep(f.lane, occurrence(qualify(f.path, label)), fn, options);
+        }
         int pos = position++;
         int occurrence = occurrences.merge(label, 1, Integer::sum);
         CheckpointRecord replay = recordedAt(pos, CheckpointKind.STEP, label);
@@ -530,22 +636,72 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (cancelled) {
             throw new Interrupt.Cancel();
         }
-        String stepId = flowId + ":" + label + "#" + occurrence;
-        int attempt = failedAttempts.getOrDefault(pos, 0) + 1;
+        return runStep(label, flowId + ":" + label + "#" + occurrence, pos, () -> pos, fn, options, f, null);
+    }
+
+    /**
+     * Runs a step of a block run, found by its path: a recorded one returns its output, a new one
+     * runs with a lane of its own (for what its code does through the scope) and takes the next slot.
+     */
+    <T> T keyedStep(Lane lane, String label, Callable<T> fn, StepOptions<T> options) {
+        CheckpointRecord replay = keyedSteps.get(label);
+        if (replay != null) {
+            replayed(lane, replay);
+            T value = valueOf(replay, null);
+            results.put(label, value);
+            return value;
+        }
+        if (cancelled) {
+            throw new Interrupt.Cancel();
+        }
+        if (lane.fresh == null) {
+            lane.fresh = label;
+        }
+        return runStep(label, flowId + ":" + label, label, nextSlot::getAndIncrement, fn, options, frame(), lane);
+    }
+
+    /** The checks that make a changed block flow fail instead of replaying the wrong outputs. */
+    private void replayed(Lane lane, CheckpointRecord c) {
+        if (lane.fresh != null) {
+            throw new FlowChangedException(Messages.blockInserted(flowId, lane.path, lane.fresh, c.label()), flowId,
+                    lane.fresh, c.position(), c.label());
+        }
+        if (c.position() < lane.lastPosition) {
+            throw new FlowChangedException(Messages.blockOrderChanged(flowId, lane.path, c.label(), lane.lastLabel), flowId,
+                    c.label(), c.position(), lane.lastLabel);
+        }
+        lane.lastPosition = c.position();
+        lane.lastLabel = c.label();
+    }
+
+    /** The attempts of one step that did not replay: retries, waits, fallback, and the checkpoint. */
+    private <T> T runStep(String label, String stepId, Object retryKey, IntSupplier slot, Callable<T> fn,
+            StepOptions<T> options, Frame f, Lane lane) {
+        int attempt = failedAttempts.getOrDefault(retryKey, 0) + 1;
         while (true) {
             FlowTracer.Span span = engine.tracer.startStep(runSpan, flow.name(), flowId, label, stepId, attempt);
             T value;
-            enterStep();
+            enterStep(f);
+            Lane outerLane = f.lane;
+            String outerPath = f.path;
+            if (lane != null) {
+                f.lane = new Lane(label, lane.branch);
+                f.path = label;
+            }
             try (AutoCloseable ignored = span.makeCurrent()) {
                 value = attempt(label, fn, options.timeout(), attempt);
             } catch (Throwable failure) {
-                leaveStep();
-                span.fail(failure);
-                span.end();
+                f.lane = outerLane;
+                f.path = outerPath;
+                leaveStep(f);
                 Interrupt interrupt = Interrupt.find(failure);
                 if (interrupt != null) {
+                    span.setAttribute("crux.step.outcome", interrupt.outcome());
+                    span.end();
                     throw interrupt;
                 }
+                span.fail(failure);
+                span.end();
                 if (cancelled) {
                     throw new Interrupt.Cancel();
                 }
@@ -553,16 +709,16 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                 if (retryable && attempt < options.attempts()) {
                     Duration wait = jittered(options.delayBefore(attempt), options.jitter());
                     if (!wait.isZero()) {
-                        failedAttempts.put(pos, attempt);
+                        failedAttempts.put(retryKey, attempt);
                         throw new Interrupt.RetryLater(wait);
                     }
                     attempt++;
                     continue;
                 }
-                failedAttempts.remove(pos);
+                failedAttempts.remove(retryKey);
                 if (retryable && options.fallback() != null) {
                     T fallback = options.fallback().apply(failure);
-                    record(pos, label, CheckpointKind.STEP, fallback, attempt, true);
+                    record(slot.getAsInt(), label, CheckpointKind.STEP, fallback, attempt, true);
                     return fallback;
                 }
                 String message = retryable || !StepOptions.isPolicyTerminal(failure)
@@ -570,10 +726,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                         : Messages.stepTerminal(flowId, label, failure);
                 throw new StepFailedException(message, flowId, label, attempt, failure);
             }
+            f.lane = outerLane;
+            f.path = outerPath;
             span.end();
-            failedAttempts.remove(pos);
-            record(pos, label, CheckpointKind.STEP, value, attempt, false);
-            leaveStep();
+            failedAttempts.remove(retryKey);
+            record(slot.getAsInt(), label, CheckpointKind.STEP, value, attempt, false);
+            leaveStep(f);
             return value;
         }
     }
@@ -584,12 +742,16 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
         // the attempt runs on another thread: make this run current there, so that a handle used in
         // the step starts a child run of this one
+        Frame caller = frame().copy();
         Future<T> future = engine.executor.submit(() -> {
             Execution<?, ?> outer = FlowEngine.CURRENT.get();
             FlowEngine.CURRENT.set(this);
+            Frame previous = frames.get();
+            frames.set(caller);
             try {
                 return fn.call();
             } finally {
+                frames.set(previous);
                 FlowEngine.CURRENT.set(outer);
             }
         });
@@ -628,6 +790,19 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (expiry != null && (expiry.isNegative() || expiry.isZero())) {
             throw new IllegalArgumentException("expiry must be positive: " + expiry);
         }
+        Frame f = frame();
+        if (f.lane != null) {
+            String qualified = f.lane.branch == null ? name : f.lane.branch + "/" + name;
+            CheckpointRecord replay = recordedMark(CheckpointKind.SIGNAL, qualified);
+            if (replay != null) {
+                return valueOf(replay, payloadType);
+            }
+            if (cancelled) {
+                throw new Interrupt.Cancel();
+            }
+            throw new Interrupt.Suspend(nextSlot.getAndIncrement(), qualified,
+                    java.util.Objects.requireNonNull(payloadType, "payloadType"), expiry);
+        }
         int pos = position++;
         CheckpointRecord replay = recordedAt(pos, CheckpointKind.SIGNAL, name);
         if (replay != null) {
@@ -641,6 +816,22 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     @Override
     public void waitUntil(String name, BooleanSupplier condition) {
+        Frame f = frame();
+        if (f.lane != null) {
+            String qualified = f.lane.branch == null ? name : f.lane.branch + "/" + name;
+            if (recordedMark(CheckpointKind.WAIT, qualified) != null) {
+                return;
+            }
+            if (cancelled) {
+                throw new Interrupt.Cancel();
+            }
+            if (condition.getAsBoolean()) {
+                record(nextSlot.getAndIncrement(), qualified, CheckpointKind.WAIT, null, 1, false);
+                return;
+            }
+            engine.requireDurable(flow, "wait");
+            throw new Interrupt.Suspend(nextSlot.getAndIncrement(), qualified, null, null);
+        }
         int pos = position++;
         if (recordedAt(pos, CheckpointKind.WAIT, name) != null) {
             return;
@@ -656,13 +847,268 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         throw new Interrupt.Suspend(pos, name, null, null);
     }
 
+    // ---------------------------------------------------------------- blocks
+
+    /**
+     * Runs a block as the run's body, in the root lane. The source is asked for the block on each
+     * execution of the body.
+     */
+    Object runRoot(Block<?, ?> block) {
+        Frame f = frame();
+        Lane outerLane = f.lane;
+        String outerPath = f.path;
+        f.lane = new Lane("", null);
+        f.path = "";
+        try {
+            @SuppressWarnings("unchecked")
+            Block<Object, Object> typed = (Block<Object, Object>) block;
+            return runBlock(typed, input, "", null);
+        } finally {
+            f.lane = outerLane;
+            f.path = outerPath;
+        }
+    }
+
+    /**
+     * Runs a block under {@code parentPath}: a leaf as one keyed step, a composite by calling it with
+     * a context that runs its children. A composite's options pass to its children (its fallback
+     * stays with it); a composite with a fallback records the fallback's value under its path.
+     */
+    <X, Y> Y runBlock(Block<X, Y> block, X in, String parentPath, StepOptions<?> inherited) {
+        Frame f = frame();
+        String path = occurrence(qualify(parentPath, nameOf(block)));
+        if (f.stepDepth > 0) {
+            throw new FlowStateException(Messages.blockRunInLeaf(flowId, f.path, path), flowId, FlowStatus.RUNNING);
+        }
+        StepOptions<Y> own = block.options();
+        if (block.isLeaf()) {
+            StepOptions<Y> options = own != null ? own : forLeaf(inherited);
+            EngineBlockContext ctx = new EngineBlockContext(this, path, null, true);
+            return keyedStep(f.lane, path, () -> block.execute(in, ctx), options);
+        }
+        boolean fallback = own != null && own.fallback() != null;
+        if (fallback) {
+            CheckpointRecord replay = keyedSteps.get(path);
+            if (replay != null) {
+                replayed(f.lane, replay);
+                return valueOf(replay, null);
+            }
+        }
+        String outerPath = f.path;
+        f.path = path;
+        try {
+            return block.execute(in, new EngineBlockContext(this, path, own != null ? own : inherited, false));
+        } catch (Throwable failure) {
+            if (!fallback || !recoverable(failure) || !own.shouldRetry().test(failure)) {
+                throw rethrow(failure);
+            }
+            Y value = own.fallback().apply(failure);
+            recordFresh(f.lane, path, value);
+            return value;
+        } finally {
+            f.path = outerPath;
+        }
+    }
+
+    /**
+     * Runs branches at the same time, at most {@code limit} at once, on the engine's executor and on
+     * the calling thread, which works too so that a busy executor cannot stall the run. Each branch
+     * has a lane of its own. When a branch fails or is interrupted no further branch starts; the
+     * running ones end, and then the outcome is, in this order: a cancel, the failure of the first
+     * failed branch, the shortest retry wait, the suspension of the first suspended branch.
+     */
+    <Y> List<Y> fork(String parentPath, List<String> segments, int limit, StepOptions<?> inherited,
+            BiFunction<BlockContext, Integer, Y> body) {
+        int n = segments.size();
+        Object[] outputs = new Object[n];
+        Throwable[] failures = new Throwable[n];
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(n);
+        Thread caller = Thread.currentThread();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                Frame previous = frames.get();
+                try {
+                    if (stop.get() || cancelled) {
+                        continue;
+                    }
+                    String path = qualify(parentPath, segments.get(i));
+                    Frame branch = new Frame();
+                    branch.lane = new Lane(path, path);
+                    branch.path = path;
+                    frames.set(branch);
+                    outputs[i] = body.apply(new EngineBlockContext(this, path, inherited, false), i);
+                } catch (Throwable t) {
+                    failures[i] = t;
+                    stop.set(true);
+                } finally {
+                    frames.set(previous);
+                    finished.countDown();
+                }
+            }
+        };
+        for (int k = Math.min(limit, n) - 1; k > 0; k--) {
+            try {
+                engine.executor.execute(() -> helper(worker, caller));
+            } catch (java.util.concurrent.RejectedExecutionException busy) {
+                break; // the calling thread runs the rest
+            }
+        }
+        worker.run();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                finished.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                stop.set(true);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return outcome(outputs, failures);
+    }
+
+    private void helper(Runnable worker, Thread caller) {
+        Thread self = Thread.currentThread();
+        boolean own = self != caller;
+        Execution<?, ?> outer = FlowEngine.CURRENT.get();
+        FlowEngine.CURRENT.set(this);
+        if (own) {
+            branchThreads.add(self);
+        }
+        try {
+            worker.run();
+        } finally {
+            FlowEngine.CURRENT.set(outer);
+            if (own) {
+                branchThreads.remove(self);
+                Thread.interrupted(); // a cancel aimed at the run must not leak to the pool
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <Y> List<Y> outcome(Object[] outputs, Throwable[] failures) {
+        Throwable failure = null;
+        Interrupt.RetryLater retry = null;
+        Interrupt.Suspend suspend = null;
+        boolean cancel = cancelled;
+        for (Throwable t : failures) {
+            if (t == null) {
+                continue;
+            }
+            Interrupt interrupt = Interrupt.find(t);
+            if (interrupt instanceof Interrupt.Cancel) {
+                cancel = true;
+            } else if (interrupt instanceof Interrupt.RetryLater r) {
+                retry = retry == null || r.delay.compareTo(retry.delay) < 0 ? r : retry;
+            } else if (interrupt instanceof Interrupt.Suspend s) {
+                suspend = suspend == null ? s : suspend;
+            } else if (failure == null) {
+                failure = t;
+            }
+        }
+        if (cancel) {
+            throw new Interrupt.Cancel();
+        }
+        if (failure != null) {
+            throw rethrow(failure);
+        }
+        if (retry != null) {
+            throw retry;
+        }
+        if (suspend != null) {
+            throw suspend;
+        }
+        List<Y> list = new ArrayList<>(outputs.length);
+        for (Object o : outputs) {
+            list.add((Y) o);
+        }
+        return list;
+    }
+
+    /**
+     * Runs composite code and, when it fails with a failure that {@code when} accepts, the recovery
+     * block. The recovered output is recorded under the recovery's path, so that a replay returns
+     * it without running the failed code again.
+     */
+    <X, Y> Y rescue(String parentPath, StepOptions<?> inherited, java.util.function.Supplier<Y> body,
+            java.util.function.Predicate<? super Throwable> when, Block<Rescued<X>, Y> recovery, X in) {
+        Frame f = frame();
+        String base = qualify(parentPath, nameOf(recovery));
+        int seen = occurrences.getOrDefault("path:" + base, 0);
+        String label = seen == 0 ? base : base + "#" + (seen + 1);
+        CheckpointRecord replay = keyedSteps.get(label);
+        if (replay != null) {
+            occurrence(base);
+            replayed(f.lane, replay);
+            return valueOf(replay, null);
+        }
+        try {
+            return body.get();
+        } catch (Throwable failure) {
+            if (!recoverable(failure) || !when.test(failure)) {
+                throw rethrow(failure);
+            }
+            Y value = runBlock(recovery, new Rescued<>(in, failure), parentPath, inherited);
+            if (!recovery.isLeaf()) {
+                recordFresh(f.lane, label, value);
+            }
+            return value;
+        }
+    }
+
+    private void recordFresh(Lane lane, String label, Object value) {
+        if (lane != null && lane.fresh == null) {
+            lane.fresh = label;
+        }
+        record(nextSlot.getAndIncrement(), label, CheckpointKind.STEP, value, 1, true);
+    }
+
+    /** Whether a failure of composite code may go to a fallback or a rescue: not the engine's own signals. */
+    private boolean recoverable(Throwable failure) {
+        return Interrupt.find(failure) == null && !cancelled
+                && !(failure instanceof FlowChangedException || failure instanceof FlowStateException
+                        || failure instanceof FlowConflictException || failure instanceof FlowCancelledException);
+    }
+
+    private RuntimeException rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        throw new FlowFailedException(Messages.flowFailed(flowId, flow.name(), failure), flowId, failure);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <Y> StepOptions<Y> forLeaf(StepOptions<?> inherited) {
+        return inherited == null ? StepOptions.defaults() : (StepOptions<Y>) inherited.withFallback(null);
+    }
+
+    private static String nameOf(Block<?, ?> block) {
+        String name = block.name();
+        if (name == null || name.isBlank() || name.contains("/")) {
+            throw new IllegalArgumentException("a block name must be non-blank and contain no '/': '" + name + "' of " + block);
+        }
+        return name;
+    }
+
     // ---------------------------------------------------------------- checkpoints
 
     private CheckpointRecord recordedAt(int pos, CheckpointKind kind, String label) {
-        if (pos >= recorded.size()) {
-            return null;
+        CheckpointRecord c;
+        synchronized (recorded) {
+            if (pos >= recorded.size()) {
+                return null;
+            }
+            c = recorded.get(pos);
         }
-        CheckpointRecord c = recorded.get(pos);
         if (c.kind() != kind || !c.label().equals(label)) {
             throw new FlowChangedException(Messages.flowChanged(flowId, pos, describe(c.kind()), c.label(), describe(kind), label),
                     flowId, label, pos, c.label());
@@ -698,10 +1144,54 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (flow.durable()) {
             engine.store.saveCheckpoint(c);
         }
-        recorded.add(c);
+        synchronized (recorded) {
+            recorded.add(c);
+        }
         values.put(pos, value);
+        index(c);
         if (kind == CheckpointKind.STEP) {
             results.put(label, value);
         }
+    }
+
+    /** Makes a checkpoint findable by a block run, and keeps new slots after every recorded one. */
+    private void index(CheckpointRecord c) {
+        nextSlot.accumulateAndGet(c.position() + 1, Math::max);
+        if (c.kind() == CheckpointKind.STEP) {
+            keyedSteps.put(c.label(), c);
+        } else {
+            List<CheckpointRecord> marks = keyedMarks.computeIfAbsent(c.kind() + ":" + c.label(), k -> new ArrayList<>());
+            synchronized (marks) {
+                marks.add(c);
+                marks.sort(java.util.Comparator.comparingInt(CheckpointRecord::position));
+            }
+        }
+    }
+
+    /**
+     * The signal, wait or emit checkpoint of a block run for this call: the n-th call with a label
+     * in this execution of the body finds the n-th checkpoint with it. Calls with one label come
+     * from one lane (suspension names are qualified by their branch), so n does not depend on how
+     * branches interleave.
+     */
+    private CheckpointRecord recordedMark(CheckpointKind kind, String label) {
+        int n = occurrences.merge(kind + ":" + label, 1, Integer::sum);
+        List<CheckpointRecord> marks = keyedMarks.get(kind + ":" + label);
+        if (marks == null) {
+            return null;
+        }
+        synchronized (marks) {
+            return n <= marks.size() ? marks.get(n - 1) : null;
+        }
+    }
+
+    private static String qualify(String path, String name) {
+        return path.isEmpty() ? name : path + "/" + name;
+    }
+
+    /** The label of the n-th occurrence of a path in this execution of the body: the path, then path#2, path#3... */
+    String occurrence(String path) {
+        int n = occurrences.merge("path:" + path, 1, Integer::sum);
+        return n == 1 ? path : path + "#" + n;
     }
 }

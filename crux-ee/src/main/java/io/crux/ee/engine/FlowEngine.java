@@ -33,6 +33,7 @@ import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.api.exception.InvalidInputException.Violation;
+import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
@@ -64,6 +65,7 @@ public final class FlowEngine implements AutoCloseable {
     final InputValidator validator;
     final EngineSettings settings;
     final SessionStore sessions;
+    final ModelRegistry models;
     final EventBus bus = new EventBus();
 
     private final Map<String, FlowModel> flows = new ConcurrentHashMap<>();
@@ -81,6 +83,7 @@ public final class FlowEngine implements AutoCloseable {
         this.validator = b.validator != null ? b.validator : InputValidator.NONE;
         this.settings = b.settings != null ? b.settings : EngineSettings.of("local");
         this.sessions = b.sessions != null ? b.sessions : new InMemorySessionStore(codec);
+        this.models = b.models != null ? b.models : ModelRegistry.NONE;
     }
 
     /** @return a builder; store, executor and scheduler are required */
@@ -110,6 +113,11 @@ public final class FlowEngine implements AutoCloseable {
     /** @return the bus that hands this server's request events to its streams */
     public EventBus events() {
         return bus;
+    }
+
+    /** @return the chat models that blocks find through their context */
+    public ModelRegistry models() {
+        return models;
     }
 
     /** @return the store of sessions, state, items and events */
@@ -597,8 +605,19 @@ public final class FlowEngine implements AutoCloseable {
         private InputValidator validator;
         private EngineSettings settings;
         private SessionStore sessions;
+        private ModelRegistry models;
 
         private Builder() {}
+
+        /**
+         * @param models the chat models that generator blocks find through
+         *     {@link io.crux.ee.block.BlockContext#models()}; default {@link ModelRegistry#NONE}
+         * @return this builder
+         */
+        public Builder models(ModelRegistry models) {
+            this.models = models;
+            return this;
+        }
 
         public Builder sessions(SessionStore sessions) {
             this.sessions = sessions;

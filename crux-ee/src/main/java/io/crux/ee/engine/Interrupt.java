@@ -14,6 +14,9 @@ abstract class Interrupt extends Error {
         super(null, null, false, false);
     }
 
+    /** @return how a step span that this interrupt ends is marked: not as an error */
+    abstract String outcome();
+
     static final class Suspend extends Interrupt {
         private static final long serialVersionUID = 1L;
         final int position;
@@ -27,6 +30,11 @@ abstract class Interrupt extends Error {
             this.payloadType = payloadType;
             this.expiry = expiry;
         }
+
+        @Override
+        String outcome() {
+            return "suspended";
+        }
     }
 
     static final class RetryLater extends Interrupt {
@@ -36,10 +44,20 @@ abstract class Interrupt extends Error {
         RetryLater(Duration delay) {
             this.delay = delay;
         }
+
+        @Override
+        String outcome() {
+            return "retry-wait";
+        }
     }
 
     static final class Cancel extends Interrupt {
         private static final long serialVersionUID = 1L;
+
+        @Override
+        String outcome() {
+            return "cancelled";
+        }
     }
 
     /** Finds an interrupt in a failure's cause chain, where reflection or user code may have wrapped it. */

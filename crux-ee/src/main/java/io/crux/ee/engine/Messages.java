@@ -19,8 +19,10 @@ public final class Messages {
 
     public static String badActionSignature(String type, String method, String problem) {
         return msg("CRUX0002E", "The action method " + type + "." + method + " cannot be used: " + problem
-                + ". An action method is public, not static, not generic, and takes exactly one parameter"
-                + " of type FlowScope<I>, for example: @Action(\"chat\") public Answer chat(FlowScope<Question> flow).");
+                + ". An action method is public, not static, not generic, and either takes exactly one parameter"
+                + " of type FlowScope<I>, for example: @Action(\"chat\") public Answer chat(FlowScope<Question> flow),"
+                + " or takes no parameter and returns a block, for example:"
+                + " @Action(\"chat\") public Block<Question, Answer> chat().");
     }
 
     public static String noActions(String type) {
@@ -188,6 +190,57 @@ public final class Messages {
         return msg("CRUX0051E", "No " + kind + " named '" + name + "' is available. Known models: " + known
                 + ". Declare a CDI bean of that type qualified @Named(\"" + name + "\"), or set crux.models." + name
                 + ".base-url and crux.models." + name + ".model-name.");
+    }
+
+    public static String blockRunInLeaf(String flowId, String path, String child) {
+        return msg("CRUX0060E", "Block '" + path + "' of run " + flowId + " is a leaf that runs inside one step, so it cannot"
+                + " run the block '" + child + "'. Only composite blocks (sequencers, routers, or blocks whose isLeaf()"
+                + " returns false) run children through BlockContext.run.");
+    }
+
+    public static String blockOrderChanged(String flowId, String lane, String label, String before) {
+        return msg("CRUX0061E", "The code of the flow changed under run " + flowId + ": in '" + (lane.isEmpty() ? "/" : lane)
+                + "' the run recorded '" + label + "' before '" + before + "', but the flow now asks for it after."
+                + " Deploy the previous version to finish this run, or cancel it.");
+    }
+
+    public static String blockInserted(String flowId, String lane, String fresh, String label) {
+        return msg("CRUX0062E", "The code of the flow changed under run " + flowId + ": in '" + (lane.isEmpty() ? "/" : lane)
+                + "' the flow now runs '" + fresh + "', which the run did not record, before the recorded '" + label
+                + "'. Deploy the previous version to finish this run, or cancel it.");
+    }
+
+    public static String routerChoiceUnknown(String path, String chosen, java.util.Collection<String> candidates) {
+        return msg("CRUX0063E", "Router '" + path + "' chose '" + chosen + "', which is not one of its candidates "
+                + candidates + ". Return one of the blocks given to Router.of.");
+    }
+
+    public static String loopLimit(String path, int iterations, String condition) {
+        return msg("CRUX0064E", "Loop '" + path + "' reached its bound of " + iterations + " iteration(s) and its condition ("
+                + condition + ") still asked for another one. Raise the bound, or choose OnLimit.RETURN_LAST to end the loop"
+                + " with the last value.");
+    }
+
+    public static String blockActionReturnedNull(String type, String method) {
+        return msg("CRUX0065E", "The action method " + type + "." + method + " returned null instead of a Block.");
+    }
+
+    public static String notABlockRun(Object scope) {
+        return msg("CRUX0066E", "A block action can only run inside a run of crux-ee's engine, not with the scope " + scope + ".");
+    }
+
+    public static String unmockedModel(String name, String kind, java.util.Collection<String> mocked) {
+        return msg("CRUX0067E", "The test called the " + kind + " '" + name + "', which is not mocked. Mocked models: " + mocked
+                + ". Give it to the test with .model(\"" + name + "\", mock) or .models(...).");
+    }
+
+    public static String badTestDefinition(String type, java.util.List<String> problems) {
+        return msg("CRUX0068E", "The class " + type + " cannot be tested as a flow definition: " + String.join(" ", problems));
+    }
+
+    public static String blockActionTypes(String type) {
+        return "its return type " + type + " does not name the input and output types of the Block (write Block<In, Out>,"
+                + " not a raw type, a wildcard or a type variable)";
     }
 
     static String describe(Throwable t) {

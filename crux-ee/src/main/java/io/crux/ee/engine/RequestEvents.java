@@ -21,7 +21,8 @@ final class RequestEvents {
     private final String requestId;
     private final boolean events;
     private long seq;
-    private boolean gathering;
+    /** Steps that gather now; block branches run steps at the same time. */
+    private int gathering;
     private final List<ItemRecord> items = new ArrayList<>();
     private final List<EventRecord> pending = new ArrayList<>();
 
@@ -35,14 +36,17 @@ final class RequestEvents {
         this.seq = lastSeq;
     }
 
-    /** From now on, gather until {@link #flush()}. */
+    /** From now on, gather until the matching {@link #flush()}. */
     synchronized void gather() {
-        gathering = true;
+        gathering++;
     }
 
-    /** Writes what was gathered in one transaction, then publishes the events. */
+    /**
+     * Writes what was gathered in one transaction, then publishes the events. When steps of several
+     * branches gather at once, each flush writes everything gathered so far, in sequence order.
+     */
     synchronized void flush() {
-        gathering = false;
+        gathering = Math.max(0, gathering - 1);
         if (items.isEmpty() && pending.isEmpty()) {
             return;
         }
@@ -63,7 +67,7 @@ final class RequestEvents {
         }
         EventRecord event = build(type, fields, seq + 1);
         seq = event.seq();
-        if (gathering) {
+        if (gathering > 0) {
             pending.add(event);
         } else {
             engine.sessions.append(List.of(), List.of(event));
@@ -73,7 +77,7 @@ final class RequestEvents {
 
     /** Stores an item, now or at the step's end. */
     synchronized void item(ItemRecord item) {
-        if (gathering) {
+        if (gathering > 0) {
             items.add(item);
         } else {
             engine.sessions.append(List.of(item), List.of());

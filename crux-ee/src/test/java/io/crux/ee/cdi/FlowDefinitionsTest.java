@@ -10,14 +10,17 @@ import io.crux.ee.api.Action;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowHandler;
 import io.crux.ee.api.FlowScope;
+import io.crux.ee.block.Block;
+import io.crux.ee.block.Sequencer;
 import io.crux.ee.engine.FlowModel;
+import io.crux.ee.testkit.CruxTest;
 
 /** Reading definition classes into models, and the problems that fail a deployment. */
 class FlowDefinitionsTest {
 
-    record Question(String text) {}
+    public record Question(String text) {}
 
-    record Answer(String text) {}
+    public record Answer(String text) {}
 
     @FlowDefinition("handler")
     static class Handler implements FlowHandler<Question, Answer> {
@@ -83,6 +86,48 @@ class FlowDefinitionsTest {
         }
     }
 
+    @FlowDefinition("blocks")
+    public static class Blocks {
+        int obtained;
+
+        @Action("chat")
+        public Sequencer<Question, Answer> chat() {
+            obtained++;
+            return Sequencer.<Question>named("chat")
+                    .then(io.crux.ee.block.Handler.of("answer", (Question q, io.crux.ee.block.BlockContext ctx) -> new Answer("re: " + q.text())))
+                    .build();
+        }
+
+        @Action("length")
+        public Block<String, Integer> length() {
+            return io.crux.ee.block.Handler.of("length", (s, ctx) -> s.length());
+        }
+    }
+
+    @FlowDefinition("bad-blocks")
+    public static class BadBlocks {
+        @Action("raw")
+        @SuppressWarnings("rawtypes")
+        public Block raw() {
+            return null;
+        }
+
+        @Action("wildcard")
+        public Block<?, Answer> wildcard() {
+            return null;
+        }
+
+        @Action("generic")
+        public <T> Block<T, T> generic() {
+            return null;
+        }
+
+        @Action("nothing")
+        public String nothing() {
+            return "";
+        }
+    }
+
     private static final FlowDefinitions.InstanceSource NO_INSTANCES = FlowDefinitions.InstanceSource.of(() -> null);
 
     @Test
@@ -131,5 +176,37 @@ class FlowDefinitionsTest {
     void blankNameIsReported() {
         assertThat(FlowDefinitions.read(Blank.class, NO_INSTANCES).problems())
                 .singleElement().asString().startsWith("CRUX0005E");
+    }
+
+    @Test
+    void blockActionsTakeTheirTypesFromTheGenericReturnType() {
+        FlowModel model = FlowDefinitions.read(Blocks.class, NO_INSTANCES).model();
+
+        assertThat(model.actions()).containsOnlyKeys("chat", "length");
+        assertThat(model.actions().get("chat").inputType()).isEqualTo(Question.class);
+        assertThat(model.actions().get("chat").outputType()).isEqualTo(Answer.class);
+        assertThat(model.actions().get("length").inputType()).isEqualTo(String.class);
+        assertThat(model.actions().get("length").outputType()).isEqualTo(Integer.class);
+    }
+
+    @Test
+    void blockActionRunsTheBlockObtainedFromTheBeanWithTheRunsInput() {
+        Blocks bean = new Blocks();
+
+        CruxTest.<Question, Answer>testFlow(bean).action("chat").input(new Question("hi")).run()
+                .assertOutput(new Answer("re: hi")).steps().succeeded("chat/answer");
+        assertThat(bean.obtained).isEqualTo(1);
+    }
+
+    @Test
+    void blockActionsWithoutConcreteTypesAreReported() {
+        List<String> problems = FlowDefinitions.read(BadBlocks.class, NO_INSTANCES).problems();
+
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".raw", "does not name the input and output"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".wildcard", "Block<?"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".generic", "is generic"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".nothing",
+                "does not return a Block<I, O>"));
+        assertThat(problems).hasSize(4);
     }
 }

@@ -1,0 +1,256 @@
+package io.crux.ee.testkit;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+
+import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.FlowResult;
+import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.exception.CruxException;
+import io.crux.ee.engine.BeanValidationInputValidator;
+import io.crux.ee.engine.EngineSettings;
+import io.crux.ee.engine.FlowEngine;
+import io.crux.ee.engine.FlowModel;
+import io.crux.ee.engine.InMemoryFlowStore;
+import io.crux.ee.engine.InMemorySessionStore;
+import io.crux.ee.engine.JsonbPayloadCodec;
+import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.spi.InputValidator;
+import io.crux.ee.spi.PayloadCodec;
+
+/**
+ * Prepares one tested run: the action, the input, who it runs for, the state it starts with and the
+ * models it may call. {@link #run()} runs it with crux-ee's own engine on in-memory stores, and
+ * returns when the run completed, suspended, was cancelled or failed. Each {@code run()} uses a new
+ * engine with empty stores, seeded again.
+ *
+ * <p><b>Determinism.</b> By default the run executes on the calling thread: parallel branches and
+ * map items run one after another in declaration order. Retry waits take no time: the kit moves its
+ * clock forward by the wait and continues at once ({@link TestRun#retryWaits()} lists the waits).
+ * Pass a real executor with {@link #executor(ExecutorService)} to test concurrency.
+ *
+ * <p><b>Defaults.</b> Session {@code test-session}, user {@code test-user}, project
+ * {@code default}; no models: a block that asks for a model that was not given fails with
+ * CRUX0067E. Inputs and signal payloads are checked with Bean Validation when a provider is on the
+ * class path. The clock starts at 2030-01-01T00:00:00Z.
+ *
+ * <p>Not thread-safe; use one per test.
+ *
+ * @param <I> the input type
+ * @param <O> the output type
+ */
+public final class FlowTest<I, O> {
+
+    /** When every tested run starts. */
+    public static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+    private final FlowModel flow;
+    private String action = "";
+    private I input;
+    private RunOptions options = RunOptions.defaults().withSessionId("test-session").withUserId("test-user");
+    private final Map<String, Map<String, Object>> seeds = new LinkedHashMap<>();
+    private final Map<String, Object> mocks = new LinkedHashMap<>();
+    private ModelRegistry models;
+    private ExecutorService executor;
+
+    FlowTest(FlowModel flow) {
+        this.flow = Objects.requireNonNull(flow, "flow");
+    }
+
+    /**
+     * @param action the action to run; may be left out when the flow has one action
+     * @return this
+     */
+    public FlowTest<I, O> action(String action) {
+        this.action = Objects.requireNonNull(action, "action");
+        return this;
+    }
+
+    /**
+     * @param input the run's input
+     * @return this
+     */
+    public FlowTest<I, O> input(I input) {
+        this.input = input;
+        return this;
+    }
+
+    /**
+     * @param sessionId the run's session, whose state and items the run uses
+     * @return this
+     */
+    public FlowTest<I, O> session(String sessionId) {
+        options = options.withSessionId(Objects.requireNonNull(sessionId, "sessionId"));
+        return this;
+    }
+
+    /**
+     * @param userId the user the run acts for
+     * @return this
+     */
+    public FlowTest<I, O> user(String userId) {
+        options = options.withUserId(Objects.requireNonNull(userId, "userId"));
+        return this;
+    }
+
+    /**
+     * @param projectId the project whose state the run uses
+     * @return this
+     */
+    public FlowTest<I, O> project(String projectId) {
+        options = options.withProjectId(Objects.requireNonNull(projectId, "projectId"));
+        return this;
+    }
+
+    /**
+     * @param flowId the run id to use instead of a generated one
+     * @return this
+     */
+    public FlowTest<I, O> flowId(String flowId) {
+        options = options.withFlowId(Objects.requireNonNull(flowId, "flowId"));
+        return this;
+    }
+
+    /**
+     * @param values the session state the run starts with (added to what was seeded before)
+     * @return this
+     */
+    public FlowTest<I, O> sessionState(Map<String, ?> values) {
+        return seed("session", values);
+    }
+
+    /**
+     * @param values the user state the run starts with
+     * @return this
+     */
+    public FlowTest<I, O> userState(Map<String, ?> values) {
+        return seed("user", values);
+    }
+
+    /**
+     * @param values the project state the run starts with
+     * @return this
+     */
+    public FlowTest<I, O> projectState(Map<String, ?> values) {
+        return seed("project", values);
+    }
+
+    private FlowTest<I, O> seed(String scope, Map<String, ?> values) {
+        seeds.computeIfAbsent(scope, k -> new LinkedHashMap<>()).putAll(values);
+        return this;
+    }
+
+    /**
+     * @param name a model's name, as generators ask for it
+     * @param model a {@code ChatModel}, a {@code StreamingChatModel} or both, usually a scripted mock
+     * @return this
+     */
+    public FlowTest<I, O> model(String name, Object model) {
+        mocks.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(model, "model"));
+        return this;
+    }
+
+    /**
+     * @param models models by name; any other model fails with CRUX0067E when asked for
+     * @return this
+     */
+    public FlowTest<I, O> models(Map<String, ?> models) {
+        mocks.putAll(models);
+        return this;
+    }
+
+    /**
+     * @param registry the registry to use instead of the given mocks
+     * @return this
+     */
+    public FlowTest<I, O> models(ModelRegistry registry) {
+        this.models = Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
+    /**
+     * @param executor the executor for runs and parallel branches, to test real concurrency; the
+     *     test owns it and shuts it down
+     * @return this
+     */
+    public FlowTest<I, O> executor(ExecutorService executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * Runs the action with a new engine and in-memory stores.
+     *
+     * @return the outcome; a failure of the run is in {@link TestRun#failure()}, not thrown
+     */
+    public TestRun<O> run() {
+        Context<I, O> context = new Context<>(this);
+        seeds.forEach((scope, values) -> {
+            String key = switch (scope) {
+                case "session" -> options.sessionId();
+                case "user" -> options.userId();
+                default -> options.projectId() == null ? "default" : options.projectId();
+            };
+            context.sessions.updateState(scope, key, doc -> {
+                doc.putAll(values);
+                return null;
+            });
+        });
+        return context.start(input);
+    }
+
+    /** One engine of a test, shared by a run and its continuations. */
+    static final class Context<I, O> {
+        final PayloadCodec codec = new JsonbPayloadCodec();
+        final TestClock clock = new TestClock(START);
+        final InMemoryFlowStore store = new InMemoryFlowStore(clock);
+        final InMemorySessionStore sessions = new InMemorySessionStore(codec);
+        final RecordingTracer tracer = new RecordingTracer();
+        final InstantScheduler scheduler = new InstantScheduler(clock);
+        final RunOptions options;
+        final FlowHandle<I, O> handle;
+
+        Context(FlowTest<I, O> test) {
+            this.options = test.options;
+            FlowEngine engine = FlowEngine.builder()
+                    .store(store)
+                    .sessions(sessions)
+                    .codec(codec)
+                    .executor(test.executor != null ? test.executor : new InlineExecutor())
+                    .scheduler(scheduler)
+                    .clock(clock)
+                    .tracer(tracer)
+                    .validator(validator())
+                    .models(test.models != null ? test.models : new TestModels(test.mocks))
+                    .settings(EngineSettings.of("crux-test"))
+                    .build();
+            engine.register(test.flow);
+            this.handle = engine.handle(test.flow.name(), test.action);
+        }
+
+        TestRun<O> start(I input) {
+            String flowId = options.flowId() != null ? options.flowId() : java.util.UUID.randomUUID().toString();
+            return continueRun(flowId, h -> h.run(input, options.withFlowId(flowId)));
+        }
+
+        TestRun<O> continueRun(String flowId, Function<FlowHandle<I, O>, FlowResult<O>> call) {
+            try {
+                return new TestRun<>(this, flowId, call.apply(handle), null);
+            } catch (CruxException e) {
+                return new TestRun<>(this, flowId, null, e);
+            }
+        }
+
+        private static InputValidator validator() {
+            try {
+                return new BeanValidationInputValidator(jakarta.validation.Validation.buildDefaultValidatorFactory().getValidator());
+            } catch (RuntimeException | LinkageError noProvider) {
+                return InputValidator.NONE;
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.crux.ee.testkit;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.crux.ee.spi.FlowTracer;
+
+/** Records every step attempt the engine starts, with how it ended. Thread-safe. */
+final class RecordingTracer implements FlowTracer {
+
+    enum Outcome { RUNNING, SUCCEEDED, FAILED, INTERRUPTED }
+
+    /** One attempt of a step. */
+    static final class Attempt {
+        final String flowId;
+        final String label;
+        final String stepId;
+        final int number;
+        volatile Outcome outcome = Outcome.RUNNING;
+        volatile Throwable failure;
+
+        Attempt(String flowId, String label, String stepId, int number) {
+            this.flowId = flowId;
+            this.label = label;
+            this.stepId = stepId;
+            this.number = number;
+        }
+    }
+
+    private final List<Attempt> attempts = new ArrayList<>();
+
+    List<Attempt> attempts() {
+        synchronized (attempts) {
+            return List.copyOf(attempts);
+        }
+    }
+
+    @Override
+    public Object captureContext() {
+        return null;
+    }
+
+    @Override
+    public Span startRun(Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
+        return Span.NOOP;
+    }
+
+    @Override
+    public Span startStep(Span run, String flowName, String flowId, String label, String stepId, int attempt) {
+        Attempt a = new Attempt(flowId, label, stepId, attempt);
+        synchronized (attempts) {
+            attempts.add(a);
+        }
+        return new Span() {
+            private boolean interrupted;
+
+            @Override
+            public void setAttribute(String key, String value) {
+                if ("crux.step.outcome".equals(key)) {
+                    interrupted = true;
+                }
+            }
+
+            @Override
+            public void fail(Throwable failure) {
+                a.failure = failure;
+                a.outcome = Outcome.FAILED;
+            }
+
+            @Override
+            public void end() {
+                if (a.outcome == Outcome.RUNNING) {
+                    a.outcome = interrupted ? Outcome.INTERRUPTED : Outcome.SUCCEEDED;
+                }
+            }
+        };
+    }
+}
