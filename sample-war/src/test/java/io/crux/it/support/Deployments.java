@@ -1,6 +1,7 @@
 package io.crux.it.support;
 
 import java.io.File;
+import java.util.Arrays;
 
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -20,14 +21,28 @@ public final class Deployments {
     }
 
     /**
+     * @return crux-ee's third-party libraries (LangChain4j and what it needs), from the sample WAR's
+     *     exploded {@code WEB-INF/lib} (system property {@code crux.libs})
+     */
+    public static File[] cruxLibraries() {
+        File dir = new File(System.getProperty("crux.libs", "target/crux-sample/WEB-INF/lib"));
+        File[] jars = dir.listFiles((d, n) -> n.endsWith(".jar") && !n.startsWith("crux-ee"));
+        if (jars == null || Arrays.stream(jars).noneMatch(f -> f.getName().startsWith("langchain4j-core"))) {
+            throw new IllegalStateException("No LangChain4j jars in " + dir + "; run the tests through Maven (mvn verify)");
+        }
+        return jars;
+    }
+
+    /**
      * @param name the WAR's name, without {@code .war}
      * @param classes the application classes
-     * @return a WAR with crux-ee, CDI in annotated mode and the given classes
+     * @return a WAR with crux-ee and its libraries, CDI in annotated mode and the given classes
      */
     public static WebArchive war(String name, Class<?>... classes) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addClasses(classes)
                 .addAsLibrary(cruxJar())
+                .addAsLibraries(cruxLibraries())
                 .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
                         + " bean-discovery-mode=\"annotated\"/>"), "beans.xml");
     }
