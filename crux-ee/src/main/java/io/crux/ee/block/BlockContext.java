@@ -6,6 +6,8 @@ import io.crux.ee.api.MessageStream;
 import io.crux.ee.api.ScopedState;
 import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.spi.InputValidator;
+import io.crux.ee.spi.PayloadCodec;
 
 /**
  * What a block sees while it runs: the run's scope, its own logical path and the models.
@@ -39,6 +41,29 @@ public interface BlockContext {
      * @return the child's output, recorded or fresh
      */
     <X, Y> Y run(Block<X, Y> block, X input);
+
+    /**
+     * The JSON-B codec that blocks use to read model replies into records (a generator's structured
+     * output). The engine passes its own; the default is a JSON-B codec over
+     * {@code JsonbBuilder.create()}, created once.
+     *
+     * @return the codec
+     */
+    default PayloadCodec codec() {
+        return BlockDefaults.codec();
+    }
+
+    /**
+     * The Bean Validation check of values that blocks produce (a generator's structured output). The
+     * engine passes its own (the container's {@code Validator}); the default uses
+     * {@code Validation.buildDefaultValidatorFactory()}, created once, and accepts everything when no
+     * Bean Validation provider is present.
+     *
+     * @return the validator
+     */
+    default InputValidator validator() {
+        return BlockDefaults.validator();
+    }
 
     /** @return the session's stored state, as {@link FlowScope#session()} */
     default ScopedState session() {
