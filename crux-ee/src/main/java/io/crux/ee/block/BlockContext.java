@@ -11,6 +11,8 @@ import io.crux.ee.api.MessageStream;
 import io.crux.ee.api.ScopedState;
 import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.spi.InputValidator;
+import io.crux.ee.spi.PayloadCodec;
 
 /**
  * What a block sees while it runs: the run's scope, its own logical path and the models.
@@ -106,6 +108,29 @@ public interface BlockContext {
      * @throws io.crux.ee.api.exception.FlowStateException inside a leaf's step
      */
     <X, Y> Y rescue(Supplier<Y> body, Predicate<? super Throwable> when, Block<Rescued<X>, Y> recovery, X input);
+
+    /**
+     * The JSON-B codec that blocks use to read model replies into records (a generator's structured
+     * output). The engine passes its own; the default is a JSON-B codec over
+     * {@code JsonbBuilder.create()}, created once.
+     *
+     * @return the codec
+     */
+    default PayloadCodec codec() {
+        return BlockDefaults.codec();
+    }
+
+    /**
+     * The Bean Validation check of values that blocks produce (a generator's structured output). The
+     * engine passes its own (the container's {@code Validator}); the default uses
+     * {@code Validation.buildDefaultValidatorFactory()}, created once, and accepts everything when no
+     * Bean Validation provider is present.
+     *
+     * @return the validator
+     */
+    default InputValidator validator() {
+        return BlockDefaults.validator();
+    }
 
     /** @return the session's stored state, as {@link FlowScope#session()} */
     default ScopedState session() {

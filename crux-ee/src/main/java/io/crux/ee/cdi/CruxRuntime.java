@@ -30,6 +30,7 @@ import io.crux.ee.api.Flow;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.engine.BeanValidationInputValidator;
+import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.engine.EngineSettings;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
@@ -62,6 +63,10 @@ public class CruxRuntime {
 
     @Inject
     Instance<Validator> validators;
+
+    /** {@link CdiModelRegistry} unless the application selects an {@code @Alternative} of its own. */
+    @Inject
+    ModelRegistry models;
 
     private volatile FlowEngine engine;
 
@@ -124,6 +129,7 @@ public class CruxRuntime {
                         ScheduledExecutorService.class))
                 .tracer(tracer(config))
                 .validator(validator)
+                .models(models)
                 .settings(settings)
                 .build();
         for (FlowModel model : beanManager.getExtension(CruxExtension.class).models()) {

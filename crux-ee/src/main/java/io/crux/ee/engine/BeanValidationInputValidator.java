@@ -2,7 +2,11 @@ package io.crux.ee.engine;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
+import jakarta.validation.Validation;
+import jakarta.validation.ValidationException;
 import jakarta.validation.Validator;
 
 import io.crux.ee.api.exception.InvalidInputException.Violation;
@@ -15,6 +19,31 @@ public final class BeanValidationInputValidator implements InputValidator {
 
     public BeanValidationInputValidator(Validator validator) {
         this.validator = validator;
+    }
+
+    /**
+     * The check used outside a container (the test kit, a block context without an engine): a
+     * validator of {@code Validation.buildDefaultValidatorFactory()}, made once. Without a Bean
+     * Validation provider it logs {@code CRUX0090W} once and accepts everything.
+     *
+     * @return the shared check
+     */
+    public static InputValidator standalone() {
+        return Standalone.INSTANCE;
+    }
+
+    private static final class Standalone {
+        static final InputValidator INSTANCE = create();
+
+        private static InputValidator create() {
+            try {
+                return new BeanValidationInputValidator(Validation.buildDefaultValidatorFactory().getValidator());
+            } catch (ValidationException | LinkageError absent) {
+                Logger.getLogger(BeanValidationInputValidator.class.getName()).log(Level.WARNING,
+                        Messages.noBeanValidation(), absent);
+                return InputValidator.NONE;
+            }
+        }
     }
 
     @Override

@@ -15,6 +15,8 @@ import io.crux.ee.block.BlockContext;
 import io.crux.ee.block.Rescued;
 import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.spi.InputValidator;
+import io.crux.ee.spi.PayloadCodec;
 
 /** The engine's {@link BlockContext}: a block's path in a run, and the options its children inherit. */
 final class EngineBlockContext implements BlockContext {
@@ -49,6 +51,16 @@ final class EngineBlockContext implements BlockContext {
     @Override
     public FlowTracer tracer() {
         return execution.engine().tracer;
+    }
+
+    @Override
+    public PayloadCodec codec() {
+        return execution.engine().codec;
+    }
+
+    @Override
+    public InputValidator validator() {
+        return execution.engine().validator;
     }
 
     @Override

@@ -243,6 +243,63 @@ public final class Messages {
                 + " not a raw type, a wildcard or a type variable)";
     }
 
+    public static String modelConfigInvalid(String name, String key, String value, String expected) {
+        return msg("CRUX0080E", "The model '" + name + "' is configured with " + key + "=" + value + ", which is not "
+                + expected + ". Correct the MicroProfile Config property.");
+    }
+
+    public static String modelConfigIncomplete(String name, String presentKey, String missingKey) {
+        return msg("CRUX0081E", "The model '" + name + "' is configured with " + presentKey + " but " + missingKey
+                + " is missing. An OpenAI-compatible model needs both crux.models." + name + ".base-url and crux.models."
+                + name + ".model-name.");
+    }
+
+    public static String modelAmbiguous(String name, String kind, java.util.Collection<String> beans) {
+        return msg("CRUX0082E", "Several " + kind + " beans are qualified @Named(\"" + name + "\"): " + beans
+                + ". Keep one, or mark the one to use @Alternative @Priority(...).");
+    }
+
+    public static String toolRoundsExceeded(String path, String model, int rounds) {
+        return msg("CRUX0083E", "The generator '" + path + "' stopped after " + rounds + " tool round(s): model '" + model
+                + "' still asks for tools. Raise maxToolRounds(...) if the task needs more, or make the prompt say when"
+                + " to stop calling tools.");
+    }
+
+    public static String validationExhausted(String path, String model, String type, int repairs, String problem) {
+        return msg("CRUX0084E", "The generator '" + path + "' got no valid " + type + " from model '" + model + "' after "
+                + repairs + (repairs == 1 ? " repair" : " repairs") + "; the last reply was rejected because " + problem);
+    }
+
+    public static String guardrailBlocked(String path, String direction, String failures) {
+        return msg("CRUX0085E", "An " + direction + " guardrail of the generator '" + path + "' blocked the model call: "
+                + failures);
+    }
+
+    public static String unmockedModelCall(String model, String request) {
+        return msg("CRUX0086E", "Unmocked model call: the scripted model '" + model + "' has no rule that matches and no"
+                + " scripted reply left for " + request + ". Add a reply(...) to its script or a when(...).reply(...) rule.");
+    }
+
+    public static String badTools(String type, String problem) {
+        return msg("CRUX0087E", "The tools of " + type + " cannot be used: " + problem + ". A tool is a public method"
+                + " annotated @dev.langchain4j.agent.tool.Tool, and tool names are unique within a generator.");
+    }
+
+    public static String noPrompt(String name) {
+        return msg("CRUX0088E", "The generator '" + name + "' has no prompt. Give it prompt((input, ctx) -> \"...\")"
+                + " or messages((input, ctx) -> List.of(...)).");
+    }
+
+    public static String emptyReply(String path, String model) {
+        return msg("CRUX0089E", "The generator '" + path + "' got a reply with neither text nor tool calls from model '"
+                + model + "'.");
+    }
+
+    public static String noBeanValidation() {
+        return msg("CRUX0090W", "No Bean Validation provider is available, so the structured output of generators is"
+                + " parsed but not validated. Add a provider such as Hibernate Validator, or run in a Jakarta EE server.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

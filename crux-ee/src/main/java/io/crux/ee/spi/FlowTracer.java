@@ -53,6 +53,64 @@ public interface FlowTracer {
      */
     Span startStep(Span run, String flowName, String flowId, String label, String stepId, int attempt);
 
+    /**
+     * Opens the span of one model call of a generator, following the OpenTelemetry GenAI semantic
+     * conventions: named {@code <operation> <model>} (for example {@code chat gpt-4o-mini}), a child
+     * of the current span, which is the generator's step span. The caller ends it, after
+     * {@link GenerationSpan#response} or {@link Span#fail}.
+     *
+     * @param request what is asked of which model
+     * @return the span; {@link GenerationSpan#NOOP} by default
+     */
+    default GenerationSpan startGeneration(GenerationRequest request) {
+        return GenerationSpan.NOOP;
+    }
+
+    /**
+     * Opens the span of one tool execution of a generator ({@code execute_tool <name>} in the GenAI
+     * conventions), a child of the current span.
+     *
+     * @param toolName the tool
+     * @param callId the model's id of the call, or {@code null}
+     * @return the span; {@link Span#NOOP} by default
+     */
+    default Span startToolExecution(String toolName, String callId) {
+        return Span.NOOP;
+    }
+
+    /**
+     * The request side of a model call.
+     *
+     * @param operation the GenAI operation, {@code chat} for chat completions
+     * @param provider the GenAI provider name, such as {@code openai} or {@code ollama}
+     * @param model the model asked for
+     * @param temperature the requested temperature, or {@code null}
+     * @param maxOutputTokens the requested output limit, or {@code null}
+     */
+    record GenerationRequest(String operation, String provider, String model, Double temperature, Integer maxOutputTokens) {}
+
+    /**
+     * The response side of a model call.
+     *
+     * @param id the provider's response id, or {@code null}
+     * @param model the model that answered, or {@code null}
+     * @param inputTokens the prompt tokens used, or {@code null}
+     * @param outputTokens the completion tokens used, or {@code null}
+     * @param finishReason why the model stopped ({@code stop}, {@code length}, {@code tool_calls},
+     *     {@code content_filter}, ...), or {@code null}
+     */
+    record GenerationResponse(String id, String model, Integer inputTokens, Integer outputTokens, String finishReason) {}
+
+    /** The span of a model call. */
+    interface GenerationSpan extends Span {
+
+        /** A span that records nothing. */
+        GenerationSpan NOOP = new GenerationSpan() {};
+
+        /** @param response what the model answered, recorded on the span */
+        default void response(GenerationResponse response) {}
+    }
+
     /** An open span. */
     interface Span {
 

@@ -1,5 +1,7 @@
 package io.crux.ee.telemetry;
 
+import java.util.List;
+
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -11,7 +13,9 @@ import io.crux.ee.spi.FlowTracer;
 
 /**
  * Spans {@code crux.flow <name>} per run execution and {@code crux.step <label>} per step attempt,
- * with the {@code crux.*} attributes of the README.
+ * with the {@code crux.*} attributes of the README; a generator's model calls ({@code chat <model>})
+ * and tool executions ({@code execute_tool <name>}) with the {@code gen_ai.*} attributes of the
+ * OpenTelemetry GenAI semantic conventions.
  */
 public final class OpenTelemetryFlowTracer implements FlowTracer {
 
@@ -25,6 +29,22 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
     static final AttributeKey<String> STEP_ID = AttributeKey.stringKey("crux.step.id");
     static final AttributeKey<String> STEP_LABEL = AttributeKey.stringKey("crux.step.label");
     static final AttributeKey<Long> STEP_ATTEMPT = AttributeKey.longKey("crux.step.attempt");
+
+    static final AttributeKey<String> GEN_AI_OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+    static final AttributeKey<String> GEN_AI_PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
+    /** The name of {@code gen_ai.provider.name} before semantic conventions 1.37; still read by many back ends. */
+    static final AttributeKey<String> GEN_AI_SYSTEM = AttributeKey.stringKey("gen_ai.system");
+    static final AttributeKey<String> GEN_AI_REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
+    static final AttributeKey<Double> GEN_AI_REQUEST_TEMPERATURE = AttributeKey.doubleKey("gen_ai.request.temperature");
+    static final AttributeKey<Long> GEN_AI_REQUEST_MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
+    static final AttributeKey<String> GEN_AI_RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
+    static final AttributeKey<String> GEN_AI_RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
+    static final AttributeKey<List<String>> GEN_AI_FINISH_REASONS = AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+    static final AttributeKey<Long> GEN_AI_INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+    static final AttributeKey<Long> GEN_AI_OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+    static final AttributeKey<String> GEN_AI_TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
+    static final AttributeKey<String> GEN_AI_TOOL_CALL_ID = AttributeKey.stringKey("gen_ai.tool.call.id");
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     private final Tracer tracer;
 
@@ -69,7 +89,38 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
         return new OtelSpan(span);
     }
 
-    private static final class OtelSpan implements FlowTracer.Span {
+    @Override
+    public FlowTracer.GenerationSpan startGeneration(GenerationRequest request) {
+        var builder = tracer.spanBuilder(request.operation() + " " + request.model())
+                .setParent(Context.current())
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(GEN_AI_OPERATION, request.operation())
+                .setAttribute(GEN_AI_PROVIDER, request.provider())
+                .setAttribute(GEN_AI_SYSTEM, request.provider())
+                .setAttribute(GEN_AI_REQUEST_MODEL, request.model());
+        if (request.temperature() != null) {
+            builder.setAttribute(GEN_AI_REQUEST_TEMPERATURE, request.temperature());
+        }
+        if (request.maxOutputTokens() != null) {
+            builder.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, request.maxOutputTokens().longValue());
+        }
+        return new OtelSpan(builder.startSpan());
+    }
+
+    @Override
+    public FlowTracer.Span startToolExecution(String toolName, String callId) {
+        var builder = tracer.spanBuilder("execute_tool " + toolName)
+                .setParent(Context.current())
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(GEN_AI_OPERATION, "execute_tool")
+                .setAttribute(GEN_AI_TOOL_NAME, toolName);
+        if (callId != null) {
+            builder.setAttribute(GEN_AI_TOOL_CALL_ID, callId);
+        }
+        return new OtelSpan(builder.startSpan());
+    }
+
+    private static final class OtelSpan implements FlowTracer.GenerationSpan {
         private final io.opentelemetry.api.trace.Span span;
 
         OtelSpan(io.opentelemetry.api.trace.Span span) {
@@ -88,7 +139,27 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
         }
 
         @Override
+        public void response(GenerationResponse response) {
+            if (response.id() != null) {
+                span.setAttribute(GEN_AI_RESPONSE_ID, response.id());
+            }
+            if (response.model() != null) {
+                span.setAttribute(GEN_AI_RESPONSE_MODEL, response.model());
+            }
+            if (response.inputTokens() != null) {
+                span.setAttribute(GEN_AI_INPUT_TOKENS, response.inputTokens().longValue());
+            }
+            if (response.outputTokens() != null) {
+                span.setAttribute(GEN_AI_OUTPUT_TOKENS, response.outputTokens().longValue());
+            }
+            if (response.finishReason() != null) {
+                span.setAttribute(GEN_AI_FINISH_REASONS, List.of(response.finishReason()));
+            }
+        }
+
+        @Override
         public void fail(Throwable failure) {
+            span.setAttribute(ERROR_TYPE, failure.getClass().getName());
             span.recordException(failure);
             span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
         }

@@ -19,7 +19,6 @@ import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.engine.InMemorySessionStore;
 import io.crux.ee.engine.JsonbPayloadCodec;
 import io.crux.ee.model.ModelRegistry;
-import io.crux.ee.spi.InputValidator;
 import io.crux.ee.spi.PayloadCodec;
 
 /**
@@ -224,7 +223,7 @@ public final class FlowTest<I, O> {
                     .scheduler(scheduler)
                     .clock(clock)
                     .tracer(tracer)
-                    .validator(validator())
+                    .validator(BeanValidationInputValidator.standalone())
                     .models(test.models != null ? test.models : new TestModels(test.mocks))
                     .settings(EngineSettings.of("crux-test"))
                     .build();
@@ -242,14 +241,6 @@ public final class FlowTest<I, O> {
                 return new TestRun<>(this, flowId, call.apply(handle), null);
             } catch (CruxException e) {
                 return new TestRun<>(this, flowId, null, e);
-            }
-        }
-
-        private static InputValidator validator() {
-            try {
-                return new BeanValidationInputValidator(jakarta.validation.Validation.buildDefaultValidatorFactory().getValidator());
-            } catch (RuntimeException | LinkageError noProvider) {
-                return InputValidator.NONE;
             }
         }
     }

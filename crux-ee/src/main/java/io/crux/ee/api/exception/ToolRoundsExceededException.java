@@ -1,0 +1,26 @@
+package io.crux.ee.api.exception;
+
+/**
+ * A generator's model kept asking for tools after the generator's bound on tool rounds. It is not
+ * policy-terminal: the step's retry options decide whether the call is tried again.
+ */
+public class ToolRoundsExceededException extends CruxException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int rounds;
+
+    /**
+     * @param message the message, naming the generator, its model and the bound
+     * @param rounds the tool rounds that ran
+     */
+    public ToolRoundsExceededException(String message, int rounds) {
+        super(message, null, null, null);
+        this.rounds = rounds;
+    }
+
+    /** @return the tool rounds that ran before the generator gave up */
+    public int rounds() {
+        return rounds;
+    }
+}
