@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -178,6 +179,17 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         };
     }
 
+    /**
+     * @param text a piece of text
+     * @return a predicate accepting requests whose system message contains it, which tells apart the
+     *     generators that share one model
+     */
+    public static Predicate<ChatRequest> systemMessageContains(String text) {
+        Objects.requireNonNull(text, "text");
+        return request -> request.messages().stream()
+                .anyMatch(m -> m instanceof SystemMessage system && system.text().contains(text));
+    }
+
     /** @return a predicate accepting requests whose last message is a tool result */
     public static Predicate<ChatRequest> afterToolResult() {
         return request -> !request.messages().isEmpty()
@@ -245,7 +257,7 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         requests.add(request);
         for (Rule rule : rules) {
             if (rule.matcher.test(request)) {
-                return rule.next();
+                return rule.next(request);
             }
         }
         Reply next = script.poll();
@@ -305,6 +317,7 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
     public final class Rule {
         private final Predicate<? super ChatRequest> matcher;
         private final List<Reply> replies = new ArrayList<>();
+        private Function<? super ChatRequest, Reply> compute;
         private int used;
 
         private Rule(Predicate<? super ChatRequest> matcher) {
@@ -338,7 +351,25 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
             return reply(Reply.text(first), Arrays.stream(more).map(Reply::text).toArray(Reply[]::new));
         }
 
-        private Reply next() {
+        /**
+         * Adds the rule to the model with a reply computed from each matching request, for a model
+         * that should echo or summarize what it was asked (a demo, a larger scripted scenario).
+         *
+         * @param answer computes the reply; must not return {@code null}
+         * @return the model
+         */
+        public ScriptedModel replyWith(Function<? super ChatRequest, Reply> answer) {
+            synchronized (ScriptedModel.this) {
+                compute = Objects.requireNonNull(answer, "answer");
+                rules.add(this);
+            }
+            return ScriptedModel.this;
+        }
+
+        private Reply next(ChatRequest request) {
+            if (compute != null) {
+                return Objects.requireNonNull(compute.apply(request), "the computed reply");
+            }
             Reply r = replies.get(Math.min(used, replies.size() - 1));
             used++;
             return r;

@@ -54,6 +54,23 @@ class ScriptedModelTest {
     }
 
     @Test
+    void computedRulesAnswerFromTheRequestAndSystemMessagesTellGeneratorsApart() {
+        ScriptedModel model = ScriptedModel.named("m");
+        model.when(ScriptedModel.systemMessageContains("planner"))
+                .replyWith(request -> Reply.json("{\"asked\":" + request.messages().size() + "}"));
+        model.when(ScriptedModel.lastUserMessageContains("")).replyWith(request -> Reply.text(
+                "echo: " + ((UserMessage) request.messages().get(request.messages().size() - 1)).singleText()));
+
+        ChatRequest planning = ChatRequest.builder()
+                .messages(dev.langchain4j.data.message.SystemMessage.from("You are the planner."), UserMessage.from("x"))
+                .build();
+
+        assertThat(model.chat(planning).aiMessage().text()).isEqualTo("{\"asked\":2}");
+        assertThat(model.chat(ask("hello")).aiMessage().text()).isEqualTo("echo: hello");
+        assertThat(model.chat(ask("again")).aiMessage().text()).isEqualTo("echo: again");
+    }
+
+    @Test
     void toolCallAndErrorReplies() {
         ScriptedModel model = ScriptedModel.named("m")
                 .reply(Reply.toolCall("lookup", "{\"id\":1}"), Reply.error(new RateLimitException("429")));

@@ -1,0 +1,111 @@
+package io.crux.sample.research;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.crux.ee.api.Action;
+import io.crux.ee.api.Backoff;
+import io.crux.ee.api.FlowDefinition;
+import io.crux.ee.api.Item;
+import io.crux.ee.api.StepOptions;
+import io.crux.ee.block.Block;
+import io.crux.ee.block.Generator;
+import io.crux.ee.block.Handler;
+import io.crux.ee.block.Router;
+import io.crux.ee.block.Sequencer;
+
+/**
+ * A research assistant built from blocks. A question ending with a question mark is researched:
+ * a generator plans which library topics to read (structured output), a handler reads them two at a
+ * time, and a streaming generator writes the answer from the notes, with the library as a tool for
+ * anything the plan missed. Anything else gets a short streamed reply. The router's choice, the
+ * plan and every note are durable steps: a run recovered after a crash does not ask the model again
+ * for what it already answered.
+ *
+ * <p>With no model configured it runs on a scripted stand-in that says so (see {@link ResearchModels}).
+ * Over HTTP: {@code POST /crux-sample/api/flows/research/actions/ask {"text": "How do steps and retry work?"}}.
+ */
+@ApplicationScoped
+@FlowDefinition("research")
+public class ResearchFlow {
+
+    @Inject
+    Library library;
+
+    @Inject
+    ResearchModels models;
+
+    @Action("ask")
+    public Block<Inquiry, Report> ask() {
+        String model = models.name();
+        Block<Inquiry, Report> research = research(model);
+        Block<Inquiry, Report> chat = chat(model);
+        return Router.of("route", List.of(research, chat),
+                (inquiry, ctx) -> inquiry.text().trim().endsWith("?") ? research : chat);
+    }
+
+    private Block<Inquiry, Report> research(String model) {
+        Generator<Inquiry, Plan> plan = Generator.named("plan", Inquiry.class)
+                .model(model)
+                .system(ResearchModels.PLANNER + " Choose one to three topics among: "
+                        + String.join(", ", library.topics()) + ".")
+                .prompt((inquiry, ctx) -> inquiry.text())
+                .output(Plan.class)
+                .maxRepairs(1)
+                .withOptions(retry());
+        Handler<String, Note> read = Handler.of("read", (topic, ctx) -> {
+            ctx.emit(Item.status("Reading the library's note on " + topic));
+            return library.note(topic);
+        });
+        Handler<List<Note>, String> brief = Handler.of("brief", (notes, ctx) -> {
+            Inquiry inquiry = (Inquiry) ctx.scope().input();
+            return "Question: " + inquiry.text() + "\nNotes:\n"
+                    + notes.stream().map(n -> "- " + n.topic() + ": " + n.text()).collect(Collectors.joining("\n"));
+        });
+        Generator<String, String> write = Generator.named("write", String.class)
+                .model(model)
+                .system(ResearchModels.WRITER + " Call the lookup tool for a topic the notes miss. Be brief.")
+                .prompt((briefing, ctx) -> briefing)
+                .streaming()
+                .tools(library)
+                .maxToolRounds(3)
+                .withOptions(retry());
+        Handler<String, Report> report = Handler.of("report", (answer, ctx) -> {
+            ctx.session().inc("questions", 1);
+            List<String> topics = ctx.scope().results().entrySet().stream()
+                    .filter(e -> e.getValue() instanceof Note)
+                    .map(e -> ((Note) e.getValue()).topic())
+                    .toList();
+            return new Report(answer, topics, model);
+        });
+        return Sequencer.named("research", Inquiry.class)
+                .then(plan)
+                .map("notes", Plan::topics, 2, read)
+                .then(brief)
+                .then(write)
+                .then(report)
+                .build();
+    }
+
+    private Block<Inquiry, Report> chat(String model) {
+        Generator<Inquiry, String> reply = Generator.named("reply", Inquiry.class)
+                .model(model)
+                .system(ResearchModels.CHATTER)
+                .prompt((inquiry, ctx) -> inquiry.text())
+                .streaming()
+                .withOptions(retry());
+        return Sequencer.named("chat", Inquiry.class)
+                .then(reply)
+                .then(Handler.<String, Report>of("report", (answer, ctx) -> new Report(answer, List.of(), model)))
+                .build();
+    }
+
+    /** Model calls fail now and then (429, 5xx): three attempts, 0.5 s then 1 s apart, no thread held. */
+    private static <T> StepOptions<T> retry() {
+        return StepOptions.retry(3, Duration.ofMillis(500), Backoff.EXPONENTIAL);
+    }
+}
