@@ -3,7 +3,9 @@ package io.crux.ee.testkit;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
@@ -19,6 +21,8 @@ import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.engine.InMemorySessionStore;
 import io.crux.ee.engine.JsonbPayloadCodec;
 import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.PayloadCodec;
 
 /**
@@ -35,7 +39,9 @@ import io.crux.ee.spi.PayloadCodec;
  * <p><b>Defaults.</b> Session {@code test-session}, user {@code test-user}, project
  * {@code default}; no models: a block that asks for a model that was not given fails with
  * CRUX0067E. Inputs and signal payloads are checked with Bean Validation when a provider is on the
- * class path. The clock starts at 2030-01-01T00:00:00Z.
+ * class path. The clock starts at 2030-01-01T00:00:00Z. The run records its request events as
+ * when the HTTP API starts it ({@link TestRun#events()}, {@link TestRun#storedEvents()}); spans go
+ * nowhere unless a {@link #tracer(FlowTracer) tracer} is given.
  *
  * <p>Not thread-safe; use one per test.
  *
@@ -50,11 +56,13 @@ public final class FlowTest<I, O> {
     private final FlowModel flow;
     private String action = "";
     private I input;
-    private RunOptions options = RunOptions.defaults().withSessionId("test-session").withUserId("test-user");
+    private RunOptions options = RunOptions.defaults().withSessionId("test-session").withUserId("test-user")
+            .withEvents(true);
     private final Map<String, Map<String, Object>> seeds = new LinkedHashMap<>();
     private final Map<String, Object> mocks = new LinkedHashMap<>();
     private ModelRegistry models;
     private ExecutorService executor;
+    private FlowTracer tracer = FlowTracer.NOOP;
 
     FlowTest(FlowModel flow) {
         this.flow = Objects.requireNonNull(flow, "flow");
@@ -182,6 +190,19 @@ public final class FlowTest<I, O> {
     }
 
     /**
+     * Sends the run's spans to a tracer as well, to test what a flow or block traces: for example an
+     * {@code OpenTelemetryFlowTracer} over an in-memory span exporter. The kit's step records do not
+     * depend on it.
+     *
+     * @param tracer the tracer that receives every run, step, model-call and tool span
+     * @return this
+     */
+    public FlowTest<I, O> tracer(FlowTracer tracer) {
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
+        return this;
+    }
+
+    /**
      * Runs the action with a new engine and in-memory stores.
      *
      * @return the outcome; a failure of the run is in {@link TestRun#failure()}, not thrown
@@ -208,14 +229,17 @@ public final class FlowTest<I, O> {
         final TestClock clock = new TestClock(START);
         final InMemoryFlowStore store = new InMemoryFlowStore(clock);
         final InMemorySessionStore sessions = new InMemorySessionStore(codec);
-        final RecordingTracer tracer = new RecordingTracer();
         final InstantScheduler scheduler = new InstantScheduler(clock);
+        final List<EventRecord> published = new CopyOnWriteArrayList<>();
+        final RecordingTracer tracer;
         final RunOptions options;
+        final FlowEngine engine;
         final FlowHandle<I, O> handle;
 
         Context(FlowTest<I, O> test) {
             this.options = test.options;
-            FlowEngine engine = FlowEngine.builder()
+            this.tracer = new RecordingTracer(test.tracer);
+            this.engine = FlowEngine.builder()
                     .store(store)
                     .sessions(sessions)
                     .codec(codec)
@@ -233,6 +257,7 @@ public final class FlowTest<I, O> {
 
         TestRun<O> start(I input) {
             String flowId = options.flowId() != null ? options.flowId() : java.util.UUID.randomUUID().toString();
+            engine.events().subscribe(flowId, published::add);
             return continueRun(flowId, h -> h.run(input, options.withFlowId(flowId)));
         }
 

@@ -2,10 +2,14 @@ package io.crux.ee.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.crux.ee.spi.FlowTracer;
 
-/** Records every step attempt the engine starts, with how it ended. Thread-safe. */
+/**
+ * Records every step attempt the engine starts, with how it ended, and hands every span on to the
+ * test's own tracer ({@link FlowTracer#NOOP} unless the test gave one). Thread-safe.
+ */
 final class RecordingTracer implements FlowTracer {
 
     enum Outcome { RUNNING, SUCCEEDED, FAILED, INTERRUPTED }
@@ -28,6 +32,11 @@ final class RecordingTracer implements FlowTracer {
     }
 
     private final List<Attempt> attempts = new ArrayList<>();
+    private final FlowTracer delegate;
+
+    RecordingTracer(FlowTracer delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
 
     List<Attempt> attempts() {
         synchronized (attempts) {
@@ -37,12 +46,22 @@ final class RecordingTracer implements FlowTracer {
 
     @Override
     public Object captureContext() {
-        return null;
+        return delegate.captureContext();
     }
 
     @Override
     public Span startRun(Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
-        return Span.NOOP;
+        return delegate.startRun(parentContext, flowName, flowId, parentFlowId, sessionId);
+    }
+
+    @Override
+    public GenerationSpan startGeneration(GenerationRequest request) {
+        return delegate.startGeneration(request);
+    }
+
+    @Override
+    public Span startToolExecution(String toolName, String callId) {
+        return delegate.startToolExecution(toolName, callId);
     }
 
     @Override
@@ -51,20 +70,28 @@ final class RecordingTracer implements FlowTracer {
         synchronized (attempts) {
             attempts.add(a);
         }
+        Span span = delegate.startStep(run, flowName, flowId, label, stepId, attempt);
         return new Span() {
             private boolean interrupted;
+
+            @Override
+            public AutoCloseable makeCurrent() {
+                return span.makeCurrent();
+            }
 
             @Override
             public void setAttribute(String key, String value) {
                 if ("crux.step.outcome".equals(key)) {
                     interrupted = true;
                 }
+                span.setAttribute(key, value);
             }
 
             @Override
             public void fail(Throwable failure) {
                 a.failure = failure;
                 a.outcome = Outcome.FAILED;
+                span.fail(failure);
             }
 
             @Override
@@ -72,6 +99,7 @@ final class RecordingTracer implements FlowTracer {
                 if (a.outcome == Outcome.RUNNING) {
                     a.outcome = interrupted ? Outcome.INTERRUPTED : Outcome.SUCCEEDED;
                 }
+                span.end();
             }
         };
     }

@@ -14,6 +14,7 @@ import io.crux.ee.api.Item;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 
 /**
@@ -93,6 +94,28 @@ public final class TestRun<O> {
             latest.put(r.item().id(), r.item());
         }
         return new Items(this, new ArrayList<>(latest.values()));
+    }
+
+    /**
+     * The request events of this run as a client streaming it live would see them, over every
+     * execution of it in this test, in the order they were published: the stored events and the
+     * {@code content.delta} events, which are sent but never stored. Each event's
+     * {@link EventRecord#json()} is the whole envelope a client receives.
+     *
+     * @return the events, in order
+     */
+    public List<EventRecord> events() {
+        return List.copyOf(context.published);
+    }
+
+    /**
+     * The request events of this run as they are stored, which is what a client that reconnects
+     * later reads: {@link #events()} without the {@code content.delta} events.
+     *
+     * @return the stored events, by sequence number
+     */
+    public List<EventRecord> storedEvents() {
+        return context.sessions.readEvents(flowId, 0, Integer.MAX_VALUE);
     }
 
     /** @return the session's state after the run */

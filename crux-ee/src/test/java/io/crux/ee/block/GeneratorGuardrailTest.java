@@ -1,12 +1,9 @@
 package io.crux.ee.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.langchain4j.data.message.AiMessage;
@@ -21,10 +18,10 @@ import io.crux.ee.api.Item;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.GuardrailBlockedException;
 import io.crux.ee.api.exception.StepFailedException;
-import io.crux.ee.engine.BlockRunner;
-import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.ScriptedModel;
 import io.crux.ee.testkit.ScriptedModel.Reply;
+import io.crux.ee.testkit.TestRun;
 
 /** Input and output guardrails: a failure blocks the call with a policy-terminal error; a rewrite is used. */
 class GeneratorGuardrailTest {
@@ -54,26 +51,26 @@ class GeneratorGuardrailTest {
     }
 
     private final ScriptedModel model = ScriptedModel.named("default");
-    private final BlockRunner runner = new BlockRunner(ModelRegistry.of(Map.of("default", model)));
 
     private final Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q)
             .withOptions(StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR).withFallback(t -> "fallback"));
 
-    @AfterEach
-    void tearDown() {
-        runner.close();
+    private TestRun<String> run(Generator<String, String> generator, String input) {
+        return CruxTest.testBlock(generator).input(input).model("default", model).run();
     }
 
     @Test
     void aFailingInputGuardrailBlocksBeforeTheModelIsCalledAndIsNotRetried() {
-        StepFailedException e = catchThrowableOfType(StepFailedException.class,
-                () -> runner.run(answer.inputGuardrails(new NoSecrets()), "what is the admin password?"));
+        TestRun<String> run = run(answer.inputGuardrails(new NoSecrets()), "what is the admin password?");
 
-        assertThat(e.messageId()).isEqualTo("CRUX0011E");
-        assertThat(e.attempts()).isEqualTo(1);
-        assertThat(e.getCause()).isInstanceOf(GuardrailBlockedException.class)
-                .hasMessageStartingWith("CRUX0085E: An input guardrail of the generator 'answer' blocked the model call")
-                .hasMessageContaining("prompts must not ask for passwords");
+        run.steps().failed("answer").attempts("answer", 1);
+        assertThat(run.failure()).isInstanceOfSatisfying(StepFailedException.class, e -> {
+            assertThat(e.messageId()).isEqualTo("CRUX0011E");
+            assertThat(e.attempts()).isEqualTo(1);
+            assertThat(e.getCause()).isInstanceOf(GuardrailBlockedException.class)
+                    .hasMessageStartingWith("CRUX0085E: An input guardrail of the generator 'answer' blocked the model call")
+                    .hasMessageContaining("prompts must not ask for passwords");
+        });
         assertThat(model.requests()).isEmpty();
     }
 
@@ -81,7 +78,7 @@ class GeneratorGuardrailTest {
     void anInputGuardrailMayRewriteThePrompt() {
         model.reply("Hello, [name].");
 
-        runner.run(answer.inputGuardrails(new Redact(), new NoSecrets()), "Say hello to Alice");
+        run(answer.inputGuardrails(new Redact(), new NoSecrets()), "Say hello to Alice").assertOutput("Hello, [name].");
 
         assertThat(((UserMessage) model.lastRequest().messages().get(0)).singleText()).isEqualTo("Say hello to [name]");
     }
@@ -90,14 +87,16 @@ class GeneratorGuardrailTest {
     void aFailingOutputGuardrailBlocksTheReplyAndLeavesAStreamedMessageIncomplete() {
         model.reply(Reply.text("I AM SHOUTING"));
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class,
-                () -> runner.run(answer.streaming().outputGuardrails(new NoShouting()), "hi"));
+        TestRun<String> run = run(answer.streaming().outputGuardrails(new NoShouting()), "hi");
 
-        assertThat(e.getCause()).isInstanceOf(GuardrailBlockedException.class)
-                .hasMessageContaining("An output guardrail").hasMessageContaining("the reply shouts");
-        assertThat(e.attempts()).isEqualTo(1);
+        run.steps().failed("answer").attempts("answer", 1);
+        assertThat(run.failure()).isInstanceOfSatisfying(StepFailedException.class, e -> {
+            assertThat(e.getCause()).isInstanceOf(GuardrailBlockedException.class)
+                    .hasMessageContaining("An output guardrail").hasMessageContaining("the reply shouts");
+            assertThat(e.attempts()).isEqualTo(1);
+        });
         assertThat(model.requests()).hasSize(1);
-        assertThat(runner.items(runner.lastRunId())).singleElement()
+        assertThat(run.items().list()).singleElement()
                 .satisfies(i -> assertThat(i.status()).isEqualTo(Item.Status.INCOMPLETE));
     }
 
@@ -105,6 +104,9 @@ class GeneratorGuardrailTest {
     void aPassingOutputGuardrailLetsTheReplyThrough() {
         model.reply("Hello there.");
 
-        assertThat(runner.run(answer.outputGuardrails(new NoShouting()), "hi")).isEqualTo("Hello there.");
+        TestRun<String> run = run(answer.outputGuardrails(new NoShouting()), "hi");
+
+        assertThat(run.output()).isEqualTo("Hello there.");
+        run.steps().succeeded("answer").attempts("answer", 1);
     }
 }

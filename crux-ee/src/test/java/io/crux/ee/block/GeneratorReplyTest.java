@@ -1,12 +1,10 @@
 package io.crux.ee.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.langchain4j.data.message.AiMessage;
@@ -18,20 +16,19 @@ import dev.langchain4j.data.message.UserMessage;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.exception.ModelNotFoundException;
 import io.crux.ee.api.exception.StepFailedException;
-import io.crux.ee.engine.BlockRunner;
 import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.ScriptedModel;
 import io.crux.ee.testkit.ScriptedModel.Reply;
+import io.crux.ee.testkit.TestRun;
 
 /** A generator without tools or structured output: one model call, one message item, the reply as output. */
 class GeneratorReplyTest {
 
     private final ScriptedModel model = ScriptedModel.named("default");
-    private final BlockRunner runner = new BlockRunner(ModelRegistry.of(Map.of("default", model)));
 
-    @AfterEach
-    void tearDown() {
-        runner.close();
+    private TestRun<String> run(Generator<String, String> generator, String input) {
+        return CruxTest.testBlock(generator).input(input).model("default", model).run();
     }
 
     @Test
@@ -41,15 +38,16 @@ class GeneratorReplyTest {
                 .system("Answer in one word.")
                 .prompt((question, ctx) -> "Question: " + question);
 
-        String output = runner.run(answer, "What is the capital of France?");
+        TestRun<String> run = run(answer, "What is the capital of France?");
 
-        assertThat(output).isEqualTo("Paris.");
+        assertThat(run.output()).isEqualTo("Paris.");
+        run.steps().succeeded("answer").attempts("answer", 1).count(1);
         List<ChatMessage> sent = model.lastRequest().messages();
         assertThat(sent).extracting(ChatMessage::type).containsExactly(ChatMessageType.SYSTEM, ChatMessageType.USER);
         assertThat(((SystemMessage) sent.get(0)).text()).isEqualTo("Answer in one word.");
         assertThat(((UserMessage) sent.get(1)).singleText()).isEqualTo("Question: What is the capital of France?");
         assertThat(model.lastRequest().modelName()).isEqualTo("scripted:default");
-        List<Item> items = runner.items(runner.lastRunId());
+        List<Item> items = run.items().list();
         assertThat(items).extracting(Item::type).containsExactly(Item.Type.REASONING, Item.Type.MESSAGE);
         assertThat(items.get(1).content()).containsEntry("role", "assistant").containsEntry("text", "Paris.");
         assertThat(items.get(0).content()).containsEntry("text", "The capital of France is Paris.");
@@ -64,7 +62,7 @@ class GeneratorReplyTest {
                 .messages((question, ctx) -> List.of(UserMessage.from("Capital of France?"), AiMessage.from("Paris."),
                         UserMessage.from(question)));
 
-        assertThat(runner.run(followUp, "And today?")).isEqualTo("Still Paris.");
+        assertThat(run(followUp, "And today?").output()).isEqualTo("Still Paris.");
         assertThat(model.lastRequest().messages()).extracting(ChatMessage::type).containsExactly(ChatMessageType.SYSTEM,
                 ChatMessageType.USER, ChatMessageType.AI, ChatMessageType.USER);
     }
@@ -73,9 +71,10 @@ class GeneratorReplyTest {
     void anUnmockedCallFailsTheStepWithAClearMessage() {
         Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q);
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> runner.run(answer, "hello?"));
+        TestRun<String> run = run(answer, "hello?");
 
-        assertThat(e.getCause()).isInstanceOf(AssertionError.class)
+        run.steps().failed("answer");
+        assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause().isInstanceOf(AssertionError.class)
                 .hasMessageStartingWith("CRUX0086E: Unmocked model call: the scripted model 'scripted:default'")
                 .hasMessageContaining("USER 'hello?'");
         assertThat(model.requests()).hasSize(1);
@@ -85,19 +84,24 @@ class GeneratorReplyTest {
     void anUnknownModelNameFailsWithModelNotFound() {
         Generator<String, String> answer = Generator.<String>named("answer").model("missing").prompt((q, ctx) -> q);
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> runner.run(answer, "x"));
+        // the models come from a registry as in the server, so the registry's own message is checked
+        TestRun<String> run = CruxTest.testBlock(answer).input("x").models(ModelRegistry.of(Map.of("default", model))).run();
 
-        assertThat(e.getCause()).isInstanceOf(ModelNotFoundException.class).hasMessageStartingWith("CRUX0051E")
-                .hasMessageContaining("'missing'").hasMessageContaining("[default]");
+        run.steps().failed("answer");
+        assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause().isInstanceOf(ModelNotFoundException.class)
+                .hasMessageStartingWith("CRUX0051E").hasMessageContaining("'missing'").hasMessageContaining("[default]");
+        assertThat(model.requests()).isEmpty();
     }
 
     @Test
     void aGeneratorWithoutPromptSaysSo() {
         Generator<String, String> answer = Generator.named("answer");
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> runner.run(answer, "x"));
+        TestRun<String> run = run(answer, "x");
 
-        assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("CRUX0088E");
+        run.steps().failed("answer");
+        assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause().isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("CRUX0088E");
     }
 
     @Test

@@ -1,10 +1,8 @@
 package io.crux.ee.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,11 +19,12 @@ import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 
-import io.crux.ee.engine.BlockRunner;
-import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.telemetry.OpenTelemetryFlowTracer;
+import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.ScriptedModel;
 import io.crux.ee.testkit.ScriptedModel.Reply;
+import io.crux.ee.testkit.TestRun;
 
 /** Each model call is a GenAI {@code chat <model>} span under the generator's step span. */
 class GeneratorSpanTest {
@@ -34,8 +33,6 @@ class GeneratorSpanTest {
     private final SdkTracerProvider provider = SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
     private final ScriptedModel model = ScriptedModel.named("default");
-    private final BlockRunner runner = new BlockRunner(ModelRegistry.of(Map.of("default", model)),
-            new OpenTelemetryFlowTracer(provider.get("test")));
 
     /** A tool for the span of a tool call. */
     public static class Clock {
@@ -47,8 +44,12 @@ class GeneratorSpanTest {
 
     @AfterEach
     void tearDown() {
-        runner.close();
         provider.close();
+    }
+
+    private TestRun<String> run(Generator<String, String> generator, String input) {
+        return CruxTest.testBlock(generator).input(input).model("default", model)
+                .tracer(new OpenTelemetryFlowTracer(provider.get("test"))).run();
     }
 
     private static <T> T attr(SpanData span, AttributeKey<T> key) {
@@ -62,7 +63,7 @@ class GeneratorSpanTest {
         Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q).tools(new Clock())
                 .parameters(ChatRequestParameters.builder().temperature(0.2).build());
 
-        runner.run(answer, "What time is it?");
+        run(answer, "What time is it?").assertOutput("It is noon.");
 
         List<SpanData> spans = exporter.getFinishedSpanItems();
         SpanData step = spans.stream().filter(s -> s.getName().equals("crux.step answer")).findFirst().orElseThrow();
@@ -96,7 +97,7 @@ class GeneratorSpanTest {
     void aFailedModelCallRecordsTheErrorType() {
         model.reply(Reply.error(new RateLimitException("429 slow down")));
 
-        catchThrowable(() -> runner.run(Generator.<String>named("answer").prompt((q, ctx) -> q), "hi"));
+        run(Generator.<String>named("answer").prompt((q, ctx) -> q), "hi").assertFailed(StepFailedException.class);
 
         SpanData chat = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("chat ")).findFirst()
                 .orElseThrow();

@@ -1,13 +1,10 @@
 package io.crux.ee.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.langchain4j.exception.InternalServerException;
@@ -16,48 +13,45 @@ import io.crux.ee.api.Backoff;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.StepFailedException;
-import io.crux.ee.engine.BlockRunner;
-import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.spi.EventRecord;
+import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.ScriptedModel;
 import io.crux.ee.testkit.ScriptedModel.Reply;
+import io.crux.ee.testkit.TestRun;
 
 /** A streaming generator: every token is a live {@code content.delta} of one message item. */
 class GeneratorStreamingTest {
 
     private final ScriptedModel model = ScriptedModel.named("default");
-    private final BlockRunner runner = new BlockRunner(ModelRegistry.of(Map.of("default", model)));
 
     private final Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q).streaming();
 
-    @AfterEach
-    void tearDown() {
-        runner.close();
+    private TestRun<String> run(Generator<String, String> generator, String input) {
+        return CruxTest.testBlock(generator).input(input).model("default", model).run();
     }
 
     @Test
     void tokensStreamAsDeltasOfOneMessageItem() {
         model.reply(Reply.text("Hello there, world").withChunks("Hel", "lo there", ", world").withThinking("greet"));
 
-        String output = runner.run(answer, "hi");
+        TestRun<String> run = run(answer, "hi");
 
-        assertThat(output).isEqualTo("Hello there, world");
-        String id = runner.lastRunId();
-        List<EventRecord> events = runner.events(id);
+        assertThat(run.output()).isEqualTo("Hello there, world");
+        List<EventRecord> events = run.events();
         assertThat(events).filteredOn(e -> e.type().equals("content.delta")).extracting(EventRecord::json)
                 .hasSize(3)
                 .satisfiesExactly(
                         d -> assertThat(d).contains("\"delta\":\"Hel\""),
                         d -> assertThat(d).contains("\"delta\":\"lo there\""),
                         d -> assertThat(d).contains("\"delta\":\", world\""));
-        List<Item> items = runner.items(id);
+        List<Item> items = run.items().list();
         assertThat(items).extracting(Item::type).containsExactly(Item.Type.REASONING, Item.Type.MESSAGE);
         Item message = items.get(1);
         assertThat(message.status()).isEqualTo(Item.Status.COMPLETED);
         assertThat(message.content()).containsEntry("text", "Hello there, world").containsEntry("role", "assistant");
         assertThat(events).filteredOn(e -> e.type().equals("content.delta"))
                 .allSatisfy(d -> assertThat(d.json()).contains("\"itemId\":\"" + message.id() + "\""));
-        assertThat(runner.storedEvents(id)).extracting(EventRecord::type).doesNotContain("content.delta")
+        assertThat(run.storedEvents()).extracting(EventRecord::type).doesNotContain("content.delta")
                 .containsSubsequence("item.added", "item.done");
     }
 
@@ -67,10 +61,12 @@ class GeneratorStreamingTest {
         Generator<String, String> retried = answer.withOptions(
                 StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR));
 
-        assertThat(runner.run(retried, "hi")).isEqualTo("recovered now");
+        TestRun<String> run = run(retried, "hi");
 
+        assertThat(run.output()).isEqualTo("recovered now");
+        run.steps().succeeded("answer").attempts("answer", 2);
         assertThat(model.requests()).hasSize(2);
-        assertThat(runner.items(runner.lastRunId())).singleElement()
+        assertThat(run.items().list()).singleElement()
                 .satisfies(i -> assertThat(i.content()).containsEntry("text", "recovered now"));
     }
 
@@ -78,9 +74,11 @@ class GeneratorStreamingTest {
     void aStreamingErrorWithoutRetryFailsTheStep() {
         model.reply(Reply.error(new InternalServerException("upstream 500")));
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> runner.run(answer, "hi"));
+        TestRun<String> run = run(answer, "hi");
 
-        assertThat(e.getCause()).isInstanceOf(InternalServerException.class).hasMessage("upstream 500");
-        assertThat(runner.items(runner.lastRunId())).isEmpty();
+        run.steps().failed("answer").attempts("answer", 1);
+        assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause()
+                .isInstanceOf(InternalServerException.class).hasMessage("upstream 500");
+        run.items().hasSize(0);
     }
 }

@@ -1,17 +1,14 @@
 package io.crux.ee.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.langchain4j.data.message.ChatMessage;
@@ -25,10 +22,10 @@ import io.crux.ee.api.Item;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.api.exception.ValidationExhaustedException;
-import io.crux.ee.engine.BlockRunner;
-import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.ScriptedModel;
 import io.crux.ee.testkit.ScriptedModel.Reply;
+import io.crux.ee.testkit.TestRun;
 
 /** Structured output: parsed with JSON-B, checked with Bean Validation, repaired a bounded number of times. */
 class GeneratorStructuredOutputTest {
@@ -37,36 +34,34 @@ class GeneratorStructuredOutputTest {
     public record Verdict(@NotBlank String label, @Min(0) @Max(100) int confidence) {}
 
     private final ScriptedModel model = ScriptedModel.named("default");
-    private final BlockRunner runner = new BlockRunner(ModelRegistry.of(Map.of("default", model)));
 
     private final Generator<String, Verdict> classify = Generator.<String>named("classify")
             .system("Classify the sentiment.")
             .prompt((text, ctx) -> text)
             .output(Verdict.class);
 
-    @AfterEach
-    void tearDown() {
-        runner.close();
+    private TestRun<Verdict> run(Generator<String, Verdict> generator, String input) {
+        return CruxTest.testBlock(generator).input(input).model("default", model).run();
     }
 
     @Test
     void aValidReplyIsReadIntoTheRecord() {
         model.reply(Reply.json("```json\n{\"label\":\"positive\",\"confidence\":91}\n```"));
 
-        Verdict verdict = runner.run(classify, "I love it");
+        TestRun<Verdict> run = run(classify, "I love it");
 
-        assertThat(verdict).isEqualTo(new Verdict("positive", 91));
+        assertThat(run.output()).isEqualTo(new Verdict("positive", 91));
         SystemMessage system = (SystemMessage) model.lastRequest().messages().get(0);
         assertThat(system.text()).startsWith("Classify the sentiment.").contains("JSON").contains("confidence");
         assertThat(model.lastRequest().responseFormat()).isNull();
-        assertThat(runner.items(runner.lastRunId())).as("the record is the output; no message item").isEmpty();
+        assertThat(run.items().list()).as("the record is the output; no message item").isEmpty();
     }
 
     @Test
     void aModelThatSupportsJsonSchemaGetsTheSchemaAsResponseFormat() {
         model.withCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA).reply(Reply.json("{\"label\":\"neutral\",\"confidence\":50}"));
 
-        assertThat(runner.run(classify, "meh")).isEqualTo(new Verdict("neutral", 50));
+        assertThat(run(classify, "meh").output()).isEqualTo(new Verdict("neutral", 50));
 
         var format = model.lastRequest().responseFormat();
         assertThat(format.type()).isEqualTo(ResponseFormatType.JSON);
@@ -80,9 +75,10 @@ class GeneratorStructuredOutputTest {
                 Reply.json("not json at all"),
                 Reply.json("{\"label\":\"positive\",\"confidence\":95}"));
 
-        Verdict verdict = runner.run(classify, "I love it");
+        TestRun<Verdict> run = run(classify, "I love it");
 
-        assertThat(verdict).isEqualTo(new Verdict("positive", 95));
+        assertThat(run.output()).isEqualTo(new Verdict("positive", 95));
+        run.steps().succeeded("classify").attempts("classify", 1);
         assertThat(model.requests()).hasSize(3);
         List<ChatMessage> second = model.requests().get(1).messages();
         assertThat(((UserMessage) second.get(second.size() - 1)).singleText())
@@ -97,13 +93,17 @@ class GeneratorStructuredOutputTest {
         Generator<String, Verdict> retried = classify.maxRepairs(1).withOptions(
                 StepOptions.<Verdict>retry(3, Duration.ZERO, Backoff.LINEAR));
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> runner.run(retried, "hmm"));
+        TestRun<Verdict> run = run(retried, "hmm");
 
-        assertThat(e.messageId()).isEqualTo("CRUX0011E");
-        assertThat(e.attempts()).isEqualTo(1);
-        assertThat(e.getCause()).isInstanceOf(ValidationExhaustedException.class)
-                .hasMessageStartingWith("CRUX0084E: The generator 'classify' got no valid Verdict from model 'scripted:default' after 1 repair")
-                .hasMessageContaining("label: must not be blank");
+        run.steps().failed("classify").attempts("classify", 1);
+        assertThat(run.failure()).isInstanceOfSatisfying(StepFailedException.class, e -> {
+            assertThat(e.messageId()).isEqualTo("CRUX0011E");
+            assertThat(e.attempts()).isEqualTo(1);
+            assertThat(e.getCause()).isInstanceOf(ValidationExhaustedException.class)
+                    .hasMessageStartingWith("CRUX0084E: The generator 'classify' got no valid Verdict from model "
+                            + "'scripted:default' after 1 repair")
+                    .hasMessageContaining("label: must not be blank");
+        });
         assertThat(model.requests()).as("the first reply and one repair").hasSize(2);
     }
 
@@ -111,7 +111,9 @@ class GeneratorStructuredOutputTest {
     void streamingStructuredOutputStreamsTheJsonAndReturnsTheRecord() {
         model.reply(Reply.json("{\"label\":\"positive\",\"confidence\":70}"));
 
-        assertThat(runner.run(classify.streaming(), "nice")).isEqualTo(new Verdict("positive", 70));
-        assertThat(runner.items(runner.lastRunId())).extracting(Item::type).containsExactly(Item.Type.MESSAGE);
+        TestRun<Verdict> run = run(classify.streaming(), "nice");
+
+        assertThat(run.output()).isEqualTo(new Verdict("positive", 70));
+        assertThat(run.items().list()).extracting(Item::type).containsExactly(Item.Type.MESSAGE);
     }
 }

@@ -2,14 +2,12 @@ package io.crux.ee.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.langchain4j.agent.tool.P;
@@ -23,10 +21,10 @@ import io.crux.ee.api.Item;
 import io.crux.ee.api.exception.GuardrailBlockedException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.api.exception.ToolRoundsExceededException;
-import io.crux.ee.engine.BlockRunner;
-import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.ScriptedModel;
 import io.crux.ee.testkit.ScriptedModel.Reply;
+import io.crux.ee.testkit.TestRun;
 
 /** The tool loop: tool calls run {@code @Tool} methods, their results go back to the model, rounds are bounded. */
 class GeneratorToolLoopTest {
@@ -68,16 +66,14 @@ class GeneratorToolLoopTest {
     }
 
     private final ScriptedModel model = ScriptedModel.named("default");
-    private final BlockRunner runner = new BlockRunner(ModelRegistry.of(Map.of("default", model)));
     private final OrderTools tools = new OrderTools();
-
-    @AfterEach
-    void tearDown() {
-        runner.close();
-    }
 
     private Generator<String, String> generator(Object toolBean) {
         return Generator.<String>named("support").prompt((q, ctx) -> q).tools(toolBean);
+    }
+
+    private TestRun<String> run(Generator<String, String> generator, String input) {
+        return CruxTest.testBlock(generator).input(input).model("default", model).run();
     }
 
     @Test
@@ -86,9 +82,10 @@ class GeneratorToolLoopTest {
                 Reply.toolCall("add", "{\"a\":2,\"b\":3}"),
                 Reply.text("A-17 ships today, and 2 + 3 = 5."));
 
-        String output = runner.run(generator(tools), "Where is A-17?");
+        TestRun<String> run = run(generator(tools), "Where is A-17?");
 
-        assertThat(output).isEqualTo("A-17 ships today, and 2 + 3 = 5.");
+        assertThat(run.output()).isEqualTo("A-17 ships today, and 2 + 3 = 5.");
+        run.steps().succeeded("support").attempts("support", 1).count(1);
         assertThat(tools.calls).containsExactly("orderStatus A-17", "add 2 3");
         assertThat(model.requests()).hasSize(3);
         assertThat(model.requests().get(0).toolSpecifications()).extracting(ToolSpecification::name)
@@ -99,7 +96,7 @@ class GeneratorToolLoopTest {
         assertThat(((ToolExecutionResultMessage) last.get(2)).text()).isEqualTo("order A-17 ships today");
         assertThat(((ToolExecutionResultMessage) last.get(4)).text()).isEqualTo("5");
 
-        List<Item> items = runner.items(runner.lastRunId());
+        List<Item> items = run.items().list();
         assertThat(items).extracting(Item::type).containsExactly(Item.Type.TOOL_CALL, Item.Type.TOOL_OUTPUT,
                 Item.Type.TOOL_CALL, Item.Type.TOOL_OUTPUT, Item.Type.MESSAGE);
         assertThat(items.get(0).content()).containsEntry("name", "orderStatus").containsEntry("arguments", Map.of("id", "A-17"));
@@ -113,8 +110,9 @@ class GeneratorToolLoopTest {
         model.reply(Reply.toolCall("cancel", "{\"id\":\"A-17\"}"), Reply.toolCall("refund", "{}"),
                 Reply.text("Sorry, I cannot cancel it."));
 
-        assertThat(runner.run(generator(tools), "Cancel A-17")).isEqualTo("Sorry, I cannot cancel it.");
+        TestRun<String> run = run(generator(tools), "Cancel A-17");
 
+        assertThat(run.output()).isEqualTo("Sorry, I cannot cancel it.");
         List<ChatMessage> last = model.lastRequest().messages();
         ToolExecutionResultMessage failed = (ToolExecutionResultMessage) last.get(2);
         assertThat(failed.isError()).isTrue();
@@ -122,7 +120,7 @@ class GeneratorToolLoopTest {
         ToolExecutionResultMessage unknown = (ToolExecutionResultMessage) last.get(4);
         assertThat(unknown.isError()).isTrue();
         assertThat(unknown.text()).contains("There is no tool named 'refund'");
-        assertThat(runner.items(runner.lastRunId())).filteredOn(i -> i.type() == Item.Type.TOOL_OUTPUT)
+        assertThat(run.items().list()).filteredOn(i -> i.type() == Item.Type.TOOL_OUTPUT)
                 .allSatisfy(i -> assertThat(i.content()).containsEntry("error", true));
     }
 
@@ -130,23 +128,26 @@ class GeneratorToolLoopTest {
     void aPolicyTerminalToolFailureEndsTheStep() {
         model.reply(Reply.toolCall("wipe", "{}"));
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class,
-                () -> runner.run(generator(tools), "wipe it all"));
+        TestRun<String> run = run(generator(tools), "wipe it all");
 
-        assertThat(e.messageId()).isEqualTo("CRUX0011E");
-        assertThat(e.getCause()).isInstanceOf(GuardrailBlockedException.class);
+        run.steps().failed("support").attempts("support", 1);
+        assertThat(run.failure()).isInstanceOfSatisfying(StepFailedException.class, e -> {
+            assertThat(e.messageId()).isEqualTo("CRUX0011E");
+            assertThat(e.getCause()).isInstanceOf(GuardrailBlockedException.class);
+        });
     }
 
     @Test
     void theToolLoopIsBounded() {
         model.when(r -> true).reply(Reply.toolCall("add", "{\"a\":1,\"b\":1}"));
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class,
-                () -> runner.run(generator(tools).maxToolRounds(3), "loop forever"));
+        TestRun<String> run = run(generator(tools).maxToolRounds(3), "loop forever");
 
-        assertThat(e.getCause()).isInstanceOf(ToolRoundsExceededException.class)
+        run.steps().failed("support");
+        assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause()
+                .isInstanceOf(ToolRoundsExceededException.class)
                 .hasMessageStartingWith("CRUX0083E: The generator 'support' stopped after 3 tool round(s)");
-        assertThat(((ToolRoundsExceededException) e.getCause()).rounds()).isEqualTo(3);
+        assertThat(((ToolRoundsExceededException) run.failure().getCause()).rounds()).isEqualTo(3);
         assertThat(tools.calls).hasSize(3);
         assertThat(model.requests()).hasSize(4);
     }
@@ -156,7 +157,7 @@ class GeneratorToolLoopTest {
         model.reply(Reply.toolCall("orderStatus", "{\"id\":\"B-2\"}"), Reply.text("done"));
         OrderToolsProxy proxy = new OrderToolsProxy();
 
-        runner.run(generator(proxy), "status of B-2");
+        run(generator(proxy), "status of B-2").assertCompleted();
 
         assertThat(((ToolExecutionResultMessage) model.lastRequest().messages().get(2)).text())
                 .isEqualTo("ORDER B-2 SHIPS TODAY");

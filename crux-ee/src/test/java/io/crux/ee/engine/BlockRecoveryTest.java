@@ -17,6 +17,7 @@ import io.crux.ee.api.RunOptions;
 import io.crux.ee.block.Handler;
 import io.crux.ee.block.Router;
 import io.crux.ee.block.Sequencer;
+import io.crux.ee.testkit.InlineExecutor;
 
 /** A block run recovered by another engine replays its finished blocks and takes the router's recorded branch. */
 class BlockRecoveryTest {
@@ -69,7 +70,7 @@ class BlockRecoveryTest {
                 .containsExactly("ticket/plan", "ticket/triage/decide");
 
         urgentWanted.set(false); // what the decision looked at has changed since
-        EngineHarness b = a.sibling("node-1", new DirectExecutor());
+        EngineHarness b = a.sibling("node-1", new InlineExecutor());
         b.register(flow());
         assertThat(b.engine.maintain()).isEqualTo(1);
 

@@ -14,6 +14,9 @@ import jakarta.validation.ValidatorFactory;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.RunRecord;
+import io.crux.ee.testkit.FlowTest;
+import io.crux.ee.testkit.InlineExecutor;
+import io.crux.ee.testkit.TestClock;
 
 /**
  * One engine wired for tests: a {@link ManualScheduler}, a {@link TestClock}, Bean Validation and an
@@ -52,8 +55,8 @@ final class EngineHarness implements AutoCloseable {
 
     /** @return an engine whose runs execute on the calling thread */
     static EngineHarness direct() {
-        TestClock clock = new TestClock();
-        return new EngineHarness(new InMemoryFlowStore(clock), new DirectExecutor(), new ManualScheduler(), clock, "node-1");
+        TestClock clock = new TestClock(FlowTest.START);
+        return new EngineHarness(new InMemoryFlowStore(clock), new InlineExecutor(), new ManualScheduler(), clock, "node-1");
     }
 
     /** @return an engine whose runs execute on a cached thread pool */
@@ -63,14 +66,14 @@ final class EngineHarness implements AutoCloseable {
 
     /** @return an engine with the given node id whose runs execute on a cached thread pool */
     static EngineHarness pooled(String nodeId) {
-        TestClock clock = new TestClock();
+        TestClock clock = new TestClock(FlowTest.START);
         return new EngineHarness(new InMemoryFlowStore(clock), Executors.newCachedThreadPool(), new ManualScheduler(), clock,
                 nodeId);
     }
 
     /** @return an engine on the given store, executing on the calling thread */
     static EngineHarness direct(FlowStore store) {
-        return new EngineHarness(store, new DirectExecutor(), new ManualScheduler(), new TestClock(), "node-1");
+        return new EngineHarness(store, new InlineExecutor(), new ManualScheduler(), new TestClock(FlowTest.START), "node-1");
     }
 
     /**

@@ -13,6 +13,7 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowChangedException;
+import io.crux.ee.testkit.InlineExecutor;
 
 /** A body that no longer matches the steps recorded for a stored run fails with FlowChangedException. */
 class FlowChangedTest {
@@ -43,7 +44,7 @@ class FlowChangedTest {
 
     /** A new engine on the same store, as after a redeployment with changed code. */
     private FlowHandle<String, String> deploy(FlowModel changed) {
-        return v1Engine.sibling("node-1", new DirectExecutor()).register(changed);
+        return v1Engine.sibling("node-1", new InlineExecutor()).register(changed);
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.spi.RunRecord;
+import io.crux.ee.testkit.InlineExecutor;
 
 /**
  * A run left RUNNING by a "crashed" engine is continued by another engine on the same store from
@@ -78,7 +79,7 @@ class RecoveryTest {
     @Test
     void restartedEngineWithTheSameNodeIdContinuesTheOrphanFromItsLastCheckpoint() throws Exception {
         crashInStepThree("node-1");
-        EngineHarness b = a.sibling("node-1", new DirectExecutor());
+        EngineHarness b = a.sibling("node-1", new InlineExecutor());
         b.register(flow);
 
         int recovered = b.engine.maintain();
@@ -100,7 +101,7 @@ class RecoveryTest {
     @Test
     void runOfAnotherNodeWithALiveLeaseIsNotRecovered() throws Exception {
         crashInStepThree("node-a");
-        EngineHarness b = a.sibling("node-b", new DirectExecutor());
+        EngineHarness b = a.sibling("node-b", new InlineExecutor());
         b.register(flow);
 
         assertThat(b.engine.maintain()).isZero();
@@ -116,7 +117,7 @@ class RecoveryTest {
     @Test
     void runOfAnotherNodeWithAnExpiredLeaseIsRecovered() throws Exception {
         crashInStepThree("node-a");
-        EngineHarness b = a.sibling("node-b", new DirectExecutor());
+        EngineHarness b = a.sibling("node-b", new InlineExecutor());
         b.register(flow);
         assertThat(b.engine.maintain()).isZero();
 
@@ -136,7 +137,7 @@ class RecoveryTest {
     @Test
     void runOfAFlowTheEngineDoesNotKnowIsLeftAlone() throws Exception {
         crashInStepThree("node-a");
-        EngineHarness b = a.sibling("node-b", new DirectExecutor());
+        EngineHarness b = a.sibling("node-b", new InlineExecutor());
         a.clock.advance(Duration.ofMinutes(5));
 
         assertThat(b.engine.maintain()).isZero();

@@ -13,6 +13,8 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.spi.FlowStore;
+import io.crux.ee.testkit.FlowTest;
+import io.crux.ee.testkit.TestClock;
 
 /**
  * Maintenance on the node that is starting a run must not take the freshly committed run for an
@@ -24,7 +26,7 @@ class StartRaceTest {
     void maintenanceBetweenTheRunCommitAndItsExecutionDoesNotRunItTwice() throws Exception {
         AtomicReference<FlowEngine> engine = new AtomicReference<>();
         AtomicInteger recoveredDuringStart = new AtomicInteger(-1);
-        InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock());
+        InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
         // the maintenance task fires right after the run row is committed
         FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
                 (proxy, method, args) -> {

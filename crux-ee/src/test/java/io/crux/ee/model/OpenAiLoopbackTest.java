@@ -22,14 +22,16 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.block.Generator;
-import io.crux.ee.engine.BlockRunner;
 import io.crux.ee.model.LoopbackOpenAiServer.Answer;
 import io.crux.ee.spi.EventRecord;
+import io.crux.ee.testkit.CruxTest;
+import io.crux.ee.testkit.TestRun;
 
 /**
  * The real {@code langchain4j-open-ai} client, built by {@link ConfiguredModelRegistry} from
  * {@code crux.models.*} properties, running generators against an OpenAI-compatible server on
  * loopback: streaming, a tool round, structured output with a repair, and recovery from 429 and 500.
+ * The generators run through the test kit, whose retry waits take no time.
  */
 class OpenAiLoopbackTest {
 
@@ -45,7 +47,7 @@ class OpenAiLoopbackTest {
     public record Forecast(@NotBlank String city, @Positive int highCelsius) {}
 
     private LoopbackOpenAiServer server;
-    private BlockRunner runner;
+    private ModelRegistry models;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -54,9 +56,6 @@ class OpenAiLoopbackTest {
 
     @AfterEach
     void tearDown() {
-        if (runner != null) {
-            runner.close();
-        }
         server.close();
     }
 
@@ -67,7 +66,11 @@ class OpenAiLoopbackTest {
                 "crux.models.default.api-key", "test-key",
                 "crux.models.default.timeout", "PT10S"));
         props.putAll(extra);
-        runner = new BlockRunner(ConfiguredModelRegistry.of(props));
+        models = ConfiguredModelRegistry.of(props);
+    }
+
+    private <O> TestRun<O> run(Generator<String, O> generator, String input) {
+        return CruxTest.testBlock(generator).input(input).models(models).run();
     }
 
     @Test
@@ -75,18 +78,17 @@ class OpenAiLoopbackTest {
         configure(Map.of("crux.models.default.return-thinking", "true"));
         server.enqueue(Answer.text("Bonjour tout le monde").withReasoning("French greeting"));
 
-        String output = runner.run(Generator.<String>named("greet").prompt((q, ctx) -> q).streaming(), "Say hello in French");
+        TestRun<String> run = run(Generator.<String>named("greet").prompt((q, ctx) -> q).streaming(), "Say hello in French");
 
-        assertThat(output).isEqualTo("Bonjour tout le monde");
+        assertThat(run.output()).isEqualTo("Bonjour tout le monde");
         LoopbackOpenAiServer.Request request = server.requests().get(0);
         assertThat(request.streamed()).isTrue();
         assertThat(request.authorization()).isEqualTo("Bearer test-key");
         assertThat(request.body().getString("model")).isEqualTo("loopback-7b");
-        String id = runner.lastRunId();
-        assertThat(runner.events(id)).filteredOn(e -> e.type().equals("content.delta")).extracting(EventRecord::json)
+        assertThat(run.events()).filteredOn(e -> e.type().equals("content.delta")).extracting(EventRecord::json)
                 .hasSize(4)
                 .first().satisfies(d -> assertThat(d).contains("\"delta\":\"Bonjour \""));
-        List<Item> items = runner.items(id);
+        List<Item> items = run.items().list();
         assertThat(items).extracting(Item::type).containsExactly(Item.Type.REASONING, Item.Type.MESSAGE);
         assertThat(items.get(0).content()).containsEntry("text", "French greeting");
         assertThat(items.get(1).content()).containsEntry("text", "Bonjour tout le monde");
@@ -98,10 +100,10 @@ class OpenAiLoopbackTest {
         configure(Map.of());
         server.enqueue(Answer.toolCall("weather", "{\"city\":\"Lyon\"}"), Answer.text("It is sunny in Lyon."));
 
-        String output = runner.run(Generator.<String>named("weather").prompt((q, ctx) -> q).streaming()
+        TestRun<String> run = run(Generator.<String>named("weather").prompt((q, ctx) -> q).streaming()
                 .tools(new Weather()), "Weather in Lyon?");
 
-        assertThat(output).isEqualTo("It is sunny in Lyon.");
+        assertThat(run.output()).isEqualTo("It is sunny in Lyon.");
         List<LoopbackOpenAiServer.Request> requests = server.requests();
         assertThat(requests).hasSize(2);
         assertThat(requests.get(0).body().getJsonArray("tools").getJsonObject(0).getJsonObject("function").getString("name"))
@@ -111,9 +113,9 @@ class OpenAiLoopbackTest {
         assertThat(toolMessage.getString("role")).isEqualTo("tool");
         assertThat(toolMessage.getString("tool_call_id")).isEqualTo("call_weather");
         assertThat(toolMessage.getString("content")).isEqualTo("sunny in Lyon");
-        assertThat(runner.items(runner.lastRunId())).extracting(Item::type)
+        assertThat(run.items().list()).extracting(Item::type)
                 .containsExactly(Item.Type.TOOL_CALL, Item.Type.TOOL_OUTPUT, Item.Type.MESSAGE);
-        assertThat(runner.items(runner.lastRunId()).get(0).content()).containsEntry("arguments", Map.of("city", "Lyon"));
+        assertThat(run.items().list().get(0).content()).containsEntry("arguments", Map.of("city", "Lyon"));
     }
 
     @Test
@@ -122,10 +124,10 @@ class OpenAiLoopbackTest {
         server.enqueue(Answer.text("{\"city\":\"Lyon\",\"highCelsius\":-3}"),
                 Answer.text("{\"city\":\"Lyon\",\"highCelsius\":24}"));
 
-        Forecast forecast = runner.run(Generator.<String>named("forecast").prompt((q, ctx) -> q).output(Forecast.class),
+        TestRun<Forecast> run = run(Generator.<String>named("forecast").prompt((q, ctx) -> q).output(Forecast.class),
                 "Forecast for Lyon");
 
-        assertThat(forecast).isEqualTo(new Forecast("Lyon", 24));
+        assertThat(run.output()).isEqualTo(new Forecast("Lyon", 24));
         JsonObject format = server.requests().get(0).body().getJsonObject("response_format");
         assertThat(format.getString("type")).isEqualTo("json_schema");
         assertThat(format.getJsonObject("json_schema").getString("name")).isEqualTo("Forecast");
@@ -140,15 +142,15 @@ class OpenAiLoopbackTest {
         Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q)
                 .withOptions(StepOptions.<String>retry(3, Duration.ofMillis(5), Backoff.EXPONENTIAL));
 
-        String id = runner.start(answer, "hi");
+        TestRun<String> run = run(answer, "hi");
 
-        assertThat(server.requests()).as("max-retries defaults to 0: the client did not retry").hasSize(1);
-        assertThat(runner.status(id)).isEqualTo(FlowStatus.RUNNING);
-        runner.runScheduled();
-        assertThat(runner.retryDelays()).containsExactly(Duration.ofMillis(5), Duration.ofMillis(10));
-        assertThat(runner.status(id)).isEqualTo(FlowStatus.COMPLETED);
-        assertThat(runner.output(id)).isEqualTo("third time lucky");
-        assertThat(server.requests()).hasSize(3);
+        assertThat(run.status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(run.output()).isEqualTo("third time lucky");
+        assertThat(run.retryWaits()).as("each failed attempt waited for the step's backoff")
+                .containsExactly(Duration.ofMillis(5), Duration.ofMillis(10));
+        run.steps().succeeded("answer").attempts("answer", 3);
+        assertThat(server.requests()).as("max-retries defaults to 0: one request per step attempt, none by the client")
+                .hasSize(3);
     }
 
     @Test
@@ -158,9 +160,12 @@ class OpenAiLoopbackTest {
         Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q).streaming()
                 .withOptions(StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR));
 
-        assertThat(runner.run(answer, "hi")).isEqualTo("streamed after all");
+        TestRun<String> run = run(answer, "hi");
+
+        assertThat(run.output()).isEqualTo("streamed after all");
+        run.steps().succeeded("answer").attempts("answer", 2);
         assertThat(server.requests()).hasSize(2).allSatisfy(r -> assertThat(r.streamed()).isTrue());
-        assertThat(runner.items(runner.lastRunId())).singleElement()
+        assertThat(run.items().list()).singleElement()
                 .satisfies(i -> assertThat(i.content()).containsEntry("text", "streamed after all"));
     }
 
@@ -170,8 +175,10 @@ class OpenAiLoopbackTest {
         configure(Map.of("crux.models.default.max-retries", "1"));
         server.enqueue(Answer.status(429), Answer.text("retried by the client"));
 
-        assertThat(runner.run(Generator.<String>named("answer").prompt((q, ctx) -> q), "hi"))
-                .isEqualTo("retried by the client");
+        TestRun<String> run = run(Generator.<String>named("answer").prompt((q, ctx) -> q), "hi");
+
+        assertThat(run.output()).isEqualTo("retried by the client");
+        run.steps().attempts("answer", 1);
         assertThat(server.requests()).hasSize(2);
         assertThat(server.pending()).isZero();
     }

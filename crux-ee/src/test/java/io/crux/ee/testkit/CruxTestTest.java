@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.validation.constraints.NotBlank;
@@ -22,6 +24,8 @@ import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.api.exception.ModelNotFoundException;
 import io.crux.ee.block.Handler;
+import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowTracer;
 
 /** The test kit itself: seeding, observation, assertions and continuing a suspended run. */
 class CruxTestTest {
@@ -130,5 +134,62 @@ class CruxTestTest {
     void anUnusableDefinitionIsRefusedWithItsProblems() {
         assertThatThrownBy(() -> CruxTest.testFlow(new Object())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("CRUX0068E").hasMessageContaining("CRUX0005E");
+    }
+
+    @Test
+    void eventsShowTheLiveStreamAndStoredEventsTheLogWithoutDeltas() {
+        Handler<String, String> echo = Handler.of("echo", (s, ctx) -> {
+            try (var message = ctx.scope().message("assistant")) {
+                message.delta("ec");
+                message.delta("ho " + s);
+                message.done();
+                return message.text();
+            }
+        });
+
+        TestRun<String> run = CruxTest.testBlock(echo).input("hi").run().assertOutput("echo hi");
+
+        assertThat(run.events()).extracting(EventRecord::type).contains("content.delta", "item.added", "item.done");
+        assertThat(run.events()).filteredOn(e -> e.type().equals("content.delta")).extracting(EventRecord::json)
+                .satisfiesExactly(d -> assertThat(d).contains("\"delta\":\"ec\""),
+                        d -> assertThat(d).contains("\"delta\":\"ho hi\""));
+        assertThat(run.storedEvents()).extracting(EventRecord::type).doesNotContain("content.delta")
+                .containsSubsequence("item.added", "item.done");
+        assertThat(run.storedEvents()).isEqualTo(run.events().stream().filter(e -> !e.type().equals("content.delta")).toList());
+    }
+
+    @Test
+    void aGivenTracerSeesEveryStepAttemptAndTheKitStillRecordsTheSteps() {
+        List<String> traced = new CopyOnWriteArrayList<>();
+        FlowTracer tracer = new FlowTracer() {
+            @Override
+            public Object captureContext() {
+                return null;
+            }
+
+            @Override
+            public Span startRun(Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
+                traced.add("run " + flowName);
+                return Span.NOOP;
+            }
+
+            @Override
+            public Span startStep(Span run, String flowName, String flowId, String label, String stepId, int attempt) {
+                traced.add("step " + label + " #" + attempt);
+                return new Span() {
+                    @Override
+                    public void end() {
+                        traced.add("end " + label + " #" + attempt);
+                    }
+                };
+            }
+        };
+
+        TestRun<String> run = CruxTest.<Order, String>testFlow(new OrderFlow()).input(new Order("ada", 3)).tracer(tracer).run()
+                .assertSuspended("approval");
+
+        run.steps().succeeded("price").attempts("price", 3);
+        assertThat(traced).startsWith("run orders", "step price #1", "end price #1", "step price #2", "end price #2",
+                "step price #3", "end price #3");
     }
 }
