@@ -41,10 +41,20 @@ final class RequestEvents {
     }
 
     /** Writes what was gathered in one transaction, then publishes the events. */
-    synchronized void flush() {
+    void flush() {
+        publish(write());
+    }
+
+    /**
+     * Stops gathering and writes what was gathered, in the caller's transaction if there is one;
+     * the events must be {@linkplain #publish published} once that transaction has committed.
+     *
+     * @return the events written
+     */
+    synchronized List<EventRecord> write() {
         gathering = false;
         if (items.isEmpty() && pending.isEmpty()) {
-            return;
+            return List.of();
         }
         List<EventRecord> written = List.copyOf(pending);
         try {
@@ -53,6 +63,11 @@ final class RequestEvents {
             items.clear();
             pending.clear();
         }
+        return written;
+    }
+
+    /** Hands committed events to the streams of this server. */
+    void publish(List<EventRecord> written) {
         written.forEach(engine.bus::publish);
     }
 
