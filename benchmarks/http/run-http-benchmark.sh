@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # HTTP API benchmarks on PostgreSQL (see BENCHMARKS.md at the repository root):
-#   1. hot key: GET /api/bench/hotkey?clients=C (C = 1, 8, 32): crux-ee's SessionStore.updateState on one key
+#   1. hot key: GET /api/bench/hotkey?clients=C (C = 1, 8, 32): crux-ee's SessionStore.changeState (inc) on one key
 #      against a bare "UPDATE BENCH_COUNTER SET N = N + 1" with autocommit, inside the server, lost updates counted,
 #      with diagnostic variants (hand-written JDBC read-modify-write with and without JTA, the increment as one
 #      SQL statement, whole bench-state/inc runs);
@@ -22,7 +22,7 @@
 #   HOTKEY_CLIENTS="1 8 32"      client counts of the hot-key benchmark
 #   HOTKEY_TOTAL_OPS=2000        increments per round and variant (split over the clients)
 #   HOTKEY_ROUNDS=5 HOTKEY_WARMUP=400
-#   HOTKEY_VARIANTS="crux,atomic,jdbc-rmw,jta-rmw,sql-inc,flow"   (crux and atomic are required)
+#   HOTKEY_VARIANTS="crux,atomic,crux-rmw,jdbc-rmw,jta-rmw,sql-inc,flow"   (crux and atomic are required)
 #   HOTKEY_FLOW_TOTAL=200        bench-state/inc runs per round of the flow variant (split over the clients)
 #   SSE_CASES="1x2000/50,100x200/50,1x200/1,100x20/1"
 #                                streams x items per stream / items per step
@@ -56,7 +56,7 @@ HOTKEY_CLIENTS="${HOTKEY_CLIENTS:-1 8 32}"
 HOTKEY_TOTAL_OPS="${HOTKEY_TOTAL_OPS:-2000}"
 HOTKEY_ROUNDS="${HOTKEY_ROUNDS:-5}"
 HOTKEY_WARMUP="${HOTKEY_WARMUP:-400}"
-HOTKEY_VARIANTS="${HOTKEY_VARIANTS:-crux,atomic,jdbc-rmw,jta-rmw,sql-inc,flow}"
+HOTKEY_VARIANTS="${HOTKEY_VARIANTS:-crux,atomic,crux-rmw,jdbc-rmw,jta-rmw,sql-inc,flow}"
 HOTKEY_FLOW_TOTAL="${HOTKEY_FLOW_TOTAL:-200}"
 SSE_CASES="${SSE_CASES:-1x2000/50,100x200/50,1x200/1,100x20/1}"
 SSE_VARIANTS="${SSE_VARIANTS:-crux,raw,raw-mirror,crux-replay}"
@@ -290,7 +290,7 @@ echo
 cat "$RESULTS/environment.txt"
 if ls "$RESULTS"/hotkey-*.json >/dev/null 2>&1; then
     echo
-    echo "Hot key: increments of one key, ops/s (aggregate of $HOTKEY_ROUNDS rounds), crux = SessionStore.updateState, atomic = UPDATE ... SET N = N + 1"
+    echo "Hot key: increments of one key, ops/s (aggregate of $HOTKEY_ROUNDS rounds), crux = SessionStore.changeState(Increment), atomic = UPDATE ... SET N = N + 1"
     echo
     if command -v python3 >/dev/null; then
         python3 - "$RESULTS" $HOTKEY_CLIENTS <<'EOF'
@@ -303,7 +303,7 @@ for c, r in rows:
     cx, at = r["crux"], r["atomic"]
     print(f"| {c} | {cx['opsPerSecond']:.0f} | {at['opsPerSecond']:.0f} | {r['ratio']:.2f} | {r['medianRoundRatio']:.2f} | "
           f"{cx['p50Ms']:.2f} / {cx['p99Ms']:.2f} | {at['p50Ms']:.2f} / {at['p99Ms']:.2f} | {r['lostUpdates']} | {r['duplicateValues']} |")
-variants = [v for v in ["crux", "atomic", "jdbc-rmw", "jta-rmw", "sql-inc", "flow"] if v in rows[0][1]]
+variants = [v for v in ["crux", "atomic", "crux-rmw", "jdbc-rmw", "jta-rmw", "sql-inc", "flow"] if v in rows[0][1]]
 print()
 print("All variants: ops/s (ratio to atomic), Java CPU us per op")
 print()

@@ -166,9 +166,10 @@ public interface FlowScope<I> {
     ScopedState request();
 
     /**
-     * Adds an item to the run's session and request stream: {@code item.added} then, unless it is
-     * in progress, {@code item.done}. Items emitted by a completed step are not emitted again when
-     * the body replays.
+     * Adds an item to the run's session and request stream. A finished item (the usual case) has
+     * one event, {@code item.done}, which carries the whole item; an item emitted in progress has
+     * {@code item.added}, and {@code item.done} when it is emitted again finished. Items emitted by
+     * a completed step are not emitted again when the body replays.
      *
      * @param item the item
      * @return the item as stored

@@ -51,6 +51,7 @@ import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.StateChange;
 import io.crux.ee.spi.SuspensionRecord;
 
 /**
@@ -498,6 +499,11 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             }
 
             @Override
+            public <T> T change(String changedScope, StateChange<T> change) {
+                return engine.sessions.changeState(scope, key, change);
+            }
+
+            @Override
             public Map<String, Object> read() {
                 return engine.sessions.readState(scope, key);
             }
@@ -540,7 +546,11 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         return new EngineMessageStream(this, role);
     }
 
-    /** Stores the item with the session and tells the stream: item.added, and item.done when it is finished. */
+    /**
+     * Stores the item with the session and tells the stream: item.added when an item starts in
+     * progress, item.done when it is finished. An item emitted finished has one event, item.done,
+     * which carries all of it.
+     */
     void publishItem(Item item, boolean finished) {
         if (events != null) {
             java.time.Instant now = engine.clock.instant();
@@ -549,11 +559,11 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (item.audience() == Item.Audience.INTERNAL) {
             return; // stored for operators, never streamed to the client
         }
-        if (announced.add(item.id())) {
-            event("item.added", Map.of("item", item));
-        }
+        boolean announce = announced.add(item.id());
         if (finished) {
             event("item.done", Map.of("item", item));
+        } else if (announce) {
+            event("item.added", Map.of("item", item));
         }
     }
 
@@ -572,6 +582,22 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                 LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step", e), e);
             }
         }
+    }
+
+    /**
+     * Records a completed step. The outermost step's checkpoint and the items and events it
+     * gathered are written in one transaction (one commit per step); the events are published once
+     * it has committed.
+     */
+    private void completeStep(Frame f, int pos, String label, Object value, int attempt) {
+        if (f.stepDepth > 1 || events == null) {
+            record(pos, label, CheckpointKind.STEP, value, attempt, false);
+            leaveStep(f);
+            return;
+        }
+        f.stepDepth--;
+        List<io.crux.ee.spi.EventRecord> written = record(pos, label, value, attempt, events::write);
+        events.publish(written);
     }
 
     void liveEvent(String type, Map<String, ?> fields) {
@@ -730,8 +756,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             f.path = outerPath;
             span.end();
             failedAttempts.remove(retryKey);
-            record(slot.getAsInt(), label, CheckpointKind.STEP, value, attempt, false);
-            leaveStep(f);
+            completeStep(f, slot.getAsInt(), label, value, attempt);
             return value;
         }
     }
@@ -1144,13 +1169,26 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (flow.durable()) {
             engine.store.saveCheckpoint(c);
         }
+        remember(c);
+    }
+
+    /** Records a step's checkpoint of a durable run together with {@code alongside}, in one transaction. */
+    private <T> T record(int pos, String label, Object value, int attempts, java.util.function.Supplier<T> alongside) {
+        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, CheckpointKind.STEP, value, null, attempts, false,
+                engine.clock.instant());
+        T result = engine.store.saveCheckpoint(c, alongside);
+        remember(c);
+        return result;
+    }
+
+    private void remember(CheckpointRecord c) {
         synchronized (recorded) {
             recorded.add(c);
         }
-        values.put(pos, value);
+        values.put(c.position(), c.value());
         index(c);
-        if (kind == CheckpointKind.STEP) {
-            results.put(label, value);
+        if (c.kind() == CheckpointKind.STEP) {
+            results.put(c.label(), c.value());
         }
     }
 

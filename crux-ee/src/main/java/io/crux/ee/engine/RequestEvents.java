@@ -41,14 +41,23 @@ final class RequestEvents {
         gathering++;
     }
 
+    /** Writes what was gathered in one transaction, then publishes the events. */
+    void flush() {
+        publish(write());
+    }
+
     /**
-     * Writes what was gathered in one transaction, then publishes the events. When steps of several
-     * branches gather at once, each flush writes everything gathered so far, in sequence order.
+     * Ends one gathering and writes what was gathered, in the caller's transaction if there is one;
+     * the events must be {@linkplain #publish published} once that transaction has committed. When
+     * steps of several branches gather at once, each write takes everything gathered so far, in
+     * sequence order.
+     *
+     * @return the events written
      */
-    synchronized void flush() {
+    synchronized List<EventRecord> write() {
         gathering = Math.max(0, gathering - 1);
         if (items.isEmpty() && pending.isEmpty()) {
-            return;
+            return List.of();
         }
         List<EventRecord> written = List.copyOf(pending);
         try {
@@ -57,6 +66,11 @@ final class RequestEvents {
             items.clear();
             pending.clear();
         }
+        return written;
+    }
+
+    /** Hands committed events to the streams of this server. */
+    void publish(List<EventRecord> written) {
         written.forEach(engine.bus::publish);
     }
 

@@ -1,8 +1,7 @@
 package io.crux.ee.engine;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,6 +10,7 @@ import java.util.function.Function;
 
 import io.crux.ee.api.ScopedState;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.StateChange;
 
 /**
  * A state document, stored ({@link io.crux.ee.spi.SessionStore}) or in memory. Every operation is
@@ -21,6 +21,11 @@ class StoredState implements ScopedState {
     /** Applies a change to a document atomically and returns the change's result. */
     interface Documents {
         <T> T update(Function<Map<String, Object>, T> change);
+
+        /** A named change; stores may apply it in one statement. */
+        default <T> T change(String scope, StateChange<T> change) {
+            return update(doc -> change.applyTo(scope, doc));
+        }
 
         Map<String, Object> read();
     }
@@ -81,51 +86,27 @@ class StoredState implements ScopedState {
 
     @Override
     public void patch(Map<String, ?> values) {
-        documents.update(doc -> {
-            values.forEach((k, v) -> {
-                if (v == null) {
-                    doc.remove(k);
-                } else {
-                    doc.put(k, v);
-                }
-            });
-            return null;
-        });
+        documents.change(scope, new StateChange.Patch(new LinkedHashMap<>(values)));
         changed.accept(values.keySet());
     }
 
     @Override
     public long inc(String key, long delta) {
-        long after = documents.update(doc -> {
-            Object current = doc.get(key);
-            if (current != null && !(current instanceof Number)) {
-                throw new IllegalStateException("the value of '" + key + "' in the " + scope + " state is not a number: " + current);
-            }
-            long next = (current == null ? 0 : ((Number) current).longValue()) + delta;
-            doc.put(key, next);
-            return next;
-        });
+        long after = documents.change(scope, new StateChange.Increment(key, delta));
         changed.accept(Set.of(key));
         return after;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public int push(String key, Object value) {
-        int size = documents.update(doc -> {
-            Object current = doc.get(key);
-            List<Object> list = current == null ? new ArrayList<>() : new ArrayList<>((List<Object>) current);
-            list.add(value);
-            doc.put(key, list);
-            return list.size();
-        });
+        int size = documents.change(scope, new StateChange.Append(key, value));
         changed.accept(Set.of(key));
         return size;
     }
 
     @Override
     public boolean remove(String key) {
-        boolean existed = documents.update(doc -> doc.remove(key) != null);
+        boolean existed = documents.change(scope, new StateChange.Remove(key));
         if (existed) {
             changed.accept(Set.of(key));
         }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -97,6 +98,16 @@ public class JpaFlowStore implements FlowStore {
             em.persist(entity(checkpoint));
             em.flush();
             return null;
+        });
+    }
+
+    @Override
+    public <T> T saveCheckpoint(CheckpointRecord checkpoint, Supplier<T> alongside) {
+        return Transactions.write("save a checkpoint", checkpoint.flowId(), () -> {
+            em.persist(entity(checkpoint));
+            T result = alongside.get();
+            em.flush();
+            return result;
         });
     }
 

@@ -19,10 +19,17 @@ import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.engine.Messages;
 
 /**
- * The stores' transactions: each write is one JTA transaction begun and committed here (a
- * caller's transaction is joined instead), so failures at commit are translated too: version
- * conflicts and taken keys become {@link FlowConflictException}, other failures
+ * The stores' transactions: each read and each write is one short JTA transaction begun and
+ * committed here (a caller's transaction is joined instead), so failures at commit are translated
+ * too: version conflicts and taken keys become {@link FlowConflictException}, other failures
  * {@link CruxPersistenceException}.
+ *
+ * <p>Reads get a transaction of their own as well. Outside a transaction the container keeps the
+ * persistence context and its pooled connection for as long as the calling task runs (Liberty's
+ * local transaction containment): a request stream or a flow body that runs for minutes would
+ * hold a connection all that time and see the entities of its first read forever. A transaction
+ * per read returns the connection when the read ends and starts each read from an empty
+ * persistence context, so it sees what is committed now.
  */
 final class Transactions {
 
@@ -30,7 +37,37 @@ final class Transactions {
 
     private Transactions() {}
 
+    /** Reads in a transaction of its own, or in the caller's. */
     static <T> T read(String operation, String flowId, Supplier<T> work) {
+        return write(operation, flowId, work);
+    }
+
+    /** @return whether the calling thread has a JTA transaction */
+    static boolean active() {
+        try {
+            return userTransaction().getStatus() != Status.STATUS_NO_TRANSACTION;
+        } catch (Exception e) {
+            throw new CruxPersistenceException(Messages.persistenceFailed("read the transaction status", null, e), null, e);
+        }
+    }
+
+    /** Work on a JDBC connection of its own, in autocommit mode, outside any transaction. */
+    @FunctionalInterface
+    interface JdbcWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs autocommitted JDBC work, translating its failures. */
+    static <T> T autocommit(String operation, JdbcWork<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw translate(operation, null, e);
+        }
+    }
+
+    /** Runs work that joins the caller's transaction, translating its failures. */
+    private static <T> T joined(String operation, String flowId, Supplier<T> work) {
         try {
             return work.get();
         } catch (PersistenceException e) {
@@ -50,7 +87,7 @@ final class Transactions {
             throw new CruxPersistenceException(Messages.persistenceFailed(operation, flowId, e), flowId, e);
         }
         if (!own) {
-            return read(operation, flowId, work);
+            return joined(operation, flowId, work);
         }
         try {
             T result = work.get();
@@ -58,7 +95,7 @@ final class Transactions {
             return result;
         } catch (RuntimeException e) {
             rollback(tx);
-            throw e instanceof CruxException c ? c : translate(operation, flowId, e);
+            throw e instanceof CruxException || !isPersistenceFailure(e) ? e : translate(operation, flowId, e);
         } catch (RollbackException e) {
             throw translate(operation, flowId, e);
         } catch (Exception e) {
@@ -116,6 +153,16 @@ final class Transactions {
             return new FlowConflictException(message, flowId, e);
         }
         return new CruxPersistenceException(Messages.persistenceFailed(operation, flowId, e), flowId, e);
+    }
+
+    /** A failure of the database or the provider, as opposed to one of the caller's work (a wrong value type). */
+    private static boolean isPersistenceFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PersistenceException || t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isConflict(Throwable failure) {

@@ -56,6 +56,23 @@ public interface FlowStore {
     void saveCheckpoint(CheckpointRecord checkpoint);
 
     /**
+     * Stores one checkpoint and does {@code alongside} in the same transaction: the engine writes
+     * a step's checkpoint with the items and events the step emitted, so that a step costs one
+     * commit. {@code alongside} uses other stores of the same database, which join the
+     * transaction. By default the two happen one after the other.
+     *
+     * @param checkpoint the checkpoint
+     * @param alongside more writes, committed (or rolled back) with the checkpoint
+     * @param <T> what {@code alongside} returns
+     * @return what {@code alongside} returned
+     * @throws io.crux.ee.api.exception.FlowConflictException if the position is taken
+     */
+    default <T> T saveCheckpoint(CheckpointRecord checkpoint, java.util.function.Supplier<T> alongside) {
+        saveCheckpoint(checkpoint);
+        return alongside.get();
+    }
+
+    /**
      * Marks a running run suspended and stores its suspension.
      *
      * @param flowId the run id

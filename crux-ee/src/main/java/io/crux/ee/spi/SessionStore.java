@@ -56,6 +56,23 @@ public interface SessionStore {
     <T> T updateState(String scope, String key, Function<Map<String, Object>, T> change);
 
     /**
+     * Applies a named change to a document atomically: no concurrent update is lost, and the
+     * document's version changes, as with {@link #updateState}. A store may apply it as a single
+     * statement in the database; by default it is {@link #updateState} with
+     * {@link StateChange#applyTo}.
+     *
+     * @param scope the scope
+     * @param key the scope's id
+     * @param change the change
+     * @param <T> the result type
+     * @return the change's result
+     * @throws IllegalStateException if the document holds a value of the wrong type at the key
+     */
+    default <T> T changeState(String scope, String key, StateChange<T> change) {
+        return updateState(scope, key, doc -> change.applyTo(scope, doc));
+    }
+
+    /**
      * Stores items (added or replaced by item id) and events in one transaction: the engine
      * gathers what a step emits and writes it once when the step ends.
      *

@@ -57,8 +57,8 @@ class RequestEventsTest {
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, stored.size()).boxed().toList());
         assertThat(stored).extracting(EventRecord::type).containsExactly(
                 "request.created", "request.in_progress",
-                "item.added", "item.done",                 // the user's message, outside a step
-                "item.added", "item.done",                 // the streamed assistant message
+                "item.done",                               // the user's message, emitted complete, outside a step
+                "item.added", "item.done",                 // the streamed assistant message: started, then done
                 "state.changed", "request.suspended",
                 "request.in_progress", "state.changed",    // the replay: inc runs again outside a step, the emit does not
                 "request.completed");

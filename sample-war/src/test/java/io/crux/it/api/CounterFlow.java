@@ -6,10 +6,12 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.crux.ee.api.Action;
+import io.crux.ee.api.Backoff;
 import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.Item;
+import io.crux.ee.api.StepOptions;
 
 /** Flows behind the HTTP API tests. */
 @ApplicationScoped
@@ -42,6 +44,14 @@ public class CounterFlow {
     @Action("wait")
     public String await(FlowScope<Wait> flow) {
         return flow.suspend("never", String.class, Duration.ofMillis(flow.input().expiryMillis()));
+    }
+
+    /** Fails its one step and waits ten minutes for the retry, holding no thread: the run stays RUNNING. */
+    @Action("stall")
+    public String stall(FlowScope<Map<String, Object>> flow) {
+        return flow.step("stall", () -> {
+            throw new IllegalStateException("not yet");
+        }, StepOptions.<String>retry(2, Duration.ofMinutes(10), Backoff.LINEAR));
     }
 
     @ClientData("counter")

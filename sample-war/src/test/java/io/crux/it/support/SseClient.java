@@ -41,9 +41,23 @@ public final class SseClient {
      * @param user basic-auth user and password as {@code user:password}, or {@code null}
      * @param lastEventId the {@code Last-Event-ID} header, or {@code null}
      * @param stop when to stop reading
-     * @return the events read, and the comments counted
+     * @return the events read
      */
     public static List<Event> read(String url, String user, String lastEventId, Predicate<Event> stop) {
+        return read(url, user, lastEventId, stop, () -> {});
+    }
+
+    /**
+     * Like {@link #read(String, String, String, Predicate)}, and tells of every comment line (a heartbeat).
+     *
+     * @param url the stream's URL
+     * @param user basic-auth user and password as {@code user:password}, or {@code null}
+     * @param lastEventId the {@code Last-Event-ID} header, or {@code null}
+     * @param stop when to stop reading
+     * @param comment called for each comment line
+     * @return the events read
+     */
+    public static List<Event> read(String url, String user, String lastEventId, Predicate<Event> stop, Runnable comment) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
                 .header("Accept", "text/event-stream").GET();
         if (user != null) {
@@ -74,6 +88,8 @@ public final class SseClient {
                         }
                         id = null;
                         data.setLength(0);
+                    } else if (line.startsWith(":")) {
+                        comment.run();
                     } else if (line.startsWith("id:")) {
                         id = line.substring(3).trim();
                     } else if (line.startsWith("data:")) {

@@ -18,10 +18,15 @@ import io.crux.ee.spi.EventRecord;
 
 /**
  * One open event stream of a request: the stored events after the client's last one, then the
- * live tail. Events of a request executing on this server arrive on the engine's bus at once;
- * those of a request executing elsewhere are read from the shared log every poll interval. Every
- * stored event goes out exactly once, in sequence order; {@code content.delta} goes out live only.
- * The stream ends after the request's last terminal event, or when the client goes away.
+ * live tail. Events of a request executing on this server arrive on the engine's bus once they are
+ * stored and go out from there; the shared log is read when the stream opens, when the bus skips a
+ * number (an event published before this stream subscribed), and every poll interval while the bus
+ * is quiet (the request may execute on another server). Every stored event goes out exactly once,
+ * in sequence order; {@code content.delta} goes out live only. The stream ends after the request's
+ * last terminal event, or when the client goes away.
+ *
+ * <p>Each read of the log is a short transaction of its own, so an open stream holds no pooled
+ * connection between reads.
  */
 public final class RequestStream implements Runnable {
 
@@ -35,6 +40,7 @@ public final class RequestStream implements Runnable {
     private final Duration poll;
     private final Duration heartbeat;
     private long last;
+    private boolean terminal;
 
     /**
      * @param engine the engine
@@ -61,26 +67,32 @@ public final class RequestStream implements Runnable {
         BlockingQueue<EventRecord> live = new LinkedBlockingQueue<>();
         try (AutoCloseable subscription = engine.events().subscribe(requestId, live::offer)) {
             long silentSince = System.nanoTime();
+            boolean readLog = true;
             while (!sink.isClosed()) {
                 boolean sent = false;
-                List<EventRecord> stored = engine.sessions().readEvents(requestId, last, BATCH);
-                for (EventRecord e : stored) {
-                    send(e);
-                    last = e.seq();
-                    sent = true;
-                }
-                if (!stored.isEmpty() && stored.get(stored.size() - 1).isTerminal() && stored.size() < BATCH && finished()) {
-                    break;
+                if (readLog) {
+                    sent = catchUp();
+                    readLog = false;
+                    if (terminal && finished()) {
+                        break;
+                    }
                 }
                 EventRecord next = live.poll(poll.toMillis(), TimeUnit.MILLISECONDS);
+                if (next == null) {
+                    readLog = true; // a quiet bus: the request may be executing on another server
+                }
                 while (next != null) {
-                    if ("content.delta".equals(next.type()) && next.seq() >= last) {
+                    boolean delta = "content.delta".equals(next.type());
+                    if (next.seq() > (delta ? last : last + 1)) {
+                        sent |= catchUp(); // stored before this stream subscribed: take them from the log
+                    }
+                    if (delta ? next.seq() == last : next.seq() == last + 1) {
                         send(next);
                         sent = true;
                     }
-                    // stored events on the bus are picked up, in order, from the log on the next round
                     next = live.poll();
                 }
+                readLog |= terminal; // after a terminal event, check that nothing can follow it
                 if (sent) {
                     silentSince = System.nanoTime();
                 } else if (System.nanoTime() - silentSince > heartbeat.toNanos()) {
@@ -97,6 +109,20 @@ public final class RequestStream implements Runnable {
         }
     }
 
+    /** Sends the stored events after the last one sent; a full batch is followed by the next at once. */
+    private boolean catchUp() throws Exception {
+        boolean sent = false;
+        List<EventRecord> batch;
+        do {
+            batch = engine.sessions().readEvents(requestId, last, BATCH);
+            for (EventRecord e : batch) {
+                send(e);
+                sent = true;
+            }
+        } while (batch.size() == BATCH && !sink.isClosed());
+        return sent;
+    }
+
     /** Whether nothing can follow the last terminal event: the run is not executing (a resume would be). */
     private boolean finished() {
         return engine.run(requestId).map(r -> r.status() != FlowStatus.RUNNING).orElse(true)
@@ -109,6 +135,10 @@ public final class RequestStream implements Runnable {
                 .mediaType(MediaType.TEXT_PLAIN_TYPE)
                 .data(String.class, e.json())
                 .build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (!"content.delta".equals(e.type())) {
+            last = e.seq();
+            terminal = e.isTerminal();
+        }
     }
 
     /**

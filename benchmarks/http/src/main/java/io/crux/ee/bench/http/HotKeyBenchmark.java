@@ -44,6 +44,7 @@ import io.crux.ee.api.RunOptions;
 import io.crux.ee.engine.JsonbPayloadCodec;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.spi.SessionStore;
+import io.crux.ee.spi.StateChange;
 
 /**
  * The hot-key state benchmark, run inside the server.
@@ -52,17 +53,22 @@ import io.crux.ee.spi.SessionStore;
  * {@code java:comp/DefaultManagedExecutorService}, released together, each making M increments of
  * one key, for each variant:
  * <ul>
- * <li>{@code crux}: {@code SessionStore.updateState("session", key, doc -> n + 1)} on crux-ee's
- * store bean (JpaSessionStore: a JTA transaction, {@code SELECT ... FOR UPDATE} of the document's
- * row through EclipseLink, JSON-B parse, change, JSON-B encode, {@code UPDATE} with its version,
- * commit): exactly what {@code flow.session().inc("n", 1)} does, without a run around it;
+ * <li>{@code crux}: {@code SessionStore.changeState("session", key, new StateChange.Increment("n", 1))}
+ * on crux-ee's store bean: exactly what {@code flow.session().inc("n", 1)} does, without a run
+ * around it (JpaSessionStore on PostgreSQL: a JTA transaction with one
+ * {@code INSERT ... ON CONFLICT DO UPDATE ... RETURNING} on the JSON document; on H2 the
+ * lock-and-rewrite path below);
  * <li>{@code atomic}: {@code UPDATE BENCH_COUNTER SET N = N + 1 WHERE ID = ?} with autocommit on a
  * pooled connection of {@code java:comp/DefaultDataSource}, the same pool.
  * </ul>
  * Diagnostic variants ({@code variants=crux,atomic,jdbc-rmw,jta-rmw,sql-inc,flow}), all on crux-ee's
  * own CRUX_STATE row format:
  * <ul>
- * <li>{@code jdbc-rmw}: crux's algorithm by hand on plain JDBC: {@code setAutoCommit(false)},
+ * <li>{@code crux-rmw}: {@code SessionStore.updateState("session", key, doc -> n + 1)}, crux-ee's
+ * lock-and-rewrite path, which {@code atomic(fn)} uses (a JTA transaction,
+ * {@code SELECT ... FOR UPDATE} of the document's row through EclipseLink, JSON-B parse, change,
+ * JSON-B encode, {@code UPDATE} with its version, commit);
+ * <li>{@code jdbc-rmw}: the lock-and-rewrite algorithm by hand on plain JDBC: {@code setAutoCommit(false)},
  * {@code SELECT DOC ... FOR UPDATE}, JSON-B parse and encode with crux's codec,
  * {@code UPDATE ... DOC, VERSION + 1}, {@code commit()}: no JTA, no JPA;
  * <li>{@code jta-rmw}: the same inside a {@code UserTransaction} (the connection enlisted): no JPA;
@@ -192,7 +198,7 @@ public class HotKeyBenchmark {
     // ---------------------------------------------------------------- one round
 
     enum Variant {
-        CRUX("crux"), ATOMIC("atomic"), JDBC_RMW("jdbc-rmw"), JTA_RMW("jta-rmw"), SQL_INC("sql-inc"), FLOW("flow");
+        CRUX("crux"), CRUX_RMW("crux-rmw"), ATOMIC("atomic"), JDBC_RMW("jdbc-rmw"), JTA_RMW("jta-rmw"), SQL_INC("sql-inc"), FLOW("flow");
 
         final String label;
 
@@ -283,6 +289,7 @@ public class HotKeyBenchmark {
     private long increment(Variant variant, String key) throws Exception {
         return switch (variant) {
             case CRUX -> cruxInc(key);
+            case CRUX_RMW -> cruxRmwInc(key);
             case ATOMIC -> atomicInc(key);
             case JDBC_RMW -> jdbcRmw(key, false);
             case JTA_RMW -> jdbcRmw(key, true);
@@ -293,6 +300,11 @@ public class HotKeyBenchmark {
 
     /** What {@code flow.session().inc("n", 1)} does (StoredState.inc), on the store directly. */
     private long cruxInc(String key) {
+        return store.changeState("session", key, new StateChange.Increment("n", 1));
+    }
+
+    /** The lock-and-rewrite path that {@code atomic(fn)} takes, with an increment as the change. */
+    private long cruxRmwInc(String key) {
         return store.updateState("session", key, doc -> {
             Object current = doc.get("n");
             long next = (current == null ? 0 : ((Number) current).longValue()) + 1;

@@ -36,8 +36,9 @@ import io.crux.ee.engine.JsonbPayloadCodec;
  *
  * <ul>
  * <li>{@code mirror=true} sends the whole sequence a crux request sends for N status items
- * ({@code request.created}, {@code request.in_progress}, {@code item.added} and {@code item.done} per
- * item, {@code request.completed}): the same events and bytes on the wire, none of the durability.
+ * ({@code request.created}, {@code request.in_progress}, {@code item.done} per item (an item emitted
+ * complete has no {@code item.added}), {@code request.completed}): the same events and bytes on the
+ * wire, none of the durability.
  * <li>{@code await=each} (default) waits for each send to complete before the next, as crux-ee's
  * RequestStream does; {@code await=end} sends without waiting and waits for all at the end.
  * </ul>
@@ -76,9 +77,6 @@ public class RawSseResource {
             }
             for (int i = 0; i < events; i++) {
                 Item item = BenchPayloads.item(i);
-                if (mirror) {
-                    send(sink, sse, requestId, ++seq, "item.added", Map.of("item", item), sent);
-                }
                 send(sink, sse, requestId, ++seq, "item.done", Map.of("item", item), sent);
             }
             if (mirror) {

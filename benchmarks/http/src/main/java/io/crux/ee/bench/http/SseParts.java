@@ -41,11 +41,11 @@ import io.crux.ee.spi.SessionStore;
  * {@code GET /api/bench/sse-parts?items=N&perStep=K}.
  * <ul>
  * <li>{@code burstRun}: {@code bench-sse/burst} through {@code FlowHandle.run} with request events on
- * and no stream open: producing and storing the items and events (per step: one checkpoint
- * transaction, then one transaction with the step's items and events);
+ * and no stream open: producing and storing the items and events (per step: one transaction with
+ * the checkpoint and the step's items and events);
  * <li>{@code burstRunNoEvents}: the same with request events off (the items are still stored);
- * <li>{@code storeAppend}: {@code SessionStore.append} of one step's rows (K items and their 2K
- * events, item.added and item.done) in one transaction, as the engine does at the end of a step;
+ * <li>{@code storeAppend}: {@code SessionStore.append} of one step's rows (K items and their K
+ * item.done events) in one transaction, as the engine writes them with the step's checkpoint;
  * <li>{@code jdbcBatch} / {@code jdbcNoBatch}: the same rows with bare JDBC in one transaction of
  * the same DataSource, as one JDBC batch per table, or one statement per row;
  * <li>{@code envelopeEncode}: JSON-B encoding of one event envelope (crux does it twice per item,
@@ -156,8 +156,8 @@ public class SseParts {
         out.put("jdbcNoBatchUsPerItem", round(best[5]));
         out.put("envelopeEncodeUs", round(best[6]));
         out.put("readEventsUsPerEvent", round(best[7]));
-        out.put("notes", "best of " + repeat + " passes after one warm-up pass; per item = one item row + its item.added "
-                + "and item.done event rows where events are included; burstRun* = wall time of FlowHandle.run of the burst "
+        out.put("notes", "best of " + repeat + " passes after one warm-up pass; per item = one item row + its item.done "
+                + "event row where events are included (an item emitted complete has no item.added); burstRun* = wall time of FlowHandle.run of the burst "
                 + "flow (no stream open)");
         return out;
     }
@@ -186,14 +186,12 @@ public class SseParts {
     }
 
     private List<EventRecord> events(String request, List<ItemRecord> rows) {
-        List<EventRecord> events = new ArrayList<>(rows.size() * 2);
+        List<EventRecord> events = new ArrayList<>(rows.size());
         long seq = 0;
         for (ItemRecord row : rows) {
-            for (String type : new String[] {"item.added", "item.done"}) {
-                seq++;
-                String json = codec.encode(BenchPayloads.envelope(type, request, seq, Map.of("item", row.item()))).json();
-                events.add(new EventRecord(request, seq, type, json, Instant.now()));
-            }
+            seq++;
+            String json = codec.encode(BenchPayloads.envelope("item.done", request, seq, Map.of("item", row.item()))).json();
+            events.add(new EventRecord(request, seq, "item.done", json, Instant.now()));
         }
         return events;
     }

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code raw}: {@code GET /api/bench/raw-sse?events=N}: N {@code item.done} events of the same
  * envelope and item from a plain SseEventSink loop;
  * <li>{@code raw-mirror}: {@code GET /api/bench/raw-sse?events=N&mirror=true}: the same event sequence
- * as crux (created, in_progress, item.added + item.done per item, completed), without durability;
+ * as crux (created, in_progress, item.done per item, completed), without durability;
  * <li>{@code crux-replay} (diagnostic): like {@code crux}, but the stream is opened only after the run
  * completed, so it replays stored events from the log: the delivery side alone (its latencies are
  * the age of the events, not a delivery latency).
