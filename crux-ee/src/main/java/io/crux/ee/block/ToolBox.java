@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,10 +79,15 @@ final class ToolBox {
         return new ToolBox(List.copyOf(specs), Collections.unmodifiableMap(executors));
     }
 
-    /** The annotated methods of a type, its superclasses and interfaces; an override shadows what it overrides. */
+    /**
+     * The annotated methods of a type, its superclasses and interfaces; an override shadows what it
+     * overrides, unless the override lost its parameter names: a generated proxy subclass (a CDI
+     * client proxy may copy the annotations but is compiled without {@code -parameters}) would
+     * otherwise describe the tool's arguments as {@code arg0, arg1} and receive none of them.
+     */
     private static List<Method> toolMethods(Class<?> type) {
         List<Method> found = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Map<String, Integer> seen = new HashMap<>();
         Deque<Class<?>> pending = new ArrayDeque<>();
         Set<Class<?>> visited = new HashSet<>();
         pending.add(type);
@@ -93,9 +99,14 @@ final class ToolBox {
             Method[] declared = c.getDeclaredMethods();
             Arrays.sort(declared, (a, b) -> a.toString().compareTo(b.toString()));
             for (Method m : declared) {
-                if (m.isAnnotationPresent(Tool.class) && !m.isBridge() && !m.isSynthetic()
-                        && seen.add(m.getName() + Arrays.toString(m.getParameterTypes()))) {
+                if (!m.isAnnotationPresent(Tool.class) || m.isBridge() || m.isSynthetic()) {
+                    continue;
+                }
+                Integer at = seen.putIfAbsent(m.getName() + Arrays.toString(m.getParameterTypes()), found.size());
+                if (at == null) {
                     found.add(m);
+                } else if (!namesPresent(found.get(at)) && namesPresent(m)) {
+                    found.set(at, m);
                 }
             }
             if (c.getSuperclass() != null) {
@@ -104,6 +115,10 @@ final class ToolBox {
             pending.addAll(Arrays.asList(c.getInterfaces()));
         }
         return found;
+    }
+
+    private static boolean namesPresent(Method m) {
+        return Arrays.stream(m.getParameters()).allMatch(java.lang.reflect.Parameter::isNamePresent);
     }
 
     boolean isEmpty() {

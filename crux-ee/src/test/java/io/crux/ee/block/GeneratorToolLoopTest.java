@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import javax.tools.ToolProvider;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
@@ -161,6 +168,33 @@ class GeneratorToolLoopTest {
 
         assertThat(((ToolExecutionResultMessage) model.lastRequest().messages().get(2)).text())
                 .isEqualTo("ORDER B-2 SHIPS TODAY");
+    }
+
+    @Test
+    void aProxyThatCopiesTheAnnotationButLostTheParameterNamesIsDescribedByTheBeanClass(@TempDir Path dir)
+            throws Exception {
+        // a generated proxy: the same annotation on the override, compiled without -parameters
+        String source = "package io.crux.ee.block;\npublic class AnnotatedProxy extends " + OrderTools.class.getCanonicalName() + " {\n"
+                + "  @dev.langchain4j.agent.tool.Tool(\"Looks up the status of an order\")\n"
+                + "  @Override public String orderStatus(String id) { return super.orderStatus(id) + \" (proxied)\"; }\n"
+                + "}\n";
+        Files.writeString(dir.resolve("AnnotatedProxy.java"), source);
+        int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(),
+                "-cp", System.getProperty("java.class.path"), dir.resolve("AnnotatedProxy.java").toString());
+        assertThat(compiled).isZero();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            Class<?> proxyType = loader.loadClass("io.crux.ee.block.AnnotatedProxy");
+            assertThat(proxyType.getMethod("orderStatus", String.class).getParameters()[0].isNamePresent()).isFalse();
+            Object proxy = proxyType.getConstructor().newInstance();
+            model.reply(Reply.toolCall("orderStatus", "{\"id\":\"C-3\"}"), Reply.text("done"));
+
+            run(generator(proxy), "status of C-3").assertCompleted();
+
+            assertThat(model.requests().get(0).toolSpecifications()).filteredOn(t -> t.name().equals("orderStatus"))
+                    .singleElement().satisfies(t -> assertThat(t.parameters().properties()).containsOnlyKeys("id"));
+            assertThat(((ToolExecutionResultMessage) model.lastRequest().messages().get(2)).text())
+                    .isEqualTo("order C-3 ships today (proxied)");
+        }
     }
 
     @Test

@@ -76,10 +76,9 @@ public class ResearchFlow {
                 .withOptions(retry());
         Handler<String, Report> report = Handler.of("report", (answer, ctx) -> {
             ctx.session().inc("questions", 1);
-            List<String> topics = ctx.scope().results().entrySet().stream()
-                    .filter(e -> e.getValue() instanceof Note)
-                    .map(e -> ((Note) e.getValue()).topic())
-                    .toList();
+            List<String> topics = ctx.scope().results().values().stream()
+                    .filter(Plan.class::isInstance).map(Plan.class::cast)
+                    .findFirst().map(Plan::topics).orElse(List.of());
             return new Report(answer, topics, model);
         });
         return Sequencer.named("research", Inquiry.class)
