@@ -75,7 +75,7 @@ public class RunsResource {
      * @return the outcome; 410 if the suspension expired
      */
     @POST
-    @Path("{runId}/signals/{name}")
+    @Path("{runId}/signals/{name: .+}")
     @Consumes(MediaType.APPLICATION_JSON)
     @BodyLimit
     public Response signal(@PathParam("runId") String runId, @PathParam("name") String name, String payload,

@@ -202,13 +202,10 @@ public final class Generator<I, O> implements Block<I, O> {
      * @param name the block's name, the last segment of its path
      * @param <I> the input type
      * @return the generator; it needs a {@link #prompt(Prompt)} or {@link #messages(Conversation)}
-     * @throws IllegalArgumentException if the name is blank
+     * @throws IllegalArgumentException if the name is blank or holds {@code /}, {@code [}, {@code ]} or {@code #}
      */
     public static <I> Generator<I, String> named(String name) {
-        Objects.requireNonNull(name, "name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("a generator's name must not be blank");
-        }
+        Names.check("a generator's name", name);
         return new Generator<>(name, DEFAULT_MODEL, null, null, null, false, List.of(), ToolBox.NONE,
                 DEFAULT_MAX_TOOL_ROUNDS, String.class, null, DEFAULT_MAX_REPAIRS, List.of(), List.of(), null, null);
     }

@@ -129,7 +129,7 @@ public final class Router<I, O> implements Block<I, O> {
     public O execute(I input, BlockContext ctx) {
         String chosen = ctx.run(Handler.<I, String>of(DECISION, (in, decisionCtx) -> {
             Block<? super I, ? extends O> block = decision.choose(in, decisionCtx);
-            if (block == null || candidates.get(block.name()) != block) {
+            if (block == null || !candidates.containsKey(block.name())) {
                 throw new IllegalStateException(Messages.routerChoiceUnknown(ctx.path(),
                         block == null ? "null" : block.name(), candidates.keySet()));
             }

@@ -1,7 +1,9 @@
 package io.crux.ee.cdi;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -45,9 +47,16 @@ public class CdiModelRegistry implements ModelRegistry {
 
     private volatile ConfiguredModelRegistry configured;
 
+    /**
+     * One instance per name: a model produced without a scope ({@code @Dependent}) is created once
+     * and lives as long as the application, instead of once per generator call.
+     */
+    private final Map<String, ChatModel> chatBeans = new ConcurrentHashMap<>();
+    private final Map<String, StreamingChatModel> streamingBeans = new ConcurrentHashMap<>();
+
     @Override
     public ChatModel chatModel(String name) {
-        ChatModel bean = bean(chatModels, name, "ChatModel");
+        ChatModel bean = chatBeans.computeIfAbsent(name, n -> bean(chatModels, n, "ChatModel"));
         if (bean != null) {
             return bean;
         }
@@ -57,7 +66,8 @@ public class CdiModelRegistry implements ModelRegistry {
 
     @Override
     public StreamingChatModel streamingChatModel(String name) {
-        StreamingChatModel bean = bean(streamingModels, name, "StreamingChatModel");
+        StreamingChatModel bean = streamingBeans.computeIfAbsent(name,
+                n -> bean(streamingModels, n, "StreamingChatModel"));
         if (bean != null) {
             return bean;
         }

@@ -24,7 +24,9 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ChatMessageType;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 
+import io.crux.ee.api.Backoff;
 import io.crux.ee.api.Item;
+import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.GuardrailBlockedException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.api.exception.ToolRoundsExceededException;
@@ -148,9 +150,12 @@ class GeneratorToolLoopTest {
     void theToolLoopIsBounded() {
         model.when(r -> true).reply(Reply.toolCall("add", "{\"a\":1,\"b\":1}"));
 
-        TestRun<String> run = run(generator(tools).maxToolRounds(3), "loop forever");
+        TestRun<String> run = run(generator(tools).maxToolRounds(3)
+                .withOptions(StepOptions.retry(3, java.time.Duration.ofSeconds(1), Backoff.LINEAR)), "loop forever");
 
-        run.steps().failed("support");
+        // policy-terminal: another attempt would run every tool round again
+        run.steps().failed("support").attempts("support", 1);
+        assertThat(run.retryWaits()).isEmpty();
         assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause()
                 .isInstanceOf(ToolRoundsExceededException.class)
                 .hasMessageStartingWith("CRUX0083E: The generator 'support' stopped after 3 tool round(s)");

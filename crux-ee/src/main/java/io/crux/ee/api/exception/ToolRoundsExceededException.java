@@ -1,10 +1,11 @@
 package io.crux.ee.api.exception;
 
 /**
- * A generator's model kept asking for tools after the generator's bound on tool rounds. It is not
- * policy-terminal: the step's retry options decide whether the call is tried again.
+ * A generator's model kept asking for tools after the generator's bound on tool rounds. It is
+ * policy-terminal: another attempt would run every tool round (and its side effects) again, so it
+ * is neither retried nor sent to a fallback unless {@code shouldRetry} says so.
  */
-public class ToolRoundsExceededException extends CruxException {
+public class ToolRoundsExceededException extends CruxException implements PolicyTerminal {
 
     private static final long serialVersionUID = 1L;
 
