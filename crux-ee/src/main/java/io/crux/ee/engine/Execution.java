@@ -591,12 +591,35 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
      */
     private void completeStep(Frame f, int pos, String label, Object value, int attempt) {
         if (f.stepDepth > 1 || events == null) {
-            record(pos, label, CheckpointKind.STEP, value, attempt, false);
-            leaveStep(f);
+            try {
+                record(pos, label, CheckpointKind.STEP, value, attempt, false);
+            } finally {
+                leaveStep(f);
+            }
             return;
         }
         f.stepDepth--;
-        List<io.crux.ee.spi.EventRecord> written = record(pos, label, value, attempt, events::write);
+        boolean[] taken = {false};
+        List<io.crux.ee.spi.EventRecord> written;
+        try {
+            written = record(pos, label, value, attempt, () -> {
+                taken[0] = true;
+                return events.write();
+            });
+        } catch (RuntimeException e) {
+            // the gathering must end whatever happened, or every later event of the run (its end
+            // included) would wait in the buffer for good
+            if (taken[0]) {
+                LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, e), e);
+            } else {
+                try {
+                    events.flush();
+                } catch (CruxException lost) {
+                    LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, lost), lost);
+                }
+            }
+            throw e;
+        }
         events.publish(written);
     }
 

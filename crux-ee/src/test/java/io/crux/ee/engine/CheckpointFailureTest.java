@@ -1,0 +1,57 @@
+package io.crux.ee.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.exception.CruxPersistenceException;
+import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowStore;
+import io.crux.ee.testkit.FlowTest;
+import io.crux.ee.testkit.TestClock;
+
+/**
+ * A step whose checkpoint cannot be written fails its run, and the run's end still reaches the
+ * stored event log: the step's gathering of events ends whatever the store did.
+ */
+class CheckpointFailureTest {
+
+    @Test
+    void aFailedCheckpointWriteStillEndsTheRequestStream() throws Exception {
+        InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("saveCheckpoint") && ((CheckpointRecord) args[0]).label().equals("save")) {
+                        throw new CruxPersistenceException("CRUX0030E: the database is gone", null, null);
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (EngineHarness h = EngineHarness.direct(store)) {
+            FlowHandle<String, String> handle = h.register(Flows.flow("fragile", String.class, String.class, scope -> {
+                return scope.step("save", () -> {
+                    scope.emit(io.crux.ee.api.Item.status("saving"));
+                    return "saved";
+                });
+            }));
+
+            assertThatThrownBy(() -> handle.run("x", RunOptions.defaults().withFlowId("f-1").withSessionId("s-1")
+                    .withEvents(true))).hasStackTraceContaining("the database is gone");
+
+            List<EventRecord> stored = h.engine.sessions().readEvents("f-1", 0, 100);
+            assertThat(stored).extracting(EventRecord::type).contains("request.created", "item.done")
+                    .last().isEqualTo("request.failed");
+        }
+    }
+}
