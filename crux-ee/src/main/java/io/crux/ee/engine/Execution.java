@@ -81,7 +81,14 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     private final ThreadLocal<Frame> frames = ThreadLocal.withInitial(Frame::new);
     private final List<CheckpointRecord> recorded;
     private final Map<Integer, Object> values = Collections.synchronizedMap(new HashMap<>());
-    private final Map<Object, Integer> failedAttempts = new ConcurrentHashMap<>();
+    private final Map<Object, FailedAttempts> failedAttempts = new ConcurrentHashMap<>();
+
+    /**
+     * The attempts of a step that is waiting to be retried, and when its wait ends. Parallel
+     * branches that wait unwind the run together and the shortest wait wakes it; a branch whose own
+     * wait has not ended then waits the rest of it instead of retrying early.
+     */
+    private record FailedAttempts(int attempts, Instant notBefore) {}
     private final Map<String, Object> results = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Integer> occurrences = new ConcurrentHashMap<>();
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
@@ -726,7 +733,14 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     /** The attempts of one step that did not replay: retries, waits, fallback, and the checkpoint. */
     private <T> T runStep(String label, String stepId, Object retryKey, IntSupplier slot, Callable<T> fn,
             StepOptions<T> options, Frame f, Lane lane) {
-        int attempt = failedAttempts.getOrDefault(retryKey, 0) + 1;
+        FailedAttempts failed = failedAttempts.get(retryKey);
+        int attempt = failed == null ? 1 : failed.attempts() + 1;
+        if (failed != null && lane != null) {
+            Duration rest = Duration.between(engine.clock.instant(), failed.notBefore());
+            if (rest.compareTo(Duration.ZERO) > 0) {
+                throw new Interrupt.RetryLater(rest);
+            }
+        }
         while (true) {
             FlowTracer.Span span = engine.tracer.startStep(runSpan, flow.name(), flowId, label, stepId, attempt);
             T value;
@@ -758,7 +772,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                 if (retryable && attempt < options.attempts()) {
                     Duration wait = jittered(options.delayBefore(attempt), options.jitter());
                     if (!wait.isZero()) {
-                        failedAttempts.put(retryKey, attempt);
+                        failedAttempts.put(retryKey, new FailedAttempts(attempt, engine.clock.instant().plus(wait)));
                         throw new Interrupt.RetryLater(wait);
                     }
                     attempt++;

@@ -155,6 +155,37 @@ class ParallelTest {
         run.steps().attempts("flaky", 3).attempts("steady", 1);
     }
 
+    @Test
+    void eachBranchWaitsItsOwnRetryDelayWhenBranchesWaitTogether() {
+        AtomicInteger quickCalls = new AtomicInteger();
+        AtomicInteger slowCalls = new AtomicInteger();
+        java.util.concurrent.CyclicBarrier bothStarted = new java.util.concurrent.CyclicBarrier(2);
+        Handler<Integer, Integer> quick = Handler.<Integer, Integer>of("quick", (n, ctx) -> {
+            if (quickCalls.incrementAndGet() < 2) {
+                bothStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                throw new IOException("busy");
+            }
+            return n;
+        }).withOptions(StepOptions.<Integer>retry(3, Duration.ofSeconds(1), Backoff.LINEAR));
+        Handler<Integer, Integer> slow = Handler.<Integer, Integer>of("slow", (n, ctx) -> {
+            if (slowCalls.incrementAndGet() < 2) {
+                bothStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                throw new IOException("rate limited");
+            }
+            return n * 10;
+        }).withOptions(StepOptions.<Integer>retry(2, Duration.ofSeconds(60), Backoff.LINEAR));
+        Sequencer<Integer, Results> seq = Sequencer.<Integer>named("s")
+                .parallel("fan", 2, Sequencer.branch("quick", quick), Sequencer.branch("slow", slow)).build();
+
+        TestRun<Results> run = CruxTest.testBlock(seq).input(3).executor(executor).run();
+
+        assertThat(run.output().values()).containsEntry("quick", 3).containsEntry("slow", 30);
+        // the shortest wait wakes the run; the slow branch then waits the rest of its 60 s
+        assertThat(run.retryWaits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(59));
+        assertThat(slowCalls).hasValue(2);
+        run.steps().attempts("quick", 2).attempts("slow", 2);
+    }
+
     /** Holds a block so that the test reads like the flow it builds. */
     private record Sequence(Block<String, String> block) {}
 }
