@@ -36,6 +36,7 @@ import io.crux.ee.engine.FlowModel;
 import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.engine.JsonbPayloadCodec;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.testkit.InlineExecutor;
 
 /**
  * The engine's own cost per step: a flow of {@value #STEPS} no-op steps (each returns a small
@@ -75,7 +76,7 @@ public class EngineOverheadBenchmark {
     final String[] labels = new String[STEPS];
 
     private PayloadCodec codec;
-    private DirectExecutorService executor;
+    private InlineExecutor executor;
     private ScheduledThreadPoolExecutor scheduler;
     private EngineUnderTest durable;
     private EngineUnderTest nonDurable;
@@ -86,7 +87,7 @@ public class EngineOverheadBenchmark {
             labels[i] = "step-" + i;
         }
         codec = new JsonbPayloadCodec();           // built once: JsonbBuilder.create() is expensive
-        executor = new DirectExecutorService();
+        executor = new InlineExecutor();
         scheduler = new ScheduledThreadPoolExecutor(1); // never used: no retries, no maintenance
         durable = new EngineUnderTest(true);
         nonDurable = new EngineUnderTest(false);
