@@ -532,7 +532,10 @@ public final class Generator<I, O> implements Block<I, O> {
             return messages;
         }
 
-        /** Runs the input guardrails on the last user message; returns its (possibly rewritten) text. */
+        /**
+     * Runs the input guardrails on the last user message; returns its (possibly rewritten) text. With
+     * input guardrails and no user message the call is blocked.
+     */
         private String checkInput(List<ChatMessage> messages) {
             int last = -1;
             for (int i = messages.size() - 1; i >= 0 && last < 0; i--) {
@@ -541,6 +544,11 @@ public final class Generator<I, O> implements Block<I, O> {
                 }
             }
             if (last < 0) {
+                if (!inputGuardrails.isEmpty()) {
+                    // fail closed: a conversation the guardrails cannot check is not sent
+                    throw new GuardrailBlockedException(Messages.guardrailBlocked(ctx.path(), "input",
+                            "the conversation has no user message for the input guardrails to check"), null);
+                }
                 return "";
             }
             UserMessage user = (UserMessage) messages.get(last);

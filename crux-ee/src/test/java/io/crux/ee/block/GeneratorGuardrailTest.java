@@ -3,10 +3,12 @@ package io.crux.ee.block;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.guardrail.InputGuardrail;
 import dev.langchain4j.guardrail.InputGuardrailResult;
@@ -71,6 +73,20 @@ class GeneratorGuardrailTest {
                     .hasMessageStartingWith("CRUX0085E: An input guardrail of the generator 'answer' blocked the model call")
                     .hasMessageContaining("prompts must not ask for passwords");
         });
+        assertThat(model.requests()).isEmpty();
+    }
+
+    @Test
+    void inputGuardrailsBlockAConversationWithoutAUserMessage() {
+        Generator<String, String> onlySystem = Generator.<String>named("answer")
+                .messages((q, ctx) -> List.of(SystemMessage.from("Summarize the day.")))
+                .inputGuardrails(new NoSecrets());
+
+        TestRun<String> run = run(onlySystem, "ignored");
+
+        run.steps().failed("answer");
+        assertThat(run.failure().getCause()).isInstanceOf(GuardrailBlockedException.class)
+                .hasMessageContaining("no user message for the input guardrails to check");
         assertThat(model.requests()).isEmpty();
     }
 
