@@ -735,7 +735,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             StepOptions<T> options, Frame f, Lane lane) {
         FailedAttempts failed = failedAttempts.get(retryKey);
         int attempt = failed == null ? 1 : failed.attempts() + 1;
-        if (failed != null && lane != null) {
+        if (failed != null) {
             Duration rest = Duration.between(engine.clock.instant(), failed.notBefore());
             if (rest.compareTo(Duration.ZERO) > 0) {
                 throw new Interrupt.RetryLater(rest);

@@ -56,7 +56,7 @@ final class EngineHarness implements AutoCloseable {
     /** @return an engine whose runs execute on the calling thread */
     static EngineHarness direct() {
         TestClock clock = new TestClock(FlowTest.START);
-        return new EngineHarness(new InMemoryFlowStore(clock), new InlineExecutor(), new ManualScheduler(), clock, "node-1");
+        return new EngineHarness(new InMemoryFlowStore(clock), new InlineExecutor(), new ManualScheduler(clock), clock, "node-1");
     }
 
     /** @return an engine whose runs execute on a cached thread pool */
@@ -67,13 +67,14 @@ final class EngineHarness implements AutoCloseable {
     /** @return an engine with the given node id whose runs execute on a cached thread pool */
     static EngineHarness pooled(String nodeId) {
         TestClock clock = new TestClock(FlowTest.START);
-        return new EngineHarness(new InMemoryFlowStore(clock), Executors.newCachedThreadPool(), new ManualScheduler(), clock,
+        return new EngineHarness(new InMemoryFlowStore(clock), Executors.newCachedThreadPool(), new ManualScheduler(clock), clock,
                 nodeId);
     }
 
     /** @return an engine on the given store, executing on the calling thread */
     static EngineHarness direct(FlowStore store) {
-        return new EngineHarness(store, new InlineExecutor(), new ManualScheduler(), new TestClock(FlowTest.START), "node-1");
+        TestClock clock = new TestClock(FlowTest.START);
+        return new EngineHarness(store, new InlineExecutor(), new ManualScheduler(clock), clock, "node-1");
     }
 
     /**
@@ -83,7 +84,7 @@ final class EngineHarness implements AutoCloseable {
      * @param executor its executor, closed with this harness
      */
     EngineHarness sibling(String nodeId, ExecutorService executor) {
-        EngineHarness other = new EngineHarness(store, executor, new ManualScheduler(), clock, nodeId);
+        EngineHarness other = new EngineHarness(store, executor, new ManualScheduler(clock), clock, nodeId);
         closeables.add(other);
         return other;
     }

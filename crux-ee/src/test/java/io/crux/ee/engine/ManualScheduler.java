@@ -1,6 +1,7 @@
 package io.crux.ee.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,26 +16,37 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.crux.ee.testkit.TestClock;
+
 /**
  * A deterministic {@link ScheduledExecutorService}: it records every {@code schedule} call with its
  * delay and runs a task only when the test calls {@link #runNext()} or {@link #runAll()}, on the
- * calling thread. Periodic tasks are recorded and never run. Thread-safe.
+ * calling thread, after moving the engine's clock to the task's due time, as time would have
+ * passed. Periodic tasks are recorded and never run. Thread-safe.
  */
 final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
     private final Object lock = new Object();
+    private final TestClock clock;
     private final Deque<Task<?>> queue = new ArrayDeque<>();
     private final List<Task<?>> scheduled = new ArrayList<>();
     private final List<Task<?>> periodic = new ArrayList<>();
     private boolean shutdown;
 
+    /** @param clock the engine's clock, moved to each task's due time before it runs */
+    ManualScheduler(TestClock clock) {
+        this.clock = clock;
+    }
+
     /** A recorded task; it runs only when the test drives the scheduler. */
     static final class Task<V> extends FutureTask<V> implements ScheduledFuture<V> {
         private final Duration delay;
+        private final Instant due;
 
-        Task(Callable<V> callable, Duration delay) {
+        Task(Callable<V> callable, Duration delay, Instant due) {
             super(callable);
             this.delay = delay;
+            this.due = due;
         }
 
         Duration delay() {
@@ -68,6 +80,9 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
         }
         if (next == null) {
             return false;
+        }
+        if (clock.instant().isBefore(next.due)) {
+            clock.advance(Duration.between(clock.instant(), next.due));
         }
         next.run();
         return true;
@@ -139,7 +154,8 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     // ---------------------------------------------------------------- ScheduledExecutorService
 
     private <V> Task<V> enqueue(Callable<V> callable, long delay, TimeUnit unit) {
-        Task<V> task = new Task<>(callable, Duration.ofNanos(unit.toNanos(delay)));
+        Duration wait = Duration.ofNanos(unit.toNanos(delay));
+        Task<V> task = new Task<>(callable, wait, clock.instant().plus(wait));
         synchronized (lock) {
             if (shutdown) {
                 throw new RejectedExecutionException("ManualScheduler is shut down");
@@ -152,7 +168,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     }
 
     private Task<Void> recordPeriodic(Runnable command, long period, TimeUnit unit) {
-        Task<Void> task = new Task<>(Executors.callable(command, null), Duration.ofNanos(unit.toNanos(period)));
+        Task<Void> task = new Task<>(Executors.callable(command, null), Duration.ofNanos(unit.toNanos(period)), clock.instant());
         synchronized (lock) {
             if (shutdown) {
                 throw new RejectedExecutionException("ManualScheduler is shut down");

@@ -210,15 +210,9 @@ public class SseParts {
                     ps.setString(6, codec.encode(r.item()).json());
                     ps.setTimestamp(7, Timestamp.from(r.createdAt()));
                     ps.setTimestamp(8, Timestamp.from(r.updatedAt()));
-                    if (batch) {
-                        ps.addBatch();
-                    } else {
-                        ps.executeUpdate();
-                    }
+                    add(ps, batch);
                 }
-                if (batch) {
-                    ps.executeBatch();
-                }
+                finish(ps, batch);
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO CRUX_EVENT (ID, REQUEST_ID, SEQ, TYPE, EVENT_JSON, "
                     + "OCCURRED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, 1)")) {
@@ -229,15 +223,9 @@ public class SseParts {
                     ps.setString(4, e.type());
                     ps.setString(5, e.json());
                     ps.setTimestamp(6, Timestamp.from(e.at()));
-                    if (batch) {
-                        ps.addBatch();
-                    } else {
-                        ps.executeUpdate();
-                    }
+                    add(ps, batch);
                 }
-                if (batch) {
-                    ps.executeBatch();
-                }
+                finish(ps, batch);
             }
             c.commit();
         }
@@ -245,5 +233,21 @@ public class SseParts {
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
+    }
+
+    /** Adds the row to the batch, or inserts it now. */
+    private static void add(PreparedStatement ps, boolean batch) throws java.sql.SQLException {
+        if (batch) {
+            ps.addBatch();
+        } else {
+            ps.executeUpdate();
+        }
+    }
+
+    /** Sends the batch, if rows were batched. */
+    private static void finish(PreparedStatement ps, boolean batch) throws java.sql.SQLException {
+        if (batch) {
+            ps.executeBatch();
+        }
     }
 }
