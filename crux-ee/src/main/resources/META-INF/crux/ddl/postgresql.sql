@@ -102,14 +102,35 @@ CREATE TABLE IF NOT EXISTS CRUX_ITEM (
 
 CREATE INDEX IF NOT EXISTS CRUX_ITEM_SESSION ON CRUX_ITEM (SESSION_ID, CREATED_AT);
 
+-- One row per run of consecutive events of a request (what a step emitted): FIRST_SEQ to SEQ,
+-- the envelopes one per line in EVENT_JSON, their types one per line in EVENT_TYPES.
 CREATE TABLE IF NOT EXISTS CRUX_EVENT (
     ID           VARCHAR(160)  NOT NULL PRIMARY KEY,
     REQUEST_ID   VARCHAR(128)  NOT NULL,
+    FIRST_SEQ    BIGINT,
     SEQ          BIGINT        NOT NULL,
     TYPE         VARCHAR(40)   NOT NULL,
+    EVENT_TYPES  TEXT,
     EVENT_JSON   TEXT          NOT NULL,
     OCCURRED_AT  TIMESTAMP     NOT NULL,
     VERSION      BIGINT        NOT NULL
 );
+
+-- Rows of the first schema hold one event each and have neither column.
+ALTER TABLE CRUX_EVENT ADD COLUMN IF NOT EXISTS FIRST_SEQ BIGINT;
+
+ALTER TABLE CRUX_EVENT ADD COLUMN IF NOT EXISTS EVENT_TYPES TEXT;
+
+-- A row holds a step's envelopes, often tens of kilobytes: lz4 compresses them at a fraction of
+-- the CPU of the default pglz. PostgreSQL 14+ built with lz4 only; elsewhere the default stays.
+-- The check keeps the ALTER (and its table lock) to the first start.
+DO $$ BEGIN
+  IF current_setting('server_version_num')::int >= 140000 THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'crux_event'::regclass AND attname = 'event_json' AND attcompression = 'l') THEN
+      EXECUTE 'ALTER TABLE CRUX_EVENT ALTER COLUMN EVENT_JSON SET COMPRESSION lz4'
+    ; END IF
+  ; END IF
+; EXCEPTION WHEN feature_not_supported THEN NULL
+; END $$;
 
 CREATE INDEX IF NOT EXISTS CRUX_EVENT_REQUEST ON CRUX_EVENT (REQUEST_ID, SEQ);

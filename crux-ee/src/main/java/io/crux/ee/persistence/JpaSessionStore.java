@@ -164,12 +164,8 @@ public class JpaSessionStore implements SessionStore {
         String id = StateEntity.key(scope, key);
         if (Transactions.active()) { // join the caller's transaction on the persistence unit's connection
             return Transactions.write("update state", null, () -> {
-                try {
-                    T result = changeOnPostgreSql(em.unwrap(Connection.class), scope, key, id, change);
-                    return result != null || change instanceof StateChange.Patch ? result : wrongType(change, scope, id);
-                } catch (SQLException e) {
-                    throw new PersistenceException(e);
-                }
+                T result = jdbc(c -> changeOnPostgreSql(c, scope, key, id, change));
+                return result != null || change instanceof StateChange.Patch ? result : wrongType(change, scope, id);
             });
         }
         // one autocommitted statement: no JTA transaction, one round trip
@@ -267,14 +263,8 @@ public class JpaSessionStore implements SessionStore {
     private boolean isPostgreSql() {
         Boolean pg = postgreSql;
         if (pg == null) {
-            pg = Transactions.read("find the database", null, () -> {
-                try {
-                    String product = em.unwrap(Connection.class).getMetaData().getDatabaseProductName();
-                    return product.toLowerCase(Locale.ROOT).contains("postgres");
-                } catch (SQLException e) {
-                    throw new PersistenceException(e);
-                }
-            });
+            pg = Transactions.read("find the database", null, () -> jdbc(c -> c.getMetaData().getDatabaseProductName()
+                    .toLowerCase(Locale.ROOT).contains("postgres")));
             postgreSql = pg;
         }
         return pg;
@@ -282,50 +272,16 @@ public class JpaSessionStore implements SessionStore {
 
     @Override
     public void append(List<ItemRecord> items, List<EventRecord> events) {
-        String requestId = !events.isEmpty() ? events.get(0).requestId() : items.isEmpty() ? null : items.get(0).requestId();
-        Transactions.write("store items and events", requestId, () -> {
-            Map<String, ItemEntity> stored = existingItems(items);
-            for (ItemRecord item : items) {
-                ItemEntity e = stored.get(item.item().id());
-                if (e == null) {
-                    e = new ItemEntity();
-                    e.id = item.item().id();
-                    e.sessionId = item.sessionId();
-                    e.requestId = item.requestId();
-                    e.createdAt = item.createdAt();
-                    em.persist(e);
-                    stored.put(e.id, e);
-                }
-                e.type = item.item().type().name();
-                e.status = item.item().status().name();
-                e.json = codec.encode(item.item()).json();
-                e.updatedAt = item.updatedAt();
-            }
-            for (EventRecord event : events) {
-                EventEntity e = new EventEntity();
-                e.id = event.requestId() + ":" + event.seq();
-                e.requestId = event.requestId();
-                e.seq = event.seq();
-                e.type = event.type();
-                e.json = event.json();
-                e.at = event.at();
-                em.persist(e);
-            }
-            em.flush();
-            return null;
-        });
-    }
-
-    /** The stored items among those given, found in one query (a step's items are mostly new). */
-    private Map<String, ItemEntity> existingItems(List<ItemRecord> items) {
-        Map<String, ItemEntity> stored = new HashMap<>();
-        if (items.isEmpty()) {
-            return stored;
+        if (items.isEmpty() && events.isEmpty()) {
+            return;
         }
-        List<String> ids = items.stream().map(i -> i.item().id()).distinct().toList();
-        em.createQuery("select i from ItemEntity i where i.id in :ids", ItemEntity.class).setParameter("ids", ids)
-                .getResultList().forEach(e -> stored.put(e.id, e));
-        return stored;
+        String requestId = !events.isEmpty() ? events.get(0).requestId() : items.get(0).requestId();
+        boolean pg = isPostgreSql();
+        Transactions.write("store items and events", requestId, () -> jdbc(c -> {
+            SessionRows.upsertItems(c, pg, items, codec);
+            SessionRows.insertEvents(c, events);
+            return null;
+        }));
     }
 
     @Override
@@ -342,14 +298,22 @@ public class JpaSessionStore implements SessionStore {
 
     @Override
     public List<EventRecord> readEvents(String requestId, long afterSeq, int limit) {
-        return Transactions.read("read events", requestId, () -> em.createQuery(
-                        "select e from EventEntity e where e.requestId = :id and e.seq > :after order by e.seq", EventEntity.class)
-                .setParameter("id", requestId)
-                .setParameter("after", afterSeq)
-                .setMaxResults(limit)
-                .getResultList().stream()
-                .map(e -> new EventRecord(e.requestId, e.seq, e.type, e.json, e.at))
-                .toList());
+        return Transactions.read("read events", requestId, () -> jdbc(c -> SessionRows.readEvents(c, requestId, afterSeq, limit)));
+    }
+
+    /** JDBC work on a connection. */
+    @FunctionalInterface
+    private interface ConnectionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs JDBC work on the persistence unit's connection of the current transaction. */
+    private <T> T jdbc(ConnectionWork<T> work) {
+        try {
+            return work.run(em.unwrap(Connection.class));
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
     }
 
     @Override
