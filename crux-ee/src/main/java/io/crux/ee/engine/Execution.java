@@ -47,8 +47,8 @@ import io.crux.ee.block.BlockContext;
 import io.crux.ee.block.Rescued;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowTracer;
-import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.StateChange;
@@ -104,6 +104,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     private final CompletableFuture<FlowResult<O>> done = new CompletableFuture<>();
     private FlowTracer.Span runSpan;
+    /** Whether {@code request.in_progress} was stored with the run's row, when it was created. */
+    private boolean startStored;
 
     private final Object lock = new Object();
     private Thread thread;
@@ -192,7 +194,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         FlowEngine.CURRENT.set(this);
         if (runSpan == null) {
             runSpan = engine.tracer.startRun(parentContext, flow.name(), flowId, context.parentFlowId(), context.sessionId());
-            event("request.in_progress", Map.of());
+            if (!startStored) {
+                event("request.in_progress", Map.of());
+            }
         }
         position = 0;
         results.clear();
@@ -264,17 +268,26 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         try {
             Payload stored = status == FlowStatus.COMPLETED ? engine.codec.encode(output) : null;
             String message = error != null ? error.getMessage() : reason;
-            RunRecord run = engine.store.finish(flowId, engine.settings.nodeId(), status, stored, message);
-            if (run.status() == status && status == FlowStatus.COMPLETED) {
-                close(new FlowResult.Completed<>(flowId, cast(output)), null);
-            } else {
-                close(resultOf(run, error), run.status() == FlowStatus.FAILED ? error : null);
-            }
+            // the request's last event is written with the run's end, in one transaction
+            Ended<O> ended = engine.store.finish(flowId, engine.settings.nodeId(), status, stored, message, run -> {
+                FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
+                        ? new FlowResult.Completed<>(flowId, cast(output))
+                        : resultOf(run, error);
+                CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
+                events.gather();
+                terminalEvent(result, failed);
+                return new Ended<>(result, failed, events.write());
+            });
+            events.publish(ended.written());
+            complete(ended.result(), ended.error());
         } catch (CruxException e) {
             LOG.log(Level.WARNING, Messages.resultLost(flowId, e), e);
             close(null, e);
         }
     }
+
+    /** How a run ended, and the request's last event, written with the end. */
+    private record Ended<O>(FlowResult<O> result, CruxException error, List<EventRecord> written) {}
 
     private FlowResult<O> resultOf(RunRecord run, CruxException error) {
         return switch (run.status()) {
@@ -288,6 +301,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     }
 
     private void close(FlowResult<O> result, CruxException error) {
+        terminalEvent(result, error);
+        complete(result, error);
+    }
+
+    /** The request's event for a run that ended with this result: failed, completed or cancelled; none otherwise. */
+    private void terminalEvent(FlowResult<O> result, CruxException error) {
         if (result == null) {
             event("request.failed", Map.of("error", String.valueOf(error == null ? null : error.getMessage())));
         } else if (result instanceof FlowResult.Completed<O> c) {
@@ -295,6 +314,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         } else if (result instanceof FlowResult.Cancelled<O> c) {
             event("request.cancelled", c.reason() == null ? Map.of() : Map.of("reason", c.reason()));
         }
+    }
+
+    private void complete(FlowResult<O> result, CruxException error) {
         if (runSpan != null) {
             if (error != null) {
                 runSpan.fail(error);
@@ -559,19 +581,15 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
      * which carries all of it.
      */
     void publishItem(Item item, boolean finished) {
-        if (events != null) {
-            java.time.Instant now = engine.clock.instant();
-            events.item(new ItemRecord(item, context.sessionId(), flowId, now, now));
+        if (events == null) {
+            return;
         }
-        if (item.audience() == Item.Audience.INTERNAL) {
-            return; // stored for operators, never streamed to the client
+        String type = null;
+        if (item.audience() != Item.Audience.INTERNAL) { // internal items are stored for operators, never streamed
+            boolean announce = announced.add(item.id());
+            type = finished ? "item.done" : announce ? "item.added" : null;
         }
-        boolean announce = announced.add(item.id());
-        if (finished) {
-            event("item.done", Map.of("item", item));
-        } else if (announce) {
-            event("item.added", Map.of("item", item));
-        }
+        events.item(item, context.sessionId(), type);
     }
 
     /** Items and events of a step are written together when the step ends. */
@@ -607,7 +625,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
         f.stepDepth--;
         boolean[] taken = {false};
-        List<io.crux.ee.spi.EventRecord> written;
+        List<EventRecord> written;
         try {
             written = record(pos, label, value, attempt, () -> {
                 taken[0] = true;
@@ -646,10 +664,25 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
     }
 
-    /** Writes {@code request.created} before the run is launched. */
-    void created() {
+    /**
+     * Gathers the first events of a new run, {@code request.created} and {@code request.in_progress},
+     * and writes them, in the transaction that stores the run's row; the caller publishes them once
+     * it has committed.
+     *
+     * @return the events written
+     */
+    List<EventRecord> startEvents() {
+        events.gather();
         event("request.created", Map.of("flowName", flow.name(), "action", action.name(),
                 "sessionId", String.valueOf(context.sessionId())));
+        event("request.in_progress", Map.of());
+        startStored = true;
+        return events.write();
+    }
+
+    /** Hands committed events to the streams of this server. */
+    void publish(List<EventRecord> written) {
+        events.publish(written);
     }
 
     @Override

@@ -133,6 +133,15 @@ public final class FlowEngine implements AutoCloseable {
         return store.findRun(flowId);
     }
 
+    /**
+     * @param flowId a run id
+     * @return whether the run executes on this server now, so that its events reach this server's
+     *     {@linkplain #events() bus} as soon as they are stored
+     */
+    public boolean executesHere(String flowId) {
+        return active.containsKey(flowId);
+    }
+
     /** @return the executor that runs flow bodies, for work that belongs with them (request streams) */
     public ExecutorService executor() {
         return executor;
@@ -233,16 +242,15 @@ public final class FlowEngine implements AutoCloseable {
         if (flow.durable()) {
             Instant now = clock.instant();
             try {
-                store.createRun(new RunRecord(flowId, flow.name(), action.name(), FlowStatus.RUNNING,
+                exec.publish(store.createRun(new RunRecord(flowId, flow.name(), action.name(), FlowStatus.RUNNING,
                         context.parentFlowId(), context.sessionId(), context.userId(), context.projectId(),
                         context.events(), codec.encode(typed), null, null, null, settings.nodeId(), leaseEnd(now), now,
-                        now, 0));
+                        now, 0), exec::startEvents));
             } catch (RuntimeException e) {
                 active.remove(flowId, exec);
                 throw e;
             }
         }
-        exec.created();
         return exec;
     }
 

@@ -2,10 +2,11 @@ package io.crux.ee.engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.crux.ee.api.Item;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 
@@ -25,6 +26,10 @@ final class RequestEvents {
     private int gathering;
     private final List<ItemRecord> items = new ArrayList<>();
     private final List<EventRecord> pending = new ArrayList<>();
+    /** The request id as a JSON string. */
+    private final String quotedRequestId;
+    /** Event types as JSON strings; there are a handful. */
+    private static final Map<String, String> TYPES = new ConcurrentHashMap<>();
 
     /**
      * @param events whether the run records request events (otherwise only items are stored)
@@ -34,6 +39,7 @@ final class RequestEvents {
         this.requestId = requestId;
         this.events = events;
         this.seq = lastSeq;
+        this.quotedRequestId = engine.codec.encode(requestId).json();
     }
 
     /** From now on, gather until the matching {@link #flush()}. */
@@ -76,43 +82,68 @@ final class RequestEvents {
 
     /** Stores (now or at the step's end) and publishes a request event; nothing when the run has no stream. */
     synchronized void append(String type, Map<String, ?> fields) {
-        if (!events) {
-            return;
-        }
-        EventRecord event = build(type, fields, seq + 1);
-        seq = event.seq();
-        if (gathering > 0) {
-            pending.add(event);
-        } else {
-            engine.sessions.append(List.of(), List.of(event));
-            engine.bus.publish(event);
+        if (events) {
+            store(null, build(type, fields, null, seq + 1));
         }
     }
 
-    /** Stores an item, now or at the step's end. */
-    synchronized void item(ItemRecord item) {
+    /**
+     * Stores an item, and the event that carries it unless {@code eventType} is {@code null}, now
+     * or at the step's end. The item is encoded once, for its row and its event.
+     */
+    synchronized void item(Item item, String sessionId, String eventType) {
+        Instant now = engine.clock.instant();
+        String json = engine.codec.encode(item).json();
+        ItemRecord record = new ItemRecord(item, sessionId, requestId, now, now, json);
+        store(record, events && eventType != null ? build(eventType, Map.of(), json, seq + 1) : null);
+    }
+
+    private void store(ItemRecord item, EventRecord event) {
+        if (event != null) {
+            seq = event.seq();
+        }
         if (gathering > 0) {
-            items.add(item);
-        } else {
-            engine.sessions.append(List.of(item), List.of());
+            if (item != null) {
+                items.add(item);
+            }
+            if (event != null) {
+                pending.add(event);
+            }
+            return;
+        }
+        engine.sessions.append(item == null ? List.of() : List.of(item), event == null ? List.of() : List.of(event));
+        if (event != null) {
+            engine.bus.publish(event);
         }
     }
 
     /** Publishes an event that is not stored ({@code content.delta}); it carries the last stored sequence number. */
     synchronized void live(String type, Map<String, ?> fields) {
         if (events) {
-            engine.bus.publish(build(type, fields, seq));
+            engine.bus.publish(build(type, fields, null, seq));
         }
     }
 
-    private EventRecord build(String type, Map<String, ?> fields, long number) {
+    /**
+     * The envelope {@code {"type","requestId","seq","ts",...fields,"item"}} as JSON, written around
+     * what is already encoded: the item, and the request id and type as JSON strings.
+     *
+     * @param itemJson an encoded item the envelope carries as {@code item}, or {@code null}
+     */
+    private EventRecord build(String type, Map<String, ?> fields, String itemJson, long number) {
         Instant now = engine.clock.instant();
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("type", type);
-        envelope.put("requestId", requestId);
-        envelope.put("seq", number);
-        envelope.put("ts", now.toString());
-        envelope.putAll(fields);
-        return new EventRecord(requestId, number, type, engine.codec.encode(envelope).json(), now);
+        StringBuilder json = new StringBuilder(160 + (itemJson == null ? 0 : itemJson.length()));
+        json.append("{\"type\":").append(TYPES.computeIfAbsent(type, t -> engine.codec.encode(t).json()))
+                .append(",\"requestId\":").append(quotedRequestId)
+                .append(",\"seq\":").append(number)
+                .append(",\"ts\":\"").append(now).append('"');
+        if (!fields.isEmpty()) {
+            String encoded = engine.codec.encode(fields).json(); // {...}: its members follow ours
+            json.append(',').append(encoded, 1, encoded.length() - 1);
+        }
+        if (itemJson != null) {
+            json.append(",\"item\":").append(itemJson);
+        }
+        return new EventRecord(requestId, number, type, json.append('}').toString(), now);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +38,12 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public void createRun(RunRecord run) {
-        Transactions.write("create", run.flowId(), () -> {
+        createRun(run, () -> null);
+    }
+
+    @Override
+    public <T> T createRun(RunRecord run, Supplier<T> alongside) {
+        return Transactions.write("create", run.flowId(), () -> {
             FlowRunEntity e = new FlowRunEntity();
             e.id = run.flowId();
             e.flowName = run.flowName();
@@ -52,8 +58,9 @@ public class JpaFlowStore implements FlowStore {
             e.createdAt = run.createdAt();
             apply(e, run.status(), run.owner(), run.leaseUntil(), run.updatedAt());
             em.persist(e);
+            T result = alongside.get();
             em.flush();
-            return null;
+            return result;
         });
     }
 
@@ -137,19 +144,24 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public RunRecord finish(String flowId, String owner, FlowStatus status, Payload output, String error) {
+        return finish(flowId, owner, status, output, error, run -> run);
+    }
+
+    @Override
+    public <T> T finish(String flowId, String owner, FlowStatus status, Payload output, String error,
+            Function<RunRecord, T> alongside) {
         return Transactions.writeOwned("finish", flowId, () -> {
             FlowRunEntity e = owned(flowId, owner);
-            if (e.status.isFinal()) {
-                return record(e);
+            if (!e.status.isFinal()) {
+                if (output != null) {
+                    e.outputType = output.type();
+                    e.outputJson = output.json();
+                }
+                e.error = truncate(error);
+                apply(e, status, null, null, Instant.now());
+                em.flush();
             }
-            if (output != null) {
-                e.outputType = output.type();
-                e.outputJson = output.json();
-            }
-            e.error = truncate(error);
-            apply(e, status, null, null, Instant.now());
-            em.flush();
-            return record(e);
+            return alongside.apply(record(e));
         });
     }
 

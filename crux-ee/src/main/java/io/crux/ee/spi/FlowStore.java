@@ -26,6 +26,22 @@ public interface FlowStore {
     void createRun(RunRecord run);
 
     /**
+     * Stores a new run and does {@code alongside} in the same transaction: the engine writes the
+     * request's first events with the run's row. {@code alongside} uses other stores of the same
+     * database, which join the transaction. By default the two happen one after the other.
+     *
+     * @param run the run, status {@link FlowStatus#RUNNING}
+     * @param alongside more writes, committed (or rolled back) with the run
+     * @param <T> what {@code alongside} returns
+     * @return what {@code alongside} returned
+     * @throws io.crux.ee.api.exception.FlowConflictException if the id is taken
+     */
+    default <T> T createRun(RunRecord run, java.util.function.Supplier<T> alongside) {
+        createRun(run);
+        return alongside.get();
+    }
+
+    /**
      * @param flowId the run id
      * @return the run with its open suspension, or empty
      */
@@ -96,6 +112,29 @@ public interface FlowStore {
      * @throws io.crux.ee.api.exception.FlowConflictException if another node holds the run
      */
     RunRecord finish(String flowId, String owner, FlowStatus status, Payload output, String error);
+
+    /**
+     * Ends a running run, as {@link #finish(String, String, FlowStatus, Payload, String)} does, and
+     * hands the run as stored now to {@code alongside} in the same transaction: the engine writes
+     * the request's last event with the run's end. {@code alongside} uses other stores of the same
+     * database, which join the transaction, and may be called again if the store retries. By
+     * default the two happen one after the other.
+     *
+     * @param flowId the run id
+     * @param owner the node that executes it
+     * @param status the final status
+     * @param output the output of a completed run, or {@code null}
+     * @param error the failure message, or {@code null}
+     * @param alongside more writes, given the run as stored now (its status is the one a
+     *     concurrent cancel set, if any), committed (or rolled back) with the run's end
+     * @param <T> what {@code alongside} returns
+     * @return what {@code alongside} returned
+     * @throws io.crux.ee.api.exception.FlowConflictException if another node holds the run
+     */
+    default <T> T finish(String flowId, String owner, FlowStatus status, Payload output, String error,
+            java.util.function.Function<RunRecord, T> alongside) {
+        return alongside.apply(finish(flowId, owner, status, output, error));
+    }
 
     /**
      * Takes a suspended run, or a running one whose lease ran out, for execution on {@code owner}.

@@ -72,6 +72,43 @@ class RequestEventsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void everyEnvelopeIsOneJsonObjectWithItsFieldsAndTheItemAsStored() {
+        h = EngineHarness.direct();
+        FlowHandle<String, String> handle = h.register(Flows.flow("quoted", String.class, String.class, scope -> {
+            scope.step("say", () -> {
+                scope.emit(Item.message("assistant", "a \"quoted\"\nline"));
+                scope.session().inc("n", 1);
+                return "ok";
+            });
+            return "ok";
+        }));
+        String requestId = "req-\"1\"\\";
+
+        handle.run("x", RunOptions.defaults().withFlowId(requestId).withSessionId("s-q").withEvents(true));
+
+        List<EventRecord> stored = h.engine.sessions().readEvents(requestId, 0, 100);
+        assertThat(stored).extracting(EventRecord::type)
+                .containsExactly("request.created", "request.in_progress", "item.done", "state.changed", "request.completed");
+        for (EventRecord e : stored) {
+            Map<String, Object> envelope = (Map<String, Object>) h.codec.convert(e.json(), Map.class);
+            try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(e.json()))) {
+                assertThat(List.copyOf(reader.readObject().keySet()).subList(0, 4)).containsExactly("type", "requestId", "seq", "ts");
+            }
+            assertThat(envelope).containsEntry("type", e.type()).containsEntry("requestId", requestId)
+                    .containsEntry("seq", new java.math.BigDecimal(e.seq()));
+            assertThat(java.time.Instant.parse((String) envelope.get("ts"))).isEqualTo(e.at());
+        }
+        Map<String, Object> done = (Map<String, Object>) h.codec.convert(stored.get(2).json(), Map.class);
+        Item sent = (Item) h.codec.convert(done.get("item"), Item.class);
+        assertThat(sent).isEqualTo(h.engine.sessions().listItems("s-q", 10).get(0).item());
+        assertThat(sent.content()).containsEntry("text", "a \"quoted\"\nline");
+        assertThat((Map<String, Object>) h.codec.convert(stored.get(3).json(), Map.class))
+                .containsEntry("scope", "session").containsEntry("keys", List.of("n"));
+        assertThat((Map<String, Object>) h.codec.convert(stored.get(4).json(), Map.class)).containsEntry("output", "ok");
+    }
+
+    @Test
     void stateOperationsAreAtomicAndReportTheKeysTheyChanged() {
         h = EngineHarness.direct();
         FlowHandle<String, Map<String, Object>> handle = h.register(Flows.flow("state", String.class, Map.class, scope -> {

@@ -1,0 +1,83 @@
+package io.crux.ee.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+
+import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.FlowResult;
+import io.crux.ee.api.Item;
+import io.crux.ee.api.RunOptions;
+import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowStore;
+import io.crux.ee.spi.SessionStore;
+import io.crux.ee.testkit.FlowTest;
+import io.crux.ee.testkit.InlineExecutor;
+import io.crux.ee.testkit.TestClock;
+
+/**
+ * The writes of a run with a stream: its first events go with its row, a step's items and events
+ * with the step's checkpoint, its last event with its end; so a run of one step is three
+ * transactions, and {@code request.in_progress} is not written a second time when the body starts.
+ */
+class RunWritesTest {
+
+    /** The store operation whose transaction an append joins, for the thread that runs it. */
+    private static final ThreadLocal<String> INSIDE = new ThreadLocal<>();
+
+    @Test
+    void eventsAndItemsAreWrittenInTheTransactionsOfTheRunsOwnWrites() throws Exception {
+        TestClock clock = new TestClock(FlowTest.START);
+        InMemoryFlowStore memory = new InMemoryFlowStore(clock);
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
+                (proxy, method, args) -> {
+                    String outer = INSIDE.get();
+                    INSIDE.set(method.getName());
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        INSIDE.set(outer);
+                    }
+                });
+        List<String> appends = new CopyOnWriteArrayList<>();
+        InMemorySessionStore memorySessions = new InMemorySessionStore();
+        SessionStore sessions = (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("append")) {
+                        appends.add(INSIDE.get() + ": " + ((List<?>) args[0]).size() + " item(s), "
+                                + ((List<?>) args[1]).stream().map(e -> ((EventRecord) e).type()).toList());
+                    }
+                    try {
+                        return method.invoke(memorySessions, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        FlowEngine engine = FlowEngine.builder().store(store).sessions(sessions).executor(new InlineExecutor())
+                .scheduler(new ManualScheduler(clock)).clock(clock).settings(EngineSettings.of("node-1")).build();
+        try (engine) {
+            engine.register(Flows.flow("one-step", String.class, String.class, scope -> scope.step("say", () -> {
+                scope.emit(Item.status("thinking"));
+                return "done";
+            })));
+            FlowHandle<String, String> handle = engine.handle("one-step", "");
+
+            FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("r-1").withSessionId("s-1")
+                    .withEvents(true));
+
+            assertThat(result).isEqualTo(new FlowResult.Completed<>("r-1", "done"));
+            assertThat(appends).containsExactly(
+                    "createRun: 0 item(s), [request.created, request.in_progress]",
+                    "saveCheckpoint: 1 item(s), [item.done]",
+                    "finish: 0 item(s), [request.completed]");
+            assertThat(sessions.readEvents("r-1", 0, 100)).extracting(EventRecord::seq).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+}
