@@ -19,12 +19,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -156,11 +156,15 @@ public class FlowsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
             @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("starting_after") Long startingAfter,
-            @Context SecurityContext security, @Context SseEventSink sink, @Context Sse sse) {
+            @Context SecurityContext security, @Suspended AsyncResponse response) {
         request(flow(kind), requestId, security);
         long after = RequestStream.resumeAfter(requestId, lastEventId, startingAfter);
         FlowEngine engine = runtime.engine();
-        engine.executor().execute(new RequestStream(engine, requestId, after, sink, sse, poll, heartbeat));
+        // the request thread goes back at once; the stream is written on the executor
+        engine.executor().execute(() -> response.resume(Response.ok(new RequestStream(engine, requestId, after, poll, heartbeat))
+                .type(MediaType.SERVER_SENT_EVENTS_TYPE)
+                .header("Cache-Control", "no-cache")
+                .build()));
     }
 
     /** The caller's sessions of this kind, newest first. */

@@ -1,5 +1,11 @@
 package io.crux.ee.sse.internal;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -8,9 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
+import jakarta.ws.rs.core.StreamingOutput;
 
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.engine.FlowEngine;
@@ -21,65 +25,69 @@ import io.crux.ee.spi.EventRecord;
  * live tail. Events of a request executing on this server arrive on the engine's bus once they are
  * stored and go out from there; the shared log is read when the stream opens, when the bus skips a
  * number (an event published before this stream subscribed), and every poll interval while the bus
- * is quiet (the request may execute on another server). Every stored event goes out exactly once,
- * in sequence order; {@code content.delta} goes out live only. The stream ends after the request's
+ * is quiet and the request does not execute here (it may execute on another server). While it
+ * executes here the bus carries every event, and the log is read only once a heartbeat interval,
+ * so that waiting streams cost the database nothing. Every stored event goes out exactly once, in
+ * sequence order; {@code content.delta} goes out live only. The stream ends after the request's
  * last terminal event, or when the client goes away.
  *
- * <p>Each read of the log is a short transaction of its own, so an open stream holds no pooled
+ * <p>The stream writes the {@code text/event-stream} format itself and flushes once for all the
+ * events that are ready (a step's events, a batch read from the log), instead of once per event:
+ * on Liberty, {@code SseEventSink.send} costs several times what the bytes of an event cost.
+ * Each read of the log is a short transaction of its own, so an open stream holds no pooled
  * connection between reads.
  */
-public final class RequestStream implements Runnable {
+public final class RequestStream implements StreamingOutput {
 
     private static final Logger LOG = Logger.getLogger(RequestStream.class.getName());
     private static final int BATCH = 500;
 
     private final FlowEngine engine;
     private final String requestId;
-    private final SseEventSink sink;
-    private final Sse sse;
     private final Duration poll;
     private final Duration heartbeat;
     private long last;
     private boolean terminal;
+    private Writer out;
 
     /**
      * @param engine the engine
      * @param requestId the request
      * @param afterSeq the last sequence number the client has
-     * @param sink the client's sink
-     * @param sse the event builder factory
      * @param poll how often to read the shared log when nothing arrives on the bus
      * @param heartbeat how long a stream may stay silent before a comment keeps it open
      */
-    public RequestStream(FlowEngine engine, String requestId, long afterSeq, SseEventSink sink, Sse sse, Duration poll,
-            Duration heartbeat) {
+    public RequestStream(FlowEngine engine, String requestId, long afterSeq, Duration poll, Duration heartbeat) {
         this.engine = engine;
         this.requestId = requestId;
         this.last = afterSeq;
-        this.sink = sink;
-        this.sse = sse;
         this.poll = poll;
         this.heartbeat = heartbeat;
     }
 
+    /** Streams until the request's last event or until the client goes away; a client that left is no error. */
     @Override
-    public void run() {
+    public void write(OutputStream output) {
+        out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 16 * 1024);
         BlockingQueue<EventRecord> live = new LinkedBlockingQueue<>();
         try (AutoCloseable subscription = engine.events().subscribe(requestId, live::offer)) {
+            out.flush(); // the headers go out now, before any event
             long silentSince = System.nanoTime();
+            long logReadAt = 0;
             boolean readLog = true;
-            while (!sink.isClosed()) {
+            while (true) {
                 boolean sent = false;
                 if (readLog) {
                     sent = catchUp();
+                    logReadAt = System.nanoTime();
                     readLog = false;
                     if (terminal && finished()) {
                         break;
                     }
                 }
                 EventRecord next = live.poll(poll.toMillis(), TimeUnit.MILLISECONDS);
-                if (next == null) {
-                    readLog = true; // a quiet bus: the request may be executing on another server
+                if (next == null) { // a quiet bus: the request may be executing on another server
+                    readLog = !engine.executesHere(requestId) || System.nanoTime() - logReadAt > heartbeat.toNanos();
                 }
                 while (next != null) {
                     boolean delta = "content.delta".equals(next.type());
@@ -94,23 +102,24 @@ public final class RequestStream implements Runnable {
                 }
                 readLog |= terminal; // after a terminal event, check that nothing can follow it
                 if (sent) {
+                    out.flush(); // everything that was ready goes out together
                     silentSince = System.nanoTime();
                 } else if (System.nanoTime() - silentSince > heartbeat.toNanos()) {
-                    sink.send(sse.newEventBuilder().comment("heartbeat").build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    out.write(": heartbeat\n\n");
+                    out.flush();
                     silentSince = System.nanoTime();
                 }
             }
+            out.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (Exception e) { // mostly a client that went away: the next write fails
             LOG.log(Level.FINE, "stream of request " + requestId + " ended: " + e, e);
-        } finally {
-            sink.close();
         }
     }
 
-    /** Sends the stored events after the last one sent; a full batch is followed by the next at once. */
-    private boolean catchUp() throws Exception {
+    /** Writes the stored events after the last one sent; a full batch is followed by the next at once. */
+    private boolean catchUp() throws IOException {
         boolean sent = false;
         List<EventRecord> batch;
         do {
@@ -119,7 +128,7 @@ public final class RequestStream implements Runnable {
                 send(e);
                 sent = true;
             }
-        } while (batch.size() == BATCH && !sink.isClosed());
+        } while (batch.size() == BATCH);
         return sent;
     }
 
@@ -129,12 +138,24 @@ public final class RequestStream implements Runnable {
                 && engine.sessions().readEvents(requestId, last, 1).isEmpty();
     }
 
-    private void send(EventRecord e) throws Exception {
-        sink.send(sse.newEventBuilder()
-                .id(requestId + ":" + e.seq())
-                .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                .data(String.class, e.json())
-                .build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    /** Writes one event; {@code content.delta} carries the id of the last stored event. */
+    private void send(EventRecord e) throws IOException {
+        out.write("id: ");
+        out.write(requestId);
+        out.write(':');
+        out.write(Long.toString(e.seq()));
+        out.write('\n');
+        String json = e.json();
+        for (int from = 0, to; from <= json.length(); from = to + 1) { // a line break inside the data needs a data line of its own
+            to = json.indexOf('\n', from);
+            if (to < 0) {
+                to = json.length();
+            }
+            out.write("data: ");
+            out.write(json, from, to - from);
+            out.write('\n');
+        }
+        out.write('\n');
         if (!"content.delta".equals(e.type())) {
             last = e.seq();
             terminal = e.isTerminal();
