@@ -27,6 +27,7 @@
 #   SSE_CASES="1x2000/50,100x200/50,1x200/1,100x20/1"
 #                                streams x items per stream / items per step
 #   SSE_VARIANTS="crux,raw,raw-mirror,crux-replay" SSE_ROUNDS=5 SSE_WARMUP=1 RAW_AWAIT=each|end
+#   SSE_WARMUP_SECONDS=180       warm-up rounds go on until this long has passed (the JIT compiler needs minutes)
 #   STREAM_TIMEOUT=90            seconds a round's streams may stay open before the client disconnects them
 #   SSE_POLL_INTERVAL=           crux.sse.poll-interval for the server (crux-ee's default PT0.2S if empty)
 #   RUN="hotkey sse parts"       which benchmarks to run
@@ -63,6 +64,7 @@ SSE_VARIANTS="${SSE_VARIANTS:-crux,raw,raw-mirror,crux-replay}"
 STREAM_TIMEOUT="${STREAM_TIMEOUT:-90}"
 SSE_ROUNDS="${SSE_ROUNDS:-5}"
 SSE_WARMUP="${SSE_WARMUP:-1}"
+SSE_WARMUP_SECONDS="${SSE_WARMUP_SECONDS:-180}"
 RAW_AWAIT="${RAW_AWAIT:-each}"
 SSE_POLL_INTERVAL="${SSE_POLL_INTERVAL:-}"
 RUN="${RUN:-hotkey sse parts}"
@@ -263,16 +265,16 @@ fi
 
 # ---------------------------------------------------------------- 6. SSE
 if [[ " $RUN " == *" sse "* ]]; then
-    log "SSE client: cases $SSE_CASES, variants $SSE_VARIANTS, $SSE_ROUNDS rounds after $SSE_WARMUP warm-up"
+    log "SSE client: cases $SSE_CASES, variants $SSE_VARIANTS, $SSE_ROUNDS rounds after $SSE_WARMUP warm-up rounds and at least ${SSE_WARMUP_SECONDS} s"
     java -Xmx1g -cp "$HTTP_DIR/target/test-classes" io.crux.ee.bench.http.SseBenchmarkClient \
         --base "$BASE_URL" --user alice:alice-password --cases "$SSE_CASES" --variants "$SSE_VARIANTS" \
-        --rounds "$SSE_ROUNDS" --warmup "$SSE_WARMUP" --raw-await "$RAW_AWAIT" --stream-timeout "$STREAM_TIMEOUT" \
+        --rounds "$SSE_ROUNDS" --warmup "$SSE_WARMUP" --warmup-seconds "$SSE_WARMUP_SECONDS" --raw-await "$RAW_AWAIT" --stream-timeout "$STREAM_TIMEOUT" \
         --json "$RESULTS/sse.json" > "$RESULTS/sse.md"
 fi
 
 # ---------------------------------------------------------------- 7. parts
 if [[ " $RUN " == *" parts "* ]]; then
-    for url in "$BASE_URL/api/bench/sse-parts?items=2000&perStep=50&repeat=3" "$BASE_URL/api/bench/stale-read"; do
+    for url in "$BASE_URL/api/bench/sse-parts?items=2000&perStep=50&repeat=${PARTS_REPEAT:-3}" "$BASE_URL/api/bench/stale-read"; do
         log "GET $url"
         name="$(basename "${url%%\?*}")"
         curl -sS --fail-with-body --max-time 3600 "$url" > "$RESULTS/$name.json" \

@@ -65,6 +65,25 @@ public class RawSseResource {
         executor.execute(() -> loop(events, mirror, each, sink, sse));
     }
 
+    @GET
+    @Path("raw-stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void rawStream(@QueryParam("events") @DefaultValue("1000") int events,
+            @QueryParam("flushEvery") @DefaultValue("50") int flushEvery, @jakarta.ws.rs.container.Suspended jakarta.ws.rs.container.AsyncResponse async) {
+        executor.execute(() -> async.resume(jakarta.ws.rs.core.Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> {
+            String requestId = UUID.randomUUID().toString();
+            java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), 65536);
+            for (int i = 0; i < events; i++) {
+                String json = codec.encode(BenchPayloads.envelope("item.done", requestId, i + 1, Map.of("item", BenchPayloads.item(i)))).json();
+                w.write("id: " + requestId + ":" + (i + 1) + "\ndata: " + json + "\n\n");
+                if ((i + 1) % flushEvery == 0) {
+                    w.flush();
+                }
+            }
+            w.flush();
+        }).type(MediaType.SERVER_SENT_EVENTS).build()));
+    }
+
     private void loop(int events, boolean mirror, boolean each, SseEventSink sink, Sse sse) {
         String requestId = UUID.randomUUID().toString();
         List<CompletableFuture<?>> sent = each ? null : new ArrayList<>(mirror ? 2 * events + 3 : events);

@@ -124,6 +124,7 @@ public final class SseBenchmarkClient {
         opts.put("variants", "crux,raw,raw-mirror");
         opts.put("rounds", "3");
         opts.put("warmup", "1");
+        opts.put("warmup-seconds", "0");
         opts.put("raw-await", "each");
         opts.put("stream-timeout", "120");
         opts.put("json", "");
@@ -145,7 +146,10 @@ public final class SseBenchmarkClient {
         int warmup = Integer.parseInt(opts.get("warmup"));
 
         long started = System.nanoTime();
-        for (int w = 0; w < warmup; w++) {
+        // at least `warmup` rounds of everything, and on until `warmup-seconds` have passed: the
+        // server's JIT compiler takes minutes to finish with crux-ee's code paths (JPA, JTA, JDBC)
+        long warmUntil = started + TimeUnit.SECONDS.toNanos(Long.parseLong(opts.get("warmup-seconds")));
+        for (int w = 0; w < warmup || System.nanoTime() < warmUntil; w++) {
             for (Case c : cases) {
                 for (String v : variants) {
                     Round r = client.round(c, v);
@@ -291,7 +295,7 @@ public final class SseBenchmarkClient {
             }
             String problem = s.error != null ? s.error
                     : s.items != c.items() ? "received " + s.items + " of " + c.items() + " items"
-                    : variant.equals("raw") || "request.completed".equals(s.terminal) ? null : "ended with " + s.terminal;
+                    : variant.startsWith("raw") || "request.completed".equals(s.terminal) ? null : "ended with " + s.terminal;
             if (problem != null) {
                 errors++;
                 if (samples.size() < 3) {
@@ -328,6 +332,8 @@ public final class SseBenchmarkClient {
                 }
                 case "raw" -> url = base + "/api/bench/raw-sse?events=" + c.items() + "&await=" + rawAwait;
                 case "raw-mirror" -> url = base + "/api/bench/raw-sse?events=" + c.items() + "&mirror=true&await=" + rawAwait;
+                case "raw-stream" -> url = base + "/api/bench/raw-stream?events=" + c.items() + "&flushEvery=" + c.perStep();
+                case "raw-stream1" -> url = base + "/api/bench/raw-stream?events=" + c.items() + "&flushEvery=1";
                 default -> throw new IllegalArgumentException("variant " + variant);
             }
             read(url, r);
