@@ -88,6 +88,9 @@ CREATE TABLE IF NOT EXISTS CRUX_STATE (
     VERSION     BIGINT        NOT NULL
 );
 
+-- One row per write of a session's items (what a step emitted): the items one per line in
+-- ITEM_JSON, their creation and update times one line each in ITEM_TIMES. A changed item is
+-- written again in a later row; reads keep its last content.
 CREATE TABLE IF NOT EXISTS CRUX_ITEM (
     ID          VARCHAR(64)   NOT NULL PRIMARY KEY,
     SESSION_ID  VARCHAR(128),
@@ -95,10 +98,14 @@ CREATE TABLE IF NOT EXISTS CRUX_ITEM (
     TYPE        VARCHAR(16)   NOT NULL,
     STATUS      VARCHAR(16)   NOT NULL,
     ITEM_JSON   CHARACTER LARGE OBJECT NOT NULL,
+    ITEM_TIMES  CHARACTER LARGE OBJECT,
     CREATED_AT  TIMESTAMP     NOT NULL,
     UPDATED_AT  TIMESTAMP     NOT NULL,
     VERSION     BIGINT        NOT NULL
 );
+
+-- Rows of the first schema hold one item each and have no ITEM_TIMES.
+ALTER TABLE CRUX_ITEM ADD COLUMN IF NOT EXISTS ITEM_TIMES CHARACTER LARGE OBJECT;
 
 CREATE INDEX IF NOT EXISTS CRUX_ITEM_SESSION ON CRUX_ITEM (SESSION_ID, CREATED_AT);
 

@@ -88,6 +88,9 @@ CREATE TABLE IF NOT EXISTS CRUX_STATE (
     VERSION     BIGINT        NOT NULL
 );
 
+-- One row per write of a session's items (what a step emitted): the items one per line in
+-- ITEM_JSON, their creation and update times one line each in ITEM_TIMES. A changed item is
+-- written again in a later row; reads keep its last content.
 CREATE TABLE IF NOT EXISTS CRUX_ITEM (
     ID          VARCHAR(64)   NOT NULL PRIMARY KEY,
     SESSION_ID  VARCHAR(128),
@@ -95,10 +98,14 @@ CREATE TABLE IF NOT EXISTS CRUX_ITEM (
     TYPE        VARCHAR(16)   NOT NULL,
     STATUS      VARCHAR(16)   NOT NULL,
     ITEM_JSON   TEXT          NOT NULL,
+    ITEM_TIMES  TEXT,
     CREATED_AT  TIMESTAMP     NOT NULL,
     UPDATED_AT  TIMESTAMP     NOT NULL,
     VERSION     BIGINT        NOT NULL
 );
+
+-- Rows of the first schema hold one item each and have no ITEM_TIMES.
+ALTER TABLE CRUX_ITEM ADD COLUMN IF NOT EXISTS ITEM_TIMES TEXT;
 
 CREATE INDEX IF NOT EXISTS CRUX_ITEM_SESSION ON CRUX_ITEM (SESSION_ID, CREATED_AT);
 
@@ -121,16 +128,18 @@ ALTER TABLE CRUX_EVENT ADD COLUMN IF NOT EXISTS FIRST_SEQ BIGINT;
 
 ALTER TABLE CRUX_EVENT ADD COLUMN IF NOT EXISTS EVENT_TYPES TEXT;
 
--- A row holds a step's envelopes, often tens of kilobytes: lz4 compresses them at a fraction of
--- the CPU of the default pglz. PostgreSQL 14+ built with lz4 only; elsewhere the default stays.
--- The check keeps the ALTER (and its table lock) to the first start.
-DO $$ BEGIN
+CREATE INDEX IF NOT EXISTS CRUX_EVENT_REQUEST ON CRUX_EVENT (REQUEST_ID, SEQ);
+
+-- A row of items or events holds what a step emitted, often tens of kilobytes: lz4 compresses it at
+-- a fraction of the CPU of the default pglz. PostgreSQL 14+ built with lz4 only; elsewhere the
+-- default stays. The check keeps the ALTER (and its table lock) to the first start.
+DO $$ DECLARE c record; BEGIN
   IF current_setting('server_version_num')::int >= 140000 THEN
-    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'crux_event'::regclass AND attname = 'event_json' AND attcompression = 'l') THEN
-      EXECUTE 'ALTER TABLE CRUX_EVENT ALTER COLUMN EVENT_JSON SET COMPRESSION lz4'
-    ; END IF
+    FOR c IN SELECT a.attrelid::regclass AS t, a.attname AS n FROM pg_attribute a
+        WHERE (a.attrelid, a.attname) IN (('crux_event'::regclass, 'event_json'), ('crux_item'::regclass, 'item_json'))
+        AND a.attcompression <> 'l' LOOP
+      EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET COMPRESSION lz4', c.t, c.n)
+    ; END LOOP
   ; END IF
 ; EXCEPTION WHEN feature_not_supported THEN NULL
 ; END $$;
-
-CREATE INDEX IF NOT EXISTS CRUX_EVENT_REQUEST ON CRUX_EVENT (REQUEST_ID, SEQ);

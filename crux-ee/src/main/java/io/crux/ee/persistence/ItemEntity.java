@@ -11,7 +11,13 @@ import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-/** An item of a session, as JSON, with its lifecycle status for queries. */
+/**
+ * Items of a session written together, usually what one step emitted: their JSON one per line in
+ * {@code json}, their creation and update times one line each in {@code times}; {@code type} and
+ * {@code status} are the last item's, {@code createdAt} the first's. An item that changes is
+ * written again in a later row. Rows are written and read by {@code SessionRows}; a row without
+ * {@code times} (written before items were batched) holds one item. Rows never change.
+ */
 @Entity
 @Table(name = "CRUX_ITEM", indexes = @Index(name = "CRUX_ITEM_SESSION", columnList = "SESSION_ID, CREATED_AT"))
 public class ItemEntity {
@@ -35,6 +41,10 @@ public class ItemEntity {
     @Lob
     @Column(name = "ITEM_JSON", nullable = false)
     String json;
+
+    @Lob
+    @Column(name = "ITEM_TIMES")
+    String times;
 
     @Convert(converter = InstantConverter.class)
     @Column(name = "CREATED_AT", nullable = false)

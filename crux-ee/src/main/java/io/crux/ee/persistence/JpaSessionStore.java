@@ -25,7 +25,6 @@ import jakarta.persistence.PersistenceException;
 
 import javax.sql.DataSource;
 
-import io.crux.ee.api.Item;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.engine.JsonbPayloadCodec;
 import io.crux.ee.spi.EventRecord;
@@ -276,9 +275,8 @@ public class JpaSessionStore implements SessionStore {
             return;
         }
         String requestId = !events.isEmpty() ? events.get(0).requestId() : items.get(0).requestId();
-        boolean pg = isPostgreSql();
         Transactions.write("store items and events", requestId, () -> jdbc(c -> {
-            SessionRows.upsertItems(c, pg, items, codec);
+            SessionRows.insertItems(c, items, codec);
             SessionRows.insertEvents(c, events);
             return null;
         }));
@@ -286,14 +284,7 @@ public class JpaSessionStore implements SessionStore {
 
     @Override
     public List<ItemRecord> listItems(String sessionId, int limit) {
-        return Transactions.read("list items", null, () -> em.createQuery(
-                        "select i from ItemEntity i where i.sessionId = :id order by i.createdAt, i.id", ItemEntity.class)
-                .setParameter("id", sessionId)
-                .setMaxResults(limit)
-                .getResultList().stream()
-                .map(e -> new ItemRecord((Item) codec.convert(e.json, Item.class), e.sessionId, e.requestId, e.createdAt,
-                        e.updatedAt))
-                .toList());
+        return Transactions.read("list items", null, () -> jdbc(c -> SessionRows.listItems(c, sessionId, limit, codec)));
     }
 
     @Override

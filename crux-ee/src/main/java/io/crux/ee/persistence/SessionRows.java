@@ -5,22 +5,30 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 
+import io.crux.ee.api.Item;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.PayloadCodec;
 
 /**
  * The rows of {@code CRUX_ITEM} and {@code CRUX_EVENT} that a step writes, in plain JDBC on the
- * connection of the current transaction: a step writes tens of them, and the provider's unit of
- * work cost more per row than the database does.
+ * connection of the current transaction: a step writes one row of each (the database's cost per
+ * row, its indexes above all, is what a step of many items would pay per item otherwise).
+ *
+ * <p>The items of one append (of one session and request) are one {@code CRUX_ITEM} row: their
+ * JSON one per line in {@code ITEM_JSON}, their creation and update times one line each in
+ * {@code ITEM_TIMES}. An item that changes later is written again in a later row; reads keep its
+ * last content and its first place, session, request and creation time. Rows written before
+ * batching, and items whose JSON has a line break, have no {@code ITEM_TIMES} and hold one item.
  *
  * <p>Consecutive events of a request are one {@code CRUX_EVENT} row: {@code FIRST_SEQ} to
  * {@code SEQ}, their envelopes one per line in {@code EVENT_JSON} and their types one per line in
@@ -30,24 +38,11 @@ import io.crux.ee.spi.PayloadCodec;
  */
 final class SessionRows {
 
-    private static final String PG_UPSERT_ITEMS = "INSERT INTO CRUX_ITEM AS i (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS,"
-            + " ITEM_JSON, CREATED_AT, UPDATED_AT, VERSION)"
-            + " SELECT u.ID, u.SESSION_ID, u.REQUEST_ID, u.TYPE, u.STATUS, u.ITEM_JSON, CAST(u.CREATED_AT AS timestamp),"
-            + " CAST(u.UPDATED_AT AS timestamp), 1"
-            + " FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),"
-            + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
-            + " AS u(ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, ITEM_JSON, CREATED_AT, UPDATED_AT)"
-            + " ON CONFLICT (ID) DO UPDATE SET TYPE = EXCLUDED.TYPE, STATUS = EXCLUDED.STATUS, ITEM_JSON = EXCLUDED.ITEM_JSON,"
-            + " UPDATED_AT = EXCLUDED.UPDATED_AT, VERSION = i.VERSION + 1";
+    private static final String INSERT_ITEMS = "INSERT INTO CRUX_ITEM (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, ITEM_JSON,"
+            + " ITEM_TIMES, CREATED_AT, UPDATED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
 
-    private static final String H2_UPSERT_ITEM = "MERGE INTO CRUX_ITEM i USING (VALUES (CAST(? AS VARCHAR(64)),"
-            + " CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(128)), CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(16)),"
-            + " CAST(? AS CHARACTER LARGE OBJECT), CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP)))"
-            + " AS u(ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, ITEM_JSON, CREATED_AT, UPDATED_AT) ON i.ID = u.ID"
-            + " WHEN MATCHED THEN UPDATE SET TYPE = u.TYPE, STATUS = u.STATUS, ITEM_JSON = u.ITEM_JSON,"
-            + " UPDATED_AT = u.UPDATED_AT, VERSION = i.VERSION + 1"
-            + " WHEN NOT MATCHED THEN INSERT (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, ITEM_JSON, CREATED_AT, UPDATED_AT, VERSION)"
-            + " VALUES (u.ID, u.SESSION_ID, u.REQUEST_ID, u.TYPE, u.STATUS, u.ITEM_JSON, u.CREATED_AT, u.UPDATED_AT, 1)";
+    private static final String LIST_ITEMS = "SELECT REQUEST_ID, ITEM_JSON, ITEM_TIMES, CREATED_AT, UPDATED_AT FROM CRUX_ITEM"
+            + " WHERE SESSION_ID = ? ORDER BY CREATED_AT, ID";
 
     private static final String INSERT_EVENTS = "INSERT INTO CRUX_EVENT (ID, REQUEST_ID, FIRST_SEQ, SEQ, TYPE, EVENT_TYPES,"
             + " EVENT_JSON, OCCURRED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)";
@@ -55,68 +50,103 @@ final class SessionRows {
     private static final String READ_EVENTS = "SELECT FIRST_SEQ, SEQ, TYPE, EVENT_TYPES, EVENT_JSON, OCCURRED_AT"
             + " FROM CRUX_EVENT WHERE REQUEST_ID = ? AND SEQ > ? ORDER BY SEQ";
 
-    /** Rows fetched at a time while reading: a read usually needs a few, a replay many. */
+    /** Rows fetched at a time while reading events: a read usually needs a few, a replay many. */
     private static final int READ_FETCH_SIZE = 16;
 
     private SessionRows() {}
 
-    /**
-     * Adds or replaces items by id; a replaced item keeps its session, request and creation time
-     * and gets a new version.
-     */
-    static void upsertItems(Connection c, boolean postgreSql, List<ItemRecord> items, PayloadCodec codec)
-            throws SQLException {
+    /** Stores items, one row for each run of items of one session and request. */
+    static void insertItems(Connection c, List<ItemRecord> items, PayloadCodec codec) throws SQLException {
         if (items.isEmpty()) {
             return;
         }
-        List<ItemRecord> rows = latestById(items);
-        if (postgreSql) {
-            int n = rows.size();
-            String[][] columns = new String[8][n];
-            for (int i = 0; i < n; i++) {
-                ItemRecord r = rows.get(i);
-                columns[0][i] = r.item().id();
-                columns[1][i] = r.sessionId();
-                columns[2][i] = r.requestId();
-                columns[3][i] = r.item().type().name();
-                columns[4][i] = r.item().status().name();
-                columns[5][i] = r.json(codec);
-                columns[6][i] = localTime(r.createdAt());
-                columns[7][i] = r.updatedAt().equals(r.createdAt()) ? columns[6][i] : localTime(r.updatedAt());
-            }
-            try (PreparedStatement ps = c.prepareStatement(PG_UPSERT_ITEMS)) {
-                for (int col = 0; col < columns.length; col++) {
-                    ps.setArray(col + 1, c.createArrayOf("text", columns[col]));
+        List<ItemRecord> latest = latestById(items);
+        List<String> json = latest.stream().map(r -> r.json(codec)).toList();
+        String append = UUID.randomUUID().toString(); // the rows' ids: this, then their place in the append
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ITEMS)) {
+            int from = 0;
+            for (int row = 0; from < latest.size(); row++) {
+                int to = from + 1;
+                while (to < latest.size() && oneLine(json.get(to - 1)) && oneLine(json.get(to))
+                        && sameOwner(latest.get(to - 1), latest.get(to))) {
+                    to++;
                 }
-                ps.executeUpdate();
-            }
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(H2_UPSERT_ITEM)) {
-            for (ItemRecord r : rows) {
-                ps.setString(1, r.item().id());
-                ps.setString(2, r.sessionId());
-                ps.setString(3, r.requestId());
-                ps.setString(4, r.item().type().name());
-                ps.setString(5, r.item().status().name());
-                ps.setString(6, r.json(codec));
-                ps.setTimestamp(7, Timestamp.from(r.createdAt()));
-                ps.setTimestamp(8, Timestamp.from(r.updatedAt()));
+                bindItems(ps, String.format("%s/%06d", append, row), latest.subList(from, to), json.subList(from, to));
                 ps.addBatch();
+                from = to;
             }
             ps.executeBatch();
         }
     }
 
-    /**
-     * A time as the driver binds a {@link Timestamp} to a {@code TIMESTAMP} column: the local date
-     * and time in the JVM's zone, here in ISO form for a text array.
-     */
-    private static String localTime(Instant at) {
-        return LocalDateTime.ofInstant(at, ZoneId.systemDefault()).toString();
+    private static boolean sameOwner(ItemRecord a, ItemRecord b) {
+        return Objects.equals(a.sessionId(), b.sessionId()) && a.requestId().equals(b.requestId());
     }
 
-    /** One record per item id: the last one given, created when the first one was. */
+    private static void bindItems(PreparedStatement ps, String id, List<ItemRecord> row, List<String> json) throws SQLException {
+        ItemRecord first = row.get(0);
+        ItemRecord last = row.get(row.size() - 1);
+        ps.setString(1, id);
+        ps.setString(2, first.sessionId());
+        ps.setString(3, first.requestId());
+        ps.setString(4, last.item().type().name());
+        ps.setString(5, last.item().status().name());
+        if (row.size() == 1 && !oneLine(json.get(0))) {
+            ps.setString(6, json.get(0));
+            ps.setNull(7, Types.CLOB);
+        } else {
+            StringBuilder times = new StringBuilder();
+            for (ItemRecord r : row) {
+                if (!times.isEmpty()) {
+                    times.append('\n');
+                }
+                times.append(r.createdAt()).append(' ').append(r.updatedAt());
+            }
+            ps.setString(6, String.join("\n", json));
+            ps.setString(7, times.toString());
+        }
+        ps.setTimestamp(8, Timestamp.from(first.createdAt()));
+        ps.setTimestamp(9, Timestamp.from(row.stream().map(ItemRecord::updatedAt).max(Instant::compareTo).orElseThrow()));
+    }
+
+    /**
+     * @return the session's items, oldest first: each once, with its last content and its first
+     *     creation time, session and request
+     */
+    static List<ItemRecord> listItems(Connection c, String sessionId, int limit, PayloadCodec codec) throws SQLException {
+        List<ItemRecord> versions = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(LIST_ITEMS)) {
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String requestId = rs.getString(1);
+                    String json = rs.getString(2);
+                    String times = rs.getString(3);
+                    if (times == null) {
+                        versions.add(new ItemRecord(item(json, codec), sessionId, requestId, rs.getTimestamp(4).toInstant(),
+                                rs.getTimestamp(5).toInstant(), json));
+                        continue;
+                    }
+                    String[] jsonLines = json.split("\n", -1);
+                    String[] timeLines = times.split("\n", -1);
+                    for (int i = 0; i < jsonLines.length; i++) {
+                        int space = timeLines[i].indexOf(' ');
+                        versions.add(new ItemRecord(item(jsonLines[i], codec), sessionId, requestId,
+                                Instant.parse(timeLines[i].substring(0, space)), Instant.parse(timeLines[i].substring(space + 1)),
+                                jsonLines[i]));
+                    }
+                }
+            }
+        }
+        List<ItemRecord> items = latestById(versions);
+        return items.size() <= limit ? items : List.copyOf(items.subList(0, limit));
+    }
+
+    private static Item item(String json, PayloadCodec codec) {
+        return (Item) codec.convert(json, Item.class);
+    }
+
+    /** One record per item id, in the order of first appearance: the last content, created where and when the first was. */
     private static List<ItemRecord> latestById(List<ItemRecord> items) {
         if (items.size() == 1) {
             return items;
@@ -160,7 +190,11 @@ final class SessionRows {
 
     /** Whether an event can share a row: the row keeps one per line. */
     private static boolean oneLine(EventRecord e) {
-        return e.json().indexOf('\n') < 0 && e.type().indexOf('\n') < 0;
+        return oneLine(e.json()) && oneLine(e.type());
+    }
+
+    private static boolean oneLine(String s) {
+        return s.indexOf('\n') < 0;
     }
 
     private static void bindRow(PreparedStatement ps, List<EventRecord> row) throws SQLException {

@@ -36,7 +36,8 @@ import io.crux.it.support.Deployments;
  * The stored event log and items on the server's database: the events of one append are one row,
  * and reads split rows at any position, mix them with single events and with rows of the first
  * schema (one event each), and return every event once, in order; a second writer that continues a
- * request from a taken number stores nothing; an item written twice in one append is one row.
+ * request from a taken number stores nothing; the items of one append are one row, and a changed
+ * item keeps its place and creation time, also next to rows of the first schema (one item each).
  */
 @ExtendWith(ArquillianExtension.class)
 class EventLogIT {
@@ -115,7 +116,7 @@ class EventLogIT {
     }
 
     @Test
-    void anItemWrittenTwiceInOneAppendIsOneRowWithItsLastContentAndFirstTime() throws Exception {
+    void theItemsOfOneAppendAreOneRowAndAChangedItemKeepsItsPlaceAndFirstTime() throws Exception {
         String request = UUID.randomUUID().toString();
         String session = UUID.randomUUID().toString();
         Item first = Item.status("first");
@@ -123,12 +124,13 @@ class EventLogIT {
         Item finished = started.withContent(Map.of("role", "assistant", "text", "Hello"))
                 .withStatus(Item.Status.COMPLETED);
         Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
-        Instant t1 = Instant.parse("2026-01-01T10:00:01Z");
+        Instant t1 = Instant.parse("2026-01-01T10:00:01.000001Z");
         Instant t2 = Instant.parse("2026-01-01T10:00:02Z");
         store.append(List.of(new ItemRecord(first, session, request, t0, t0),
                 new ItemRecord(started, session, request, t1, t1),
                 new ItemRecord(finished, session, request, t1, t2)), List.of());
 
+        assertEquals(1, single("SELECT COUNT(*) FROM CRUX_ITEM WHERE SESSION_ID = ?", session), "one row for the append");
         List<ItemRecord> items = store.listItems(session, 10);
         assertEquals(List.of(first.id(), started.id()), items.stream().map(i -> i.item().id()).toList());
         assertEquals(finished, items.get(1).item());
@@ -136,13 +138,53 @@ class EventLogIT {
         assertEquals(t2, items.get(1).updatedAt());
 
         Item replaced = finished.withContent(Map.of("role", "assistant", "text", "Hello again"));
+        Item later = Item.status("later");
         Instant t3 = Instant.parse("2026-01-01T10:00:03Z");
-        store.append(List.of(new ItemRecord(replaced, "other-session", "other-request", t3, t3)), List.of());
-        ItemRecord stored = store.listItems(session, 10).get(1);
-        assertEquals(replaced, stored.item(), "a later append replaces the item");
-        assertEquals(t1, stored.createdAt(), "and keeps where and when it was created");
-        assertEquals(request, stored.requestId());
-        assertEquals(2L, itemVersion(started.id()), "every write of an item is a new version");
+        store.append(List.of(new ItemRecord(replaced, session, "request-2", t3, t3),
+                new ItemRecord(later, session, "request-2", t3, t3)), List.of());
+
+        items = store.listItems(session, 10);
+        assertEquals(List.of(first.id(), started.id(), later.id()), items.stream().map(i -> i.item().id()).toList(),
+                "a changed item keeps its place");
+        assertEquals(replaced, items.get(1).item(), "and shows its last content");
+        assertEquals(t1, items.get(1).createdAt());
+        assertEquals(t3, items.get(1).updatedAt());
+        assertEquals(request, items.get(1).requestId(), "and the request that created it");
+        assertEquals(List.of(first.id(), started.id()), store.listItems(session, 2).stream().map(i -> i.item().id()).toList());
+    }
+
+    @Test
+    void itemRowsOfTheFirstSchemaAndItemsWithLineBreaksReadWithTheRest() throws Exception {
+        String session = UUID.randomUUID().toString();
+        Item old = Item.status("stored one per row");
+        Instant t0 = Instant.parse("2026-01-01T09:00:00Z");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO CRUX_ITEM (ID,"
+                + " SESSION_ID, REQUEST_ID, TYPE, STATUS, ITEM_JSON, CREATED_AT, UPDATED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+            ps.setString(1, old.id());
+            ps.setString(2, session);
+            ps.setString(3, "request-0");
+            ps.setString(4, "STATUS");
+            ps.setString(5, "COMPLETED");
+            ps.setString(6, "{\"id\":\"" + old.id() + "\",\"type\":\"STATUS\",\"status\":\"COMPLETED\",\"audience\":\"CLIENT\","
+                    + "\"content\":{\"text\":\"stored one per row\"}}");
+            ps.setTimestamp(7, Timestamp.from(t0));
+            ps.setTimestamp(8, Timestamp.from(t0));
+            ps.executeUpdate();
+        }
+        Item pretty = Item.status("pretty");
+        Item plain = Item.status("plain");
+        Instant t1 = Instant.parse("2026-01-01T10:00:00Z");
+        String prettyJson = "{\n  \"id\": \"" + pretty.id() + "\",\n  \"type\": \"STATUS\",\n  \"status\": \"COMPLETED\",\n"
+                + "  \"audience\": \"CLIENT\",\n  \"content\": {\"text\": \"pretty\"}\n}";
+        store.append(List.of(new ItemRecord(pretty, session, "request-1", t1, t1, prettyJson),
+                new ItemRecord(plain, session, "request-1", t1, t1),
+                new ItemRecord(old.withContent(Map.of("text", "changed")), session, "request-1", t1, t1)), List.of());
+
+        List<ItemRecord> items = store.listItems(session, 10);
+        assertEquals(List.of(old.id(), pretty.id(), plain.id()), items.stream().map(i -> i.item().id()).toList());
+        assertEquals(Map.of("text", "changed"), items.get(0).item().content());
+        assertEquals(t0, items.get(0).createdAt());
+        assertEquals(pretty, items.get(1).item());
     }
 
     private static List<EventRecord> events(String request, long from, long to) {
@@ -161,10 +203,6 @@ class EventLogIT {
 
     private long rows(String request) throws Exception {
         return single("SELECT COUNT(*) FROM CRUX_EVENT WHERE REQUEST_ID = ?", request);
-    }
-
-    private long itemVersion(String id) throws Exception {
-        return single("SELECT VERSION FROM CRUX_ITEM WHERE ID = ?", id);
     }
 
     private long single(String sql, String parameter) throws Exception {

@@ -47,8 +47,8 @@ import io.crux.ee.spi.SessionStore;
  * <li>{@code storeAppend}: {@code SessionStore.append} of one step's rows (K items and their K
  * item.done events) in one transaction, as the engine writes them with the step's checkpoint;
  * <li>{@code jdbcRows}: the same rows with bare JDBC in one local transaction of the same
- * DataSource, as crux-ee lays them out (the items in one insert on PostgreSQL, the events as one
- * row); {@code jdbcRowPerEvent}: the first layout, a row per event, one JDBC batch per table;
+ * DataSource, as crux-ee lays them out (one row of items, one row of events);
+ * {@code jdbcRowPerEvent}: the first layout, a row per item and per event, one JDBC batch per table;
  * <li>{@code envelopeEncode}: JSON-B encoding of one event envelope with its item (crux encodes
  * the item once and the envelope's other fields around it);
  * <li>{@code readEvents}: {@code SessionStore.readEvents} of a request's stored events, 500 at a
@@ -199,31 +199,23 @@ public class SseParts {
 
     /**
      * The rows crux-ee writes for a step, with bare JDBC in one local transaction: {@code rows} the
-     * way crux-ee stores them (on PostgreSQL the items in one {@code unnest} insert, the events as
-     * one row), {@code rowPerEvent} the first layout (a row per item and a row per event, one JDBC
-     * batch per table).
+     * way crux-ee stores them (one row of items, one row of events), {@code rowPerEvent} the first
+     * layout (a row per item and a row per event, one JDBC batch per table).
      */
     private void jdbc(List<ItemRecord> items, List<EventRecord> events, boolean rowPerEvent) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            boolean pg = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
-            if (pg && !rowPerEvent) {
-                unnestItems(c, items);
-            } else {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO CRUX_ITEM (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, "
-                        + "ITEM_JSON, CREATED_AT, UPDATED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO CRUX_ITEM (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, "
+                    + "ITEM_JSON, ITEM_TIMES, CREATED_AT, UPDATED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+                if (rowPerEvent) {
                     for (ItemRecord r : items) {
-                        ps.setString(1, r.item().id());
-                        ps.setString(2, r.sessionId());
-                        ps.setString(3, r.requestId());
-                        ps.setString(4, r.item().type().name());
-                        ps.setString(5, r.item().status().name());
-                        ps.setString(6, codec.encode(r.item()).json());
-                        ps.setTimestamp(7, Timestamp.from(r.createdAt()));
-                        ps.setTimestamp(8, Timestamp.from(r.updatedAt()));
+                        bindItems(ps, r.item().id(), List.of(r));
                         ps.addBatch();
                     }
                     ps.executeBatch();
+                } else {
+                    bindItems(ps, UUID.randomUUID() + "/000000", items);
+                    ps.executeUpdate();
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO CRUX_EVENT (ID, REQUEST_ID, FIRST_SEQ, SEQ, TYPE, "
@@ -243,30 +235,19 @@ public class SseParts {
         }
     }
 
-    private void unnestItems(Connection c, List<ItemRecord> items) throws SQLException {
-        int n = items.size();
-        String[][] columns = new String[8][n];
-        for (int i = 0; i < n; i++) {
-            ItemRecord r = items.get(i);
-            columns[0][i] = r.item().id();
-            columns[1][i] = r.sessionId();
-            columns[2][i] = r.requestId();
-            columns[3][i] = r.item().type().name();
-            columns[4][i] = r.item().status().name();
-            columns[5][i] = codec.encode(r.item()).json();
-            columns[6][i] = Timestamp.from(r.createdAt()).toString();
-            columns[7][i] = Timestamp.from(r.updatedAt()).toString();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO CRUX_ITEM (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, ITEM_JSON,"
-                + " CREATED_AT, UPDATED_AT, VERSION) SELECT u.ID, u.S, u.R, u.T, u.ST, u.J, CAST(u.C AS timestamp),"
-                + " CAST(u.U AS timestamp), 1 FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),"
-                + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
-                + " AS u(ID, S, R, T, ST, J, C, U)")) {
-            for (int col = 0; col < columns.length; col++) {
-                ps.setArray(col + 1, c.createArrayOf("text", columns[col]));
-            }
-            ps.executeUpdate();
-        }
+    /** One item row: the items' JSON and their times one per line. */
+    private void bindItems(PreparedStatement ps, String id, List<ItemRecord> items) throws SQLException {
+        ItemRecord first = items.get(0);
+        ItemRecord last = items.get(items.size() - 1);
+        ps.setString(1, id);
+        ps.setString(2, first.sessionId());
+        ps.setString(3, first.requestId());
+        ps.setString(4, last.item().type().name());
+        ps.setString(5, last.item().status().name());
+        ps.setString(6, String.join("\n", items.stream().map(r -> codec.encode(r.item()).json()).toList()));
+        ps.setString(7, String.join("\n", items.stream().map(r -> r.createdAt() + " " + r.updatedAt()).toList()));
+        ps.setTimestamp(8, Timestamp.from(first.createdAt()));
+        ps.setTimestamp(9, Timestamp.from(last.updatedAt()));
     }
 
     /** One event row: the events' numbers, their types and envelopes one per line. */
