@@ -17,10 +17,15 @@ final class ApiWar {
     private ApiWar() {}
 
     static WebArchive build() {
+        return build(NAME);
+    }
+
+    /** @param name the WAR's name, which is its context root */
+    static WebArchive build(String name) {
         JavaArchive sse = ShrinkWrap.create(ExplodedImporter.class, "crux-ee-sse.jar")
                 .importDirectory(System.getProperty("crux.sse.classes", "../crux-ee-sse/target/classes"))
                 .as(JavaArchive.class);
-        return Deployments.withConfig(Deployments.war(NAME, ApiApplication.class, CounterFlow.class, Chat.class, Wait.class)
+        return Deployments.withConfig(Deployments.war(name, ApiApplication.class, CounterFlow.class, Chat.class, Wait.class)
                 .addAsLibrary(sse), "crux.http.max-body-bytes=" + MAX_BODY + "\ncrux.sse.heartbeat=PT1S\n");
     }
 }
