@@ -41,7 +41,9 @@ import io.crux.ee.spi.StateChange;
  * so a hot key costs what a plain atomic {@code UPDATE} costs. Every other update, and every
  * update on H2, takes the document's row lock ({@code SELECT ... FOR UPDATE}) for one short
  * transaction and rewrites the document: writers queue instead of failing version checks, so no
- * update is lost on either path, and the two paths serialize on the same row.
+ * update is lost on either path, and the two paths serialize on the same row. Outside a caller's
+ * transaction, increments of one key that threads of this server make at the same time are
+ * combined into one write ({@link IncrementCombiner}): each caller still gets its own value.
  */
 @ApplicationScoped
 public class JpaSessionStore implements SessionStore {
@@ -60,6 +62,8 @@ public class JpaSessionStore implements SessionStore {
      */
     @Resource(lookup = "java:comp/DefaultDataSource", shareable = false)
     DataSource dataSource;
+
+    private final IncrementCombiner increments = new IncrementCombiner();
 
     /** Whether the persistence unit's database is PostgreSQL; found on first use. */
     private volatile Boolean postgreSql;
@@ -157,11 +161,23 @@ public class JpaSessionStore implements SessionStore {
 
     @Override
     public <T> T changeState(String scope, String key, StateChange<T> change) {
+        boolean joined = Transactions.active();
+        if (change instanceof StateChange.Increment inc && !joined) {
+            // increments of one key made at the same time on this server become one write
+            String id = StateEntity.key(scope, key);
+            return cast(increments.add(id + "\n" + inc.key(), inc.delta(),
+                    sum -> change(scope, key, new StateChange.Increment(inc.key(), sum), false)));
+        }
+        return change(scope, key, change, joined);
+    }
+
+    /** @param joined whether the calling thread has a transaction, which the change joins */
+    private <T> T change(String scope, String key, StateChange<T> change, boolean joined) {
         if (!isPostgreSql()) {
             return SessionStore.super.changeState(scope, key, change);
         }
         String id = StateEntity.key(scope, key);
-        if (Transactions.active()) { // join the caller's transaction on the persistence unit's connection
+        if (joined) { // join the caller's transaction on the persistence unit's connection
             return Transactions.write("update state", null, () -> {
                 T result = jdbc(c -> changeOnPostgreSql(c, scope, key, id, change));
                 return result != null || change instanceof StateChange.Patch ? result : wrongType(change, scope, id);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.crux.it.support.Json;
 import io.crux.it.support.LibertyServer;
 import io.crux.it.support.RunningServer;
+import io.crux.it.support.SseClient;
 
-/** Many concurrent requests increment one session counter: no update is lost. */
+/** Many concurrent requests increment one session counter: no update is lost, and each saw its own value. */
 class StateConcurrencyIT {
 
     private static final String ALICE = "alice:alice-password";
@@ -39,12 +41,12 @@ class StateConcurrencyIT {
         String session = (String) Json.object(server().post(FLOWS + "/sessions", "", ALICE).body()).get("id");
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<CompletableFuture<String>> posted = new ArrayList<>();
+        List<String> requests = new ArrayList<>();
         try {
             for (int i = 0; i < REQUESTS; i++) {
                 posted.add(CompletableFuture.supplyAsync(() -> (String) Json.object(
                         server().post(FLOWS + "/sessions/" + session + "/actions/inc", "{}", ALICE).body()).get("requestId"), clients));
             }
-            List<String> requests = new ArrayList<>();
             for (CompletableFuture<String> f : posted) {
                 requests.add(f.get());
             }
@@ -56,5 +58,11 @@ class StateConcurrencyIT {
 
         assertThat(Json.object(server().get(FLOWS + "/sessions/" + session + "/state", ALICE).body()))
                 .containsEntry("counter", BigDecimal.valueOf(REQUESTS));
+        List<Long> seen = new ArrayList<>();
+        for (String r : requests) { // each increment saw its own value: no two saw the same document
+            List<SseClient.Event> events = SseClient.read(server().url(FLOWS + "/requests/" + r + "/stream"), ALICE, null, e -> false);
+            seen.add(((Number) events.get(events.size() - 1).data().get("output")).longValue());
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, REQUESTS).boxed().toList());
     }
 }
