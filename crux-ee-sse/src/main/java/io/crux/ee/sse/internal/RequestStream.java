@@ -44,6 +44,8 @@ public final class RequestStream implements StreamingOutput {
 
     private final FlowEngine engine;
     private final String requestId;
+    /** {@code id: <requestId>:}, which every event's id line starts with. */
+    private final String idPrefix;
     private final Duration poll;
     private final Duration heartbeat;
     private long last;
@@ -60,6 +62,7 @@ public final class RequestStream implements StreamingOutput {
     public RequestStream(FlowEngine engine, String requestId, long afterSeq, Duration poll, Duration heartbeat) {
         this.engine = engine;
         this.requestId = requestId;
+        this.idPrefix = "id: " + requestId.replace('\r', ' ').replace('\n', ' ') + ":"; // a line break would end the field
         this.last = afterSeq;
         this.poll = poll;
         this.heartbeat = heartbeat;
@@ -140,12 +143,13 @@ public final class RequestStream implements StreamingOutput {
 
     /** Writes one event; {@code content.delta} carries the id of the last stored event. */
     private void send(EventRecord e) throws IOException {
-        out.write("id: ");
-        out.write(requestId);
-        out.write(':');
+        out.write(idPrefix);
         out.write(Long.toString(e.seq()));
         out.write('\n');
         String json = e.json();
+        if (json.indexOf('\r') >= 0) {
+            json = json.replace("\r\n", "\n").replace('\r', '\n');
+        }
         for (int from = 0, to; from <= json.length(); from = to + 1) { // a line break inside the data needs a data line of its own
             to = json.indexOf('\n', from);
             if (to < 0) {
