@@ -1080,8 +1080,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         } finally {
             FlowEngine.CURRENT.set(outer);
             if (own) {
-                branchThreads.remove(self);
-                Thread.interrupted(); // a cancel aimed at the run must not leak to the pool
+                synchronized (lock) { // a cancel interrupts branch threads under this lock, so none can come after this
+                    branchThreads.remove(self);
+                    Thread.interrupted(); // a cancel aimed at the run must not leak to the pool
+                }
             }
         }
     }
