@@ -5,8 +5,8 @@
 #      with diagnostic variants (hand-written JDBC read-modify-write with and without JTA, the increment as one
 #      SQL statement, whole bench-state/inc runs);
 #   2. SSE: SseBenchmarkClient (src/test/java, run from target/test-classes) against the same server: a crux-ee
-#      request stream of a burst of status items against a raw SseEventSink loop of the same payloads,
-#      1 stream and 100 concurrent streams;
+#      request stream of a burst of status items against a raw SseEventSink loop of the same payloads, and against
+#      a raw loop that writes the event stream the way crux-ee does (raw-stream), 1 stream and 100 concurrent streams;
 #   3. parts: GET /api/bench/sse-parts (server-side costs of a stream: the burst run alone, SessionStore.append
 #      against bare JDBC with and without batching, envelope encoding, readEvents) and GET /api/bench/stale-read.
 #
@@ -26,7 +26,8 @@
 #   HOTKEY_FLOW_TOTAL=200        bench-state/inc runs per round of the flow variant (split over the clients)
 #   SSE_CASES="1x2000/50,100x200/50,1x200/1,100x20/1"
 #                                streams x items per stream / items per step
-#   SSE_VARIANTS="crux,raw,raw-mirror,crux-replay" SSE_ROUNDS=5 SSE_WARMUP=1 RAW_AWAIT=each|end
+#   SSE_VARIANTS="crux,raw,raw-stream" SSE_ROUNDS=5 SSE_WARMUP=1 RAW_AWAIT=each|end
+#                                (diagnostic variants too: raw-mirror, raw-stream1, crux-replay)
 #   SSE_WARMUP_SECONDS=180       warm-up rounds go on until this long has passed (the JIT compiler needs minutes)
 #   STREAM_TIMEOUT=90            seconds a round's streams may stay open before the client disconnects them
 #   SSE_POLL_INTERVAL=           crux.sse.poll-interval for the server (crux-ee's default PT0.2S if empty)
@@ -60,7 +61,7 @@ HOTKEY_WARMUP="${HOTKEY_WARMUP:-400}"
 HOTKEY_VARIANTS="${HOTKEY_VARIANTS:-crux,atomic,crux-rmw,jdbc-rmw,jta-rmw,sql-inc,flow}"
 HOTKEY_FLOW_TOTAL="${HOTKEY_FLOW_TOTAL:-200}"
 SSE_CASES="${SSE_CASES:-1x2000/50,100x200/50,1x200/1,100x20/1}"
-SSE_VARIANTS="${SSE_VARIANTS:-crux,raw,raw-mirror,crux-replay}"
+SSE_VARIANTS="${SSE_VARIANTS:-crux,raw,raw-stream}"
 STREAM_TIMEOUT="${STREAM_TIMEOUT:-90}"
 SSE_ROUNDS="${SSE_ROUNDS:-5}"
 SSE_WARMUP="${SSE_WARMUP:-1}"

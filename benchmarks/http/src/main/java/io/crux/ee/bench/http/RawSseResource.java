@@ -1,5 +1,9 @@
 package io.crux.ee.bench.http;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +21,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -65,23 +73,30 @@ public class RawSseResource {
         executor.execute(() -> loop(events, mirror, each, sink, sse));
     }
 
+    /**
+     * The same {@code item.done} envelopes written as {@code text/event-stream} to a
+     * {@link StreamingOutput}, flushed every {@code flushEvery} events, the way crux-ee's request
+     * stream writes a step's events: crux-ee's transport without its durability. Like the loop
+     * above, it runs on the default managed executor.
+     */
     @GET
     @Path("raw-stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void rawStream(@QueryParam("events") @DefaultValue("1000") int events,
-            @QueryParam("flushEvery") @DefaultValue("50") int flushEvery, @jakarta.ws.rs.container.Suspended jakarta.ws.rs.container.AsyncResponse async) {
-        executor.execute(() -> async.resume(jakarta.ws.rs.core.Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> {
+            @QueryParam("flushEvery") @DefaultValue("50") int flushEvery, @Suspended AsyncResponse response) {
+        executor.execute(() -> response.resume(Response.ok((StreamingOutput) out -> {
             String requestId = UUID.randomUUID().toString();
-            java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), 65536);
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
             for (int i = 0; i < events; i++) {
-                String json = codec.encode(BenchPayloads.envelope("item.done", requestId, i + 1, Map.of("item", BenchPayloads.item(i)))).json();
+                String json = codec.encode(BenchPayloads.envelope("item.done", requestId, i + 1,
+                        Map.of("item", BenchPayloads.item(i)))).json();
                 w.write("id: " + requestId + ":" + (i + 1) + "\ndata: " + json + "\n\n");
-                if ((i + 1) % flushEvery == 0) {
+                if ((i + 1) % Math.max(1, flushEvery) == 0) {
                     w.flush();
                 }
             }
             w.flush();
-        }).type(MediaType.SERVER_SENT_EVENTS).build()));
+        }).type(MediaType.SERVER_SENT_EVENTS_TYPE).build()));
     }
 
     private void loop(int events, boolean mirror, boolean each, SseEventSink sink, Sse sse) {

@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  * envelope and item from a plain SseEventSink loop;
  * <li>{@code raw-mirror}: {@code GET /api/bench/raw-sse?events=N&mirror=true}: the same event sequence
  * as crux (created, in_progress, item.done per item, completed), without durability;
+ * <li>{@code raw-stream}: {@code GET /api/bench/raw-stream?events=N&flushEvery=perStep}: the same
+ * envelopes written as {@code text/event-stream} and flushed every {@code perStep} events, as crux-ee's
+ * stream writes: the same transport without durability; {@code raw-stream1} flushes every event;
  * <li>{@code crux-replay} (diagnostic): like {@code crux}, but the stream is opened only after the run
  * completed, so it replays stored events from the log: the delivery side alone (its latencies are
  * the age of the events, not a delivery latency).
@@ -121,7 +124,7 @@ public final class SseBenchmarkClient {
         opts.put("base", "http://127.0.0.1:9093/crux-bench-http");
         opts.put("user", "alice:alice-password");
         opts.put("cases", "1x2000/50,100x200/50,1x200/1,100x20/1");
-        opts.put("variants", "crux,raw,raw-mirror");
+        opts.put("variants", "crux,raw,raw-stream");
         opts.put("rounds", "3");
         opts.put("warmup", "1");
         opts.put("warmup-seconds", "0");
@@ -429,7 +432,7 @@ public final class SseBenchmarkClient {
                 long[] lat = rs.stream().flatMapToLong(r -> Arrays.stream(r.latenciesUs())).sorted().toArray();
                 String ratio = crux == null || v.getKey().equals("crux") ? "" : fmt(ratio(crux, all), 2);
                 md.append("| ").append(entry.getKey().label()).append(" | ").append(v.getKey())
-                        .append(v.getKey().startsWith("raw") ? " (await=" + rawAwait + ")" : "")
+                        .append(v.getKey().equals("raw") || v.getKey().equals("raw-mirror") ? " (await=" + rawAwait + ")" : "")
                         .append(" | ").append(fmt(median(rs.stream().mapToDouble(Round::itemsPerSecond).toArray()), 0))
                         .append(" | ").append(fmt(median(rs.stream().mapToDouble(Round::eventsPerSecond).toArray()), 0))
                         .append(" | ").append(fmt(pct(lat, 0.5) / 1000.0, 1))
