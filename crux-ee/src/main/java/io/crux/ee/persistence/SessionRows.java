@@ -175,7 +175,7 @@ final class SessionRows {
                 while (to < events.size() && oneLine[to - 1] && oneLine[to] && continues(events.get(to - 1), events.get(to))) {
                     to++;
                 }
-                bindRow(ps, events.subList(from, to));
+                bindEvents(ps, events.subList(from, to));
                 ps.addBatch();
                 from = to;
             }
@@ -197,7 +197,7 @@ final class SessionRows {
         return s.indexOf('\n') < 0;
     }
 
-    private static void bindRow(PreparedStatement ps, List<EventRecord> row) throws SQLException {
+    private static void bindEvents(PreparedStatement ps, List<EventRecord> row) throws SQLException {
         EventRecord first = row.get(0);
         EventRecord last = row.get(row.size() - 1);
         StringBuilder types = new StringBuilder();
