@@ -147,7 +147,7 @@ public class EngineOverheadBenchmark {
         }
 
         private void fresh() {
-            store = new InMemoryFlowStore();
+            store = InMemoryFlowStore.keepingLiveValues(java.time.Clock.systemUTC()); // the engine alone: no encoding in the store
             FlowEngine engine = FlowEngine.builder()
                     .store(store)
                     .codec(codec)
