@@ -785,7 +785,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                 f.path = label;
             }
             try (AutoCloseable ignored = span.makeCurrent()) {
-                value = attempt(label, fn, options.timeout(), attempt);
+                value = attempt(label, fn, options.timeout(), attempt, span);
             } catch (Throwable failure) {
                 f.lane = outerLane;
                 f.path = outerPath;
@@ -831,19 +831,20 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
     }
 
-    private <T> T attempt(String label, Callable<T> fn, Duration timeout, int attempt) throws Exception {
+    private <T> T attempt(String label, Callable<T> fn, Duration timeout, int attempt, FlowTracer.Span span) throws Exception {
         if (timeout == null) {
             return fn.call();
         }
-        // the attempt runs on another thread: make this run current there, so that a handle used in
-        // the step starts a child run of this one
+        // the attempt runs on another thread: make this run and the attempt's span current there, so
+        // that a handle used in the step starts a child run of this one, and spans opened in the step
+        // (a generator's model calls) are children of the attempt's
         Frame caller = frame().copy();
         Future<T> future = engine.executor.submit(() -> {
             Execution<?, ?> outer = FlowEngine.CURRENT.get();
             FlowEngine.CURRENT.set(this);
             Frame previous = frames.get();
             frames.set(caller);
-            try {
+            try (AutoCloseable current = span.makeCurrent()) {
                 return fn.call();
             } finally {
                 frames.set(previous);
