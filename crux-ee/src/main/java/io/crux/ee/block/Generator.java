@@ -37,7 +37,11 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialThinking;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.PartialThinkingContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 
@@ -685,10 +689,13 @@ public final class Generator<I, O> implements Block<I, O> {
 
         /**
          * Calls the streaming model and handles its callbacks on this thread: the model may call back
-         * on its own threads, while items and deltas belong to the step's thread.
+         * on its own threads, while items and deltas belong to the step's thread. When the step stops
+         * reading before the response is complete (a cancel, a timeout: the thread is interrupted),
+         * the model's stream is cancelled too, so that it stops generating.
          */
         private Reply stream(ChatRequest request) throws Exception {
             BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+            ModelStream model = new ModelStream();
             streamingModel.chat(request, new StreamingChatResponseHandler() {
                 @Override
                 public void onPartialResponse(String partial) {
@@ -696,8 +703,22 @@ public final class Generator<I, O> implements Block<I, O> {
                 }
 
                 @Override
+                public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+                    if (model.reached(context.streamingHandle())) {
+                        events.add(new Token(partial.text()));
+                    }
+                }
+
+                @Override
                 public void onPartialThinking(PartialThinking thinking) {
                     events.add(new Thinking(thinking.text()));
+                }
+
+                @Override
+                public void onPartialThinking(PartialThinking thinking, PartialThinkingContext context) {
+                    if (model.reached(context.streamingHandle())) {
+                        events.add(new Thinking(thinking.text()));
+                    }
                 }
 
                 @Override
@@ -712,6 +733,7 @@ public final class Generator<I, O> implements Block<I, O> {
             });
             StringBuilder thinking = new StringBuilder();
             boolean reasoned = false;
+            boolean ended = false;
             MessageStream message = null;
             try {
                 while (true) {
@@ -736,6 +758,7 @@ public final class Generator<I, O> implements Block<I, O> {
                         }
                         return new Reply(response, message);
                     } else {
+                        ended = true; // the model's own failure ends its stream
                         Throwable error = ((Failure) event).error;
                         if (error instanceof Exception e) {
                             throw e;
@@ -744,6 +767,9 @@ public final class Generator<I, O> implements Block<I, O> {
                     }
                 }
             } catch (Exception | Error e) {
+                if (!ended) {
+                    model.cancel();
+                }
                 if (message != null) {
                     message.close();
                 }
@@ -760,6 +786,31 @@ public final class Generator<I, O> implements Block<I, O> {
         private String modelLabel() {
             String configured = modelDefaults == null ? null : modelDefaults.modelName();
             return configured != null ? configured : model;
+        }
+    }
+
+    /**
+     * The model's side of a streamed reply: its handle, which it gives with its callbacks, and
+     * whether the step stopped reading, so that a callback that comes after cancels the stream.
+     */
+    private static final class ModelStream {
+        private StreamingHandle handle;
+        private boolean cancelled;
+
+        /** @return whether the callback is still wanted; when not, the stream is cancelled */
+        synchronized boolean reached(StreamingHandle handle) {
+            this.handle = handle;
+            if (cancelled && !handle.isCancelled()) {
+                handle.cancel();
+            }
+            return !cancelled;
+        }
+
+        synchronized void cancel() {
+            cancelled = true;
+            if (handle != null && !handle.isCancelled()) {
+                handle.cancel();
+            }
         }
     }
 
