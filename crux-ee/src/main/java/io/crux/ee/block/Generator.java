@@ -491,8 +491,8 @@ public final class Generator<I, O> implements Block<I, O> {
                         throw new IllegalStateException(Messages.emptyReply(ctx.path(), modelLabel()));
                     }
                     String text = checkOutput(reply.response, request, userTemplate);
-                    reply.complete();
                     if (structured == null) {
+                        reply.complete();
                         if (!streaming) {
                             ctx.emit(Item.message("assistant", text));
                         }
@@ -500,8 +500,10 @@ public final class Generator<I, O> implements Block<I, O> {
                     }
                     StructuredOutput.Parsed<O> parsed = structured.parse(text, ctx.codec(), ctx.validator());
                     if (parsed.valid()) {
+                        reply.complete();
                         return parsed.value();
                     }
+                    // a streamed reply that does not validate stays incomplete (closed below); the repair streams anew
                     if (repairs == maxRepairs) {
                         throw new ValidationExhaustedException(Messages.validationExhausted(ctx.path(), modelLabel(),
                                 outputType.getSimpleName(), repairs, parsed.problem()));

@@ -58,6 +58,19 @@ class GeneratorStructuredOutputTest {
     }
 
     @Test
+    void aStreamedReplyThatDoesNotValidateIsAnIncompleteMessageAndTheRepairStreamsAnew() {
+        model.reply(Reply.json("{\"label\":\"\",\"confidence\":900}"), Reply.json("{\"label\":\"positive\",\"confidence\":90}"));
+
+        TestRun<Verdict> run = run(classify.streaming(), "great");
+
+        assertThat(run.output()).isEqualTo(new Verdict("positive", 90));
+        List<Item> messages = run.items().list();
+        assertThat(messages).extracting(Item::type).containsExactly(Item.Type.MESSAGE, Item.Type.MESSAGE);
+        assertThat(messages).extracting(Item::status).containsExactly(Item.Status.INCOMPLETE, Item.Status.COMPLETED);
+        assertThat(messages.get(1).content()).containsEntry("text", "{\"label\":\"positive\",\"confidence\":90}");
+    }
+
+    @Test
     void aModelThatSupportsJsonSchemaGetsTheSchemaAsResponseFormat() {
         model.withCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA).reply(Reply.json("{\"label\":\"neutral\",\"confidence\":50}"));
 
