@@ -274,9 +274,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                         ? new FlowResult.Completed<>(flowId, cast(output))
                         : resultOf(run, error);
                 CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
-                events.gather();
-                terminalEvent(result, failed);
-                return new Ended<>(result, failed, events.write());
+                return new Ended<>(result, failed, written(() -> terminalEvent(result, failed)));
             });
             events.publish(ended.written());
             complete(ended.result(), ended.error());
@@ -672,11 +670,21 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
      * @return the events written
      */
     List<EventRecord> startEvents() {
-        events.gather();
-        event("request.created", Map.of("flowName", flow.name(), "action", action.name(),
-                "sessionId", String.valueOf(context.sessionId())));
-        event("request.in_progress", Map.of());
         startStored = true;
+        return written(() -> {
+            event("request.created", Map.of("flowName", flow.name(), "action", action.name(),
+                    "sessionId", String.valueOf(context.sessionId())));
+            event("request.in_progress", Map.of());
+        });
+    }
+
+    /**
+     * Gathers the events {@code emit} makes and writes them, in the caller's transaction; the
+     * caller publishes them once it has committed.
+     */
+    private List<EventRecord> written(Runnable emit) {
+        events.gather();
+        emit.run();
         return events.write();
     }
 
