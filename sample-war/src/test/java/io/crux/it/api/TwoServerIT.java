@@ -25,6 +25,7 @@ import io.crux.it.support.SseClient.Event;
  */
 class TwoServerIT {
 
+    private static final int LIFECYCLE_PORT = Integer.getInteger("lifecycle.http.port", 9081);
     private static final String ALICE = "alice:alice-password";
     private static LibertyServer first;
     private static LibertyServer second;
@@ -33,8 +34,8 @@ class TwoServerIT {
     static void startServers() {
         assumeTrue("postgresql".equals(System.getProperty("crux.db")),
                 "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
-        first = LibertyServer.create("cruxFirst", 9081, Map.of()).deploy(ApiWar.build());
-        second = LibertyServer.create("cruxSecond", 9082, Map.of()).deploy(ApiWar.build());
+        first = LibertyServer.create("cruxFirst", LIFECYCLE_PORT, Map.of()).deploy(ApiWar.build());
+        second = LibertyServer.create("cruxSecond", LIFECYCLE_PORT + 1, Map.of()).deploy(ApiWar.build());
         first.start(ApiWar.FLOWS);
         second.start(ApiWar.FLOWS);
     }
