@@ -41,6 +41,7 @@ import io.crux.ee.api.exception.FlowChangedException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.FlowFailedException;
 import io.crux.ee.api.exception.FlowStateException;
+import io.crux.ee.api.exception.NestedStepException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.block.Block;
 import io.crux.ee.block.BlockContext;
@@ -79,7 +80,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     // A run's body may fan out into block branches on several threads: everything below is shared
     // between them, and what belongs to one thread lives in its Frame.
     private final ThreadLocal<Frame> frames = ThreadLocal.withInitial(Frame::new);
-    private final List<CheckpointRecord> recorded;
+    /** The recorded checkpoints by position: nested or parallel code records them out of order. */
+    private final Map<Integer, CheckpointRecord> recorded = new ConcurrentHashMap<>();
     private final Map<Integer, Object> values = Collections.synchronizedMap(new HashMap<>());
     private final Map<Object, FailedAttempts> failedAttempts = new ConcurrentHashMap<>();
 
@@ -121,11 +123,11 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         this.flowId = flowId;
         this.input = input;
         this.context = context;
-        this.recorded = new ArrayList<>(recorded);
         this.parentContext = parentContext;
         this.events = flow.durable() ? new RequestEvents(engine, flowId, lastSeq, context.events()) : null;
         this.requestState = new StoredState("request", StoredState.inMemory(), engine.codec, keys -> stateChanged("request", keys));
-        for (CheckpointRecord c : this.recorded) {
+        for (CheckpointRecord c : recorded) {
+            this.recorded.put(c.position(), c);
             index(c);
         }
     }
@@ -133,12 +135,15 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     /** What belongs to one thread of the run: its step nesting and, in a block run, its lane and block path. */
     static final class Frame {
         int stepDepth;
+        /** The label of the step whose body runs on this thread, or null. */
+        String step;
         Lane lane;
         String path = "";
 
         Frame copy() {
             Frame f = new Frame();
             f.stepDepth = stepDepth;
+            f.step = step;
             f.lane = lane;
             f.path = path;
             return f;
@@ -722,6 +727,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             // a step inside a block: keyed by the block's path, like the block's own step
             return keyedStep(f.lane, occurrence(qualify(f.path, label)), fn, options);
         }
+        refuseInsideStep(f, "step", label);
         int pos = position++;
         int occurrence = occurrences.merge(label, 1, Integer::sum);
         CheckpointRecord replay = recordedAt(pos, CheckpointKind.STEP, label);
@@ -771,6 +777,16 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         lane.lastLabel = c.label();
     }
 
+    /**
+     * Refuses a step, suspension or wait of the flow body inside a step's body: the step's replay
+     * skips its body, so a checkpoint recorded in there would shift every later position.
+     */
+    private void refuseInsideStep(Frame f, String kind, String label) {
+        if (f.stepDepth > 0) {
+            throw new NestedStepException(Messages.nestedStep(flowId, f.step, kind, label), flowId, f.step);
+        }
+    }
+
     /** The attempts of one step that did not replay: retries, waits, fallback, and the checkpoint. */
     private <T> T runStep(String label, String stepId, Object retryKey, IntSupplier slot, Callable<T> fn,
             StepOptions<T> options, Frame f, Lane lane) {
@@ -788,6 +804,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             enterStep(f);
             Lane outerLane = f.lane;
             String outerPath = f.path;
+            String outerStep = f.step;
+            f.step = label;
             if (lane != null) {
                 f.lane = new Lane(label, lane.branch);
                 f.path = label;
@@ -797,6 +815,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             } catch (Throwable failure) {
                 f.lane = outerLane;
                 f.path = outerPath;
+                f.step = outerStep;
                 leaveStep(f);
                 Interrupt interrupt = Interrupt.find(failure);
                 if (interrupt != null) {
@@ -832,6 +851,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             }
             f.lane = outerLane;
             f.path = outerPath;
+            f.step = outerStep;
             span.end();
             failedAttempts.remove(retryKey);
             completeStep(f, slot.getAsInt(), label, value, attempt);
@@ -907,6 +927,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             throw new Interrupt.Suspend(nextSlot.getAndIncrement(), qualified,
                     java.util.Objects.requireNonNull(payloadType, "payloadType"), expiry);
         }
+        refuseInsideStep(f, "suspend", name);
         int pos = position++;
         CheckpointRecord replay = recordedAt(pos, CheckpointKind.SIGNAL, name);
         if (replay != null) {
@@ -936,6 +957,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             engine.requireDurable(flow, "wait");
             throw new Interrupt.Suspend(nextSlot.getAndIncrement(), qualified, null, null);
         }
+        refuseInsideStep(f, "waitUntil", name);
         int pos = position++;
         if (recordedAt(pos, CheckpointKind.WAIT, name) != null) {
             return;
@@ -1208,12 +1230,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     // ---------------------------------------------------------------- checkpoints
 
     private CheckpointRecord recordedAt(int pos, CheckpointKind kind, String label) {
-        CheckpointRecord c;
-        synchronized (recorded) {
-            if (pos >= recorded.size()) {
-                return null;
-            }
-            c = recorded.get(pos);
+        CheckpointRecord c = recorded.get(pos);
+        if (c == null) {
+            return null;
         }
         if (c.kind() != kind || !c.label().equals(label)) {
             throw new FlowChangedException(Messages.flowChanged(flowId, pos, describe(c.kind()), c.label(), describe(kind), label),
@@ -1263,9 +1282,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     }
 
     private void remember(CheckpointRecord c) {
-        synchronized (recorded) {
-            recorded.add(c);
-        }
+        recorded.put(c.position(), c);
         values.put(c.position(), c.value());
         index(c);
         if (c.kind() == CheckpointKind.STEP) {

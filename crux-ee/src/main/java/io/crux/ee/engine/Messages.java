@@ -300,6 +300,13 @@ public final class Messages {
                 + " parsed but not validated. Add a provider such as Hibernate Validator, or run in a Jakarta EE server.");
     }
 
+    public static String nestedStep(String flowId, String outer, String kind, String label) {
+        return msg("CRUX0140E", "Run " + flowId + " called " + kind + " '" + label + "' inside the body of step '" + outer
+                + "'. A completed step is replayed without running its body, so nothing inside it may record a checkpoint"
+                + " of its own: call " + kind + " '" + label + "' from the flow body before or after step '" + outer
+                + "', or use blocks, whose children are steps of their own.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";
