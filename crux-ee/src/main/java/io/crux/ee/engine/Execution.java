@@ -241,18 +241,22 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         SuspensionRecord suspension = new SuspensionRecord(s.position, s.name,
                 s.payloadType == null ? null : s.payloadType.getName(), now, s.expiry == null ? null : now.plus(s.expiry));
         try {
-            RunRecord stored = engine.store.suspend(flowId, engine.settings.nodeId(), suspension);
-            if (stored.status() == FlowStatus.SUSPENDED) {
-                Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            // the request's event is written with the suspension, in one transaction
+            Ended<O> ended = engine.store.suspend(flowId, engine.settings.nodeId(), suspension, stored -> {
+                if (stored.status() != FlowStatus.SUSPENDED) {
+                    FlowResult<O> result = resultOf(stored, null); // a cancel came first
+                    return new Ended<>(result, null, written(() -> terminalEvent(result, null)));
+                }
+                Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put("name", s.name);
                 if (suspension.expiresAt() != null) {
                     fields.put("expiresAt", suspension.expiresAt().toString());
                 }
-                event("request.suspended", fields);
-                close(new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()), null);
-            } else {
-                close(resultOf(stored, null), null);
-            }
+                return new Ended<>(new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()), null,
+                        written(() -> event("request.suspended", fields)));
+            });
+            events.publish(ended.written());
+            complete(ended.result(), ended.error());
         } catch (CruxException e) {
             close(null, e);
         }
@@ -289,7 +293,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
     }
 
-    /** How a run ended, and the request's last event, written with the end. */
+    /** How a run ended or suspended, and the request's event written with it. */
     private record Ended<O>(FlowResult<O> result, CruxException error, List<EventRecord> written) {}
 
     private FlowResult<O> resultOf(RunRecord run, CruxException error) {

@@ -120,10 +120,15 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public RunRecord suspend(String flowId, String owner, SuspensionRecord suspension) {
+        return suspend(flowId, owner, suspension, run -> run);
+    }
+
+    @Override
+    public <T> T suspend(String flowId, String owner, SuspensionRecord suspension, Function<RunRecord, T> alongside) {
         return Transactions.writeOwned("suspend", flowId, () -> {
             FlowRunEntity e = owned(flowId, owner);
             if (e.status.isFinal()) {
-                return record(e);
+                return alongside.apply(record(e));
             }
             SuspensionEntity s = new SuspensionEntity();
             s.id = UUID.randomUUID().toString();
@@ -138,7 +143,7 @@ public class JpaFlowStore implements FlowStore {
             e.suspension = s;
             apply(e, FlowStatus.SUSPENDED, null, null, suspension.suspendedAt());
             em.flush();
-            return record(e);
+            return alongside.apply(record(e));
         });
     }
 

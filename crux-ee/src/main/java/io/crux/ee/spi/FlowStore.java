@@ -101,6 +101,28 @@ public interface FlowStore {
     RunRecord suspend(String flowId, String owner, SuspensionRecord suspension);
 
     /**
+     * Marks a running run suspended, as {@link #suspend(String, String, SuspensionRecord)} does, and
+     * hands the run as stored now to {@code alongside} in the same transaction: the engine writes
+     * the request's {@code request.suspended} event with the suspension, so that no stream sees the
+     * one without the other. {@code alongside} uses other stores of the same database, which join
+     * the transaction, and may be called again if the store retries. By default the two happen one
+     * after the other.
+     *
+     * @param flowId the run id
+     * @param owner the node that executes it
+     * @param suspension the suspension
+     * @param alongside more writes, given the run as stored now (its status is not
+     *     {@link FlowStatus#SUSPENDED} if a caller ended it first), committed (or rolled back) with it
+     * @param <T> what {@code alongside} returns
+     * @return what {@code alongside} returned
+     * @throws io.crux.ee.api.exception.FlowConflictException if another node holds the run
+     */
+    default <T> T suspend(String flowId, String owner, SuspensionRecord suspension,
+            java.util.function.Function<RunRecord, T> alongside) {
+        return alongside.apply(suspend(flowId, owner, suspension));
+    }
+
+    /**
      * Ends a running run.
      *
      * @param flowId the run id
