@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.crux.ee.api.ClientData;
+import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.cdi.CruxRuntime;
@@ -122,7 +123,7 @@ public class FlowsResource {
         return Response.accepted(accepted).type(MediaType.APPLICATION_JSON).build();
     }
 
-    /** The request's status and its last event. */
+    /** The request's status, its last event and, once completed, its output, which {@code request.completed} does not repeat. */
     @GET
     @Path("{kind}/requests/{requestId}")
     public Map<String, Object> request(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
@@ -135,6 +136,9 @@ public class FlowsResource {
         body.put("lastSeq", runtime.engine().sessions().lastSeq(requestId));
         if (run.error() != null) {
             body.put("error", run.error());
+        }
+        if (run.status() == FlowStatus.COMPLETED && run.output() != null) {
+            body.put("output", JsonBodies.parse(run.output().json()));
         }
         return body;
     }

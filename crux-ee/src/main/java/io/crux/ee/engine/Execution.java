@@ -317,7 +317,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (result == null) {
             event("request.failed", Map.of("error", String.valueOf(error == null ? null : error.getMessage())));
         } else if (result instanceof FlowResult.Completed<O> c) {
-            event("request.completed", c.output() == null ? Map.of() : Map.of("output", c.output()));
+            event("request.completed", Map.of()); // the output is in the run's row, not stored twice
         } else if (result instanceof FlowResult.Cancelled<O> c) {
             event("request.cancelled", c.reason() == null ? Map.of() : Map.of("reason", c.reason()));
         }
@@ -740,6 +740,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             results.put(label, value);
             return value;
         }
+        engine.limits.checkLabel(flowId, label);
         if (cancelled) {
             throw new Interrupt.Cancel();
         }
@@ -758,6 +759,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             results.put(label, value);
             return value;
         }
+        engine.limits.checkLabel(flowId, label);
         if (cancelled) {
             throw new Interrupt.Cancel();
         }
@@ -925,6 +927,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             if (replay != null) {
                 return valueOf(replay, payloadType);
             }
+            engine.limits.checkSuspensionName(flowId, qualified);
             if (cancelled) {
                 throw new Interrupt.Cancel();
             }
@@ -937,6 +940,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (replay != null) {
             return valueOf(replay, payloadType);
         }
+        engine.limits.checkSuspensionName(flowId, name);
         if (cancelled) {
             throw new Interrupt.Cancel();
         }
@@ -951,6 +955,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             if (recordedMark(CheckpointKind.WAIT, qualified) != null) {
                 return;
             }
+            engine.limits.checkSuspensionName(flowId, qualified);
             if (cancelled) {
                 throw new Interrupt.Cancel();
             }
@@ -966,6 +971,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (recordedAt(pos, CheckpointKind.WAIT, name) != null) {
             return;
         }
+        engine.limits.checkSuspensionName(flowId, name);
         if (cancelled) {
             throw new Interrupt.Cancel();
         }
@@ -1268,8 +1274,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     }
 
     private void record(int pos, String label, CheckpointKind kind, Object value, int attempts, boolean fallback) {
-        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, kind, value, null, attempts, fallback,
-                engine.clock.instant());
+        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, kind, value,
+                flow.durable() ? encoded(label, kind, value) : null, attempts, fallback, engine.clock.instant());
         if (flow.durable()) {
             engine.store.saveCheckpoint(c);
         }
@@ -1278,11 +1284,20 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
 
     /** Records a step's checkpoint of a durable run together with {@code alongside}, in one transaction. */
     private <T> T record(int pos, String label, Object value, int attempts, java.util.function.Supplier<T> alongside) {
-        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, CheckpointKind.STEP, value, null, attempts, false,
-                engine.clock.instant());
+        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, CheckpointKind.STEP, value,
+                encoded(label, CheckpointKind.STEP, value), attempts, false, engine.clock.instant());
         T result = engine.store.saveCheckpoint(c, alongside);
         remember(c);
         return result;
+    }
+
+    /** A checkpoint's value as the store keeps it; a step's output within its limit, checked before anything is written. */
+    private Payload encoded(String label, CheckpointKind kind, Object value) {
+        Payload payload = engine.codec.encode(value);
+        if (kind == CheckpointKind.STEP) {
+            engine.limits.checkStepOutput(flowId, label, payload);
+        }
+        return payload;
     }
 
     private void remember(CheckpointRecord c) {

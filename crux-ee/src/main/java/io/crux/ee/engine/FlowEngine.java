@@ -64,6 +64,7 @@ public final class FlowEngine implements AutoCloseable {
     final FlowTracer tracer;
     final InputValidator validator;
     final EngineSettings settings;
+    final EngineLimits limits;
     final SessionStore sessions;
     final ModelRegistry models;
     final EventBus bus = new EventBus();
@@ -82,6 +83,7 @@ public final class FlowEngine implements AutoCloseable {
         this.tracer = b.tracer != null ? b.tracer : FlowTracer.NOOP;
         this.validator = b.validator != null ? b.validator : InputValidator.NONE;
         this.settings = b.settings != null ? b.settings : EngineSettings.of("local");
+        this.limits = b.limits != null ? b.limits : EngineLimits.defaults();
         this.sessions = b.sessions != null ? b.sessions : new InMemorySessionStore(codec);
         this.models = b.models != null ? b.models : ModelRegistry.NONE;
     }
@@ -612,6 +614,7 @@ public final class FlowEngine implements AutoCloseable {
         private FlowTracer tracer;
         private InputValidator validator;
         private EngineSettings settings;
+        private EngineLimits limits;
         private SessionStore sessions;
         private ModelRegistry models;
 
@@ -669,6 +672,15 @@ public final class FlowEngine implements AutoCloseable {
 
         public Builder settings(EngineSettings settings) {
             this.settings = settings;
+            return this;
+        }
+
+        /**
+         * @param limits the limits on what runs store; default {@link EngineLimits#defaults()}
+         * @return this builder
+         */
+        public Builder limits(EngineLimits limits) {
+            this.limits = limits;
             return this;
         }
 

@@ -307,6 +307,12 @@ public final class Messages {
                 + "', or use blocks, whose children are steps of their own.");
     }
 
+    public static String limitExceeded(String flowId, String what, long actual, long limit, String unit, String key) {
+        return msg("CRUX0141E", "Run " + flowId + ": " + what + " is " + actual + " " + unit + ", over the limit of " + limit
+                + " " + unit + ", so it is not stored. Make it smaller, or raise the limit with the configuration key " + key
+                + ".");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

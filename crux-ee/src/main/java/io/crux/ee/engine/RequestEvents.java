@@ -94,6 +94,7 @@ final class RequestEvents {
     synchronized void item(Item item, String sessionId, String eventType) {
         Instant now = engine.clock.instant();
         String json = engine.codec.encode(item).json();
+        engine.limits.checkItem(requestId, item.id(), json);
         ItemRecord record = new ItemRecord(item, sessionId, requestId, now, now, json);
         store(record, events && eventType != null ? build(eventType, Map.of(), json, seq + 1) : null);
     }
