@@ -219,6 +219,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                 engine.scheduleRetry(this, r.delay);
             } else if (interrupt instanceof Interrupt.Suspend s) {
                 suspend(s);
+            } else if (interrupt instanceof Interrupt.LeaveForRecovery l) {
+                leaveForRecovery(l.failure);
             } else if (interrupt instanceof Interrupt.Cancel || cancelled) {
                 end(FlowStatus.CANCELLED, null, cancelReason, null);
             } else {
@@ -367,6 +369,22 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         synchronized (lock) {
             pending = future;
         }
+    }
+
+    /**
+     * The store stayed away while a checkpoint was written: the run stays RUNNING in the store as it
+     * is, and this node forgets it, so that maintenance (here or on another server) recovers it from
+     * its last checkpoint. Nothing is written, the database being what failed.
+     */
+    private void leaveForRecovery(RuntimeException failure) {
+        LOG.log(Level.WARNING, Messages.leftForRecovery(flowId, TransientFailures.BACKOFF.size() + 1, failure), failure);
+        if (runSpan != null) {
+            runSpan.fail(failure);
+            runSpan.setAttribute("crux.flow.outcome", "left-for-recovery");
+            runSpan.end();
+        }
+        engine.finished(this);
+        done.completeExceptionally(failure);
     }
 
     /** The executor refused the run; it stays RUNNING in the store for recovery. */
@@ -631,17 +649,20 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             return;
         }
         f.stepDepth--;
-        boolean[] taken = {false};
+        // taken once, so that a write tried again after a passing failure writes the same items and events
+        RequestEvents.Gathered[] taken = {null};
         List<EventRecord> written;
         try {
             written = record(pos, label, value, attempt, () -> {
-                taken[0] = true;
-                return events.write();
+                if (taken[0] == null) {
+                    taken[0] = events.take();
+                }
+                return events.write(taken[0]);
             });
         } catch (RuntimeException e) {
             // the gathering must end whatever happened, or every later event of the run (its end
             // included) would wait in the buffer for good
-            if (taken[0]) {
+            if (taken[0] != null) {
                 LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, e), e);
             } else {
                 try {
@@ -1277,7 +1298,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         CheckpointRecord c = new CheckpointRecord(flowId, pos, label, kind, value,
                 flow.durable() ? encoded(label, kind, value) : null, attempts, fallback, engine.clock.instant());
         if (flow.durable()) {
-            engine.store.saveCheckpoint(c);
+            durably(() -> {
+                engine.store.saveCheckpoint(c);
+                return null;
+            });
         }
         remember(c);
     }
@@ -1286,9 +1310,34 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     private <T> T record(int pos, String label, Object value, int attempts, java.util.function.Supplier<T> alongside) {
         CheckpointRecord c = new CheckpointRecord(flowId, pos, label, CheckpointKind.STEP, value,
                 encoded(label, CheckpointKind.STEP, value), attempts, false, engine.clock.instant());
-        T result = engine.store.saveCheckpoint(c, alongside);
+        T result = durably(() -> engine.store.saveCheckpoint(c, alongside));
         remember(c);
         return result;
+    }
+
+    /**
+     * Runs a checkpoint write, and again after a short wait when the store failed for a passing
+     * reason. When it keeps failing the run unwinds and is left RUNNING for recovery, instead of
+     * failing for good because the database was away for a moment; the step then runs again.
+     */
+    private <T> T durably(java.util.function.Supplier<T> write) {
+        for (int retry = 0;; retry++) {
+            try {
+                return write.get();
+            } catch (RuntimeException e) {
+                if (!TransientFailures.isTransient(e)) {
+                    throw e;
+                }
+                if (retry == TransientFailures.BACKOFF.size()) {
+                    throw new Interrupt.LeaveForRecovery(e);
+                }
+                LOG.log(Level.FINE, e, () -> "retrying a checkpoint write of run " + flowId);
+                java.util.concurrent.locks.LockSupport.parkNanos(TransientFailures.BACKOFF.get(retry).toNanos());
+                if (cancelled) {
+                    throw new Interrupt.Cancel();
+                }
+            }
+        }
     }
 
     /** A checkpoint's value as the store keeps it; a step's output within its limit, checked before anything is written. */

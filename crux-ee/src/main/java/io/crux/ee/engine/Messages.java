@@ -313,6 +313,12 @@ public final class Messages {
                 + ".");
     }
 
+    public static String leftForRecovery(String flowId, int attempts, Throwable cause) {
+        return msg("CRUX0142W", "Run " + flowId + " could not save a checkpoint in " + attempts + " attempts and is left"
+                + " RUNNING, to be recovered from its last checkpoint by maintenance on this or another server; the step"
+                + " whose checkpoint was lost runs again then: " + describe(cause));
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

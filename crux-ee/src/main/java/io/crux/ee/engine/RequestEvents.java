@@ -75,6 +75,33 @@ final class RequestEvents {
         return written;
     }
 
+    /** The items and events of one gathering, taken out of the outbox to be written. */
+    record Gathered(List<ItemRecord> items, List<EventRecord> events) {}
+
+    /**
+     * Ends one gathering and takes what was gathered, for {@link #write(Gathered)}: unlike
+     * {@link #write()}, the taking happens once, so that a write that is tried again writes the same.
+     */
+    synchronized Gathered take() {
+        gathering = Math.max(0, gathering - 1);
+        Gathered taken = new Gathered(List.copyOf(items), List.copyOf(pending));
+        items.clear();
+        pending.clear();
+        return taken;
+    }
+
+    /**
+     * Writes what {@link #take()} took, in the caller's transaction if there is one.
+     *
+     * @return the events written, to be {@linkplain #publish published} once that transaction has committed
+     */
+    List<EventRecord> write(Gathered taken) {
+        if (!taken.items().isEmpty() || !taken.events().isEmpty()) {
+            engine.sessions.append(taken.items(), taken.events());
+        }
+        return taken.events();
+    }
+
     /** Hands committed events to the streams of this server. */
     void publish(List<EventRecord> written) {
         written.forEach(engine.bus::publish);
