@@ -137,6 +137,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         int stepDepth;
         /** The label of the step whose body runs on this thread, or null. */
         String step;
+        /** The id of that step, or null. */
+        String stepId;
+        /** How many runs this attempt of the step (or this execution of the body, outside steps) started. */
+        int children;
         Lane lane;
         String path = "";
 
@@ -144,6 +148,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             Frame f = new Frame();
             f.stepDepth = stepDepth;
             f.step = step;
+            f.stepId = stepId;
+            f.children = children;
             f.lane = lane;
             f.path = path;
             return f;
@@ -299,14 +305,20 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     private record Ended<O>(FlowResult<O> result, CruxException error, List<EventRecord> written) {}
 
     private FlowResult<O> resultOf(RunRecord run, CruxException error) {
-        return switch (run.status()) {
-            case CANCELLED -> new FlowResult.Cancelled<>(flowId, run.error());
-            case EXPIRED -> new FlowResult.Expired<>(flowId, run.suspension() == null ? null : run.suspension().suspendedAt());
-            case COMPLETED -> new FlowResult.Completed<>(flowId, cast(engine.codec.decode(run.output(), flow.classLoader())));
-            case SUSPENDED -> new FlowResult.Suspended<>(flowId, run.suspension().name(), run.suspension().suspendedAt(),
-                    run.suspension().expiresAt());
-            case FAILED, RUNNING -> null;
-        };
+        return engine.storedResult(flow, run);
+    }
+
+    /**
+     * The id of the next run that a handle starts from this run's code. It is derived from this
+     * run's id, the step that starts it and its place among the runs that this attempt of the step
+     * starts, so that the step, run again (a retry, a resume, a recovery), finds the run it started
+     * before instead of starting another.
+     */
+    String childId() {
+        Frame f = frame();
+        String key = (f.stepId != null ? f.stepId : "body:" + f.path) + "\n" + ++f.children;
+        return java.util.UUID.nameUUIDFromBytes((flowId + "\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
     }
 
     private void close(FlowResult<O> result, CruxException error) {
@@ -832,7 +844,11 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             Lane outerLane = f.lane;
             String outerPath = f.path;
             String outerStep = f.step;
+            String outerStepId = f.stepId;
+            int outerChildren = f.children;
             f.step = label;
+            f.stepId = stepId;
+            f.children = 0;
             if (lane != null) {
                 f.lane = new Lane(label, lane.branch);
                 f.path = label;
@@ -843,6 +859,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                 f.lane = outerLane;
                 f.path = outerPath;
                 f.step = outerStep;
+                f.stepId = outerStepId;
+                f.children = outerChildren;
                 leaveStep(f);
                 Interrupt interrupt = Interrupt.find(failure);
                 if (interrupt != null) {
@@ -879,6 +897,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             f.lane = outerLane;
             f.path = outerPath;
             f.step = outerStep;
+            f.stepId = outerStepId;
+            f.children = outerChildren;
             span.end();
             failedAttempts.remove(retryKey);
             completeStep(f, slot.getAsInt(), label, value, attempt);

@@ -227,7 +227,7 @@ public final class FlowEngine implements AutoCloseable {
         @SuppressWarnings("unchecked")
         I typed = (I) converted;
         Execution<?, ?> parent = CURRENT.get();
-        String flowId = options.flowId() != null ? options.flowId() : UUID.randomUUID().toString();
+        String flowId = newRunId(options);
         RunContext inherited = parent != null ? parent.context() : null;
         RunContext context = new RunContext(parent != null ? parent.flowId() : null,
                 first(options.sessionId(), inherited == null ? null : inherited.sessionId()),
@@ -313,6 +313,86 @@ public final class FlowEngine implements AutoCloseable {
         } catch (RuntimeException rejected) {
             exec.abandon(rejected);
         }
+    }
+
+    /**
+     * The id a handle gives a run it starts: the caller's, or when the handle is used from a run's
+     * code, one derived from that run and its step, or else a random one.
+     */
+    String newRunId(RunOptions options) {
+        if (options.flowId() != null) {
+            return options.flowId();
+        }
+        Execution<?, ?> parent = CURRENT.get();
+        return parent != null ? parent.childId() : UUID.randomUUID().toString();
+    }
+
+    /**
+     * @param flow the run's flow
+     * @param options the options a handle was given
+     * @param flowId the id {@link #newRunId} gave the run
+     * @return whether a step of the current run started this run before, and now runs again
+     */
+    boolean startedBefore(FlowModel flow, RunOptions options, String flowId) {
+        if (options.flowId() != null || CURRENT.get() == null) {
+            return false; // the caller's id, or a new top-level run: nothing to look for
+        }
+        return active.containsKey(flowId) || flow.durable() && store.findRun(flowId).isPresent();
+    }
+
+    /**
+     * Waits for the outcome of a run that a step of the current run started before: takes it from
+     * the store when the run has ended or suspended, waits for it when it executes here, continues
+     * it here when it is an orphan, and waits for its end when another server holds it.
+     */
+    <O> FlowResult<O> attach(FlowModel flow, String flowId) {
+        while (true) {
+            @SuppressWarnings("unchecked")
+            Execution<?, O> local = (Execution<?, O>) active.get(flowId);
+            if (local != null) {
+                return await(local);
+            }
+            RunRecord run = findRun(flow, flowId);
+            Instant now = clock.instant();
+            if (run.status() == FlowStatus.FAILED) {
+                throw new FlowFailedException(run.error(), flowId, null);
+            }
+            if (run.status() != FlowStatus.RUNNING) {
+                return storedResult(flow, run);
+            }
+            if (!settings.nodeId().equals(run.owner()) && !run.leaseExpiredAt(now)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(settings.maintenanceInterval().toNanos());
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new FlowFailedException(Messages.flowFailed(flowId, flow.name(), new InterruptedException()),
+                            flowId, null);
+                }
+                continue;
+            }
+            try {
+                Execution<?, O> exec = revive(flow, store.claim(run, settings.nodeId(), leaseEnd(now), null));
+                launch(exec, true);
+                return await(exec);
+            } catch (FlowConflictException raced) {
+                // maintenance took it first: wait for it as it executes
+            }
+        }
+    }
+
+    /** A stored run's outcome, or {@code null} while it runs or when it failed. */
+    <O> FlowResult<O> storedResult(FlowModel flow, RunRecord run) {
+        String flowId = run.flowId();
+        SuspensionRecord s = run.suspension();
+        return switch (run.status()) {
+            case CANCELLED -> new FlowResult.Cancelled<>(flowId, run.error());
+            case EXPIRED -> new FlowResult.Expired<>(flowId, s == null ? null : s.suspendedAt());
+            case COMPLETED -> {
+                @SuppressWarnings("unchecked")
+                O output = (O) codec.decode(run.output(), flow.classLoader());
+                yield new FlowResult.Completed<>(flowId, output);
+            }
+            case SUSPENDED -> new FlowResult.Suspended<>(flowId, s.name(), s.suspendedAt(), s.expiresAt());
+            case FAILED, RUNNING -> null;
+        };
     }
 
     static <O> FlowResult<O> await(Execution<?, O> exec) {
@@ -453,8 +533,24 @@ public final class FlowEngine implements AutoCloseable {
             // a signal, resume or the run's own end raced with us: decide on what is stored now
             endUnlessFinal(findRun(flow, flowId), FlowStatus.CANCELLED, reason, "cancelled");
         }
+        cancelChildren(flowId, reason);
         if (local != null) {
             local.cancelFromOutside(reason);
+        }
+    }
+
+    /** Cancels the runs that steps of a cancelled run started and that are still open, and theirs. */
+    private void cancelChildren(String parentId, String reason) {
+        for (RunRecord child : store.findOpenChildren(parentId)) {
+            FlowModel model = flows.get(child.flowName());
+            if (model == null) {
+                continue; // not defined here: its own server's cancel of the parent reaches it
+            }
+            try {
+                cancel(model, child.flowId(), reason);
+            } catch (FlowStateException | FlowConflictException ended) {
+                // it ended meanwhile
+            }
         }
     }
 

@@ -82,6 +82,14 @@ public final class InMemoryFlowStore implements FlowStore {
     }
 
     @Override
+    public List<RunRecord> findOpenChildren(String parentFlowId) {
+        return runs.values().stream()
+                .filter(r -> parentFlowId.equals(r.parentFlowId()) && !r.status().isFinal())
+                .sorted(Comparator.comparing(RunRecord::createdAt))
+                .toList();
+    }
+
+    @Override
     public List<CheckpointRecord> loadCheckpoints(String flowId) {
         List<CheckpointRecord> list = checkpoints.get(flowId);
         if (list == null) {

@@ -89,6 +89,15 @@ public class JpaFlowStore implements FlowStore {
     }
 
     @Override
+    public List<RunRecord> findOpenChildren(String parentFlowId) {
+        return Transactions.read("find child runs", parentFlowId, () -> em.createQuery("select r from FlowRunEntity r"
+                        + " where r.parentId = :parent and r.status in :open order by r.createdAt", FlowRunEntity.class)
+                .setParameter("parent", parentFlowId)
+                .setParameter("open", List.of(FlowStatus.RUNNING, FlowStatus.SUSPENDED))
+                .getResultList().stream().map(JpaFlowStore::record).toList());
+    }
+
+    @Override
     public List<CheckpointRecord> loadCheckpoints(String flowId) {
         return Transactions.read("load checkpoints", flowId, () -> em.createQuery(
                         "select c from StepCheckpointEntity c where c.flowId = :id order by c.position", StepCheckpointEntity.class)

@@ -56,6 +56,13 @@ public interface FlowStore {
     List<RunRecord> listRuns(String flowName, FlowStatus status, int limit);
 
     /**
+     * @param parentFlowId a run id
+     * @return the runs started from steps of that run that are not final yet (running or
+     *     suspended), oldest first
+     */
+    List<RunRecord> findOpenChildren(String parentFlowId);
+
+    /**
      * Loads every checkpoint of a run in one query.
      *
      * @param flowId the run id

@@ -54,6 +54,11 @@ class NonDurableFlowTest {
         }
 
         @Override
+        public List<RunRecord> findOpenChildren(String parentFlowId) {
+            return refuse("findOpenChildren");
+        }
+
+        @Override
         public List<CheckpointRecord> loadCheckpoints(String flowId) {
             return refuse("loadCheckpoints");
         }
