@@ -44,7 +44,7 @@ class ResearchScriptedIT {
 
     @Test
     void aRemarkIsRoutedToTheShortReply() {
-        Map<String, Object> report = ResearchRequests.output(ResearchRequests.ask(SERVER.get(), "Hello"));
+        Map<String, Object> report = ResearchRequests.output(SERVER.get(), ResearchRequests.ask(SERVER.get(), "Hello"));
 
         assertThat(report).containsEntry("topics", List.of());
         assertThat((String) report.get("answer")).startsWith("[scripted model").contains("Ask me a question");
