@@ -266,7 +266,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             events.publish(ended.written());
             complete(ended.result(), ended.error());
         } catch (CruxException e) {
-            close(null, e);
+            closeUnlessTransient(e);
         }
     }
 
@@ -297,6 +297,19 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             complete(ended.result(), ended.error());
         } catch (CruxException e) {
             LOG.log(Level.WARNING, Messages.resultLost(flowId, e), e);
+            closeUnlessTransient(e);
+        }
+    }
+
+    /**
+     * Ends this execution after its end or suspension could not be written. A passing store failure
+     * leaves the run RUNNING for recovery, so its stream is not told that it failed; any other ends
+     * the stream with request.failed.
+     */
+    private void closeUnlessTransient(CruxException e) {
+        if (TransientFailures.isTransient(e)) {
+            complete(null, e);
+        } else {
             close(null, e);
         }
     }

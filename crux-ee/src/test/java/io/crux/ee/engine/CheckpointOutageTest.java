@@ -32,6 +32,7 @@ class CheckpointOutageTest {
     private final AtomicInteger saveCalls = new AtomicInteger();
     private final AtomicInteger bodyCalls = new AtomicInteger();
     private volatile String sqlState = "08006";
+    private volatile String failing = "saveCheckpoint";
     private EngineHarness h;
 
     @AfterEach
@@ -39,12 +40,15 @@ class CheckpointOutageTest {
         h.close();
     }
 
-    /** A store whose next {@code failuresLeft} checkpoint writes fail with {@code sqlState}, a lost connection by default. */
+    /**
+     * A store whose next {@code failuresLeft} calls of {@code failing} (checkpoint writes by default)
+     * fail with {@code sqlState}, a lost connection by default.
+     */
     private FlowHandle<String, String> register() {
         InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
         FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("saveCheckpoint")) {
+                    if (method.getName().equals(failing)) {
                         saveCalls.incrementAndGet();
                         if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                             throw new CruxPersistenceException("CRUX0030E: the store failed to save a checkpoint", null,
@@ -117,5 +121,26 @@ class CheckpointOutageTest {
 
         assertThat(h.record("r-3").status()).isEqualTo(FlowStatus.FAILED);
         assertThat(saveCalls).hasValue(1);
+    }
+
+    @Test
+    void anEndThatCannotBeWrittenForAPassingReasonLeavesTheRunForRecoveryWithoutAFailedEvent() {
+        // before the fix: the stream was told request.failed while the run stayed RUNNING and was recovered
+        FlowHandle<String, String> handle = register();
+        failing = "finish";
+        failuresLeft.set(1);
+
+        assertThatThrownBy(() -> handle.run("x", RunOptions.defaults().withFlowId("r-4").withSessionId("s-1")
+                .withEvents(true))).isInstanceOf(CruxPersistenceException.class);
+
+        assertThat(h.record("r-4").status()).isEqualTo(FlowStatus.RUNNING);
+        assertThat(h.engine.sessions().readEvents("r-4", 0, 100)).extracting(EventRecord::type)
+                .doesNotContain("request.failed");
+
+        assertThat(h.engine.maintain()).isEqualTo(1);
+
+        assertThat(h.record("r-4").status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(h.engine.sessions().readEvents("r-4", 0, 100)).extracting(EventRecord::type)
+                .containsOnlyOnce("request.completed").doesNotContain("request.failed");
     }
 }
