@@ -269,13 +269,14 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             Payload stored = status == FlowStatus.COMPLETED ? engine.codec.encode(output) : null;
             String message = error != null ? error.getMessage() : reason;
             // the request's last event is written with the run's end, in one transaction
-            Ended<O> ended = engine.store.finish(flowId, engine.settings.nodeId(), status, stored, message, run -> {
+            // its commit is ordered with the steps' (a branch may still be committing)
+            Ended<O> ended = events.inOrder(() -> engine.store.finish(flowId, engine.settings.nodeId(), status, stored, message, run -> {
                 FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
                         ? new FlowResult.Completed<>(flowId, cast(output))
                         : resultOf(run, error);
                 CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
                 return new Ended<>(result, failed, written(() -> terminalEvent(result, failed)));
-            });
+            }));
             events.publish(ended.written());
             complete(ended.result(), ended.error());
         } catch (CruxException e) {
@@ -625,10 +626,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         boolean[] taken = {false};
         List<EventRecord> written;
         try {
-            written = record(pos, label, value, attempt, () -> {
+            written = events.inOrder(() -> record(pos, label, value, attempt, () -> {
                 taken[0] = true;
                 return events.write();
-            });
+            }));
         } catch (RuntimeException e) {
             // the gathering must end whatever happened, or every later event of the run (its end
             // included) would wait in the buffer for good
@@ -646,9 +647,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         events.publish(written);
     }
 
-    void liveEvent(String type, Map<String, ?> fields) {
+    /** Publishes an event that is not stored, such as {@code content.delta} of the item {@code itemId}. */
+    void liveEvent(String type, String itemId, Map<String, ?> fields) {
         if (events != null) {
-            events.live(type, fields);
+            events.live(type, itemId, fields);
         }
     }
 
