@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -69,7 +69,7 @@ public class FlowsResource {
             .map(Duration::parse).orElse(Duration.ofSeconds(15));
     private final Duration gapWait = ConfigProvider.getConfig().getOptionalValue("crux.sse.gap-wait", String.class)
             .map(Duration::parse).orElse(Duration.ofSeconds(5));
-    private volatile ExecutorService streams;
+    private volatile ThreadFactory threads;
 
     /** @return every flow kind with its actions and their input schemas */
     @GET
@@ -171,29 +171,36 @@ public class FlowsResource {
             response.resume(Response.noContent().header("Cache-Control", "no-cache").build());
             return;
         }
-        // the request thread goes back at once; the stream is written on the streams' executor, not
-        // the flows', so that open streams never hold the threads flows need
-        streams().execute(() -> response.resume(Response.ok(new RequestStream(engine, requestId, after, poll, heartbeat, gapWait))
+        // the request thread goes back at once; the stream is written on a managed thread of its own,
+        // so that open streams, which mostly wait, never hold the threads of the server's pools that
+        // requests and flows need
+        Thread writer = threads().newThread(() -> response.resume(Response.ok(
+                        new RequestStream(engine, requestId, after, poll, heartbeat, gapWait))
                 .type(MediaType.SERVER_SENT_EVENTS_TYPE)
                 .header("Cache-Control", "no-cache")
                 .build()));
+        if (writer == null) {
+            throw Problems.problem(503, "Service Unavailable", "The application is stopping.");
+        }
+        writer.setName("crux-stream " + requestId);
+        writer.start();
     }
 
-    /** The executor that writes streams: {@code crux.sse.executor}, looked up once. */
-    private ExecutorService streams() {
-        ExecutorService s = streams;
-        if (s == null) {
-            String name = ConfigProvider.getConfig().getOptionalValue("crux.sse.executor", String.class)
-                    .orElse("java:comp/DefaultManagedExecutorService");
+    /** The factory of the threads that write streams: {@code crux.sse.thread-factory}, looked up once. */
+    private ThreadFactory threads() {
+        ThreadFactory f = threads;
+        if (f == null) {
+            String name = ConfigProvider.getConfig().getOptionalValue("crux.sse.thread-factory", String.class)
+                    .orElse("java:comp/DefaultManagedThreadFactory");
             try {
-                s = (ExecutorService) new InitialContext().lookup(name);
+                f = (ThreadFactory) new InitialContext().lookup(name);
             } catch (NamingException e) {
                 throw new IllegalStateException("crux-ee needs the resource " + name
-                        + " (set crux.sse.executor to another JNDI name if your server binds it elsewhere)", e);
+                        + " (set crux.sse.thread-factory to another JNDI name if your server binds it elsewhere)", e);
             }
-            streams = s;
+            threads = f;
         }
-        return s;
+        return f;
     }
 
     /** The caller's sessions of this kind, newest first. */

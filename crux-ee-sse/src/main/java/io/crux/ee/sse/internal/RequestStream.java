@@ -29,9 +29,9 @@ import io.crux.ee.spi.RunRecord;
  * number (an event published before this stream subscribed), and every poll interval while the bus
  * is quiet and the request does not execute here (it may execute on another server). While it
  * executes here the bus carries every event, and the log is read only once a heartbeat interval,
- * so that waiting streams cost the database nothing. The stream ends after the request's last
- * terminal event, when the run has ended and nothing follows what was sent, or when the client goes
- * away.
+ * so that waiting streams cost the database next to nothing. The stream ends after the request's
+ * last terminal event, when the run has ended and nothing follows what was sent (a quiet stream
+ * reads the run's status once a heartbeat interval), or when the client goes away.
  *
  * <p>Every stored event goes out exactly once, in sequence order, and only as an unbroken run of
  * numbers: a stream never sends 9 before 5–8. A run's events commit in number order (the engine
@@ -97,8 +97,9 @@ public final class RequestStream implements StreamingOutput {
             out.flush(); // the headers go out now, before any event
             long silentSince = System.nanoTime();
             long logReadAt = 0;
-            long statusReadAt = System.nanoTime();
+            long statusReadAt = System.nanoTime() - heartbeat.toNanos() - 1; // the first quiet poll reads it
             boolean readLog = true;
+            int endSeen = 0;
             while (true) {
                 boolean sent = false;
                 if (readLog) {
@@ -115,7 +116,9 @@ public final class RequestStream implements StreamingOutput {
                             || System.nanoTime() - logReadAt > heartbeat.toNanos();
                     if (!sent && System.nanoTime() - statusReadAt > heartbeat.toNanos()) {
                         statusReadAt = System.nanoTime();
-                        if (ended()) { // ended without a terminal event this stream saw
+                        // ended without a terminal event: seen twice, a heartbeat apart, so that an
+                        // event written just after the run's end (a cancel of a suspended run) is not missed
+                        if (ended() && endSeen++ > 0) {
                             catchUp();
                             break;
                         }
