@@ -13,6 +13,10 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -128,10 +132,16 @@ public final class SseClient {
      * @return the answer
      */
     public static HttpResponse<String> answer(String url, String user, String lastEventId) {
+        // the request's timeout ends at the headers; a stream's body never ends: bound the whole answer
+        CompletableFuture<HttpResponse<String>> answer = HTTP.sendAsync(request(url, user, lastEventId, Duration.ofSeconds(10)),
+                HttpResponse.BodyHandlers.ofString());
         try {
-            return HTTP.send(request(url, user, lastEventId, Duration.ofSeconds(10)), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return answer.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new IllegalStateException("no complete answer within 10 s from " + url + " (a stream that stays open?)", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
