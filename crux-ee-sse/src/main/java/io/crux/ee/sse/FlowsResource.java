@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +26,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -64,6 +68,9 @@ public class FlowsResource {
             .map(Duration::parse).orElse(Duration.ofMillis(200));
     private final Duration heartbeat = ConfigProvider.getConfig().getOptionalValue("crux.sse.heartbeat", String.class)
             .map(Duration::parse).orElse(Duration.ofSeconds(15));
+    private final Duration gapWait = ConfigProvider.getConfig().getOptionalValue("crux.sse.gap-wait", String.class)
+            .map(Duration::parse).orElse(Duration.ofSeconds(5));
+    private volatile ThreadFactory threads;
 
     /** @return every flow kind with its actions and their input schemas */
     @GET
@@ -161,14 +168,43 @@ public class FlowsResource {
     public void stream(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
             @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("starting_after") Long startingAfter,
             @Context SecurityContext security, @Suspended AsyncResponse response) {
-        request(flow(kind), requestId, security);
+        RunRecord run = request(flow(kind), requestId, security);
         long after = RequestStream.resumeAfter(requestId, lastEventId, startingAfter);
         FlowEngine engine = runtime.engine();
-        // the request thread goes back at once; the stream is written on the executor
-        engine.executor().execute(() -> response.resume(Response.ok(new RequestStream(engine, requestId, after, poll, heartbeat))
+        if (RequestStream.nothingToSend(engine, run, after)) { // 204 tells an SSE client to stop reconnecting
+            response.resume(Response.noContent().header("Cache-Control", "no-cache").build());
+            return;
+        }
+        // the request thread goes back at once; the stream is written on a managed thread of its own,
+        // so that open streams, which mostly wait, never hold the threads of the server's pools that
+        // requests and flows need
+        Thread writer = threads().newThread(() -> response.resume(Response.ok(
+                        new RequestStream(engine, requestId, after, poll, heartbeat, gapWait))
                 .type(MediaType.SERVER_SENT_EVENTS_TYPE)
                 .header("Cache-Control", "no-cache")
                 .build()));
+        if (writer == null) {
+            throw Problems.problem(503, "Service Unavailable", "The application is stopping.");
+        }
+        writer.setName("crux-stream " + requestId);
+        writer.start();
+    }
+
+    /** The factory of the threads that write streams: {@code crux.sse.thread-factory}, looked up once. */
+    private ThreadFactory threads() {
+        ThreadFactory f = threads;
+        if (f == null) {
+            String name = ConfigProvider.getConfig().getOptionalValue("crux.sse.thread-factory", String.class)
+                    .orElse("java:comp/DefaultManagedThreadFactory");
+            try {
+                f = (ThreadFactory) new InitialContext().lookup(name);
+            } catch (NamingException e) {
+                throw new IllegalStateException("crux-ee needs the resource " + name
+                        + " (set crux.sse.thread-factory to another JNDI name if your server binds it elsewhere)", e);
+            }
+            threads = f;
+        }
+        return f;
     }
 
     /** The caller's sessions of this kind, newest first. */

@@ -250,7 +250,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                 s.payloadType == null ? null : s.payloadType.getName(), now, s.expiry == null ? null : now.plus(s.expiry));
         try {
             // the request's event is written with the suspension, in one transaction
-            Ended<O> ended = engine.store.suspend(flowId, engine.settings.nodeId(), suspension, stored -> {
+            // its commit is ordered with the steps' (a branch may still be committing)
+            Ended<O> ended = events.inOrder(() -> engine.store.suspend(flowId, engine.settings.nodeId(), suspension, stored -> {
                 if (stored.status() != FlowStatus.SUSPENDED) {
                     FlowResult<O> result = resultOf(stored, null); // a cancel came first
                     return new Ended<>(result, null, written(() -> terminalEvent(result, null)));
@@ -262,7 +263,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                 }
                 return new Ended<>(new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()), null,
                         written(() -> event("request.suspended", fields)));
-            });
+            }));
             events.publish(ended.written());
             complete(ended.result(), ended.error());
         } catch (CruxException e) {
@@ -286,13 +287,14 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             Payload stored = status == FlowStatus.COMPLETED ? engine.codec.encode(output) : null;
             String message = error != null ? error.getMessage() : reason;
             // the request's last event is written with the run's end, in one transaction
-            Ended<O> ended = engine.store.finish(flowId, engine.settings.nodeId(), status, stored, message, run -> {
+            // its commit is ordered with the steps' (a branch may still be committing)
+            Ended<O> ended = events.inOrder(() -> engine.store.finish(flowId, engine.settings.nodeId(), status, stored, message, run -> {
                 FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
                         ? new FlowResult.Completed<>(flowId, cast(output))
                         : resultOf(run, error);
                 CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
                 return new Ended<>(result, failed, written(() -> terminalEvent(result, failed)));
-            });
+            }));
             events.publish(ended.written());
             complete(ended.result(), ended.error());
         } catch (CruxException e) {
@@ -678,12 +680,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         RequestEvents.Gathered[] taken = {null};
         List<EventRecord> written;
         try {
-            written = record(pos, label, value, attempt, () -> {
+            written = events.inOrder(() -> record(pos, label, value, attempt, () -> {
                 if (taken[0] == null) {
                     taken[0] = events.take();
                 }
                 return events.write(taken[0]);
-            });
+            }));
         } catch (RuntimeException e) {
             // the gathering must end whatever happened, or every later event of the run (its end
             // included) would wait in the buffer for good
@@ -701,9 +703,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         events.publish(written);
     }
 
-    void liveEvent(String type, Map<String, ?> fields) {
+    /** Publishes an event that is not stored, such as {@code content.delta} of the item {@code itemId}. */
+    void liveEvent(String type, String itemId, Map<String, ?> fields) {
         if (events != null) {
-            events.live(type, fields);
+            events.live(type, itemId, fields);
         }
     }
 

@@ -144,7 +144,7 @@ public final class FlowEngine implements AutoCloseable {
         return active.containsKey(flowId);
     }
 
-    /** @return the executor that runs flow bodies, for work that belongs with them (request streams) */
+    /** @return the executor that runs flow bodies */
     public ExecutorService executor() {
         return executor;
     }

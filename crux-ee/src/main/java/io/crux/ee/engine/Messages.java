@@ -319,6 +319,23 @@ public final class Messages {
                 + " whose checkpoint was lost runs again then: " + describe(cause));
     }
 
+    public static String streamGapBridged(String requestId, long from, long to, java.time.Duration waited) {
+        return msg("CRUX0120W", "The stream of request " + requestId + " went on past events " + from + " to " + to
+                + ", which were missing from the event log for " + waited + " while later events were stored. A run's"
+                + " events commit in order, so they were lost by a write that failed (see the server log) and will not"
+                + " come.");
+    }
+
+    public static String badLastEventId(String requestId, String lastEventId) {
+        return msg("CRUX0121E", "The Last-Event-ID '" + lastEventId + "' is not an event of request " + requestId
+                + ": it must be " + requestId + ":<seq>, the id of an event this request's stream sent.");
+    }
+
+    public static String pastLastEvent(String requestId, long seq, long last) {
+        return msg("CRUX0122E", "The stream of request " + requestId + " cannot resume after event " + seq
+                + ": its last event is " + last + ".");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";
