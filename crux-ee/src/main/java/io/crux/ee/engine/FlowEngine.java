@@ -70,6 +70,8 @@ public final class FlowEngine implements AutoCloseable {
 
     private final Map<String, FlowModel> flows = new ConcurrentHashMap<>();
     private final Map<String, Execution<?, ?>> active = new ConcurrentHashMap<>();
+    /** Runs this node is claiming: not yet {@link #active}, but no longer anybody's orphan. */
+    private final java.util.Set<String> claiming = ConcurrentHashMap.newKeySet();
     private volatile ScheduledFuture<?> maintenance;
     private volatile boolean closed;
 
@@ -398,10 +400,36 @@ public final class FlowEngine implements AutoCloseable {
                         value, codec.encode(value), 1, false, now);
             }
         }
-        RunRecord claimed = store.claim(run, settings.nodeId(), leaseEnd(now), signal);
-        Execution<?, O> exec = revive(flow, claimed);
+        // reserved before the claim commits, so that maintenance on this node never takes the
+        // claimed run for an orphan before it is active and runs it a second time
+        if (!reserve(flowId)) {
+            throw new FlowConflictException(Messages.runBusy(flowId, settings.nodeId()), flowId, null);
+        }
+        Execution<?, O> exec;
+        try {
+            exec = revive(flow, store.claim(run, settings.nodeId(), leaseEnd(now), signal));
+        } finally {
+            claiming.remove(flowId);
+        }
         launch(exec, true);
         return await(exec);
+    }
+
+    /**
+     * Reserves a run for a claim by this node.
+     *
+     * @return false if the run executes here or another thread of this node is claiming it
+     */
+    private boolean reserve(String flowId) {
+        if (!claiming.add(flowId)) {
+            return false;
+        }
+        // checked after the reservation: an execution becomes active before its claimer lets go
+        if (active.containsKey(flowId)) {
+            claiming.remove(flowId);
+            return false;
+        }
+        return true;
     }
 
     private Object signalPayload(FlowModel flow, SuspensionRecord suspension, Object payload, String flowId) {
@@ -544,19 +572,24 @@ public final class FlowEngine implements AutoCloseable {
         int recovered = 0;
         for (RunRecord run : store.findRecoverable(settings.nodeId(), now, RECOVERY_BATCH)) {
             FlowModel flow = flows.get(run.flowName());
-            if (flow == null || active.containsKey(run.flowId())) {
+            if (flow == null || !reserve(run.flowId())) {
                 continue;
             }
+            Execution<?, ?> exec;
             try {
                 RunRecord claimed = store.claim(run, settings.nodeId(), leaseEnd(now), null);
                 LOG.info(Messages.recovering(run.flowId(), run.flowName()));
-                submit(revive(flow, claimed));
-                recovered++;
+                exec = revive(flow, claimed);
             } catch (FlowConflictException lost) {
-                // another server claimed it first
+                continue; // another server claimed it first
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, Messages.recoveryFailed(run.flowId(), e), e);
+                continue;
+            } finally {
+                claiming.remove(run.flowId());
             }
+            submit(exec);
+            recovered++;
         }
         return recovered;
     }
