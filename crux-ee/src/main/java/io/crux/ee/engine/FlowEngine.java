@@ -33,9 +33,11 @@ import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.api.exception.InvalidInputException.Violation;
+import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
@@ -492,17 +494,27 @@ public final class FlowEngine implements AutoCloseable {
         endStored(run, status, reason);
     }
 
-    /** Ends a run that is not executing anywhere, and closes its request stream. */
+    /**
+     * Ends a run that this caller does not execute. A run that a node holds on a live lease is
+     * left to that node, which sees the end at its next write or lease renewal and writes the
+     * request's last event; any other (suspended, orphaned, or cancelled and never acknowledged)
+     * gets its last event here, in the transaction of its end, which closes its request stream.
+     */
     private void endStored(RunRecord run, FlowStatus status, String reason) {
-        store.end(run, status, reason);
-        if (run.events() && run.status() == FlowStatus.SUSPENDED) {
+        List<EventRecord> written = store.end(run, status, reason, ended -> {
+            if (!run.events() || ended.owner() != null) {
+                return List.of();
+            }
             RequestEvents events = new RequestEvents(this, run.flowId(), sessions.lastSeq(run.flowId()), true);
+            events.gather();
             if (status == FlowStatus.CANCELLED) {
                 events.append("request.cancelled", reason == null ? Map.of() : Map.of("reason", reason));
             } else {
                 events.append("request.failed", Map.of("error", "expired", "status", status.name()));
             }
-        }
+            return events.write();
+        });
+        written.forEach(bus::publish);
     }
 
     // ---------------------------------------------------------------- queries
@@ -559,14 +571,10 @@ public final class FlowEngine implements AutoCloseable {
             return 0;
         }
         Instant now = clock.instant();
-        store.renewLeases(settings.nodeId(), leaseEnd(now));
-        if (!active.isEmpty()) {
-            // a cancel taken by another server: interrupt the step here
-            for (RunRecord run : store.findCancelled(settings.nodeId(), now.minus(settings.leaseDuration()))) {
-                Execution<?, ?> local = active.get(run.flowId());
-                if (local != null) {
-                    local.cancelFromOutside(run.error());
-                }
+        java.util.Set<String> held = store.renewHeldLeases(settings.nodeId(), leaseEnd(now));
+        for (Execution<?, ?> local : active.values()) {
+            if (local.flow().durable() && !held.contains(local.flowId())) {
+                stopIfNotHeld(local);
             }
         }
         int recovered = 0;
@@ -577,6 +585,11 @@ public final class FlowEngine implements AutoCloseable {
             }
             Execution<?, ?> exec;
             try {
+                if (run.status() == FlowStatus.CANCELLED) {
+                    // its owner died before it acknowledged the cancel: end it and close its stream
+                    endStored(run, FlowStatus.CANCELLED, run.error());
+                    continue;
+                }
                 RunRecord claimed = store.claim(run, settings.nodeId(), leaseEnd(now), null);
                 LOG.info(Messages.recovering(run.flowId(), run.flowName()));
                 exec = revive(flow, claimed);
@@ -592,6 +605,27 @@ public final class FlowEngine implements AutoCloseable {
             recovered++;
         }
         return recovered;
+    }
+
+    /**
+     * An execution whose lease this node did not renew: another node took the run over (this node
+     * stalled longer than the lease), so it stops here without writing; or another caller
+     * cancelled it, so it stops as cancelled. A run that is starting, suspending or ending is left
+     * alone: its own writes decide.
+     */
+    private void stopIfNotHeld(Execution<?, ?> local) {
+        RunRecord run = store.findRun(local.flowId()).orElse(null);
+        if (run == null) {
+            return;
+        }
+        if (settings.nodeId().equals(run.owner())) {
+            if (run.status() == FlowStatus.CANCELLED) {
+                local.cancelFromOutside(run.error());
+            }
+        } else if (run.status() == FlowStatus.RUNNING) {
+            local.loseLease(new LeaseLostException(Messages.fenced(run.flowId(), settings.nodeId(), run.owner(),
+                    run.status().name()), run.flowId(), run.owner()));
+        }
     }
 
     /** Runs {@link #maintain()} now and then every maintenance interval on the scheduler. */

@@ -300,6 +300,18 @@ public final class Messages {
                 + " parsed but not validated. Add a provider such as Hibernate Validator, or run in a Jakarta EE server.");
     }
 
+    public static String fenced(String flowId, String node, String holder, String status) {
+        return msg("CRUX0160E", "Node " + node + " no longer holds run " + flowId + " (status " + status + ", held by "
+                + (holder == null ? "no node" : "node " + holder) + "): the store refused its write, and it stops"
+                + " executing the run without writing anything more. Its lease ran out (the server stalled longer than"
+                + " crux.lease-duration) and another server took the run over, or the run ended elsewhere.");
+    }
+
+    public static String cancelledElsewhere(String flowId, String reason) {
+        return msg("CRUX0161I", "Run " + flowId + " was cancelled by another caller (" + reason
+                + "): its step's checkpoint was not written and no further step starts.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.crux.ee.api.Item;
 import io.crux.ee.spi.EventRecord;
@@ -14,13 +15,29 @@ import io.crux.ee.spi.ItemRecord;
  * The outbox of one executing run: numbers its request events, and stores events and items before
  * anyone sees them. Inside a step it gathers them and writes them in one transaction when the
  * step ends ({@link #flush()}); outside a step it writes each at once. Only the node that holds
- * the run writes, so the counter lives here, continued from the stored log when the run resumes.
+ * the run writes, so the counter lives here, continued from the stored log when the run resumes;
+ * the writes it makes on its own go through a {@link Fence} that checks that the node still holds
+ * the run.
  */
 final class RequestEvents {
+
+    /** Does writes in one transaction that checks that this node still holds the run. */
+    interface Fence {
+        <T> T hold(Supplier<T> writes);
+
+        /** For a caller that writes in a transaction of its own that checks what it must. */
+        Fence NONE = new Fence() {
+            @Override
+            public <T> T hold(Supplier<T> writes) {
+                return writes.get();
+            }
+        };
+    }
 
     private final FlowEngine engine;
     private final String requestId;
     private final boolean events;
+    private final Fence fence;
     private long seq;
     /** Steps that gather now; block branches run steps at the same time. */
     private int gathering;
@@ -32,12 +49,23 @@ final class RequestEvents {
     private static final Map<String, String> TYPES = new ConcurrentHashMap<>();
 
     /**
+     * For writes in the caller's transaction only ({@link #gather()}, then {@link #write()}).
+     *
      * @param events whether the run records request events (otherwise only items are stored)
      */
     RequestEvents(FlowEngine engine, String requestId, long lastSeq, boolean events) {
+        this(engine, requestId, lastSeq, events, Fence.NONE);
+    }
+
+    /**
+     * @param events whether the run records request events (otherwise only items are stored)
+     * @param fence where the writes this outbox makes on its own go through
+     */
+    RequestEvents(FlowEngine engine, String requestId, long lastSeq, boolean events, Fence fence) {
         this.engine = engine;
         this.requestId = requestId;
         this.events = events;
+        this.fence = fence;
         this.seq = lastSeq;
         this.quotedRequestId = engine.codec.encode(requestId).json();
     }
@@ -49,7 +77,24 @@ final class RequestEvents {
 
     /** Writes what was gathered in one transaction, then publishes the events. */
     void flush() {
-        publish(write());
+        boolean[] wrote = {false};
+        List<EventRecord> written;
+        try {
+            written = fence.hold(() -> {
+                wrote[0] = true;
+                return write();
+            });
+        } catch (RuntimeException refused) {
+            if (!wrote[0]) {
+                endGathering(); // what was gathered goes out with the next write, if the run may write again
+            }
+            throw refused;
+        }
+        publish(written);
+    }
+
+    private synchronized void endGathering() {
+        gathering = Math.max(0, gathering - 1);
     }
 
     /**
@@ -81,9 +126,9 @@ final class RequestEvents {
     }
 
     /** Stores (now or at the step's end) and publishes a request event; nothing when the run has no stream. */
-    synchronized void append(String type, Map<String, ?> fields) {
+    void append(String type, Map<String, ?> fields) {
         if (events) {
-            store(null, build(type, fields, null, seq + 1));
+            numbered(() -> store(null, build(type, fields, null, seq + 1)));
         }
     }
 
@@ -91,11 +136,31 @@ final class RequestEvents {
      * Stores an item, and the event that carries it unless {@code eventType} is {@code null}, now
      * or at the step's end. The item is encoded once, for its row and its event.
      */
-    synchronized void item(Item item, String sessionId, String eventType) {
+    void item(Item item, String sessionId, String eventType) {
         Instant now = engine.clock.instant();
         String json = engine.codec.encode(item).json();
         ItemRecord record = new ItemRecord(item, sessionId, requestId, now, now, json);
-        store(record, events && eventType != null ? build(eventType, Map.of(), json, seq + 1) : null);
+        numbered(() -> store(record, events && eventType != null ? build(eventType, Map.of(), json, seq + 1) : null));
+    }
+
+    /**
+     * Numbers and stores under this outbox's lock; a write of its own goes through the fence first,
+     * which is taken before the lock (a step's write takes the fence, then the lock) so that the
+     * two never wait for each other.
+     */
+    private void numbered(Runnable store) {
+        synchronized (this) {
+            if (gathering > 0) {
+                store.run();
+                return;
+            }
+        }
+        fence.hold(() -> {
+            synchronized (this) {
+                store.run();
+            }
+            return null;
+        });
     }
 
     private void store(ItemRecord item, EventRecord event) {
