@@ -514,7 +514,9 @@ public final class FlowEngine implements AutoCloseable {
             }
             return events.write();
         });
-        written.forEach(bus::publish);
+        if (!written.isEmpty()) {
+            store.afterCommit(() -> written.forEach(bus::publish));
+        }
     }
 
     // ---------------------------------------------------------------- queries

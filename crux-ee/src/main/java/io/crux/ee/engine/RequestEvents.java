@@ -120,9 +120,15 @@ final class RequestEvents {
         return written;
     }
 
-    /** Hands committed events to the streams of this server. */
+    /**
+     * Hands written events to the streams of this server once they are committed: at once after a
+     * transaction of the store's own, at the commit of a caller's transaction that the write
+     * joined, never if that rolls back.
+     */
     void publish(List<EventRecord> written) {
-        written.forEach(engine.bus::publish);
+        if (!written.isEmpty()) {
+            engine.store.afterCommit(() -> written.forEach(engine.bus::publish));
+        }
     }
 
     /** Stores (now or at the step's end) and publishes a request event; nothing when the run has no stream. */
@@ -148,22 +154,25 @@ final class RequestEvents {
      * which is taken before the lock (a step's write takes the fence, then the lock) so that the
      * two never wait for each other.
      */
-    private void numbered(Runnable store) {
+    private void numbered(Supplier<EventRecord> store) {
         synchronized (this) {
             if (gathering > 0) {
-                store.run();
+                store.get();
                 return;
             }
         }
-        fence.hold(() -> {
+        EventRecord written = fence.hold(() -> {
             synchronized (this) {
-                store.run();
+                return store.get();
             }
-            return null;
         });
+        if (written != null) {
+            publish(List.of(written));
+        }
     }
 
-    private void store(ItemRecord item, EventRecord event) {
+    /** @return the event if it was written now, for the caller to publish once it is committed; else {@code null} */
+    private EventRecord store(ItemRecord item, EventRecord event) {
         if (event != null) {
             seq = event.seq();
         }
@@ -174,12 +183,10 @@ final class RequestEvents {
             if (event != null) {
                 pending.add(event);
             }
-            return;
+            return null;
         }
         engine.sessions.append(item == null ? List.of() : List.of(item), event == null ? List.of() : List.of(event));
-        if (event != null) {
-            engine.bus.publish(event);
-        }
+        return event;
     }
 
     /** Publishes an event that is not stored ({@code content.delta}); it carries the last stored sequence number. */

@@ -288,6 +288,11 @@ public class JpaFlowStore implements FlowStore {
                 .executeUpdate();
     }
 
+    @Override
+    public void afterCommit(Runnable action) {
+        Transactions.afterCommit(action);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** The run, if {@code owner} holds it: running, or cancelled by another caller while it held it. */

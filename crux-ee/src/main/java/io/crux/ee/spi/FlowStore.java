@@ -242,6 +242,18 @@ public interface FlowStore {
     int renewLeases(String owner, Instant leaseUntil);
 
     /**
+     * Runs {@code action} once the writes this thread made through the stores are committed: at
+     * once when they committed in transactions of their own (the default); when the caller's
+     * transaction that they joined commits, and never if it rolls back. The engine hands stored
+     * events to the streams this way, so that no stream sees an event that is not committed.
+     *
+     * @param action what must see only committed writes
+     */
+    default void afterCommit(Runnable action) {
+        action.run();
+    }
+
+    /**
      * Extends the leases of every running run of {@code owner}, as {@link #renewLeases} does, and
      * tells which runs {@code owner} holds now: the node stops executing any other.
      *
