@@ -312,6 +312,12 @@ public final class Messages {
                 + "): its step's checkpoint was not written and no further step starts.");
     }
 
+    public static String commitUnknown(String stateId, int checks) {
+        return msg("CRUX0162E", "The connection was lost while the increment of the state " + stateId + " committed, and"
+                + " the database still had not ended its transaction after " + checks + " checks: the increment may"
+                + " have been applied. Read the state before you repeat it.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";
