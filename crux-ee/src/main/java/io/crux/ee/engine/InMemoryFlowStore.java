@@ -39,8 +39,11 @@ public final class InMemoryFlowStore implements FlowStore {
     private final PayloadCodec codec;
     private final Map<String, RunRecord> runs = new ConcurrentHashMap<>();
     private final Map<String, List<CheckpointRecord>> checkpoints = new ConcurrentHashMap<>();
-    /** One monitor per run: held by every change of the run's row, and by writes under its lease. */
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /**
+     * The monitors of the runs' rows, by the run id's hash: held by every change of a run, and by
+     * the writes under its lease. Never two at once.
+     */
+    private final Object[] locks = new Object[64];
 
     /** A store that stamps writes with the system clock. */
     public InMemoryFlowStore() {
@@ -57,6 +60,9 @@ public final class InMemoryFlowStore implements FlowStore {
     private InMemoryFlowStore(Clock clock, PayloadCodec codec) {
         this.clock = clock;
         this.codec = codec;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
     }
 
     /**
@@ -241,7 +247,7 @@ public final class InMemoryFlowStore implements FlowStore {
     }
 
     private Object lockOf(String flowId) {
-        return locks.computeIfAbsent(flowId, k -> new Object());
+        return locks[(flowId.hashCode() & 0x7fffffff) % locks.length];
     }
 
     private static RunRecord copy(RunRecord r, FlowStatus status, Payload output, String error, SuspensionRecord suspension,

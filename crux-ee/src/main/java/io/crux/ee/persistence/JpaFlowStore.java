@@ -48,6 +48,9 @@ public class JpaFlowStore implements FlowStore {
 
     private final PayloadCodec codec = new JsonbPayloadCodec();
 
+    /** Locks a run's row for the writes of the node that holds it, reading what the check needs. */
+    private static final String LOCK_RUN = "SELECT OWNER, STATUS, ERROR FROM CRUX_FLOW_RUN WHERE ID = ? FOR UPDATE";
+
     @Override
     public void createRun(RunRecord run) {
         createRun(run, () -> null);
@@ -133,14 +136,27 @@ public class JpaFlowStore implements FlowStore {
     @Override
     public <T> T whileHolding(String flowId, String owner, Supplier<T> work) {
         return Transactions.write("check the lease", flowId, () -> {
-            // the row lock keeps a claim by another node from committing before this write does
-            FlowRunEntity e = em.find(FlowRunEntity.class, flowId, LockModeType.PESSIMISTIC_WRITE);
-            if (e == null || !owner.equals(e.owner)) {
-                throw new LeaseLostException(Messages.fenced(flowId, owner, e == null ? null : e.owner,
-                        e == null ? "none" : e.status.name()), flowId, e == null ? null : e.owner);
+            // the row lock keeps a claim by another node from committing before this write does; only
+            // the three columns are read, not the run's input and output
+            String holder;
+            String status;
+            String error;
+            try (PreparedStatement ps = em.unwrap(Connection.class).prepareStatement(LOCK_RUN)) {
+                ps.setString(1, flowId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    boolean found = rs.next();
+                    holder = found ? rs.getString(1) : null;
+                    status = found ? rs.getString(2) : "none";
+                    error = found ? rs.getString(3) : null;
+                }
+            } catch (SQLException e) {
+                throw new PersistenceException(e);
             }
-            if (e.status != FlowStatus.RUNNING) {
-                throw new FlowCancelledException(Messages.cancelledElsewhere(flowId, e.error), flowId, e.error);
+            if (!owner.equals(holder)) {
+                throw new LeaseLostException(Messages.fenced(flowId, owner, holder, status), flowId, holder);
+            }
+            if (!FlowStatus.RUNNING.name().equals(status)) {
+                throw new FlowCancelledException(Messages.cancelledElsewhere(flowId, error), flowId, error);
             }
             return work.get();
         });
