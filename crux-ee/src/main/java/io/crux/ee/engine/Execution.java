@@ -41,6 +41,7 @@ import io.crux.ee.api.exception.FlowChangedException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.FlowFailedException;
 import io.crux.ee.api.exception.FlowStateException;
+import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.api.exception.NestedStepException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.block.Block;
@@ -114,6 +115,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     private Future<?> pending;
     private volatile boolean cancelled;
     private volatile String cancelReason;
+    /** Why this node stopped executing the run: it no longer holds it. Nothing more is written then. */
+    private volatile LeaseLostException lost;
 
     Execution(FlowEngine engine, FlowModel flow, ActionModel action, String flowId, I input, RunContext context,
             List<CheckpointRecord> recorded, Object parentContext, long lastSeq) {
@@ -124,7 +127,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         this.input = input;
         this.context = context;
         this.parentContext = parentContext;
-        this.events = flow.durable() ? new RequestEvents(engine, flowId, lastSeq, context.events()) : null;
+        this.events = flow.durable() ? new RequestEvents(engine, flowId, lastSeq, context.events(), this::holding) : null;
         this.requestState = new StoredState("request", StoredState.inMemory(), engine.codec, keys -> stateChanged("request", keys));
         for (CheckpointRecord c : recorded) {
             this.recorded.put(c.position(), c);
@@ -221,7 +224,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             end(FlowStatus.COMPLETED, output, null, null);
         } catch (Throwable t) {
             Interrupt interrupt = Interrupt.find(t);
-            if (interrupt instanceof Interrupt.RetryLater r) {
+            if (lost != null) {
+                stop();
+            } else if (interrupt instanceof Interrupt.RetryLater r) {
                 engine.scheduleRetry(this, r.delay);
             } else if (interrupt instanceof Interrupt.Suspend s) {
                 suspend(s);
@@ -266,6 +271,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             }));
             events.publish(ended.written());
             complete(ended.result(), ended.error());
+        } catch (LeaseLostException e) {
+            lost = e;
+            stop();
         } catch (CruxException e) {
             closeUnlessTransient(e);
         }
@@ -283,6 +291,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             }
             return;
         }
+        if (lost != null) {
+            stop();
+            return;
+        }
         try {
             Payload stored = status == FlowStatus.COMPLETED ? engine.codec.encode(output) : null;
             String message = error != null ? error.getMessage() : reason;
@@ -297,6 +309,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             }));
             events.publish(ended.written());
             complete(ended.result(), ended.error());
+        } catch (LeaseLostException e) {
+            lost = e;
+            stop();
         } catch (CruxException e) {
             LOG.log(Level.WARNING, Messages.resultLost(flowId, e), e);
             closeUnlessTransient(e);
@@ -334,6 +349,15 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         String key = (f.stepId != null ? f.stepId : "body:" + f.path) + "\n" + ++f.children;
         return java.util.UUID.nameUUIDFromBytes((flowId + "\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .toString();
+    }
+
+    /** Ends the run on this node, which no longer holds it, without writing anything. */
+    private void stop() {
+        if (done.isDone()) {
+            return;
+        }
+        LOG.warning(lost.getMessage());
+        complete(null, lost);
     }
 
     private void close(FlowResult<O> result, CruxException error) {
@@ -435,6 +459,54 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
         if (endHere) {
             end(FlowStatus.CANCELLED, null, reason, null);
+        }
+    }
+
+    /**
+     * This node no longer holds the run (a lease renewal or a write found another holder): the
+     * run stops here, as a cancel would stop it, but ends without writing anything.
+     */
+    void loseLease(LeaseLostException why) {
+        boolean endHere;
+        synchronized (lock) {
+            if (lost == null) {
+                lost = why;
+            }
+            cancelled = true;
+            Thread self = Thread.currentThread();
+            branchThreads.stream().filter(t -> t != self).forEach(Thread::interrupt);
+            if (thread != null) {
+                if (thread != self) {
+                    thread.interrupt();
+                }
+                return;
+            }
+            endHere = pending != null && pending.cancel(false);
+        }
+        if (endHere) {
+            stop();
+        }
+    }
+
+    /**
+     * Does writes of this run in one transaction that checks that this node still holds it. A
+     * refusal stops the run at its next step boundary: for good if another node holds it, or as a
+     * cancel if another caller cancelled it.
+     */
+    <T> T holding(java.util.function.Supplier<T> writes) {
+        try {
+            return engine.store.whileHolding(flowId, engine.settings.nodeId(), writes);
+        } catch (LeaseLostException e) {
+            loseLease(e);
+            throw e;
+        } catch (FlowCancelledException e) {
+            synchronized (lock) {
+                if (!cancelled) {
+                    cancelReason = e.reason();
+                    cancelled = true;
+                }
+            }
+            throw e;
         }
     }
 
@@ -1334,10 +1406,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         CheckpointRecord c = new CheckpointRecord(flowId, pos, label, kind, value,
                 flow.durable() ? encoded(label, kind, value) : null, attempts, fallback, engine.clock.instant());
         if (flow.durable()) {
-            durably(() -> {
+            durably(() -> holding(() -> {
                 engine.store.saveCheckpoint(c);
                 return null;
-            });
+            }));
         }
         remember(c);
     }
@@ -1346,7 +1418,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     private <T> T record(int pos, String label, Object value, int attempts, java.util.function.Supplier<T> alongside) {
         CheckpointRecord c = new CheckpointRecord(flowId, pos, label, CheckpointKind.STEP, value,
                 encoded(label, CheckpointKind.STEP, value), attempts, false, engine.clock.instant());
-        T result = durably(() -> engine.store.saveCheckpoint(c, alongside));
+        T result = durably(() -> holding(() -> engine.store.saveCheckpoint(c, alongside)));
         remember(c);
         return result;
     }

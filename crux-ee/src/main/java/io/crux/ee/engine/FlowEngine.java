@@ -33,9 +33,11 @@ import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.api.exception.InvalidInputException.Violation;
+import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
@@ -71,6 +73,8 @@ public final class FlowEngine implements AutoCloseable {
 
     private final Map<String, FlowModel> flows = new ConcurrentHashMap<>();
     private final Map<String, Execution<?, ?>> active = new ConcurrentHashMap<>();
+    /** Runs this node is claiming: not yet {@link #active}, but no longer anybody's orphan. */
+    private final java.util.Set<String> claiming = ConcurrentHashMap.newKeySet();
     private volatile ScheduledFuture<?> maintenance;
     private volatile boolean closed;
 
@@ -480,10 +484,36 @@ public final class FlowEngine implements AutoCloseable {
                         value, codec.encode(value), 1, false, now);
             }
         }
-        RunRecord claimed = store.claim(run, settings.nodeId(), leaseEnd(now), signal);
-        Execution<?, O> exec = revive(flow, claimed);
+        // reserved before the claim commits, so that maintenance on this node never takes the
+        // claimed run for an orphan before it is active and runs it a second time
+        if (!reserve(flowId)) {
+            throw new FlowConflictException(Messages.runBusy(flowId, settings.nodeId()), flowId, null);
+        }
+        Execution<?, O> exec;
+        try {
+            exec = revive(flow, store.claim(run, settings.nodeId(), leaseEnd(now), signal));
+        } finally {
+            claiming.remove(flowId);
+        }
         launch(exec, true);
         return await(exec);
+    }
+
+    /**
+     * Reserves a run for a claim by this node.
+     *
+     * @return false if the run executes here or another thread of this node is claiming it
+     */
+    private boolean reserve(String flowId) {
+        if (!claiming.add(flowId)) {
+            return false;
+        }
+        // checked after the reservation: an execution becomes active before its claimer lets go
+        if (active.containsKey(flowId)) {
+            claiming.remove(flowId);
+            return false;
+        }
+        return true;
     }
 
     private Object signalPayload(FlowModel flow, SuspensionRecord suspension, Object payload, String flowId) {
@@ -562,16 +592,28 @@ public final class FlowEngine implements AutoCloseable {
         endStored(run, status, reason);
     }
 
-    /** Ends a run that is not executing anywhere, and closes its request stream. */
+    /**
+     * Ends a run that this caller does not execute. A run that a node holds on a live lease is
+     * left to that node, which sees the end at its next write or lease renewal and writes the
+     * request's last event; any other (suspended, orphaned, or cancelled and never acknowledged)
+     * gets its last event here, in the transaction of its end, which closes its request stream.
+     */
     private void endStored(RunRecord run, FlowStatus status, String reason) {
-        store.end(run, status, reason);
-        if (run.events() && run.status() == FlowStatus.SUSPENDED) {
+        List<EventRecord> written = store.end(run, status, reason, ended -> {
+            if (!run.events() || ended.owner() != null) {
+                return List.of();
+            }
             RequestEvents events = new RequestEvents(this, run.flowId(), sessions.lastSeq(run.flowId()), true);
+            events.gather();
             if (status == FlowStatus.CANCELLED) {
                 events.append("request.cancelled", reason == null ? Map.of() : Map.of("reason", reason));
             } else {
                 events.append("request.failed", Map.of("error", "expired", "status", status.name()));
             }
+            return events.write();
+        });
+        if (!written.isEmpty()) {
+            store.afterCommit(() -> written.forEach(bus::publish));
         }
     }
 
@@ -629,34 +671,61 @@ public final class FlowEngine implements AutoCloseable {
             return 0;
         }
         Instant now = clock.instant();
-        store.renewLeases(settings.nodeId(), leaseEnd(now));
-        if (!active.isEmpty()) {
-            // a cancel taken by another server: interrupt the step here
-            for (RunRecord run : store.findCancelled(settings.nodeId(), now.minus(settings.leaseDuration()))) {
-                Execution<?, ?> local = active.get(run.flowId());
-                if (local != null) {
-                    local.cancelFromOutside(run.error());
-                }
+        java.util.Set<String> held = store.renewHeldLeases(settings.nodeId(), leaseEnd(now));
+        for (Execution<?, ?> local : active.values()) {
+            if (local.flow().durable() && !held.contains(local.flowId())) {
+                stopIfNotHeld(local);
             }
         }
         int recovered = 0;
         for (RunRecord run : store.findRecoverable(settings.nodeId(), now, RECOVERY_BATCH)) {
             FlowModel flow = flows.get(run.flowName());
-            if (flow == null || active.containsKey(run.flowId())) {
+            if (flow == null || !reserve(run.flowId())) {
                 continue;
             }
+            Execution<?, ?> exec;
             try {
+                if (run.status() == FlowStatus.CANCELLED) {
+                    // its owner died before it acknowledged the cancel: end it and close its stream
+                    endStored(run, FlowStatus.CANCELLED, run.error());
+                    continue;
+                }
                 RunRecord claimed = store.claim(run, settings.nodeId(), leaseEnd(now), null);
                 LOG.info(Messages.recovering(run.flowId(), run.flowName()));
-                submit(revive(flow, claimed));
-                recovered++;
+                exec = revive(flow, claimed);
             } catch (FlowConflictException lost) {
-                // another server claimed it first
+                continue; // another server claimed it first
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, Messages.recoveryFailed(run.flowId(), e), e);
+                continue;
+            } finally {
+                claiming.remove(run.flowId());
             }
+            submit(exec);
+            recovered++;
         }
         return recovered;
+    }
+
+    /**
+     * An execution whose lease this node did not renew: another node took the run over (this node
+     * stalled longer than the lease), so it stops here without writing; or another caller
+     * cancelled it, so it stops as cancelled. A run that is starting, suspending or ending is left
+     * alone: its own writes decide.
+     */
+    private void stopIfNotHeld(Execution<?, ?> local) {
+        RunRecord run = store.findRun(local.flowId()).orElse(null);
+        if (run == null) {
+            return;
+        }
+        if (settings.nodeId().equals(run.owner())) {
+            if (run.status() == FlowStatus.CANCELLED) {
+                local.cancelFromOutside(run.error());
+            }
+        } else if (run.status() == FlowStatus.RUNNING) {
+            local.loseLease(new LeaseLostException(Messages.fenced(run.flowId(), settings.nodeId(), run.owner(),
+                    run.status().name()), run.flowId(), run.owner()));
+        }
     }
 
     /** Runs {@link #maintain()} now and then every maintenance interval on the scheduler. */

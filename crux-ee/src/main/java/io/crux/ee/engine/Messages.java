@@ -336,6 +336,24 @@ public final class Messages {
                 + ": its last event is " + last + ".");
     }
 
+    public static String fenced(String flowId, String node, String holder, String status) {
+        return msg("CRUX0160E", "Node " + node + " no longer holds run " + flowId + " (status " + status + ", held by "
+                + (holder == null ? "no node" : "node " + holder) + "): the store refused its write, and it stops"
+                + " executing the run without writing anything more. Its lease ran out (the server stalled longer than"
+                + " crux.lease-duration) and another server took the run over, or the run ended elsewhere.");
+    }
+
+    public static String cancelledElsewhere(String flowId, String reason) {
+        return msg("CRUX0161I", "Run " + flowId + " was cancelled by another caller (" + reason
+                + "): its step's checkpoint was not written and no further step starts.");
+    }
+
+    public static String commitUnknown(String stateId, int checks) {
+        return msg("CRUX0162E", "The connection was lost while the increment of the state " + stateId + " committed, and"
+                + " the database still had not ended its transaction after " + checks + " checks: the increment may"
+                + " have been applied. Read the state before you repeat it.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

@@ -24,13 +24,28 @@ import io.crux.ee.spi.ItemRecord;
  * ends under one lock. Parallel branches whose steps end together therefore cannot commit 9–10
  * before 5–8, and the stored log of a request never has a hole that a later commit fills, which is
  * what lets a stream send an unbroken run of numbers without waiting. A write that did not commit
- * gives its numbers back, so the next write takes them.
+ * gives its numbers back, so the next write takes them. The writes it makes on its own go through a
+ * {@link Fence} that checks that this node still holds the run.
  */
 final class RequestEvents {
+
+    /** Does writes in one transaction that checks that this node still holds the run. */
+    interface Fence {
+        <T> T hold(Supplier<T> writes);
+
+        /** For a caller that writes in a transaction of its own that checks what it must. */
+        Fence NONE = new Fence() {
+            @Override
+            public <T> T hold(Supplier<T> writes) {
+                return writes.get();
+            }
+        };
+    }
 
     private final FlowEngine engine;
     private final String requestId;
     private final boolean events;
+    private final Fence fence;
     /** The last number given to a written event. */
     private long seq;
     /** {@link #seq} when the transaction that runs in {@link #inOrder} now began. */
@@ -58,12 +73,23 @@ final class RequestEvents {
     private record Draft(String type, String fields, String itemJson, String itemId, Instant at) {}
 
     /**
+     * For writes in the caller's transaction only ({@link #gather()}, then {@link #write()}).
+     *
      * @param events whether the run records request events (otherwise only items are stored)
      */
     RequestEvents(FlowEngine engine, String requestId, long lastSeq, boolean events) {
+        this(engine, requestId, lastSeq, events, Fence.NONE);
+    }
+
+    /**
+     * @param events whether the run records request events (otherwise only items are stored)
+     * @param fence where the writes this outbox makes on its own go through
+     */
+    RequestEvents(FlowEngine engine, String requestId, long lastSeq, boolean events, Fence fence) {
         this.engine = engine;
         this.requestId = requestId;
         this.events = events;
+        this.fence = fence;
         this.seq = lastSeq;
         this.quotedRequestId = engine.codec.encode(requestId).json();
     }
@@ -75,7 +101,24 @@ final class RequestEvents {
 
     /** Ends one gathering: writes what was gathered in one transaction, then publishes the events. */
     void flush() {
-        publish(inOrder(this::write));
+        boolean[] wrote = {false};
+        List<EventRecord> written;
+        try {
+            written = inOrder(() -> fence.hold(() -> {
+                wrote[0] = true;
+                return write();
+            }));
+        } catch (RuntimeException refused) {
+            if (!wrote[0]) {
+                endGathering(); // what was gathered goes out with the next write, if the run may write again
+            }
+            throw refused;
+        }
+        publish(written);
+    }
+
+    private synchronized void endGathering() {
+        gathering = Math.max(0, gathering - 1);
     }
 
     /**
@@ -130,11 +173,11 @@ final class RequestEvents {
 
     /** Writes what is gathered now, without ending a gathering, in a transaction of its own; then publishes it. */
     private void writeGathered() {
-        publish(inOrder(() -> {
+        publish(inOrder(() -> fence.hold(() -> {
             synchronized (this) {
                 return write(takePending());
             }
-        }));
+        })));
     }
 
     /**
@@ -190,9 +233,15 @@ final class RequestEvents {
         return taken.numbered;
     }
 
-    /** Hands committed events to the streams of this server. */
+    /**
+     * Hands written events to the streams of this server once they are committed: at once after a
+     * transaction of the store's own, at the commit of a caller's transaction that the write
+     * joined, never if that rolls back.
+     */
     void publish(List<EventRecord> written) {
-        written.forEach(engine.bus::publish);
+        if (!written.isEmpty()) {
+            engine.store.afterCommit(() -> written.forEach(engine.bus::publish));
+        }
     }
 
     /** Stores (now or at the step's end) and publishes a request event; nothing when the run has no stream. */

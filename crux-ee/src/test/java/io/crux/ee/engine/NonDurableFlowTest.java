@@ -64,6 +64,11 @@ class NonDurableFlowTest {
         }
 
         @Override
+        public <T> T whileHolding(String flowId, String owner, java.util.function.Supplier<T> work) {
+            return refuse("whileHolding");
+        }
+
+        @Override
         public void saveCheckpoint(CheckpointRecord checkpoint) {
             refuse("saveCheckpoint");
         }
