@@ -1,5 +1,6 @@
 package io.crux.ee.engine;
 
+import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import jakarta.json.JsonValue;
 
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
@@ -329,6 +332,7 @@ public final class FlowEngine implements AutoCloseable {
     }
 
     private Object convertInput(FlowModel flow, ActionModel action, Object value, String what, String flowId) {
+        checkJson(flow, value, action == null ? Object.class : action.inputType(), what, flowId);
         Object converted;
         try {
             converted = codec.convert(value, action == null ? Object.class : action.inputType());
@@ -337,6 +341,16 @@ public final class FlowEngine implements AutoCloseable {
             throw new InvalidInputException(Messages.invalidInput(what, flow.name(), v), flowId, v);
         }
         return validated(flow, converted, what, flowId);
+    }
+
+    /** Parsed JSON (from the HTTP API) must fit the type's schema before JSON-B may bind it. */
+    private static void checkJson(FlowModel flow, Object value, Type type, String what, String flowId) {
+        if (value instanceof JsonValue json) {
+            List<Violation> violations = JsonSchemaCheck.check(json, type);
+            if (!violations.isEmpty()) {
+                throw new InvalidInputException(Messages.invalidInput(what, flow.name(), violations), flowId, violations);
+            }
+        }
     }
 
     private Object validated(FlowModel flow, Object value, String what, String flowId) {
@@ -411,6 +425,7 @@ public final class FlowEngine implements AutoCloseable {
         } catch (ClassNotFoundException e) {
             throw new FlowStateException(Messages.cannotDecode(suspension.payloadType(), e), flowId, FlowStatus.SUSPENDED);
         }
+        checkJson(flow, payload, type, "signal payload", flowId);
         Object converted;
         try {
             converted = codec.convert(payload, type);

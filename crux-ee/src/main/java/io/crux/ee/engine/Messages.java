@@ -300,6 +300,25 @@ public final class Messages {
                 + " parsed but not validated. Add a provider such as Hibernate Validator, or run in a Jakarta EE server.");
     }
 
+    public static String inputTooDeep(int maxDepth) {
+        return msg("CRUX0100E", "The JSON value is nested deeper than " + maxDepth + " levels of arrays and objects"
+                + " (crux.input.max-depth).");
+    }
+
+    public static String runsNeedUser() {
+        return msg("CRUX0101E", "The runs API needs an authenticated user: a run is visible only to its own user and to"
+                + " the operator role.");
+    }
+
+    public static String badCursor(String cursor) {
+        return msg("CRUX0102E", "The cursor '" + cursor + "' is not one this API returned. Pass the 'next' value of the"
+                + " previous page unchanged.");
+    }
+
+    public static String badLimit(int limit, int max) {
+        return msg("CRUX0103E", "The limit " + limit + " is not between 1 and " + max + ".");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";
