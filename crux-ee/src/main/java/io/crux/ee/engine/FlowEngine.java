@@ -43,6 +43,7 @@ import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.spi.SuspensionRecord;
@@ -193,6 +194,21 @@ public final class FlowEngine implements AutoCloseable {
     public List<FlowRunInfo> listAll(FlowStatus status) {
         return store.listRuns(null, status, LIST_LIMIT).stream()
                 .filter(r -> flows.containsKey(r.flowName()))
+                .map(r -> info(r, List.of()))
+                .toList();
+    }
+
+    /**
+     * Reads one page of runs of the flows defined here, newest first, in the store.
+     *
+     * @param status the status to match, or {@code null}
+     * @param userId the user whose runs to return, or {@code null} for every run
+     * @param offset how many matching runs to skip
+     * @param limit the most to return
+     * @return the runs, without steps
+     */
+    public List<FlowRunInfo> findRuns(FlowStatus status, String userId, int offset, int limit) {
+        return store.findRuns(new RunQuery(flows.keySet(), status, userId, offset, limit)).stream()
                 .map(r -> info(r, List.of()))
                 .toList();
     }

@@ -54,6 +54,11 @@ public class CounterFlow {
         }, StepOptions.<String>retry(2, Duration.ofMinutes(10), Backoff.LINEAR));
     }
 
+    @Action("strict")
+    public String strict(FlowScope<Strict> flow) {
+        return flow.input().text();
+    }
+
     @ClientData("counter")
     public Object counter(ClientData.Context state) {
         return state.session().getOrDefault("counter", 0);
