@@ -69,7 +69,7 @@ public class RunsResource {
         int size = limit == null ? max : Paging.checkedLimit(limit, max);
         int from = offset == null ? 0 : offset;
         if (from < 0) {
-            throw Problems.problem(400, "Bad Request", Messages.badCursor(String.valueOf(from)));
+            throw Problems.problem(400, "Bad Request", Messages.badOffset(from));
         }
         List<FlowRunInfo> page = runtime.engine().findRuns(status, operator(security) ? null : user, from, size);
         Response.ResponseBuilder answer = Response.ok(page).type(MediaType.APPLICATION_JSON);

@@ -319,6 +319,10 @@ public final class Messages {
         return msg("CRUX0103E", "The limit " + limit + " is not between 1 and " + max + ".");
     }
 
+    public static String badOffset(int offset) {
+        return msg("CRUX0104E", "The offset " + offset + " is negative; the first page has offset 0.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

@@ -105,6 +105,7 @@ class RunsAccessIT {
         assertThat(listed).containsExactlyElementsOf(mine);
         assertThat(pages).isGreaterThanOrEqualTo(3);
         problem(server().get(FLOWS + "/runs?limit=" + (PAGE + 1), BOB), 400);
+        problem(server().get(FLOWS + "/runs?offset=-1", BOB), 400);
     }
 
     @Test
