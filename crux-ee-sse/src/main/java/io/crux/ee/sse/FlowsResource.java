@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -44,7 +45,8 @@ import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
-import io.crux.ee.sse.internal.JsonSchemas;
+import io.crux.ee.sse.internal.Paging;
+import io.crux.ee.engine.JsonSchemas;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
 
@@ -277,16 +279,33 @@ public class FlowsResource {
         return views;
     }
 
-    /** The session's stored items that clients may see, oldest first. */
+    /**
+     * One page of the session's stored items that clients may see, newest first. When the page is
+     * full, a {@code Link} header with {@code rel="next"} names the next page ({@code before}, an
+     * opaque cursor).
+     *
+     * @param before the cursor of the next page, or absent for the newest
+     * @param limit the page size, default and most {@code crux.http.max-page-size} (100)
+     */
     @GET
     @Path("{kind}/sessions/{sessionId}/items")
-    public List<Object> items(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
-            @Context SecurityContext security) {
+    public Response items(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+            @QueryParam("before") String before, @QueryParam("limit") Integer limit, @Context SecurityContext security,
+            @Context UriInfo uri) {
         FlowModel flow = flow(kind);
         SessionRecord session = session(flow, sessionId, user(flow, security));
-        return runtime.engine().sessions().listItems(session.id(), LIST_LIMIT).stream().map(ItemRecord::item)
-                .filter(i -> i.audience() != Item.Audience.INTERNAL)
+        int max = Paging.maxPageSize();
+        int size = limit == null ? max : Paging.checkedLimit(limit, max);
+        String beforeId = before == null ? null : Paging.key(before);
+        List<ItemRecord> page = runtime.engine().sessions().pageItems(session.id(), beforeId, size);
+        List<Object> visible = page.stream().map(ItemRecord::item).filter(i -> i.audience() != Item.Audience.INTERNAL)
                 .map(Object.class::cast).toList();
+        Response.ResponseBuilder answer = Response.ok(visible).type(MediaType.APPLICATION_JSON);
+        if (page.size() == size) {
+            answer.link(uri.getRequestUriBuilder().replaceQueryParam("before", Paging.cursor(page.get(page.size() - 1).item().id()))
+                    .replaceQueryParam("limit", size).build(), "next");
+        }
+        return answer.build();
     }
 
     // ---------------------------------------------------------------- checks

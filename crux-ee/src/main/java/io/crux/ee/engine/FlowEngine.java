@@ -1,5 +1,6 @@
 package io.crux.ee.engine;
 
+import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import jakarta.json.JsonValue;
 
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
@@ -42,6 +45,7 @@ import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.spi.SuspensionRecord;
@@ -196,6 +200,21 @@ public final class FlowEngine implements AutoCloseable {
     public List<FlowRunInfo> listAll(FlowStatus status) {
         return store.listRuns(null, status, LIST_LIMIT).stream()
                 .filter(r -> flows.containsKey(r.flowName()))
+                .map(r -> info(r, List.of()))
+                .toList();
+    }
+
+    /**
+     * Reads one page of runs of the flows defined here, newest first, in the store.
+     *
+     * @param status the status to match, or {@code null}
+     * @param userId the user whose runs to return, or {@code null} for every run
+     * @param offset how many matching runs to skip
+     * @param limit the most to return
+     * @return the runs, without steps
+     */
+    public List<FlowRunInfo> findRuns(FlowStatus status, String userId, int offset, int limit) {
+        return store.findRuns(new RunQuery(flows.keySet(), status, userId, offset, limit)).stream()
                 .map(r -> info(r, List.of()))
                 .toList();
     }
@@ -415,6 +434,7 @@ public final class FlowEngine implements AutoCloseable {
     }
 
     private Object convertInput(FlowModel flow, ActionModel action, Object value, String what, String flowId) {
+        checkJson(flow, value, action == null ? Object.class : action.inputType(), what, flowId);
         Object converted;
         try {
             converted = codec.convert(value, action == null ? Object.class : action.inputType());
@@ -423,6 +443,16 @@ public final class FlowEngine implements AutoCloseable {
             throw new InvalidInputException(Messages.invalidInput(what, flow.name(), v), flowId, v);
         }
         return validated(flow, converted, what, flowId);
+    }
+
+    /** Parsed JSON (from the HTTP API) must fit the type's schema before JSON-B may bind it. */
+    private static void checkJson(FlowModel flow, Object value, Type type, String what, String flowId) {
+        if (value instanceof JsonValue json) {
+            List<Violation> violations = JsonSchemaCheck.check(json, type);
+            if (!violations.isEmpty()) {
+                throw new InvalidInputException(Messages.invalidInput(what, flow.name(), violations), flowId, violations);
+            }
+        }
     }
 
     private Object validated(FlowModel flow, Object value, String what, String flowId) {
@@ -523,6 +553,7 @@ public final class FlowEngine implements AutoCloseable {
         } catch (ClassNotFoundException e) {
             throw new FlowStateException(Messages.cannotDecode(suspension.payloadType(), e), flowId, FlowStatus.SUSPENDED);
         }
+        checkJson(flow, payload, type, "signal payload", flowId);
         Object converted;
         try {
             converted = codec.convert(payload, type);

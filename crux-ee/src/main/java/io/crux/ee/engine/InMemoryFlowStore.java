@@ -22,6 +22,7 @@ import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
 
@@ -100,6 +101,17 @@ public final class InMemoryFlowStore implements FlowStore {
         return runs.values().stream()
                 .filter(r -> parentFlowId.equals(r.parentFlowId()) && !r.status().isFinal())
                 .sorted(Comparator.comparing(RunRecord::createdAt))
+                .toList();
+    }
+
+    @Override
+    public List<RunRecord> findRuns(RunQuery query) {
+        return runs.values().stream()
+                .filter(r -> query.flowNames().contains(r.flowName()) && (query.status() == null || r.status() == query.status())
+                        && (query.userId() == null || query.userId().equals(r.userId())))
+                .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::flowId).reversed())
+                .skip(query.offset())
+                .limit(query.limit())
                 .toList();
     }
 

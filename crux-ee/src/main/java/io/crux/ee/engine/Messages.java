@@ -354,6 +354,29 @@ public final class Messages {
                 + " have been applied. Read the state before you repeat it.");
     }
 
+    public static String inputTooDeep(int maxDepth) {
+        return msg("CRUX0100E", "The JSON value is nested deeper than " + maxDepth + " levels of arrays and objects"
+                + " (crux.input.max-depth).");
+    }
+
+    public static String runsNeedUser() {
+        return msg("CRUX0101E", "The runs API needs an authenticated user: a run is visible only to its own user and to"
+                + " the operator role.");
+    }
+
+    public static String badCursor(String cursor) {
+        return msg("CRUX0102E", "The cursor '" + cursor + "' is not one this API returned. Pass the 'next' value of the"
+                + " previous page unchanged.");
+    }
+
+    public static String badLimit(int limit, int max) {
+        return msg("CRUX0103E", "The limit " + limit + " is not between 1 and " + max + ".");
+    }
+
+    public static String badOffset(int offset) {
+        return msg("CRUX0104E", "The offset " + offset + " is negative; the first page has offset 0.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

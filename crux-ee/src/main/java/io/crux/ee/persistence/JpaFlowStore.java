@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.CacheRetrieveMode;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -30,6 +31,7 @@ import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
 
@@ -110,6 +112,34 @@ public class JpaFlowStore implements FlowStore {
                 .setParameter("parent", parentFlowId)
                 .setParameter("open", List.of(FlowStatus.RUNNING, FlowStatus.SUSPENDED))
                 .getResultList().stream().map(JpaFlowStore::record).toList());
+    }
+
+    @Override
+    public List<RunRecord> findRuns(RunQuery query) {
+        if (query.flowNames().isEmpty()) {
+            return List.of();
+        }
+        // parameters are only bound when used: PostgreSQL cannot type a bare "? is null"
+        String where = "r.flowName in :names" + (query.status() == null ? "" : " and r.status = :status")
+                + (query.userId() == null ? "" : " and r.userId = :user");
+        return Transactions.read("list runs", null, () -> {
+            var q = em.createQuery("select r from FlowRunEntity r where " + where + " order by r.createdAt desc, r.id desc",
+                            FlowRunEntity.class)
+                    .setParameter("names", query.flowNames())
+                    .setHint("jakarta.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
+                    .setHint("eclipselink.refresh", "true")
+                    // the suspensions in the same query, not one more select per run
+                    .setHint("eclipselink.left-join-fetch", "r.suspension")
+                    .setFirstResult(query.offset())
+                    .setMaxResults(query.limit());
+            if (query.status() != null) {
+                q.setParameter("status", query.status());
+            }
+            if (query.userId() != null) {
+                q.setParameter("user", query.userId());
+            }
+            return q.getResultList().stream().map(JpaFlowStore::record).toList();
+        });
     }
 
     @Override

@@ -69,6 +69,15 @@ public interface FlowStore {
     List<RunRecord> findOpenChildren(String parentFlowId);
 
     /**
+     * Reads one page of runs in the store itself (filters, order and page in one query), from
+     * what is committed now: no cache of earlier reads.
+     *
+     * @param query the filters and the page
+     * @return the runs of the page, newest first, without their suspensions' payloads
+     */
+    List<RunRecord> findRuns(RunQuery query);
+
+    /**
      * Loads every checkpoint of a run in one query.
      *
      * @param flowId the run id

@@ -98,6 +98,11 @@ public class CounterFlow {
         });
     }
 
+    @Action("strict")
+    public String strict(FlowScope<Strict> flow) {
+        return flow.input().text();
+    }
+
     @ClientData("counter")
     public Object counter(ClientData.Context state) {
         return state.session().getOrDefault("counter", 0);
