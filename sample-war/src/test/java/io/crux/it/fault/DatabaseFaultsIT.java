@@ -20,8 +20,9 @@ import io.crux.it.support.LibertyServer;
 
 /**
  * Database faults on PostgreSQL, on a cluster of the test's own ({@link PrivateCluster}): the
- * server's connections are ended ({@code pg_terminate_backend}) while a step runs and a client
- * streams, and the database is restarted while a run is active. The runs finish, the streams
+ * server's connections are ended ({@code pg_terminate_backend}) while a client streams and, at a
+ * named point ({@link HaltPoints#END_CONNECTIONS}), just before a step's checkpoint is written; and
+ * the database is restarted while a run is active. The runs finish, the streams
  * resume with {@code Last-Event-ID}, and nothing is lost: every stored event read once, in order,
  * and a step whose checkpoint committed never runs again. Runs in the PostgreSQL pass
  * ({@code -Dcrux.db=postgresql}) and is reported skipped on H2 or without PostgreSQL's binaries.
@@ -31,6 +32,7 @@ class DatabaseFaultsIT {
     private static final String READY = FaultWar.FAULT + "/pid";
     private static final int PG_PORT = Integer.getInteger("fault.pg.port", 55432);
     private static PrivateCluster cluster;
+    private static HaltPoints points;
     private static LibertyServer server;
     private static Probe probe;
 
@@ -43,7 +45,10 @@ class DatabaseFaultsIT {
         cluster = PrivateCluster.start(bin, PG_PORT);
         Map<String, String> env = new HashMap<>(cluster.serverEnv());
         env.putAll(Map.of("CRUX_NODE_ID", "db-fault-node", "CRUX_LEASE_DURATION", "PT3S", "CRUX_MAINTENANCE_INTERVAL", "PT1S"));
-        server = LibertyServer.create("cruxFaultDb", env).deploy(FaultWar.build());
+        points = HaltPoints.create();
+        server = LibertyServer.create("cruxFaultDb", env);
+        points.install(server);
+        server.deploy(FaultWar.build());
         server.start(READY);
         probe = new Probe(server);
     }
@@ -68,8 +73,13 @@ class DatabaseFaultsIT {
         await("s2 runs").atMost(Duration.ofMinutes(1)).until(() -> probe.executions(runId, "s2") == 1);
         await("the reader has the first events").atMost(Duration.ofSeconds(30)).until(() -> reader.events().size() >= 2);
 
+        // mid-stream: the stream's reads and the lease renewals meet ended sessions
         assertThat(cluster.terminateServerConnections()).as("the server's connections").isPositive();
+        // mid-step: the pool's connections are ended again just before s2's checkpoint is written
+        points.arm(HaltPoints.END_CONNECTIONS + "s2");
         probe.openGate(runId);
+        await("the connections were ended before s2's checkpoint").atMost(Duration.ofMinutes(1))
+                .until(() -> !points.armed(HaltPoints.END_CONNECTIONS + "s2"));
 
         assertRecovered(runId, reader);
     }

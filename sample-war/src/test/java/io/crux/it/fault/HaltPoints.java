@@ -9,9 +9,9 @@ import io.crux.it.support.LibertyServer;
 
 /**
  * The named points where Byteman halts a server ({@code Runtime.halt}, as {@code kill -9}: no
- * shutdown hook, no quiesce). The rules ({@code fault/halt-points.btm}) are always loaded and fire
- * only while the point's marker file exists, so a test arms a point just before the run reaches it
- * and disarms it before the restart.
+ * shutdown hook, no quiesce), or ends its database connections. The rules
+ * ({@code fault/halt-points.btm}) are always loaded and fire only while the point's marker file
+ * exists, so a test arms a point just before the run reaches it and disarms it before the restart.
  *
  * <p>Byteman rather than a hook in production code: the agent rewrites crux-ee's own classes in
  * the application's class loader; Liberty's class loaders reach Byteman's runtime through OSGi
@@ -27,6 +27,9 @@ final class HaltPoints {
     static final String MID_SUSPEND = "mid-suspend";
     /** Once a signal is stored and its run claimed, before the run goes on. */
     static final String MID_SIGNAL = "mid-signal";
+
+    /** Not a halt: every connection of the server's pool is ended before the step's checkpoint is written; suffix: the label. */
+    static final String END_CONNECTIONS = "end-connections-";
 
     private final Path dir;
 
@@ -74,6 +77,11 @@ final class HaltPoints {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** @param point a point's name @return whether it is armed (a rule that fires once removes its marker) */
+    boolean armed(String point) {
+        return Files.exists(dir.resolve(point));
     }
 
     /** @param point a point's name */

@@ -2,6 +2,7 @@ package io.crux.it.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -24,7 +25,9 @@ import io.crux.it.support.SseClient.Event;
  * {@link HaltPoints}), then a restart of the same server: every run ends terminal, a step whose
  * checkpoint committed never runs again (the ledger the flow writes), and an SSE client that was
  * reading when the server died, reconnecting with {@code Last-Event-ID}, gets every stored event
- * exactly once, in order. Runs on H2 and PostgreSQL.
+ * exactly once, in order. Each scenario restarts the server, so to keep CI's budget the class runs
+ * once, in the PostgreSQL pass ({@code -Dcrux.db=postgresql}, the production database), and is
+ * reported skipped on H2 unless {@code -Dfault.kill.h2=true}.
  */
 class KillAtNamedPointsIT {
 
@@ -36,6 +39,8 @@ class KillAtNamedPointsIT {
 
     @BeforeAll
     static void startServer() {
+        assumeTrue("postgresql".equals(System.getProperty("crux.db")) || Boolean.getBoolean("fault.kill.h2"),
+                "kill -9 scenarios run in the PostgreSQL pass (-Dcrux.db=postgresql); -Dfault.kill.h2=true runs them on H2");
         points = HaltPoints.create();
         // a short lease, so the restarted server recovers its own runs at once
         server = LibertyServer.create("cruxFaultKill", Map.of("CRUX_NODE_ID", "kill-node", "CRUX_LEASE_DURATION", "PT3S",

@@ -19,10 +19,6 @@ final class Probe {
         this.server = server;
     }
 
-    LibertyServer server() {
-        return server;
-    }
-
     /** @return the request id of a new run of the action, posted as alice */
     String start(String action, String json) {
         HttpResponse<String> response = server.post(FaultWar.FLOWS + "/it-fault/actions/" + action, json, FaultWar.ALICE);
