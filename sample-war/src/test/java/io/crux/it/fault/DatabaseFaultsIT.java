@@ -22,7 +22,8 @@ import io.crux.it.support.LibertyServer;
  * Database faults on PostgreSQL, on a cluster of the test's own ({@link PrivateCluster}): the
  * server's connections are ended ({@code pg_terminate_backend}) while a client streams and, at a
  * named point ({@link HaltPoints#END_CONNECTIONS}), just before a step's checkpoint is written; and
- * the database is restarted while a run is active. The runs finish, the streams
+ * the database is restarted while a run is active, stopped as a step's checkpoint is written
+ * ({@link HaltPoints#PAUSE}). The runs finish, the streams
  * resume with {@code Last-Event-ID}, and nothing is lost: every stored event read once, in order,
  * and a step whose checkpoint committed never runs again. Runs in the PostgreSQL pass
  * ({@code -Dcrux.db=postgresql}) and is reported skipped on H2 or without PostgreSQL's binaries.
@@ -89,14 +90,18 @@ class DatabaseFaultsIT {
         String runId = probe.start("steps", "{\"count\":3,\"gateAt\":2}");
         StreamReader reader = StreamReader.open(probe.streamUrl(runId), FaultWar.ALICE);
         await("s2 runs").atMost(Duration.ofMinutes(1)).until(() -> probe.executions(runId, "s2") == 1);
+        String pause = HaltPoints.PAUSE + "s2";
+        points.arm(pause);
+        probe.openGate(runId);
+        await("s2's checkpoint is about to be written").atMost(Duration.ofMinutes(1)).until(() -> points.reached(pause));
 
         cluster.stop();
         try {
             await("the server sees the database gone").atMost(Duration.ofSeconds(30)).until(() -> !probe.databaseReachable());
+            points.disarm(pause); // s2's checkpoint is written while the database is down
         } finally {
             cluster.start();
         }
-        probe.openGate(runId);
 
         assertRecovered(runId, reader);
     }

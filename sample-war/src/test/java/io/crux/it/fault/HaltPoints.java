@@ -9,7 +9,7 @@ import io.crux.it.support.LibertyServer;
 
 /**
  * The named points where Byteman halts a server ({@code Runtime.halt}, as {@code kill -9}: no
- * shutdown hook, no quiesce), or ends its database connections. The rules
+ * shutdown hook, no quiesce), ends its database connections, or holds a step's thread. The rules
  * ({@code fault/halt-points.btm}) are always loaded and fire only while the point's marker file
  * exists, so a test arms a point just before the run reaches it and disarms it before the restart.
  *
@@ -30,6 +30,11 @@ final class HaltPoints {
 
     /** Not a halt: every connection of the server's pool is ended before the step's checkpoint is written; suffix: the label. */
     static final String END_CONNECTIONS = "end-connections-";
+
+    /** Not a halt: the step's thread waits before its checkpoint is written until the point is disarmed; suffix: the label. */
+    static final String PAUSE = "pause-";
+    /** The suffix of the file a pause writes once a thread waits there. */
+    static final String REACHED = ".reached";
 
     private final Path dir;
 
@@ -82,6 +87,11 @@ final class HaltPoints {
     /** @param point a point's name @return whether it is armed (a rule that fires once removes its marker) */
     boolean armed(String point) {
         return Files.exists(dir.resolve(point));
+    }
+
+    /** @param point a pause's name @return whether a thread waits there */
+    boolean reached(String point) {
+        return Files.exists(dir.resolve(point + REACHED));
     }
 
     /** @param point a point's name */
