@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,10 +26,15 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.crux.ee.api.ClientData;
+import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.cdi.CruxRuntime;
@@ -39,7 +45,8 @@ import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
-import io.crux.ee.sse.internal.JsonSchemas;
+import io.crux.ee.sse.internal.Paging;
+import io.crux.ee.engine.JsonSchemas;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
 
@@ -63,6 +70,9 @@ public class FlowsResource {
             .map(Duration::parse).orElse(Duration.ofMillis(200));
     private final Duration heartbeat = ConfigProvider.getConfig().getOptionalValue("crux.sse.heartbeat", String.class)
             .map(Duration::parse).orElse(Duration.ofSeconds(15));
+    private final Duration gapWait = ConfigProvider.getConfig().getOptionalValue("crux.sse.gap-wait", String.class)
+            .map(Duration::parse).orElse(Duration.ofSeconds(5));
+    private volatile ThreadFactory threads;
 
     /** @return every flow kind with its actions and their input schemas */
     @GET
@@ -122,7 +132,7 @@ public class FlowsResource {
         return Response.accepted(accepted).type(MediaType.APPLICATION_JSON).build();
     }
 
-    /** The request's status and its last event. */
+    /** The request's status, its last event and, once completed, its output, which {@code request.completed} does not repeat. */
     @GET
     @Path("{kind}/requests/{requestId}")
     public Map<String, Object> request(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
@@ -135,6 +145,9 @@ public class FlowsResource {
         body.put("lastSeq", runtime.engine().sessions().lastSeq(requestId));
         if (run.error() != null) {
             body.put("error", run.error());
+        }
+        if (run.status() == FlowStatus.COMPLETED && run.output() != null) {
+            body.put("output", JsonBodies.parse(run.output().json()));
         }
         return body;
     }
@@ -157,14 +170,43 @@ public class FlowsResource {
     public void stream(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
             @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("starting_after") Long startingAfter,
             @Context SecurityContext security, @Suspended AsyncResponse response) {
-        request(flow(kind), requestId, security);
+        RunRecord run = request(flow(kind), requestId, security);
         long after = RequestStream.resumeAfter(requestId, lastEventId, startingAfter);
         FlowEngine engine = runtime.engine();
-        // the request thread goes back at once; the stream is written on the executor
-        engine.executor().execute(() -> response.resume(Response.ok(new RequestStream(engine, requestId, after, poll, heartbeat))
+        if (RequestStream.nothingToSend(engine, run, after)) { // 204 tells an SSE client to stop reconnecting
+            response.resume(Response.noContent().header("Cache-Control", "no-cache").build());
+            return;
+        }
+        // the request thread goes back at once; the stream is written on a managed thread of its own,
+        // so that open streams, which mostly wait, never hold the threads of the server's pools that
+        // requests and flows need
+        Thread writer = threads().newThread(() -> response.resume(Response.ok(
+                        new RequestStream(engine, requestId, after, poll, heartbeat, gapWait))
                 .type(MediaType.SERVER_SENT_EVENTS_TYPE)
                 .header("Cache-Control", "no-cache")
                 .build()));
+        if (writer == null) {
+            throw Problems.problem(503, "Service Unavailable", "The application is stopping.");
+        }
+        writer.setName("crux-stream " + requestId);
+        writer.start();
+    }
+
+    /** The factory of the threads that write streams: {@code crux.sse.thread-factory}, looked up once. */
+    private ThreadFactory threads() {
+        ThreadFactory f = threads;
+        if (f == null) {
+            String name = ConfigProvider.getConfig().getOptionalValue("crux.sse.thread-factory", String.class)
+                    .orElse("java:comp/DefaultManagedThreadFactory");
+            try {
+                f = (ThreadFactory) new InitialContext().lookup(name);
+            } catch (NamingException e) {
+                throw new IllegalStateException("crux-ee needs the resource " + name
+                        + " (set crux.sse.thread-factory to another JNDI name if your server binds it elsewhere)", e);
+            }
+            threads = f;
+        }
+        return f;
     }
 
     /** The caller's sessions of this kind, newest first. */
@@ -237,16 +279,33 @@ public class FlowsResource {
         return views;
     }
 
-    /** The session's stored items that clients may see, oldest first. */
+    /**
+     * One page of the session's stored items that clients may see, newest first. When the page is
+     * full, a {@code Link} header with {@code rel="next"} names the next page ({@code before}, an
+     * opaque cursor).
+     *
+     * @param before the cursor of the next page, or absent for the newest
+     * @param limit the page size, default and most {@code crux.http.max-page-size} (100)
+     */
     @GET
     @Path("{kind}/sessions/{sessionId}/items")
-    public List<Object> items(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
-            @Context SecurityContext security) {
+    public Response items(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+            @QueryParam("before") String before, @QueryParam("limit") Integer limit, @Context SecurityContext security,
+            @Context UriInfo uri) {
         FlowModel flow = flow(kind);
         SessionRecord session = session(flow, sessionId, user(flow, security));
-        return runtime.engine().sessions().listItems(session.id(), LIST_LIMIT).stream().map(ItemRecord::item)
-                .filter(i -> i.audience() != Item.Audience.INTERNAL)
+        int max = Paging.maxPageSize();
+        int size = limit == null ? max : Paging.checkedLimit(limit, max);
+        String beforeId = before == null ? null : Paging.key(before);
+        List<ItemRecord> page = runtime.engine().sessions().pageItems(session.id(), beforeId, size);
+        List<Object> visible = page.stream().map(ItemRecord::item).filter(i -> i.audience() != Item.Audience.INTERNAL)
                 .map(Object.class::cast).toList();
+        Response.ResponseBuilder answer = Response.ok(visible).type(MediaType.APPLICATION_JSON);
+        if (page.size() == size) {
+            answer.link(uri.getRequestUriBuilder().replaceQueryParam("before", Paging.cursor(page.get(page.size() - 1).item().id()))
+                    .replaceQueryParam("limit", size).build(), "next");
+        }
+        return answer.build();
     }
 
     // ---------------------------------------------------------------- checks

@@ -18,6 +18,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
@@ -26,14 +29,17 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.cdi.CruxRuntime;
 import io.crux.ee.engine.Messages;
-import io.crux.ee.spi.RunRecord;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
+import io.crux.ee.sse.internal.Paging;
+import io.crux.ee.sse.internal.Problems;
 
 /**
- * Runs of every flow of the application: list, read, signal and cancel. Errors answer
- * {@code application/problem+json}: 404 unknown run, 409 wrong state or lost race, 400 invalid
- * payload; an expired suspension answers 410.
+ * Runs of every flow of the application: list, read, signal and cancel. A run that acts for a user
+ * is reachable by that user and by the operator role ({@code crux.http.operator-role}, default
+ * {@code crux-operator}); a run with no user by the operator role only. Errors answer
+ * {@code application/problem+json}: 401 no authenticated user, 404 unknown run or a run of someone
+ * else, 409 wrong state or lost race, 400 invalid payload; an expired suspension answers 410.
  */
 @ApplicationScoped
 @Path("flows/runs")
@@ -43,16 +49,35 @@ public class RunsResource {
     @Inject
     CruxRuntime runtime;
 
+    private final String operatorRole = ConfigProvider.getConfig().getOptionalValue("crux.http.operator-role", String.class)
+            .orElse("crux-operator");
+
     /**
+     * One page of the runs the caller may see, newest first, read in the database. When the page
+     * is full, a {@code Link} header with {@code rel="next"} names the next page.
+     *
      * @param status the status to match, or absent for all
-     * @return the newest runs, at most 500
+     * @param offset how many runs to skip, default 0
+     * @param limit the page size, default and most {@code crux.http.max-page-size} (100)
+     * @return the runs of the page
      */
     @GET
-    public List<FlowRunInfo> list(@QueryParam("status") FlowStatus status, @Context SecurityContext security) {
+    public Response list(@QueryParam("status") FlowStatus status, @QueryParam("offset") Integer offset,
+            @QueryParam("limit") Integer limit, @Context SecurityContext security, @Context UriInfo uri) {
         String user = user(security);
-        return runtime.engine().listAll(status).stream()
-                .filter(info -> runtime.engine().run(info.flowId()).map(r -> visible(r, user)).orElse(false))
-                .toList();
+        int max = Paging.maxPageSize();
+        int size = limit == null ? max : Paging.checkedLimit(limit, max);
+        int from = offset == null ? 0 : offset;
+        if (from < 0) {
+            throw Problems.problem(400, "Bad Request", Messages.badOffset(from));
+        }
+        List<FlowRunInfo> page = runtime.engine().findRuns(status, operator(security) ? null : user, from, size);
+        Response.ResponseBuilder answer = Response.ok(page).type(MediaType.APPLICATION_JSON);
+        if (page.size() == size) {
+            answer.link(uri.getRequestUriBuilder().replaceQueryParam("offset", from + size)
+                    .replaceQueryParam("limit", size).build(), "next");
+        }
+        return answer.build();
     }
 
     /**
@@ -98,20 +123,26 @@ public class RunsResource {
         return get(runId, security);
     }
 
-    /** A run that acts for a user is visible to that user only; other runs to everyone who may call the API. */
+    /** The handle of a run the caller may reach; 404 for a run of someone else, as for a foreign session. */
     private FlowHandle<Object, Object> handle(String runId, SecurityContext security) {
-        runtime.engine().run(runId).filter(r -> visible(r, user(security)))
+        String user = user(security);
+        boolean operator = operator(security);
+        runtime.engine().run(runId).filter(r -> operator || user.equals(r.userId()))
                 .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(runId, "*"), runId));
         return runtime.engine().handleOfRun(runId);
     }
 
-    private static boolean visible(RunRecord run, String user) {
-        return run.userId() == null || run.userId().equals(user);
+    private boolean operator(SecurityContext security) {
+        return security.isUserInRole(operatorRole);
     }
 
+    /** @return the authenticated caller; 401 without one */
     private static String user(SecurityContext security) {
         Principal p = security == null ? null : security.getUserPrincipal();
-        return p == null ? null : p.getName();
+        if (p == null) {
+            throw Problems.problem(401, "Unauthorized", Messages.runsNeedUser());
+        }
+        return p.getName();
     }
 
     /**

@@ -1,8 +1,15 @@
 package io.crux.ee.block;
 
+import java.io.StringReader;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
 
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.request.ResponseFormat;
@@ -12,22 +19,27 @@ import dev.langchain4j.service.output.JsonSchemas;
 import dev.langchain4j.service.output.ServiceOutputParser;
 
 import io.crux.ee.api.exception.InvalidInputException.Violation;
+import io.crux.ee.engine.JsonSchemaCheck;
 import io.crux.ee.spi.InputValidator;
 import io.crux.ee.spi.PayloadCodec;
 
 /**
  * The structured output of a generator: the JSON schema and format instructions that LangChain4j
- * derives from the type, and the parse (JSON-B) and check (Bean Validation) of a reply.
+ * derives from the type, and the parse of a reply: held to the type's JSON schema
+ * ({@link JsonSchemaCheck}, as action input is), bound by JSON-B and checked by Bean Validation.
  */
 final class StructuredOutput<R> {
 
     private final Class<R> type;
     private final JsonSchema schema;
+    /** The schema a reply is held to, the same as for action input. */
+    private final Map<String, Object> inputSchema;
     private final String instructions;
 
     private StructuredOutput(Class<R> type) {
         this.type = type;
         this.schema = JsonSchemas.jsonSchemaFrom(type).orElse(null);
+        this.inputSchema = io.crux.ee.engine.JsonSchemas.of(type);
         this.instructions = new ServiceOutputParser().outputFormatInstructions(type).strip();
     }
 
@@ -67,6 +79,16 @@ final class StructuredOutput<R> {
         if (json.isEmpty()) {
             return new Parsed<>(null, "it contains no JSON value");
         }
+        JsonValue parsed;
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            parsed = reader.readValue();
+        } catch (JsonException e) {
+            return new Parsed<>(null, "it is not a JSON " + type.getSimpleName() + ": " + e.getMessage());
+        }
+        List<Violation> mismatches = JsonSchemaCheck.check(parsed, inputSchema);
+        if (!mismatches.isEmpty()) {
+            return new Parsed<>(null, "it does not fit the schema of " + type.getSimpleName() + ": " + describe(mismatches));
+        }
         Object converted;
         try {
             converted = codec.convert(json, type);
@@ -79,11 +101,14 @@ final class StructuredOutput<R> {
         R value = type.cast(converted);
         List<Violation> violations = validator.validate(value);
         if (!violations.isEmpty()) {
-            return new Parsed<>(null, "it breaks these constraints: " + violations.stream()
-                    .map(v -> (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())
-                    .collect(Collectors.joining("; ")));
+            return new Parsed<>(null, "it breaks these constraints: " + describe(violations));
         }
         return new Parsed<>(value, null);
+    }
+
+    private static String describe(List<Violation> violations) {
+        return violations.stream().map(v -> (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())
+                .collect(Collectors.joining("; "));
     }
 
     static String repairPrompt(String problem) {

@@ -31,6 +31,7 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.engine.BeanValidationInputValidator;
 import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.engine.EngineLimits;
 import io.crux.ee.engine.EngineSettings;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
@@ -116,6 +117,12 @@ public class CruxRuntime {
                 config.getOptionalValue("crux.lease-duration", String.class).map(Duration::parse).orElse(Duration.ofSeconds(30)),
                 config.getOptionalValue("crux.maintenance-interval", String.class).map(Duration::parse)
                         .orElse(Duration.ofSeconds(10)));
+        EngineLimits defaults = EngineLimits.defaults();
+        EngineLimits limits = new EngineLimits(
+                config.getOptionalValue(EngineLimits.STEP_OUTPUT_BYTES, Integer.class).orElse(defaults.stepOutputBytes()),
+                config.getOptionalValue(EngineLimits.ITEM_BYTES, Integer.class).orElse(defaults.itemBytes()),
+                config.getOptionalValue(EngineLimits.LABEL_LENGTH, Integer.class).orElse(defaults.labelLength()),
+                config.getOptionalValue(EngineLimits.SUSPENSION_NAME_LENGTH, Integer.class).orElse(defaults.suspensionNameLength()));
         if (config.getOptionalValue("crux.schema.create", Boolean.class).orElse(true)) {
             SchemaInstaller.install(lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class));
         }
@@ -131,6 +138,7 @@ public class CruxRuntime {
                 .validator(validator)
                 .models(models)
                 .settings(settings)
+                .limits(limits)
                 .build();
         for (FlowModel model : beanManager.getExtension(CruxExtension.class).models()) {
             e.register(model);

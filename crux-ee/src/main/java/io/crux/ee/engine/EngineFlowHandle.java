@@ -35,14 +35,22 @@ final class EngineFlowHandle<I, O> implements FlowHandle<I, O> {
 
     @Override
     public FlowResult<O> run(I input, RunOptions options) {
-        Execution<I, O> exec = engine.start(flow, action, input, Objects.requireNonNull(options, "options"));
+        String flowId = engine.newRunId(Objects.requireNonNull(options, "options"));
+        if (engine.startedBefore(flow, options, flowId)) {
+            return engine.attach(flow, flowId); // a step that runs again: the run it started before
+        }
+        Execution<I, O> exec = engine.start(flow, action, input, options.withFlowId(flowId));
         engine.launch(exec, true);
         return FlowEngine.await(exec);
     }
 
     @Override
     public String start(I input, RunOptions options) {
-        Execution<I, O> exec = engine.start(flow, action, input, Objects.requireNonNull(options, "options"));
+        String flowId = engine.newRunId(Objects.requireNonNull(options, "options"));
+        if (engine.startedBefore(flow, options, flowId)) {
+            return flowId; // a step that runs again: the run it started before
+        }
+        Execution<I, O> exec = engine.start(flow, action, input, options.withFlowId(flowId));
         engine.launch(exec, false);
         return exec.flowId();
     }

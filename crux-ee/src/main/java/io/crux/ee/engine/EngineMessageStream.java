@@ -33,7 +33,7 @@ final class EngineMessageStream implements MessageStream {
             throw new IllegalStateException("message " + id + " is already done");
         }
         text.append(piece);
-        execution.liveEvent("content.delta", Map.of("itemId", id, "delta", piece));
+        execution.liveEvent("content.delta", id, Map.of("itemId", id, "delta", piece));
     }
 
     @Override

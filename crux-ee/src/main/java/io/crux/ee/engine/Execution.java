@@ -41,6 +41,8 @@ import io.crux.ee.api.exception.FlowChangedException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.FlowFailedException;
 import io.crux.ee.api.exception.FlowStateException;
+import io.crux.ee.api.exception.LeaseLostException;
+import io.crux.ee.api.exception.NestedStepException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.block.Block;
 import io.crux.ee.block.BlockContext;
@@ -79,7 +81,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     // A run's body may fan out into block branches on several threads: everything below is shared
     // between them, and what belongs to one thread lives in its Frame.
     private final ThreadLocal<Frame> frames = ThreadLocal.withInitial(Frame::new);
-    private final List<CheckpointRecord> recorded;
+    /** The recorded checkpoints by position: nested or parallel code records them out of order. */
+    private final Map<Integer, CheckpointRecord> recorded = new ConcurrentHashMap<>();
     private final Map<Integer, Object> values = Collections.synchronizedMap(new HashMap<>());
     private final Map<Object, FailedAttempts> failedAttempts = new ConcurrentHashMap<>();
 
@@ -112,6 +115,8 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     private Future<?> pending;
     private volatile boolean cancelled;
     private volatile String cancelReason;
+    /** Why this node stopped executing the run: it no longer holds it. Nothing more is written then. */
+    private volatile LeaseLostException lost;
 
     Execution(FlowEngine engine, FlowModel flow, ActionModel action, String flowId, I input, RunContext context,
             List<CheckpointRecord> recorded, Object parentContext, long lastSeq) {
@@ -121,11 +126,11 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         this.flowId = flowId;
         this.input = input;
         this.context = context;
-        this.recorded = new ArrayList<>(recorded);
         this.parentContext = parentContext;
-        this.events = flow.durable() ? new RequestEvents(engine, flowId, lastSeq, context.events()) : null;
+        this.events = flow.durable() ? new RequestEvents(engine, flowId, lastSeq, context.events(), this::holding) : null;
         this.requestState = new StoredState("request", StoredState.inMemory(), engine.codec, keys -> stateChanged("request", keys));
-        for (CheckpointRecord c : this.recorded) {
+        for (CheckpointRecord c : recorded) {
+            this.recorded.put(c.position(), c);
             index(c);
         }
     }
@@ -133,12 +138,21 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     /** What belongs to one thread of the run: its step nesting and, in a block run, its lane and block path. */
     static final class Frame {
         int stepDepth;
+        /** The label of the step whose body runs on this thread, or null. */
+        String step;
+        /** The id of that step, or null. */
+        String stepId;
+        /** How many runs this attempt of the step (or this execution of the body, outside steps) started. */
+        int children;
         Lane lane;
         String path = "";
 
         Frame copy() {
             Frame f = new Frame();
             f.stepDepth = stepDepth;
+            f.step = step;
+            f.stepId = stepId;
+            f.children = children;
             f.lane = lane;
             f.path = path;
             return f;
@@ -210,10 +224,14 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             end(FlowStatus.COMPLETED, output, null, null);
         } catch (Throwable t) {
             Interrupt interrupt = Interrupt.find(t);
-            if (interrupt instanceof Interrupt.RetryLater r) {
+            if (lost != null) {
+                stop();
+            } else if (interrupt instanceof Interrupt.RetryLater r) {
                 engine.scheduleRetry(this, r.delay);
             } else if (interrupt instanceof Interrupt.Suspend s) {
                 suspend(s);
+            } else if (interrupt instanceof Interrupt.LeaveForRecovery l) {
+                leaveForRecovery(l.failure);
             } else if (interrupt instanceof Interrupt.Cancel || cancelled) {
                 end(FlowStatus.CANCELLED, null, cancelReason, null);
             } else {
@@ -236,20 +254,28 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         SuspensionRecord suspension = new SuspensionRecord(s.position, s.name,
                 s.payloadType == null ? null : s.payloadType.getName(), now, s.expiry == null ? null : now.plus(s.expiry));
         try {
-            RunRecord stored = engine.store.suspend(flowId, engine.settings.nodeId(), suspension);
-            if (stored.status() == FlowStatus.SUSPENDED) {
-                Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            // the request's event is written with the suspension, in one transaction
+            // its commit is ordered with the steps' (a branch may still be committing)
+            Ended<O> ended = events.inOrder(() -> engine.store.suspend(flowId, engine.settings.nodeId(), suspension, stored -> {
+                if (stored.status() != FlowStatus.SUSPENDED) {
+                    FlowResult<O> result = resultOf(stored, null); // a cancel came first
+                    return new Ended<>(result, null, written(() -> terminalEvent(result, null)));
+                }
+                Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put("name", s.name);
                 if (suspension.expiresAt() != null) {
                     fields.put("expiresAt", suspension.expiresAt().toString());
                 }
-                event("request.suspended", fields);
-                close(new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()), null);
-            } else {
-                close(resultOf(stored, null), null);
-            }
+                return new Ended<>(new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()), null,
+                        written(() -> event("request.suspended", fields)));
+            }));
+            events.publish(ended.written());
+            complete(ended.result(), ended.error());
+        } catch (LeaseLostException e) {
+            lost = e;
+            stop();
         } catch (CruxException e) {
-            close(null, e);
+            closeUnlessTransient(e);
         }
     }
 
@@ -265,37 +291,73 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             }
             return;
         }
+        if (lost != null) {
+            stop();
+            return;
+        }
         try {
             Payload stored = status == FlowStatus.COMPLETED ? engine.codec.encode(output) : null;
             String message = error != null ? error.getMessage() : reason;
             // the request's last event is written with the run's end, in one transaction
-            Ended<O> ended = engine.store.finish(flowId, engine.settings.nodeId(), status, stored, message, run -> {
+            // its commit is ordered with the steps' (a branch may still be committing)
+            Ended<O> ended = events.inOrder(() -> engine.store.finish(flowId, engine.settings.nodeId(), status, stored, message, run -> {
                 FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
                         ? new FlowResult.Completed<>(flowId, cast(output))
                         : resultOf(run, error);
                 CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
                 return new Ended<>(result, failed, written(() -> terminalEvent(result, failed)));
-            });
+            }));
             events.publish(ended.written());
             complete(ended.result(), ended.error());
+        } catch (LeaseLostException e) {
+            lost = e;
+            stop();
         } catch (CruxException e) {
             LOG.log(Level.WARNING, Messages.resultLost(flowId, e), e);
+            closeUnlessTransient(e);
+        }
+    }
+
+    /**
+     * Ends this execution after its end or suspension could not be written. A passing store failure
+     * leaves the run RUNNING for recovery, so its stream is not told that it failed; any other ends
+     * the stream with request.failed.
+     */
+    private void closeUnlessTransient(CruxException e) {
+        if (TransientFailures.isTransient(e)) {
+            complete(null, e);
+        } else {
             close(null, e);
         }
     }
 
-    /** How a run ended, and the request's last event, written with the end. */
+    /** How a run ended or suspended, and the request's event written with it. */
     private record Ended<O>(FlowResult<O> result, CruxException error, List<EventRecord> written) {}
 
     private FlowResult<O> resultOf(RunRecord run, CruxException error) {
-        return switch (run.status()) {
-            case CANCELLED -> new FlowResult.Cancelled<>(flowId, run.error());
-            case EXPIRED -> new FlowResult.Expired<>(flowId, run.suspension() == null ? null : run.suspension().suspendedAt());
-            case COMPLETED -> new FlowResult.Completed<>(flowId, cast(engine.codec.decode(run.output(), flow.classLoader())));
-            case SUSPENDED -> new FlowResult.Suspended<>(flowId, run.suspension().name(), run.suspension().suspendedAt(),
-                    run.suspension().expiresAt());
-            case FAILED, RUNNING -> null;
-        };
+        return engine.storedResult(flow, run);
+    }
+
+    /**
+     * The id of the next run that a handle starts from this run's code. It is derived from this
+     * run's id, the step that starts it and its place among the runs that this attempt of the step
+     * starts, so that the step, run again (a retry, a resume, a recovery), finds the run it started
+     * before instead of starting another.
+     */
+    String childId() {
+        Frame f = frame();
+        String key = (f.stepId != null ? f.stepId : "body:" + f.path) + "\n" + ++f.children;
+        return java.util.UUID.nameUUIDFromBytes((flowId + "\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    /** Ends the run on this node, which no longer holds it, without writing anything. */
+    private void stop() {
+        if (done.isDone()) {
+            return;
+        }
+        LOG.warning(lost.getMessage());
+        complete(null, lost);
     }
 
     private void close(FlowResult<O> result, CruxException error) {
@@ -308,7 +370,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         if (result == null) {
             event("request.failed", Map.of("error", String.valueOf(error == null ? null : error.getMessage())));
         } else if (result instanceof FlowResult.Completed<O> c) {
-            event("request.completed", c.output() == null ? Map.of() : Map.of("output", c.output()));
+            event("request.completed", Map.of()); // the output is in the run's row, not stored twice
         } else if (result instanceof FlowResult.Cancelled<O> c) {
             event("request.cancelled", c.reason() == null ? Map.of() : Map.of("reason", c.reason()));
         }
@@ -360,6 +422,22 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
     }
 
+    /**
+     * The store stayed away while a checkpoint was written: the run stays RUNNING in the store as it
+     * is, and this node forgets it, so that maintenance (here or on another server) recovers it from
+     * its last checkpoint. Nothing is written, the database being what failed.
+     */
+    private void leaveForRecovery(RuntimeException failure) {
+        LOG.log(Level.WARNING, Messages.leftForRecovery(flowId, TransientFailures.BACKOFF.size() + 1, failure), failure);
+        if (runSpan != null) {
+            runSpan.fail(failure);
+            runSpan.setAttribute("crux.flow.outcome", "left-for-recovery");
+            runSpan.end();
+        }
+        engine.finished(this);
+        done.completeExceptionally(failure);
+    }
+
     /** The executor refused the run; it stays RUNNING in the store for recovery. */
     void abandon(RuntimeException rejected) {
         LOG.log(Level.WARNING, Messages.resultLost(flowId, rejected), rejected);
@@ -381,6 +459,54 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         }
         if (endHere) {
             end(FlowStatus.CANCELLED, null, reason, null);
+        }
+    }
+
+    /**
+     * This node no longer holds the run (a lease renewal or a write found another holder): the
+     * run stops here, as a cancel would stop it, but ends without writing anything.
+     */
+    void loseLease(LeaseLostException why) {
+        boolean endHere;
+        synchronized (lock) {
+            if (lost == null) {
+                lost = why;
+            }
+            cancelled = true;
+            Thread self = Thread.currentThread();
+            branchThreads.stream().filter(t -> t != self).forEach(Thread::interrupt);
+            if (thread != null) {
+                if (thread != self) {
+                    thread.interrupt();
+                }
+                return;
+            }
+            endHere = pending != null && pending.cancel(false);
+        }
+        if (endHere) {
+            stop();
+        }
+    }
+
+    /**
+     * Does writes of this run in one transaction that checks that this node still holds it. A
+     * refusal stops the run at its next step boundary: for good if another node holds it, or as a
+     * cancel if another caller cancelled it.
+     */
+    <T> T holding(java.util.function.Supplier<T> writes) {
+        try {
+            return engine.store.whileHolding(flowId, engine.settings.nodeId(), writes);
+        } catch (LeaseLostException e) {
+            loseLease(e);
+            throw e;
+        } catch (FlowCancelledException e) {
+            synchronized (lock) {
+                if (!cancelled) {
+                    cancelReason = e.reason();
+                    cancelled = true;
+                }
+            }
+            throw e;
         }
     }
 
@@ -622,17 +748,20 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             return;
         }
         f.stepDepth--;
-        boolean[] taken = {false};
+        // taken once, so that a write tried again after a passing failure writes the same items and events
+        RequestEvents.Gathered[] taken = {null};
         List<EventRecord> written;
         try {
-            written = record(pos, label, value, attempt, () -> {
-                taken[0] = true;
-                return events.write();
-            });
+            written = events.inOrder(() -> record(pos, label, value, attempt, () -> {
+                if (taken[0] == null) {
+                    taken[0] = events.take();
+                }
+                return events.write(taken[0]);
+            }));
         } catch (RuntimeException e) {
             // the gathering must end whatever happened, or every later event of the run (its end
             // included) would wait in the buffer for good
-            if (taken[0]) {
+            if (taken[0] != null) {
                 LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, e), e);
             } else {
                 try {
@@ -646,9 +775,10 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         events.publish(written);
     }
 
-    void liveEvent(String type, Map<String, ?> fields) {
+    /** Publishes an event that is not stored, such as {@code content.delta} of the item {@code itemId}. */
+    void liveEvent(String type, String itemId, Map<String, ?> fields) {
         if (events != null) {
-            events.live(type, fields);
+            events.live(type, itemId, fields);
         }
     }
 
@@ -722,6 +852,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             // a step inside a block: keyed by the block's path, like the block's own step
             return keyedStep(f.lane, occurrence(qualify(f.path, label)), fn, options);
         }
+        refuseInsideStep(f, "step", label);
         int pos = position++;
         int occurrence = occurrences.merge(label, 1, Integer::sum);
         CheckpointRecord replay = recordedAt(pos, CheckpointKind.STEP, label);
@@ -730,6 +861,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             results.put(label, value);
             return value;
         }
+        engine.limits.checkLabel(flowId, label);
         if (cancelled) {
             throw new Interrupt.Cancel();
         }
@@ -748,6 +880,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             results.put(label, value);
             return value;
         }
+        engine.limits.checkLabel(flowId, label);
         if (cancelled) {
             throw new Interrupt.Cancel();
         }
@@ -771,6 +904,16 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
         lane.lastLabel = c.label();
     }
 
+    /**
+     * Refuses a step, suspension or wait of the flow body inside a step's body: the step's replay
+     * skips its body, so a checkpoint recorded in there would shift every later position.
+     */
+    private void refuseInsideStep(Frame f, String kind, String label) {
+        if (f.stepDepth > 0) {
+            throw new NestedStepException(Messages.nestedStep(flowId, f.step, kind, label), flowId, f.step);
+        }
+    }
+
     /** The attempts of one step that did not replay: retries, waits, fallback, and the checkpoint. */
     private <T> T runStep(String label, String stepId, Object retryKey, IntSupplier slot, Callable<T> fn,
             StepOptions<T> options, Frame f, Lane lane) {
@@ -788,6 +931,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             enterStep(f);
             Lane outerLane = f.lane;
             String outerPath = f.path;
+            String outerStep = f.step;
+            String outerStepId = f.stepId;
+            int outerChildren = f.children;
+            f.step = label;
+            f.stepId = stepId;
+            f.children = 0;
             if (lane != null) {
                 f.lane = new Lane(label, lane.branch);
                 f.path = label;
@@ -797,6 +946,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             } catch (Throwable failure) {
                 f.lane = outerLane;
                 f.path = outerPath;
+                f.step = outerStep;
+                f.stepId = outerStepId;
+                f.children = outerChildren;
                 leaveStep(f);
                 Interrupt interrupt = Interrupt.find(failure);
                 if (interrupt != null) {
@@ -832,6 +984,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             }
             f.lane = outerLane;
             f.path = outerPath;
+            f.step = outerStep;
+            f.stepId = outerStepId;
+            f.children = outerChildren;
             span.end();
             failedAttempts.remove(retryKey);
             completeStep(f, slot.getAsInt(), label, value, attempt);
@@ -901,17 +1056,20 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             if (replay != null) {
                 return valueOf(replay, payloadType);
             }
+            engine.limits.checkSuspensionName(flowId, qualified);
             if (cancelled) {
                 throw new Interrupt.Cancel();
             }
             throw new Interrupt.Suspend(nextSlot.getAndIncrement(), qualified,
                     java.util.Objects.requireNonNull(payloadType, "payloadType"), expiry);
         }
+        refuseInsideStep(f, "suspend", name);
         int pos = position++;
         CheckpointRecord replay = recordedAt(pos, CheckpointKind.SIGNAL, name);
         if (replay != null) {
             return valueOf(replay, payloadType);
         }
+        engine.limits.checkSuspensionName(flowId, name);
         if (cancelled) {
             throw new Interrupt.Cancel();
         }
@@ -926,6 +1084,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             if (recordedMark(CheckpointKind.WAIT, qualified) != null) {
                 return;
             }
+            engine.limits.checkSuspensionName(flowId, qualified);
             if (cancelled) {
                 throw new Interrupt.Cancel();
             }
@@ -936,10 +1095,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             engine.requireDurable(flow, "wait");
             throw new Interrupt.Suspend(nextSlot.getAndIncrement(), qualified, null, null);
         }
+        refuseInsideStep(f, "waitUntil", name);
         int pos = position++;
         if (recordedAt(pos, CheckpointKind.WAIT, name) != null) {
             return;
         }
+        engine.limits.checkSuspensionName(flowId, name);
         if (cancelled) {
             throw new Interrupt.Cancel();
         }
@@ -1208,12 +1369,9 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     // ---------------------------------------------------------------- checkpoints
 
     private CheckpointRecord recordedAt(int pos, CheckpointKind kind, String label) {
-        CheckpointRecord c;
-        synchronized (recorded) {
-            if (pos >= recorded.size()) {
-                return null;
-            }
-            c = recorded.get(pos);
+        CheckpointRecord c = recorded.get(pos);
+        if (c == null) {
+            return null;
         }
         if (c.kind() != kind || !c.label().equals(label)) {
             throw new FlowChangedException(Messages.flowChanged(flowId, pos, describe(c.kind()), c.label(), describe(kind), label),
@@ -1245,27 +1403,62 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     }
 
     private void record(int pos, String label, CheckpointKind kind, Object value, int attempts, boolean fallback) {
-        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, kind, value, null, attempts, fallback,
-                engine.clock.instant());
+        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, kind, value,
+                flow.durable() ? encoded(label, kind, value) : null, attempts, fallback, engine.clock.instant());
         if (flow.durable()) {
-            engine.store.saveCheckpoint(c);
+            durably(() -> holding(() -> {
+                engine.store.saveCheckpoint(c);
+                return null;
+            }));
         }
         remember(c);
     }
 
     /** Records a step's checkpoint of a durable run together with {@code alongside}, in one transaction. */
     private <T> T record(int pos, String label, Object value, int attempts, java.util.function.Supplier<T> alongside) {
-        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, CheckpointKind.STEP, value, null, attempts, false,
-                engine.clock.instant());
-        T result = engine.store.saveCheckpoint(c, alongside);
+        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, CheckpointKind.STEP, value,
+                encoded(label, CheckpointKind.STEP, value), attempts, false, engine.clock.instant());
+        T result = durably(() -> holding(() -> engine.store.saveCheckpoint(c, alongside)));
         remember(c);
         return result;
     }
 
-    private void remember(CheckpointRecord c) {
-        synchronized (recorded) {
-            recorded.add(c);
+    /**
+     * Runs a checkpoint write, and again after a short wait when the store failed for a passing
+     * reason. When it keeps failing the run unwinds and is left RUNNING for recovery, instead of
+     * failing for good because the database was away for a moment; the step then runs again.
+     */
+    private <T> T durably(java.util.function.Supplier<T> write) {
+        for (int retry = 0;; retry++) {
+            try {
+                return write.get();
+            } catch (RuntimeException e) {
+                if (!TransientFailures.isTransient(e)) {
+                    throw e;
+                }
+                if (retry == TransientFailures.BACKOFF.size()) {
+                    throw new Interrupt.LeaveForRecovery(e);
+                }
+                LOG.log(Level.FINE, e, () -> "retrying a checkpoint write of run " + flowId);
+                java.util.concurrent.locks.LockSupport.parkNanos(TransientFailures.BACKOFF.get(retry).toNanos());
+                if (cancelled) {
+                    throw new Interrupt.Cancel();
+                }
+            }
         }
+    }
+
+    /** A checkpoint's value as the store keeps it; a step's output within its limit, checked before anything is written. */
+    private Payload encoded(String label, CheckpointKind kind, Object value) {
+        Payload payload = engine.codec.encode(value);
+        if (kind == CheckpointKind.STEP) {
+            engine.limits.checkStepOutput(flowId, label, payload);
+        }
+        return payload;
+    }
+
+    private void remember(CheckpointRecord c) {
+        recorded.put(c.position(), c);
         values.put(c.position(), c.value());
         index(c);
         if (c.kind() == CheckpointKind.STEP) {

@@ -1,5 +1,6 @@
 package io.crux.ee.engine;
 
+import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import jakarta.json.JsonValue;
+
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowRunInfo;
@@ -33,13 +36,16 @@ import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.api.exception.InvalidInputException.Violation;
+import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.spi.SuspensionRecord;
@@ -64,12 +70,15 @@ public final class FlowEngine implements AutoCloseable {
     final FlowTracer tracer;
     final InputValidator validator;
     final EngineSettings settings;
+    final EngineLimits limits;
     final SessionStore sessions;
     final ModelRegistry models;
     final EventBus bus = new EventBus();
 
     private final Map<String, FlowModel> flows = new ConcurrentHashMap<>();
     private final Map<String, Execution<?, ?>> active = new ConcurrentHashMap<>();
+    /** Runs this node is claiming: not yet {@link #active}, but no longer anybody's orphan. */
+    private final java.util.Set<String> claiming = ConcurrentHashMap.newKeySet();
     private volatile ScheduledFuture<?> maintenance;
     private volatile boolean closed;
 
@@ -82,6 +91,7 @@ public final class FlowEngine implements AutoCloseable {
         this.tracer = b.tracer != null ? b.tracer : FlowTracer.NOOP;
         this.validator = b.validator != null ? b.validator : InputValidator.NONE;
         this.settings = b.settings != null ? b.settings : EngineSettings.of("local");
+        this.limits = b.limits != null ? b.limits : EngineLimits.defaults();
         this.sessions = b.sessions != null ? b.sessions : new InMemorySessionStore(codec);
         this.models = b.models != null ? b.models : ModelRegistry.NONE;
     }
@@ -142,7 +152,7 @@ public final class FlowEngine implements AutoCloseable {
         return active.containsKey(flowId);
     }
 
-    /** @return the executor that runs flow bodies, for work that belongs with them (request streams) */
+    /** @return the executor that runs flow bodies */
     public ExecutorService executor() {
         return executor;
     }
@@ -195,6 +205,21 @@ public final class FlowEngine implements AutoCloseable {
     }
 
     /**
+     * Reads one page of runs of the flows defined here, newest first, in the store.
+     *
+     * @param status the status to match, or {@code null}
+     * @param userId the user whose runs to return, or {@code null} for every run
+     * @param offset how many matching runs to skip
+     * @param limit the most to return
+     * @return the runs, without steps
+     */
+    public List<FlowRunInfo> findRuns(FlowStatus status, String userId, int offset, int limit) {
+        return store.findRuns(new RunQuery(flows.keySet(), status, userId, offset, limit)).stream()
+                .map(r -> info(r, List.of()))
+                .toList();
+    }
+
+    /**
      * Picks an action of a flow.
      *
      * @param model the flow
@@ -225,7 +250,7 @@ public final class FlowEngine implements AutoCloseable {
         @SuppressWarnings("unchecked")
         I typed = (I) converted;
         Execution<?, ?> parent = CURRENT.get();
-        String flowId = options.flowId() != null ? options.flowId() : UUID.randomUUID().toString();
+        String flowId = newRunId(options);
         RunContext inherited = parent != null ? parent.context() : null;
         RunContext context = new RunContext(parent != null ? parent.flowId() : null,
                 first(options.sessionId(), inherited == null ? null : inherited.sessionId()),
@@ -313,6 +338,86 @@ public final class FlowEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The id a handle gives a run it starts: the caller's, or when the handle is used from a run's
+     * code, one derived from that run and its step, or else a random one.
+     */
+    String newRunId(RunOptions options) {
+        if (options.flowId() != null) {
+            return options.flowId();
+        }
+        Execution<?, ?> parent = CURRENT.get();
+        return parent != null ? parent.childId() : UUID.randomUUID().toString();
+    }
+
+    /**
+     * @param flow the run's flow
+     * @param options the options a handle was given
+     * @param flowId the id {@link #newRunId} gave the run
+     * @return whether a step of the current run started this run before, and now runs again
+     */
+    boolean startedBefore(FlowModel flow, RunOptions options, String flowId) {
+        if (options.flowId() != null || CURRENT.get() == null) {
+            return false; // the caller's id, or a new top-level run: nothing to look for
+        }
+        return active.containsKey(flowId) || flow.durable() && store.findRun(flowId).isPresent();
+    }
+
+    /**
+     * Waits for the outcome of a run that a step of the current run started before: takes it from
+     * the store when the run has ended or suspended, waits for it when it executes here, continues
+     * it here when it is an orphan, and waits for its end when another server holds it.
+     */
+    <O> FlowResult<O> attach(FlowModel flow, String flowId) {
+        while (true) {
+            @SuppressWarnings("unchecked")
+            Execution<?, O> local = (Execution<?, O>) active.get(flowId);
+            if (local != null) {
+                return await(local);
+            }
+            RunRecord run = findRun(flow, flowId);
+            Instant now = clock.instant();
+            if (run.status() == FlowStatus.FAILED) {
+                throw new FlowFailedException(run.error(), flowId, null);
+            }
+            if (run.status() != FlowStatus.RUNNING) {
+                return storedResult(flow, run);
+            }
+            if (!settings.nodeId().equals(run.owner()) && !run.leaseExpiredAt(now)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(settings.maintenanceInterval().toNanos());
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new FlowFailedException(Messages.flowFailed(flowId, flow.name(), new InterruptedException()),
+                            flowId, null);
+                }
+                continue;
+            }
+            try {
+                Execution<?, O> exec = revive(flow, store.claim(run, settings.nodeId(), leaseEnd(now), null));
+                launch(exec, true);
+                return await(exec);
+            } catch (FlowConflictException raced) {
+                // maintenance took it first: wait for it as it executes
+            }
+        }
+    }
+
+    /** A stored run's outcome, or {@code null} while it runs or when it failed. */
+    <O> FlowResult<O> storedResult(FlowModel flow, RunRecord run) {
+        String flowId = run.flowId();
+        SuspensionRecord s = run.suspension();
+        return switch (run.status()) {
+            case CANCELLED -> new FlowResult.Cancelled<>(flowId, run.error());
+            case EXPIRED -> new FlowResult.Expired<>(flowId, s == null ? null : s.suspendedAt());
+            case COMPLETED -> {
+                @SuppressWarnings("unchecked")
+                O output = (O) codec.decode(run.output(), flow.classLoader());
+                yield new FlowResult.Completed<>(flowId, output);
+            }
+            case SUSPENDED -> new FlowResult.Suspended<>(flowId, s.name(), s.suspendedAt(), s.expiresAt());
+            case FAILED, RUNNING -> null;
+        };
+    }
+
     static <O> FlowResult<O> await(Execution<?, O> exec) {
         try {
             return exec.done().get();
@@ -329,6 +434,7 @@ public final class FlowEngine implements AutoCloseable {
     }
 
     private Object convertInput(FlowModel flow, ActionModel action, Object value, String what, String flowId) {
+        checkJson(flow, value, action == null ? Object.class : action.inputType(), what, flowId);
         Object converted;
         try {
             converted = codec.convert(value, action == null ? Object.class : action.inputType());
@@ -337,6 +443,16 @@ public final class FlowEngine implements AutoCloseable {
             throw new InvalidInputException(Messages.invalidInput(what, flow.name(), v), flowId, v);
         }
         return validated(flow, converted, what, flowId);
+    }
+
+    /** Parsed JSON (from the HTTP API) must fit the type's schema before JSON-B may bind it. */
+    private static void checkJson(FlowModel flow, Object value, Type type, String what, String flowId) {
+        if (value instanceof JsonValue json) {
+            List<Violation> violations = JsonSchemaCheck.check(json, type);
+            if (!violations.isEmpty()) {
+                throw new InvalidInputException(Messages.invalidInput(what, flow.name(), violations), flowId, violations);
+            }
+        }
     }
 
     private Object validated(FlowModel flow, Object value, String what, String flowId) {
@@ -398,10 +514,36 @@ public final class FlowEngine implements AutoCloseable {
                         value, codec.encode(value), 1, false, now);
             }
         }
-        RunRecord claimed = store.claim(run, settings.nodeId(), leaseEnd(now), signal);
-        Execution<?, O> exec = revive(flow, claimed);
+        // reserved before the claim commits, so that maintenance on this node never takes the
+        // claimed run for an orphan before it is active and runs it a second time
+        if (!reserve(flowId)) {
+            throw new FlowConflictException(Messages.runBusy(flowId, settings.nodeId()), flowId, null);
+        }
+        Execution<?, O> exec;
+        try {
+            exec = revive(flow, store.claim(run, settings.nodeId(), leaseEnd(now), signal));
+        } finally {
+            claiming.remove(flowId);
+        }
         launch(exec, true);
         return await(exec);
+    }
+
+    /**
+     * Reserves a run for a claim by this node.
+     *
+     * @return false if the run executes here or another thread of this node is claiming it
+     */
+    private boolean reserve(String flowId) {
+        if (!claiming.add(flowId)) {
+            return false;
+        }
+        // checked after the reservation: an execution becomes active before its claimer lets go
+        if (active.containsKey(flowId)) {
+            claiming.remove(flowId);
+            return false;
+        }
+        return true;
     }
 
     private Object signalPayload(FlowModel flow, SuspensionRecord suspension, Object payload, String flowId) {
@@ -411,6 +553,7 @@ public final class FlowEngine implements AutoCloseable {
         } catch (ClassNotFoundException e) {
             throw new FlowStateException(Messages.cannotDecode(suspension.payloadType(), e), flowId, FlowStatus.SUSPENDED);
         }
+        checkJson(flow, payload, type, "signal payload", flowId);
         Object converted;
         try {
             converted = codec.convert(payload, type);
@@ -451,8 +594,24 @@ public final class FlowEngine implements AutoCloseable {
             // a signal, resume or the run's own end raced with us: decide on what is stored now
             endUnlessFinal(findRun(flow, flowId), FlowStatus.CANCELLED, reason, "cancelled");
         }
+        cancelChildren(flowId, reason);
         if (local != null) {
             local.cancelFromOutside(reason);
+        }
+    }
+
+    /** Cancels the runs that steps of a cancelled run started and that are still open, and theirs. */
+    private void cancelChildren(String parentId, String reason) {
+        for (RunRecord child : store.findOpenChildren(parentId)) {
+            FlowModel model = flows.get(child.flowName());
+            if (model == null) {
+                continue; // not defined here: its own server's cancel of the parent reaches it
+            }
+            try {
+                cancel(model, child.flowId(), reason);
+            } catch (FlowStateException | FlowConflictException ended) {
+                // it ended meanwhile
+            }
         }
     }
 
@@ -464,16 +623,28 @@ public final class FlowEngine implements AutoCloseable {
         endStored(run, status, reason);
     }
 
-    /** Ends a run that is not executing anywhere, and closes its request stream. */
+    /**
+     * Ends a run that this caller does not execute. A run that a node holds on a live lease is
+     * left to that node, which sees the end at its next write or lease renewal and writes the
+     * request's last event; any other (suspended, orphaned, or cancelled and never acknowledged)
+     * gets its last event here, in the transaction of its end, which closes its request stream.
+     */
     private void endStored(RunRecord run, FlowStatus status, String reason) {
-        store.end(run, status, reason);
-        if (run.events() && run.status() == FlowStatus.SUSPENDED) {
+        List<EventRecord> written = store.end(run, status, reason, ended -> {
+            if (!run.events() || ended.owner() != null) {
+                return List.of();
+            }
             RequestEvents events = new RequestEvents(this, run.flowId(), sessions.lastSeq(run.flowId()), true);
+            events.gather();
             if (status == FlowStatus.CANCELLED) {
                 events.append("request.cancelled", reason == null ? Map.of() : Map.of("reason", reason));
             } else {
                 events.append("request.failed", Map.of("error", "expired", "status", status.name()));
             }
+            return events.write();
+        });
+        if (!written.isEmpty()) {
+            store.afterCommit(() -> written.forEach(bus::publish));
         }
     }
 
@@ -531,34 +702,61 @@ public final class FlowEngine implements AutoCloseable {
             return 0;
         }
         Instant now = clock.instant();
-        store.renewLeases(settings.nodeId(), leaseEnd(now));
-        if (!active.isEmpty()) {
-            // a cancel taken by another server: interrupt the step here
-            for (RunRecord run : store.findCancelled(settings.nodeId(), now.minus(settings.leaseDuration()))) {
-                Execution<?, ?> local = active.get(run.flowId());
-                if (local != null) {
-                    local.cancelFromOutside(run.error());
-                }
+        java.util.Set<String> held = store.renewHeldLeases(settings.nodeId(), leaseEnd(now));
+        for (Execution<?, ?> local : active.values()) {
+            if (local.flow().durable() && !held.contains(local.flowId())) {
+                stopIfNotHeld(local);
             }
         }
         int recovered = 0;
         for (RunRecord run : store.findRecoverable(settings.nodeId(), now, RECOVERY_BATCH)) {
             FlowModel flow = flows.get(run.flowName());
-            if (flow == null || active.containsKey(run.flowId())) {
+            if (flow == null || !reserve(run.flowId())) {
                 continue;
             }
+            Execution<?, ?> exec;
             try {
+                if (run.status() == FlowStatus.CANCELLED) {
+                    // its owner died before it acknowledged the cancel: end it and close its stream
+                    endStored(run, FlowStatus.CANCELLED, run.error());
+                    continue;
+                }
                 RunRecord claimed = store.claim(run, settings.nodeId(), leaseEnd(now), null);
                 LOG.info(Messages.recovering(run.flowId(), run.flowName()));
-                submit(revive(flow, claimed));
-                recovered++;
+                exec = revive(flow, claimed);
             } catch (FlowConflictException lost) {
-                // another server claimed it first
+                continue; // another server claimed it first
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, Messages.recoveryFailed(run.flowId(), e), e);
+                continue;
+            } finally {
+                claiming.remove(run.flowId());
             }
+            submit(exec);
+            recovered++;
         }
         return recovered;
+    }
+
+    /**
+     * An execution whose lease this node did not renew: another node took the run over (this node
+     * stalled longer than the lease), so it stops here without writing; or another caller
+     * cancelled it, so it stops as cancelled. A run that is starting, suspending or ending is left
+     * alone: its own writes decide.
+     */
+    private void stopIfNotHeld(Execution<?, ?> local) {
+        RunRecord run = store.findRun(local.flowId()).orElse(null);
+        if (run == null) {
+            return;
+        }
+        if (settings.nodeId().equals(run.owner())) {
+            if (run.status() == FlowStatus.CANCELLED) {
+                local.cancelFromOutside(run.error());
+            }
+        } else if (run.status() == FlowStatus.RUNNING) {
+            local.loseLease(new LeaseLostException(Messages.fenced(run.flowId(), settings.nodeId(), run.owner(),
+                    run.status().name()), run.flowId(), run.owner()));
+        }
     }
 
     /** Runs {@link #maintain()} now and then every maintenance interval on the scheduler. */
@@ -612,6 +810,7 @@ public final class FlowEngine implements AutoCloseable {
         private FlowTracer tracer;
         private InputValidator validator;
         private EngineSettings settings;
+        private EngineLimits limits;
         private SessionStore sessions;
         private ModelRegistry models;
 
@@ -669,6 +868,15 @@ public final class FlowEngine implements AutoCloseable {
 
         public Builder settings(EngineSettings settings) {
             this.settings = settings;
+            return this;
+        }
+
+        /**
+         * @param limits the limits on what runs store; default {@link EngineLimits#defaults()}
+         * @return this builder
+         */
+        public Builder limits(EngineLimits limits) {
+            this.limits = limits;
             return this;
         }
 

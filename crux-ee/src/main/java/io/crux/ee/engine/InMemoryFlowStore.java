@@ -7,15 +7,22 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
 
@@ -33,6 +40,11 @@ public final class InMemoryFlowStore implements FlowStore {
     private final PayloadCodec codec;
     private final Map<String, RunRecord> runs = new ConcurrentHashMap<>();
     private final Map<String, List<CheckpointRecord>> checkpoints = new ConcurrentHashMap<>();
+    /**
+     * The monitors of the runs' rows, by the run id's hash: held by every change of a run, and by
+     * the writes under its lease. Never two at once.
+     */
+    private final Object[] locks = new Object[64];
 
     /** A store that stamps writes with the system clock. */
     public InMemoryFlowStore() {
@@ -49,6 +61,9 @@ public final class InMemoryFlowStore implements FlowStore {
     private InMemoryFlowStore(Clock clock, PayloadCodec codec) {
         this.clock = clock;
         this.codec = codec;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
     }
 
     /**
@@ -82,6 +97,25 @@ public final class InMemoryFlowStore implements FlowStore {
     }
 
     @Override
+    public List<RunRecord> findOpenChildren(String parentFlowId) {
+        return runs.values().stream()
+                .filter(r -> parentFlowId.equals(r.parentFlowId()) && !r.status().isFinal())
+                .sorted(Comparator.comparing(RunRecord::createdAt))
+                .toList();
+    }
+
+    @Override
+    public List<RunRecord> findRuns(RunQuery query) {
+        return runs.values().stream()
+                .filter(r -> query.flowNames().contains(r.flowName()) && (query.status() == null || r.status() == query.status())
+                        && (query.userId() == null || query.userId().equals(r.userId())))
+                .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::flowId).reversed())
+                .skip(query.offset())
+                .limit(query.limit())
+                .toList();
+    }
+
+    @Override
     public List<CheckpointRecord> loadCheckpoints(String flowId) {
         List<CheckpointRecord> list = checkpoints.get(flowId);
         if (list == null) {
@@ -108,14 +142,49 @@ public final class InMemoryFlowStore implements FlowStore {
     }
 
     @Override
+    public <T> T whileHolding(String flowId, String owner, Supplier<T> work) {
+        synchronized (lockOf(flowId)) {
+            RunRecord r = runs.get(flowId);
+            if (r == null || !owner.equals(r.owner())) {
+                throw new LeaseLostException(Messages.fenced(flowId, owner, r == null ? null : r.owner(),
+                        r == null ? "none" : r.status().name()), flowId, r == null ? null : r.owner());
+            }
+            if (r.status() != FlowStatus.RUNNING) {
+                throw new FlowCancelledException(Messages.cancelledElsewhere(flowId, r.error()), flowId, r.error());
+            }
+            return work.get();
+        }
+    }
+
+    @Override
     public RunRecord suspend(String flowId, String owner, SuspensionRecord suspension) {
-        return owned(flowId, owner, r -> copy(r, FlowStatus.SUSPENDED, r.output(), r.error(), suspension, null, null,
-                suspension.suspendedAt()));
+        // a run cancelled while this owner held it is no longer held: the owner acknowledged the cancel
+        return owned(flowId, owner, r -> r.status().isFinal()
+                ? copy(r, r.status(), r.output(), r.error(), r.suspension(), null, null, r.updatedAt())
+                : copy(r, FlowStatus.SUSPENDED, r.output(), r.error(), suspension, null, null, suspension.suspendedAt()));
+    }
+
+    @Override
+    public <T> T suspend(String flowId, String owner, SuspensionRecord suspension, Function<RunRecord, T> alongside) {
+        synchronized (lockOf(flowId)) {
+            return alongside.apply(suspend(flowId, owner, suspension));
+        }
     }
 
     @Override
     public RunRecord finish(String flowId, String owner, FlowStatus status, Payload output, String error) {
-        return owned(flowId, owner, r -> copy(r, status, output, error, r.suspension(), null, null, clock.instant()));
+        // a run cancelled while this owner held it is no longer held: the owner acknowledged the cancel
+        return owned(flowId, owner, r -> r.status().isFinal()
+                ? copy(r, r.status(), r.output(), r.error(), r.suspension(), null, null, r.updatedAt())
+                : copy(r, status, output, error, r.suspension(), null, null, clock.instant()));
+    }
+
+    @Override
+    public <T> T finish(String flowId, String owner, FlowStatus status, Payload output, String error,
+            Function<RunRecord, T> alongside) {
+        synchronized (lockOf(flowId)) {
+            return alongside.apply(finish(flowId, owner, status, output, error));
+        }
     }
 
     @Override
@@ -130,14 +199,25 @@ public final class InMemoryFlowStore implements FlowStore {
 
     @Override
     public RunRecord end(RunRecord seen, FlowStatus status, String reason) {
-        return compareAndSet(seen, r -> copy(r, status, r.output(), reason, r.suspension(), r.owner(), r.leaseUntil(),
-                clock.instant()));
+        return compareAndSet(seen, r -> {
+            boolean held = r.status() == FlowStatus.RUNNING && r.owner() != null && !r.leaseExpiredAt(clock.instant());
+            return copy(r, status, r.output(), reason, r.suspension(), held ? r.owner() : null, held ? r.leaseUntil() : null,
+                    clock.instant());
+        });
+    }
+
+    @Override
+    public <T> T end(RunRecord seen, FlowStatus status, String reason, Function<RunRecord, T> alongside) {
+        synchronized (lockOf(seen.flowId())) {
+            return alongside.apply(end(seen, status, reason));
+        }
     }
 
     @Override
     public List<RunRecord> findRecoverable(String owner, Instant now, int limit) {
         return runs.values().stream()
-                .filter(r -> r.status() == FlowStatus.RUNNING && (owner.equals(r.owner()) || r.leaseExpiredAt(now)))
+                .filter(r -> (r.status() == FlowStatus.RUNNING || r.status() == FlowStatus.CANCELLED && r.owner() != null)
+                        && (owner.equals(r.owner()) || r.leaseExpiredAt(now)))
                 .sorted(Comparator.comparing(RunRecord::createdAt))
                 .limit(limit)
                 .toList();
@@ -152,46 +232,51 @@ public final class InMemoryFlowStore implements FlowStore {
 
     @Override
     public int renewLeases(String owner, Instant leaseUntil) {
-        int[] count = {0};
-        runs.replaceAll((id, r) -> {
-            if (r.status() == FlowStatus.RUNNING && owner.equals(r.owner())) {
-                count[0]++;
-                return copy(r, r.status(), r.output(), r.error(), r.suspension(), owner, leaseUntil, r.updatedAt());
-            }
-            return r;
-        });
-        return count[0];
+        return renewHeldLeases(owner, leaseUntil).size();
     }
 
+    @Override
+    public Set<String> renewHeldLeases(String owner, Instant leaseUntil) {
+        return runs.keySet().stream().filter(id -> {
+            synchronized (lockOf(id)) {
+                RunRecord r = runs.computeIfPresent(id, (k, run) -> run.status() == FlowStatus.RUNNING && owner.equals(run.owner())
+                        ? copy(run, run.status(), run.output(), run.error(), run.suspension(), owner, leaseUntil, run.updatedAt())
+                        : run);
+                return r != null && r.status() == FlowStatus.RUNNING && owner.equals(r.owner());
+            }
+        }).collect(Collectors.toSet());
+    }
+
+    /** Changes a run that {@code owner} holds: running, or cancelled by another caller while it held it. */
     private RunRecord owned(String flowId, String owner, UnaryOperator<RunRecord> change) {
-        RunRecord[] result = new RunRecord[1];
-        runs.compute(flowId, (id, r) -> {
+        synchronized (lockOf(flowId)) {
+            RunRecord r = runs.get(flowId);
             if (r == null) {
                 throw new FlowConflictException(Messages.runChanged(flowId), flowId, null);
             }
-            if (r.status().isFinal()) {
-                result[0] = r;
-                return r;
-            }
             if (!owner.equals(r.owner())) {
-                throw new FlowConflictException(Messages.lostLease(flowId, r.owner()), flowId, null);
+                throw new LeaseLostException(Messages.lostLease(flowId, r.owner()), flowId, r.owner());
             }
-            result[0] = change.apply(r);
-            return result[0];
-        });
-        return result[0];
+            RunRecord changed = change.apply(r);
+            runs.put(flowId, changed);
+            return changed;
+        }
     }
 
     private RunRecord compareAndSet(RunRecord seen, UnaryOperator<RunRecord> change) {
-        RunRecord[] result = new RunRecord[1];
-        runs.compute(seen.flowId(), (id, r) -> {
+        synchronized (lockOf(seen.flowId())) {
+            RunRecord r = runs.get(seen.flowId());
             if (r == null || r.version() != seen.version()) {
                 throw new FlowConflictException(Messages.runChanged(seen.flowId()), seen.flowId(), null);
             }
-            result[0] = change.apply(r);
-            return result[0];
-        });
-        return result[0];
+            RunRecord changed = change.apply(r);
+            runs.put(seen.flowId(), changed);
+            return changed;
+        }
+    }
+
+    private Object lockOf(String flowId) {
+        return locks[(flowId.hashCode() & 0x7fffffff) % locks.length];
     }
 
     private static RunRecord copy(RunRecord r, FlowStatus status, Payload output, String error, SuspensionRecord suspension,

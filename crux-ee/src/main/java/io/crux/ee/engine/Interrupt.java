@@ -60,6 +60,24 @@ abstract class Interrupt extends Error {
         }
     }
 
+    /**
+     * The store stayed unreachable while a checkpoint was written: the run is left RUNNING in the
+     * store, as it is, for recovery to continue from its last checkpoint.
+     */
+    static final class LeaveForRecovery extends Interrupt {
+        private static final long serialVersionUID = 1L;
+        final RuntimeException failure;
+
+        LeaveForRecovery(RuntimeException failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        String outcome() {
+            return "left-for-recovery";
+        }
+    }
+
     /** Finds an interrupt in a failure's cause chain, where reflection or user code may have wrapped it. */
     static Interrupt find(Throwable failure) {
         Throwable t = failure;

@@ -300,6 +300,83 @@ public final class Messages {
                 + " parsed but not validated. Add a provider such as Hibernate Validator, or run in a Jakarta EE server.");
     }
 
+    public static String nestedStep(String flowId, String outer, String kind, String label) {
+        return msg("CRUX0140E", "Run " + flowId + " called " + kind + " '" + label + "' inside the body of step '" + outer
+                + "'. A completed step is replayed without running its body, so nothing inside it may record a checkpoint"
+                + " of its own: call " + kind + " '" + label + "' from the flow body before or after step '" + outer
+                + "', or use blocks, whose children are steps of their own.");
+    }
+
+    public static String limitExceeded(String flowId, String what, long actual, long limit, String unit, String key) {
+        return msg("CRUX0141E", "Run " + flowId + ": " + what + " is " + actual + " " + unit + ", over the limit of " + limit
+                + " " + unit + ", so it is not stored. Make it smaller, or raise the limit with the configuration key " + key
+                + ".");
+    }
+
+    public static String leftForRecovery(String flowId, int attempts, Throwable cause) {
+        return msg("CRUX0142W", "Run " + flowId + " could not save a checkpoint in " + attempts + " attempts and is left"
+                + " RUNNING, to be recovered from its last checkpoint by maintenance on this or another server; the step"
+                + " whose checkpoint was lost runs again then: " + describe(cause));
+    }
+
+    public static String streamGapBridged(String requestId, long from, long to, java.time.Duration waited) {
+        return msg("CRUX0120W", "The stream of request " + requestId + " went on past events " + from + " to " + to
+                + ", which were missing from the event log for " + waited + " while later events were stored. A run's"
+                + " events commit in order, so they were lost by a write that failed (see the server log) and will not"
+                + " come.");
+    }
+
+    public static String badLastEventId(String requestId, String lastEventId) {
+        return msg("CRUX0121E", "The Last-Event-ID '" + lastEventId + "' is not an event of request " + requestId
+                + ": it must be " + requestId + ":<seq>, the id of an event this request's stream sent.");
+    }
+
+    public static String pastLastEvent(String requestId, long seq, long last) {
+        return msg("CRUX0122E", "The stream of request " + requestId + " cannot resume after event " + seq
+                + ": its last event is " + last + ".");
+    }
+
+    public static String fenced(String flowId, String node, String holder, String status) {
+        return msg("CRUX0160E", "Node " + node + " no longer holds run " + flowId + " (status " + status + ", held by "
+                + (holder == null ? "no node" : "node " + holder) + "): the store refused its write, and it stops"
+                + " executing the run without writing anything more. Its lease ran out (the server stalled longer than"
+                + " crux.lease-duration) and another server took the run over, or the run ended elsewhere.");
+    }
+
+    public static String cancelledElsewhere(String flowId, String reason) {
+        return msg("CRUX0161I", "Run " + flowId + " was cancelled by another caller (" + reason
+                + "): its step's checkpoint was not written and no further step starts.");
+    }
+
+    public static String commitUnknown(String stateId, int checks) {
+        return msg("CRUX0162E", "The connection was lost while the increment of the state " + stateId + " committed, and"
+                + " the database still had not ended its transaction after " + checks + " checks: the increment may"
+                + " have been applied. Read the state before you repeat it.");
+    }
+
+    public static String inputTooDeep(int maxDepth) {
+        return msg("CRUX0100E", "The JSON value is nested deeper than " + maxDepth + " levels of arrays and objects"
+                + " (crux.input.max-depth).");
+    }
+
+    public static String runsNeedUser() {
+        return msg("CRUX0101E", "The runs API needs an authenticated user: a run is visible only to its own user and to"
+                + " the operator role.");
+    }
+
+    public static String badCursor(String cursor) {
+        return msg("CRUX0102E", "The cursor '" + cursor + "' is not one this API returned. Pass the 'next' value of the"
+                + " previous page unchanged.");
+    }
+
+    public static String badLimit(int limit, int max) {
+        return msg("CRUX0103E", "The limit " + limit + " is not between 1 and " + max + ".");
+    }
+
+    public static String badOffset(int offset) {
+        return msg("CRUX0104E", "The offset " + offset + " is negative; the first page has offset 0.");
+    }
+
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

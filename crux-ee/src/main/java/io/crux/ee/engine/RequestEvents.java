@@ -2,9 +2,12 @@ package io.crux.ee.engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import io.crux.ee.api.Item;
 import io.crux.ee.spi.EventRecord;
@@ -15,29 +18,78 @@ import io.crux.ee.spi.ItemRecord;
  * anyone sees them. Inside a step it gathers them and writes them in one transaction when the
  * step ends ({@link #flush()}); outside a step it writes each at once. Only the node that holds
  * the run writes, so the counter lives here, continued from the stored log when the run resumes.
+ *
+ * <p>Events get their numbers when they are written, not when they are emitted, and a run's
+ * writes commit one after the other ({@link #inOrder}): the numbers are given and the transaction
+ * ends under one lock. Parallel branches whose steps end together therefore cannot commit 9–10
+ * before 5–8, and the stored log of a request never has a hole that a later commit fills, which is
+ * what lets a stream send an unbroken run of numbers without waiting. A write that did not commit
+ * gives its numbers back, so the next write takes them. The writes it makes on its own go through a
+ * {@link Fence} that checks that this node still holds the run.
  */
 final class RequestEvents {
+
+    /** Does writes in one transaction that checks that this node still holds the run. */
+    interface Fence {
+        <T> T hold(Supplier<T> writes);
+
+        /** For a caller that writes in a transaction of its own that checks what it must. */
+        Fence NONE = new Fence() {
+            @Override
+            public <T> T hold(Supplier<T> writes) {
+                return writes.get();
+            }
+        };
+    }
 
     private final FlowEngine engine;
     private final String requestId;
     private final boolean events;
+    private final Fence fence;
+    /** The last number given to a written event. */
     private long seq;
+    /** {@link #seq} when the transaction that runs in {@link #inOrder} now began. */
+    private long base;
     /** Steps that gather now; block branches run steps at the same time. */
     private int gathering;
     private final List<ItemRecord> items = new ArrayList<>();
-    private final List<EventRecord> pending = new ArrayList<>();
+    private final List<Draft> pending = new ArrayList<>();
+    /** The number of each in-progress item's {@code item.added}: its deltas belong after it. */
+    private final Map<String, Long> added = new HashMap<>();
+    /** Held from the moment events get their numbers until their transaction has ended. */
+    private final ReentrantLock commits = new ReentrantLock();
     /** The request id as a JSON string. */
     private final String quotedRequestId;
     /** Event types as JSON strings; there are a handful. */
     private static final Map<String, String> TYPES = new ConcurrentHashMap<>();
 
     /**
+     * An event before it has a number.
+     *
+     * @param fields its own members as encoded JSON ({@code {...}}), or {@code null} for none
+     * @param itemJson the encoded item it carries, or {@code null}
+     * @param itemId the id of that item, or {@code null}
+     */
+    private record Draft(String type, String fields, String itemJson, String itemId, Instant at) {}
+
+    /**
+     * For writes in the caller's transaction only ({@link #gather()}, then {@link #write()}).
+     *
      * @param events whether the run records request events (otherwise only items are stored)
      */
     RequestEvents(FlowEngine engine, String requestId, long lastSeq, boolean events) {
+        this(engine, requestId, lastSeq, events, Fence.NONE);
+    }
+
+    /**
+     * @param events whether the run records request events (otherwise only items are stored)
+     * @param fence where the writes this outbox makes on its own go through
+     */
+    RequestEvents(FlowEngine engine, String requestId, long lastSeq, boolean events, Fence fence) {
         this.engine = engine;
         this.requestId = requestId;
         this.events = events;
+        this.fence = fence;
         this.seq = lastSeq;
         this.quotedRequestId = engine.codec.encode(requestId).json();
     }
@@ -47,43 +99,155 @@ final class RequestEvents {
         gathering++;
     }
 
-    /** Writes what was gathered in one transaction, then publishes the events. */
+    /** Ends one gathering: writes what was gathered in one transaction, then publishes the events. */
     void flush() {
-        publish(write());
+        boolean[] wrote = {false};
+        List<EventRecord> written;
+        try {
+            written = inOrder(() -> fence.hold(() -> {
+                wrote[0] = true;
+                return write();
+            }));
+        } catch (RuntimeException refused) {
+            if (!wrote[0]) {
+                endGathering(); // what was gathered goes out with the next write, if the run may write again
+            }
+            throw refused;
+        }
+        publish(written);
+    }
+
+    private synchronized void endGathering() {
+        gathering = Math.max(0, gathering - 1);
     }
 
     /**
      * Ends one gathering and writes what was gathered, in the caller's transaction if there is one;
      * the events must be {@linkplain #publish published} once that transaction has committed. When
      * steps of several branches gather at once, each write takes everything gathered so far, in
-     * sequence order.
+     * sequence order. The caller's transaction runs in {@link #inOrder}.
      *
      * @return the events written
      */
     synchronized List<EventRecord> write() {
         gathering = Math.max(0, gathering - 1);
-        if (items.isEmpty() && pending.isEmpty()) {
-            return List.of();
+        if (commits.isHeldByCurrentThread()) {
+            seq = base; // a transaction tried again (a version conflict) numbers its events afresh
         }
-        List<EventRecord> written = List.copyOf(pending);
-        try {
-            engine.sessions.append(List.copyOf(items), written);
-        } finally {
-            items.clear();
-            pending.clear();
-        }
-        return written;
+        return write(takePending());
     }
 
-    /** Hands committed events to the streams of this server. */
+    /**
+     * Runs a transaction that writes events of this run: numbers are given only inside it, and the
+     * next one waits until it has ended, so that the run's events commit in number order. When it
+     * fails, the numbers it took go back to the counter, read again from the log (a commit whose
+     * outcome is unknown may have stored them); when even that read fails they stay taken, and a
+     * stream bridges the hole after a bounded wait.
+     */
+    <T> T inOrder(Supplier<T> transaction) {
+        commits.lock();
+        try {
+            synchronized (this) {
+                base = seq;
+            }
+            return transaction.get();
+        } catch (RuntimeException | Error e) {
+            recount();
+            throw e;
+        } finally {
+            commits.unlock();
+        }
+    }
+
+    private void recount() {
+        long stored;
+        try {
+            stored = engine.sessions.lastSeq(requestId);
+        } catch (RuntimeException unreadable) {
+            return;
+        }
+        synchronized (this) {
+            seq = stored;
+        }
+    }
+
+    /** Writes what is gathered now, without ending a gathering, in a transaction of its own; then publishes it. */
+    private void writeGathered() {
+        publish(inOrder(() -> fence.hold(() -> {
+            synchronized (this) {
+                return write(takePending());
+            }
+        })));
+    }
+
+    /**
+     * The items and events of one gathering, taken out of the outbox to be written. The events get
+     * their numbers at the first write, so a write that is tried again writes the same numbers.
+     */
+    static final class Gathered {
+        private final List<ItemRecord> items;
+        private final List<Draft> drafts;
+        private List<EventRecord> numbered;
+
+        private Gathered(List<ItemRecord> items, List<Draft> drafts) {
+            this.items = items;
+            this.drafts = drafts;
+        }
+    }
+
+    /**
+     * Ends one gathering and takes what was gathered, for {@link #write(Gathered)}: unlike
+     * {@link #write()}, the taking happens once, so that a write that is tried again writes the same.
+     */
+    synchronized Gathered take() {
+        gathering = Math.max(0, gathering - 1);
+        return takePending();
+    }
+
+    private Gathered takePending() {
+        Gathered taken = new Gathered(List.copyOf(items), List.copyOf(pending));
+        items.clear();
+        pending.clear();
+        return taken;
+    }
+
+    /**
+     * Writes what {@link #take()} took, in the caller's transaction, which runs in {@link #inOrder}.
+     *
+     * @return the events written, to be {@linkplain #publish published} once that transaction has committed
+     */
+    synchronized List<EventRecord> write(Gathered taken) {
+        if (taken.numbered == null) {
+            List<EventRecord> numbered = new ArrayList<>(taken.drafts.size());
+            for (Draft d : taken.drafts) {
+                numbered.add(build(d, ++seq));
+                if ("item.added".equals(d.type())) {
+                    added.put(d.itemId(), seq);
+                }
+            }
+            taken.numbered = numbered;
+        }
+        if (!taken.items.isEmpty() || !taken.numbered.isEmpty()) {
+            engine.sessions.append(taken.items, taken.numbered);
+        }
+        return taken.numbered;
+    }
+
+    /**
+     * Hands written events to the streams of this server once they are committed: at once after a
+     * transaction of the store's own, at the commit of a caller's transaction that the write
+     * joined, never if that rolls back.
+     */
     void publish(List<EventRecord> written) {
-        written.forEach(engine.bus::publish);
+        if (!written.isEmpty()) {
+            engine.store.afterCommit(() -> written.forEach(engine.bus::publish));
+        }
     }
 
     /** Stores (now or at the step's end) and publishes a request event; nothing when the run has no stream. */
-    synchronized void append(String type, Map<String, ?> fields) {
+    void append(String type, Map<String, ?> fields) {
         if (events) {
-            store(null, build(type, fields, null, seq + 1));
+            add(null, draft(type, fields, null, null));
         }
     }
 
@@ -91,59 +255,72 @@ final class RequestEvents {
      * Stores an item, and the event that carries it unless {@code eventType} is {@code null}, now
      * or at the step's end. The item is encoded once, for its row and its event.
      */
-    synchronized void item(Item item, String sessionId, String eventType) {
+    void item(Item item, String sessionId, String eventType) {
         Instant now = engine.clock.instant();
         String json = engine.codec.encode(item).json();
+        engine.limits.checkItem(requestId, item.id(), json);
         ItemRecord record = new ItemRecord(item, sessionId, requestId, now, now, json);
-        store(record, events && eventType != null ? build(eventType, Map.of(), json, seq + 1) : null);
+        add(record, events && eventType != null ? new Draft(eventType, null, json, item.id(), now) : null);
     }
 
-    private void store(ItemRecord item, EventRecord event) {
-        if (event != null) {
-            seq = event.seq();
-        }
-        if (gathering > 0) {
+    /**
+     * Outside a step, writes at once. Inside one, gathers; except that an item starting in progress
+     * is written at once with everything gathered before it, so that its {@code item.added} reaches
+     * the streams before the deltas that follow it.
+     */
+    private void add(ItemRecord item, Draft event) {
+        boolean now;
+        synchronized (this) {
             if (item != null) {
                 items.add(item);
             }
             if (event != null) {
                 pending.add(event);
+                if ("item.done".equals(event.type())) {
+                    added.remove(event.itemId());
+                }
             }
-            return;
+            now = gathering == 0 || event != null && "item.added".equals(event.type());
         }
-        engine.sessions.append(item == null ? List.of() : List.of(item), event == null ? List.of() : List.of(event));
-        if (event != null) {
-            engine.bus.publish(event);
-        }
-    }
-
-    /** Publishes an event that is not stored ({@code content.delta}); it carries the last stored sequence number. */
-    synchronized void live(String type, Map<String, ?> fields) {
-        if (events) {
-            engine.bus.publish(build(type, fields, null, seq));
+        if (now) {
+            writeGathered();
         }
     }
 
     /**
-     * The envelope {@code {"type","requestId","seq","ts",...fields,"item"}} as JSON, written around
-     * what is already encoded: the item, and the request id and type as JSON strings.
-     *
-     * @param itemJson an encoded item the envelope carries as {@code item}, or {@code null}
+     * Publishes an event that is not stored ({@code content.delta}): it carries the number of its
+     * item's {@code item.added}, after which it belongs, or the last number given when the item
+     * was not announced.
      */
-    private EventRecord build(String type, Map<String, ?> fields, String itemJson, long number) {
-        Instant now = engine.clock.instant();
+    synchronized void live(String type, String itemId, Map<String, ?> fields) {
+        if (events) {
+            Long after = itemId == null ? null : added.get(itemId);
+            engine.bus.publish(build(draft(type, fields, null, itemId), after == null ? seq : after));
+        }
+    }
+
+    private Draft draft(String type, Map<String, ?> fields, String itemJson, String itemId) {
+        return new Draft(type, fields.isEmpty() ? null : engine.codec.encode(fields).json(), itemJson, itemId,
+                engine.clock.instant());
+    }
+
+    /**
+     * The envelope {@code {"type","requestId","seq","ts",...fields,"item"}} as JSON, written around
+     * what is already encoded: the fields, the item, and the request id and type as JSON strings.
+     */
+    private EventRecord build(Draft d, long number) {
+        String itemJson = d.itemJson();
         StringBuilder json = new StringBuilder(160 + (itemJson == null ? 0 : itemJson.length()));
-        json.append("{\"type\":").append(TYPES.computeIfAbsent(type, t -> engine.codec.encode(t).json()))
+        json.append("{\"type\":").append(TYPES.computeIfAbsent(d.type(), t -> engine.codec.encode(t).json()))
                 .append(",\"requestId\":").append(quotedRequestId)
                 .append(",\"seq\":").append(number)
-                .append(",\"ts\":\"").append(now).append('"');
-        if (!fields.isEmpty()) {
-            String encoded = engine.codec.encode(fields).json(); // {...}: its members follow ours
-            json.append(',').append(encoded, 1, encoded.length() - 1);
+                .append(",\"ts\":\"").append(d.at()).append('"');
+        if (d.fields() != null) { // {...}: its members follow ours
+            json.append(',').append(d.fields(), 1, d.fields().length() - 1);
         }
         if (itemJson != null) {
             json.append(",\"item\":").append(itemJson);
         }
-        return new EventRecord(requestId, number, type, json.append('}').toString(), now);
+        return new EventRecord(requestId, number, d.type(), json.append('}').toString(), d.at());
     }
 }

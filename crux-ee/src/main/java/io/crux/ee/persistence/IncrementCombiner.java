@@ -20,6 +20,11 @@ import java.util.function.LongUnaryOperator;
  * <p>Writers take turns: the caller that finds no write running writes for everything queued,
  * then hands the turn to the first caller that arrived meanwhile. A failed write fails the calls it
  * carried, and only those.
+ *
+ * <p>A write that throws must have applied nothing (the store verifies an ambiguous commit before it
+ * throws). So a writer's own interruption fails only the writer's call: an interrupt that came
+ * before its turn is held back while it writes, and when one comes during the write and fails it,
+ * the other calls it carried go back to the head of the queue and the next writer writes them.
  */
 final class IncrementCombiner {
 
@@ -62,6 +67,8 @@ final class IncrementCombiner {
             batch = new ArrayList<>(slot.queue); // this call and every one that came while the last write ran
             slot.queue.clear();
         }
+        // the write is for the others too: an interrupt of this caller must not break it
+        boolean interrupted = Thread.interrupted();
         try {
             long sum = 0;
             for (Call c : batch) {
@@ -79,9 +86,23 @@ final class IncrementCombiner {
             }
             return mine;
         } catch (RuntimeException | Error e) {
-            batch.stream().filter(c -> c != call).forEach(c -> c.answer().completeExceptionally(e));
+            if (Thread.currentThread().isInterrupted() || causedByInterrupt(e)) {
+                // interrupted while writing: the failure is this caller's own, and nothing was applied
+                synchronized (slot) {
+                    for (int i = batch.size() - 1; i >= 0; i--) {
+                        if (batch.get(i) != call) {
+                            slot.queue.addFirst(batch.get(i));
+                        }
+                    }
+                }
+            } else {
+                batch.stream().filter(c -> c != call).forEach(c -> c.answer().completeExceptionally(e));
+            }
             throw e;
         } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             synchronized (slot) {
                 Call next = slot.queue.peek();
                 if (next == null) {
@@ -92,6 +113,17 @@ final class IncrementCombiner {
                 }
             }
         }
+    }
+
+    /** Whether a failure comes from an interrupt that the failing code consumed. */
+    private static boolean causedByInterrupt(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return how many calls of a key wait for the next write, for tests */

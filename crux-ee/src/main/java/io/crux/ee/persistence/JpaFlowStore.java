@@ -1,32 +1,46 @@
 package io.crux.ee.persistence;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.CacheRetrieveMode;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-
+import jakarta.persistence.PersistenceException;
 
 import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.engine.JsonbPayloadCodec;
 import io.crux.ee.engine.Messages;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
 
 /**
  * The {@link FlowStore} on JPA, persistence unit {@code crux}. Each writing method is one
- * transaction of its own (see {@link Transactions}).
+ * transaction of its own (see {@link Transactions}). Leases are measured on the database's clock
+ * ({@code CURRENT_TIMESTAMP}, read in the transaction that writes or compares a lease end), so
+ * that the servers' clocks never decide who holds a run; the writes of the node that executes a
+ * run lock the run's row and check its owner and status first (fencing).
  */
 @ApplicationScoped
 public class JpaFlowStore implements FlowStore {
@@ -35,6 +49,9 @@ public class JpaFlowStore implements FlowStore {
     EntityManager em;
 
     private final PayloadCodec codec = new JsonbPayloadCodec();
+
+    /** Locks a run's row for the writes of the node that holds it, reading what the check needs. */
+    private static final String LOCK_RUN = "SELECT OWNER, STATUS, ERROR FROM CRUX_FLOW_RUN WHERE ID = ? FOR UPDATE";
 
     @Override
     public void createRun(RunRecord run) {
@@ -56,7 +73,7 @@ public class JpaFlowStore implements FlowStore {
             e.inputType = run.input().type();
             e.inputJson = run.input().json();
             e.createdAt = run.createdAt();
-            apply(e, run.status(), run.owner(), run.leaseUntil(), run.updatedAt());
+            apply(e, run.status(), run.owner(), onDatabaseClock(run.leaseUntil()), run.updatedAt());
             em.persist(e);
             T result = alongside.get();
             em.flush();
@@ -86,6 +103,43 @@ public class JpaFlowStore implements FlowStore {
             q.setParameter("status", status);
         }
         return q.getResultList().stream().map(JpaFlowStore::record).toList();
+    }
+
+    @Override
+    public List<RunRecord> findOpenChildren(String parentFlowId) {
+        return Transactions.read("find child runs", parentFlowId, () -> em.createQuery("select r from FlowRunEntity r"
+                        + " where r.parentId = :parent and r.status in :open order by r.createdAt", FlowRunEntity.class)
+                .setParameter("parent", parentFlowId)
+                .setParameter("open", List.of(FlowStatus.RUNNING, FlowStatus.SUSPENDED))
+                .getResultList().stream().map(JpaFlowStore::record).toList());
+    }
+
+    @Override
+    public List<RunRecord> findRuns(RunQuery query) {
+        if (query.flowNames().isEmpty()) {
+            return List.of();
+        }
+        // parameters are only bound when used: PostgreSQL cannot type a bare "? is null"
+        String where = "r.flowName in :names" + (query.status() == null ? "" : " and r.status = :status")
+                + (query.userId() == null ? "" : " and r.userId = :user");
+        return Transactions.read("list runs", null, () -> {
+            var q = em.createQuery("select r from FlowRunEntity r where " + where + " order by r.createdAt desc, r.id desc",
+                            FlowRunEntity.class)
+                    .setParameter("names", query.flowNames())
+                    .setHint("jakarta.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
+                    .setHint("eclipselink.refresh", "true")
+                    // the suspensions in the same query, not one more select per run
+                    .setHint("eclipselink.left-join-fetch", "r.suspension")
+                    .setFirstResult(query.offset())
+                    .setMaxResults(query.limit());
+            if (query.status() != null) {
+                q.setParameter("status", query.status());
+            }
+            if (query.userId() != null) {
+                q.setParameter("user", query.userId());
+            }
+            return q.getResultList().stream().map(JpaFlowStore::record).toList();
+        });
     }
 
     @Override
@@ -119,11 +173,48 @@ public class JpaFlowStore implements FlowStore {
     }
 
     @Override
+    public <T> T whileHolding(String flowId, String owner, Supplier<T> work) {
+        return Transactions.write("check the lease", flowId, () -> {
+            // the row lock keeps a claim by another node from committing before this write does; only
+            // the three columns are read, not the run's input and output
+            String holder;
+            String status;
+            String error;
+            try (PreparedStatement ps = em.unwrap(Connection.class).prepareStatement(LOCK_RUN)) {
+                ps.setString(1, flowId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    boolean found = rs.next();
+                    holder = found ? rs.getString(1) : null;
+                    status = found ? rs.getString(2) : "none";
+                    error = found ? rs.getString(3) : null;
+                }
+            } catch (SQLException e) {
+                throw new PersistenceException(e);
+            }
+            if (!owner.equals(holder)) {
+                throw new LeaseLostException(Messages.fenced(flowId, owner, holder, status), flowId, holder);
+            }
+            if (!FlowStatus.RUNNING.name().equals(status)) {
+                throw new FlowCancelledException(Messages.cancelledElsewhere(flowId, error), flowId, error);
+            }
+            return work.get();
+        });
+    }
+
+    @Override
     public RunRecord suspend(String flowId, String owner, SuspensionRecord suspension) {
+        return suspend(flowId, owner, suspension, run -> run);
+    }
+
+    @Override
+    public <T> T suspend(String flowId, String owner, SuspensionRecord suspension, Function<RunRecord, T> alongside) {
         return Transactions.writeOwned("suspend", flowId, () -> {
             FlowRunEntity e = owned(flowId, owner);
             if (e.status.isFinal()) {
-                return record(e);
+                // cancelled while this owner held it: it acknowledges the cancel, and holds it no longer
+                apply(e, e.status, null, null, e.updatedAt);
+                em.flush();
+                return alongside.apply(record(e));
             }
             SuspensionEntity s = new SuspensionEntity();
             s.id = UUID.randomUUID().toString();
@@ -138,7 +229,7 @@ public class JpaFlowStore implements FlowStore {
             e.suspension = s;
             apply(e, FlowStatus.SUSPENDED, null, null, suspension.suspendedAt());
             em.flush();
-            return record(e);
+            return alongside.apply(record(e));
         });
     }
 
@@ -159,8 +250,11 @@ public class JpaFlowStore implements FlowStore {
                 }
                 e.error = truncate(error);
                 apply(e, status, null, null, Instant.now());
-                em.flush();
+            } else {
+                // cancelled while this owner held it: it acknowledges the cancel, and holds it no longer
+                apply(e, e.status, null, null, e.updatedAt);
             }
+            em.flush();
             return alongside.apply(record(e));
         });
     }
@@ -179,7 +273,7 @@ public class JpaFlowStore implements FlowStore {
             if (signal != null) {
                 em.persist(entity(signal));
             }
-            apply(e, FlowStatus.RUNNING, owner, leaseUntil, Instant.now());
+            apply(e, FlowStatus.RUNNING, owner, onDatabaseClock(leaseUntil), Instant.now());
             em.flush();
             return record(e);
         });
@@ -187,26 +281,36 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public RunRecord end(RunRecord seen, FlowStatus status, String reason) {
+        return end(seen, status, reason, run -> run);
+    }
+
+    @Override
+    public <T> T end(RunRecord seen, FlowStatus status, String reason, Function<RunRecord, T> alongside) {
         return Transactions.write("end", seen.flowId(), () -> {
             FlowRunEntity e = seen(seen);
             if (e.suspension != null && SuspensionEntity.OPEN.equals(e.suspension.state)) {
                 e.suspension.state = SuspensionEntity.ENDED;
             }
             e.error = truncate(reason);
-            apply(e, status, e.owner, e.leaseUntil, Instant.now());
+            // a live owner keeps the run until it acknowledges the end; nobody else holds it
+            boolean held = e.status == FlowStatus.RUNNING && e.owner != null && e.leaseUntil != null
+                    && e.leaseUntil.isAfter(databaseNow());
+            apply(e, status, held ? e.owner : null, held ? e.leaseUntil : null, Instant.now());
             em.flush();
-            return record(e);
+            return alongside.apply(record(e));
         });
     }
 
     @Override
     public List<RunRecord> findRecoverable(String owner, Instant now, int limit) {
-        return Transactions.read("find orphaned runs", null, () -> em.createQuery("select r from FlowRunEntity r where r.status = :running"
+        return Transactions.read("find orphaned runs", null, () -> em.createQuery("select r from FlowRunEntity r where"
+                        + " (r.status = :running or r.status = :cancelled and r.owner is not null)"
                         + " and (r.owner = :owner or r.leaseUntil is null or r.leaseUntil < :now) order by r.createdAt",
                         FlowRunEntity.class)
                 .setParameter("running", FlowStatus.RUNNING)
+                .setParameter("cancelled", FlowStatus.CANCELLED)
                 .setParameter("owner", owner)
-                .setParameter("now", now)
+                .setParameter("now", databaseNow())
                 .setMaxResults(limit)
                 .getResultList().stream().map(JpaFlowStore::record).toList());
     }
@@ -223,25 +327,63 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public int renewLeases(String owner, Instant leaseUntil) {
-        return Transactions.write("renew leases", null, () -> em.createQuery("update FlowRunEntity r set r.leaseUntil = :until,"
+        return Transactions.write("renew leases", null, () -> renew(owner, leaseUntil));
+    }
+
+    @Override
+    public Set<String> renewHeldLeases(String owner, Instant leaseUntil) {
+        return Transactions.write("renew leases", null, () -> {
+            renew(owner, leaseUntil);
+            return new HashSet<>(em.createQuery("select r.id from FlowRunEntity r where r.owner = :owner and r.status = :running",
+                            String.class)
+                    .setParameter("owner", owner)
+                    .setParameter("running", FlowStatus.RUNNING)
+                    .getResultList());
+        });
+    }
+
+    private int renew(String owner, Instant leaseUntil) {
+        return em.createQuery("update FlowRunEntity r set r.leaseUntil = :until,"
                         + " r.version = r.version + 1 where r.owner = :owner and r.status = :running")
-                .setParameter("until", leaseUntil)
+                .setParameter("until", onDatabaseClock(leaseUntil))
                 .setParameter("owner", owner)
                 .setParameter("running", FlowStatus.RUNNING)
-                .executeUpdate());
+                .executeUpdate();
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        Transactions.afterCommit(action);
     }
 
     // ---------------------------------------------------------------- helpers
 
+    /** The run, if {@code owner} holds it: running, or cancelled by another caller while it held it. */
     private FlowRunEntity owned(String flowId, String owner) {
         FlowRunEntity e = em.find(FlowRunEntity.class, flowId, LockModeType.OPTIMISTIC);
         if (e == null) {
             throw new FlowConflictException(Messages.runChanged(flowId), flowId, null);
         }
-        if (!e.status.isFinal() && !owner.equals(e.owner)) {
-            throw new FlowConflictException(Messages.lostLease(flowId, e.owner), flowId, null);
+        if (!owner.equals(e.owner)) {
+            throw new LeaseLostException(Messages.lostLease(flowId, e.owner), flowId, e.owner);
         }
         return e;
+    }
+
+    /** @return the database's current time, read in the current transaction */
+    private Instant databaseNow() {
+        try (PreparedStatement ps = em.unwrap(Connection.class).prepareStatement("SELECT CURRENT_TIMESTAMP");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+    }
+
+    /** A lease end asked for on the engine's clock, as a lease of the same length on the database's clock. */
+    private Instant onDatabaseClock(Instant leaseUntil) {
+        return leaseUntil == null ? null : databaseNow().plus(Duration.between(Instant.now(), leaseUntil));
     }
 
     private FlowRunEntity seen(RunRecord seen) {

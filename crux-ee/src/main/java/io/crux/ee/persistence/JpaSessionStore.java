@@ -27,6 +27,7 @@ import javax.sql.DataSource;
 
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.engine.JsonbPayloadCodec;
+import io.crux.ee.engine.Messages;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.PayloadCodec;
@@ -50,6 +51,10 @@ public class JpaSessionStore implements SessionStore {
 
     /** Only the first write of a document can race (two inserts); later ones queue on the row lock. */
     private static final int FIRST_INSERT_ATTEMPTS = 5;
+
+    /** How often, and how far apart, the outcome of a commit whose answer was lost is asked for. */
+    private static final int COMMIT_CHECKS = 10;
+    private static final java.time.Duration COMMIT_CHECK_PAUSE = java.time.Duration.ofMillis(200);
 
     @PersistenceContext(unitName = "crux")
     EntityManager em;
@@ -183,9 +188,13 @@ public class JpaSessionStore implements SessionStore {
                 return result != null || change instanceof StateChange.Patch ? result : wrongType(change, scope, id);
             });
         }
-        // one autocommitted statement: no JTA transaction, one round trip
+        // one autocommitted statement: no JTA transaction, one round trip; an increment (which a
+        // combined write makes for several callers) commits on its own, so that its outcome is known
         T result = Transactions.autocommit("update state", () -> {
             try (Connection c = dataSource.getConnection()) {
+                if (change instanceof StateChange.Increment inc) {
+                    return cast(incrementVerified(c, scope, key, id, inc));
+                }
                 c.setAutoCommit(true);
                 return changeOnPostgreSql(c, scope, key, id, change);
             }
@@ -233,6 +242,79 @@ public class JpaSessionStore implements SessionStore {
         }
         StateChange.Remove remove = (StateChange.Remove) change;
         return cast(update(c, PgState.REMOVE, remove.key(), now, id, remove.key()) > 0);
+    }
+
+    /**
+     * An increment in a local transaction of its own that also returns its transaction id, so that
+     * a commit whose answer is lost with the connection is checked ({@code txid_status}) instead of
+     * being taken for a failure: an increment that throws here applied nothing, so that a caller
+     * may retry it without counting it twice.
+     *
+     * @return the value after the increment; {@code null} when the value is not a number
+     */
+    private Long incrementVerified(Connection c, String scope, String key, String id, StateChange.Increment inc)
+            throws SQLException {
+        c.setAutoCommit(false);
+        long after;
+        long xid;
+        try (PreparedStatement ps = c.prepareStatement(PgState.INCREMENT + ", txid_current()")) {
+            bind(ps, id, scope, key, json(inc.key(), inc.delta()), Timestamp.from(Instant.now()), inc.key(), inc.key(),
+                    inc.delta(), inc.key(), inc.key());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    c.rollback();
+                    return null;
+                }
+                after = rs.getLong(1);
+                xid = rs.getLong(2);
+            }
+        } catch (SQLException failed) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // not committed either way: the connection is gone or the statement failed
+            }
+            throw failed;
+        }
+        try {
+            c.commit();
+            return after;
+        } catch (SQLException lost) {
+            if (committed(xid, id, lost)) {
+                return after;
+            }
+            throw lost;
+        }
+    }
+
+    /**
+     * Asks the database, on another connection, whether a transaction whose commit answer was lost
+     * committed. The database ends the transaction of a lost connection once it notices the loss:
+     * until then it is "in progress", and it is asked again a few times.
+     */
+    private boolean committed(long xid, String id, SQLException lost) throws SQLException {
+        for (int attempt = 1;; attempt++) {
+            String status;
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                try (PreparedStatement ps = c.prepareStatement("SELECT txid_status(?)")) {
+                    ps.setLong(1, xid);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        status = rs.next() ? rs.getString(1) : null;
+                    }
+                }
+            }
+            if ("committed".equals(status)) {
+                return true;
+            }
+            if ("aborted".equals(status)) {
+                return false;
+            }
+            if (attempt == COMMIT_CHECKS) {
+                throw new SQLException(Messages.commitUnknown(id, COMMIT_CHECKS), lost);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(COMMIT_CHECK_PAUSE.toNanos());
+        }
     }
 
     private static int update(Connection c, String sql, Object... parameters) throws SQLException {

@@ -8,6 +8,8 @@ import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.UserTransaction;
 
 import javax.naming.InitialContext;
@@ -30,6 +32,11 @@ import io.crux.ee.engine.Messages;
  * hold a connection all that time and see the entities of its first read forever. A transaction
  * per read returns the connection when the read ends and starts each read from an empty
  * persistence context, so it sees what is committed now.
+ *
+ * <p>Whatever the work throws, an {@link Error} included, a transaction begun here ends here (rolled
+ * back), so that no transaction stays open on a pooled thread. What must happen only once the
+ * writes are committed (handing events to the streams) goes through {@link #afterCommit}, which
+ * waits for the commit of a caller's transaction that the writes joined.
  */
 final class Transactions {
 
@@ -45,10 +52,35 @@ final class Transactions {
     /** @return whether the calling thread has a JTA transaction */
     static boolean active() {
         try {
-            return userTransaction().getStatus() != Status.STATUS_NO_TRANSACTION;
+            return jta().tx().getStatus() != Status.STATUS_NO_TRANSACTION;
         } catch (Exception e) {
             throw new CruxPersistenceException(Messages.persistenceFailed("read the transaction status", null, e), null, e);
         }
+    }
+
+    /**
+     * Runs {@code action} once the writes made on this thread are committed: at once outside a
+     * transaction (the writes committed their own); when the calling thread's transaction commits
+     * otherwise, and never if it rolls back.
+     */
+    static void afterCommit(Runnable action) {
+        if (!active()) {
+            action.run();
+            return;
+        }
+        jta().registry().registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing is published before the outcome is known
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    action.run();
+                }
+            }
+        });
     }
 
     /** Work on a JDBC connection of its own, in autocommit mode, outside any transaction. */
@@ -76,7 +108,7 @@ final class Transactions {
     }
 
     static <T> T write(String operation, String flowId, Supplier<T> work) {
-        UserTransaction tx = userTransaction();
+        UserTransaction tx = jta().tx();
         boolean own;
         try {
             own = tx.getStatus() == Status.STATUS_NO_TRANSACTION;
@@ -101,6 +133,9 @@ final class Transactions {
         } catch (Exception e) {
             rollback(tx);
             throw translate(operation, flowId, e);
+        } catch (Error e) {
+            rollback(tx);
+            throw e;
         }
     }
 
@@ -130,21 +165,38 @@ final class Transactions {
         }
     }
 
-    /** Looked up once per application: the JNDI lookup costs more than a short transaction. */
-    private static volatile UserTransaction userTransaction;
+    /** The container's transaction objects. */
+    record Jta(UserTransaction tx, TransactionSynchronizationRegistry registry) {}
 
-    private static UserTransaction userTransaction() {
-        UserTransaction tx = userTransaction;
-        if (tx != null) {
-            return tx;
+    /** Looked up once per application: the JNDI lookup costs more than a short transaction. */
+    private static volatile Jta jta;
+
+    private static Jta jta() {
+        Jta found = jta;
+        if (found != null) {
+            return found;
         }
+        found = new Jta(lookup(UserTransaction.class, "java:comp/UserTransaction"),
+                lookup(TransactionSynchronizationRegistry.class, "java:comp/TransactionSynchronizationRegistry"));
+        jta = found;
+        return found;
+    }
+
+    private static <T> T lookup(Class<T> type, String name) {
         try {
-            tx = (UserTransaction) new InitialContext().lookup("java:comp/UserTransaction");
-            userTransaction = tx;
-            return tx;
+            return type.cast(new InitialContext().lookup(name));
         } catch (NamingException e) {
-            throw new CruxPersistenceException(Messages.persistenceFailed("find java:comp/UserTransaction", null, e), null, e);
+            throw new CruxPersistenceException(Messages.persistenceFailed("find " + name, null, e), null, e);
         }
+    }
+
+    /**
+     * Uses these transaction objects instead of the container's, for tests without a container.
+     *
+     * @param objects the objects, or {@code null} to look the container's up again
+     */
+    static void use(Jta objects) {
+        jta = objects;
     }
 
     private static CruxException translate(String operation, String flowId, Throwable e) {

@@ -10,10 +10,16 @@ import io.crux.ee.api.FlowStatus;
  * Where runs, checkpoints and suspensions are kept. The engine calls it from managed executor
  * threads; implementations are thread-safe and run every method in a transaction of its own.
  *
- * <p>Operations of the node that executes a run ({@link #saveCheckpoint}, {@link #suspend},
- * {@link #finish}) check that the node still holds the run. Operations of other callers
+ * <p>Operations of the node that executes a run ({@link #whileHolding}, {@link #suspend},
+ * {@link #finish}) check that the node still holds the run, in the transaction of the write: this
+ * is the fencing that keeps a node that lost its lease from writing. Operations of other callers
  * ({@link #claim}, {@link #end}) compare the version they read: a changed version or a taken key
  * throws {@link io.crux.ee.api.exception.FlowConflictException}.
+ *
+ * <p>Lease ends are given on the engine's clock. A store shared by several servers measures them
+ * on its own clock instead (the database's): it keeps the lease's length from its own current
+ * time, and compares lease ends with its own current time, so that the servers' clocks never
+ * decide who holds a run.
  */
 public interface FlowStore {
 
@@ -56,6 +62,22 @@ public interface FlowStore {
     List<RunRecord> listRuns(String flowName, FlowStatus status, int limit);
 
     /**
+     * @param parentFlowId a run id
+     * @return the runs started from steps of that run that are not final yet (running or
+     *     suspended), oldest first
+     */
+    List<RunRecord> findOpenChildren(String parentFlowId);
+
+    /**
+     * Reads one page of runs in the store itself (filters, order and page in one query), from
+     * what is committed now: no cache of earlier reads.
+     *
+     * @param query the filters and the page
+     * @return the runs of the page, newest first, without their suspensions' payloads
+     */
+    List<RunRecord> findRuns(RunQuery query);
+
+    /**
      * Loads every checkpoint of a run in one query.
      *
      * @param flowId the run id
@@ -89,6 +111,27 @@ public interface FlowStore {
     }
 
     /**
+     * Does {@code work} for the node that executes a run, in one transaction that first checks, in
+     * it, that the node still holds the run: the run is {@link FlowStatus#RUNNING} and
+     * {@code owner} is its owner. The check holds until the transaction ends (a row lock, or a
+     * conditional update), so that no claim by another node commits in between. The engine writes
+     * every checkpoint and every event of a run this way. {@code work} uses this and other stores
+     * of the same database, which join the transaction.
+     *
+     * @param flowId the run id
+     * @param owner the node that executes it
+     * @param work the writes
+     * @param <T> what {@code work} returns
+     * @return what {@code work} returned
+     * @throws io.crux.ee.api.exception.LeaseLostException if another node or none holds the run;
+     *     nothing was written
+     * @throws io.crux.ee.api.exception.FlowCancelledException if the run was cancelled while
+     *     {@code owner} held it; nothing was written, and the owner ends the run with
+     *     {@link #finish}
+     */
+    <T> T whileHolding(String flowId, String owner, java.util.function.Supplier<T> work);
+
+    /**
      * Marks a running run suspended and stores its suspension.
      *
      * @param flowId the run id
@@ -101,7 +144,32 @@ public interface FlowStore {
     RunRecord suspend(String flowId, String owner, SuspensionRecord suspension);
 
     /**
-     * Ends a running run.
+     * Marks a running run suspended, as {@link #suspend(String, String, SuspensionRecord)} does, and
+     * hands the run as stored now to {@code alongside} in the same transaction: the engine writes
+     * the request's {@code request.suspended} event with the suspension, so that no stream sees the
+     * one without the other. {@code alongside} uses other stores of the same database, which join
+     * the transaction, and may be called again if the store retries. By default the two happen one
+     * after the other.
+     *
+     * @param flowId the run id
+     * @param owner the node that executes it
+     * @param suspension the suspension
+     * @param alongside more writes, given the run as stored now (its status is not
+     *     {@link FlowStatus#SUSPENDED} if a caller cancelled it first, and then it is no longer held,
+     *     as after {@code finish}), committed (or rolled back) with it
+     * @param <T> what {@code alongside} returns
+     * @return what {@code alongside} returned
+     * @throws io.crux.ee.api.exception.FlowConflictException if another node holds the run
+     */
+    default <T> T suspend(String flowId, String owner, SuspensionRecord suspension,
+            java.util.function.Function<RunRecord, T> alongside) {
+        return alongside.apply(suspend(flowId, owner, suspension));
+    }
+
+    /**
+     * Ends a running run. A run that another caller cancelled while {@code owner} held it is left
+     * cancelled, and no longer held: the owner acknowledges the cancel (and writes the request's
+     * last event alongside).
      *
      * @param flowId the run id
      * @param owner the node that executes it
@@ -162,8 +230,29 @@ public interface FlowStore {
     RunRecord end(RunRecord seen, FlowStatus status, String reason);
 
     /**
+     * Ends a run that this caller does not execute, as {@link #end(RunRecord, FlowStatus, String)}
+     * does, and hands the run as stored now to {@code alongside} in the same transaction. A running
+     * run whose lease is live keeps its owner, which sees the cancel at its next write or lease
+     * renewal and ends the run itself; any other run is no longer held by anybody, and
+     * {@code alongside} writes the request's last event. By default the two happen one after the
+     * other.
+     *
+     * @param seen the run as the caller read it
+     * @param status {@link FlowStatus#CANCELLED} or {@link FlowStatus#EXPIRED}
+     * @param reason the reason, or {@code null}
+     * @param alongside more writes, given the run as stored now
+     * @param <T> what {@code alongside} returns
+     * @return what {@code alongside} returned
+     * @throws io.crux.ee.api.exception.FlowConflictException if the run changed since it was read
+     */
+    default <T> T end(RunRecord seen, FlowStatus status, String reason, java.util.function.Function<RunRecord, T> alongside) {
+        return alongside.apply(end(seen, status, reason));
+    }
+
+    /**
      * Finds running runs that need a new owner: those of {@code owner} (which just started, so
-     * they are orphans) and those whose lease ended before {@code now}.
+     * they are orphans) and those whose lease ended before {@code now}; and cancelled runs whose
+     * owner never acknowledged the cancel, on the same terms.
      *
      * @param owner this node
      * @param now the current time
@@ -190,4 +279,32 @@ public interface FlowStore {
      * @return how many leases were extended
      */
     int renewLeases(String owner, Instant leaseUntil);
+
+    /**
+     * Runs {@code action} once the writes this thread made through the stores are committed: at
+     * once when they committed in transactions of their own (the default); when the caller's
+     * transaction that they joined commits, and never if it rolls back. The engine hands stored
+     * events to the streams this way, so that no stream sees an event that is not committed.
+     *
+     * @param action what must see only committed writes
+     */
+    default void afterCommit(Runnable action) {
+        action.run();
+    }
+
+    /**
+     * Extends the leases of every running run of {@code owner}, as {@link #renewLeases} does, and
+     * tells which runs {@code owner} holds now: the node stops executing any other.
+     *
+     * @param owner this node
+     * @param leaseUntil the new end of the leases
+     * @return the ids of the running runs {@code owner} holds
+     */
+    default java.util.Set<String> renewHeldLeases(String owner, Instant leaseUntil) {
+        renewLeases(owner, leaseUntil);
+        return listRuns(null, FlowStatus.RUNNING, Integer.MAX_VALUE).stream()
+                .filter(r -> owner.equals(r.owner()))
+                .map(RunRecord::flowId)
+                .collect(java.util.stream.Collectors.toSet());
+    }
 }

@@ -90,6 +90,33 @@ public interface SessionStore {
     List<ItemRecord> listItems(String sessionId, int limit);
 
     /**
+     * One page of a session's items, newest first: items are ordered by their first appearance,
+     * each once with its last content (a changed item keeps its place), so a page read later
+     * continues where the previous one ended even when new items were added since.
+     *
+     * @param sessionId the session
+     * @param beforeItemId the id of the last item of the previous page, or {@code null} for the newest
+     * @param limit the most to return
+     * @return the items of the page, newest first; empty when {@code beforeItemId} is not an item of the session
+     */
+    default List<ItemRecord> pageItems(String sessionId, String beforeItemId, int limit) {
+        List<ItemRecord> all = listItems(sessionId, Integer.MAX_VALUE);
+        int end = all.size();
+        if (beforeItemId != null) {
+            end = 0;
+            while (end < all.size() && !all.get(end).item().id().equals(beforeItemId)) {
+                end++;
+            }
+            if (end == all.size()) {
+                return List.of();
+            }
+        }
+        List<ItemRecord> page = new java.util.ArrayList<>(all.subList(Math.max(0, end - limit), end));
+        java.util.Collections.reverse(page);
+        return page;
+    }
+
+    /**
      * @param requestId the request
      * @param afterSeq only events with a larger sequence number
      * @param limit the most to return

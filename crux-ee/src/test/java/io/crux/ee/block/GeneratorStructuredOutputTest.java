@@ -27,7 +27,10 @@ import io.crux.ee.testkit.ScriptedModel;
 import io.crux.ee.testkit.ScriptedModel.Reply;
 import io.crux.ee.testkit.TestRun;
 
-/** Structured output: parsed with JSON-B, checked with Bean Validation, repaired a bounded number of times. */
+/**
+ * Structured output: held to the type's JSON schema, parsed with JSON-B, checked with Bean
+ * Validation, repaired a bounded number of times.
+ */
 class GeneratorStructuredOutputTest {
 
     /** The record the model must fill. */
@@ -98,6 +101,23 @@ class GeneratorStructuredOutputTest {
                 .contains("confidence: must be less than or equal to 100").contains("corrected JSON");
         List<ChatMessage> third = model.requests().get(2).messages();
         assertThat(((UserMessage) third.get(third.size() - 1)).singleText()).contains("is not a JSON Verdict");
+    }
+
+    /** The record of a count. */
+    public record Tally(int count) {}
+
+    @Test
+    void aWrongTypedReplyIsInvalidAndGoesBackForRepairInsteadOfBeingCoerced() {
+        model.reply(Reply.json("{\"count\":\"3\"}"), Reply.json("{\"count\":3}"));
+        Generator<String, Tally> tally = Generator.<String>named("tally").prompt((text, ctx) -> text).output(Tally.class);
+
+        TestRun<Tally> run = CruxTest.testBlock(tally).input("count the words").model("default", model).run();
+
+        assertThat(run.output()).isEqualTo(new Tally(3));
+        assertThat(model.requests()).as("the first reply and one repair").hasSize(2);
+        List<ChatMessage> second = model.requests().get(1).messages();
+        assertThat(((UserMessage) second.get(second.size() - 1)).singleText())
+                .contains("does not fit the schema of Tally").contains("count: expected integer, got string \"3\"");
     }
 
     @Test

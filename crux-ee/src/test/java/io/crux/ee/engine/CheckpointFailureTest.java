@@ -19,7 +19,7 @@ import io.crux.ee.testkit.FlowTest;
 import io.crux.ee.testkit.TestClock;
 
 /**
- * A step whose checkpoint cannot be written fails its run, and the run's end still reaches the
+ * A step whose checkpoint the database refuses for good fails its run, and the run's end still reaches the
  * stored event log: the step's gathering of events ends whatever the store did.
  */
 class CheckpointFailureTest {
@@ -30,7 +30,9 @@ class CheckpointFailureTest {
         FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("saveCheckpoint") && ((CheckpointRecord) args[0]).label().equals("save")) {
-                        throw new CruxPersistenceException("CRUX0030E: the database is gone", null, null);
+                        // a lasting failure (a passing one is tried again, see CheckpointOutageTest)
+                        throw new CruxPersistenceException("CRUX0030E: the database refuses it", null,
+                                new java.sql.SQLDataException("value too long", "22001"));
                     }
                     try {
                         return method.invoke(memory, args);
@@ -47,7 +49,7 @@ class CheckpointFailureTest {
             }));
 
             assertThatThrownBy(() -> handle.run("x", RunOptions.defaults().withFlowId("f-1").withSessionId("s-1")
-                    .withEvents(true))).hasStackTraceContaining("the database is gone");
+                    .withEvents(true))).hasStackTraceContaining("the database refuses it");
 
             List<EventRecord> stored = h.engine.sessions().readEvents("f-1", 0, 100);
             assertThat(stored).extracting(EventRecord::type).contains("request.created", "item.done")

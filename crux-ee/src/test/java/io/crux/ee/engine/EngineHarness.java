@@ -14,6 +14,7 @@ import jakarta.validation.ValidatorFactory;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SessionStore;
 import io.crux.ee.testkit.FlowTest;
 import io.crux.ee.testkit.InlineExecutor;
 import io.crux.ee.testkit.TestClock;
@@ -21,7 +22,8 @@ import io.crux.ee.testkit.TestClock;
 /**
  * One engine wired for tests: a {@link ManualScheduler}, a {@link TestClock}, Bean Validation and an
  * executor of the test's choice. Engines that share the store (a "restarted" server, another node)
- * come from {@link #sibling}. Closing it closes every engine and executor it made.
+ * come from {@link #sibling}; they share its store of sessions and events, as servers share one
+ * database. Closing it closes every engine and executor it made.
  */
 final class EngineHarness implements AutoCloseable {
 
@@ -29,6 +31,7 @@ final class EngineHarness implements AutoCloseable {
     static final Validator VALIDATOR = VALIDATION.getValidator();
 
     final FlowStore store;
+    final SessionStore sessions;
     final ManualScheduler scheduler;
     final TestClock clock;
     final ExecutorService executor;
@@ -39,7 +42,13 @@ final class EngineHarness implements AutoCloseable {
 
     private EngineHarness(FlowStore store, ExecutorService executor, ManualScheduler scheduler, TestClock clock,
             String nodeId) {
+        this(store, new InMemorySessionStore(new JsonbPayloadCodec()), executor, scheduler, clock, nodeId);
+    }
+
+    private EngineHarness(FlowStore store, SessionStore sessions, ExecutorService executor, ManualScheduler scheduler,
+            TestClock clock, String nodeId) {
         this.store = store;
+        this.sessions = sessions;
         this.executor = executor;
         this.scheduler = scheduler;
         this.clock = clock;
@@ -50,6 +59,7 @@ final class EngineHarness implements AutoCloseable {
                 .clock(clock)
                 .validator(new BeanValidationInputValidator(VALIDATOR))
                 .settings(EngineSettings.of(nodeId))
+                .sessions(sessions)
                 .build();
     }
 
@@ -84,7 +94,7 @@ final class EngineHarness implements AutoCloseable {
      * @param executor its executor, closed with this harness
      */
     EngineHarness sibling(String nodeId, ExecutorService executor) {
-        EngineHarness other = new EngineHarness(store, executor, new ManualScheduler(clock), clock, nodeId);
+        EngineHarness other = new EngineHarness(store, sessions, executor, new ManualScheduler(clock), clock, nodeId);
         closeables.add(other);
         return other;
     }

@@ -7,6 +7,8 @@ import static org.assertj.core.groups.Tuple.tuple;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 
@@ -97,6 +99,22 @@ class InputValidationTest {
             assertThat(v.field()).isEmpty();
             assertThat(v.message()).contains("cannot convert");
         });
+        assertNothingStored();
+    }
+
+    @Test
+    void parsedJsonIsHeldToTheSchemaBeforeJsonbMayCoerceIt() {
+        FlowHandle<Object, String> loose = h.engine.handle("orders", "");
+        JsonValue coercible = Json.createObjectBuilder().add("customer", 12345).add("quantity", "2").add("rush", true).build();
+
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                () -> loose.run(coercible, RunOptions.defaults().withFlowId("o-1")));
+
+        assertThat(e.messageId()).isEqualTo("CRUX0026E");
+        assertThat(e.violations()).extracting(InvalidInputException.Violation::pointer)
+                .containsExactly("/customer", "/quantity", "/rush");
+        assertThat(catchThrowableOfType(InvalidInputException.class,
+                () -> h.engine.prepareInput("orders", "", JsonValue.NULL)).violations()).hasSize(1);
         assertNothingStored();
     }
 

@@ -23,6 +23,7 @@ import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.Payload;
+import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
 
@@ -54,8 +55,23 @@ class NonDurableFlowTest {
         }
 
         @Override
+        public List<RunRecord> findOpenChildren(String parentFlowId) {
+            return refuse("findOpenChildren");
+        }
+
+        @Override
+        public List<RunRecord> findRuns(RunQuery query) {
+            return refuse("findRuns");
+        }
+
+        @Override
         public List<CheckpointRecord> loadCheckpoints(String flowId) {
             return refuse("loadCheckpoints");
+        }
+
+        @Override
+        public <T> T whileHolding(String flowId, String owner, java.util.function.Supplier<T> work) {
+            return refuse("whileHolding");
         }
 
         @Override

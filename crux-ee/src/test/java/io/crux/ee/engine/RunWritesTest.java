@@ -22,7 +22,7 @@ import io.crux.ee.testkit.TestClock;
 
 /**
  * The writes of a run with a stream: its first events go with its row, a step's items and events
- * with the step's checkpoint, its last event with its end; so a run of one step is three
+ * with the step's checkpoint, its last event with its end or its suspension; so a run of one step is three
  * transactions, and {@code request.in_progress} is not written a second time when the body starts.
  */
 class RunWritesTest {
@@ -30,8 +30,11 @@ class RunWritesTest {
     /** The store operation whose transaction an append joins, for the thread that runs it. */
     private static final ThreadLocal<String> INSIDE = new ThreadLocal<>();
 
-    @Test
-    void eventsAndItemsAreWrittenInTheTransactionsOfTheRunsOwnWrites() throws Exception {
+    private final List<String> appends = new CopyOnWriteArrayList<>();
+    private SessionStore sessions;
+
+    /** An engine whose stores note, for each append of events, the store operation it joined. */
+    private FlowEngine engine() {
         TestClock clock = new TestClock(FlowTest.START);
         InMemoryFlowStore memory = new InMemoryFlowStore(clock);
         FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
@@ -46,9 +49,8 @@ class RunWritesTest {
                         INSIDE.set(outer);
                     }
                 });
-        List<String> appends = new CopyOnWriteArrayList<>();
         InMemorySessionStore memorySessions = new InMemorySessionStore();
-        SessionStore sessions = (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+        sessions = (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("append")) {
                         appends.add(INSIDE.get() + ": " + ((List<?>) args[0]).size() + " item(s), "
@@ -60,9 +62,13 @@ class RunWritesTest {
                         throw e.getCause();
                     }
                 });
-        FlowEngine engine = FlowEngine.builder().store(store).sessions(sessions).executor(new InlineExecutor())
+        return FlowEngine.builder().store(store).sessions(sessions).executor(new InlineExecutor())
                 .scheduler(new ManualScheduler(clock)).clock(clock).settings(EngineSettings.of("node-1")).build();
-        try (engine) {
+    }
+
+    @Test
+    void eventsAndItemsAreWrittenInTheTransactionsOfTheRunsOwnWrites() throws Exception {
+        try (FlowEngine engine = engine()) {
             engine.register(Flows.flow("one-step", String.class, String.class, scope -> scope.step("say", () -> {
                 scope.emit(Item.status("thinking"));
                 return "done";
@@ -78,6 +84,23 @@ class RunWritesTest {
                     "saveCheckpoint: 1 item(s), [item.done]",
                     "finish: 0 item(s), [request.completed]");
             assertThat(sessions.readEvents("r-1", 0, 100)).extracting(EventRecord::seq).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
+    @Test
+    void aSuspensionsEventIsWrittenInTheTransactionOfTheSuspension() throws Exception {
+        // before the fix: SUSPENDED committed first and request.suspended was appended on its own
+        try (FlowEngine engine = engine()) {
+            engine.register(Flows.flow("ask", String.class, String.class, scope -> scope.suspend("answer", String.class)));
+            FlowHandle<String, String> handle = engine.handle("ask", "");
+
+            FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("r-2").withSessionId("s-1")
+                    .withEvents(true));
+
+            assertThat(result).isInstanceOf(FlowResult.Suspended.class);
+            assertThat(appends).containsExactly(
+                    "createRun: 0 item(s), [request.created, request.in_progress]",
+                    "suspend: 0 item(s), [request.suspended]");
         }
     }
 }

@@ -125,4 +125,81 @@ class IncrementCombinerTest {
         assertThat(seen).containsExactly(3L, true);
         assertThat(combiner.add("k", 4, sum -> write(sum, 1, entered, release))).isEqualTo(7);
     }
+
+    /** A write as a JDBC driver makes it: it fails, and applies nothing, on a thread that is interrupted. */
+    private long interruptibleWrite(long sum) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("the connection refuses work on an interrupted thread");
+        }
+        writes.add(sum);
+        return stored.addAndGet(sum);
+    }
+
+    @Test
+    void anInterruptedWriterStillWritesForTheCallsItCarries() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Long> first = pool.submit(() -> combiner.add("k", 1, sum -> write(sum, 1, entered, release)));
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        // the second caller writes next, for itself and the third; it is interrupted while it waits
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        Thread interrupted = new Thread(() -> {
+            seen.add(combiner.add("k", 10, this::interruptibleWrite));
+            seen.add(Thread.currentThread().isInterrupted());
+        });
+        interrupted.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> combiner.waiting("k") == 1);
+        Future<Long> third = pool.submit(() -> combiner.add("k", 100, this::interruptibleWrite));
+        await().atMost(Duration.ofSeconds(10)).until(() -> combiner.waiting("k") == 2);
+        interrupted.interrupt();
+        release.countDown();
+        interrupted.join(10_000);
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(third.get(10, TimeUnit.SECONDS)).isEqualTo(111);
+        assertThat(seen).containsExactly(11L, true);
+        assertThat(writes).containsExactly(1L, 110L);
+        assertThat(stored.get()).isEqualTo(111);
+    }
+
+    @Test
+    void aWriterInterruptedDuringItsWriteFailsAloneAndTheOthersAreWrittenNext() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Long> first = pool.submit(() -> combiner.add("k", 1, sum -> write(sum, 1, entered, release)));
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch interruptedNow = new CountDownLatch(1);
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        // the second caller's write is interrupted while it runs: the driver fails it, nothing applied
+        Thread interrupted = new Thread(() -> {
+            try {
+                seen.add(combiner.add("k", 10, sum -> {
+                    writing.countDown();
+                    try {
+                        interruptedNow.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException("the statement was interrupted", e);
+                    }
+                    return interruptibleWrite(sum);
+                }));
+            } catch (IllegalStateException e) {
+                seen.add(e.getMessage());
+            }
+        });
+        interrupted.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> combiner.waiting("k") == 1);
+        Future<Long> third = pool.submit(() -> combiner.add("k", 100, this::interruptibleWrite));
+        await().atMost(Duration.ofSeconds(10)).until(() -> combiner.waiting("k") == 2);
+        release.countDown();
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+        interrupted.interrupt();
+        interrupted.join(10_000);
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(seen).containsExactly("the statement was interrupted");
+        assertThat(third.get(10, TimeUnit.SECONDS)).isEqualTo(101);
+        assertThat(writes).containsExactly(1L, 100L);
+        assertThat(stored.get()).isEqualTo(101);
+    }
 }

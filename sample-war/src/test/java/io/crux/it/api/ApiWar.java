@@ -22,10 +22,18 @@ final class ApiWar {
 
     /** @param name the WAR's name, which is its context root */
     static WebArchive build(String name) {
+        return build(name, "");
+    }
+
+    /**
+     * @param name the WAR's name, which is its context root
+     * @param config more MicroProfile Config properties, one per line
+     */
+    static WebArchive build(String name, String config) {
         JavaArchive sse = ShrinkWrap.create(ExplodedImporter.class, "crux-ee-sse.jar")
                 .importDirectory(System.getProperty("crux.sse.classes", "../crux-ee-sse/target/classes"))
                 .as(JavaArchive.class);
-        return Deployments.withConfig(Deployments.war(name, ApiApplication.class, CounterFlow.class, Chat.class, Wait.class)
-                .addAsLibrary(sse), "crux.http.max-body-bytes=" + MAX_BODY + "\ncrux.sse.heartbeat=PT1S\n");
+        return Deployments.withConfig(Deployments.war(name, ApiApplication.class, CounterFlow.class, Chat.class, Wait.class, Strict.class, OpenFlow.class)
+                .addAsLibrary(sse), "crux.http.max-body-bytes=" + MAX_BODY + "\ncrux.sse.heartbeat=PT1S\n" + config);
     }
 }

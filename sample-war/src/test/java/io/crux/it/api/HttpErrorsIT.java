@@ -43,6 +43,52 @@ class HttpErrorsIT {
     }
 
     @Test
+    void wronglyTypedUnknownOrMissingInputAnswers400WithTheFieldsPointerAndStoresNothing() {
+        int sessionsBefore = sessions();
+        int runsBefore = runs();
+        Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("{\"text\":12345}", "/text");
+        bodies.put("{\"approved\":\"yes\"}", "/approved");
+        bodies.put("{\"approved\":1}", "/approved");
+        bodies.put("{\"count\":1.9}", "/count");
+        bodies.put("{\"count\":4294967297}", "/count");
+        bodies.put("{\"amount\":\"12.5\"}", "/amount");
+        bodies.put("{\"text\":\"a\",\"unknown\":true}", "/unknown");
+        bodies.put("null", "");
+        bodies.put("", "");
+
+        bodies.forEach((body, pointer) -> {
+            Map<String, Object> problem = problem(server().post(FLOWS + "/it-counter/actions/strict", body, ALICE), 400);
+            assertThat(problem.get("detail").toString()).as(body).startsWith("CRUX0026E");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
+            assertThat(errors).as(body).extracting(e -> e.get("pointer")).containsExactly(pointer);
+        });
+
+        assertThat(sessions()).as("no session was created").isEqualTo(sessionsBefore);
+        assertThat(runs()).as("no run was created").isEqualTo(runsBefore);
+        String ok = accepted(server().post(FLOWS + "/it-counter/actions/strict",
+                "{\"text\":\"a\",\"approved\":true,\"amount\":12.5,\"count\":3}", ALICE));
+        await().atMost(Duration.ofMinutes(1)).until(() -> "COMPLETED".equals(status(ok)));
+    }
+
+    @Test
+    void aWronglyTypedSignalPayloadAnswers400AndTheRunStaysSuspended() {
+        String requestId = accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
+
+        for (String payload : List.of("12345", "null", "", "{\"text\":\"x\"}")) {
+            Map<String, Object> problem = problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", payload, ALICE), 400);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
+            assertThat(errors).as(payload).extracting(e -> e.get("pointer")).containsExactly("");
+        }
+
+        assertThat(status(requestId)).isEqualTo("SUSPENDED");
+        assertThat(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"done\"", ALICE).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void malformedJsonAnswers400() {
         int sessionsBefore = sessions();
         assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":", ALICE), 400).get("detail").toString())
@@ -102,6 +148,18 @@ class HttpErrorsIT {
 
     private static int sessions() {
         return Json.list(server().get(FLOWS + "/it-counter/sessions", ALICE).body()).size();
+    }
+
+    /** Alice's runs, read page by page. */
+    private static int runs() {
+        int count = 0;
+        for (int offset = 0;; offset += 100) {
+            int page = Json.list(server().get(FLOWS + "/runs?limit=100&offset=" + offset, ALICE).body()).size();
+            count += page;
+            if (page < 100) {
+                return count;
+            }
+        }
     }
 
     private static String status(String requestId) {

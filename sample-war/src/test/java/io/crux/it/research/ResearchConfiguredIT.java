@@ -54,7 +54,7 @@ class ResearchConfiguredIT {
 
         List<Event> events = ResearchRequests.ask(SERVER.get(), "How does retry work?");
 
-        Map<String, Object> report = ResearchRequests.output(events);
+        Map<String, Object> report = ResearchRequests.output(SERVER.get(), events);
         assertThat(report).containsEntry("model", "research").containsEntry("topics", List.of("retry"))
                 .containsEntry("answer", "Retry waits without holding a thread.");
         List<LoopbackOpenAiServer.Request> requests = MODEL.requests();

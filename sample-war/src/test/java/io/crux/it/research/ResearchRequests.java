@@ -39,11 +39,17 @@ final class ResearchRequests {
                 .toList();
     }
 
-    /** @return the output of the request's {@code request.completed} event */
+    /**
+     * @return the output of a request whose stream ended with {@code request.completed}, read from the
+     *     request's status: the event does not repeat the output
+     */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> output(List<Event> events) {
+    static Map<String, Object> output(LibertyServer server, List<Event> events) {
         Event last = events.get(events.size() - 1);
         assertThat(last.type()).as("the stream's last event: " + last.data()).isEqualTo("request.completed");
-        return (Map<String, Object>) last.data().get("output");
+        assertThat(last.data()).doesNotContainKey("output");
+        HttpResponse<String> status = server.get(FLOWS + "/research/requests/" + last.data().get("requestId"));
+        assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+        return (Map<String, Object>) Json.object(status.body()).get("output");
     }
 }

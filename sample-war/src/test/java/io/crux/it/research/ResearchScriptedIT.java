@@ -28,7 +28,7 @@ class ResearchScriptedIT {
     void aQuestionIsResearchedOnTheScriptedModelAndStreamed() {
         List<Event> events = ResearchRequests.ask(SERVER.get(), "How do steps and state work?");
 
-        Map<String, Object> report = ResearchRequests.output(events);
+        Map<String, Object> report = ResearchRequests.output(SERVER.get(), events);
         assertThat(report).containsEntry("model", "scripted").containsEntry("topics", List.of("state", "steps"));
         assertThat((String) report.get("answer")).startsWith("[scripted model").contains("not a language model")
                 .contains("checkpointed")
@@ -44,7 +44,7 @@ class ResearchScriptedIT {
 
     @Test
     void aRemarkIsRoutedToTheShortReply() {
-        Map<String, Object> report = ResearchRequests.output(ResearchRequests.ask(SERVER.get(), "Hello"));
+        Map<String, Object> report = ResearchRequests.output(SERVER.get(), ResearchRequests.ask(SERVER.get(), "Hello"));
 
         assertThat(report).containsEntry("topics", List.of());
         assertThat((String) report.get("answer")).startsWith("[scripted model").contains("Ask me a question");

@@ -163,11 +163,16 @@ public final class LibertyServer {
         return register(war.getFileName().toString());
     }
 
-    /** Declares the application with the third-party API visibility crux-ee needs for OpenTelemetry. */
+    /**
+     * Declares the application with the third-party API visibility crux-ee needs for OpenTelemetry,
+     * and its operator role mapped to the group of the user {@code manager}.
+     */
     private LibertyServer register(String fileName) {
         String root = fileName.substring(0, fileName.length() - ".war".length());
         apps.append("    <webApplication location=\"").append(fileName).append("\" contextRoot=\"/").append(root)
-                .append("\">\n        <classloader apiTypeVisibility=\"+third-party\"/>\n    </webApplication>\n");
+                .append("\">\n        <classloader apiTypeVisibility=\"+third-party\"/>\n")
+                .append("        <application-bnd><security-role name=\"crux-operator\"><group name=\"crux-operators\"/>")
+                .append("</security-role></application-bnd>\n    </webApplication>\n");
         try {
             Files.writeString(dir.resolve("apps.xml"), "<server>\n" + apps + "</server>\n");
         } catch (IOException e) {

@@ -13,6 +13,10 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -58,20 +62,32 @@ public final class SseClient {
      * @return the events read
      */
     public static List<Event> read(String url, String user, String lastEventId, Predicate<Event> stop, Runnable comment) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
-                .header("Accept", "text/event-stream").GET();
-        if (user != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
-        }
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
+        return read(url, user, lastEventId, stop, comment, () -> {});
+    }
+
+    /**
+     * Like {@link #read(String, String, String, Predicate, Runnable)}, and runs {@code opened} once
+     * the stream's headers have arrived, before any event is read: the server has subscribed the
+     * stream to the request's live events by then.
+     *
+     * @param url the stream's URL
+     * @param user basic-auth user and password as {@code user:password}, or {@code null}
+     * @param lastEventId the {@code Last-Event-ID} header, or {@code null}
+     * @param stop when to stop reading
+     * @param comment called for each comment line
+     * @param opened called once the stream is open
+     * @return the events read
+     */
+    public static List<Event> read(String url, String user, String lastEventId, Predicate<Event> stop, Runnable comment,
+            Runnable opened) {
         List<Event> events = new ArrayList<>();
         try {
-            HttpResponse<Stream<String>> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> response = HTTP.send(request(url, user, lastEventId, Duration.ofMinutes(2)),
+                    HttpResponse.BodyHandlers.ofLines());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("stream answered " + response.statusCode());
             }
+            opened.run();
             try (Stream<String> lines = response.body()) {
                 Iterator<String> it = lines.iterator();
                 String id = null;
@@ -104,5 +120,43 @@ public final class SseClient {
             throw new IllegalStateException(e);
         }
         return events;
+    }
+
+    /**
+     * Asks for a stream that is expected to answer at once, not to stream (204 No Content, a 400
+     * problem); a stream that stays open fails with a timeout after ten seconds instead of hanging.
+     *
+     * @param url the stream's URL
+     * @param user basic-auth user and password as {@code user:password}, or {@code null}
+     * @param lastEventId the {@code Last-Event-ID} header, or {@code null}
+     * @return the answer
+     */
+    public static HttpResponse<String> answer(String url, String user, String lastEventId) {
+        // the request's timeout ends at the headers; a stream's body never ends: bound the whole answer
+        CompletableFuture<HttpResponse<String>> answer = HTTP.sendAsync(request(url, user, lastEventId, Duration.ofSeconds(10)),
+                HttpResponse.BodyHandlers.ofString());
+        try {
+            return answer.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new IllegalStateException("no complete answer within 10 s from " + url + " (a stream that stays open?)", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpRequest request(String url, String user, String lastEventId, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Accept", "text/event-stream").GET();
+        if (user != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return request.build();
     }
 }

@@ -37,9 +37,9 @@ class RequestStreamTest {
                     new EventRecord(request, 3, "request.completed", "{\"seq\":3}", now)));
 
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            new RequestStream(engine, request, 0, Duration.ofMillis(10), Duration.ofSeconds(15)).write(all);
+            new RequestStream(engine, request, 0, Duration.ofMillis(10), Duration.ofSeconds(15), Duration.ofSeconds(5)).write(all);
             ByteArrayOutputStream tail = new ByteArrayOutputStream();
-            new RequestStream(engine, request, 2, Duration.ofMillis(10), Duration.ofSeconds(15)).write(tail);
+            new RequestStream(engine, request, 2, Duration.ofMillis(10), Duration.ofSeconds(15), Duration.ofSeconds(5)).write(tail);
 
             assertThat(all.toString(StandardCharsets.UTF_8)).isEqualTo(""
                     + "id: r 1:1\ndata: {\"seq\":1}\n\n"

@@ -26,8 +26,33 @@ public class InvalidInputException extends CruxException {
     /**
      * One violated constraint.
      *
-     * @param field the property path, empty for the whole value
+     * @param field the property path ({@code items[0].name}), empty for the whole value
      * @param message the constraint's message
+     * @param pointer the place in the JSON document (RFC 6901, {@code /items/0/name}), empty for the whole value
      */
-    public record Violation(String field, String message) implements java.io.Serializable {}
+    public record Violation(String field, String message, String pointer) implements java.io.Serializable {
+
+        /**
+         * A violation whose JSON pointer follows from its Bean Validation property path.
+         *
+         * @param field the property path, empty for the whole value
+         * @param message the constraint's message
+         */
+        public Violation(String field, String message) {
+            this(field, message, pointerOf(field));
+        }
+
+        private static String pointerOf(String field) {
+            if (field == null || field.isEmpty()) {
+                return "";
+            }
+            StringBuilder pointer = new StringBuilder();
+            for (String part : field.replace("[", ".").replace("]", "").split("\\.")) {
+                if (!part.isEmpty()) {
+                    pointer.append('/').append(part.replace("~", "~0").replace("/", "~1"));
+                }
+            }
+            return pointer.toString();
+        }
+    }
 }

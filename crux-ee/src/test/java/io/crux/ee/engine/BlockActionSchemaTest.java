@@ -1,4 +1,4 @@
-package io.crux.ee.sse.internal;
+package io.crux.ee.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,6 @@ import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.block.Handler;
 import io.crux.ee.block.Sequencer;
 import io.crux.ee.cdi.FlowDefinitions;
-import io.crux.ee.engine.ActionModel;
 
 /** {@code GET /api/flows} describes the input of an action that returns a block, not the block. */
 class BlockActionSchemaTest {

@@ -1,0 +1,157 @@
+package io.crux.ee.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.UserTransaction;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A transaction begun by the stores ends whatever the work throws, an {@link Error} included; what
+ * waits for the commit runs after the caller's transaction commits, and never after a rollback.
+ */
+class TransactionsTest {
+
+    /** One thread's JTA transaction, as the container would keep it, with its synchronizations. */
+    static final class FakeJta implements UserTransaction, TransactionSynchronizationRegistry {
+        int status = Status.STATUS_NO_TRANSACTION;
+        int commits;
+        int rollbacks;
+        final List<Synchronization> synchronizations = new ArrayList<>();
+
+        @Override
+        public void begin() {
+            assertThat(status).as("no nested transaction").isEqualTo(Status.STATUS_NO_TRANSACTION);
+            status = Status.STATUS_ACTIVE;
+        }
+
+        @Override
+        public void commit() {
+            end(Status.STATUS_COMMITTED);
+            commits++;
+        }
+
+        @Override
+        public void rollback() {
+            end(Status.STATUS_ROLLEDBACK);
+            rollbacks++;
+        }
+
+        private void end(int outcome) {
+            assertThat(status).isEqualTo(Status.STATUS_ACTIVE);
+            status = Status.STATUS_NO_TRANSACTION;
+            List<Synchronization> registered = List.copyOf(synchronizations);
+            synchronizations.clear();
+            registered.forEach(s -> s.afterCompletion(outcome));
+        }
+
+        @Override
+        public void setRollbackOnly() {
+            status = Status.STATUS_MARKED_ROLLBACK;
+        }
+
+        @Override
+        public int getStatus() {
+            return status;
+        }
+
+        @Override
+        public void setTransactionTimeout(int seconds) {}
+
+        @Override
+        public void registerInterposedSynchronization(Synchronization sync) {
+            assertThat(status).isEqualTo(Status.STATUS_ACTIVE);
+            synchronizations.add(sync);
+        }
+
+        @Override
+        public Object getTransactionKey() {
+            return status == Status.STATUS_NO_TRANSACTION ? null : this;
+        }
+
+        @Override
+        public int getTransactionStatus() {
+            return status;
+        }
+
+        @Override
+        public void putResource(Object key, Object value) {}
+
+        @Override
+        public Object getResource(Object key) {
+            return null;
+        }
+
+        @Override
+        public boolean getRollbackOnly() {
+            return status == Status.STATUS_MARKED_ROLLBACK;
+        }
+    }
+
+    private final FakeJta jta = new FakeJta();
+    private final List<String> published = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        Transactions.use(new Transactions.Jta(jta, jta));
+    }
+
+    @AfterEach
+    void tearDown() {
+        Transactions.use(null);
+    }
+
+    @Test
+    void anErrorInTheWorkRollsTheTransactionBack() {
+        assertThatThrownBy(() -> Transactions.write("save a checkpoint", "r1", () -> {
+            throw new OutOfMemoryError("in the work");
+        })).isInstanceOf(OutOfMemoryError.class);
+
+        assertThat(jta.status).as("no transaction left open on the thread").isEqualTo(Status.STATUS_NO_TRANSACTION);
+        assertThat(jta.rollbacks).isOne();
+        assertThat(jta.commits).isZero();
+    }
+
+    @Test
+    void whatWaitsForTheCommitRunsAfterTheCallersTransactionCommits() throws Exception {
+        jta.begin();
+        Transactions.write("store events", "r1", () -> {
+            Transactions.afterCommit(() -> published.add("event"));
+            return null;
+        });
+        assertThat(published).as("joined the caller's transaction: not committed yet").isEmpty();
+
+        jta.commit();
+
+        assertThat(published).containsExactly("event");
+    }
+
+    @Test
+    void whatWaitsForTheCommitNeverRunsWhenTheCallersTransactionRollsBack() throws Exception {
+        jta.begin();
+        Transactions.write("store events", "r1", () -> null);
+        Transactions.afterCommit(() -> published.add("event"));
+
+        jta.rollback();
+
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void withoutACallersTransactionWhatWaitsRunsAtOnce() {
+        Transactions.write("store events", "r1", () -> null);
+        Transactions.afterCommit(() -> published.add("event"));
+
+        assertThat(published).containsExactly("event");
+        assertThat(jta.commits).isOne();
+    }
+}
