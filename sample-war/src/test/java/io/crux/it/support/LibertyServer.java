@@ -113,6 +113,35 @@ public final class LibertyServer {
     }
 
     /**
+     * @param lines lines for the server's {@code jvm.options} (a Java agent, system properties), replacing earlier ones
+     * @return this
+     */
+    public LibertyServer jvmOptions(String... lines) {
+        return write("jvm.options", String.join("\n", lines) + "\n");
+    }
+
+    /**
+     * @param lines lines to add to the server's {@code bootstrap.properties}
+     * @return this
+     */
+    public LibertyServer bootstrapProperties(String... lines) {
+        try {
+            return write("bootstrap.properties", Files.readString(dir.resolve("bootstrap.properties")) + String.join("\n", lines) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private LibertyServer write(String file, String content) {
+        try {
+            Files.writeString(dir.resolve(file), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /**
      * @param war a WAR built by ShrinkWrap
      * @return this
      */

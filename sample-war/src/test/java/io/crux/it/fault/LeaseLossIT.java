@@ -1,0 +1,112 @@
+package io.crux.it.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.crux.it.support.LibertyServer;
+
+/**
+ * Lease loss: two servers on one PostgreSQL with a short lease. The first is frozen (SIGSTOP) in
+ * the middle of a step for longer than the lease; the second takes the run over and finishes it;
+ * then the first is thawed (SIGCONT) and its step body returns. From then on the first writes
+ * nothing for that run: no checkpoint, no event, no change of the run's row, and no further step
+ * (checked in the database). Needs the shared database, so it runs in the PostgreSQL pass
+ * ({@code -Dcrux.db=postgresql}) and is reported skipped on H2.
+ */
+class LeaseLossIT {
+
+    private static final int PORT = Integer.getInteger("lifecycle.http.port", 9081);
+    private static final String READY = FaultWar.FAULT + "/pid";
+    private static LibertyServer first;
+    private static LibertyServer second;
+    private static Long frozen;
+
+    @BeforeAll
+    static void startServers() {
+        assumeTrue("postgresql".equals(System.getProperty("crux.db")),
+                "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
+        first = LibertyServer.create("cruxLeaseFirst", PORT, env("lease-first")).deploy(FaultWar.build());
+        second = LibertyServer.create("cruxLeaseSecond", PORT + 1, env("lease-second")).deploy(FaultWar.build());
+        first.start(READY);
+        second.start(READY);
+    }
+
+    private static Map<String, String> env(String node) {
+        return Map.of("CRUX_NODE_ID", node, "CRUX_LEASE_DURATION", "PT3S", "CRUX_MAINTENANCE_INTERVAL", "PT1S");
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (frozen != null) {
+            signal("-CONT", frozen);
+        }
+        for (LibertyServer s : new LibertyServer[] {first, second}) {
+            if (s != null) {
+                s.stopQuietly();
+            }
+        }
+    }
+
+    @Test
+    void aServerThatLostItsLeaseWritesNothingMoreForTheRun() {
+        Probe onFirst = new Probe(first);
+        Probe onSecond = new Probe(second);
+        String runId = onFirst.start("steps", "{\"count\":3,\"gateAt\":2}");
+        await("s2 runs on the first server").atMost(Duration.ofMinutes(1)).until(() -> onFirst.executions(runId, "s2") == 1);
+
+        long pid = onFirst.pid();
+        signal("-STOP", pid);
+        frozen = pid;
+        await("the second server takes the run over and finishes it").atMost(Duration.ofMinutes(1))
+                .until(() -> "COMPLETED".equals(onSecond.status(runId)));
+        Map<String, Object> run = onSecond.run(runId);
+        List<Object> checkpoints = onSecond.checkpoints(runId);
+        List<Map<String, Object>> events = onSecond.storedEnvelopes(runId);
+        assertThat(checkpoints).as("checkpoints after the takeover").hasSize(3).element(1).asString().contains("s2@lease-second");
+
+        signal("-CONT", pid);
+        frozen = null;
+        onFirst.openGate(runId);
+        await("the first server's step body went on").atMost(Duration.ofMinutes(1))
+                .until(() -> onSecond.executions(runId, "s2:released") == 1);
+
+        // the first server had s2's result in hand: whatever it does with it must not reach the database
+        await("the first server writes nothing more for the run").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> {
+                    assertThat(onSecond.run(runId)).as("the run's row").isEqualTo(run);
+                    assertThat(onSecond.checkpoints(runId)).as("the run's checkpoints").isEqualTo(checkpoints);
+                    assertThat(onSecond.storedEnvelopes(runId)).as("the run's events").isEqualTo(events);
+                });
+        assertThat(onSecond.ledger(runId)).as("no step started on the first server after the takeover")
+                .filteredOn(r -> "lease-first".equals(r.get("node"))).extracting(r -> r.get("step"))
+                .containsExactly("s1", "s2", "s2:released");
+        assertThat(onSecond.storedEnvelopes(runId)).extracting(e -> (String) e.get("json"))
+                .noneMatch(json -> json.contains("on lease-first") && json.contains("s2"));
+    }
+
+    private static void signal(String signal, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+            if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
