@@ -93,7 +93,7 @@ public class FlowsResource {
     @Path("{kind}/actions/{action}")
     @Consumes(MediaType.APPLICATION_JSON)
     @BodyLimit
-    public Response act(@PathParam("kind") String kind, @PathParam("action") String action, String body,
+    public Response act(@PathParam("kind") String kind, @PathParam("action") String action, byte[] body,
             @Context SecurityContext security) {
         FlowModel flow = flow(kind);
         String user = user(flow, security);
@@ -115,7 +115,7 @@ public class FlowsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @BodyLimit
     public Response actInSession(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
-            @PathParam("action") String action, String body, @Context SecurityContext security) {
+            @PathParam("action") String action, byte[] body, @Context SecurityContext security) {
         FlowModel flow = flow(kind);
         String user = user(flow, security);
         SessionRecord session = session(flow, sessionId, user);
@@ -340,11 +340,11 @@ public class FlowsResource {
         return owner == null || owner.equals(user);
     }
 
-    private Object input(FlowModel flow, String action, String body) {
+    private Object input(FlowModel flow, String action, byte[] body) {
         if (!flow.actions().containsKey(action)) {
             throw Problems.notFound("The flow '" + flow.name() + "' has no action '" + action + "'; its actions are "
                     + flow.actions().keySet() + ".");
         }
-        return runtime.engine().prepareInput(flow.name(), action, JsonBodies.parse(body));
+        return runtime.engine().prepareInput(flow.name(), action, JsonBodies.request(body));
     }
 }

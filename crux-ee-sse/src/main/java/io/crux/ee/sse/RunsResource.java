@@ -103,9 +103,9 @@ public class RunsResource {
     @Path("{runId}/signals/{name: .+}")
     @Consumes(MediaType.APPLICATION_JSON)
     @BodyLimit
-    public Response signal(@PathParam("runId") String runId, @PathParam("name") String name, String payload,
+    public Response signal(@PathParam("runId") String runId, @PathParam("name") String name, byte[] payload,
             @Context SecurityContext security) {
-        FlowResult<Object> result = handle(runId, security).signal(runId, name, JsonBodies.parse(payload));
+        FlowResult<Object> result = handle(runId, security).signal(runId, name, JsonBodies.request(payload));
         int status = result instanceof FlowResult.Expired<?> ? 410 : 200;
         return Response.status(status).entity(outcome(result)).type(MediaType.APPLICATION_JSON).build();
     }

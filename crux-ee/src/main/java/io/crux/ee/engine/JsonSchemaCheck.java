@@ -77,6 +77,11 @@ public final class JsonSchemaCheck {
         return violations;
     }
 
+    /** @return the nesting depth allowed by {@code crux.input.max-depth} */
+    public static int maxDepth() {
+        return MaxDepth.VALUE;
+    }
+
     private static final class MaxDepth {
         static final int VALUE = read();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,28 @@ class HttpErrorsIT {
 
         assertThat(status(requestId)).isEqualTo("SUSPENDED");
         assertThat(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"done\"", ALICE).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void bodiesNestedPastTheParsersLimitOrNotUtf8Answer400AndStoreNothing() {
+        // 2,000 levels: past the JSON parser's own limit, which failed with 500 before
+        byte[] deep = ("[".repeat(2000) + "]".repeat(2000)).getBytes(StandardCharsets.US_ASCII);
+        // a lone 0xFF byte inside a string: it became U+FFFD and was accepted before
+        byte[] notUtf8 = {'"', 'o', 'k', (byte) 0xFF, '"'};
+        byte[] notUtf8Input = {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xFF, '"', '}'};
+        int sessionsBefore = sessions();
+
+        assertThat(problem(server().post(FLOWS + "/it-counter/actions/strict", deep, ALICE), 400).get("detail").toString())
+                .contains("CRUX0100E");
+        assertThat(problem(server().post(FLOWS + "/it-counter/actions/strict", notUtf8Input, ALICE), 400).get("detail")
+                .toString()).contains("UTF-8");
+        assertThat(sessions()).isEqualTo(sessionsBefore);
+
+        String requestId = accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
+        problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", deep, ALICE), 400);
+        problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", notUtf8, ALICE), 400);
+        assertThat(status(requestId)).isEqualTo("SUSPENDED");
     }
 
     @Test

@@ -251,6 +251,18 @@ public final class LibertyServer {
 
     /**
      * @param path a path below the server root
+     * @param body the body's bytes, sent as they are (they need not be valid UTF-8)
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> post(String path, byte[] body, String user) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /**
+     * @param path a path below the server root
      * @param user basic-auth {@code user:password}, or {@code null}
      * @return the response
      */
