@@ -757,7 +757,7 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                     taken[0] = events.take();
                 }
                 return events.write(taken[0]);
-            }));
+            }, () -> events.written(taken[0])));
         } catch (RuntimeException e) {
             // the gathering must end whatever happened, or every later event of the run (its end
             // included) would wait in the buffer for good
@@ -1409,16 +1409,21 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
             durably(() -> holding(() -> {
                 engine.store.saveCheckpoint(c);
                 return null;
-            }));
+            }), c, () -> null);
         }
         remember(c);
     }
 
-    /** Records a step's checkpoint of a durable run together with {@code alongside}, in one transaction. */
-    private <T> T record(int pos, String label, Object value, int attempts, java.util.function.Supplier<T> alongside) {
+    /**
+     * Records a step's checkpoint of a durable run together with {@code alongside}, in one transaction.
+     *
+     * @param committed what {@code alongside} returned, for a write found committed after its answer was lost
+     */
+    private <T> T record(int pos, String label, Object value, int attempts, java.util.function.Supplier<T> alongside,
+            java.util.function.Supplier<T> committed) {
         CheckpointRecord c = new CheckpointRecord(flowId, pos, label, CheckpointKind.STEP, value,
                 encoded(label, CheckpointKind.STEP, value), attempts, false, engine.clock.instant());
-        T result = durably(() -> holding(() -> engine.store.saveCheckpoint(c, alongside)));
+        T result = durably(() -> holding(() -> engine.store.saveCheckpoint(c, alongside)), c, committed);
         remember(c);
         return result;
     }
@@ -1426,13 +1431,23 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
     /**
      * Runs a checkpoint write, and again after a short wait when the store failed for a passing
      * reason. When it keeps failing the run unwinds and is left RUNNING for recovery, instead of
-     * failing for good because the database was away for a moment; the step then runs again.
+     * failing for good because the database was away for a moment; the step then runs again. A
+     * write whose commit succeeded but whose answer was lost meets its own checkpoint when tried
+     * again: that conflict is the success it is, not a failure of the run.
+     *
+     * @param checkpoint the checkpoint the write stores
+     * @param committed what the write returned, for when it is found committed
      */
-    private <T> T durably(java.util.function.Supplier<T> write) {
+    private <T> T durably(java.util.function.Supplier<T> write, CheckpointRecord checkpoint,
+            java.util.function.Supplier<T> committed) {
         for (int retry = 0;; retry++) {
             try {
                 return write.get();
             } catch (RuntimeException e) {
+                if (retry > 0 && e instanceof FlowConflictException && !(e instanceof LeaseLostException)
+                        && stored(checkpoint)) {
+                    return committed.get();
+                }
                 if (!TransientFailures.isTransient(e)) {
                     throw e;
                 }
@@ -1446,6 +1461,12 @@ final class Execution<I, O> implements FlowScope<I>, CancellationToken {
                 }
             }
         }
+    }
+
+    /** @return whether the store holds {@code checkpoint} (its position, under its label) */
+    private boolean stored(CheckpointRecord checkpoint) {
+        return engine.store.loadCheckpoints(flowId).stream().anyMatch(
+                c -> c.position() == checkpoint.position() && c.label().equals(checkpoint.label()));
     }
 
     /** A checkpoint's value as the store keeps it; a step's output within its limit, checked before anything is written. */

@@ -233,6 +233,11 @@ final class RequestEvents {
         return taken.numbered;
     }
 
+    /** @return the events {@link #write(Gathered)} numbered and wrote for {@code taken}; none if it never wrote */
+    synchronized List<EventRecord> written(Gathered taken) {
+        return taken == null || taken.numbered == null ? List.of() : taken.numbered;
+    }
+
     /**
      * Hands written events to the streams of this server once they are committed: at once after a
      * transaction of the store's own, at the commit of a caller's transaction that the write

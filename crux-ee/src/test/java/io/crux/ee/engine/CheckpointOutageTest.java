@@ -33,6 +33,8 @@ class CheckpointOutageTest {
     private final AtomicInteger bodyCalls = new AtomicInteger();
     private volatile String sqlState = "08006";
     private volatile String failing = "saveCheckpoint";
+    /** Whether the next checkpoint write commits and then fails as if its commit's answer was lost. */
+    private final java.util.concurrent.atomic.AtomicBoolean answerLost = new java.util.concurrent.atomic.AtomicBoolean();
     private EngineHarness h;
 
     @AfterEach
@@ -48,6 +50,11 @@ class CheckpointOutageTest {
         InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
         FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
                 (proxy, method, args) -> {
+                    if (method.getName().equals("saveCheckpoint") && answerLost.getAndSet(false)) {
+                        method.invoke(memory, args);
+                        throw new CruxPersistenceException("CRUX0030E: the store failed to save a checkpoint", null,
+                                new SQLException("connection lost during commit", "08006"));
+                    }
                     if (method.getName().equals(failing)) {
                         saveCalls.incrementAndGet();
                         if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -85,6 +92,21 @@ class CheckpointOutageTest {
         assertThat(saveCalls).hasValue(3);
         assertThat(h.engine.sessions().readEvents("r-1", 0, 100)).extracting(EventRecord::type)
                 .containsExactly("request.created", "request.in_progress", "request.completed");
+    }
+
+    @Test
+    void aWriteThatCommittedButLostItsAnswerIsFoundCommittedWhenTriedAgain() {
+        // before the fix: the write tried again met its own row (a conflict) and the run ended FAILED
+        FlowHandle<String, String> handle = register();
+        answerLost.set(true);
+
+        FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("r-5").withSessionId("s-1")
+                .withEvents(true));
+
+        assertThat(result).isEqualTo(new FlowResult.Completed<>("r-5", "AB"));
+        assertThat(bodyCalls).hasValue(1);
+        assertThat(h.engine.sessions().readEvents("r-5", 0, 100)).extracting(EventRecord::seq)
+                .containsExactly(1L, 2L, 3L);
     }
 
     @Test
