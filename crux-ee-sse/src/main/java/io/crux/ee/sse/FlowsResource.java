@@ -46,7 +46,7 @@ import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
-import io.crux.ee.engine.JsonSchemas;
+import io.crux.ee.codec.JsonSchemas;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
 

@@ -28,7 +28,7 @@ import io.crux.ee.api.FlowRunInfo;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.cdi.CruxRuntime;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;

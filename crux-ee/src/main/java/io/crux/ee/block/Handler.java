@@ -3,6 +3,8 @@ package io.crux.ee.block;
 import java.util.Objects;
 
 import io.crux.ee.api.StepOptions;
+import io.crux.ee.api.Block;
+import io.crux.ee.api.BlockContext;
 
 /**
  * A leaf block of plain logic: it computes its output from its input and the run's state, and is

@@ -1,11 +1,17 @@
 package io.crux.ee.block;
 
-/** Checks of block and operation names, which become segments of logical paths. */
-final class Names {
+/** Checks of block and operation names, which become segments of logical paths; blocks of other modules use them too. */
+public final class Names {
 
     private Names() {}
 
-    static String check(String what, String name) {
+    /**
+     * @param what what is named, for the message
+     * @param name the name
+     * @return the name
+     * @throws IllegalArgumentException if it is blank or holds {@code /}, {@code [}, {@code ]} or {@code #}
+     */
+    public static String check(String what, String name) {
         if (name == null || name.isBlank() || name.contains("/") || name.contains("[") || name.contains("]")
                 || name.contains("#")) {
             throw new IllegalArgumentException(what + " must be non-blank and contain none of / [ ] #: '" + name + "'");
@@ -13,7 +19,13 @@ final class Names {
         return name;
     }
 
-    static int positive(String what, int value) {
+    /**
+     * @param what what is counted, for the message
+     * @param value the count
+     * @return the count
+     * @throws IllegalArgumentException if it is below 1
+     */
+    public static int positive(String what, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(what + " must be at least 1: " + value);
         }

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.crux.ee.api.StepOptions;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.api.Block;
+import io.crux.ee.api.BlockContext;
 
 /**
  * A composite block that chooses, among declared candidates, the block to run on its input. The
@@ -21,7 +23,7 @@ import io.crux.ee.engine.Messages;
  *         (question, ctx) -> question.text().endsWith("?") ? search : smallTalk);
  * }</pre>
  *
- * <p>The decision function may do I/O (call a classifier model through {@code ctx.models()}, read
+ * <p>The decision function may do I/O (call a classifier model through {@code ctx.service(...)}, read
  * state): it runs once per run, with the router's (or the enclosing sequencer's) retry settings.
  * It may not run blocks. Its answer must be one of the candidates; otherwise the decision step
  * fails with CRUX0063E.

@@ -10,7 +10,10 @@ import java.util.function.Predicate;
 
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.LoopLimitException;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.api.Block;
+import io.crux.ee.api.BlockContext;
+import io.crux.ee.api.Rescued;
 
 /**
  * A composite block that chains other blocks: each operation takes the output of the one before.

@@ -30,7 +30,7 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
 
 /**
  * The portable extension: finds {@link FlowDefinition} beans, checks them and every

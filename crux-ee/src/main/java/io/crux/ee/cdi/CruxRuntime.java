@@ -3,6 +3,8 @@ package io.crux.ee.cdi;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
@@ -29,13 +31,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import io.crux.ee.api.Flow;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.exception.FlowDefinitionException;
-import io.crux.ee.engine.BeanValidationInputValidator;
-import io.crux.ee.model.ModelRegistry;
+import io.crux.ee.codec.BeanValidationInputValidator;
 import io.crux.ee.engine.EngineLimits;
 import io.crux.ee.engine.EngineSettings;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.persistence.SchemaInstaller;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
@@ -65,9 +66,8 @@ public class CruxRuntime {
     @Inject
     Instance<Validator> validators;
 
-    /** {@link CdiModelRegistry} unless the application selects an {@code @Alternative} of its own. */
-    @Inject
-    ModelRegistry models;
+    /** The beans that blocks asked for by type, found once each (a dependent bean is created once). */
+    private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
 
     private volatile FlowEngine engine;
 
@@ -136,7 +136,7 @@ public class CruxRuntime {
                         ScheduledExecutorService.class))
                 .tracer(tracer(config))
                 .validator(validator)
-                .models(models)
+                .services(this::bean)
                 .settings(settings)
                 .limits(limits)
                 .build();
@@ -144,6 +144,16 @@ public class CruxRuntime {
             e.register(model);
         }
         return e;
+    }
+
+    /** A block's service, as the CDI bean of its type, or null when there is none or several. */
+    private Object bean(Class<?> type) {
+        Object known = services.get(type);
+        if (known != null) {
+            return known;
+        }
+        Instance<?> instance = beanManager.createInstance().select(type);
+        return instance.isResolvable() ? services.computeIfAbsent(type, t -> instance.get()) : null;
     }
 
     private FlowTracer tracer(Config config) {

@@ -17,10 +17,10 @@ import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowHandler;
 import io.crux.ee.api.FlowScope;
-import io.crux.ee.block.Block;
+import io.crux.ee.api.Block;
 import io.crux.ee.engine.ActionModel;
 import io.crux.ee.engine.FlowModel;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
 
 /**
  * Reads a {@link FlowDefinition} class into a {@link FlowModel}, collecting every problem instead

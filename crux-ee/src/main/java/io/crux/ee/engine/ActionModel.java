@@ -4,7 +4,8 @@ import java.lang.reflect.Type;
 import java.util.Objects;
 
 import io.crux.ee.api.FlowScope;
-import io.crux.ee.block.Block;
+import io.crux.ee.api.Block;
+import io.crux.ee.catalog.Messages;
 
 /**
  * One action of a flow: its name, types and how to invoke it.

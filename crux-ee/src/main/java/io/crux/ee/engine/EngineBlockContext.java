@@ -10,13 +10,10 @@ import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.FlowStateException;
-import io.crux.ee.block.Block;
-import io.crux.ee.block.BlockContext;
-import io.crux.ee.block.Rescued;
-import io.crux.ee.model.ModelRegistry;
-import io.crux.ee.spi.FlowTracer;
-import io.crux.ee.spi.InputValidator;
-import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.api.Block;
+import io.crux.ee.api.BlockContext;
+import io.crux.ee.api.Rescued;
+import io.crux.ee.catalog.Messages;
 
 /** The engine's {@link BlockContext}: a block's path in a run, and the options its children inherit. */
 final class EngineBlockContext implements BlockContext {
@@ -44,23 +41,8 @@ final class EngineBlockContext implements BlockContext {
     }
 
     @Override
-    public ModelRegistry models() {
-        return execution.engine().models;
-    }
-
-    @Override
-    public FlowTracer tracer() {
-        return execution.engine().tracer;
-    }
-
-    @Override
-    public PayloadCodec codec() {
-        return execution.engine().codec;
-    }
-
-    @Override
-    public InputValidator validator() {
-        return execution.engine().validator;
+    public <T> T service(Class<T> type) {
+        return execution.engine().service(type);
     }
 
     @Override

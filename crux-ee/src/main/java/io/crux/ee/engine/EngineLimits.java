@@ -2,6 +2,7 @@ package io.crux.ee.engine;
 
 import io.crux.ee.api.exception.LimitExceededException;
 import io.crux.ee.spi.Payload;
+import io.crux.ee.catalog.Messages;
 
 /**
  * The limits on what a run stores, checked before it is written. Exceeding one fails the step or

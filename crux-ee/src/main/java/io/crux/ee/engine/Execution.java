@@ -44,9 +44,9 @@ import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.api.exception.NestedStepException;
 import io.crux.ee.api.exception.StepFailedException;
-import io.crux.ee.block.Block;
-import io.crux.ee.block.BlockContext;
-import io.crux.ee.block.Rescued;
+import io.crux.ee.api.Block;
+import io.crux.ee.api.BlockContext;
+import io.crux.ee.api.Rescued;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
@@ -55,6 +55,7 @@ import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.StateChange;
 import io.crux.ee.spi.SuspensionRecord;
+import io.crux.ee.catalog.Messages;
 
 /**
  * One run in memory on this node: the scope its body sees, its checkpoints, and its way to an end.

@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +40,6 @@ import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.api.exception.InvalidInputException.Violation;
 import io.crux.ee.api.exception.LeaseLostException;
-import io.crux.ee.model.ModelRegistry;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
@@ -49,6 +51,9 @@ import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.spi.SuspensionRecord;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.codec.JsonbPayloadCodec;
+import io.crux.ee.codec.JsonSchemaCheck;
 
 /**
  * The runtime: holds the registered flows, starts, resumes, cancels and recovers runs. One engine
@@ -72,7 +77,8 @@ public final class FlowEngine implements AutoCloseable {
     final EngineSettings settings;
     final EngineLimits limits;
     final SessionStore sessions;
-    final ModelRegistry models;
+    private final Map<Class<?>, Object> services;
+    private final Function<Class<?>, ?> serviceResolver;
     final EventBus bus = new EventBus();
 
     private final Map<String, FlowModel> flows = new ConcurrentHashMap<>();
@@ -93,7 +99,8 @@ public final class FlowEngine implements AutoCloseable {
         this.settings = b.settings != null ? b.settings : EngineSettings.of("local");
         this.limits = b.limits != null ? b.limits : EngineLimits.defaults();
         this.sessions = b.sessions != null ? b.sessions : new InMemorySessionStore(codec);
-        this.models = b.models != null ? b.models : ModelRegistry.NONE;
+        this.services = Map.copyOf(b.services);
+        this.serviceResolver = b.serviceResolver;
     }
 
     /** @return a builder; store, executor and scheduler are required */
@@ -125,9 +132,30 @@ public final class FlowEngine implements AutoCloseable {
         return bus;
     }
 
-    /** @return the chat models that blocks find through their context */
-    public ModelRegistry models() {
-        return models;
+    /**
+     * A service by type, as blocks find it through {@link io.crux.ee.api.BlockContext#service}: this
+     * engine's codec, validator or tracer, else one given to {@link Builder#service}, else what the
+     * {@linkplain Builder#services resolver} finds.
+     *
+     * @param type the service's type
+     * @param <T> the service's type
+     * @return the service
+     * @throws NoSuchElementException if there is none
+     */
+    public <T> T service(Class<T> type) {
+        Object found = type == PayloadCodec.class ? codec
+                : type == InputValidator.class ? validator
+                : type == FlowTracer.class ? tracer
+                : type == SessionStore.class ? sessions
+                : services.get(type);
+        if (found == null && serviceResolver != null) {
+            found = serviceResolver.apply(type);
+        }
+        if (found == null) {
+            throw new NoSuchElementException(Messages.serviceNotFound(type.getName(), services.keySet().stream()
+                    .map(Class::getName).sorted().toList()));
+        }
+        return type.cast(found);
     }
 
     /** @return the store of sessions, state, items and events */
@@ -812,17 +840,32 @@ public final class FlowEngine implements AutoCloseable {
         private EngineSettings settings;
         private EngineLimits limits;
         private SessionStore sessions;
-        private ModelRegistry models;
+        private final Map<Class<?>, Object> services = new HashMap<>();
+        private Function<Class<?>, ?> serviceResolver;
 
         private Builder() {}
 
         /**
-         * @param models the chat models that generator blocks find through
-         *     {@link io.crux.ee.block.BlockContext#models()}; default {@link ModelRegistry#NONE}
+         * Gives blocks a service, which they find by its type through
+         * {@link io.crux.ee.api.BlockContext#service} (a generator's {@code ModelRegistry}, say).
+         *
+         * @param type the type blocks ask for
+         * @param service the service
+         * @param <T> the type
          * @return this builder
          */
-        public Builder models(ModelRegistry models) {
-            this.models = models;
+        public <T> Builder service(Class<T> type, T service) {
+            services.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(service, "service"));
+            return this;
+        }
+
+        /**
+         * @param resolver finds the services that were not {@linkplain #service given}, or returns null;
+         *     the CDI runtime looks them up as beans; default none
+         * @return this builder
+         */
+        public Builder services(Function<Class<?>, ?> resolver) {
+            this.serviceResolver = resolver;
             return this;
         }
 

@@ -25,6 +25,8 @@ import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.codec.JsonbPayloadCodec;
 
 /**
  * A {@link FlowStore} in the heap, with the same conflict rules as the database store. For tests,

@@ -16,6 +16,8 @@ import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.spi.SessionStore;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.codec.JsonbPayloadCodec;
 
 /**
  * A {@link SessionStore} in the heap, for tests, the test kit and non-durable use. State documents

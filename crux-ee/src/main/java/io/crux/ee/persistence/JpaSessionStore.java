@@ -26,8 +26,8 @@ import jakarta.persistence.PersistenceException;
 import javax.sql.DataSource;
 
 import io.crux.ee.api.exception.FlowConflictException;
-import io.crux.ee.engine.JsonbPayloadCodec;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.codec.JsonbPayloadCodec;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.PayloadCodec;

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import io.crux.ee.api.exception.CruxPersistenceException;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
 
 /**
  * Creates crux-ee's tables from the shipped, idempotent DDL ({@code META-INF/crux/ddl/<database>.sql}),

@@ -18,7 +18,7 @@ import javax.naming.NamingException;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.CruxPersistenceException;
 import io.crux.ee.api.exception.FlowConflictException;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
 
 /**
  * The stores' transactions: each read and each write is one short JTA transaction begun and

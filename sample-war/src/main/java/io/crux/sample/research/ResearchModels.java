@@ -20,8 +20,8 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 
-import io.crux.ee.testkit.ScriptedModel;
-import io.crux.ee.testkit.ScriptedModel.Reply;
+import io.crux.ee.langchain4j.ScriptedModel;
+import io.crux.ee.langchain4j.ScriptedModel.Reply;
 
 /**
  * Chooses the research assistant's model. When {@code crux.models.research.base-url} is set, the

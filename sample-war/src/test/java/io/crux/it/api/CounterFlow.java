@@ -13,7 +13,7 @@ import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.MessageStream;
 import io.crux.ee.api.StepOptions;
-import io.crux.ee.block.Block;
+import io.crux.ee.api.Block;
 import io.crux.ee.block.Handler;
 import io.crux.ee.block.Results;
 import io.crux.ee.block.Sequencer;

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.crux.ee.model.LoopbackOpenAiServer;
-import io.crux.ee.model.LoopbackOpenAiServer.Answer;
+import io.crux.ee.langchain4j.LoopbackOpenAiServer;
+import io.crux.ee.langchain4j.LoopbackOpenAiServer.Answer;
 import io.crux.it.support.RunningServer;
 import io.crux.it.support.SseClient.Event;
 

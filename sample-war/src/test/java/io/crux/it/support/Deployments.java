@@ -1,7 +1,6 @@
 package io.crux.it.support;
 
 import java.io.File;
-import java.util.Arrays;
 
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -9,7 +8,10 @@ import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
-/** Builds the WARs that the in-server tests deploy: the test's own classes plus the crux-ee jar. */
+/**
+ * Builds the WARs that the in-server tests deploy: the test's own classes plus the crux-ee jar, and nothing of
+ * LangChain4j (the research sample's tests deploy the sample WAR, which carries crux-ee-langchain4j).
+ */
 public final class Deployments {
 
     private Deployments() {}
@@ -21,28 +23,14 @@ public final class Deployments {
     }
 
     /**
-     * @return crux-ee's third-party libraries (LangChain4j and what it needs), from the sample WAR's
-     *     exploded {@code WEB-INF/lib} (system property {@code crux.libs})
-     */
-    public static File[] cruxLibraries() {
-        File dir = new File(System.getProperty("crux.libs", "target/crux-sample/WEB-INF/lib"));
-        File[] jars = dir.listFiles((d, n) -> n.endsWith(".jar") && !n.startsWith("crux-ee"));
-        if (jars == null || Arrays.stream(jars).noneMatch(f -> f.getName().startsWith("langchain4j-core"))) {
-            throw new IllegalStateException("No LangChain4j jars in " + dir + "; run the tests through Maven (mvn verify)");
-        }
-        return jars;
-    }
-
-    /**
      * @param name the WAR's name, without {@code .war}
      * @param classes the application classes
-     * @return a WAR with crux-ee and its libraries, CDI in annotated mode and the given classes
+     * @return a WAR with crux-ee alone (it needs no third-party library), CDI in annotated mode and the given classes
      */
     public static WebArchive war(String name, Class<?>... classes) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addClasses(classes)
                 .addAsLibrary(cruxJar())
-                .addAsLibraries(cruxLibraries())
                 .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
                         + " bean-discovery-mode=\"annotated\"/>"), "beans.xml");
     }

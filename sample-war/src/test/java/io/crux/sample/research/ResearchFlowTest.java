@@ -11,9 +11,10 @@ import dev.langchain4j.exception.RateLimitException;
 
 import io.crux.ee.api.Item;
 import io.crux.ee.testkit.CruxTest;
-import io.crux.ee.testkit.ScriptedModel;
-import io.crux.ee.testkit.ScriptedModel.Reply;
+import io.crux.ee.langchain4j.ScriptedModel;
+import io.crux.ee.langchain4j.ScriptedModel.Reply;
 import io.crux.ee.testkit.TestRun;
+import io.crux.ee.langchain4j.spi.ModelRegistry;
 
 /** The research sample in a plain unit test: the test kit, no server, no network. */
 class ResearchFlowTest {
@@ -36,7 +37,7 @@ class ResearchFlowTest {
         return CruxTest.<Inquiry, Report>testFlow(flow())
                 .action("ask")
                 .input(new Inquiry(question))
-                .model(ResearchModels.SCRIPTED, model)
+                .service(ModelRegistry.class, ModelRegistry.of(ResearchModels.SCRIPTED, model))
                 .run();
     }
 

@@ -34,7 +34,7 @@ import io.crux.ee.engine.ActionModel;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
 import io.crux.ee.engine.InMemoryFlowStore;
-import io.crux.ee.engine.JsonbPayloadCodec;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.testkit.InlineExecutor;
 

@@ -11,8 +11,8 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 
-import io.crux.ee.engine.JsonSchemaCheck;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.codec.JsonSchemaCheck;
+import io.crux.ee.catalog.Messages;
 
 /** Request bodies as JSON-P values, any JSON text at top level; malformed JSON answers 400. */
 public final class JsonBodies {

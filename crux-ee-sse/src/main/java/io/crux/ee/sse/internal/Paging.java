@@ -5,7 +5,7 @@ import java.util.Base64;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
 
 /** Page sizes and opaque cursors of the lists of the HTTP API. */
 public final class Paging {

@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.engine.FlowEngine;
-import io.crux.ee.engine.Messages;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.RunRecord;
 

@@ -41,7 +41,7 @@ import io.crux.ee.api.Flow;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.RunOptions;
-import io.crux.ee.engine.JsonbPayloadCodec;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.spi.StateChange;

@@ -32,7 +32,7 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import io.crux.ee.api.Item;
-import io.crux.ee.engine.JsonbPayloadCodec;
+import io.crux.ee.codec.JsonbPayloadCodec;
 
 /**
  * The SSE baseline: {@code GET /api/bench/raw-sse?events=N} writes N {@code item.done} events

@@ -30,7 +30,7 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.RunOptions;
-import io.crux.ee.engine.JsonbPayloadCodec;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.SessionRecord;

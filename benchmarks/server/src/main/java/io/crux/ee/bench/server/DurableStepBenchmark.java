@@ -33,7 +33,7 @@ import jakarta.ws.rs.core.Response;
 import io.crux.ee.api.Flow;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
-import io.crux.ee.engine.JsonbPayloadCodec;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
