@@ -37,9 +37,8 @@ import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.RunOptions;
-import io.crux.ee.cdi.CruxRuntime;
-import io.crux.ee.engine.FlowEngine;
-import io.crux.ee.engine.FlowModel;
+import io.crux.ee.service.FlowKind;
+import io.crux.ee.service.FlowService;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionRecord;
@@ -64,7 +63,7 @@ public class FlowsResource {
     private static final int LIST_LIMIT = 500;
 
     @Inject
-    CruxRuntime runtime;
+    FlowService flows;
 
     private final Duration poll = ConfigProvider.getConfig().getOptionalValue("crux.sse.poll-interval", String.class)
             .map(Duration::parse).orElse(Duration.ofMillis(200));
@@ -77,12 +76,12 @@ public class FlowsResource {
     /** @return every flow kind with its actions and their input schemas */
     @GET
     public List<Map<String, Object>> kinds() {
-        return runtime.engine().flows().stream().map(f -> {
+        return flows.flows().stream().map(f -> {
             Map<String, Object> kind = new LinkedHashMap<>();
             kind.put("kind", f.name());
             kind.put("requireUser", f.requireUser());
-            kind.put("actions", f.actions().values().stream().map(a -> Map.of("name", a.name(),
-                    "inputSchema", JsonSchemas.of(a.inputType()))).toList());
+            kind.put("actions", f.actions().entrySet().stream().map(a -> Map.of("name", a.getKey(),
+                    "inputSchema", JsonSchemas.of(a.getValue()))).toList());
             kind.put("clientData", List.copyOf(f.clientData().keySet()));
             return kind;
         }).toList();
@@ -95,16 +94,16 @@ public class FlowsResource {
     @BodyLimit
     public Response act(@PathParam("kind") String kind, @PathParam("action") String action, byte[] body,
             @Context SecurityContext security) {
-        FlowModel flow = flow(kind);
+        FlowKind flow = flow(kind);
         String user = user(flow, security);
         Object input = input(flow, action, body);
         Instant now = Instant.now();
         SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), kind, user, now, now);
-        runtime.engine().sessions().createSession(session);
+        flows.sessions().createSession(session);
         try {
             return start(flow, action, input, session, user);
         } catch (RuntimeException e) {
-            runtime.engine().sessions().deleteSession(session.id()); // nothing half-written stays behind
+            flows.sessions().deleteSession(session.id()); // nothing half-written stays behind
             throw e;
         }
     }
@@ -116,15 +115,14 @@ public class FlowsResource {
     @BodyLimit
     public Response actInSession(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
             @PathParam("action") String action, byte[] body, @Context SecurityContext security) {
-        FlowModel flow = flow(kind);
+        FlowKind flow = flow(kind);
         String user = user(flow, security);
         SessionRecord session = session(flow, sessionId, user);
         return start(flow, action, input(flow, action, body), session, user);
     }
 
-    private Response start(FlowModel flow, String action, Object input, SessionRecord session, String user) {
-        String runId = runtime.engine().handle(flow.name(), action)
-                .start(input, RunOptions.defaults().withSessionId(session.id()).withUserId(user).withEvents(true));
+    private Response start(FlowKind flow, String action, Object input, SessionRecord session, String user) {
+        String runId = flows.start(flow.name(), action, input, RunOptions.defaults().withSessionId(session.id()).withUserId(user).withEvents(true));
         Map<String, Object> accepted = new LinkedHashMap<>();
         accepted.put("requestId", runId);
         accepted.put("sessionId", session.id());
@@ -142,7 +140,7 @@ public class FlowsResource {
         body.put("requestId", run.flowId());
         body.put("sessionId", run.sessionId());
         body.put("status", run.status());
-        body.put("lastSeq", runtime.engine().sessions().lastSeq(requestId));
+        body.put("lastSeq", flows.sessions().lastSeq(requestId));
         if (run.error() != null) {
             body.put("error", run.error());
         }
@@ -157,9 +155,9 @@ public class FlowsResource {
     @Path("{kind}/requests/{requestId}/abort")
     public Map<String, Object> abort(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
             @Context SecurityContext security) {
-        FlowModel flow = flow(kind);
+        FlowKind flow = flow(kind);
         RunRecord run = request(flow, requestId, security);
-        runtime.engine().handle(flow.name(), run.action()).cancel(requestId, "aborted by the client");
+        flows.handle(flow.name(), run.action()).cancel(requestId, "aborted by the client");
         return request(kind, requestId, security);
     }
 
@@ -172,8 +170,7 @@ public class FlowsResource {
             @Context SecurityContext security, @Suspended AsyncResponse response) {
         RunRecord run = request(flow(kind), requestId, security);
         long after = RequestStream.resumeAfter(requestId, lastEventId, startingAfter);
-        FlowEngine engine = runtime.engine();
-        if (RequestStream.nothingToSend(engine, run, after)) { // 204 tells an SSE client to stop reconnecting
+        if (RequestStream.nothingToSend(flows, run, after)) { // 204 tells an SSE client to stop reconnecting
             response.resume(Response.noContent().header("Cache-Control", "no-cache").build());
             return;
         }
@@ -181,7 +178,7 @@ public class FlowsResource {
         // so that open streams, which mostly wait, never hold the threads of the server's pools that
         // requests and flows need
         Thread writer = threads().newThread(() -> response.resume(Response.ok(
-                        new RequestStream(engine, requestId, after, poll, heartbeat, gapWait))
+                        new RequestStream(flows, requestId, after, poll, heartbeat, gapWait))
                 .type(MediaType.SERVER_SENT_EVENTS_TYPE)
                 .header("Cache-Control", "no-cache")
                 .build()));
@@ -213,18 +210,18 @@ public class FlowsResource {
     @GET
     @Path("{kind}/sessions")
     public List<SessionRecord> sessions(@PathParam("kind") String kind, @Context SecurityContext security) {
-        FlowModel flow = flow(kind);
-        return runtime.engine().sessions().listSessions(kind, user(flow, security), LIST_LIMIT);
+        FlowKind flow = flow(kind);
+        return flows.sessions().listSessions(kind, user(flow, security), LIST_LIMIT);
     }
 
     /** Creates an empty session. */
     @POST
     @Path("{kind}/sessions")
     public Response createSession(@PathParam("kind") String kind, @Context SecurityContext security) {
-        FlowModel flow = flow(kind);
+        FlowKind flow = flow(kind);
         Instant now = Instant.now();
         SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), kind, user(flow, security), now, now);
-        runtime.engine().sessions().createSession(session);
+        flows.sessions().createSession(session);
         return Response.status(201).entity(session).type(MediaType.APPLICATION_JSON).build();
     }
 
@@ -232,7 +229,7 @@ public class FlowsResource {
     @Path("{kind}/sessions/{sessionId}")
     public SessionRecord session(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
             @Context SecurityContext security) {
-        FlowModel flow = flow(kind);
+        FlowKind flow = flow(kind);
         return session(flow, sessionId, user(flow, security));
     }
 
@@ -241,7 +238,7 @@ public class FlowsResource {
     public Response deleteSession(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
             @Context SecurityContext security) {
         session(kind, sessionId, security);
-        runtime.engine().sessions().deleteSession(sessionId);
+        flows.sessions().deleteSession(sessionId);
         return Response.noContent().build();
     }
 
@@ -250,9 +247,9 @@ public class FlowsResource {
     @Path("{kind}/sessions/{sessionId}/state")
     public Map<String, Object> state(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
             @Context SecurityContext security) {
-        FlowModel flow = flow(kind);
+        FlowKind flow = flow(kind);
         SessionRecord session = session(flow, sessionId, user(flow, security));
-        var store = runtime.engine().sessions();
+        var store = flows.sessions();
         ClientData.Context context = new ClientData.Context() {
             @Override
             public Map<String, Object> session() {
@@ -292,12 +289,12 @@ public class FlowsResource {
     public Response items(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
             @QueryParam("before") String before, @QueryParam("limit") Integer limit, @Context SecurityContext security,
             @Context UriInfo uri) {
-        FlowModel flow = flow(kind);
+        FlowKind flow = flow(kind);
         SessionRecord session = session(flow, sessionId, user(flow, security));
         int max = Paging.maxPageSize();
         int size = limit == null ? max : Paging.checkedLimit(limit, max);
         String beforeId = before == null ? null : Paging.key(before);
-        List<ItemRecord> page = runtime.engine().sessions().pageItems(session.id(), beforeId, size);
+        List<ItemRecord> page = flows.sessions().pageItems(session.id(), beforeId, size);
         List<Object> visible = page.stream().map(ItemRecord::item).filter(i -> i.audience() != Item.Audience.INTERNAL)
                 .map(Object.class::cast).toList();
         Response.ResponseBuilder answer = Response.ok(visible).type(MediaType.APPLICATION_JSON);
@@ -310,11 +307,11 @@ public class FlowsResource {
 
     // ---------------------------------------------------------------- checks
 
-    private FlowModel flow(String kind) {
-        return runtime.engine().flow(kind).orElseThrow(() -> Problems.notFound("There is no flow kind '" + kind + "'."));
+    private FlowKind flow(String kind) {
+        return flows.flow(kind).orElseThrow(() -> Problems.notFound("There is no flow kind '" + kind + "'."));
     }
 
-    private static String user(FlowModel flow, SecurityContext security) {
+    private static String user(FlowKind flow, SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
         if (principal == null && flow.requireUser()) {
             throw Problems.problem(401, "Unauthorized", "The flow '" + flow.name() + "' requires an authenticated user.");
@@ -322,15 +319,15 @@ public class FlowsResource {
         return principal == null ? null : principal.getName();
     }
 
-    private SessionRecord session(FlowModel flow, String sessionId, String user) {
-        return runtime.engine().sessions().findSession(sessionId)
+    private SessionRecord session(FlowKind flow, String sessionId, String user) {
+        return flows.sessions().findSession(sessionId)
                 .filter(s -> s.kind().equals(flow.name()) && visible(s.userId(), user))
                 .orElseThrow(() -> Problems.notFound("There is no session '" + sessionId + "' of flow '" + flow.name() + "'."));
     }
 
-    private RunRecord request(FlowModel flow, String requestId, SecurityContext security) {
+    private RunRecord request(FlowKind flow, String requestId, SecurityContext security) {
         String user = user(flow, security);
-        return runtime.engine().run(requestId)
+        return flows.run(requestId)
                 .filter(r -> r.flowName().equals(flow.name()) && r.events() && visible(r.userId(), user))
                 .orElseThrow(() -> Problems.notFound("There is no request '" + requestId + "' of flow '" + flow.name() + "'."));
     }
@@ -340,11 +337,11 @@ public class FlowsResource {
         return owner == null || owner.equals(user);
     }
 
-    private Object input(FlowModel flow, String action, byte[] body) {
+    private Object input(FlowKind flow, String action, byte[] body) {
         if (!flow.actions().containsKey(action)) {
             throw Problems.notFound("The flow '" + flow.name() + "' has no action '" + action + "'; its actions are "
                     + flow.actions().keySet() + ".");
         }
-        return runtime.engine().prepareInput(flow.name(), action, JsonBodies.request(body));
+        return flows.checkInput(flow.name(), action, JsonBodies.request(body));
     }
 }

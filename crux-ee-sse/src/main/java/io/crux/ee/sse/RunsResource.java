@@ -27,8 +27,8 @@ import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowRunInfo;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowNotFoundException;
-import io.crux.ee.cdi.CruxRuntime;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.service.FlowService;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
@@ -47,7 +47,7 @@ import io.crux.ee.sse.internal.Problems;
 public class RunsResource {
 
     @Inject
-    CruxRuntime runtime;
+    FlowService flows;
 
     private final String operatorRole = ConfigProvider.getConfig().getOptionalValue("crux.http.operator-role", String.class)
             .orElse("crux-operator");
@@ -71,7 +71,7 @@ public class RunsResource {
         if (from < 0) {
             throw Problems.problem(400, "Bad Request", Messages.badOffset(from));
         }
-        List<FlowRunInfo> page = runtime.engine().findRuns(status, operator(security) ? null : user, from, size);
+        List<FlowRunInfo> page = flows.findRuns(status, operator(security) ? null : user, from, size);
         Response.ResponseBuilder answer = Response.ok(page).type(MediaType.APPLICATION_JSON);
         if (page.size() == size) {
             answer.link(uri.getRequestUriBuilder().replaceQueryParam("offset", from + size)
@@ -127,9 +127,9 @@ public class RunsResource {
     private FlowHandle<Object, Object> handle(String runId, SecurityContext security) {
         String user = user(security);
         boolean operator = operator(security);
-        runtime.engine().run(runId).filter(r -> operator || user.equals(r.userId()))
+        flows.run(runId).filter(r -> operator || user.equals(r.userId()))
                 .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(runId, "*"), runId));
-        return runtime.engine().handleOfRun(runId);
+        return flows.handleOfRun(runId);
     }
 
     private boolean operator(SecurityContext security) {

@@ -33,11 +33,13 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.codec.BeanValidationInputValidator;
 import io.crux.ee.engine.EngineLimits;
+import io.crux.ee.engine.EngineFlowService;
 import io.crux.ee.engine.EngineSettings;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.persistence.SchemaInstaller;
+import io.crux.ee.service.FlowService;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
@@ -108,6 +110,13 @@ public class CruxRuntime {
         Flow flow = ip.getQualifiers().stream().filter(Flow.class::isInstance).map(Flow.class::cast).findFirst()
                 .orElseThrow(() -> new FlowDefinitionException(Messages.unknownFlow("", "an injection point without @Flow")));
         return engine().handle(flow.value(), flow.action());
+    }
+
+    /** @return the engine as the HTTP API (and any other edge) sees it */
+    @Produces
+    @ApplicationScoped
+    FlowService flowService() {
+        return new EngineFlowService(engine());
     }
 
     private FlowEngine build() {

@@ -46,11 +46,22 @@ final class EngineFlowHandle<I, O> implements FlowHandle<I, O> {
 
     @Override
     public String start(I input, RunOptions options) {
+        return start(input, options, false);
+    }
+
+    /** Starts a run with input that the edge which received it has converted and checked. */
+    String startChecked(I input, RunOptions options) {
+        return start(input, options, true);
+    }
+
+    private String start(I input, RunOptions options, boolean checked) {
         String flowId = engine.newRunId(Objects.requireNonNull(options, "options"));
         if (engine.startedBefore(flow, options, flowId)) {
             return flowId; // a step that runs again: the run it started before
         }
-        Execution<I, O> exec = engine.start(flow, action, input, options.withFlowId(flowId));
+        RunOptions withId = options.withFlowId(flowId);
+        Execution<I, O> exec = checked ? engine.startChecked(flow, action, input, withId)
+                : engine.start(flow, action, input, withId);
         engine.launch(exec, false);
         return exec.flowId();
     }

@@ -274,9 +274,14 @@ public final class FlowEngine implements AutoCloseable {
 
     <I, O> Execution<I, O> start(FlowModel flow, ActionModel action, I input, RunOptions options) {
         checkOpen();
-        Object converted = convertInput(flow, action, input, "input", null);
         @SuppressWarnings("unchecked")
-        I typed = (I) converted;
+        I typed = (I) convertInput(flow, action, input, "input", null);
+        return startChecked(flow, action, typed, options);
+    }
+
+    /** Starts a run with input that was converted and checked already, at the edge that received it. */
+    <I, O> Execution<I, O> startChecked(FlowModel flow, ActionModel action, I typed, RunOptions options) {
+        checkOpen();
         Execution<?, ?> parent = CURRENT.get();
         String flowId = newRunId(options);
         RunContext inherited = parent != null ? parent.context() : null;

@@ -17,7 +17,7 @@ import java.util.logging.Logger;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import io.crux.ee.api.FlowStatus;
-import io.crux.ee.engine.FlowEngine;
+import io.crux.ee.service.FlowService;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.RunRecord;
@@ -55,7 +55,7 @@ public final class RequestStream implements StreamingOutput {
     private static final Logger LOG = Logger.getLogger(RequestStream.class.getName());
     private static final int BATCH = 500;
 
-    private final FlowEngine engine;
+    private final FlowService flows;
     private final String requestId;
     /** {@code id: <requestId>:}, which every event's id line starts with. */
     private final String idPrefix;
@@ -77,9 +77,9 @@ public final class RequestStream implements StreamingOutput {
      *     often the run's status is read while nothing arrives
      * @param gapWait how long to wait for numbers missing from the log before going on without them
      */
-    public RequestStream(FlowEngine engine, String requestId, long afterSeq, Duration poll, Duration heartbeat,
+    public RequestStream(FlowService flows, String requestId, long afterSeq, Duration poll, Duration heartbeat,
             Duration gapWait) {
-        this.engine = engine;
+        this.flows = flows;
         this.requestId = requestId;
         this.idPrefix = "id: " + requestId.replace('\r', ' ').replace('\n', ' ') + ":"; // a line break would end the field
         this.last = afterSeq;
@@ -93,7 +93,7 @@ public final class RequestStream implements StreamingOutput {
     public void write(OutputStream output) {
         out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 16 * 1024);
         BlockingQueue<EventRecord> live = new LinkedBlockingQueue<>();
-        try (AutoCloseable subscription = engine.events().subscribe(requestId, live::offer)) {
+        try (AutoCloseable subscription = flows.subscribe(requestId, live::offer)) {
             out.flush(); // the headers go out now, before any event
             long silentSince = System.nanoTime();
             long logReadAt = 0;
@@ -112,7 +112,7 @@ public final class RequestStream implements StreamingOutput {
                 }
                 EventRecord next = live.poll(poll.toMillis(), TimeUnit.MILLISECONDS);
                 if (next == null) { // a quiet bus: the request may be executing on another server
-                    readLog = gapSince != 0 || !engine.executesHere(requestId)
+                    readLog = gapSince != 0 || !flows.executesHere(requestId)
                             || System.nanoTime() - logReadAt > heartbeat.toNanos();
                     if (!sent && System.nanoTime() - statusReadAt > heartbeat.toNanos()) {
                         statusReadAt = System.nanoTime();
@@ -161,7 +161,7 @@ public final class RequestStream implements StreamingOutput {
         boolean sent = false;
         List<EventRecord> batch;
         do {
-            batch = engine.sessions().readEvents(requestId, last, BATCH);
+            batch = flows.sessions().readEvents(requestId, last, BATCH);
             for (EventRecord e : batch) {
                 if (e.seq() <= last) {
                     continue; // one number stored twice (a retried commit): the first went out
@@ -193,13 +193,13 @@ public final class RequestStream implements StreamingOutput {
 
     /** Whether nothing can follow the last terminal event: the run is not executing (a resume would be). */
     private boolean finished() {
-        return engine.run(requestId).map(r -> r.status() != FlowStatus.RUNNING).orElse(true)
-                && engine.sessions().readEvents(requestId, last, 1).isEmpty();
+        return flows.run(requestId).map(r -> r.status() != FlowStatus.RUNNING).orElse(true)
+                && flows.sessions().readEvents(requestId, last, 1).isEmpty();
     }
 
     /** Whether the run has ended for good (or is gone), so that no event follows what is stored. */
     private boolean ended() {
-        return engine.run(requestId).map(r -> r.status().isFinal()).orElse(true);
+        return flows.run(requestId).map(r -> r.status().isFinal()).orElse(true);
     }
 
     /**
@@ -213,11 +213,11 @@ public final class RequestStream implements StreamingOutput {
      * @return whether to answer {@code 204 No Content}, which tells an SSE client to stop reconnecting
      * @throws jakarta.ws.rs.WebApplicationException 400 when a request that goes on has no event {@code afterSeq}
      */
-    public static boolean nothingToSend(FlowEngine engine, RunRecord run, long afterSeq) {
+    public static boolean nothingToSend(FlowService flows, RunRecord run, long afterSeq) {
         if (run.status().isFinal()) {
-            return engine.sessions().readEvents(run.flowId(), afterSeq, 1).isEmpty();
+            return flows.sessions().readEvents(run.flowId(), afterSeq, 1).isEmpty();
         }
-        long lastSeq = afterSeq == 0 ? 0 : engine.sessions().lastSeq(run.flowId());
+        long lastSeq = afterSeq == 0 ? 0 : flows.sessions().lastSeq(run.flowId());
         if (afterSeq > lastSeq) { // an event is stored before any stream sends it: no client has this one
             throw Problems.problem(400, "Bad Request", Messages.pastLastEvent(run.flowId(), afterSeq, lastSeq));
         }

@@ -16,6 +16,7 @@ import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.testkit.InlineExecutor;
+import io.crux.ee.engine.EngineFlowService;
 
 /**
  * The stream's wire format: each stored event after the client's last one as {@code id:} and
@@ -37,9 +38,9 @@ class RequestStreamTest {
                     new EventRecord(request, 3, "request.completed", "{\"seq\":3}", now)));
 
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            new RequestStream(engine, request, 0, Duration.ofMillis(10), Duration.ofSeconds(15), Duration.ofSeconds(5)).write(all);
+            new RequestStream(new EngineFlowService(engine), request, 0, Duration.ofMillis(10), Duration.ofSeconds(15), Duration.ofSeconds(5)).write(all);
             ByteArrayOutputStream tail = new ByteArrayOutputStream();
-            new RequestStream(engine, request, 2, Duration.ofMillis(10), Duration.ofSeconds(15), Duration.ofSeconds(5)).write(tail);
+            new RequestStream(new EngineFlowService(engine), request, 2, Duration.ofMillis(10), Duration.ofSeconds(15), Duration.ofSeconds(5)).write(tail);
 
             assertThat(all.toString(StandardCharsets.UTF_8)).isEqualTo(""
                     + "id: r 1:1\ndata: {\"seq\":1}\n\n"

@@ -19,6 +19,7 @@ import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.testkit.InlineExecutor;
+import io.crux.ee.engine.EngineFlowService;
 
 /**
  * Streams that have nothing more to send end at once: a finished request whose client has every
@@ -59,7 +60,7 @@ class StreamEndTest {
         log.store("request.completed", 3);
         StreamLog.Output out = new StreamLog.Output(REQUEST, 3);
 
-        CompletableFuture.runAsync(() -> new RequestStream(engine, REQUEST, 3, Duration.ofMillis(10), Duration.ofMillis(50),
+        CompletableFuture.runAsync(() -> new RequestStream(new EngineFlowService(engine), REQUEST, 3, Duration.ofMillis(10), Duration.ofMillis(50),
                 Duration.ofSeconds(5)).write(out), clients).get(10, TimeUnit.SECONDS);
 
         assertThat(out.seqs()).isEmpty();
@@ -71,8 +72,8 @@ class StreamEndTest {
         log.store("item.done", 1, 2);
         log.store("request.completed", 3);
 
-        assertThat(RequestStream.nothingToSend(engine, run, 3)).isTrue();
-        assertThat(RequestStream.nothingToSend(engine, run, 7)).as("a number past the end").isTrue();
-        assertThat(RequestStream.nothingToSend(engine, run, 2)).isFalse();
+        assertThat(RequestStream.nothingToSend(new EngineFlowService(engine), run, 3)).isTrue();
+        assertThat(RequestStream.nothingToSend(new EngineFlowService(engine), run, 7)).as("a number past the end").isTrue();
+        assertThat(RequestStream.nothingToSend(new EngineFlowService(engine), run, 2)).isFalse();
     }
 }

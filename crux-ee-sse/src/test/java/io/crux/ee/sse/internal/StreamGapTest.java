@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.testkit.InlineExecutor;
+import io.crux.ee.engine.EngineFlowService;
 
 /**
  * Events 9–10 of parallel branches are stored before 5–8: the stream sends 1–4, waits at the gap
@@ -40,7 +41,7 @@ class StreamGapTest {
     }
 
     private RequestStream stream(long after, Duration gapWait) {
-        return new RequestStream(engine, REQUEST, after, Duration.ofMillis(10), Duration.ofSeconds(15), gapWait);
+        return new RequestStream(new EngineFlowService(engine), REQUEST, after, Duration.ofMillis(10), Duration.ofSeconds(15), gapWait);
     }
 
     @Test

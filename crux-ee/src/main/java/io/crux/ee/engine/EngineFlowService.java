@@ -1,0 +1,95 @@
+package io.crux.ee.engine;
+
+import java.lang.reflect.Type;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import jakarta.json.JsonValue;
+
+import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.FlowRunInfo;
+import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.RunOptions;
+import io.crux.ee.service.FlowKind;
+import io.crux.ee.service.FlowService;
+import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SessionStore;
+
+/** The {@link FlowService} of one engine: each method asks the engine. */
+public final class EngineFlowService implements FlowService {
+
+    private final FlowEngine engine;
+
+    /** @param engine the engine that the edges talk to */
+    public EngineFlowService(FlowEngine engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+    }
+
+    @Override
+    public Collection<FlowKind> flows() {
+        return engine.flows().stream().map(EngineFlowService::kind).toList();
+    }
+
+    @Override
+    public Optional<FlowKind> flow(String name) {
+        return engine.flow(name).map(EngineFlowService::kind);
+    }
+
+    private static FlowKind kind(FlowModel model) {
+        Map<String, Type> inputs = new LinkedHashMap<>();
+        model.actions().forEach((name, action) -> inputs.put(name, action.inputType()));
+        return new FlowKind(model.name(), model.requireUser(), inputs, model.clientData());
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return engine.sessions();
+    }
+
+    @Override
+    public Optional<RunRecord> run(String runId) {
+        return engine.run(runId);
+    }
+
+    @Override
+    public boolean executesHere(String runId) {
+        return engine.executesHere(runId);
+    }
+
+    @Override
+    public AutoCloseable subscribe(String runId, Consumer<EventRecord> listener) {
+        return engine.events().subscribe(runId, listener);
+    }
+
+    @Override
+    public List<FlowRunInfo> findRuns(FlowStatus status, String userId, int offset, int limit) {
+        return engine.findRuns(status, userId, offset, limit);
+    }
+
+    @Override
+    public Object checkInput(String flow, String action, JsonValue input) {
+        return engine.prepareInput(flow, action, input);
+    }
+
+    @Override
+    public String start(String flow, String action, Object checkedInput, RunOptions options) {
+        return ((EngineFlowHandle<Object, Object>) engine.<Object, Object>handle(flow, action))
+                .startChecked(checkedInput, options);
+    }
+
+    @Override
+    public FlowHandle<Object, Object> handle(String flow, String action) {
+        return engine.handle(flow, action);
+    }
+
+    @Override
+    public FlowHandle<Object, Object> handleOfRun(String runId) {
+        return engine.handleOfRun(runId);
+    }
+}

@@ -1,0 +1,30 @@
+package io.crux.ee.service;
+
+import java.lang.reflect.Type;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+import io.crux.ee.api.ClientData;
+
+/**
+ * A flow as an edge shows it to clients: its name, whether a run needs an authenticated user, its
+ * actions with their input types, and its client data functions.
+ *
+ * @param name the flow's name
+ * @param requireUser whether a run needs an authenticated user
+ * @param actions each action's input type, by action name, in declaration order
+ * @param clientData the client data functions, by name
+ */
+public record FlowKind(String name, boolean requireUser, Map<String, Type> actions,
+        Map<String, Function<ClientData.Context, Object>> clientData) {
+
+    /** Copies the maps, which keep their order. */
+    public FlowKind {
+        Objects.requireNonNull(name, "name");
+        actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
+        clientData = Collections.unmodifiableMap(new LinkedHashMap<>(clientData));
+    }
+}

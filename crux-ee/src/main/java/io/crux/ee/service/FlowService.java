@@ -1,0 +1,116 @@
+package io.crux.ee.service;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import jakarta.json.JsonValue;
+
+import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.FlowRunInfo;
+import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.exception.FlowDefinitionException;
+import io.crux.ee.api.exception.FlowNotFoundException;
+import io.crux.ee.api.exception.InvalidInputException;
+import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SessionStore;
+
+/**
+ * What an edge of the application that receives requests from outside (the HTTP API of
+ * crux-ee-sse) needs of the engine, and nothing more: the flows defined here, their sessions and
+ * runs, starting a run with input the edge has checked, and the live events of a run. In the
+ * server it is a CDI bean of application scope; it is safe to use from many threads.
+ *
+ * <p>Input is checked once, at the edge that received it: the edge calls {@link #checkInput},
+ * which holds the JSON to the action's published schema, binds it and validates it, and then
+ * {@link #start} with the result, which the engine does not check again.
+ */
+public interface FlowService {
+
+    /** @return the flows defined in this application */
+    Collection<FlowKind> flows();
+
+    /**
+     * @param name a flow's name
+     * @return that flow, or empty if it is not defined here
+     */
+    Optional<FlowKind> flow(String name);
+
+    /** @return the store of sessions, state, items and request events */
+    SessionStore sessions();
+
+    /**
+     * @param runId a run id
+     * @return the stored run, or empty
+     */
+    Optional<RunRecord> run(String runId);
+
+    /**
+     * @param runId a run id
+     * @return whether the run executes on this server now, so that its events reach
+     *     {@link #subscribe} listeners as soon as they are stored
+     */
+    boolean executesHere(String runId);
+
+    /**
+     * Listens to a run's events as this server stores them, after their transaction committed.
+     *
+     * @param runId the run
+     * @param listener called on the thread that stored the event; it must not block
+     * @return closing it ends the subscription
+     */
+    AutoCloseable subscribe(String runId, Consumer<EventRecord> listener);
+
+    /**
+     * Reads one page of runs of the flows defined here, newest first.
+     *
+     * @param status the status to match, or {@code null}
+     * @param userId the user whose runs to return, or {@code null} for every run
+     * @param offset how many matching runs to skip
+     * @param limit the most to return
+     * @return the runs, without steps
+     */
+    List<FlowRunInfo> findRuns(FlowStatus status, String userId, int offset, int limit);
+
+    /**
+     * Holds received JSON to the action's input schema, binds it to the input type and validates it.
+     *
+     * @param flow the flow's name
+     * @param action the action's name
+     * @param input the parsed request body
+     * @return the input, ready for {@link #start}
+     * @throws InvalidInputException if it does not fit the schema, does not bind or is not valid
+     * @throws FlowDefinitionException if the flow or the action does not exist
+     */
+    Object checkInput(String flow, String action, JsonValue input);
+
+    /**
+     * Starts a run with input that {@link #checkInput} returned, without checking it again.
+     *
+     * @param flow the flow's name
+     * @param action the action's name
+     * @param checkedInput what {@link #checkInput} returned for this flow and action
+     * @param options who the run is for and whether it records request events
+     * @return the run id
+     * @throws FlowDefinitionException if the flow or the action does not exist
+     */
+    String start(String flow, String action, Object checkedInput, RunOptions options);
+
+    /**
+     * @param flow the flow's name
+     * @param action the action's name, or empty for the only one
+     * @return a handle to the flow's action
+     * @throws FlowDefinitionException if the flow or action does not exist or the action is ambiguous
+     */
+    FlowHandle<Object, Object> handle(String flow, String action);
+
+    /**
+     * @param runId a stored run's id
+     * @return a handle to the run's flow and action
+     * @throws FlowNotFoundException if the run does not exist or its flow is not defined here
+     */
+    FlowHandle<Object, Object> handleOfRun(String runId);
+}
