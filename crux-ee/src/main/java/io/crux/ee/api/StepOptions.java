@@ -209,7 +209,7 @@ public record StepOptions<T>(
     public static boolean isPolicyTerminal(Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < 64; depth++, t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.crux.ee.api.exception.PolicyTerminal
+            if (t instanceof io.crux.ee.api.PolicyTerminal
                     || t instanceof jakarta.validation.ConstraintViolationException) {
                 return true;
             }

@@ -1,5 +1,7 @@
 package io.crux.ee.api.exception;
 
+import io.crux.ee.api.PolicyTerminal;
+
 /** A business constraint was violated in a way retries cannot mend. Policy-terminal. */
 public class ConstraintViolatedException extends CruxException implements PolicyTerminal {
 

@@ -1,5 +1,7 @@
 package io.crux.ee.api.exception;
 
+import io.crux.ee.api.PolicyTerminal;
+
 /** A guardrail refused a model call or its result. Policy-terminal. */
 public class GuardrailBlockedException extends CruxException implements PolicyTerminal {
 

@@ -1,5 +1,7 @@
 package io.crux.ee.api.exception;
 
+import io.crux.ee.api.PolicyTerminal;
+
 /**
  * A value was larger than a configured limit allows, so it was not stored: a step's output, an
  * item, a step label or a suspension name. The message names the limit's configuration key.

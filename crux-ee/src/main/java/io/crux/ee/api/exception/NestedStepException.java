@@ -1,5 +1,7 @@
 package io.crux.ee.api.exception;
 
+import io.crux.ee.api.PolicyTerminal;
+
 /**
  * A flow body called {@code step}, {@code suspend} or {@code waitUntil} from inside the body of
  * another step. A completed step is replayed by returning its recorded output without running its

@@ -1,5 +1,7 @@
 package io.crux.ee.api.exception;
 
+import io.crux.ee.api.PolicyTerminal;
+
 /**
  * A generator's model kept asking for tools after the generator's bound on tool rounds. It is
  * policy-terminal: another attempt would run every tool round (and its side effects) again, so it

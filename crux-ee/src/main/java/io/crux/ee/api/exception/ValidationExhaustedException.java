@@ -1,5 +1,7 @@
 package io.crux.ee.api.exception;
 
+import io.crux.ee.api.PolicyTerminal;
+
 /** A structured reply stayed invalid after every allowed repair. Policy-terminal. */
 public class ValidationExhaustedException extends CruxException implements PolicyTerminal {
 

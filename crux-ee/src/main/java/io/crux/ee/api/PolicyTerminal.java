@@ -1,4 +1,4 @@
-package io.crux.ee.api.exception;
+package io.crux.ee.api;
 
 /**
  * Marks a failure that retries cannot mend: the engine neither retries it nor hands it to a
