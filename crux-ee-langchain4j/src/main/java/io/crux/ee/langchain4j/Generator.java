@@ -1,65 +1,25 @@
 package io.crux.ee.langchain4j;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.stream.Collectors;
 
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.ToolExecutionResultMessage;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.guardrail.ChatExecutor;
-import dev.langchain4j.guardrail.GuardrailRequestParams;
-import dev.langchain4j.guardrail.GuardrailResult;
 import dev.langchain4j.guardrail.InputGuardrail;
-import dev.langchain4j.guardrail.InputGuardrailRequest;
-import dev.langchain4j.guardrail.InputGuardrailResult;
 import dev.langchain4j.guardrail.OutputGuardrail;
-import dev.langchain4j.guardrail.OutputGuardrailRequest;
-import dev.langchain4j.guardrail.OutputGuardrailResult;
-import dev.langchain4j.invocation.InvocationContext;
-import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
-import dev.langchain4j.model.chat.request.ResponseFormat;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.PartialThinking;
-import dev.langchain4j.model.chat.response.PartialResponse;
-import dev.langchain4j.model.chat.response.PartialResponseContext;
-import dev.langchain4j.model.chat.response.PartialThinkingContext;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import dev.langchain4j.model.chat.response.StreamingHandle;
-import dev.langchain4j.model.output.FinishReason;
-import dev.langchain4j.model.output.TokenUsage;
 
+import io.crux.ee.api.BlockContext;
 import io.crux.ee.api.Item;
-import io.crux.ee.api.MessageStream;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.GuardrailBlockedException;
 import io.crux.ee.api.exception.ToolRoundsExceededException;
 import io.crux.ee.api.exception.ValidationExhaustedException;
+import io.crux.ee.block.NamedBlock;
 import io.crux.ee.catalog.Messages;
-import io.crux.ee.spi.FlowTracer;
-import io.crux.ee.spi.FlowTracer.GenerationSpan;
-import io.crux.ee.api.Block;
-import io.crux.ee.api.BlockContext;
-import io.crux.ee.langchain4j.spi.ModelRegistry;
-import io.crux.ee.spi.PayloadCodec;
-import io.crux.ee.spi.InputValidator;
-import io.crux.ee.block.Names;
 
 /**
  * A leaf block that calls a LangChain4j chat model: it renders a prompt from its input, calls the
@@ -120,7 +80,7 @@ import io.crux.ee.block.Names;
  * @param <I> the input type
  * @param <O> the output type: {@code String}, or the type given to {@link #output(Class)}
  */
-public final class Generator<I, O> implements Block<I, O> {
+public final class Generator<I, O> extends NamedBlock<I, O> {
 
     /** The model name used when {@link #model(String)} is not called. */
     public static final String DEFAULT_MODEL = "default";
@@ -164,44 +124,15 @@ public final class Generator<I, O> implements Block<I, O> {
         List<ChatMessage> messages(I input, BlockContext ctx) throws Exception;
     }
 
-    private final String name;
-    private final String model;
-    private final Prompt<? super I> system;
-    private final Prompt<? super I> prompt;
-    private final Conversation<? super I> conversation;
-    private final boolean streaming;
-    private final List<Object> tools;
-    private final ToolBox toolBox;
-    private final int maxToolRounds;
-    private final Class<O> outputType;
-    private final StructuredOutput<O> structured;
-    private final int maxRepairs;
-    private final List<InputGuardrail> inputGuardrails;
-    private final List<OutputGuardrail> outputGuardrails;
-    private final ChatRequestParameters parameters;
-    private final StepOptions<O> options;
+    private final GeneratorSettings<I, O> settings;
 
-    private Generator(String name, String model, Prompt<? super I> system, Prompt<? super I> prompt,
-            Conversation<? super I> conversation, boolean streaming, List<Object> tools, ToolBox toolBox,
-            int maxToolRounds, Class<O> outputType, StructuredOutput<O> structured, int maxRepairs,
-            List<InputGuardrail> inputGuardrails, List<OutputGuardrail> outputGuardrails,
-            ChatRequestParameters parameters, StepOptions<O> options) {
-        this.name = name;
-        this.model = model;
-        this.system = system;
-        this.prompt = prompt;
-        this.conversation = conversation;
-        this.streaming = streaming;
-        this.tools = tools;
-        this.toolBox = toolBox;
-        this.maxToolRounds = maxToolRounds;
-        this.outputType = outputType;
-        this.structured = structured;
-        this.maxRepairs = maxRepairs;
-        this.inputGuardrails = inputGuardrails;
-        this.outputGuardrails = outputGuardrails;
-        this.parameters = parameters;
-        this.options = options;
+    private Generator(String name, GeneratorSettings<I, O> settings, StepOptions<O> options) {
+        super("generator", name, options);
+        this.settings = settings;
+    }
+
+    private Generator<I, O> with(GeneratorSettings<I, O> changed) {
+        return new Generator<>(name(), changed, options());
     }
 
     /**
@@ -215,9 +146,7 @@ public final class Generator<I, O> implements Block<I, O> {
      * @throws IllegalArgumentException if the name is blank or holds {@code /}, {@code [}, {@code ]} or {@code #}
      */
     public static <I> Generator<I, String> named(String name) {
-        Names.check("a generator's name", name);
-        return new Generator<>(name, DEFAULT_MODEL, null, null, null, false, List.of(), ToolBox.NONE,
-                DEFAULT_MAX_TOOL_ROUNDS, String.class, null, DEFAULT_MAX_REPAIRS, List.of(), List.of(), null, null);
+        return new Generator<>(name, GeneratorSettings.defaults(), null);
     }
 
     /**
@@ -241,8 +170,7 @@ public final class Generator<I, O> implements Block<I, O> {
      */
     public Generator<I, O> model(String model) {
         Objects.requireNonNull(model, "model");
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
+        return with(settings.withModel(model));
     }
 
     /**
@@ -260,8 +188,7 @@ public final class Generator<I, O> implements Block<I, O> {
      */
     public Generator<I, O> system(Prompt<? super I> system) {
         Objects.requireNonNull(system, "system");
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
+        return with(settings.withSystem(system));
     }
 
     /**
@@ -272,8 +199,7 @@ public final class Generator<I, O> implements Block<I, O> {
      */
     public Generator<I, O> prompt(Prompt<? super I> prompt) {
         Objects.requireNonNull(prompt, "prompt");
-        return new Generator<>(name, model, system, prompt, null, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
+        return with(settings.withMessages(prompt, null));
     }
 
     /**
@@ -285,8 +211,7 @@ public final class Generator<I, O> implements Block<I, O> {
      */
     public Generator<I, O> messages(Conversation<? super I> conversation) {
         Objects.requireNonNull(conversation, "conversation");
-        return new Generator<>(name, model, system, null, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
+        return with(settings.withMessages(null, conversation));
     }
 
     /** @return a copy that calls the model's {@link StreamingChatModel} and streams tokens to the client */
@@ -299,8 +224,7 @@ public final class Generator<I, O> implements Block<I, O> {
      * @return a copy with the setting
      */
     public Generator<I, O> streaming(boolean streaming) {
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
+        return with(settings.withStreaming(streaming));
     }
 
     /**
@@ -311,9 +235,7 @@ public final class Generator<I, O> implements Block<I, O> {
      * @throws IllegalArgumentException if an object has no tool method or two tools share a name
      */
     public Generator<I, O> tools(Object... beans) {
-        List<Object> list = List.copyOf(Arrays.asList(beans));
-        return new Generator<>(name, model, system, prompt, conversation, streaming, list, ToolBox.of(list),
-                maxToolRounds, outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
+        return with(settings.withTools(ToolBox.of(List.copyOf(Arrays.asList(beans)))));
     }
 
     /**
@@ -322,11 +244,7 @@ public final class Generator<I, O> implements Block<I, O> {
      * @return a copy with the bound
      */
     public Generator<I, O> maxToolRounds(int maxToolRounds) {
-        if (maxToolRounds < 1) {
-            throw new IllegalArgumentException("maxToolRounds must be at least 1: " + maxToolRounds);
-        }
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
+        return with(settings.withBounds(maxToolRounds, settings.maxRepairs()));
     }
 
     /**
@@ -340,8 +258,7 @@ public final class Generator<I, O> implements Block<I, O> {
     public <R> Generator<I, R> output(Class<R> type) {
         Objects.requireNonNull(type, "type");
         StructuredOutput<R> s = type == String.class ? null : StructuredOutput.of(type);
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                type, s, maxRepairs, inputGuardrails, outputGuardrails, parameters, null);
+        return new Generator<>(name(), settings.withOutput(type, s), null);
     }
 
     /**
@@ -350,11 +267,7 @@ public final class Generator<I, O> implements Block<I, O> {
      * @return a copy with the bound
      */
     public Generator<I, O> maxRepairs(int maxRepairs) {
-        if (maxRepairs < 0) {
-            throw new IllegalArgumentException("maxRepairs must not be negative: " + maxRepairs);
-        }
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
+        return with(settings.withBounds(settings.maxToolRounds(), maxRepairs));
     }
 
     /**
@@ -362,8 +275,7 @@ public final class Generator<I, O> implements Block<I, O> {
      * @return a copy with the guardrails, replacing earlier input guardrails
      */
     public Generator<I, O> inputGuardrails(InputGuardrail... guardrails) {
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, List.of(guardrails), outputGuardrails, parameters, options);
+        return with(settings.withGuardrails(List.of(guardrails), settings.outputGuardrails()));
     }
 
     /**
@@ -371,8 +283,7 @@ public final class Generator<I, O> implements Block<I, O> {
      * @return a copy with the guardrails, replacing earlier output guardrails
      */
     public Generator<I, O> outputGuardrails(OutputGuardrail... guardrails) {
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, List.of(guardrails), parameters, options);
+        return with(settings.withGuardrails(settings.inputGuardrails(), List.of(guardrails)));
     }
 
     /**
@@ -381,8 +292,7 @@ public final class Generator<I, O> implements Block<I, O> {
      * @return a copy with the parameters
      */
     public Generator<I, O> parameters(ChatRequestParameters parameters) {
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
+        return with(settings.withParameters(parameters));
     }
 
     /**
@@ -390,33 +300,22 @@ public final class Generator<I, O> implements Block<I, O> {
      * @return a copy with the options
      */
     public Generator<I, O> withOptions(StepOptions<O> options) {
-        return new Generator<>(name, model, system, prompt, conversation, streaming, tools, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters, options);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public StepOptions<O> options() {
-        return options;
+        return new Generator<>(name(), settings, options);
     }
 
     /** @return the model's name in the registry */
     public String modelName() {
-        return model;
+        return settings.model();
     }
 
     /** @return whether the generator streams */
     public boolean isStreaming() {
-        return streaming;
+        return settings.streaming();
     }
 
     /** @return the output type: {@code String} or the type of {@link #output(Class)} */
     public Class<O> outputType() {
-        return outputType;
+        return settings.outputType();
     }
 
     /**
@@ -432,464 +331,15 @@ public final class Generator<I, O> implements Block<I, O> {
      */
     @Override
     public O execute(I input, BlockContext ctx) throws Exception {
-        if (prompt == null && conversation == null) {
-            throw new IllegalStateException(Messages.noPrompt(name));
+        if (settings.prompt() == null && settings.conversation() == null) {
+            throw new IllegalStateException(Messages.noPrompt(name()));
         }
-        return new Run(ctx).generate(input);
+        return new Generation<>(settings, ctx).generate(input);
     }
 
     @Override
     public String toString() {
-        return "Generator[" + name + ", model=" + model + (streaming ? ", streaming" : "") + ", output="
-                + outputType.getSimpleName() + "]";
-    }
-
-    /** One execution: the conversation so far and the model it talks to. */
-    private final class Run {
-        private final BlockContext ctx;
-        private final ChatModel chatModel;
-        private final StreamingChatModel streamingModel;
-        private final Set<Capability> capabilities;
-        private final ModelProvider provider;
-        private final ChatRequestParameters modelDefaults;
-
-        Run(BlockContext ctx) {
-            this.ctx = ctx;
-            if (streaming) {
-                this.streamingModel = ctx.service(ModelRegistry.class).streamingChatModel(model);
-                this.chatModel = null;
-                this.capabilities = streamingModel.supportedCapabilities();
-                this.provider = streamingModel.provider();
-                this.modelDefaults = streamingModel.defaultRequestParameters();
-            } else {
-                this.chatModel = ctx.service(ModelRegistry.class).chatModel(model);
-                this.streamingModel = null;
-                this.capabilities = chatModel.supportedCapabilities();
-                this.provider = chatModel.provider();
-                this.modelDefaults = chatModel.defaultRequestParameters();
-            }
-        }
-
-        O generate(I input) throws Exception {
-            List<ChatMessage> messages = initialMessages(input);
-            String userTemplate = checkInput(messages);
-            ChatRequestParameters requestParameters = requestParameters();
-            int toolRounds = 0;
-            int repairs = 0;
-            while (true) {
-                ChatRequest request = ChatRequest.builder().messages(List.copyOf(messages)).parameters(requestParameters)
-                        .build();
-                Reply reply = call(request);
-                try {
-                    AiMessage ai = reply.response.aiMessage();
-                    messages.add(ai);
-                    if (ai.hasToolExecutionRequests()) {
-                        reply.complete();
-                        if (toolRounds == maxToolRounds) {
-                            throw new ToolRoundsExceededException(Messages.toolRoundsExceeded(ctx.path(), modelLabel(),
-                                    toolRounds), toolRounds);
-                        }
-                        toolRounds++;
-                        runTools(ai.toolExecutionRequests(), messages);
-                        continue;
-                    }
-                    if (ai.text() == null) {
-                        throw new IllegalStateException(Messages.emptyReply(ctx.path(), modelLabel()));
-                    }
-                    String text = checkOutput(reply.response, request, userTemplate);
-                    if (structured == null) {
-                        reply.complete();
-                        if (!streaming) {
-                            ctx.emit(Item.message("assistant", text));
-                        }
-                        return outputType.cast(text);
-                    }
-                    StructuredOutput.Parsed<O> parsed = structured.parse(text, ctx.service(PayloadCodec.class), ctx.service(InputValidator.class));
-                    if (parsed.valid()) {
-                        reply.complete();
-                        return parsed.value();
-                    }
-                    // a streamed reply that does not validate stays incomplete (closed below); the repair streams anew
-                    if (repairs == maxRepairs) {
-                        throw new ValidationExhaustedException(Messages.validationExhausted(ctx.path(), modelLabel(),
-                                outputType.getSimpleName(), repairs, parsed.problem()));
-                    }
-                    repairs++;
-                    messages.add(UserMessage.from(StructuredOutput.repairPrompt(parsed.problem())));
-                } finally {
-                    reply.close();
-                }
-            }
-        }
-
-        private List<ChatMessage> initialMessages(I input) throws Exception {
-            List<ChatMessage> messages = new ArrayList<>();
-            if (conversation != null) {
-                messages.addAll(Objects.requireNonNull(conversation.messages(input, ctx), "messages"));
-            } else {
-                messages.add(UserMessage.from(Objects.requireNonNull(prompt.render(input, ctx), "prompt")));
-            }
-            String systemText = system == null ? null : system.render(input, ctx);
-            String instructions = structured == null ? "" : structured.instructions(capabilities);
-            if (!instructions.isEmpty()) {
-                systemText = systemText == null ? instructions : systemText + "\n\n" + instructions;
-            }
-            if (systemText != null) {
-                if (!messages.isEmpty() && messages.get(0) instanceof SystemMessage first) {
-                    messages.set(0, SystemMessage.from(systemText + "\n\n" + first.text()));
-                } else {
-                    messages.add(0, SystemMessage.from(systemText));
-                }
-            }
-            return messages;
-        }
-
-        /**
-     * Runs the input guardrails on the last user message; returns its (possibly rewritten) text. With
-     * input guardrails and no user message the call is blocked.
-     */
-        private String checkInput(List<ChatMessage> messages) {
-            int last = -1;
-            for (int i = messages.size() - 1; i >= 0 && last < 0; i--) {
-                if (messages.get(i) instanceof UserMessage) {
-                    last = i;
-                }
-            }
-            if (last < 0) {
-                if (!inputGuardrails.isEmpty()) {
-                    // fail closed: a conversation the guardrails cannot check is not sent
-                    throw new GuardrailBlockedException(Messages.guardrailBlocked(ctx.path(), "input",
-                            "the conversation has no user message for the input guardrails to check"), null);
-                }
-                return "";
-            }
-            UserMessage user = (UserMessage) messages.get(last);
-            String template = user.hasSingleText() ? user.singleText() : "";
-            for (InputGuardrail guardrail : inputGuardrails) {
-                InputGuardrailRequest request = InputGuardrailRequest.builder().userMessage(user)
-                        .commonParams(guardrailParams(template)).build();
-                InputGuardrailResult result = guardrail.validate(request);
-                if (!result.isSuccess()) {
-                    throw blocked("input", guardrail, result);
-                }
-                if (result.hasRewrittenResult()) {
-                    user = result.userMessage(request);
-                    messages.set(last, user);
-                }
-            }
-            return template;
-        }
-
-        /** Runs the output guardrails on the final reply; returns its (possibly rewritten) text. */
-        private String checkOutput(ChatResponse response, ChatRequest request, String template) {
-            ChatResponse current = response;
-            for (OutputGuardrail guardrail : outputGuardrails) {
-                InvocationContext invocation = InvocationContext.builder().build();
-                ChatExecutor executor = streaming
-                        ? ChatExecutor.builder(streamingModel).chatRequest(request).invocationContext(invocation).build()
-                        : ChatExecutor.builder(chatModel).chatRequest(request).invocationContext(invocation).build();
-                OutputGuardrailRequest guardrailRequest = OutputGuardrailRequest.builder().responseFromLLM(current)
-                        .chatExecutor(executor).requestParams(guardrailParams(template)).build();
-                OutputGuardrailResult result = guardrail.validate(guardrailRequest);
-                if (!result.isSuccess()) {
-                    throw blocked("output", guardrail, result);
-                }
-                if (result.hasRewrittenResult()) {
-                    current = current.toBuilder().aiMessage(current.aiMessage().withText(result.successfulText())).build();
-                }
-            }
-            return current.aiMessage().text();
-        }
-
-        private GuardrailRequestParams guardrailParams(String template) {
-            return GuardrailRequestParams.builder().userMessageTemplate(template).variables(Map.of()).build();
-        }
-
-        private GuardrailBlockedException blocked(String direction, Object guardrail, GuardrailResult<?> result) {
-            String failures = result.failures().stream().map(f -> f.message()).collect(Collectors.joining("; "));
-            String text = guardrail.getClass().getName() + ": " + (failures.isEmpty() ? result.asString() : failures);
-            return new GuardrailBlockedException(Messages.guardrailBlocked(ctx.path(), direction, text),
-                    result.getFirstFailureException());
-        }
-
-        private ChatRequestParameters requestParameters() {
-            var builder = ChatRequestParameters.builder();
-            if (!toolBox.isEmpty()) {
-                builder.toolSpecifications(toolBox.specifications());
-            }
-            ResponseFormat format = structured == null ? null : structured.responseFormat(capabilities);
-            if (format != null) {
-                builder.responseFormat(format);
-            }
-            ChatRequestParameters own = builder.build();
-            return parameters == null ? own : parameters.overrideWith(own);
-        }
-
-        private void runTools(List<ToolExecutionRequest> calls, List<ChatMessage> messages) {
-            for (int i = 0; i < calls.size(); i++) {
-                ToolExecutionRequest call = calls.get(i);
-                String callId = call.id() != null ? call.id() : ctx.path() + "#tool-" + messages.size() + "-" + i;
-                ctx.emit(Item.toolCall(callId, call.name(), arguments(call.arguments())));
-                FlowTracer.Span span = ctx.service(FlowTracer.class).startToolExecution(call.name(), call.id());
-                ToolBox.Outcome outcome;
-                try (AutoCloseable ignored = span.makeCurrent()) {
-                    outcome = toolBox.execute(call);
-                } catch (RuntimeException | Error e) {
-                    span.fail(e);
-                    throw e;
-                } catch (Exception e) {
-                    // only the scope's close can throw a checked exception, and it does not
-                    throw new IllegalStateException(e);
-                } finally {
-                    span.end();
-                }
-                Map<String, Object> content = new LinkedHashMap<>();
-                content.put("callId", callId);
-                content.put("name", call.name());
-                content.put("output", outcome.text());
-                content.put("error", outcome.error());
-                ctx.emit(Item.toolOutput(callId, outcome.text()).withContent(content));
-                messages.add(ToolExecutionResultMessage.builder().id(callId).toolName(call.name())
-                        .text(outcome.text()).isError(outcome.error()).build());
-            }
-        }
-
-        private Map<String, Object> arguments(String json) {
-            if (json == null || json.isBlank()) {
-                return Map.of();
-            }
-            try {
-                Object map = ctx.service(PayloadCodec.class).convert(json, Map.class);
-                if (map instanceof Map<?, ?> m) {
-                    Map<String, Object> copy = new LinkedHashMap<>();
-                    m.forEach((k, v) -> copy.put(String.valueOf(k), v));
-                    return copy;
-                }
-            } catch (RuntimeException notJson) {
-                // the model sent arguments that are not a JSON object: keep them as text
-            }
-            return Map.of("raw", json);
-        }
-
-        private Reply call(ChatRequest request) throws Exception {
-            ChatRequestParameters effective = modelDefaults == null ? request.parameters()
-                    : modelDefaults.overrideWith(request.parameters());
-            GenerationSpan span = ctx.service(FlowTracer.class).startGeneration(new FlowTracer.GenerationRequest("chat",
-                    providerName(provider), modelLabel(), effective.temperature(), effective.maxOutputTokens()));
-            Reply reply = null;
-            try (AutoCloseable ignored = span.makeCurrent()) {
-                reply = streaming ? stream(request) : new Reply(chatModel.chat(request), null);
-                if (!streaming) {
-                    emitReasoning(reply.response.aiMessage().thinking());
-                }
-                span.response(response(reply.response));
-                return reply;
-            } catch (Throwable t) {
-                if (reply != null) {
-                    reply.close();
-                }
-                span.fail(t);
-                throw t;
-            } finally {
-                span.end();
-            }
-        }
-
-        /**
-         * Calls the streaming model and handles its callbacks on this thread: the model may call back
-         * on its own threads, while items and deltas belong to the step's thread. When the step stops
-         * reading before the response is complete (a cancel, a timeout: the thread is interrupted),
-         * the model's stream is cancelled too, so that it stops generating.
-         */
-        private Reply stream(ChatRequest request) throws Exception {
-            BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-            ModelStream model = new ModelStream();
-            streamingModel.chat(request, new StreamingChatResponseHandler() {
-                @Override
-                public void onPartialResponse(String partial) {
-                    events.add(new Token(partial));
-                }
-
-                @Override
-                public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-                    if (model.reached(context.streamingHandle())) {
-                        events.add(new Token(partial.text()));
-                    }
-                }
-
-                @Override
-                public void onPartialThinking(PartialThinking thinking) {
-                    events.add(new Thinking(thinking.text()));
-                }
-
-                @Override
-                public void onPartialThinking(PartialThinking thinking, PartialThinkingContext context) {
-                    if (model.reached(context.streamingHandle())) {
-                        events.add(new Thinking(thinking.text()));
-                    }
-                }
-
-                @Override
-                public void onCompleteResponse(ChatResponse response) {
-                    events.add(response);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    events.add(new Failure(error));
-                }
-            });
-            StringBuilder thinking = new StringBuilder();
-            boolean reasoned = false;
-            boolean ended = false;
-            MessageStream message = null;
-            try {
-                while (true) {
-                    Object event = events.take();
-                    if (event instanceof Token token) {
-                        if (token.text == null || token.text.isEmpty()) {
-                            continue;
-                        }
-                        if (message == null) {
-                            emitReasoning(thinking.toString());
-                            reasoned = thinking.length() > 0;
-                            message = ctx.message("assistant");
-                        }
-                        message.delta(token.text);
-                    } else if (event instanceof Thinking t) {
-                        if (t.text != null) {
-                            thinking.append(t.text);
-                        }
-                    } else if (event instanceof ChatResponse response) {
-                        if (!reasoned) {
-                            emitReasoning(thinking.length() > 0 ? thinking.toString() : response.aiMessage().thinking());
-                        }
-                        return new Reply(response, message);
-                    } else {
-                        ended = true; // the model's own failure ends its stream
-                        Throwable error = ((Failure) event).error;
-                        if (error instanceof Exception e) {
-                            throw e;
-                        }
-                        throw (Error) error;
-                    }
-                }
-            } catch (Exception | Error e) {
-                if (!ended) {
-                    model.cancel();
-                }
-                if (message != null) {
-                    message.close();
-                }
-                throw e;
-            }
-        }
-
-        private void emitReasoning(String text) {
-            if (text != null && !text.isBlank()) {
-                ctx.emit(Item.reasoning(text));
-            }
-        }
-
-        private String modelLabel() {
-            String configured = modelDefaults == null ? null : modelDefaults.modelName();
-            return configured != null ? configured : model;
-        }
-    }
-
-    /**
-     * The model's side of a streamed reply: its handle, which it gives with its callbacks, and
-     * whether the step stopped reading, so that a callback that comes after cancels the stream.
-     */
-    private static final class ModelStream {
-        private StreamingHandle handle;
-        private boolean cancelled;
-
-        /** @return whether the callback is still wanted; when not, the stream is cancelled */
-        synchronized boolean reached(StreamingHandle handle) {
-            this.handle = handle;
-            if (cancelled && !handle.isCancelled()) {
-                handle.cancel();
-            }
-            return !cancelled;
-        }
-
-        synchronized void cancel() {
-            cancelled = true;
-            if (handle != null && !handle.isCancelled()) {
-                handle.cancel();
-            }
-        }
-    }
-
-    /** A model's reply, and the message item that streamed it, still open until {@link #complete()}. */
-    private static final class Reply implements AutoCloseable {
-        final ChatResponse response;
-        private final MessageStream message;
-
-        Reply(ChatResponse response, MessageStream message) {
-            this.response = response;
-            this.message = message;
-        }
-
-        void complete() {
-            if (message != null) {
-                message.done();
-            }
-        }
-
-        @Override
-        public void close() {
-            if (message != null) {
-                message.close();
-            }
-        }
-    }
-
-    private record Token(String text) {}
-
-    private record Thinking(String text) {}
-
-    private record Failure(Throwable error) {}
-
-    static FlowTracer.GenerationResponse response(ChatResponse response) {
-        TokenUsage usage = response.tokenUsage();
-        return new FlowTracer.GenerationResponse(response.id(), response.modelName(),
-                usage == null ? null : usage.inputTokenCount(), usage == null ? null : usage.outputTokenCount(),
-                finishReason(response.finishReason()));
-    }
-
-    /** The GenAI convention's finish reasons, which are OpenAI's. */
-    static String finishReason(FinishReason reason) {
-        if (reason == null) {
-            return null;
-        }
-        return switch (reason) {
-            case STOP -> "stop";
-            case LENGTH -> "length";
-            case TOOL_EXECUTION -> "tool_calls";
-            case CONTENT_FILTER -> "content_filter";
-            default -> reason.name().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    /** The GenAI convention's {@code gen_ai.provider.name} of a LangChain4j provider. */
-    static String providerName(ModelProvider provider) {
-        if (provider == null) {
-            return "other";
-        }
-        return switch (provider) {
-            case OPEN_AI -> "openai";
-            case AZURE_OPEN_AI -> "azure.ai.openai";
-            case MICROSOFT_FOUNDRY -> "azure.ai.inference";
-            case AMAZON_BEDROCK -> "aws.bedrock";
-            case GOOGLE_AI_GEMINI -> "gcp.gemini";
-            case GOOGLE_VERTEX_AI_GEMINI, GOOGLE_VERTEX_AI_ANTHROPIC -> "gcp.vertex_ai";
-            case GOOGLE_GENAI -> "gcp.gen_ai";
-            case MISTRAL_AI -> "mistral_ai";
-            case WATSONX -> "ibm.watsonx.ai";
-            case GITHUB_MODELS -> "github";
-            default -> provider.name().toLowerCase(Locale.ROOT);
-        };
+        return "Generator[" + name() + ", model=" + settings.model() + (settings.streaming() ? ", streaming" : "")
+                + ", output=" + settings.outputType().getSimpleName() + "]";
     }
 }

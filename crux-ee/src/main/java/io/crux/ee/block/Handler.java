@@ -3,7 +3,6 @@ package io.crux.ee.block;
 import java.util.Objects;
 
 import io.crux.ee.api.StepOptions;
-import io.crux.ee.api.Block;
 import io.crux.ee.api.BlockContext;
 
 /**
@@ -32,7 +31,7 @@ import io.crux.ee.api.BlockContext;
  * @param <I> the input type
  * @param <O> the output type
  */
-public final class Handler<I, O> implements Block<I, O> {
+public final class Handler<I, O> extends NamedBlock<I, O> {
 
     /**
      * The logic of a handler.
@@ -51,14 +50,11 @@ public final class Handler<I, O> implements Block<I, O> {
         O apply(I input, BlockContext ctx) throws Exception;
     }
 
-    private final String name;
     private final Body<I, O> body;
-    private final StepOptions<O> options;
 
     private Handler(String name, Body<I, O> body, StepOptions<O> options) {
-        this.name = Names.check("a handler's name", name);
+        super("handler", name, options);
         this.body = Objects.requireNonNull(body, "body");
-        this.options = options;
     }
 
     /**
@@ -82,12 +78,7 @@ public final class Handler<I, O> implements Block<I, O> {
      * @return a copy with these options
      */
     public Handler<I, O> withOptions(StepOptions<O> options) {
-        return new Handler<>(name, body, options);
-    }
-
-    @Override
-    public String name() {
-        return name;
+        return new Handler<>(name(), body, options);
     }
 
     @Override
@@ -96,12 +87,7 @@ public final class Handler<I, O> implements Block<I, O> {
     }
 
     @Override
-    public StepOptions<O> options() {
-        return options;
-    }
-
-    @Override
     public String toString() {
-        return "Handler[" + name + "]";
+        return "Handler[" + name() + "]";
     }
 }

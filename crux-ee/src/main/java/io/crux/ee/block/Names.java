@@ -1,7 +1,7 @@
 package io.crux.ee.block;
 
-/** Checks of block and operation names, which become segments of logical paths; blocks of other modules use them too. */
-public final class Names {
+/** Checks of block and operation names, which become segments of logical paths. */
+final class Names {
 
     private Names() {}
 
@@ -11,7 +11,7 @@ public final class Names {
      * @return the name
      * @throws IllegalArgumentException if it is blank or holds {@code /}, {@code [}, {@code ]} or {@code #}
      */
-    public static String check(String what, String name) {
+    static String check(String what, String name) {
         if (name == null || name.isBlank() || name.contains("/") || name.contains("[") || name.contains("]")
                 || name.contains("#")) {
             throw new IllegalArgumentException(what + " must be non-blank and contain none of / [ ] #: '" + name + "'");
@@ -25,7 +25,7 @@ public final class Names {
      * @return the count
      * @throws IllegalArgumentException if it is below 1
      */
-    public static int positive(String what, int value) {
+    static int positive(String what, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(what + " must be at least 1: " + value);
         }

@@ -33,7 +33,7 @@ import io.crux.ee.api.BlockContext;
  * @param <I> the input type
  * @param <O> the output type
  */
-public final class Router<I, O> implements Block<I, O> {
+public final class Router<I, O> extends NamedBlock<I, O> {
 
     /** The name of the decision step under the router's path; no candidate may have it. */
     public static final String DECISION = "decide";
@@ -55,17 +55,14 @@ public final class Router<I, O> implements Block<I, O> {
         Block<? super I, ? extends O> choose(I input, BlockContext ctx) throws Exception;
     }
 
-    private final String name;
     private final Map<String, Block<? super I, ? extends O>> candidates;
     private final Decision<I, O> decision;
-    private final StepOptions<O> options;
 
     private Router(String name, Map<String, Block<? super I, ? extends O>> candidates, Decision<I, O> decision,
             StepOptions<O> options) {
-        this.name = name;
+        super("router", name, options);
         this.candidates = candidates;
         this.decision = decision;
-        this.options = options;
     }
 
     /**
@@ -104,22 +101,12 @@ public final class Router<I, O> implements Block<I, O> {
      * @return a copy with these options
      */
     public Router<I, O> withOptions(StepOptions<O> options) {
-        return new Router<>(name, candidates, decision, options);
+        return new Router<>(name(), candidates, decision, options);
     }
 
     /** @return the candidates' names in declaration order */
     public List<String> candidates() {
         return new ArrayList<>(candidates.keySet());
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public StepOptions<O> options() {
-        return options;
     }
 
     @Override
@@ -152,6 +139,6 @@ public final class Router<I, O> implements Block<I, O> {
 
     @Override
     public String toString() {
-        return "Router[" + name + ", " + candidates.keySet() + "]";
+        return "Router[" + name() + ", " + candidates.keySet() + "]";
     }
 }

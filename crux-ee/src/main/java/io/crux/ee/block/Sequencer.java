@@ -54,7 +54,7 @@ import io.crux.ee.api.Rescued;
  * @param <I> the input type
  * @param <O> the output type
  */
-public final class Sequencer<I, O> implements Block<I, O> {
+public final class Sequencer<I, O> extends NamedBlock<I, O> {
 
     /** What a loop does when it reaches its maximum number of iterations and its condition asks for more. */
     public enum OnLimit {
@@ -115,14 +115,11 @@ public final class Sequencer<I, O> implements Block<I, O> {
         Object run(Object value, Object input, BlockContext ctx);
     }
 
-    private final String name;
     private final List<Stage> stages;
-    private final StepOptions<O> options;
 
     private Sequencer(String name, List<Stage> stages, StepOptions<O> options) {
-        this.name = name;
+        super("sequencer", name, options);
         this.stages = stages;
-        this.options = options;
     }
 
     /**
@@ -155,17 +152,7 @@ public final class Sequencer<I, O> implements Block<I, O> {
      * @return a copy with these options
      */
     public Sequencer<I, O> withOptions(StepOptions<O> options) {
-        return new Sequencer<>(name, stages, options);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public StepOptions<O> options() {
-        return options;
+        return new Sequencer<>(name(), stages, options);
     }
 
     @Override
@@ -186,7 +173,7 @@ public final class Sequencer<I, O> implements Block<I, O> {
 
     @Override
     public String toString() {
-        return "Sequencer[" + name + ", " + stages.size() + " operation(s)]";
+        return "Sequencer[" + name() + ", " + stages.size() + " operation(s)]";
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,199 @@
+package io.crux.ee.langchain4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.guardrail.ChatExecutor;
+import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+
+import io.crux.ee.api.BlockContext;
+import io.crux.ee.api.Item;
+import io.crux.ee.api.exception.ToolRoundsExceededException;
+import io.crux.ee.api.exception.ValidationExhaustedException;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.langchain4j.spi.ModelRegistry;
+import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.spi.FlowTracer.GenerationSpan;
+import io.crux.ee.spi.InputValidator;
+import io.crux.ee.spi.PayloadCodec;
+
+/**
+ * One execution of a generator: the conversation with its model, through the tool rounds and the
+ * repairs of a structured reply, to the output.
+ *
+ * @param <I> the generator's input type
+ * @param <O> the generator's output type
+ */
+final class Generation<I, O> {
+
+    private final GeneratorSettings<I, O> settings;
+    private final BlockContext ctx;
+    private final GuardrailChain guardrails;
+    private final ChatModel chatModel;
+    private final StreamingChatModel streamingModel;
+    private final Set<Capability> capabilities;
+    private final ModelProvider provider;
+    private final ChatRequestParameters modelDefaults;
+
+    /** @throws io.crux.ee.api.exception.ModelNotFoundException if the model does not exist */
+    Generation(GeneratorSettings<I, O> settings, BlockContext ctx) {
+        this.settings = settings;
+        this.ctx = ctx;
+        this.guardrails = new GuardrailChain(settings.inputGuardrails(), settings.outputGuardrails(), ctx.path());
+        if (settings.streaming()) {
+            this.streamingModel = ctx.service(ModelRegistry.class).streamingChatModel(settings.model());
+            this.chatModel = null;
+            this.capabilities = streamingModel.supportedCapabilities();
+            this.provider = streamingModel.provider();
+            this.modelDefaults = streamingModel.defaultRequestParameters();
+        } else {
+            this.chatModel = ctx.service(ModelRegistry.class).chatModel(settings.model());
+            this.streamingModel = null;
+            this.capabilities = chatModel.supportedCapabilities();
+            this.provider = chatModel.provider();
+            this.modelDefaults = chatModel.defaultRequestParameters();
+        }
+    }
+
+    O generate(I input) throws Exception {
+        List<ChatMessage> messages = initialMessages(input);
+        String userTemplate = guardrails.checkInput(messages);
+        ChatRequestParameters requestParameters = requestParameters();
+        StructuredOutput<O> structured = settings.structured();
+        int toolRounds = 0;
+        int repairs = 0;
+        while (true) {
+            ChatRequest request = ChatRequest.builder().messages(List.copyOf(messages)).parameters(requestParameters)
+                    .build();
+            ModelReply reply = call(request);
+            try {
+                AiMessage ai = reply.response.aiMessage();
+                messages.add(ai);
+                if (ai.hasToolExecutionRequests()) {
+                    reply.complete();
+                    if (toolRounds == settings.maxToolRounds()) {
+                        throw new ToolRoundsExceededException(Messages.toolRoundsExceeded(ctx.path(), modelLabel(),
+                                toolRounds), toolRounds);
+                    }
+                    toolRounds++;
+                    ToolRound.run(settings.toolBox(), ai.toolExecutionRequests(), messages, ctx);
+                    continue;
+                }
+                if (ai.text() == null) {
+                    throw new IllegalStateException(Messages.emptyReply(ctx.path(), modelLabel()));
+                }
+                String text = guardrails.checkOutput(reply.response, () -> executor(request), userTemplate);
+                if (structured == null) {
+                    reply.complete();
+                    if (!settings.streaming()) {
+                        ctx.emit(Item.message("assistant", text));
+                    }
+                    return settings.outputType().cast(text);
+                }
+                StructuredOutput.Parsed<O> parsed = structured.parse(text, ctx.service(PayloadCodec.class),
+                        ctx.service(InputValidator.class));
+                if (parsed.valid()) {
+                    reply.complete();
+                    return parsed.value();
+                }
+                // a streamed reply that does not validate stays incomplete (closed below); the repair streams anew
+                if (repairs == settings.maxRepairs()) {
+                    throw new ValidationExhaustedException(Messages.validationExhausted(ctx.path(), modelLabel(),
+                            settings.outputType().getSimpleName(), repairs, parsed.problem()));
+                }
+                repairs++;
+                messages.add(UserMessage.from(StructuredOutput.repairPrompt(parsed.problem())));
+            } finally {
+                reply.close();
+            }
+        }
+    }
+
+    private List<ChatMessage> initialMessages(I input) throws Exception {
+        List<ChatMessage> messages = new ArrayList<>();
+        if (settings.conversation() != null) {
+            messages.addAll(Objects.requireNonNull(settings.conversation().messages(input, ctx), "messages"));
+        } else {
+            messages.add(UserMessage.from(Objects.requireNonNull(settings.prompt().render(input, ctx), "prompt")));
+        }
+        String systemText = settings.system() == null ? null : settings.system().render(input, ctx);
+        String instructions = settings.structured() == null ? "" : settings.structured().instructions(capabilities);
+        if (!instructions.isEmpty()) {
+            systemText = systemText == null ? instructions : systemText + "\n\n" + instructions;
+        }
+        if (systemText != null) {
+            if (!messages.isEmpty() && messages.get(0) instanceof SystemMessage first) {
+                messages.set(0, SystemMessage.from(systemText + "\n\n" + first.text()));
+            } else {
+                messages.add(0, SystemMessage.from(systemText));
+            }
+        }
+        return messages;
+    }
+
+    private ChatRequestParameters requestParameters() {
+        var builder = ChatRequestParameters.builder();
+        if (!settings.toolBox().isEmpty()) {
+            builder.toolSpecifications(settings.toolBox().specifications());
+        }
+        ResponseFormat format = settings.structured() == null ? null
+                : settings.structured().responseFormat(capabilities);
+        if (format != null) {
+            builder.responseFormat(format);
+        }
+        ChatRequestParameters own = builder.build();
+        return settings.parameters() == null ? own : settings.parameters().overrideWith(own);
+    }
+
+    /** A fresh executor of the request, which an output guardrail may use to ask the model again. */
+    private ChatExecutor executor(ChatRequest request) {
+        InvocationContext invocation = InvocationContext.builder().build();
+        return settings.streaming()
+                ? ChatExecutor.builder(streamingModel).chatRequest(request).invocationContext(invocation).build()
+                : ChatExecutor.builder(chatModel).chatRequest(request).invocationContext(invocation).build();
+    }
+
+    private ModelReply call(ChatRequest request) throws Exception {
+        ChatRequestParameters effective = modelDefaults == null ? request.parameters()
+                : modelDefaults.overrideWith(request.parameters());
+        GenerationSpan span = ctx.service(FlowTracer.class)
+                .startGeneration(GenAiAttributes.request(provider, modelLabel(), effective));
+        ModelReply reply = null;
+        try (AutoCloseable ignored = span.makeCurrent()) {
+            if (settings.streaming()) {
+                reply = StreamedReply.read(streamingModel, request, ctx);
+            } else {
+                reply = new ModelReply(chatModel.chat(request), null);
+                ModelReply.emitReasoning(ctx, reply.response.aiMessage().thinking());
+            }
+            span.response(GenAiAttributes.response(reply.response));
+            return reply;
+        } catch (Throwable t) {
+            if (reply != null) {
+                reply.close();
+            }
+            span.fail(t);
+            throw t;
+        } finally {
+            span.end();
+        }
+    }
+
+    private String modelLabel() {
+        String configured = modelDefaults == null ? null : modelDefaults.modelName();
+        return configured != null ? configured : settings.model();
+    }
+}

@@ -1,0 +1,101 @@
+package io.crux.ee.langchain4j;
+
+import java.util.List;
+
+import dev.langchain4j.guardrail.InputGuardrail;
+import dev.langchain4j.guardrail.OutputGuardrail;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+
+import io.crux.ee.langchain4j.Generator.Conversation;
+import io.crux.ee.langchain4j.Generator.Prompt;
+
+/**
+ * What a {@link Generator} is set up with, apart from its name and step options: the model, the
+ * messages, tools, output type, guardrails and request parameters; a {@link Generation} reads it.
+ * Checks its bounds, and copies through {@code withX}.
+ *
+ * @param model the model's name in the registry
+ * @param system renders the system message, or {@code null}
+ * @param prompt renders the user message, or {@code null} when the conversation is set
+ * @param conversation builds the messages, or {@code null} when the prompt is set
+ * @param streaming whether the streaming model is called
+ * @param toolBox the tools offered to the model
+ * @param maxToolRounds how many replies that ask for tools are answered
+ * @param outputType {@code String} or the type of the structured output
+ * @param structured reads and checks the structured output, or {@code null} for text
+ * @param maxRepairs how many times an invalid structured reply is sent back
+ * @param inputGuardrails checks of the last user message
+ * @param outputGuardrails checks of the final reply
+ * @param parameters request parameters over the model's defaults, or {@code null}
+ * @param <I> the generator's input type
+ * @param <O> the generator's output type
+ */
+record GeneratorSettings<I, O>(String model, Prompt<? super I> system, Prompt<? super I> prompt,
+        Conversation<? super I> conversation, boolean streaming, ToolBox toolBox, int maxToolRounds,
+        Class<O> outputType, StructuredOutput<O> structured, int maxRepairs, List<InputGuardrail> inputGuardrails,
+        List<OutputGuardrail> outputGuardrails, ChatRequestParameters parameters) {
+
+    GeneratorSettings {
+        if (maxToolRounds < 1) {
+            throw new IllegalArgumentException("maxToolRounds must be at least 1: " + maxToolRounds);
+        }
+        if (maxRepairs < 0) {
+            throw new IllegalArgumentException("maxRepairs must not be negative: " + maxRepairs);
+        }
+    }
+
+    /** The settings of {@link Generator#named(String)}. */
+    static <I> GeneratorSettings<I, String> defaults() {
+        return new GeneratorSettings<>(Generator.DEFAULT_MODEL, null, null, null, false, ToolBox.NONE,
+                Generator.DEFAULT_MAX_TOOL_ROUNDS, String.class, null, Generator.DEFAULT_MAX_REPAIRS, List.of(),
+                List.of(), null);
+    }
+
+    GeneratorSettings<I, O> withModel(String model) {
+        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
+                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    }
+
+    GeneratorSettings<I, O> withSystem(Prompt<? super I> system) {
+        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
+                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    }
+
+    /** One of prompt and conversation is set, the other {@code null}. */
+    GeneratorSettings<I, O> withMessages(Prompt<? super I> prompt, Conversation<? super I> conversation) {
+        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
+                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    }
+
+    GeneratorSettings<I, O> withStreaming(boolean streaming) {
+        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
+                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    }
+
+    GeneratorSettings<I, O> withTools(ToolBox toolBox) {
+        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
+                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    }
+
+    /** @throws IllegalArgumentException if a bound is out of range */
+    GeneratorSettings<I, O> withBounds(int maxToolRounds, int maxRepairs) {
+        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
+                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    }
+
+    <R> GeneratorSettings<I, R> withOutput(Class<R> outputType, StructuredOutput<R> structured) {
+        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
+                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    }
+
+    GeneratorSettings<I, O> withGuardrails(List<InputGuardrail> inputGuardrails,
+            List<OutputGuardrail> outputGuardrails) {
+        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
+                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    }
+
+    GeneratorSettings<I, O> withParameters(ChatRequestParameters parameters) {
+        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
+                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    }
+}
