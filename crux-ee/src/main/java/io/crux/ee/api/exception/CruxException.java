@@ -4,10 +4,26 @@ import java.util.Optional;
 
 /**
  * The root of every exception crux-ee throws. Unchecked. Subtypes carry their context as
- * accessors; every message starts with a stable message id ({@code CRUX0012E: ...}) that the
- * README's message table explains.
+ * accessors; every message crux-ee writes starts with a stable message id ({@code CRUX0012E: ...})
+ * that the README's message table explains.
+ *
+ * <p>The hierarchy is closed: this class is sealed and every subtype is final (except
+ * {@link FlowConflictException}, whose one subtype is {@link LeaseLostException}), so a
+ * {@code catch} or a {@code switch} over these types sees every case. Of these, application code
+ * creates only {@link ConstraintViolatedException}, {@link GuardrailBlockedException} and
+ * {@link ValidationExhaustedException}; the others are created by crux-ee and, where the
+ * {@code io.crux.ee.spi} contracts say so, by store and model registry implementations.
+ *
+ * <p>The context an exception carries (run id, step label, the subtypes' accessors) is set when it
+ * is created and never changes.
  */
-public abstract class CruxException extends RuntimeException {
+public abstract sealed class CruxException extends RuntimeException
+        permits ConstraintViolatedException, CruxPersistenceException, FlowCancelledException,
+        FlowChangedException, FlowConflictException, FlowDefinitionException, FlowFailedException,
+        FlowNotFoundException, FlowStateException, GuardrailBlockedException, InvalidInputException,
+        LimitExceededException, LoopLimitException, ModelConfigurationException, ModelNotFoundException,
+        NestedStepException, StepFailedException, ToolRoundsExceededException,
+        ValidationExhaustedException {
 
     private static final long serialVersionUID = 1L;
 
@@ -15,12 +31,14 @@ public abstract class CruxException extends RuntimeException {
     private final String stepLabel;
 
     /**
+     * For the subtypes of this package only.
+     *
      * @param message the message, starting with its id
      * @param flowId the run id, or {@code null}
      * @param stepLabel the step label, or {@code null}
      * @param cause the cause, or {@code null}
      */
-    protected CruxException(String message, String flowId, String stepLabel, Throwable cause) {
+    CruxException(String message, String flowId, String stepLabel, Throwable cause) {
         super(message, cause);
         this.flowId = flowId;
         this.stepLabel = stepLabel;
@@ -36,7 +54,10 @@ public abstract class CruxException extends RuntimeException {
         return Optional.ofNullable(stepLabel);
     }
 
-    /** @return the stable message id, such as {@code CRUX0012E}, or empty */
+    /**
+     * @return the stable message id, such as {@code CRUX0012E}: the text before the first colon
+     *     when the message starts with {@code CRUX}, or empty otherwise
+     */
     public String messageId() {
         String m = getMessage();
         int colon = m == null ? -1 : m.indexOf(':');

@@ -5,13 +5,16 @@ package io.crux.ee.api.exception;
  * step (or suspension) than the one recorded. Deploy the old code to finish such runs, or cancel
  * them.
  */
-public class FlowChangedException extends CruxException {
+public final class FlowChangedException extends CruxException {
 
     private static final long serialVersionUID = 1L;
     private final int position;
     private final String recordedLabel;
 
     /**
+     * Thrown by crux-ee; applications catch it and do not create it. The constructor is public
+     * only because crux-ee's own packages create it.
+     *
      * @param message the message
      * @param flowId the run id
      * @param stepLabel the label the body asked for

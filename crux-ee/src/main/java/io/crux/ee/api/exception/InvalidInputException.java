@@ -3,12 +3,15 @@ package io.crux.ee.api.exception;
 import java.util.List;
 
 /** An input or a signal payload failed Bean Validation or could not be converted. Nothing was stored. */
-public class InvalidInputException extends CruxException {
+public final class InvalidInputException extends CruxException {
 
     private static final long serialVersionUID = 1L;
     private final List<Violation> violations;
 
     /**
+     * Thrown by crux-ee; applications catch it and do not create it. The constructor is public
+     * only because crux-ee's own packages create it.
+     *
      * @param message the message
      * @param flowId the run id, or {@code null} for a new run
      * @param violations the violations, one per field

@@ -6,12 +6,15 @@ package io.crux.ee.api.exception;
  * this server stopped executing the run without writing anything more; the holder continues it.
  * Thrown to a caller waiting for the run on this server. Not retried.
  */
-public class LeaseLostException extends FlowConflictException {
+public final class LeaseLostException extends FlowConflictException {
 
     private static final long serialVersionUID = 1L;
     private final String holder;
 
     /**
+     * Thrown by crux-ee and by {@code FlowStore.whileHolding} implementations;
+     * applications catch it and do not create it.
+     *
      * @param message the message
      * @param flowId the run id
      * @param holder the server that holds the run now, or {@code null} if none does

@@ -7,7 +7,7 @@ import io.crux.ee.api.PolicyTerminal;
  * item, a step label or a suspension name. The message names the limit's configuration key.
  * Policy-terminal: the same value exceeds the same limit on every attempt.
  */
-public class LimitExceededException extends CruxException implements PolicyTerminal {
+public final class LimitExceededException extends CruxException implements PolicyTerminal {
 
     private static final long serialVersionUID = 1L;
 
@@ -15,6 +15,9 @@ public class LimitExceededException extends CruxException implements PolicyTermi
     private final long limit;
 
     /**
+     * Thrown by crux-ee; applications catch it and do not create it. The constructor is public
+     * only because crux-ee's own packages create it.
+     *
      * @param message the message, naming the value, the limit and its key
      * @param flowId the run id, or {@code null}
      * @param stepLabel the step concerned, or {@code null}

@@ -5,11 +5,14 @@ package io.crux.ee.api.exception;
  * {@code crux.models.<name>.*} is missing or malformed, or several beans claim the same name. The
  * message names the property or the beans and the fix.
  */
-public class ModelConfigurationException extends CruxException {
+public final class ModelConfigurationException extends CruxException {
 
     private static final long serialVersionUID = 1L;
 
     /**
+     * Thrown by crux-ee-langchain4j and by model registry implementations; applications catch it and
+     * do not create it.
+     *
      * @param message the message, naming the model and the property at fault
      */
     public ModelConfigurationException(String message) {
@@ -17,6 +20,9 @@ public class ModelConfigurationException extends CruxException {
     }
 
     /**
+     * Thrown by crux-ee-langchain4j and by model registry implementations; applications catch it and
+     * do not create it.
+     *
      * @param message the message, naming the model and the property at fault
      * @param cause the cause
      */

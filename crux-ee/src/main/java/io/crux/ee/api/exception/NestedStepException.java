@@ -9,11 +9,14 @@ import io.crux.ee.api.PolicyTerminal;
  * read the wrong checkpoint. Call them from the flow body, one after the other, or use blocks, whose
  * children are steps of their own. Policy-terminal: it fails the same way on every attempt.
  */
-public class NestedStepException extends CruxException implements PolicyTerminal {
+public final class NestedStepException extends CruxException implements PolicyTerminal {
 
     private static final long serialVersionUID = 1L;
 
     /**
+     * Thrown by crux-ee; applications catch it and do not create it. The constructor is public
+     * only because crux-ee's own packages create it.
+     *
      * @param message the message, naming both steps
      * @param flowId the run id
      * @param stepLabel the label of the step whose body made the call

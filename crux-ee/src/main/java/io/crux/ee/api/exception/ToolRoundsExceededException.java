@@ -7,13 +7,16 @@ import io.crux.ee.api.PolicyTerminal;
  * policy-terminal: another attempt would run every tool round (and its side effects) again, so it
  * is neither retried nor sent to a fallback unless {@code shouldRetry} says so.
  */
-public class ToolRoundsExceededException extends CruxException implements PolicyTerminal {
+public final class ToolRoundsExceededException extends CruxException implements PolicyTerminal {
 
     private static final long serialVersionUID = 1L;
 
     private final int rounds;
 
     /**
+     * Thrown by crux-ee; applications catch it and do not create it. The constructor is public
+     * only because crux-ee's own packages create it.
+     *
      * @param message the message, naming the generator, its model and the bound
      * @param rounds the tool rounds that ran
      */

@@ -2,12 +2,18 @@ package io.crux.ee.api.exception;
 
 import io.crux.ee.api.PolicyTerminal;
 
-/** A structured reply stayed invalid after every allowed repair. Policy-terminal. */
-public class ValidationExhaustedException extends CruxException implements PolicyTerminal {
+/**
+ * A structured reply stayed invalid after every allowed repair. crux-ee-langchain4j's generators
+ * throw it, and application code that checks a reply itself may throw it too. Policy-terminal:
+ * neither retried nor sent to a fallback unless the step's {@code shouldRetry} says so.
+ */
+public final class ValidationExhaustedException extends CruxException implements PolicyTerminal {
 
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the failure; crux-ee and application code throw it.
+     *
      * @param message the message
      */
     public ValidationExhaustedException(String message) {
@@ -15,6 +21,8 @@ public class ValidationExhaustedException extends CruxException implements Polic
     }
 
     /**
+     * Creates the failure with its cause; crux-ee and application code throw it.
+     *
      * @param message the message
      * @param cause the cause
      */
