@@ -2,7 +2,10 @@ package io.crux.ee.api;
 
 import java.time.Duration;
 
-/** How the wait before a step retry grows with the retry number. */
+/**
+ * How the wait before a step retry grows with the retry number. {@link StepOptions#defaults()} uses
+ * {@link #LINEAR}. Stateless and thread-safe.
+ */
 public enum Backoff {
     /** Waits {@code delay × n} before retry {@code n}. */
     LINEAR,
@@ -16,7 +19,9 @@ public enum Backoff {
      * @param delay the base delay
      * @param retry the retry number, at least 1
      * @param maxDelay the cap
-     * @return the wait
+     * @return the wait, at most {@code maxDelay}; zero when {@code delay} is zero
+     * @throws IllegalArgumentException if {@code retry} is less than 1
+     * @throws NullPointerException if {@code delay} is null
      */
     public Duration delayBefore(Duration delay, int retry, Duration maxDelay) {
         if (retry < 1) {

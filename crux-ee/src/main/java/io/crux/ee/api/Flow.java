@@ -43,7 +43,10 @@ public @interface Flow {
     @Nonbinding
     String action() default "";
 
-    /** Literal for programmatic lookup, for example with {@code Instance.select(Flow.Literal.of("x"))}. */
+    /**
+     * Literal for programmatic lookup, for example with {@code Instance.select(Flow.Literal.of("x"))}.
+     * Immutable and thread-safe.
+     */
     final class Literal extends AnnotationLiteral<Flow> implements Flow {
         private static final long serialVersionUID = 1L;
         private final String value;

@@ -14,9 +14,19 @@ import java.util.Optional;
  * approvals.signal(runId, "manager-approval", new Approval(true, "ok"));
  * }</pre>
  *
- * <p>Handles are thread-safe and cheap; the flow body and its steps always run on the container's
- * managed executor, with the caller's context propagated. A handle used inside a step of another
- * run starts a child run that records the parent's id.
+ * <p>Handles are thread-safe and cheap: one injected handle serves every caller at once. The flow
+ * body and its steps always run on the container's managed executor, with the caller's context
+ * propagated. A handle used inside a step of another run starts a child run that records the
+ * parent's id.
+ *
+ * <p><b>Failures.</b> A failure is thrown, never returned, as a
+ * {@link io.crux.ee.api.exception.CruxException} subtype. The methods that wait for a run
+ * ({@link #run}, {@link #resume}, {@link #signal}) throw whatever ended the run: the exceptions
+ * listed on {@link #run(Object)}, and less often another subtype such as
+ * {@link io.crux.ee.api.exception.LoopLimitException}. Any method may throw
+ * {@link io.crux.ee.api.exception.CruxPersistenceException} when the database fails; a {@code null}
+ * options, or a {@code null} run id given to {@link #resume}, {@link #signal} or {@link #cancel},
+ * throws {@link NullPointerException}.
  *
  * @param <I> the input type of the action
  * @param <O> the output type of the action
@@ -30,20 +40,27 @@ public interface FlowHandle<I, O> {
     String action();
 
     /**
-     * Runs the action and waits until the run completes, suspends, is cancelled or fails.
+     * Runs the action with {@link RunOptions#defaults()} (a generated run id, no session) and waits
+     * until the run completes, suspends, is cancelled or fails.
      *
      * @param input the input; checked with Bean Validation before anything is stored
      * @return how the run ended for now
+     * @throws io.crux.ee.api.exception.InvalidInputException if the input is not valid; nothing was
+     *     stored
      * @throws io.crux.ee.api.exception.StepFailedException if a step failed for good
-     * @throws io.crux.ee.api.exception.FlowFailedException if the flow body failed outside a step
-     * @throws io.crux.ee.api.exception.InvalidInputException if the input is not valid
+     * @throws io.crux.ee.api.exception.FlowFailedException if the flow body failed outside a step,
+     *     or the waiting thread was interrupted
+     * @throws io.crux.ee.api.exception.FlowChangedException if the run recorded other steps than the
+     *     body now asks for
+     * @throws io.crux.ee.api.exception.LeaseLostException if another server took the run over; it
+     *     continues the run
      */
     default FlowResult<O> run(I input) {
         return run(input, RunOptions.defaults());
     }
 
     /**
-     * Runs the action with options and waits as {@link #run(Object)} does.
+     * Runs the action with options and waits as {@link #run(Object)} does, with its exceptions.
      *
      * @param input the input
      * @param options the run id and session
@@ -53,11 +70,13 @@ public interface FlowHandle<I, O> {
     FlowResult<O> run(I input, RunOptions options);
 
     /**
-     * Starts the action on the managed executor and returns at once.
+     * Starts the action with {@link RunOptions#defaults()} on the managed executor and returns at
+     * once. Failures of the run are not thrown here; read them with {@link #get(String)}.
      *
      * @param input the input; checked with Bean Validation before anything is stored
      * @return the run id
-     * @throws io.crux.ee.api.exception.InvalidInputException if the input is not valid
+     * @throws io.crux.ee.api.exception.InvalidInputException if the input is not valid; nothing was
+     *     stored
      */
     default String start(I input) {
         return start(input, RunOptions.defaults());
@@ -69,6 +88,7 @@ public interface FlowHandle<I, O> {
      * @param input the input
      * @param options the run id and session
      * @return the run id
+     * @throws io.crux.ee.api.exception.InvalidInputException if the input is not valid
      * @throws io.crux.ee.api.exception.FlowConflictException if {@code options.flowId()} is taken
      */
     String start(I input, RunOptions options);
@@ -82,7 +102,9 @@ public interface FlowHandle<I, O> {
      * @return how the run ended for now
      * @throws io.crux.ee.api.exception.FlowNotFoundException if there is no such run
      * @throws io.crux.ee.api.exception.FlowStateException if the run is finished
-     * @throws io.crux.ee.api.exception.FlowConflictException if another caller resumes it at the same time
+     * @throws io.crux.ee.api.exception.FlowConflictException if another caller resumes it at the same
+     *     time, or it is running on a server whose lease is live
+     * @throws io.crux.ee.api.exception.FlowDefinitionException if the flow is not durable
      */
     FlowResult<O> resume(String flowId);
 
@@ -99,6 +121,7 @@ public interface FlowHandle<I, O> {
      * @throws io.crux.ee.api.exception.FlowStateException if the run is not suspended under {@code name}
      * @throws io.crux.ee.api.exception.FlowConflictException if another signal or resume won the race
      * @throws io.crux.ee.api.exception.InvalidInputException if the payload is not valid
+     * @throws io.crux.ee.api.exception.FlowDefinitionException if the flow is not durable
      */
     FlowResult<O> signal(String flowId, String name, Object payload);
 
@@ -117,7 +140,8 @@ public interface FlowHandle<I, O> {
      * Reads a run of this flow.
      *
      * @param flowId the run id
-     * @return the run with its steps, or empty
+     * @return the run with its steps, or empty if there is none of this flow (always empty for a
+     *     flow that is not durable)
      */
     Optional<FlowRunInfo> get(String flowId);
 
@@ -125,7 +149,7 @@ public interface FlowHandle<I, O> {
      * Lists runs of this flow, newest first, at most 500.
      *
      * @param status the status to match, or {@code null} for all
-     * @return the runs, without their steps
+     * @return the runs, without their steps; empty for a flow that is not durable
      */
     List<FlowRunInfo> list(FlowStatus status);
 }

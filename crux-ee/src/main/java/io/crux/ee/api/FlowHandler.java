@@ -4,6 +4,10 @@ package io.crux.ee.api;
  * A flow with a single action, {@code run}. Implement it on a {@link FlowDefinition} bean when the
  * flow needs no named actions.
  *
+ * <p>Runs of one flow execute at the same time on the container's managed executor threads, and
+ * the one instance of an {@code @ApplicationScoped} definition serves them all: keep per-run state
+ * in the {@link FlowScope} and its steps, not in fields.
+ *
  * @param <I> the input type
  * @param <O> the output type
  */

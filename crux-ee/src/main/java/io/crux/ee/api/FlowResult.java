@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * How a run ended for now. A failure is not a result: it is thrown as a
  * {@link io.crux.ee.api.exception.CruxException} subtype that carries the run id and step label.
+ * Every result is an immutable record (its output is the run's own object), safe to share between
+ * threads.
  *
  * <pre>{@code
  * FlowResult<Decision> result = handle.run(expense);
@@ -31,6 +33,7 @@ public sealed interface FlowResult<O> {
      * @param <O> the output type
      */
     record Completed<O>(String flowId, O output) implements FlowResult<O> {
+        /** @throws NullPointerException if {@code flowId} is {@code null} */
         public Completed {
             Objects.requireNonNull(flowId, "flowId");
         }
@@ -46,6 +49,7 @@ public sealed interface FlowResult<O> {
      * @param <O> the output type
      */
     record Suspended<O>(String flowId, String name, Instant suspendedAt, Instant expiresAt) implements FlowResult<O> {
+        /** @throws NullPointerException if {@code flowId}, {@code name} or {@code suspendedAt} is {@code null} */
         public Suspended {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(name, "name");
@@ -61,6 +65,7 @@ public sealed interface FlowResult<O> {
      * @param <O> the output type
      */
     record Cancelled<O>(String flowId, String reason) implements FlowResult<O> {
+        /** @throws NullPointerException if {@code flowId} is {@code null} */
         public Cancelled {
             Objects.requireNonNull(flowId, "flowId");
         }
@@ -70,10 +75,11 @@ public sealed interface FlowResult<O> {
      * The run's suspension expired before a signal arrived.
      *
      * @param flowId the run id
-     * @param suspendedAt when it suspended
+     * @param suspendedAt when it suspended, or {@code null} if unknown
      * @param <O> the output type
      */
     record Expired<O>(String flowId, Instant suspendedAt) implements FlowResult<O> {
+        /** @throws NullPointerException if {@code flowId} is {@code null} */
         public Expired {
             Objects.requireNonNull(flowId, "flowId");
         }

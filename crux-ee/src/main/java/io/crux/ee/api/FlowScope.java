@@ -44,13 +44,17 @@ public interface FlowScope<I> {
     Optional<String> sessionId();
 
     /**
-     * Runs a step with the default options (one attempt).
+     * Runs a step with the default options ({@link StepOptions#defaults()}: one attempt, no
+     * fallback, no timeout).
      *
      * @param label the step's label
      * @param fn the step's work
      * @param <T> the output type
      * @return the output, recorded or fresh
      * @throws io.crux.ee.api.exception.StepFailedException if the step failed for good
+     * @throws io.crux.ee.api.exception.FlowChangedException if the run recorded another step at this
+     *     position
+     * @throws io.crux.ee.api.exception.NestedStepException if called inside the body of another step
      */
     <T> T step(String label, Callable<T> fn);
 
@@ -64,11 +68,15 @@ public interface FlowScope<I> {
      * @return the output, recorded, fresh or from the fallback
      * @throws io.crux.ee.api.exception.StepFailedException if attempts ran out with no fallback, or
      *     the failure was policy-terminal
+     * @throws io.crux.ee.api.exception.FlowChangedException if the run recorded another step at this
+     *     position
+     * @throws io.crux.ee.api.exception.NestedStepException if called inside the body of another step
      */
     <T> T step(String label, Callable<T> fn, StepOptions<T> options);
 
     /**
-     * The auto-pass form: the step function receives this scope.
+     * The auto-pass form: the step function receives this scope. Otherwise as
+     * {@link #step(String, Callable)}, with its exceptions.
      *
      * @param label the step's label
      * @param fn the step's work
@@ -78,7 +86,8 @@ public interface FlowScope<I> {
     <T> T step(String label, Function<? super FlowScope<I>, T> fn);
 
     /**
-     * The auto-pass form with options.
+     * The auto-pass form with options. Otherwise as {@link #step(String, Callable, StepOptions)},
+     * with its exceptions.
      *
      * @param label the step's label
      * @param fn the step's work
@@ -108,19 +117,23 @@ public interface FlowScope<I> {
      *     with Bean Validation
      * @param <T> the payload type
      * @return the signal's payload
-     * @throws io.crux.ee.api.exception.CruxException if the flow is not durable
+     * @throws io.crux.ee.api.exception.FlowDefinitionException if the flow is not durable
+     * @throws io.crux.ee.api.exception.NestedStepException if called inside the body of a step
+     * @throws io.crux.ee.api.exception.FlowChangedException if the run recorded another step at this
+     *     position
      */
     <T> T suspend(String name, Class<T> payloadType);
 
     /**
-     * Suspends as {@link #suspend(String, Class)} does; after {@code expiry} the suspension expires
-     * and the run ends as {@link FlowStatus#EXPIRED}.
+     * Suspends as {@link #suspend(String, Class)} does, with its exceptions; after {@code expiry}
+     * the suspension expires and the run ends as {@link FlowStatus#EXPIRED}.
      *
      * @param name the suspension's name
      * @param payloadType the payload's type
-     * @param expiry how long the suspension stays open
+     * @param expiry how long the suspension stays open, or {@code null} for ever
      * @param <T> the payload type
      * @return the signal's payload
+     * @throws IllegalArgumentException if {@code expiry} is zero or negative
      */
     <T> T suspend(String name, Class<T> payloadType, Duration expiry);
 
@@ -131,6 +144,9 @@ public interface FlowScope<I> {
      *
      * @param name the suspension's name
      * @param condition checked when reached and on each resume
+     * @throws io.crux.ee.api.exception.FlowDefinitionException if the flow is not durable and the
+     *     condition does not hold
+     * @throws io.crux.ee.api.exception.NestedStepException if called inside the body of a step
      */
     void waitUntil(String name, BooleanSupplier condition);
 

@@ -10,7 +10,10 @@ import java.util.UUID;
  * a message, reasoning, a tool call and its output, a UI component, a status, a state change or
  * an error. Items belong to the run's session and are stored; their lifecycle is
  * {@link Status#IN_PROGRESS} then {@link Status#COMPLETED}, {@link Status#FAILED} or
- * {@link Status#INCOMPLETE}. Immutable; {@code withX} methods copy.
+ * {@link Status#INCOMPLETE}. Immutable (the content is an unmodifiable copy), so an item can be
+ * shared between threads; {@code withX} methods copy. The factories make a {@link Status#COMPLETED}
+ * item for {@link Audience#CLIENT} with a random id, except where they say otherwise. No argument
+ * may be {@code null}: a {@code null} throws {@link NullPointerException}.
  *
  * @param id a unique id
  * @param type what the item is
@@ -29,6 +32,11 @@ public record Item(String id, Type type, Status status, Audience audience, Map<S
     /** Who sees an item: the client (and the model), only the model, or only operators. */
     public enum Audience { CLIENT, MODEL, INTERNAL }
 
+    /**
+     * Checks the fields and copies the content.
+     *
+     * @throws NullPointerException if a field is {@code null}
+     */
     public Item {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
@@ -50,7 +58,10 @@ public record Item(String id, Type type, Status status, Audience audience, Map<S
         return of(Type.MESSAGE, Map.of("role", role, "text", text));
     }
 
-    /** @param text the reasoning text @return a completed reasoning item for the model's eyes */
+    /**
+     * @param text the reasoning text
+     * @return a completed reasoning item for the model's eyes
+     */
     public static Item reasoning(String text) {
         return of(Type.REASONING, Map.of("text", text)).withAudience(Audience.MODEL);
     }
@@ -83,27 +94,42 @@ public record Item(String id, Type type, Status status, Audience audience, Map<S
         return of(Type.COMPONENT, Map.of("name", name, "props", props));
     }
 
-    /** @param text a short status line @return a completed status item */
+    /**
+     * @param text a short status line
+     * @return a completed status item
+     */
     public static Item status(String text) {
         return of(Type.STATUS, Map.of("text", text));
     }
 
-    /** @param message what went wrong @return an error item */
+    /**
+     * @param message what went wrong
+     * @return a {@link Status#FAILED} error item for the client
+     */
     public static Item error(String message) {
         return new Item(UUID.randomUUID().toString(), Type.ERROR, Status.FAILED, Audience.CLIENT, Map.of("message", message));
     }
 
-    /** @param status the status @return a copy with it */
+    /**
+     * @param status the status
+     * @return a copy with it
+     */
     public Item withStatus(Status status) {
         return new Item(id, type, status, audience, content);
     }
 
-    /** @param audience the audience @return a copy with it */
+    /**
+     * @param audience the audience
+     * @return a copy with it
+     */
     public Item withAudience(Audience audience) {
         return new Item(id, type, status, audience, content);
     }
 
-    /** @param content the content @return a copy with it */
+    /**
+     * @param content the content
+     * @return a copy with it
+     */
     public Item withContent(Map<String, Object> content) {
         return new Item(id, type, status, audience, content);
     }

@@ -12,6 +12,8 @@ import java.util.Objects;
  *         (rescued, ctx) -> new Answer("Search is down, please try again: " + rescued.message()));
  * }</pre>
  *
+ * <p>A record: safe to share between threads when its input is.
+ *
  * @param input the input of the failed part
  * @param failure what failed
  * @param <I> the input type
@@ -19,6 +21,8 @@ import java.util.Objects;
 public record Rescued<I>(I input, Throwable failure) {
 
     /**
+     * Checks the failure.
+     *
      * @throws NullPointerException if {@code failure} is null
      */
     public Rescued {
@@ -28,7 +32,8 @@ public record Rescued<I>(I input, Throwable failure) {
     /**
      * @param type a failure type
      * @param <E> the type
-     * @return the first failure of that type in the cause chain, or {@code null}
+     * @return the first failure of that type in the cause chain (the failure itself included, up to
+     *     64 deep), or {@code null}
      */
     public <E extends Throwable> E cause(Class<E> type) {
         Throwable t = failure;

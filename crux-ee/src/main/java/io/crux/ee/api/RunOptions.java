@@ -1,7 +1,10 @@
 package io.crux.ee.api;
 
 /**
- * Options of one run. Immutable.
+ * Options of one run. Immutable, so one instance can be shared between threads; every
+ * {@code withX} method returns a copy. The defaults ({@link #defaults()}) are all {@code null} and
+ * {@code events} {@code false}: a generated run id, no session, no user, the project
+ * {@code default}, no request events.
  *
  * @param flowId the run id to use instead of a generated one, or {@code null}; starting a run with
  *     the id of an existing run fails with a {@link io.crux.ee.api.exception.FlowConflictException},
@@ -16,6 +19,8 @@ public record RunOptions(String flowId, String sessionId, String userId, String 
     private static final RunOptions DEFAULTS = new RunOptions(null, null, null, null, false);
 
     /**
+     * Checks the ids.
+     *
      * @throws IllegalArgumentException if an id is blank or longer than 128 characters
      */
     public RunOptions {
@@ -25,7 +30,7 @@ public record RunOptions(String flowId, String sessionId, String userId, String 
         check("projectId", projectId);
     }
 
-    /** @return options with a generated run id and no session */
+    /** @return the default options: a generated run id, no session, no user, no request events */
     public static RunOptions defaults() {
         return DEFAULTS;
     }
@@ -33,6 +38,7 @@ public record RunOptions(String flowId, String sessionId, String userId, String 
     /**
      * @param flowId the run id
      * @return a copy with the given run id
+     * @throws IllegalArgumentException if the id is blank or longer than 128 characters
      */
     public RunOptions withFlowId(String flowId) {
         return new RunOptions(flowId, sessionId, userId, projectId, events);
@@ -41,6 +47,7 @@ public record RunOptions(String flowId, String sessionId, String userId, String 
     /**
      * @param sessionId the session id
      * @return a copy with the given session id
+     * @throws IllegalArgumentException if the id is blank or longer than 128 characters
      */
     public RunOptions withSessionId(String sessionId) {
         return new RunOptions(flowId, sessionId, userId, projectId, events);
@@ -49,6 +56,7 @@ public record RunOptions(String flowId, String sessionId, String userId, String 
     /**
      * @param userId the user
      * @return a copy with the given user
+     * @throws IllegalArgumentException if the id is blank or longer than 128 characters
      */
     public RunOptions withUserId(String userId) {
         return new RunOptions(flowId, sessionId, userId, projectId, events);
@@ -57,6 +65,7 @@ public record RunOptions(String flowId, String sessionId, String userId, String 
     /**
      * @param projectId the project
      * @return a copy with the given project
+     * @throws IllegalArgumentException if the id is blank or longer than 128 characters
      */
     public RunOptions withProjectId(String projectId) {
         return new RunOptions(flowId, sessionId, userId, projectId, events);

@@ -11,6 +11,8 @@ import java.util.function.Function;
  * are never lost. Values must be JSON-B serializable; they come back as JSON types (String,
  * BigDecimal, Boolean, List, Map) unless {@link #get(String, Class)} converts them.
  *
+ * <p>Thread-safe: the branches of a parallel block may use one document at once.
+ *
  * <p>Operations on stored scopes run outside the step machinery: an update made in a step that is
  * later retried is made again, so prefer idempotent {@code set}/{@code patch} there, and keep
  * {@code inc}/{@code push} in steps that complete once. Every change emits a
@@ -26,6 +28,7 @@ public interface ScopedState {
      * @param type the wanted type
      * @param <T> the type
      * @return the value converted to {@code type}, or empty
+     * @throws IllegalArgumentException if the value does not fit {@code type}
      */
     <T> Optional<T> get(String key, Class<T> type);
 
@@ -61,6 +64,7 @@ public interface ScopedState {
      * @param key a key
      * @param value the element
      * @return the list's size after the change
+     * @throws IllegalStateException if the value is not a list
      */
     int push(String key, Object value);
 

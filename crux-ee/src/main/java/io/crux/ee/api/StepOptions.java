@@ -9,7 +9,9 @@ import java.util.function.Predicate;
  * Retry, fallback and timeout settings of one step. Immutable; every {@code withX} method returns a
  * copy, so a constant can be shared between threads.
  *
- * <p>The defaults ({@link #defaults()}) are one attempt, no fallback and no timeout. With
+ * <p>The defaults ({@link #defaults()}) are one attempt, no delay, {@link Backoff#LINEAR}, a
+ * {@code maxDelay} of one minute ({@link #DEFAULT_MAX_DELAY}), no jitter, no fallback, no timeout
+ * and {@link #isRetryable} as the retry predicate. With
  * {@code attempts = n} the step function runs at most {@code n} times (the first attempt counts).
  * Before retry {@code k} (attempt {@code k + 1}) the engine waits
  * {@link Backoff#delayBefore(Duration, int, Duration) backoff.delayBefore(delay, k, maxDelay)},
@@ -19,8 +21,8 @@ import java.util.function.Predicate;
  *
  * <p>A failure is retried when {@link #shouldRetry()} accepts it. The default predicate refuses
  * {@linkplain #isPolicyTerminal(Throwable) policy-terminal} failures (guardrail blocks, constraint
- * violations, exhausted validation, Bean Validation's {@code ConstraintViolationException}) and
- * accepts everything else. When attempts run out, the {@link #fallback()} runs once with the last
+ * violations, exhausted validation, exceeded limits and tool rounds, nested steps, Bean
+ * Validation's {@code ConstraintViolationException}) and accepts everything else. When attempts run out, the {@link #fallback()} runs once with the last
  * failure and its result becomes the step's output; it never runs for a failure that
  * {@code shouldRetry} refused.
  *
@@ -95,13 +97,16 @@ public record StepOptions<T>(
     }
 
     /**
-     * Retry settings with the default cap of one minute and no jitter.
+     * Retry settings with no jitter, no fallback, no timeout and the default retry predicate. The
+     * cap ({@code maxDelay}) is one minute, or {@code delay} if that is longer.
      *
      * @param attempts the maximum number of attempts, first included
      * @param delay the base delay
      * @param backoff how the delay grows
      * @param <T> the step's output type
      * @return the options
+     * @throws IllegalArgumentException if {@code attempts} is less than 1 or {@code delay} is negative
+     * @throws NullPointerException if {@code delay} or {@code backoff} is null
      */
     public static <T> StepOptions<T> retry(int attempts, Duration delay, Backoff backoff) {
         StepOptions<T> d = defaults();
@@ -112,6 +117,7 @@ public record StepOptions<T>(
     /**
      * @param attempts the maximum number of attempts, first included
      * @return a copy with the given attempts
+     * @throws IllegalArgumentException if {@code attempts} is less than 1
      */
     public StepOptions<T> withAttempts(int attempts) {
         return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
@@ -120,6 +126,8 @@ public record StepOptions<T>(
     /**
      * @param delay the base delay
      * @return a copy with the given delay (the cap grows to it if needed)
+     * @throws IllegalArgumentException if {@code delay} is negative
+     * @throws NullPointerException if {@code delay} is null
      */
     public StepOptions<T> withDelay(Duration delay) {
         Duration cap = delay.compareTo(maxDelay) > 0 ? delay : maxDelay;
@@ -129,6 +137,7 @@ public record StepOptions<T>(
     /**
      * @param backoff how the delay grows
      * @return a copy with the given backoff
+     * @throws NullPointerException if {@code backoff} is null
      */
     public StepOptions<T> withBackoff(Backoff backoff) {
         return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
@@ -137,6 +146,8 @@ public record StepOptions<T>(
     /**
      * @param maxDelay the cap of one delay
      * @return a copy with the given cap
+     * @throws IllegalArgumentException if {@code maxDelay} is less than the delay
+     * @throws NullPointerException if {@code maxDelay} is null
      */
     public StepOptions<T> withMaxDelay(Duration maxDelay) {
         return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
@@ -145,13 +156,14 @@ public record StepOptions<T>(
     /**
      * @param jitter the fraction of a delay that may be randomly removed, from 0 to 1
      * @return a copy with the given jitter
+     * @throws IllegalArgumentException if {@code jitter} is not between 0 and 1
      */
     public StepOptions<T> withJitter(double jitter) {
         return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
     }
 
     /**
-     * @param fallback supplies the output when attempts run out
+     * @param fallback supplies the output when attempts run out, or {@code null} for none
      * @return a copy with the given fallback
      */
     public StepOptions<T> withFallback(Function<? super Throwable, ? extends T> fallback) {
@@ -164,6 +176,7 @@ public record StepOptions<T>(
      *
      * @param shouldRetry decides whether a failure may be retried
      * @return a copy with the given predicate
+     * @throws NullPointerException if {@code shouldRetry} is null
      */
     public StepOptions<T> withShouldRetry(Predicate<? super Throwable> shouldRetry) {
         return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
@@ -172,6 +185,7 @@ public record StepOptions<T>(
     /**
      * @param timeout the limit of one attempt, or {@code null} for none
      * @return a copy with the given timeout
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public StepOptions<T> withTimeout(Duration timeout) {
         return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
@@ -182,6 +196,7 @@ public record StepOptions<T>(
      *
      * @param retry the retry number, 1 for the second attempt
      * @return the wait
+     * @throws IllegalArgumentException if {@code retry} is less than 1
      */
     public Duration delayBefore(int retry) {
         return backoff.delayBefore(delay, retry, maxDelay);
@@ -198,13 +213,19 @@ public record StepOptions<T>(
     }
 
     /**
-     * Whether a failure is policy-terminal: a {@link io.crux.ee.api.exception.GuardrailBlockedException},
+     * Whether a failure is policy-terminal: a {@link PolicyTerminal} exception (crux-ee's own are
+     * {@link io.crux.ee.api.exception.GuardrailBlockedException},
      * {@link io.crux.ee.api.exception.ConstraintViolatedException},
-     * {@link io.crux.ee.api.exception.ValidationExhaustedException} or Bean Validation's
-     * {@code ConstraintViolationException}, directly or as the cause of another failure.
+     * {@link io.crux.ee.api.exception.ValidationExhaustedException},
+     * {@link io.crux.ee.api.exception.LimitExceededException},
+     * {@link io.crux.ee.api.exception.ToolRoundsExceededException},
+     * {@link io.crux.ee.api.exception.NestedStepException}) or Bean Validation's
+     * {@code ConstraintViolationException}, directly or as a cause of another failure (up to 64
+     * causes deep).
      *
-     * @param failure a failure
-     * @return whether it ends the step without retry or fallback by default
+     * @param failure a failure, or {@code null}
+     * @return whether it ends the step without retry or fallback by default; {@code false} for
+     *     {@code null}
      */
     public static boolean isPolicyTerminal(Throwable failure) {
         Throwable t = failure;

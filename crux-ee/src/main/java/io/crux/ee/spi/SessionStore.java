@@ -17,7 +17,10 @@ public interface SessionStore {
      */
     void createSession(SessionRecord session);
 
-    /** @param id a session id @return the session, or empty */
+    /**
+     * @param id a session id
+     * @return the session, or empty
+     */
     Optional<SessionRecord> findSession(String id);
 
     /**
@@ -124,6 +127,9 @@ public interface SessionStore {
      */
     List<EventRecord> readEvents(String requestId, long afterSeq, int limit);
 
-    /** @param requestId the request @return the largest stored sequence number, 0 if none */
+    /**
+     * @param requestId the request
+     * @return the largest stored sequence number, 0 if none
+     */
     long lastSeq(String requestId);
 }
