@@ -9,6 +9,7 @@ import java.util.Objects;
  * <p>A checkpoint made in this process carries the live {@code value} and a {@code null}
  * {@code payload}; a store that keeps data outside the heap encodes the value with its
  * {@link PayloadCodec}. A checkpoint read from a store carries the {@code payload} and no value.
+ * A record: immutable apart from the live value, which is the step's own object.
  *
  * @param flowId the run id
  * @param position the position in the run, from 0
@@ -31,6 +32,12 @@ public record CheckpointRecord(
         boolean fallback,
         Instant completedAt) {
 
+    /**
+     * Checks the required fields.
+     *
+     * @throws NullPointerException if {@code flowId}, {@code label}, {@code kind} or
+     *     {@code completedAt} is null
+     */
     public CheckpointRecord {
         Objects.requireNonNull(flowId, "flowId");
         Objects.requireNonNull(label, "label");

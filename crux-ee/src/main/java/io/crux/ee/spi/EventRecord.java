@@ -3,7 +3,7 @@ package io.crux.ee.spi;
 import java.time.Instant;
 
 /**
- * One event of a request's stream.
+ * One event of a request's stream. Immutable.
  *
  * @param requestId the request (run) id
  * @param seq its sequence number, from 1, strictly increasing within the request

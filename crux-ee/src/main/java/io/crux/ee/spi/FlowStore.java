@@ -20,6 +20,9 @@ import io.crux.ee.api.FlowStatus;
  * on its own clock instead (the database's): it keeps the lease's length from its own current
  * time, and compares lease ends with its own current time, so that the servers' clocks never
  * decide who holds a run.
+ *
+ * <p>Any method may throw {@link io.crux.ee.api.exception.CruxPersistenceException} when the
+ * database fails for a reason other than a conflict.
  */
 public interface FlowStore {
 

@@ -3,6 +3,10 @@ package io.crux.ee.spi;
 /**
  * Opens spans for runs and step attempts. The default implementation uses the server's
  * OpenTelemetry (MicroProfile Telemetry) when it is present; {@link #NOOP} otherwise.
+ *
+ * <p>The engine calls one tracer from every run's threads at once, so implementations are
+ * thread-safe. Every method but {@link #captureContext}, {@link #startRun} and {@link #startStep}
+ * has a default that records nothing.
  */
 public interface FlowTracer {
 

@@ -5,7 +5,7 @@ import java.time.Instant;
 import io.crux.ee.api.Item;
 
 /**
- * An item as stored with its session and request.
+ * An item as stored with its session and request. Immutable.
  *
  * @param item the item
  * @param sessionId its session, or {@code null}
@@ -17,7 +17,15 @@ import io.crux.ee.api.Item;
  */
 public record ItemRecord(Item item, String sessionId, String requestId, Instant createdAt, Instant updatedAt, String json) {
 
-    /** An item not encoded yet. */
+    /**
+     * An item not encoded yet.
+     *
+     * @param item the item
+     * @param sessionId its session, or {@code null}
+     * @param requestId the request (run) that produced it
+     * @param createdAt when it was added
+     * @param updatedAt when it last changed
+     */
     public ItemRecord(Item item, String sessionId, String requestId, Instant createdAt, Instant updatedAt) {
         this(item, sessionId, requestId, createdAt, updatedAt, null);
     }

@@ -18,6 +18,7 @@ public interface PayloadCodec {
      * @param payload the stored form
      * @param loader the class loader of the application
      * @return the value, or {@code null}
+     * @throws io.crux.ee.api.exception.CruxException if the payload cannot be decoded
      */
     Object decode(Payload payload, ClassLoader loader);
 

@@ -47,6 +47,12 @@ public record RunRecord(
         Instant updatedAt,
         long version) {
 
+    /**
+     * Checks the required fields.
+     *
+     * @throws NullPointerException if {@code flowId}, {@code flowName}, {@code action}, {@code status}
+     *     or {@code createdAt} is null
+     */
     public RunRecord {
         Objects.requireNonNull(flowId, "flowId");
         Objects.requireNonNull(flowName, "flowName");

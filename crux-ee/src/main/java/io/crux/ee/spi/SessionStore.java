@@ -7,7 +7,9 @@ import java.util.function.Function;
 
 /**
  * Where sessions, scoped state documents, items and request events are kept. Implementations are
- * thread-safe and run every method in a transaction of its own.
+ * thread-safe and run every method in a transaction of its own. Any method may throw
+ * {@link io.crux.ee.api.exception.CruxPersistenceException} when the database fails for a reason
+ * other than a conflict.
  */
 public interface SessionStore {
 

@@ -12,7 +12,8 @@ import java.util.Objects;
  * {@link SessionStore} can apply it as one statement in the database instead of reading,
  * changing and rewriting the document ({@link SessionStore#changeState}). {@link #applyTo} is the
  * reference meaning of each change; a store that applies it another way must give the same
- * result and the same document.
+ * result and the same document. Every change is an immutable record, safe to share between
+ * threads (an {@link Append}'s element is the caller's own object).
  *
  * @param <T> the change's result
  */
@@ -153,9 +154,9 @@ public sealed interface StateChange<T> permits StateChange.Patch, StateChange.In
      * @param scope the document's scope
      * @param key the key
      * @param value what it is
-     * @return the exception every store throws for a value of the wrong type
+     * @return the exception {@link #applyTo} throws for a value of the wrong type
      */
-    static IllegalStateException notA(String kind, String scope, String key, Object value) {
+    private static IllegalStateException notA(String kind, String scope, String key, Object value) {
         return new IllegalStateException("the value of '" + key + "' in the " + scope + " state is not a " + kind + ": " + value);
     }
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The open suspension of a run.
+ * The open suspension of a run. Immutable.
  *
  * @param position the position of the {@code suspend} or {@code waitUntil} call
  * @param name the name a signal must use
@@ -14,6 +14,11 @@ import java.util.Objects;
  */
 public record SuspensionRecord(int position, String name, String payloadType, Instant suspendedAt, Instant expiresAt) {
 
+    /**
+     * Checks the required fields.
+     *
+     * @throws NullPointerException if {@code name} or {@code suspendedAt} is null
+     */
     public SuspensionRecord {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(suspendedAt, "suspendedAt");

@@ -16,6 +16,10 @@ import io.crux.ee.spi.FlowTracer;
  * with the {@code crux.*} attributes of the README; a generator's model calls ({@code chat <model>})
  * and tool executions ({@code execute_tool <name>}) with the {@code gen_ai.*} attributes of the
  * OpenTelemetry GenAI semantic conventions.
+ *
+ * <p>In the server crux-ee creates it over MicroProfile Telemetry's {@code OpenTelemetry}; a test
+ * creates one over an in-memory exporter's tracer and gives it to the test kit. Thread-safe, as
+ * OpenTelemetry's tracers and spans are.
  */
 public final class OpenTelemetryFlowTracer implements FlowTracer {
 
@@ -48,6 +52,10 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
 
     private final Tracer tracer;
 
+    /**
+     * @param tracer the tracer that creates the spans, usually from
+     *     {@code openTelemetry.getTracer(OpenTelemetryFlowTracer.SCOPE)}
+     */
     public OpenTelemetryFlowTracer(Tracer tracer) {
         this.tracer = tracer;
     }

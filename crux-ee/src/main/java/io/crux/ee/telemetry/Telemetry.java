@@ -7,7 +7,10 @@ import io.opentelemetry.api.OpenTelemetry;
 
 import io.crux.ee.spi.FlowTracer;
 
-/** Picks the server's OpenTelemetry when MicroProfile Telemetry provides it. */
+/**
+ * Picks the server's OpenTelemetry when MicroProfile Telemetry provides it. crux-ee's CDI wiring
+ * calls it when the application starts; applications do not need it. Stateless.
+ */
 public final class Telemetry {
 
     private Telemetry() {}
@@ -21,6 +24,6 @@ public final class Telemetry {
         if (!otel.isResolvable()) {
             return FlowTracer.NOOP;
         }
-        return new OpenTelemetryFlowTracer(otel.get().getTracer("io.crux.ee", "0.1.0"));
+        return new OpenTelemetryFlowTracer(otel.get().getTracer(OpenTelemetryFlowTracer.SCOPE, "0.1.0"));
     }
 }
