@@ -33,6 +33,8 @@ import io.crux.ee.catalog.Messages;
  * <p>The kit is the artifact {@code crux-ee-testkit}, which a project adds in {@code test} scope. It
  * depends on no test framework: assertions throw {@link AssertionError}, which JUnit, TestNG and
  * AssertJ all report as a failure.
+ *
+ * <p>Stateless; each call prepares an independent test.
  */
 public final class CruxTest {
 
@@ -48,6 +50,7 @@ public final class CruxTest {
      * @param <O> the action's output type
      * @return the test to configure and run
      * @throws IllegalArgumentException if the definition is unusable; the message lists every problem
+     * @throws NullPointerException if {@code definition} is null
      */
     public static <I, O> FlowTest<I, O> testFlow(Object definition) {
         if (definition instanceof FlowModel model) {

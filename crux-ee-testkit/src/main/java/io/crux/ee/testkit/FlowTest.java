@@ -42,7 +42,8 @@ import io.crux.ee.spi.PayloadCodec;
  * when the HTTP API starts it ({@link TestRun#events()}, {@link TestRun#storedEvents()}); spans go
  * nowhere unless a {@link #tracer(FlowTracer) tracer} is given.
  *
- * <p>Not thread-safe; use one per test.
+ * <p>The setters return this object and reject {@code null} with a {@link NullPointerException},
+ * except {@link #input}. Not thread-safe; use one per test.
  *
  * @param <I> the input type
  * @param <O> the output type
@@ -190,7 +191,10 @@ public final class FlowTest<I, O> {
     /**
      * Runs the action with a new engine and in-memory stores.
      *
-     * @return the outcome; a failure of the run is in {@link TestRun#failure()}, not thrown
+     * @return the outcome; a failure of the run ({@link CruxException}) is in
+     *     {@link TestRun#failure()}, not thrown
+     * @throws io.crux.ee.api.exception.FlowDefinitionException if the action is not one of the flow's,
+     *     or was left out for a flow with several
      */
     public TestRun<O> run() {
         Context<I, O> context = new Context<>(this);

@@ -10,7 +10,8 @@ import io.crux.ee.api.Item;
 /**
  * The items a tested run emitted, in the order they were first added, each in its last state
  * (a streamed message appears once, completed). Assertions throw {@link AssertionError} and
- * return this object; {@link #and()} goes back to the run.
+ * return this object; {@link #and()} goes back to the run. Immutable: the items are copied when it
+ * is made.
  *
  * <pre>{@code
  * run.items().hasTypes(Item.Type.STATUS, Item.Type.MESSAGE).containsMessage("assistant", "Hello");

@@ -11,7 +11,8 @@ import io.crux.ee.spi.PayloadCodec;
  * A snapshot of one state scope (session, user or project) after a tested run. Values are JSON
  * types as a store returns them; {@link #get(String, Class)} converts, and {@link #has} compares
  * numbers by value, so {@code has("count", 3)} holds for a stored {@code 3}. Assertions throw
- * {@link AssertionError} and return this object; {@link #and()} goes back to the run.
+ * {@link AssertionError} and return this object; {@link #and()} goes back to the run. Immutable: the
+ * document is copied when it is made.
  */
 public final class StateView {
 
@@ -37,6 +38,7 @@ public final class StateView {
      * @param type the wanted type
      * @param <T> the type
      * @return the value converted to {@code type}, or empty
+     * @throws IllegalArgumentException if the value does not fit {@code type}
      */
     public <T> Optional<T> get(String key, Class<T> type) {
         @SuppressWarnings("unchecked")

@@ -1,7 +1,7 @@
 package io.crux.ee.testkit;
 
 /**
- * One step of a run as the test saw it.
+ * One step of a run as the test saw it. Immutable.
  *
  * @param label the step's label; for a block, its logical path such as {@code chat/plan}
  * @param status how it ended

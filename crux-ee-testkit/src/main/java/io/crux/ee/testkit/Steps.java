@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
  *
  * <p>A step is named by its full label ({@code chat/sources[1]/summarize}) or by its last segments
  * ({@code summarize}, {@code sources[1]/summarize}); an exact label wins over a suffix. Assertions
- * about one step fail when a name matches several.
+ * about one step fail when a name matches several. Immutable: the steps are copied when it is
+ * made.
  *
  * <pre>{@code
  * run.steps().succeeded("plan", "search").inOrder("plan", "search").attempts("search", 3);

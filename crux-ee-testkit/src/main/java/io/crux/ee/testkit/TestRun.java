@@ -24,6 +24,11 @@ import io.crux.ee.spi.ItemRecord;
  * run's details and return this object, so they chain with {@link #steps()}, {@link #items()} and
  * the state views.
  *
+ * <p>{@link #status()}, {@link #result()} and {@link #failure()} are fixed when the snapshot is
+ * taken; {@link #items()}, {@link #events()}, {@link #steps()} and the state views read the test's
+ * stores when called, so on an earlier snapshot they show what later continuations did as well.
+ * Use it from the test's thread.
+ *
  * <pre>{@code
  * TestRun<Answer> run = CruxTest.<Question, Answer>testFlow(new ChatFlow()).input(q).run();
  * run.assertCompleted().steps().succeeded("plan", "answer");
@@ -238,7 +243,8 @@ public final class TestRun<O> {
     /**
      * Continues a suspended run: re-checks a {@code waitUntil}, or suspends again.
      *
-     * @return the new snapshot
+     * @return the new snapshot; a failure (such as {@code FlowStateException} for a finished run) is
+     *     in its {@link #failure()}, not thrown
      */
     public TestRun<O> resume() {
         return context.continueRun(flowId, handle -> handle.resume(flowId));
@@ -249,7 +255,8 @@ public final class TestRun<O> {
      *
      * @param name the suspension's name
      * @param payload the payload, converted to the suspension's type
-     * @return the new snapshot
+     * @return the new snapshot; a failure (such as {@code InvalidInputException} for a payload that
+     *     is not valid) is in its {@link #failure()}, not thrown
      */
     public TestRun<O> signal(String name, Object payload) {
         return context.continueRun(flowId, handle -> handle.signal(flowId, name, payload));
