@@ -34,8 +34,7 @@ final class RunQueries {
     RunRecord findRun(FlowModel flow, String flowId) {
         return store.findRun(flowId)
                 .filter(r -> r.flowName().equals(flow.name()))
-                .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(flowId, flow.name()),
-                        flowId));
+                .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(flowId, flow.name()), flowId));
     }
 
     /** @throws FlowNotFoundException if the run does not exist or its flow is not defined here */
