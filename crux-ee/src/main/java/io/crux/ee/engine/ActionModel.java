@@ -36,10 +36,10 @@ public record ActionModel(String name, Type inputType, Type outputType, Invoker 
      */
     public static Object runBlock(FlowScope<?> scope, Block<?, ?> block) {
         Objects.requireNonNull(block, "block");
-        if (!(scope instanceof Execution<?, ?> execution)) {
+        if (!(scope instanceof RunScope<?> run)) {
             throw new IllegalArgumentException(Messages.notABlockRun(scope));
         }
-        return execution.runRoot(block);
+        return run.runRoot(block);
     }
 
     /** Calls an action on a (possibly contextual) instance of the definition. */

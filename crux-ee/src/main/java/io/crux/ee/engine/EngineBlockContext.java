@@ -18,13 +18,13 @@ import io.crux.ee.catalog.Messages;
 /** The engine's {@link BlockContext}: a block's path in a run, and the options its children inherit. */
 final class EngineBlockContext implements BlockContext {
 
-    private final Execution<?, ?> execution;
+    private final BlockRunner blocks;
     private final String path;
     private final StepOptions<?> inherited;
     private final boolean leaf;
 
-    EngineBlockContext(Execution<?, ?> execution, String path, StepOptions<?> inherited, boolean leaf) {
-        this.execution = execution;
+    EngineBlockContext(BlockRunner blocks, String path, StepOptions<?> inherited, boolean leaf) {
+        this.blocks = blocks;
         this.path = path;
         this.inherited = inherited;
         this.leaf = leaf;
@@ -37,19 +37,19 @@ final class EngineBlockContext implements BlockContext {
 
     @Override
     public FlowScope<?> scope() {
-        return execution;
+        return blocks.scope();
     }
 
     @Override
     public <T> T service(Class<T> type) {
-        return execution.engine().service(type);
+        return blocks.service(type);
     }
 
     @Override
     public <X, Y> Y run(Block<X, Y> block, X input) {
         Objects.requireNonNull(block, "block");
         requireComposite(block.name());
-        return execution.runBlock(block, input, path, inherited);
+        return blocks.runBlock(block, input, path, inherited);
     }
 
     @Override
@@ -58,7 +58,7 @@ final class EngineBlockContext implements BlockContext {
         if (segment == null || segment.isBlank() || segment.contains("/")) {
             throw new IllegalArgumentException("a path segment must be non-blank and contain no '/': '" + segment + "'");
         }
-        return new EngineBlockContext(execution, path + "/" + segment, inherited, false);
+        return new EngineBlockContext(blocks, path + "/" + segment, inherited, false);
     }
 
     @Override
@@ -75,19 +75,19 @@ final class EngineBlockContext implements BlockContext {
                 throw new IllegalArgumentException("a path segment must be non-blank and contain no '/': '" + s + "'");
             }
         }
-        return execution.fork(path, List.copyOf(segments), limit, inherited, Objects.requireNonNull(branch, "branch"));
+        return blocks.fork(path, List.copyOf(segments), limit, inherited, Objects.requireNonNull(branch, "branch"));
     }
 
     @Override
     public <X, Y> Y rescue(Supplier<Y> body, Predicate<? super Throwable> when, Block<Rescued<X>, Y> recovery, X input) {
         requireComposite(recovery.name());
-        return execution.rescue(path, inherited, Objects.requireNonNull(body, "body"), Objects.requireNonNull(when, "when"),
+        return blocks.rescue(path, inherited, Objects.requireNonNull(body, "body"), Objects.requireNonNull(when, "when"),
                 recovery, input);
     }
 
     private void requireComposite(String child) {
         if (leaf) {
-            throw new FlowStateException(Messages.blockRunInLeaf(execution.flowId(), path, child), execution.flowId(),
+            throw new FlowStateException(Messages.blockRunInLeaf(blocks.flowId(), path, child), blocks.flowId(),
                     FlowStatus.RUNNING);
         }
     }

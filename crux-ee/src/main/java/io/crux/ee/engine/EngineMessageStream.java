@@ -10,16 +10,16 @@ import io.crux.ee.api.MessageStream;
 /** A message item written piece by piece; deltas go out live, the text is stored when done. */
 final class EngineMessageStream implements MessageStream {
 
-    private final Execution<?, ?> execution;
+    private final RunOutbox outbox;
     private final String role;
     private final String id = UUID.randomUUID().toString();
     private final StringBuilder text = new StringBuilder();
     private boolean finished;
 
-    EngineMessageStream(Execution<?, ?> execution, String role) {
-        this.execution = execution;
+    EngineMessageStream(RunOutbox outbox, String role) {
+        this.outbox = outbox;
         this.role = role;
-        execution.publishItem(item(Item.Status.IN_PROGRESS), false);
+        outbox.publishItem(item(Item.Status.IN_PROGRESS), false);
     }
 
     @Override
@@ -33,7 +33,7 @@ final class EngineMessageStream implements MessageStream {
             throw new IllegalStateException("message " + id + " is already done");
         }
         text.append(piece);
-        execution.liveEvent("content.delta", id, Map.of("itemId", id, "delta", piece));
+        outbox.liveEvent("content.delta", id, Map.of("itemId", id, "delta", piece));
     }
 
     @Override
@@ -56,7 +56,7 @@ final class EngineMessageStream implements MessageStream {
     private Item finish(Item.Status status) {
         finished = true;
         Item item = item(status);
-        execution.publishItem(item, true);
+        outbox.publishItem(item, true);
         return item;
     }
 

@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.crux.ee.api.ClientData;
+import io.crux.ee.api.exception.FlowDefinitionException;
+import io.crux.ee.catalog.Messages;
 
 /**
  * A registered flow definition.
@@ -36,5 +38,15 @@ public record FlowModel(String name, boolean durable, Class<?> definitionClass, 
     public ClassLoader classLoader() {
         ClassLoader loader = definitionClass.getClassLoader();
         return loader != null ? loader : ClassLoader.getSystemClassLoader();
+    }
+
+    /**
+     * @param operation what the caller would do, for the message
+     * @throws FlowDefinitionException if the flow is not durable
+     */
+    void requireDurable(String operation) {
+        if (!durable) {
+            throw new FlowDefinitionException(Messages.notDurable(name, operation));
+        }
     }
 }

@@ -42,7 +42,7 @@ final class RequestEvents {
         };
     }
 
-    private final FlowEngine engine;
+    private final EngineServices services;
     private final String requestId;
     private final boolean events;
     private final Fence fence;
@@ -77,21 +77,21 @@ final class RequestEvents {
      *
      * @param events whether the run records request events (otherwise only items are stored)
      */
-    RequestEvents(FlowEngine engine, String requestId, long lastSeq, boolean events) {
-        this(engine, requestId, lastSeq, events, Fence.NONE);
+    RequestEvents(EngineServices services, String requestId, long lastSeq, boolean events) {
+        this(services, requestId, lastSeq, events, Fence.NONE);
     }
 
     /**
      * @param events whether the run records request events (otherwise only items are stored)
      * @param fence where the writes this outbox makes on its own go through
      */
-    RequestEvents(FlowEngine engine, String requestId, long lastSeq, boolean events, Fence fence) {
-        this.engine = engine;
+    RequestEvents(EngineServices services, String requestId, long lastSeq, boolean events, Fence fence) {
+        this.services = services;
         this.requestId = requestId;
         this.events = events;
         this.fence = fence;
         this.seq = lastSeq;
-        this.quotedRequestId = engine.codec.encode(requestId).json();
+        this.quotedRequestId = services.codec().encode(requestId).json();
     }
 
     /** From now on, gather until the matching {@link #flush()}. */
@@ -162,7 +162,7 @@ final class RequestEvents {
     private void recount() {
         long stored;
         try {
-            stored = engine.sessions.lastSeq(requestId);
+            stored = services.sessions().lastSeq(requestId);
         } catch (RuntimeException unreadable) {
             return;
         }
@@ -228,7 +228,7 @@ final class RequestEvents {
             taken.numbered = numbered;
         }
         if (!taken.items.isEmpty() || !taken.numbered.isEmpty()) {
-            engine.sessions.append(taken.items, taken.numbered);
+            services.sessions().append(taken.items, taken.numbered);
         }
         return taken.numbered;
     }
@@ -245,7 +245,7 @@ final class RequestEvents {
      */
     void publish(List<EventRecord> written) {
         if (!written.isEmpty()) {
-            engine.store.afterCommit(() -> written.forEach(engine.bus::publish));
+            services.store().afterCommit(() -> written.forEach(services.bus()::publish));
         }
     }
 
@@ -261,9 +261,9 @@ final class RequestEvents {
      * or at the step's end. The item is encoded once, for its row and its event.
      */
     void item(Item item, String sessionId, String eventType) {
-        Instant now = engine.clock.instant();
-        String json = engine.codec.encode(item).json();
-        engine.limits.checkItem(requestId, item.id(), json);
+        Instant now = services.clock().instant();
+        String json = services.codec().encode(item).json();
+        services.limits().checkItem(requestId, item.id(), json);
         ItemRecord record = new ItemRecord(item, sessionId, requestId, now, now, json);
         add(record, events && eventType != null ? new Draft(eventType, null, json, item.id(), now) : null);
     }
@@ -300,13 +300,13 @@ final class RequestEvents {
     synchronized void live(String type, String itemId, Map<String, ?> fields) {
         if (events) {
             Long after = itemId == null ? null : added.get(itemId);
-            engine.bus.publish(build(draft(type, fields, null, itemId), after == null ? seq : after));
+            services.bus().publish(build(draft(type, fields, null, itemId), after == null ? seq : after));
         }
     }
 
     private Draft draft(String type, Map<String, ?> fields, String itemJson, String itemId) {
-        return new Draft(type, fields.isEmpty() ? null : engine.codec.encode(fields).json(), itemJson, itemId,
-                engine.clock.instant());
+        return new Draft(type, fields.isEmpty() ? null : services.codec().encode(fields).json(), itemJson, itemId,
+                services.clock().instant());
     }
 
     /**
@@ -316,7 +316,7 @@ final class RequestEvents {
     private EventRecord build(Draft d, long number) {
         String itemJson = d.itemJson();
         StringBuilder json = new StringBuilder(160 + (itemJson == null ? 0 : itemJson.length()));
-        json.append("{\"type\":").append(TYPES.computeIfAbsent(d.type(), t -> engine.codec.encode(t).json()))
+        json.append("{\"type\":").append(TYPES.computeIfAbsent(d.type(), t -> services.codec().encode(t).json()))
                 .append(",\"requestId\":").append(quotedRequestId)
                 .append(",\"seq\":").append(number)
                 .append(",\"ts\":\"").append(d.at()).append('"');

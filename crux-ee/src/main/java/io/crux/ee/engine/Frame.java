@@ -1,0 +1,38 @@
+package io.crux.ee.engine;
+
+import io.crux.ee.api.exception.NestedStepException;
+import io.crux.ee.catalog.Messages;
+
+/** What belongs to one thread of a run: its step nesting and, in a block run, its lane and block path. */
+final class Frame {
+    int stepDepth;
+    /** The label of the step whose body runs on this thread, or null. */
+    String step;
+    /** The id of that step, or null. */
+    String stepId;
+    /** How many runs this attempt of the step (or this execution of the body, outside steps) started. */
+    int children;
+    Lane lane;
+    String path = "";
+
+    Frame copy() {
+        Frame f = new Frame();
+        f.stepDepth = stepDepth;
+        f.step = step;
+        f.stepId = stepId;
+        f.children = children;
+        f.lane = lane;
+        f.path = path;
+        return f;
+    }
+
+    /**
+     * Refuses a step, suspension or wait of the flow body inside a step's body: the step's replay
+     * skips its body, so a checkpoint recorded in there would shift every later position.
+     */
+    void refuseInsideStep(String flowId, String kind, String label) {
+        if (stepDepth > 0) {
+            throw new NestedStepException(Messages.nestedStep(flowId, step, kind, label), flowId, step);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.crux.ee.engine;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.api.exception.LeaseLostException;
+import io.crux.ee.spi.RunRecord;
+import io.crux.ee.catalog.Messages;
+
+/**
+ * Keeps this node's runs held and nobody's runs lost: renews the leases of the runs executing
+ * here, stops those another node took over or another caller cancelled, and claims and continues
+ * orphaned runs, now and then on the scheduler.
+ */
+final class Recovery {
+
+    private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
+    private static final int RECOVERY_BATCH = 100;
+
+    private final EngineServices services;
+    private final EngineRegistry registry;
+    private final Launcher launcher;
+    private final RunControl control;
+    private volatile ScheduledFuture<?> maintenance;
+
+    Recovery(EngineServices services, EngineRegistry registry, Launcher launcher, RunControl control) {
+        this.services = services;
+        this.registry = registry;
+        this.launcher = launcher;
+        this.control = control;
+    }
+
+    /**
+     * Renews this node's leases and continues every orphaned run of a registered flow from its
+     * last checkpoint. Safe to call from several servers at once: each run is claimed by one.
+     *
+     * @return how many runs this call recovered
+     */
+    int maintain() {
+        if (registry.isClosed()) {
+            return 0;
+        }
+        Instant now = services.clock().instant();
+        Set<String> held = services.store().renewHeldLeases(services.nodeId(), services.leaseEnd(now));
+        for (Execution<?, ?> local : registry.active()) {
+            if (local.flow().durable() && !held.contains(local.flowId())) {
+                stopIfNotHeld(local);
+            }
+        }
+        int recovered = 0;
+        for (RunRecord run : services.store().findRecoverable(services.nodeId(), now, RECOVERY_BATCH)) {
+            FlowModel flow = registry.flow(run.flowName());
+            if (flow == null || !registry.reserve(run.flowId())) {
+                continue;
+            }
+            Execution<?, ?> exec;
+            try {
+                if (run.status() == FlowStatus.CANCELLED) {
+                    // its owner died before it acknowledged the cancel: end it and close its stream
+                    control.endStored(run, FlowStatus.CANCELLED, run.error());
+                    continue;
+                }
+                RunRecord claimed = services.store().claim(run, services.nodeId(), services.leaseEnd(now), null);
+                LOG.info(Messages.recovering(run.flowId(), run.flowName()));
+                exec = launcher.revive(flow, claimed);
+            } catch (FlowConflictException lost) {
+                continue; // another server claimed it first
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, Messages.recoveryFailed(run.flowId(), e), e);
+                continue;
+            } finally {
+                registry.release(run.flowId());
+            }
+            launcher.submit(exec);
+            recovered++;
+        }
+        return recovered;
+    }
+
+    /**
+     * An execution whose lease this node did not renew: another node took the run over (this node
+     * stalled longer than the lease), so it stops here without writing; or another caller
+     * cancelled it, so it stops as cancelled. A run that is starting, suspending or ending is left
+     * alone: its own writes decide.
+     */
+    private void stopIfNotHeld(Execution<?, ?> local) {
+        RunRecord run = services.store().findRun(local.flowId()).orElse(null);
+        if (run == null) {
+            return;
+        }
+        if (services.nodeId().equals(run.owner())) {
+            if (run.status() == FlowStatus.CANCELLED) {
+                local.cancelFromOutside(run.error());
+            }
+        } else if (run.status() == FlowStatus.RUNNING) {
+            local.loseLease(new LeaseLostException(Messages.fenced(run.flowId(), services.nodeId(), run.owner(),
+                    run.status().name()), run.flowId(), run.owner()));
+        }
+    }
+
+    /** Runs {@link #maintain()} now and then every maintenance interval on the scheduler. */
+    void start() {
+        long every = services.settings().maintenanceInterval().toMillis();
+        maintenance = services.scheduler().scheduleWithFixedDelay(() -> {
+            try {
+                maintain();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, Messages.maintenanceFailed(e), e);
+            }
+        }, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops maintenance and drops the retries that have not started; their runs are left for recovery. */
+    void stop() {
+        ScheduledFuture<?> m = maintenance;
+        if (m != null) {
+            m.cancel(false);
+        }
+        for (Execution<?, ?> e : registry.active()) {
+            e.cancelPendingRetry();
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.crux.ee.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.crux.ee.api.StepOptions;
+import io.crux.ee.api.exception.CruxException;
+import io.crux.ee.api.exception.StepFailedException;
+import io.crux.ee.spi.CheckpointKind;
+import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.catalog.Messages;
+
+/**
+ * Runs the steps of one run: replays a recorded step, or runs its attempts (each within its
+ * timeout, retried now or after a wait that unwinds the run, then the fallback), and records its
+ * checkpoint in one transaction with the items and events the step gathered.
+ */
+final class StepRunner {
+
+    private static final Logger LOG = Logger.getLogger(StepRunner.class.getName());
+
+    /**
+     * The attempts of a step that is waiting to be retried, and when its wait ends. Parallel
+     * branches that wait unwind the run together and the shortest wait wakes it; a branch whose own
+     * wait has not ended then waits the rest of it instead of retrying early.
+     */
+    private record FailedAttempts(int attempts, Instant notBefore) {}
+
+    private final Execution<?, ?> run;
+    private final EngineServices services;
+    private final String flowId;
+    private final String flowName;
+    private final ThreadLocal<Frame> frames;
+    private final CheckpointJournal journal;
+    private final RunOutbox outbox;
+    /** The run's outbox, or null when the run is not durable. */
+    private final RequestEvents events;
+    private final RunCancellation cancellation;
+    private final Map<Object, FailedAttempts> failedAttempts = new ConcurrentHashMap<>();
+
+    StepRunner(Execution<?, ?> run, EngineServices services, ThreadLocal<Frame> frames, CheckpointJournal journal,
+            RunOutbox outbox, RunCancellation cancellation) {
+        this.run = run;
+        this.services = services;
+        this.flowId = run.flowId();
+        this.flowName = run.flowName();
+        this.frames = frames;
+        this.journal = journal;
+        this.outbox = outbox;
+        this.events = outbox.events();
+        this.cancellation = cancellation;
+    }
+
+    /** Runs a step of the plain body, found by its position. */
+    <T> T step(String label, Callable<T> fn, StepOptions<T> options) {
+        Frame f = frames.get();
+        if (f.lane != null) {
+            // a step inside a block: keyed by the block's path, like the block's own step
+            return keyedStep(f.lane, journal.occurrence(qualify(f.path, label)), fn, options);
+        }
+        f.refuseInsideStep(flowId, "step", label);
+        int pos = journal.nextPosition();
+        int occurrence = journal.count(label);
+        CheckpointRecord replay = journal.recordedAt(pos, CheckpointKind.STEP, label);
+        if (replay != null) {
+            T value = journal.valueOf(replay, null);
+            journal.result(label, value);
+            return value;
+        }
+        services.limits().checkLabel(flowId, label);
+        cancellation.unwindIfCancelled();
+        return runStep(label, flowId + ":" + label + "#" + occurrence, pos, () -> pos, fn, options, f, null);
+    }
+
+    /**
+     * Runs a step of a block run, found by its path: a recorded one returns its output, a new one
+     * runs with a lane of its own (for what its code does through the scope) and takes the next slot.
+     */
+    <T> T keyedStep(Lane lane, String label, Callable<T> fn, StepOptions<T> options) {
+        CheckpointRecord replay = journal.keyedStep(label);
+        if (replay != null) {
+            lane.replayed(flowId, replay);
+            T value = journal.valueOf(replay, null);
+            journal.result(label, value);
+            return value;
+        }
+        services.limits().checkLabel(flowId, label);
+        cancellation.unwindIfCancelled();
+        lane.recordsAfresh(label);
+        return runStep(label, flowId + ":" + label, label, journal::nextSlot, fn, options, frames.get(), lane);
+    }
+
+    /** The attempts of one step that did not replay: retries, waits, fallback, and the checkpoint. */
+    private <T> T runStep(String label, String stepId, Object retryKey, IntSupplier slot, Callable<T> fn,
+            StepOptions<T> options, Frame f, Lane lane) {
+        FailedAttempts failed = failedAttempts.get(retryKey);
+        int attempt = failed == null ? 1 : failed.attempts() + 1;
+        if (failed != null) {
+            Duration rest = Duration.between(services.clock().instant(), failed.notBefore());
+            if (rest.compareTo(Duration.ZERO) > 0) {
+                throw new Interrupt.RetryLater(rest);
+            }
+        }
+        while (true) {
+            FlowTracer.Span span = services.tracer().startStep(run.span(), flowName, flowId, label, stepId, attempt);
+            T value;
+            enterStep(f);
+            Lane outerLane = f.lane;
+            String outerPath = f.path;
+            String outerStep = f.step;
+            String outerStepId = f.stepId;
+            int outerChildren = f.children;
+            f.step = label;
+            f.stepId = stepId;
+            f.children = 0;
+            if (lane != null) {
+                f.lane = new Lane(label, lane.branch);
+                f.path = label;
+            }
+            try (AutoCloseable ignored = span.makeCurrent()) {
+                value = attempt(label, fn, options.timeout(), attempt, span);
+            } catch (Throwable failure) {
+                f.lane = outerLane;
+                f.path = outerPath;
+                f.step = outerStep;
+                f.stepId = outerStepId;
+                f.children = outerChildren;
+                leaveStep(f);
+                Interrupt interrupt = Interrupt.find(failure);
+                if (interrupt != null) {
+                    span.setAttribute("crux.step.outcome", interrupt.outcome());
+                    span.end();
+                    throw interrupt;
+                }
+                span.fail(failure);
+                span.end();
+                cancellation.unwindIfCancelled();
+                boolean retryable = options.shouldRetry().test(failure);
+                if (retryable && attempt < options.attempts()) {
+                    Duration wait = jittered(options.delayBefore(attempt), options.jitter());
+                    if (!wait.isZero()) {
+                        failedAttempts.put(retryKey, new FailedAttempts(attempt, services.clock().instant().plus(wait)));
+                        throw new Interrupt.RetryLater(wait);
+                    }
+                    attempt++;
+                    continue;
+                }
+                failedAttempts.remove(retryKey);
+                if (retryable && options.fallback() != null) {
+                    T fallback = options.fallback().apply(failure);
+                    journal.record(slot.getAsInt(), label, CheckpointKind.STEP, fallback, attempt, true);
+                    return fallback;
+                }
+                String message = retryable || !StepOptions.isPolicyTerminal(failure)
+                        ? Messages.stepFailed(flowId, label, attempt, failure)
+                        : Messages.stepTerminal(flowId, label, failure);
+                throw new StepFailedException(message, flowId, label, attempt, failure);
+            }
+            f.lane = outerLane;
+            f.path = outerPath;
+            f.step = outerStep;
+            f.stepId = outerStepId;
+            f.children = outerChildren;
+            span.end();
+            failedAttempts.remove(retryKey);
+            completeStep(f, slot.getAsInt(), label, value, attempt);
+            return value;
+        }
+    }
+
+    private <T> T attempt(String label, Callable<T> fn, Duration timeout, int attempt, FlowTracer.Span span) throws Exception {
+        if (timeout == null) {
+            return fn.call();
+        }
+        // the attempt runs on another thread: make this run and the attempt's span current there, so
+        // that a handle used in the step starts a child run of this one, and spans opened in the step
+        // (a generator's model calls) are children of the attempt's
+        Frame caller = frames.get().copy();
+        Future<T> future = services.executor().submit(() -> {
+            Execution<?, ?> outer = Execution.CURRENT.get();
+            Execution.CURRENT.set(run);
+            Frame previous = frames.get();
+            frames.set(caller);
+            try (AutoCloseable current = span.makeCurrent()) {
+                return fn.call();
+            } finally {
+                frames.set(previous);
+                Execution.CURRENT.set(outer);
+            }
+        });
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new TimeoutException("attempt " + attempt + " of step '" + label + "' exceeded its timeout of " + timeout);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
+    }
+
+    private static Duration jittered(Duration wait, double jitter) {
+        if (jitter == 0.0 || wait.isZero()) {
+            return wait;
+        }
+        long nanos = wait.toNanos();
+        return Duration.ofNanos(nanos - (long) (nanos * jitter * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    /** Items and events of a step are written together when the step ends. */
+    private void enterStep(Frame f) {
+        if (f.stepDepth++ == 0) {
+            outbox.gather();
+        }
+    }
+
+    private void leaveStep(Frame f) {
+        if (--f.stepDepth == 0) {
+            outbox.flush();
+        }
+    }
+
+    /**
+     * Records a completed step. The outermost step's checkpoint and the items and events it
+     * gathered are written in one transaction (one commit per step); the events are published once
+     * it has committed.
+     */
+    private void completeStep(Frame f, int pos, String label, Object value, int attempt) {
+        if (f.stepDepth > 1 || events == null) {
+            try {
+                journal.record(pos, label, CheckpointKind.STEP, value, attempt, false);
+            } finally {
+                leaveStep(f);
+            }
+            return;
+        }
+        f.stepDepth--;
+        // taken once, so that a write tried again after a passing failure writes the same items and events
+        RequestEvents.Gathered[] taken = {null};
+        List<EventRecord> written;
+        try {
+            written = events.inOrder(() -> journal.record(pos, label, value, attempt, () -> {
+                if (taken[0] == null) {
+                    taken[0] = events.take();
+                }
+                return events.write(taken[0]);
+            }, () -> events.written(taken[0])));
+        } catch (RuntimeException e) {
+            // the gathering must end whatever happened, or every later event of the run (its end
+            // included) would wait in the buffer for good
+            if (taken[0] != null) {
+                LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, e), e);
+            } else {
+                try {
+                    events.flush();
+                } catch (CruxException lost) {
+                    LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, lost), lost);
+                }
+            }
+            throw e;
+        }
+        events.publish(written);
+    }
+
+    static String qualify(String path, String name) {
+        return path.isEmpty() ? name : path + "/" + name;
+    }
+}
