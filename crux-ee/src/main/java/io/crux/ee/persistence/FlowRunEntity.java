@@ -16,7 +16,6 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Lob;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 import io.crux.ee.api.FlowStatus;
 
@@ -26,7 +25,7 @@ import io.crux.ee.api.FlowStatus;
     @Index(name = "CRUX_FLOW_RUN_STATUS", columnList = "STATUS, LEASE_UNTIL"),
     @Index(name = "CRUX_FLOW_RUN_FLOW", columnList = "FLOW_NAME, CREATED_AT")
 })
-public class FlowRunEntity {
+public class FlowRunEntity extends TimestampedRow {
 
     @Id
     @Column(name = "ID", length = 128)
@@ -84,16 +83,4 @@ public class FlowRunEntity {
     @Convert(converter = InstantConverter.class)
     @Column(name = "LEASE_UNTIL")
     Instant leaseUntil;
-
-    @Convert(converter = InstantConverter.class)
-    @Column(name = "CREATED_AT", nullable = false)
-    Instant createdAt;
-
-    @Convert(converter = InstantConverter.class)
-    @Column(name = "UPDATED_AT", nullable = false)
-    Instant updatedAt;
-
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
 }

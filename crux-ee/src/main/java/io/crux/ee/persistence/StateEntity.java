@@ -8,12 +8,11 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 /** One state document: a session's, a user's or a project's, as JSON. */
 @Entity
 @Table(name = "CRUX_STATE")
-public class StateEntity {
+public class StateEntity extends VersionedRow {
 
     @Id
     @Column(name = "ID", length = 160)
@@ -32,10 +31,6 @@ public class StateEntity {
     @Convert(converter = InstantConverter.class)
     @Column(name = "UPDATED_AT", nullable = false)
     Instant updatedAt;
-
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
 
     static String key(String scope, String scopeKey) {
         return scope + ":" + scopeKey;

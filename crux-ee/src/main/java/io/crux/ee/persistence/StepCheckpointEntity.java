@@ -11,14 +11,13 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 import io.crux.ee.spi.CheckpointKind;
 
 /** A completed step, signal or wait at its position in a run; the key makes a position unique. */
 @Entity
 @Table(name = "CRUX_STEP", indexes = @Index(name = "CRUX_STEP_RUN", columnList = "FLOW_ID, POSITION"))
-public class StepCheckpointEntity {
+public class StepCheckpointEntity extends VersionedRow {
 
     @Id
     @Column(name = "ID", length = 140)
@@ -53,10 +52,6 @@ public class StepCheckpointEntity {
     @Convert(converter = InstantConverter.class)
     @Column(name = "COMPLETED_AT", nullable = false)
     Instant completedAt;
-
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
 
     static String key(String flowId, int position) {
         return flowId + ":" + position;

@@ -9,12 +9,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 /** A suspension of a run and the signal that answered it. */
 @Entity
 @Table(name = "CRUX_SUSPENSION", indexes = @Index(name = "CRUX_SUSPENSION_RUN", columnList = "FLOW_ID"))
-public class SuspensionEntity {
+public class SuspensionEntity extends VersionedRow {
 
     /** The suspension is waiting. */
     static final String OPEN = "OPEN";
@@ -57,8 +56,4 @@ public class SuspensionEntity {
     @Convert(converter = InstantConverter.class)
     @Column(name = "SIGNALLED_AT")
     Instant signalledAt;
-
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
 }
