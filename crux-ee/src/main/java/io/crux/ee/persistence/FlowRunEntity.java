@@ -18,6 +18,8 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 import io.crux.ee.api.FlowStatus;
+import io.crux.ee.spi.Payload;
+import io.crux.ee.spi.RunRecord;
 
 /** A run: written at start, at suspension, at claim and at the end; never per step. */
 @Entity
@@ -83,4 +85,42 @@ public class FlowRunEntity extends TimestampedRow {
     @Convert(converter = InstantConverter.class)
     @Column(name = "LEASE_UNTIL")
     Instant leaseUntil;
+
+    /**
+     * A new row for a run being created: what the record says of the run, its input and its first
+     * status; output, error and suspension come with later writes.
+     *
+     * @param leaseUntil the record's lease end on the database's clock
+     */
+    static FlowRunEntity created(RunRecord run, Instant leaseUntil) {
+        FlowRunEntity e = new FlowRunEntity();
+        e.id = run.flowId();
+        e.flowName = run.flowName();
+        e.action = run.action();
+        e.parentId = run.parentFlowId();
+        e.sessionId = run.sessionId();
+        e.userId = run.userId();
+        e.projectId = run.projectId();
+        e.events = run.events();
+        e.inputType = run.input().type();
+        e.inputJson = run.input().json();
+        e.createdAt = run.createdAt();
+        e.moveTo(run.status(), run.owner(), leaseUntil, run.updatedAt());
+        return e;
+    }
+
+    /** Sets the run's status, who holds it until when, and when it changed. */
+    void moveTo(FlowStatus status, String owner, Instant leaseUntil, Instant at) {
+        this.status = status;
+        this.owner = owner;
+        this.leaseUntil = leaseUntil;
+        this.updatedAt = at;
+    }
+
+    /** @return the run with its suspension, as the store hands it out */
+    RunRecord toRecord() {
+        return new RunRecord(id, flowName, action, status, parentId, sessionId, userId, projectId, events,
+                new Payload(inputType, inputJson), outputType == null ? null : new Payload(outputType, outputJson),
+                error, suspension == null ? null : suspension.toRecord(), owner, leaseUntil, createdAt, updatedAt, version);
+    }
 }

@@ -76,13 +76,7 @@ public class JpaSessionStore implements SessionStore {
     @Override
     public void createSession(SessionRecord session) {
         Transactions.write("create", session.id(), () -> {
-            SessionEntity e = new SessionEntity();
-            e.id = session.id();
-            e.kind = session.kind();
-            e.userId = session.userId();
-            e.createdAt = session.createdAt();
-            e.updatedAt = session.updatedAt() == null ? session.createdAt() : session.updatedAt();
-            em.persist(e);
+            em.persist(SessionEntity.from(session));
             em.flush();
             return null;
         });
@@ -91,7 +85,7 @@ public class JpaSessionStore implements SessionStore {
     @Override
     public Optional<SessionRecord> findSession(String id) {
         return Transactions.read("read a session", null, () -> Optional.ofNullable(em.find(SessionEntity.class, id))
-                .map(JpaSessionStore::record));
+                .map(SessionEntity::toRecord));
     }
 
     @Override
@@ -104,7 +98,7 @@ public class JpaSessionStore implements SessionStore {
             if (userId != null) {
                 q.setParameter("user", userId);
             }
-            return q.getResultList().stream().map(JpaSessionStore::record).toList();
+            return q.getResultList().stream().map(SessionEntity::toRecord).toList();
         });
     }
 
@@ -142,16 +136,9 @@ public class JpaSessionStore implements SessionStore {
                     Map<String, Object> doc = e == null ? new HashMap<>() : parse(e.doc);
                     T result = change.apply(doc);
                     if (e == null) {
-                        e = new StateEntity();
-                        e.id = id;
-                        e.scope = scope;
-                        e.scopeKey = key;
-                        e.doc = codec.encode(doc).json();
-                        e.updatedAt = Instant.now();
-                        em.persist(e);
+                        em.persist(StateEntity.of(scope, key, codec.encode(doc).json()));
                     } else {
-                        e.doc = codec.encode(doc).json();
-                        e.updatedAt = Instant.now();
+                        e.write(codec.encode(doc).json());
                     }
                     em.flush();
                     return result;
@@ -427,9 +414,5 @@ public class JpaSessionStore implements SessionStore {
     @SuppressWarnings("unchecked")
     private Map<String, Object> parse(String json) {
         return new HashMap<>((Map<String, Object>) codec.convert(json, Map.class));
-    }
-
-    private static SessionRecord record(SessionEntity e) {
-        return new SessionRecord(e.id, e.kind, e.userId, e.createdAt, e.updatedAt);
     }
 }

@@ -32,6 +32,22 @@ public class StateEntity extends VersionedRow {
     @Column(name = "UPDATED_AT", nullable = false)
     Instant updatedAt;
 
+    /** A new document of a scope's key. */
+    static StateEntity of(String scope, String scopeKey, String doc) {
+        StateEntity e = new StateEntity();
+        e.id = key(scope, scopeKey);
+        e.scope = scope;
+        e.scopeKey = scopeKey;
+        e.write(doc);
+        return e;
+    }
+
+    /** Replaces the document, updated now. */
+    void write(String doc) {
+        this.doc = doc;
+        this.updatedAt = Instant.now();
+    }
+
     static String key(String scope, String scopeKey) {
         return scope + ":" + scopeKey;
     }

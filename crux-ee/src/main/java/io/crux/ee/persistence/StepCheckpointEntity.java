@@ -13,6 +13,9 @@ import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 import io.crux.ee.spi.CheckpointKind;
+import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.Payload;
+import io.crux.ee.spi.PayloadCodec;
 
 /** A completed step, signal or wait at its position in a run; the key makes a position unique. */
 @Entity
@@ -52,6 +55,29 @@ public class StepCheckpointEntity extends VersionedRow {
     @Convert(converter = InstantConverter.class)
     @Column(name = "COMPLETED_AT", nullable = false)
     Instant completedAt;
+
+    /** @param codec encodes the checkpoint's value when the record carries no payload */
+    static StepCheckpointEntity from(CheckpointRecord c, PayloadCodec codec) {
+        Payload p = c.payload(codec);
+        StepCheckpointEntity e = new StepCheckpointEntity();
+        e.id = key(c.flowId(), c.position());
+        e.flowId = c.flowId();
+        e.position = c.position();
+        e.label = c.label();
+        e.kind = c.kind();
+        e.outputType = p.type();
+        e.outputJson = p.json();
+        e.attempts = c.attempts();
+        e.fallback = c.fallback();
+        e.completedAt = c.completedAt();
+        return e;
+    }
+
+    /** @return the checkpoint with its output as stored (no decoded value) */
+    CheckpointRecord toRecord() {
+        return new CheckpointRecord(flowId, position, label, kind, null, new Payload(outputType, outputJson), attempts, fallback,
+                completedAt);
+    }
 
     static String key(String flowId, int position) {
         return flowId + ":" + position;

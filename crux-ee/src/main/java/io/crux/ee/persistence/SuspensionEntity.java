@@ -1,6 +1,7 @@
 package io.crux.ee.persistence;
 
 import java.time.Instant;
+import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
@@ -9,6 +10,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
+
+import io.crux.ee.spi.SuspensionRecord;
 
 /** A suspension of a run and the signal that answered it. */
 @Entity
@@ -56,4 +59,23 @@ public class SuspensionEntity extends VersionedRow {
     @Convert(converter = InstantConverter.class)
     @Column(name = "SIGNALLED_AT")
     Instant signalledAt;
+
+    /** A new, open suspension of a run, under an id of its own. */
+    static SuspensionEntity opened(String flowId, SuspensionRecord suspension) {
+        SuspensionEntity s = new SuspensionEntity();
+        s.id = UUID.randomUUID().toString();
+        s.flowId = flowId;
+        s.position = suspension.position();
+        s.name = suspension.name();
+        s.payloadType = suspension.payloadType();
+        s.state = OPEN;
+        s.suspendedAt = suspension.suspendedAt();
+        s.expiresAt = suspension.expiresAt();
+        return s;
+    }
+
+    /** @return what the run waits for; the signal that answered it is the run's checkpoint */
+    SuspensionRecord toRecord() {
+        return new SuspensionRecord(position, name, payloadType, suspendedAt, expiresAt);
+    }
 }
