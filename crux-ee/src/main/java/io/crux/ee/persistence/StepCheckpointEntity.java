@@ -7,7 +7,6 @@ import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
@@ -20,17 +19,7 @@ import io.crux.ee.spi.PayloadCodec;
 /** A completed step, signal or wait at its position in a run; the key makes a position unique. */
 @Entity
 @Table(name = "CRUX_STEP", indexes = @Index(name = "CRUX_STEP_RUN", columnList = "FLOW_ID, POSITION"))
-public class StepCheckpointEntity extends VersionedRow {
-
-    @Id
-    @Column(name = "ID", length = 140)
-    String id;
-
-    @Column(name = "FLOW_ID", length = 128, nullable = false)
-    String flowId;
-
-    @Column(name = "POSITION", nullable = false)
-    int position;
+public class StepCheckpointEntity extends RunPositionRow {
 
     @Column(name = "LABEL", length = 200, nullable = false)
     String label;

@@ -6,7 +6,6 @@ import java.util.UUID;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
@@ -16,7 +15,7 @@ import io.crux.ee.spi.SuspensionRecord;
 /** A suspension of a run and the signal that answered it. */
 @Entity
 @Table(name = "CRUX_SUSPENSION", indexes = @Index(name = "CRUX_SUSPENSION_RUN", columnList = "FLOW_ID"))
-public class SuspensionEntity extends VersionedRow {
+public class SuspensionEntity extends RunPositionRow {
 
     /** The suspension is waiting. */
     static final String OPEN = "OPEN";
@@ -24,16 +23,6 @@ public class SuspensionEntity extends VersionedRow {
     static final String CLOSED = "CLOSED";
     /** The run was cancelled or expired while waiting. */
     static final String ENDED = "ENDED";
-
-    @Id
-    @Column(name = "ID", length = 140)
-    String id;
-
-    @Column(name = "FLOW_ID", length = 128, nullable = false)
-    String flowId;
-
-    @Column(name = "POSITION", nullable = false)
-    int position;
 
     @Column(name = "NAME", length = 200, nullable = false)
     String name;
