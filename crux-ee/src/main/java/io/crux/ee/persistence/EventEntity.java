@@ -9,7 +9,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 /**
  * Stored events of a request: a run of consecutive sequence numbers, {@code firstSeq} to
@@ -20,7 +19,7 @@ import jakarta.persistence.Version;
  */
 @Entity
 @Table(name = "CRUX_EVENT", indexes = @Index(name = "CRUX_EVENT_REQUEST", columnList = "REQUEST_ID, SEQ"))
-public class EventEntity {
+public class EventEntity extends VersionedRow {
 
     @Id
     @Column(name = "ID", length = 160)
@@ -50,8 +49,4 @@ public class EventEntity {
     @Convert(converter = InstantConverter.class)
     @Column(name = "OCCURRED_AT", nullable = false)
     Instant at;
-
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
 }

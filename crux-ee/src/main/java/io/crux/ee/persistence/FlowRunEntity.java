@@ -16,9 +16,10 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Lob;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 import io.crux.ee.api.FlowStatus;
+import io.crux.ee.spi.Payload;
+import io.crux.ee.spi.RunRecord;
 
 /** A run: written at start, at suspension, at claim and at the end; never per step. */
 @Entity
@@ -26,7 +27,7 @@ import io.crux.ee.api.FlowStatus;
     @Index(name = "CRUX_FLOW_RUN_STATUS", columnList = "STATUS, LEASE_UNTIL"),
     @Index(name = "CRUX_FLOW_RUN_FLOW", columnList = "FLOW_NAME, CREATED_AT")
 })
-public class FlowRunEntity {
+public class FlowRunEntity extends TimestampedRow {
 
     @Id
     @Column(name = "ID", length = 128)
@@ -85,15 +86,41 @@ public class FlowRunEntity {
     @Column(name = "LEASE_UNTIL")
     Instant leaseUntil;
 
-    @Convert(converter = InstantConverter.class)
-    @Column(name = "CREATED_AT", nullable = false)
-    Instant createdAt;
+    /**
+     * A new row for a run being created: what the record says of the run, its input and its first
+     * status; output, error and suspension come with later writes.
+     *
+     * @param leaseUntil the record's lease end on the database's clock
+     */
+    static FlowRunEntity created(RunRecord run, Instant leaseUntil) {
+        FlowRunEntity e = new FlowRunEntity();
+        e.id = run.flowId();
+        e.flowName = run.flowName();
+        e.action = run.action();
+        e.parentId = run.parentFlowId();
+        e.sessionId = run.sessionId();
+        e.userId = run.userId();
+        e.projectId = run.projectId();
+        e.events = run.events();
+        e.inputType = run.input().type();
+        e.inputJson = run.input().json();
+        e.createdAt = run.createdAt();
+        e.moveTo(run.status(), run.owner(), leaseUntil, run.updatedAt());
+        return e;
+    }
 
-    @Convert(converter = InstantConverter.class)
-    @Column(name = "UPDATED_AT", nullable = false)
-    Instant updatedAt;
+    /** Sets the run's status, who holds it until when, and when it changed. */
+    void moveTo(FlowStatus status, String owner, Instant leaseUntil, Instant at) {
+        this.status = status;
+        this.owner = owner;
+        this.leaseUntil = leaseUntil;
+        this.updatedAt = at;
+    }
 
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
+    /** @return the run with its suspension, as the store hands it out */
+    RunRecord toRecord() {
+        return new RunRecord(id, flowName, action, status, parentId, sessionId, userId, projectId, events,
+                new Payload(inputType, inputJson), outputType == null ? null : new Payload(outputType, outputJson),
+                error, suspension == null ? null : suspension.toRecord(), owner, leaseUntil, createdAt, updatedAt, version);
+    }
 }

@@ -1,15 +1,11 @@
 package io.crux.ee.persistence;
 
-import java.time.Instant;
-
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 /**
  * Items of a session written together, usually what one step emitted: their JSON one per line in
@@ -20,7 +16,7 @@ import jakarta.persistence.Version;
  */
 @Entity
 @Table(name = "CRUX_ITEM", indexes = @Index(name = "CRUX_ITEM_SESSION", columnList = "SESSION_ID, CREATED_AT"))
-public class ItemEntity {
+public class ItemEntity extends TimestampedRow {
 
     @Id
     @Column(name = "ID", length = 64)
@@ -45,16 +41,4 @@ public class ItemEntity {
     @Lob
     @Column(name = "ITEM_TIMES")
     String times;
-
-    @Convert(converter = InstantConverter.class)
-    @Column(name = "CREATED_AT", nullable = false)
-    Instant createdAt;
-
-    @Convert(converter = InstantConverter.class)
-    @Column(name = "UPDATED_AT", nullable = false)
-    Instant updatedAt;
-
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
 }

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -61,20 +60,7 @@ public class JpaFlowStore implements FlowStore {
     @Override
     public <T> T createRun(RunRecord run, Supplier<T> alongside) {
         return Transactions.write("create", run.flowId(), () -> {
-            FlowRunEntity e = new FlowRunEntity();
-            e.id = run.flowId();
-            e.flowName = run.flowName();
-            e.action = run.action();
-            e.parentId = run.parentFlowId();
-            e.sessionId = run.sessionId();
-            e.userId = run.userId();
-            e.projectId = run.projectId();
-            e.events = run.events();
-            e.inputType = run.input().type();
-            e.inputJson = run.input().json();
-            e.createdAt = run.createdAt();
-            apply(e, run.status(), run.owner(), onDatabaseClock(run.leaseUntil()), run.updatedAt());
-            em.persist(e);
+            em.persist(FlowRunEntity.created(run, onDatabaseClock(run.leaseUntil())));
             T result = alongside.get();
             em.flush();
             return result;
@@ -83,7 +69,7 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public Optional<RunRecord> findRun(String flowId) {
-        return Transactions.read("read", flowId, () -> Optional.ofNullable(em.find(FlowRunEntity.class, flowId)).map(JpaFlowStore::record));
+        return Transactions.read("read", flowId, () -> Optional.ofNullable(em.find(FlowRunEntity.class, flowId)).map(FlowRunEntity::toRecord));
     }
 
     @Override
@@ -102,7 +88,7 @@ public class JpaFlowStore implements FlowStore {
         if (status != null) {
             q.setParameter("status", status);
         }
-        return q.getResultList().stream().map(JpaFlowStore::record).toList();
+        return q.getResultList().stream().map(FlowRunEntity::toRecord).toList();
     }
 
     @Override
@@ -111,7 +97,7 @@ public class JpaFlowStore implements FlowStore {
                         + " where r.parentId = :parent and r.status in :open order by r.createdAt", FlowRunEntity.class)
                 .setParameter("parent", parentFlowId)
                 .setParameter("open", List.of(FlowStatus.RUNNING, FlowStatus.SUSPENDED))
-                .getResultList().stream().map(JpaFlowStore::record).toList());
+                .getResultList().stream().map(FlowRunEntity::toRecord).toList());
     }
 
     @Override
@@ -138,7 +124,7 @@ public class JpaFlowStore implements FlowStore {
             if (query.userId() != null) {
                 q.setParameter("user", query.userId());
             }
-            return q.getResultList().stream().map(JpaFlowStore::record).toList();
+            return q.getResultList().stream().map(FlowRunEntity::toRecord).toList();
         });
     }
 
@@ -148,15 +134,14 @@ public class JpaFlowStore implements FlowStore {
                         "select c from StepCheckpointEntity c where c.flowId = :id order by c.position", StepCheckpointEntity.class)
                 .setParameter("id", flowId)
                 .getResultList().stream()
-                .map(c -> new CheckpointRecord(c.flowId, c.position, c.label, c.kind, null,
-                        new Payload(c.outputType, c.outputJson), c.attempts, c.fallback, c.completedAt))
+                .map(StepCheckpointEntity::toRecord)
                 .toList());
     }
 
     @Override
     public void saveCheckpoint(CheckpointRecord checkpoint) {
         Transactions.write("save a checkpoint", checkpoint.flowId(), () -> {
-            em.persist(entity(checkpoint));
+            em.persist(StepCheckpointEntity.from(checkpoint, codec));
             em.flush();
             return null;
         });
@@ -165,7 +150,7 @@ public class JpaFlowStore implements FlowStore {
     @Override
     public <T> T saveCheckpoint(CheckpointRecord checkpoint, Supplier<T> alongside) {
         return Transactions.write("save a checkpoint", checkpoint.flowId(), () -> {
-            em.persist(entity(checkpoint));
+            em.persist(StepCheckpointEntity.from(checkpoint, codec));
             T result = alongside.get();
             em.flush();
             return result;
@@ -212,24 +197,16 @@ public class JpaFlowStore implements FlowStore {
             FlowRunEntity e = owned(flowId, owner);
             if (e.status.isFinal()) {
                 // cancelled while this owner held it: it acknowledges the cancel, and holds it no longer
-                apply(e, e.status, null, null, e.updatedAt);
+                e.moveTo(e.status, null, null, e.updatedAt);
                 em.flush();
-                return alongside.apply(record(e));
+                return alongside.apply(e.toRecord());
             }
-            SuspensionEntity s = new SuspensionEntity();
-            s.id = UUID.randomUUID().toString();
-            s.flowId = flowId;
-            s.position = suspension.position();
-            s.name = suspension.name();
-            s.payloadType = suspension.payloadType();
-            s.state = SuspensionEntity.OPEN;
-            s.suspendedAt = suspension.suspendedAt();
-            s.expiresAt = suspension.expiresAt();
+            SuspensionEntity s = SuspensionEntity.opened(flowId, suspension);
             em.persist(s);
             e.suspension = s;
-            apply(e, FlowStatus.SUSPENDED, null, null, suspension.suspendedAt());
+            e.moveTo(FlowStatus.SUSPENDED, null, null, suspension.suspendedAt());
             em.flush();
-            return alongside.apply(record(e));
+            return alongside.apply(e.toRecord());
         });
     }
 
@@ -249,13 +226,13 @@ public class JpaFlowStore implements FlowStore {
                     e.outputJson = output.json();
                 }
                 e.error = truncate(error);
-                apply(e, status, null, null, Instant.now());
+                e.moveTo(status, null, null, Instant.now());
             } else {
                 // cancelled while this owner held it: it acknowledges the cancel, and holds it no longer
-                apply(e, e.status, null, null, e.updatedAt);
+                e.moveTo(e.status, null, null, e.updatedAt);
             }
             em.flush();
-            return alongside.apply(record(e));
+            return alongside.apply(e.toRecord());
         });
     }
 
@@ -271,11 +248,11 @@ public class JpaFlowStore implements FlowStore {
                 }
             }
             if (signal != null) {
-                em.persist(entity(signal));
+                em.persist(StepCheckpointEntity.from(signal, codec));
             }
-            apply(e, FlowStatus.RUNNING, owner, onDatabaseClock(leaseUntil), Instant.now());
+            e.moveTo(FlowStatus.RUNNING, owner, onDatabaseClock(leaseUntil), Instant.now());
             em.flush();
-            return record(e);
+            return e.toRecord();
         });
     }
 
@@ -295,9 +272,9 @@ public class JpaFlowStore implements FlowStore {
             // a live owner keeps the run until it acknowledges the end; nobody else holds it
             boolean held = e.status == FlowStatus.RUNNING && e.owner != null && e.leaseUntil != null
                     && e.leaseUntil.isAfter(databaseNow());
-            apply(e, status, held ? e.owner : null, held ? e.leaseUntil : null, Instant.now());
+            e.moveTo(status, held ? e.owner : null, held ? e.leaseUntil : null, Instant.now());
             em.flush();
-            return alongside.apply(record(e));
+            return alongside.apply(e.toRecord());
         });
     }
 
@@ -312,7 +289,7 @@ public class JpaFlowStore implements FlowStore {
                 .setParameter("owner", owner)
                 .setParameter("now", databaseNow())
                 .setMaxResults(limit)
-                .getResultList().stream().map(JpaFlowStore::record).toList());
+                .getResultList().stream().map(FlowRunEntity::toRecord).toList());
     }
 
     @Override
@@ -322,7 +299,7 @@ public class JpaFlowStore implements FlowStore {
                 .setParameter("cancelled", FlowStatus.CANCELLED)
                 .setParameter("owner", owner)
                 .setParameter("since", since)
-                .getResultList().stream().map(JpaFlowStore::record).toList());
+                .getResultList().stream().map(FlowRunEntity::toRecord).toList());
     }
 
     @Override
@@ -392,38 +369,6 @@ public class JpaFlowStore implements FlowStore {
             throw new FlowConflictException(Messages.runChanged(seen.flowId()), seen.flowId(), null);
         }
         return e;
-    }
-
-    private static void apply(FlowRunEntity e, FlowStatus status, String owner, Instant leaseUntil, Instant at) {
-        e.status = status;
-        e.owner = owner;
-        e.leaseUntil = leaseUntil;
-        e.updatedAt = at;
-    }
-
-    private StepCheckpointEntity entity(CheckpointRecord c) {
-        Payload p = c.payload(codec);
-        StepCheckpointEntity e = new StepCheckpointEntity();
-        e.id = StepCheckpointEntity.key(c.flowId(), c.position());
-        e.flowId = c.flowId();
-        e.position = c.position();
-        e.label = c.label();
-        e.kind = c.kind();
-        e.outputType = p.type();
-        e.outputJson = p.json();
-        e.attempts = c.attempts();
-        e.fallback = c.fallback();
-        e.completedAt = c.completedAt();
-        return e;
-    }
-
-    static RunRecord record(FlowRunEntity e) {
-        SuspensionEntity s = e.suspension;
-        SuspensionRecord suspension = s == null ? null
-                : new SuspensionRecord(s.position, s.name, s.payloadType, s.suspendedAt, s.expiresAt);
-        return new RunRecord(e.id, e.flowName, e.action, e.status, e.parentId, e.sessionId, e.userId, e.projectId, e.events,
-                new Payload(e.inputType, e.inputJson), e.outputType == null ? null : new Payload(e.outputType, e.outputJson),
-                e.error, suspension, e.owner, e.leaseUntil, e.createdAt, e.updatedAt, e.version);
     }
 
     private static String truncate(String s) {

@@ -1,15 +1,8 @@
 package io.crux.ee.persistence;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +20,6 @@ import javax.sql.DataSource;
 
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.codec.JsonbPayloadCodec;
-import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.PayloadCodec;
@@ -38,13 +30,14 @@ import io.crux.ee.spi.StateChange;
 /**
  * The {@link SessionStore} on JPA. On PostgreSQL the named state changes ({@code set},
  * {@code patch}, {@code inc}, {@code push}, {@code remove}) are each one atomic
- * {@code INSERT ... ON CONFLICT DO UPDATE} on the JSON document that also increments its version,
- * so a hot key costs what a plain atomic {@code UPDATE} costs. Every other update, and every
- * update on H2, takes the document's row lock ({@code SELECT ... FOR UPDATE}) for one short
- * transaction and rewrites the document: writers queue instead of failing version checks, so no
- * update is lost on either path, and the two paths serialize on the same row. Outside a caller's
- * transaction, increments of one key that threads of this server make at the same time are
- * combined into one write ({@link IncrementCombiner}): each caller still gets its own value.
+ * {@code INSERT ... ON CONFLICT DO UPDATE} on the JSON document that also increments its version
+ * ({@link PgState}), so a hot key costs what a plain atomic {@code UPDATE} costs. Every other
+ * update, and every update on H2, takes the document's row lock ({@code SELECT ... FOR UPDATE})
+ * for one short transaction and rewrites the document: writers queue instead of failing version
+ * checks, so no update is lost on either path, and the two paths serialize on the same row.
+ * Outside a caller's transaction, increments of one key that threads of this server make at the
+ * same time are combined into one write ({@link IncrementCombiner}): each caller still gets its
+ * own value.
  */
 @ApplicationScoped
 public class JpaSessionStore implements SessionStore {
@@ -52,14 +45,12 @@ public class JpaSessionStore implements SessionStore {
     /** Only the first write of a document can race (two inserts); later ones queue on the row lock. */
     private static final int FIRST_INSERT_ATTEMPTS = 5;
 
-    /** How often, and how far apart, the outcome of a commit whose answer was lost is asked for. */
-    private static final int COMMIT_CHECKS = 10;
-    private static final java.time.Duration COMMIT_CHECK_PAUSE = java.time.Duration.ofMillis(200);
-
     @PersistenceContext(unitName = "crux")
     EntityManager em;
 
     private final PayloadCodec codec = new JsonbPayloadCodec();
+
+    private final PgState pg = new PgState(codec);
 
     /**
      * The persistence unit's datasource (persistence.xml names the same), unshareable, so that a
@@ -76,13 +67,7 @@ public class JpaSessionStore implements SessionStore {
     @Override
     public void createSession(SessionRecord session) {
         Transactions.write("create", session.id(), () -> {
-            SessionEntity e = new SessionEntity();
-            e.id = session.id();
-            e.kind = session.kind();
-            e.userId = session.userId();
-            e.createdAt = session.createdAt();
-            e.updatedAt = session.updatedAt() == null ? session.createdAt() : session.updatedAt();
-            em.persist(e);
+            em.persist(SessionEntity.from(session));
             em.flush();
             return null;
         });
@@ -91,7 +76,7 @@ public class JpaSessionStore implements SessionStore {
     @Override
     public Optional<SessionRecord> findSession(String id) {
         return Transactions.read("read a session", null, () -> Optional.ofNullable(em.find(SessionEntity.class, id))
-                .map(JpaSessionStore::record));
+                .map(SessionEntity::toRecord));
     }
 
     @Override
@@ -104,7 +89,7 @@ public class JpaSessionStore implements SessionStore {
             if (userId != null) {
                 q.setParameter("user", userId);
             }
-            return q.getResultList().stream().map(JpaSessionStore::record).toList();
+            return q.getResultList().stream().map(SessionEntity::toRecord).toList();
         });
     }
 
@@ -142,16 +127,9 @@ public class JpaSessionStore implements SessionStore {
                     Map<String, Object> doc = e == null ? new HashMap<>() : parse(e.doc);
                     T result = change.apply(doc);
                     if (e == null) {
-                        e = new StateEntity();
-                        e.id = id;
-                        e.scope = scope;
-                        e.scopeKey = key;
-                        e.doc = codec.encode(doc).json();
-                        e.updatedAt = Instant.now();
-                        em.persist(e);
+                        em.persist(StateEntity.of(scope, key, codec.encode(doc).json()));
                     } else {
-                        e.doc = codec.encode(doc).json();
-                        e.updatedAt = Instant.now();
+                        e.write(codec.encode(doc).json());
                     }
                     em.flush();
                     return result;
@@ -184,7 +162,7 @@ public class JpaSessionStore implements SessionStore {
         String id = StateEntity.key(scope, key);
         if (joined) { // join the caller's transaction on the persistence unit's connection
             return Transactions.write("update state", null, () -> {
-                T result = jdbc(c -> changeOnPostgreSql(c, scope, key, id, change));
+                T result = jdbc(c -> pg.change(c, scope, key, id, change));
                 return result != null || change instanceof StateChange.Patch ? result : wrongType(change, scope, id);
             });
         }
@@ -193,167 +171,16 @@ public class JpaSessionStore implements SessionStore {
         T result = Transactions.autocommit("update state", () -> {
             try (Connection c = dataSource.getConnection()) {
                 if (change instanceof StateChange.Increment inc) {
-                    return cast(incrementVerified(c, scope, key, id, inc));
+                    return cast(pg.incrementVerified(dataSource, c, scope, key, id, inc));
                 }
                 c.setAutoCommit(true);
-                return changeOnPostgreSql(c, scope, key, id, change);
+                return pg.change(c, scope, key, id, change);
             }
         });
         if (result == null && !(change instanceof StateChange.Patch)) {
             return Transactions.read("update state", null, () -> wrongType(change, scope, id));
         }
         return result;
-    }
-
-    /**
-     * One statement in plain JDBC: the provider's native-query machinery costs more than the
-     * statement itself.
-     *
-     * @return the change's result; {@code null} for an increment or append that changed nothing
-     *     (the value has the wrong type)
-     */
-    private <T> T changeOnPostgreSql(Connection c, String scope, String key, String id, StateChange<T> change)
-            throws SQLException {
-        Timestamp now = Timestamp.from(Instant.now());
-        if (change instanceof StateChange.Patch p) {
-            Map<String, Object> set = new LinkedHashMap<>();
-            List<String> removed = new ArrayList<>();
-            p.values().forEach((k, v) -> {
-                if (v == null) {
-                    removed.add(k);
-                } else {
-                    set.put(k, v);
-                }
-            });
-            String values = codec.encode(set).json();
-            update(c, PgState.PATCH, id, scope, key, values, now, codec.encode(removed).json(), values);
-            return null;
-        }
-        if (change instanceof StateChange.Increment inc) {
-            Object after = single(c, PgState.INCREMENT, id, scope, key, json(inc.key(), inc.delta()), now, inc.key(),
-                    inc.key(), inc.delta(), inc.key(), inc.key());
-            return after == null ? null : cast(((Number) after).longValue());
-        }
-        if (change instanceof StateChange.Append push) {
-            List<Object> element = Collections.singletonList(push.value());
-            Object after = single(c, PgState.APPEND, id, scope, key, json(push.key(), element), now, push.key(), push.key(),
-                    push.key(), codec.encode(element).json(), push.key(), push.key());
-            return after == null ? null : cast(((Number) after).intValue());
-        }
-        StateChange.Remove remove = (StateChange.Remove) change;
-        return cast(update(c, PgState.REMOVE, remove.key(), now, id, remove.key()) > 0);
-    }
-
-    /**
-     * An increment in a local transaction of its own that also returns its transaction id, so that
-     * a commit whose answer is lost with the connection is checked ({@code txid_status}) instead of
-     * being taken for a failure: an increment that throws here applied nothing, so that a caller
-     * may retry it without counting it twice.
-     *
-     * @return the value after the increment; {@code null} when the value is not a number
-     */
-    private Long incrementVerified(Connection c, String scope, String key, String id, StateChange.Increment inc)
-            throws SQLException {
-        c.setAutoCommit(false);
-        long after;
-        long xid;
-        try (PreparedStatement ps = c.prepareStatement(PgState.INCREMENT + ", txid_current()")) {
-            bind(ps, id, scope, key, json(inc.key(), inc.delta()), Timestamp.from(Instant.now()), inc.key(), inc.key(),
-                    inc.delta(), inc.key(), inc.key());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    c.rollback();
-                    return null;
-                }
-                after = rs.getLong(1);
-                xid = rs.getLong(2);
-            }
-        } catch (SQLException failed) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // not committed either way: the connection is gone or the statement failed
-            }
-            throw failed;
-        }
-        try {
-            c.commit();
-            return after;
-        } catch (SQLException lost) {
-            if (committed(xid, id, lost)) {
-                return after;
-            }
-            throw lost;
-        }
-    }
-
-    /**
-     * Asks the database, on another connection, whether a transaction whose commit answer was lost
-     * committed. The database ends the transaction of a lost connection once it notices the loss:
-     * until then it is "in progress", and it is asked again a few times.
-     */
-    private boolean committed(long xid, String id, SQLException lost) throws SQLException {
-        for (int attempt = 1;; attempt++) {
-            String status;
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
-                try (PreparedStatement ps = c.prepareStatement("SELECT txid_status(?)")) {
-                    ps.setLong(1, xid);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        status = rs.next() ? rs.getString(1) : null;
-                    }
-                }
-            }
-            if ("committed".equals(status)) {
-                return true;
-            }
-            if ("aborted".equals(status)) {
-                return false;
-            }
-            if (attempt == COMMIT_CHECKS) {
-                throw new SQLException(Messages.commitUnknown(id, COMMIT_CHECKS), lost);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(COMMIT_CHECK_PAUSE.toNanos());
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, parameters);
-            return ps.executeUpdate();
-        }
-    }
-
-    /** @return the first column of the first row, or {@code null} for no row */
-    private static Object single(Connection c, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, parameters);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getObject(1) : null;
-            }
-        }
-    }
-
-    /** Binds with the typed setters: {@code setObject} costs more in the server's JDBC wrapper. */
-    private static void bind(PreparedStatement ps, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            Object p = parameters[i];
-            if (p instanceof String text) {
-                ps.setString(i + 1, text);
-            } else if (p instanceof Long || p instanceof Integer) {
-                ps.setLong(i + 1, ((Number) p).longValue());
-            } else if (p instanceof Timestamp at) {
-                ps.setTimestamp(i + 1, at);
-            } else {
-                ps.setObject(i + 1, p);
-            }
-        }
-    }
-
-    private String json(String key, Object value) {
-        Map<String, Object> doc = new HashMap<>();
-        doc.put(key, value);
-        return codec.encode(doc).json();
     }
 
     /** The statement changed no row: the value at the key has the wrong type. Throws the store's usual exception. */
@@ -427,9 +254,5 @@ public class JpaSessionStore implements SessionStore {
     @SuppressWarnings("unchecked")
     private Map<String, Object> parse(String json) {
         return new HashMap<>((Map<String, Object>) codec.convert(json, Map.class));
-    }
-
-    private static SessionRecord record(SessionEntity e) {
-        return new SessionRecord(e.id, e.kind, e.userId, e.createdAt, e.updatedAt);
     }
 }

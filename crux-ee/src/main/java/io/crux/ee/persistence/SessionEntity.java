@@ -1,19 +1,17 @@
 package io.crux.ee.persistence;
 
-import java.time.Instant;
-
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
+
+import io.crux.ee.spi.SessionRecord;
 
 /** A session of a flow kind, owned by a user when the flow requires one. */
 @Entity
 @Table(name = "CRUX_SESSION", indexes = @Index(name = "CRUX_SESSION_OWNER", columnList = "KIND, USER_ID, CREATED_AT"))
-public class SessionEntity {
+public class SessionEntity extends TimestampedRow {
 
     @Id
     @Column(name = "ID", length = 128)
@@ -25,15 +23,18 @@ public class SessionEntity {
     @Column(name = "USER_ID", length = 128)
     String userId;
 
-    @Convert(converter = InstantConverter.class)
-    @Column(name = "CREATED_AT", nullable = false)
-    Instant createdAt;
+    /** A new row for a session; one never updated yet was updated when it was created. */
+    static SessionEntity from(SessionRecord session) {
+        SessionEntity e = new SessionEntity();
+        e.id = session.id();
+        e.kind = session.kind();
+        e.userId = session.userId();
+        e.createdAt = session.createdAt();
+        e.updatedAt = session.updatedAt() == null ? session.createdAt() : session.updatedAt();
+        return e;
+    }
 
-    @Convert(converter = InstantConverter.class)
-    @Column(name = "UPDATED_AT", nullable = false)
-    Instant updatedAt;
-
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
+    SessionRecord toRecord() {
+        return new SessionRecord(id, kind, userId, createdAt, updatedAt);
+    }
 }

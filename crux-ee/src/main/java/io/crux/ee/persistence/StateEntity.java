@@ -8,12 +8,11 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 /** One state document: a session's, a user's or a project's, as JSON. */
 @Entity
 @Table(name = "CRUX_STATE")
-public class StateEntity {
+public class StateEntity extends VersionedRow {
 
     @Id
     @Column(name = "ID", length = 160)
@@ -33,9 +32,21 @@ public class StateEntity {
     @Column(name = "UPDATED_AT", nullable = false)
     Instant updatedAt;
 
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
+    /** A new document of a scope's key. */
+    static StateEntity of(String scope, String scopeKey, String doc) {
+        StateEntity e = new StateEntity();
+        e.id = key(scope, scopeKey);
+        e.scope = scope;
+        e.scopeKey = scopeKey;
+        e.write(doc);
+        return e;
+    }
+
+    /** Replaces the document, updated now. */
+    void write(String doc) {
+        this.doc = doc;
+        this.updatedAt = Instant.now();
+    }
 
     static String key(String scope, String scopeKey) {
         return scope + ":" + scopeKey;

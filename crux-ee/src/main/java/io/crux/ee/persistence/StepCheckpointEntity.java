@@ -7,28 +7,19 @@ import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 import io.crux.ee.spi.CheckpointKind;
+import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.Payload;
+import io.crux.ee.spi.PayloadCodec;
 
 /** A completed step, signal or wait at its position in a run; the key makes a position unique. */
 @Entity
 @Table(name = "CRUX_STEP", indexes = @Index(name = "CRUX_STEP_RUN", columnList = "FLOW_ID, POSITION"))
-public class StepCheckpointEntity {
-
-    @Id
-    @Column(name = "ID", length = 140)
-    String id;
-
-    @Column(name = "FLOW_ID", length = 128, nullable = false)
-    String flowId;
-
-    @Column(name = "POSITION", nullable = false)
-    int position;
+public class StepCheckpointEntity extends RunPositionRow {
 
     @Column(name = "LABEL", length = 200, nullable = false)
     String label;
@@ -54,9 +45,28 @@ public class StepCheckpointEntity {
     @Column(name = "COMPLETED_AT", nullable = false)
     Instant completedAt;
 
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
+    /** @param codec encodes the checkpoint's value when the record carries no payload */
+    static StepCheckpointEntity from(CheckpointRecord c, PayloadCodec codec) {
+        Payload p = c.payload(codec);
+        StepCheckpointEntity e = new StepCheckpointEntity();
+        e.id = key(c.flowId(), c.position());
+        e.flowId = c.flowId();
+        e.position = c.position();
+        e.label = c.label();
+        e.kind = c.kind();
+        e.outputType = p.type();
+        e.outputJson = p.json();
+        e.attempts = c.attempts();
+        e.fallback = c.fallback();
+        e.completedAt = c.completedAt();
+        return e;
+    }
+
+    /** @return the checkpoint with its output as stored (no decoded value) */
+    CheckpointRecord toRecord() {
+        return new CheckpointRecord(flowId, position, label, kind, null, new Payload(outputType, outputJson), attempts, fallback,
+                completedAt);
+    }
 
     static String key(String flowId, int position) {
         return flowId + ":" + position;

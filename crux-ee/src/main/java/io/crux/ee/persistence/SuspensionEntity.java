@@ -1,20 +1,21 @@
 package io.crux.ee.persistence;
 
 import java.time.Instant;
+import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
+
+import io.crux.ee.spi.SuspensionRecord;
 
 /** A suspension of a run and the signal that answered it. */
 @Entity
 @Table(name = "CRUX_SUSPENSION", indexes = @Index(name = "CRUX_SUSPENSION_RUN", columnList = "FLOW_ID"))
-public class SuspensionEntity {
+public class SuspensionEntity extends RunPositionRow {
 
     /** The suspension is waiting. */
     static final String OPEN = "OPEN";
@@ -22,16 +23,6 @@ public class SuspensionEntity {
     static final String CLOSED = "CLOSED";
     /** The run was cancelled or expired while waiting. */
     static final String ENDED = "ENDED";
-
-    @Id
-    @Column(name = "ID", length = 140)
-    String id;
-
-    @Column(name = "FLOW_ID", length = 128, nullable = false)
-    String flowId;
-
-    @Column(name = "POSITION", nullable = false)
-    int position;
 
     @Column(name = "NAME", length = 200, nullable = false)
     String name;
@@ -58,7 +49,22 @@ public class SuspensionEntity {
     @Column(name = "SIGNALLED_AT")
     Instant signalledAt;
 
-    @Version
-    @Column(name = "VERSION", nullable = false)
-    long version;
+    /** A new, open suspension of a run, under an id of its own. */
+    static SuspensionEntity opened(String flowId, SuspensionRecord suspension) {
+        SuspensionEntity s = new SuspensionEntity();
+        s.id = UUID.randomUUID().toString();
+        s.flowId = flowId;
+        s.position = suspension.position();
+        s.name = suspension.name();
+        s.payloadType = suspension.payloadType();
+        s.state = OPEN;
+        s.suspendedAt = suspension.suspendedAt();
+        s.expiresAt = suspension.expiresAt();
+        return s;
+    }
+
+    /** @return what the run waits for; the signal that answered it is the run's checkpoint */
+    SuspensionRecord toRecord() {
+        return new SuspensionRecord(position, name, payloadType, suspendedAt, expiresAt);
+    }
 }
