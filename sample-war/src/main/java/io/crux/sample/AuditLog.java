@@ -25,7 +25,8 @@ public class AuditLog {
     @Transactional(Transactional.TxType.SUPPORTS)
     public Map<String, Long> countsByStep(String runId) {
         List<Object[]> rows = em.createQuery(
-                        "select a.step, count(a) from AuditEntry a where a.runId = :run group by a.step order by a.step", Object[].class)
+                        "select a.step, count(a) from AuditEntry a where a.runId = :run group by a.step order by a.step",
+                        Object[].class)
                 .setParameter("run", runId)
                 .getResultList();
         Map<String, Long> counts = new LinkedHashMap<>();

@@ -13,5 +13,8 @@ import jakarta.validation.constraints.Size;
 public record Expense(
         @NotBlank @Size(max = 80) String employee,
         @NotNull @Positive @DecimalMax("100000") BigDecimal amount,
-        @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as EUR") String currency,
+
+        @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as EUR")
+        String currency,
+
         @NotBlank @Size(max = 500) String description) {}

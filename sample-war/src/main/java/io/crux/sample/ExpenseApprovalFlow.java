@@ -25,10 +25,10 @@ public class ExpenseApprovalFlow implements FlowHandler<Expense, Decision> {
     /** The name of the suspension that waits for a manager. */
     public static final String MANAGER_APPROVAL = "manager-approval";
 
-    private static final StepOptions<BigDecimal> RATE_RETRY =
-            StepOptions.<BigDecimal>retry(4, Duration.ofMillis(100), Backoff.EXPONENTIAL)
-                    .withMaxDelay(Duration.ofSeconds(1))
-                    .withJitter(0.2);
+    private static final StepOptions<BigDecimal> RATE_RETRY = StepOptions.<BigDecimal>retry(
+                    4, Duration.ofMillis(100), Backoff.EXPONENTIAL)
+            .withMaxDelay(Duration.ofSeconds(1))
+            .withJitter(0.2);
 
     @Inject
     ExchangeRates rates;
@@ -41,20 +41,27 @@ public class ExpenseApprovalFlow implements FlowHandler<Expense, Decision> {
         Expense expense = flow.input();
         String runId = flow.flowId();
 
-        BigDecimal eur = flow.step("convert-currency", () -> {
-            BigDecimal converted = rates.toEur(expense.amount(), expense.currency());
-            audit.record(runId, "convert-currency", expense.amount() + " " + expense.currency() + " = " + converted + " EUR");
-            return converted;
-        }, RATE_RETRY.withFallback(failure -> {
-            // unknown currency or a long outage: keep the nominal amount and let a manager look at it
-            audit.record(runId, "convert-currency", "fallback after: " + failure.getMessage());
-            return expense.amount();
-        }));
+        BigDecimal eur = flow.step(
+                "convert-currency",
+                () -> {
+                    BigDecimal converted = rates.toEur(expense.amount(), expense.currency());
+                    audit.record(
+                            runId,
+                            "convert-currency",
+                            expense.amount() + " " + expense.currency() + " = " + converted + " EUR");
+                    return converted;
+                },
+                RATE_RETRY.withFallback(failure -> {
+                    // unknown currency or a long outage: keep the nominal amount and let a manager look at it
+                    audit.record(runId, "convert-currency", "fallback after: " + failure.getMessage());
+                    return expense.amount();
+                }));
 
         PolicyCheck policy = flow.step("check-policy", () -> {
-            boolean needsApproval = eur.compareTo(PolicyCheck.AUTO_APPROVE_LIMIT_EUR) > 0
-                    || !"EUR".equals(expense.currency());
-            PolicyCheck check = new PolicyCheck(needsApproval, needsApproval ? "over the auto-approval limit" : "small claim");
+            boolean needsApproval =
+                    eur.compareTo(PolicyCheck.AUTO_APPROVE_LIMIT_EUR) > 0 || !"EUR".equals(expense.currency());
+            PolicyCheck check =
+                    new PolicyCheck(needsApproval, needsApproval ? "over the auto-approval limit" : "small claim");
             audit.record(runId, "check-policy", check.reason());
             return check;
         });

@@ -58,7 +58,10 @@ public class HelpDeskFlow {
 
     private static String answerFor(String question) {
         String q = question.toLowerCase(Locale.ROOT);
-        return ANSWERS.entrySet().stream().filter(e -> q.contains(e.getKey())).map(Map.Entry::getValue).findFirst()
+        return ANSWERS.entrySet().stream()
+                .filter(e -> q.contains(e.getKey()))
+                .map(Map.Entry::getValue)
+                .findFirst()
                 .orElse("I do not know that yet; a colleague will answer by e-mail.");
     }
 

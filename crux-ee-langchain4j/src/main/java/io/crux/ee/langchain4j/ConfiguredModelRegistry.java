@@ -73,7 +73,8 @@ public final class ConfiguredModelRegistry implements ModelRegistry {
     private final Map<String, ChatModel> chatModels = new ConcurrentHashMap<>();
     private final Map<String, StreamingChatModel> streamingModels = new ConcurrentHashMap<>();
 
-    private ConfiguredModelRegistry(Function<String, Optional<String>> properties, Supplier<Iterable<String>> propertyNames) {
+    private ConfiguredModelRegistry(
+            Function<String, Optional<String>> properties, Supplier<Iterable<String>> propertyNames) {
         this.properties = properties;
         this.propertyNames = propertyNames;
     }
@@ -134,14 +135,15 @@ public final class ConfiguredModelRegistry implements ModelRegistry {
 
     @Override
     public ChatModel chatModel(String name) {
-        return findChatModel(name).orElseThrow(
-                () -> new ModelNotFoundException(Messages.modelNotFound(name, "ChatModel", names())));
+        return findChatModel(name)
+                .orElseThrow(() -> new ModelNotFoundException(Messages.modelNotFound(name, "ChatModel", names())));
     }
 
     @Override
     public StreamingChatModel streamingChatModel(String name) {
-        return findStreamingChatModel(name).orElseThrow(
-                () -> new ModelNotFoundException(Messages.modelNotFound(name, "StreamingChatModel", names())));
+        return findStreamingChatModel(name)
+                .orElseThrow(
+                        () -> new ModelNotFoundException(Messages.modelNotFound(name, "StreamingChatModel", names())));
     }
 
     private boolean isConfigured(String name) {
@@ -180,8 +182,9 @@ public final class ConfiguredModelRegistry implements ModelRegistry {
     }
 
     private String required(String name, String key, String other) {
-        return value(name, key).orElseThrow(() -> new ModelConfigurationException(
-                Messages.modelConfigIncomplete(name, PREFIX + name + "." + other, PREFIX + name + "." + key)));
+        return value(name, key)
+                .orElseThrow(() -> new ModelConfigurationException(
+                        Messages.modelConfigIncomplete(name, PREFIX + name + "." + other, PREFIX + name + "." + key)));
     }
 
     private Optional<Duration> duration(String name) {
@@ -231,8 +234,9 @@ public final class ConfiguredModelRegistry implements ModelRegistry {
         });
     }
 
-    private static ModelConfigurationException invalid(String name, String key, String value, String expected, Throwable cause) {
-        return new ModelConfigurationException(Messages.modelConfigInvalid(name, PREFIX + name + "." + key, value, expected),
-                cause);
+    private static ModelConfigurationException invalid(
+            String name, String key, String value, String expected, Throwable cause) {
+        return new ModelConfigurationException(
+                Messages.modelConfigInvalid(name, PREFIX + name + "." + key, value, expected), cause);
     }
 }

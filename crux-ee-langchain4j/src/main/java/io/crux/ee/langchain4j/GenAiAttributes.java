@@ -25,14 +25,17 @@ final class GenAiAttributes {
      * @param effective the request's parameters over the model's defaults
      */
     static FlowTracer.GenerationRequest request(ModelProvider provider, String model, ChatRequestParameters effective) {
-        return new FlowTracer.GenerationRequest("chat", providerName(provider), model, effective.temperature(),
-                effective.maxOutputTokens());
+        return new FlowTracer.GenerationRequest(
+                "chat", providerName(provider), model, effective.temperature(), effective.maxOutputTokens());
     }
 
     static FlowTracer.GenerationResponse response(ChatResponse response) {
         TokenUsage usage = response.tokenUsage();
-        return new FlowTracer.GenerationResponse(response.id(), response.modelName(),
-                usage == null ? null : usage.inputTokenCount(), usage == null ? null : usage.outputTokenCount(),
+        return new FlowTracer.GenerationResponse(
+                response.id(),
+                response.modelName(),
+                usage == null ? null : usage.inputTokenCount(),
+                usage == null ? null : usage.outputTokenCount(),
                 finishReason(response.finishReason()));
     }
 

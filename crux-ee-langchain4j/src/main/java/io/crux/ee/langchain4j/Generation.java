@@ -76,7 +76,9 @@ final class Generation<I, O> {
         int toolRounds = 0;
         int repairs = 0;
         while (true) {
-            ChatRequest request = ChatRequest.builder().messages(List.copyOf(messages)).parameters(requestParameters)
+            ChatRequest request = ChatRequest.builder()
+                    .messages(List.copyOf(messages))
+                    .parameters(requestParameters)
                     .build();
             ModelReply reply = call(request);
             try {
@@ -85,8 +87,8 @@ final class Generation<I, O> {
                 if (ai.hasToolExecutionRequests()) {
                     reply.complete();
                     if (toolRounds == settings.maxToolRounds()) {
-                        throw new ToolRoundsExceededException(Messages.toolRoundsExceeded(ctx.path(), modelLabel(),
-                                toolRounds), toolRounds);
+                        throw new ToolRoundsExceededException(
+                                Messages.toolRoundsExceeded(ctx.path(), modelLabel(), toolRounds), toolRounds);
                     }
                     toolRounds++;
                     ToolRound.run(settings.toolBox(), ai.toolExecutionRequests(), messages, ctx);
@@ -103,16 +105,20 @@ final class Generation<I, O> {
                     }
                     return settings.outputType().cast(text);
                 }
-                StructuredOutput.Parsed<O> parsed = structured.parse(text, ctx.service(PayloadCodec.class),
-                        ctx.service(InputValidator.class));
+                StructuredOutput.Parsed<O> parsed =
+                        structured.parse(text, ctx.service(PayloadCodec.class), ctx.service(InputValidator.class));
                 if (parsed.valid()) {
                     reply.complete();
                     return parsed.value();
                 }
                 // a streamed reply that does not validate stays incomplete (closed below); the repair streams anew
                 if (repairs == settings.maxRepairs()) {
-                    throw new ValidationExhaustedException(Messages.validationExhausted(ctx.path(), modelLabel(),
-                            settings.outputType().getSimpleName(), repairs, parsed.problem()));
+                    throw new ValidationExhaustedException(Messages.validationExhausted(
+                            ctx.path(),
+                            modelLabel(),
+                            settings.outputType().getSimpleName(),
+                            repairs,
+                            parsed.problem()));
                 }
                 repairs++;
                 messages.add(UserMessage.from(StructuredOutput.repairPrompt(parsed.problem())));
@@ -127,10 +133,12 @@ final class Generation<I, O> {
         if (settings.conversation() != null) {
             messages.addAll(Objects.requireNonNull(settings.conversation().messages(input, ctx), "messages"));
         } else {
-            messages.add(UserMessage.from(Objects.requireNonNull(settings.prompt().render(input, ctx), "prompt")));
+            messages.add(
+                    UserMessage.from(Objects.requireNonNull(settings.prompt().render(input, ctx), "prompt")));
         }
         String systemText = settings.system() == null ? null : settings.system().render(input, ctx);
-        String instructions = settings.structured() == null ? "" : settings.structured().instructions(capabilities);
+        String instructions =
+                settings.structured() == null ? "" : settings.structured().instructions(capabilities);
         if (!instructions.isEmpty()) {
             systemText = systemText == null ? instructions : systemText + "\n\n" + instructions;
         }
@@ -149,8 +157,8 @@ final class Generation<I, O> {
         if (!settings.toolBox().isEmpty()) {
             builder.toolSpecifications(settings.toolBox().specifications());
         }
-        ResponseFormat format = settings.structured() == null ? null
-                : settings.structured().responseFormat(capabilities);
+        ResponseFormat format =
+                settings.structured() == null ? null : settings.structured().responseFormat(capabilities);
         if (format != null) {
             builder.responseFormat(format);
         }
@@ -162,13 +170,19 @@ final class Generation<I, O> {
     private ChatExecutor executor(ChatRequest request) {
         InvocationContext invocation = InvocationContext.builder().build();
         return settings.streaming()
-                ? ChatExecutor.builder(streamingModel).chatRequest(request).invocationContext(invocation).build()
-                : ChatExecutor.builder(chatModel).chatRequest(request).invocationContext(invocation).build();
+                ? ChatExecutor.builder(streamingModel)
+                        .chatRequest(request)
+                        .invocationContext(invocation)
+                        .build()
+                : ChatExecutor.builder(chatModel)
+                        .chatRequest(request)
+                        .invocationContext(invocation)
+                        .build();
     }
 
     private ModelReply call(ChatRequest request) throws Exception {
-        ChatRequestParameters effective = modelDefaults == null ? request.parameters()
-                : modelDefaults.overrideWith(request.parameters());
+        ChatRequestParameters effective =
+                modelDefaults == null ? request.parameters() : modelDefaults.overrideWith(request.parameters());
         GenerationSpan span = ctx.service(FlowTracer.class)
                 .startGeneration(GenAiAttributes.request(provider, modelLabel(), effective));
         ModelReply reply = null;

@@ -30,10 +30,20 @@ import io.crux.ee.langchain4j.Generator.Prompt;
  * @param <I> the generator's input type
  * @param <O> the generator's output type
  */
-record GeneratorSettings<I, O>(String model, Prompt<? super I> system, Prompt<? super I> prompt,
-        Conversation<? super I> conversation, boolean streaming, ToolBox toolBox, int maxToolRounds,
-        Class<O> outputType, StructuredOutput<O> structured, int maxRepairs, List<InputGuardrail> inputGuardrails,
-        List<OutputGuardrail> outputGuardrails, ChatRequestParameters parameters) {
+record GeneratorSettings<I, O>(
+        String model,
+        Prompt<? super I> system,
+        Prompt<? super I> prompt,
+        Conversation<? super I> conversation,
+        boolean streaming,
+        ToolBox toolBox,
+        int maxToolRounds,
+        Class<O> outputType,
+        StructuredOutput<O> structured,
+        int maxRepairs,
+        List<InputGuardrail> inputGuardrails,
+        List<OutputGuardrail> outputGuardrails,
+        ChatRequestParameters parameters) {
 
     GeneratorSettings {
         if (maxToolRounds < 1) {
@@ -46,56 +56,175 @@ record GeneratorSettings<I, O>(String model, Prompt<? super I> system, Prompt<? 
 
     /** The settings of {@link Generator#named(String)}. */
     static <I> GeneratorSettings<I, String> defaults() {
-        return new GeneratorSettings<>(Generator.DEFAULT_MODEL, null, null, null, false, ToolBox.NONE,
-                Generator.DEFAULT_MAX_TOOL_ROUNDS, String.class, null, Generator.DEFAULT_MAX_REPAIRS, List.of(),
-                List.of(), null);
+        return new GeneratorSettings<>(
+                Generator.DEFAULT_MODEL,
+                null,
+                null,
+                null,
+                false,
+                ToolBox.NONE,
+                Generator.DEFAULT_MAX_TOOL_ROUNDS,
+                String.class,
+                null,
+                Generator.DEFAULT_MAX_REPAIRS,
+                List.of(),
+                List.of(),
+                null);
     }
 
     GeneratorSettings<I, O> withModel(String model) {
-        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+        return new GeneratorSettings<>(
+                model,
+                system,
+                prompt,
+                conversation,
+                streaming,
+                toolBox,
+                maxToolRounds,
+                outputType,
+                structured,
+                maxRepairs,
+                inputGuardrails,
+                outputGuardrails,
+                parameters);
     }
 
     GeneratorSettings<I, O> withSystem(Prompt<? super I> system) {
-        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+        return new GeneratorSettings<>(
+                model,
+                system,
+                prompt,
+                conversation,
+                streaming,
+                toolBox,
+                maxToolRounds,
+                outputType,
+                structured,
+                maxRepairs,
+                inputGuardrails,
+                outputGuardrails,
+                parameters);
     }
 
     /** One of prompt and conversation is set, the other {@code null}. */
     GeneratorSettings<I, O> withMessages(Prompt<? super I> prompt, Conversation<? super I> conversation) {
-        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+        return new GeneratorSettings<>(
+                model,
+                system,
+                prompt,
+                conversation,
+                streaming,
+                toolBox,
+                maxToolRounds,
+                outputType,
+                structured,
+                maxRepairs,
+                inputGuardrails,
+                outputGuardrails,
+                parameters);
     }
 
     GeneratorSettings<I, O> withStreaming(boolean streaming) {
-        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+        return new GeneratorSettings<>(
+                model,
+                system,
+                prompt,
+                conversation,
+                streaming,
+                toolBox,
+                maxToolRounds,
+                outputType,
+                structured,
+                maxRepairs,
+                inputGuardrails,
+                outputGuardrails,
+                parameters);
     }
 
     GeneratorSettings<I, O> withTools(ToolBox toolBox) {
-        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+        return new GeneratorSettings<>(
+                model,
+                system,
+                prompt,
+                conversation,
+                streaming,
+                toolBox,
+                maxToolRounds,
+                outputType,
+                structured,
+                maxRepairs,
+                inputGuardrails,
+                outputGuardrails,
+                parameters);
     }
 
     /** @throws IllegalArgumentException if a bound is out of range */
     GeneratorSettings<I, O> withBounds(int maxToolRounds, int maxRepairs) {
-        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+        return new GeneratorSettings<>(
+                model,
+                system,
+                prompt,
+                conversation,
+                streaming,
+                toolBox,
+                maxToolRounds,
+                outputType,
+                structured,
+                maxRepairs,
+                inputGuardrails,
+                outputGuardrails,
+                parameters);
     }
 
     <R> GeneratorSettings<I, R> withOutput(Class<R> outputType, StructuredOutput<R> structured) {
-        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+        return new GeneratorSettings<>(
+                model,
+                system,
+                prompt,
+                conversation,
+                streaming,
+                toolBox,
+                maxToolRounds,
+                outputType,
+                structured,
+                maxRepairs,
+                inputGuardrails,
+                outputGuardrails,
+                parameters);
     }
 
-    GeneratorSettings<I, O> withGuardrails(List<InputGuardrail> inputGuardrails,
-            List<OutputGuardrail> outputGuardrails) {
-        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+    GeneratorSettings<I, O> withGuardrails(
+            List<InputGuardrail> inputGuardrails, List<OutputGuardrail> outputGuardrails) {
+        return new GeneratorSettings<>(
+                model,
+                system,
+                prompt,
+                conversation,
+                streaming,
+                toolBox,
+                maxToolRounds,
+                outputType,
+                structured,
+                maxRepairs,
+                inputGuardrails,
+                outputGuardrails,
+                parameters);
     }
 
     GeneratorSettings<I, O> withParameters(ChatRequestParameters parameters) {
-        return new GeneratorSettings<>(model, system, prompt, conversation, streaming, toolBox, maxToolRounds,
-                outputType, structured, maxRepairs, inputGuardrails, outputGuardrails, parameters);
+        return new GeneratorSettings<>(
+                model,
+                system,
+                prompt,
+                conversation,
+                streaming,
+                toolBox,
+                maxToolRounds,
+                outputType,
+                structured,
+                maxRepairs,
+                inputGuardrails,
+                outputGuardrails,
+                parameters);
     }
 }

@@ -54,16 +54,22 @@ final class GuardrailChain {
         if (last < 0) {
             if (!inputGuardrails.isEmpty()) {
                 // fail closed: a conversation the guardrails cannot check is not sent
-                throw new GuardrailBlockedException(Messages.guardrailBlocked(path, "input",
-                        "the conversation has no user message for the input guardrails to check"), null);
+                throw new GuardrailBlockedException(
+                        Messages.guardrailBlocked(
+                                path,
+                                "input",
+                                "the conversation has no user message for the input guardrails to check"),
+                        null);
             }
             return "";
         }
         UserMessage user = (UserMessage) messages.get(last);
         String template = user.hasSingleText() ? user.singleText() : "";
         for (InputGuardrail guardrail : inputGuardrails) {
-            InputGuardrailRequest request = InputGuardrailRequest.builder().userMessage(user)
-                    .commonParams(guardrailParams(template)).build();
+            InputGuardrailRequest request = InputGuardrailRequest.builder()
+                    .userMessage(user)
+                    .commonParams(guardrailParams(template))
+                    .build();
             InputGuardrailResult result = guardrail.validate(request);
             if (!result.isSuccess()) {
                 throw blocked("input", guardrail, result);
@@ -85,27 +91,35 @@ final class GuardrailChain {
     String checkOutput(ChatResponse response, Supplier<ChatExecutor> executor, String template) {
         ChatResponse current = response;
         for (OutputGuardrail guardrail : outputGuardrails) {
-            OutputGuardrailRequest guardrailRequest = OutputGuardrailRequest.builder().responseFromLLM(current)
-                    .chatExecutor(executor.get()).requestParams(guardrailParams(template)).build();
+            OutputGuardrailRequest guardrailRequest = OutputGuardrailRequest.builder()
+                    .responseFromLLM(current)
+                    .chatExecutor(executor.get())
+                    .requestParams(guardrailParams(template))
+                    .build();
             OutputGuardrailResult result = guardrail.validate(guardrailRequest);
             if (!result.isSuccess()) {
                 throw blocked("output", guardrail, result);
             }
             if (result.hasRewrittenResult()) {
-                current = current.toBuilder().aiMessage(current.aiMessage().withText(result.successfulText())).build();
+                current = current.toBuilder()
+                        .aiMessage(current.aiMessage().withText(result.successfulText()))
+                        .build();
             }
         }
         return current.aiMessage().text();
     }
 
     private static GuardrailRequestParams guardrailParams(String template) {
-        return GuardrailRequestParams.builder().userMessageTemplate(template).variables(Map.of()).build();
+        return GuardrailRequestParams.builder()
+                .userMessageTemplate(template)
+                .variables(Map.of())
+                .build();
     }
 
     private GuardrailBlockedException blocked(String direction, Object guardrail, GuardrailResult<?> result) {
         String failures = result.failures().stream().map(f -> f.message()).collect(Collectors.joining("; "));
         String text = guardrail.getClass().getName() + ": " + (failures.isEmpty() ? result.asString() : failures);
-        return new GuardrailBlockedException(Messages.guardrailBlocked(path, direction, text),
-                result.getFirstFailureException());
+        return new GuardrailBlockedException(
+                Messages.guardrailBlocked(path, direction, text), result.getFirstFailureException());
     }
 }

@@ -132,7 +132,8 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
      * @return this model
      */
     public ScriptedModel withCapabilities(Capability... capabilities) {
-        this.capabilities = capabilities.length == 0 ? Set.of() : Set.copyOf(EnumSet.copyOf(Arrays.asList(capabilities)));
+        this.capabilities =
+                capabilities.length == 0 ? Set.of() : Set.copyOf(EnumSet.copyOf(Arrays.asList(capabilities)));
         return this;
     }
 
@@ -187,7 +188,8 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
     public static Predicate<ChatRequest> systemMessageContains(String text) {
         Objects.requireNonNull(text, "text");
         return request -> request.messages().stream()
-                .anyMatch(m -> m instanceof SystemMessage system && system.text().contains(text));
+                .anyMatch(
+                        m -> m instanceof SystemMessage system && system.text().contains(text));
     }
 
     /** @return a predicate accepting requests whose last message is a tool result */
@@ -269,7 +271,11 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
 
     private ChatResponse response(Reply reply) {
         List<ToolExecutionRequest> calls = reply.toolCalls.stream()
-                .map(c -> c.id() != null ? c : c.toBuilder().id("call-" + toolCalls.incrementAndGet()).build())
+                .map(c -> c.id() != null
+                        ? c
+                        : c.toBuilder()
+                                .id("call-" + toolCalls.incrementAndGet())
+                                .build())
                 .toList();
         AiMessage.Builder message = AiMessage.builder().text(reply.text).thinking(reply.thinking);
         if (!calls.isEmpty()) {
@@ -280,8 +286,10 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
                 .id("scripted-" + responses.incrementAndGet())
                 .modelName(modelName())
                 .tokenUsage(reply.usage)
-                .finishReason(reply.finishReason != null ? reply.finishReason
-                        : calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_EXECUTION)
+                .finishReason(
+                        reply.finishReason != null
+                                ? reply.finishReason
+                                : calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_EXECUTION)
                 .build();
     }
 
@@ -290,8 +298,10 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         String last = messages.isEmpty() ? "no message" : summary(messages.get(messages.size() - 1));
         List<ToolSpecification> tools = request.toolSpecifications();
         return "a request of " + messages.size() + " message(s) ending with " + last
-                + (tools == null || tools.isEmpty() ? "" : ", offering tools "
-                        + tools.stream().map(ToolSpecification::name).toList());
+                + (tools == null || tools.isEmpty()
+                        ? ""
+                        : ", offering tools "
+                                + tools.stream().map(ToolSpecification::name).toList());
     }
 
     private static String summary(ChatMessage message) {
@@ -389,8 +399,14 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         private final TokenUsage usage;
         private final FinishReason finishReason;
 
-        private Reply(String text, List<ToolExecutionRequest> toolCalls, RuntimeException error, String thinking,
-                List<String> chunks, TokenUsage usage, FinishReason finishReason) {
+        private Reply(
+                String text,
+                List<ToolExecutionRequest> toolCalls,
+                RuntimeException error,
+                String thinking,
+                List<String> chunks,
+                TokenUsage usage,
+                FinishReason finishReason) {
             this.text = text;
             this.toolCalls = toolCalls;
             this.error = error;
@@ -422,7 +438,10 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
          * @return a reply asking for one tool call (its id is {@code call-<n>})
          */
         public static Reply toolCall(String tool, String argumentsJson) {
-            return toolCalls(ToolExecutionRequest.builder().name(tool).arguments(argumentsJson).build());
+            return toolCalls(ToolExecutionRequest.builder()
+                    .name(tool)
+                    .arguments(argumentsJson)
+                    .build());
         }
 
         /**
@@ -460,8 +479,8 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
          */
         public Reply withChunks(String... chunks) {
             if (!String.join("", chunks).equals(text)) {
-                throw new IllegalArgumentException("the chunks " + Arrays.toString(chunks) + " do not join to the text '"
-                        + text + "'");
+                throw new IllegalArgumentException(
+                        "the chunks " + Arrays.toString(chunks) + " do not join to the text '" + text + "'");
             }
             return new Reply(text, toolCalls, error, thinking, List.of(chunks), usage, finishReason);
         }
@@ -472,8 +491,8 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
          * @return a copy with the usage
          */
         public Reply withUsage(int inputTokens, int outputTokens) {
-            return new Reply(text, toolCalls, error, thinking, chunks, new TokenUsage(inputTokens, outputTokens),
-                    finishReason);
+            return new Reply(
+                    text, toolCalls, error, thinking, chunks, new TokenUsage(inputTokens, outputTokens), finishReason);
         }
 
         /**
@@ -492,8 +511,8 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
             List<String> words = new ArrayList<>();
             int start = 0;
             for (int i = 0; i < text.length(); i++) {
-                if (Character.isWhitespace(text.charAt(i)) && (i + 1 == text.length()
-                        || !Character.isWhitespace(text.charAt(i + 1)))) {
+                if (Character.isWhitespace(text.charAt(i))
+                        && (i + 1 == text.length() || !Character.isWhitespace(text.charAt(i + 1)))) {
                     words.add(text.substring(start, i + 1));
                     start = i + 1;
                 }

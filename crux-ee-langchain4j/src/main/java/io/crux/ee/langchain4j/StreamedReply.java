@@ -94,8 +94,11 @@ final class StreamedReply {
                     }
                 } else if (event instanceof ChatResponse response) {
                     if (!reasoned) {
-                        ModelReply.emitReasoning(ctx,
-                                thinking.length() > 0 ? thinking.toString() : response.aiMessage().thinking());
+                        ModelReply.emitReasoning(
+                                ctx,
+                                thinking.length() > 0
+                                        ? thinking.toString()
+                                        : response.aiMessage().thinking());
                     }
                     return new ModelReply(response, message);
                 } else {

@@ -34,13 +34,15 @@ final class StructuredOutput<R> {
     private final JsonSchema schema;
     /** The schema a reply is held to, the same as for action input. */
     private final Map<String, Object> inputSchema;
+
     private final String instructions;
 
     private StructuredOutput(Class<R> type) {
         this.type = type;
         this.schema = JsonSchemas.jsonSchemaFrom(type).orElse(null);
         this.inputSchema = io.crux.ee.codec.JsonSchemas.of(type);
-        this.instructions = new ServiceOutputParser().outputFormatInstructions(type).strip();
+        this.instructions =
+                new ServiceOutputParser().outputFormatInstructions(type).strip();
     }
 
     static <R> StructuredOutput<R> of(Class<R> type) {
@@ -57,7 +59,10 @@ final class StructuredOutput<R> {
      */
     ResponseFormat responseFormat(Set<Capability> capabilities) {
         if (schema != null && capabilities.contains(Capability.RESPONSE_FORMAT_JSON_SCHEMA)) {
-            return ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(schema).build();
+            return ResponseFormat.builder()
+                    .type(ResponseFormatType.JSON)
+                    .jsonSchema(schema)
+                    .build();
         }
         return null;
     }
@@ -87,7 +92,8 @@ final class StructuredOutput<R> {
         }
         List<Violation> mismatches = JsonSchemaCheck.check(parsed, inputSchema);
         if (!mismatches.isEmpty()) {
-            return new Parsed<>(null, "it does not fit the schema of " + type.getSimpleName() + ": " + describe(mismatches));
+            return new Parsed<>(
+                    null, "it does not fit the schema of " + type.getSimpleName() + ": " + describe(mismatches));
         }
         Object converted;
         try {
@@ -107,7 +113,8 @@ final class StructuredOutput<R> {
     }
 
     private static String describe(List<Violation> violations) {
-        return violations.stream().map(v -> (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())
+        return violations.stream()
+                .map(v -> (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())
                 .collect(Collectors.joining("; "));
     }
 

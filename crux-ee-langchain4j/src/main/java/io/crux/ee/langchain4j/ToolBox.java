@@ -58,22 +58,25 @@ final class ToolBox {
         for (Object bean : beans) {
             List<Method> methods = toolMethods(bean.getClass());
             if (methods.isEmpty()) {
-                throw new IllegalArgumentException(Messages.badTools(bean.getClass().getName(), "it has no @Tool method"));
+                throw new IllegalArgumentException(
+                        Messages.badTools(bean.getClass().getName(), "it has no @Tool method"));
             }
             for (Method method : methods) {
                 ToolSpecification spec = ToolSpecifications.toolSpecificationFrom(method);
                 if (executors.containsKey(spec.name())) {
-                    throw new IllegalArgumentException(Messages.badTools(bean.getClass().getName(),
-                            "the tool name '" + spec.name() + "' is used twice"));
+                    throw new IllegalArgumentException(Messages.badTools(
+                            bean.getClass().getName(), "the tool name '" + spec.name() + "' is used twice"));
                 }
                 specs.add(spec);
-                executors.put(spec.name(), DefaultToolExecutor.builder()
-                        .object(bean)
-                        .originalMethod(method)
-                        .methodToInvoke(method)
-                        .wrapToolArgumentsExceptions(true)
-                        .propagateToolExecutionExceptions(true)
-                        .build());
+                executors.put(
+                        spec.name(),
+                        DefaultToolExecutor.builder()
+                                .object(bean)
+                                .originalMethod(method)
+                                .methodToInvoke(method)
+                                .wrapToolArgumentsExceptions(true)
+                                .propagateToolExecutionExceptions(true)
+                                .build());
             }
         }
         return new ToolBox(List.copyOf(specs), Collections.unmodifiableMap(executors));
@@ -137,25 +140,32 @@ final class ToolBox {
     Outcome execute(ToolExecutionRequest request) {
         DefaultToolExecutor executor = executors.get(request.name());
         if (executor == null) {
-            return new Outcome("There is no tool named '" + request.name() + "'. The tools are " + executors.keySet() + ".",
-                    true);
+            return new Outcome(
+                    "There is no tool named '" + request.name() + "'. The tools are " + executors.keySet() + ".", true);
         }
         try {
-            ToolExecutionResult result = executor.executeWithContext(request, InvocationContext.builder().build());
+            ToolExecutionResult result = executor.executeWithContext(
+                    request, InvocationContext.builder().build());
             return new Outcome(result.resultText(), result.isError());
         } catch (ToolArgumentsException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return new Outcome("The arguments of tool '" + request.name() + "' are invalid: " + cause.getMessage(), true);
+            return new Outcome(
+                    "The arguments of tool '" + request.name() + "' are invalid: " + cause.getMessage(), true);
         } catch (ToolExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof Error error) {
                 throw error;
             }
-            if (StepOptions.isPolicyTerminal(cause) || Thread.currentThread().isInterrupted()
+            if (StepOptions.isPolicyTerminal(cause)
+                    || Thread.currentThread().isInterrupted()
                     || cause instanceof InterruptedException) {
                 throw cause instanceof RuntimeException re ? re : e;
             }
-            return new Outcome(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName(), true);
+            return new Outcome(
+                    cause.getMessage() != null
+                            ? cause.getMessage()
+                            : cause.getClass().getName(),
+                    true);
         }
     }
 }

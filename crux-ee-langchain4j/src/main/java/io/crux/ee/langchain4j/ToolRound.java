@@ -49,8 +49,12 @@ final class ToolRound {
             content.put("output", outcome.text());
             content.put("error", outcome.error());
             ctx.emit(Item.toolOutput(callId, outcome.text()).withContent(content));
-            messages.add(ToolExecutionResultMessage.builder().id(callId).toolName(call.name())
-                    .text(outcome.text()).isError(outcome.error()).build());
+            messages.add(ToolExecutionResultMessage.builder()
+                    .id(callId)
+                    .toolName(call.name())
+                    .text(outcome.text())
+                    .isError(outcome.error())
+                    .build());
         }
     }
 

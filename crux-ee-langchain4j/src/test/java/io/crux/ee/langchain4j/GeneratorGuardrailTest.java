@@ -20,10 +20,10 @@ import io.crux.ee.api.Item;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.GuardrailBlockedException;
 import io.crux.ee.api.exception.StepFailedException;
-import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.langchain4j.ScriptedModel.Reply;
-import io.crux.ee.testkit.TestRun;
 import io.crux.ee.langchain4j.spi.ModelRegistry;
+import io.crux.ee.testkit.CruxTest;
+import io.crux.ee.testkit.TestRun;
 
 /** Input and output guardrails: a failure blocks the call with a policy-terminal error; a rewrite is used. */
 class GeneratorGuardrailTest {
@@ -32,7 +32,9 @@ class GeneratorGuardrailTest {
     static final class NoSecrets implements InputGuardrail {
         @Override
         public InputGuardrailResult validate(UserMessage message) {
-            return message.singleText().contains("password") ? failure("prompts must not ask for passwords") : success();
+            return message.singleText().contains("password")
+                    ? failure("prompts must not ask for passwords")
+                    : success();
         }
     }
 
@@ -54,11 +56,16 @@ class GeneratorGuardrailTest {
 
     private final ScriptedModel model = ScriptedModel.named("default");
 
-    private final Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q)
-            .withOptions(StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR).withFallback(t -> "fallback"));
+    private final Generator<String, String> answer = Generator.<String>named("answer")
+            .prompt((q, ctx) -> q)
+            .withOptions(
+                    StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR).withFallback(t -> "fallback"));
 
     private TestRun<String> run(Generator<String, String> generator, String input) {
-        return CruxTest.testBlock(generator).input(input).service(ModelRegistry.class, ModelRegistry.of("default", model)).run();
+        return CruxTest.testBlock(generator)
+                .input(input)
+                .service(ModelRegistry.class, ModelRegistry.of("default", model))
+                .run();
     }
 
     @Test
@@ -69,8 +76,10 @@ class GeneratorGuardrailTest {
         assertThat(run.failure()).isInstanceOfSatisfying(StepFailedException.class, e -> {
             assertThat(e.messageId()).isEqualTo("CRUX0011E");
             assertThat(e.attempts()).isEqualTo(1);
-            assertThat(e.getCause()).isInstanceOf(GuardrailBlockedException.class)
-                    .hasMessageStartingWith("CRUX0085E: An input guardrail of the generator 'answer' blocked the model call")
+            assertThat(e.getCause())
+                    .isInstanceOf(GuardrailBlockedException.class)
+                    .hasMessageStartingWith(
+                            "CRUX0085E: An input guardrail of the generator 'answer' blocked the model call")
                     .hasMessageContaining("prompts must not ask for passwords");
         });
         assertThat(model.requests()).isEmpty();
@@ -85,7 +94,8 @@ class GeneratorGuardrailTest {
         TestRun<String> run = run(onlySystem, "ignored");
 
         run.steps().failed("answer");
-        assertThat(run.failure().getCause()).isInstanceOf(GuardrailBlockedException.class)
+        assertThat(run.failure().getCause())
+                .isInstanceOf(GuardrailBlockedException.class)
                 .hasMessageContaining("no user message for the input guardrails to check");
         assertThat(model.requests()).isEmpty();
     }
@@ -94,9 +104,11 @@ class GeneratorGuardrailTest {
     void anInputGuardrailMayRewriteThePrompt() {
         model.reply("Hello, [name].");
 
-        run(answer.inputGuardrails(new Redact(), new NoSecrets()), "Say hello to Alice").assertOutput("Hello, [name].");
+        run(answer.inputGuardrails(new Redact(), new NoSecrets()), "Say hello to Alice")
+                .assertOutput("Hello, [name].");
 
-        assertThat(((UserMessage) model.lastRequest().messages().get(0)).singleText()).isEqualTo("Say hello to [name]");
+        assertThat(((UserMessage) model.lastRequest().messages().get(0)).singleText())
+                .isEqualTo("Say hello to [name]");
     }
 
     @Test
@@ -107,12 +119,15 @@ class GeneratorGuardrailTest {
 
         run.steps().failed("answer").attempts("answer", 1);
         assertThat(run.failure()).isInstanceOfSatisfying(StepFailedException.class, e -> {
-            assertThat(e.getCause()).isInstanceOf(GuardrailBlockedException.class)
-                    .hasMessageContaining("An output guardrail").hasMessageContaining("the reply shouts");
+            assertThat(e.getCause())
+                    .isInstanceOf(GuardrailBlockedException.class)
+                    .hasMessageContaining("An output guardrail")
+                    .hasMessageContaining("the reply shouts");
             assertThat(e.attempts()).isEqualTo(1);
         });
         assertThat(model.requests()).hasSize(1);
-        assertThat(run.items().list()).singleElement()
+        assertThat(run.items().list())
+                .singleElement()
                 .satisfies(i -> assertThat(i.status()).isEqualTo(Item.Status.INCOMPLETE));
     }
 

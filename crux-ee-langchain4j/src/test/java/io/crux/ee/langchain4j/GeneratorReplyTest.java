@@ -17,9 +17,9 @@ import dev.langchain4j.data.message.UserMessage;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.exception.ModelNotFoundException;
 import io.crux.ee.api.exception.StepFailedException;
+import io.crux.ee.langchain4j.ScriptedModel.Reply;
 import io.crux.ee.langchain4j.spi.ModelRegistry;
 import io.crux.ee.testkit.CruxTest;
-import io.crux.ee.langchain4j.ScriptedModel.Reply;
 import io.crux.ee.testkit.TestRun;
 
 /** A generator without tools or structured output: one model call, one message item, the reply as output. */
@@ -28,7 +28,10 @@ class GeneratorReplyTest {
     private final ScriptedModel model = ScriptedModel.named("default");
 
     private TestRun<String> run(Generator<String, String> generator, String input) {
-        return CruxTest.testBlock(generator).input(input).service(ModelRegistry.class, ModelRegistry.of("default", model)).run();
+        return CruxTest.testBlock(generator)
+                .input(input)
+                .service(ModelRegistry.class, ModelRegistry.of("default", model))
+                .run();
     }
 
     @Test
@@ -59,12 +62,14 @@ class GeneratorReplyTest {
         model.reply("Still Paris.");
         Generator<String, String> followUp = Generator.<String>named("follow-up")
                 .system("Be brief.")
-                .messages((question, ctx) -> List.of(UserMessage.from("Capital of France?"), AiMessage.from("Paris."),
-                        UserMessage.from(question)));
+                .messages((question, ctx) -> List.of(
+                        UserMessage.from("Capital of France?"), AiMessage.from("Paris."), UserMessage.from(question)));
 
         assertThat(run(followUp, "And today?").output()).isEqualTo("Still Paris.");
-        assertThat(model.lastRequest().messages()).extracting(ChatMessage::type).containsExactly(ChatMessageType.SYSTEM,
-                ChatMessageType.USER, ChatMessageType.AI, ChatMessageType.USER);
+        assertThat(model.lastRequest().messages())
+                .extracting(ChatMessage::type)
+                .containsExactly(
+                        ChatMessageType.SYSTEM, ChatMessageType.USER, ChatMessageType.AI, ChatMessageType.USER);
     }
 
     @Test
@@ -74,7 +79,10 @@ class GeneratorReplyTest {
         TestRun<String> run = run(answer, "hello?");
 
         run.steps().failed("answer");
-        assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause().isInstanceOf(AssertionError.class)
+        assertThat(run.failure())
+                .isInstanceOf(StepFailedException.class)
+                .cause()
+                .isInstanceOf(AssertionError.class)
                 .hasMessageStartingWith("CRUX0086E: Unmocked model call: the scripted model 'scripted:default'")
                 .hasMessageContaining("USER 'hello?'");
         assertThat(model.requests()).hasSize(1);
@@ -82,14 +90,23 @@ class GeneratorReplyTest {
 
     @Test
     void anUnknownModelNameFailsWithModelNotFound() {
-        Generator<String, String> answer = Generator.<String>named("answer").model("missing").prompt((q, ctx) -> q);
+        Generator<String, String> answer =
+                Generator.<String>named("answer").model("missing").prompt((q, ctx) -> q);
 
         // the models come from a registry as in the server, so the registry's own message is checked
-        TestRun<String> run = CruxTest.testBlock(answer).input("x").service(ModelRegistry.class, ModelRegistry.of(Map.of("default", model))).run();
+        TestRun<String> run = CruxTest.testBlock(answer)
+                .input("x")
+                .service(ModelRegistry.class, ModelRegistry.of(Map.of("default", model)))
+                .run();
 
         run.steps().failed("answer");
-        assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause().isInstanceOf(ModelNotFoundException.class)
-                .hasMessageStartingWith("CRUX0051E").hasMessageContaining("'missing'").hasMessageContaining("[default]");
+        assertThat(run.failure())
+                .isInstanceOf(StepFailedException.class)
+                .cause()
+                .isInstanceOf(ModelNotFoundException.class)
+                .hasMessageStartingWith("CRUX0051E")
+                .hasMessageContaining("'missing'")
+                .hasMessageContaining("[default]");
         assertThat(model.requests()).isEmpty();
     }
 
@@ -100,7 +117,10 @@ class GeneratorReplyTest {
         TestRun<String> run = run(answer, "x");
 
         run.steps().failed("answer");
-        assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause().isInstanceOf(IllegalStateException.class)
+        assertThat(run.failure())
+                .isInstanceOf(StepFailedException.class)
+                .cause()
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("CRUX0088E");
     }
 
@@ -118,7 +138,8 @@ class GeneratorReplyTest {
 
     @Test
     void generatorNamesAreCheckedLikeOtherBlockNames() {
-        assertThatThrownBy(() -> Generator.named("plan/draft")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Generator.named("plan/draft"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plan/draft");
     }
 }

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,14 +24,14 @@ import dev.langchain4j.model.chat.response.StreamingHandle;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
+import io.crux.ee.engine.ActionModel;
+import io.crux.ee.engine.EngineSettings;
+import io.crux.ee.engine.FlowEngine;
+import io.crux.ee.engine.FlowModel;
+import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.langchain4j.spi.ModelRegistry;
 import io.crux.ee.testkit.FlowTest;
 import io.crux.ee.testkit.TestClock;
-import io.crux.ee.engine.InMemoryFlowStore;
-import io.crux.ee.engine.FlowEngine;
-import io.crux.ee.engine.EngineSettings;
-import io.crux.ee.engine.FlowModel;
-import io.crux.ee.engine.ActionModel;
 
 /** Cancelling a run while its generator streams cancels the model's stream too: the model stops generating. */
 class GeneratorStreamCancelTest {
@@ -73,23 +73,37 @@ class GeneratorStreamCancelTest {
     @Test
     void aCancelledRunCancelsTheModelsStream() throws Exception {
         SlowModel model = new SlowModel();
-        Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q).streaming();
+        Generator<String, String> answer =
+                Generator.<String>named("answer").prompt((q, ctx) -> q).streaming();
         ExecutorService executor = Executors.newCachedThreadPool();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         TestClock clock = new TestClock(FlowTest.START);
         InMemoryFlowStore store = new InMemoryFlowStore(clock);
-        try (FlowEngine engine = FlowEngine.builder().store(store).executor(executor).scheduler(scheduler)
-                .clock(clock).service(ModelRegistry.class, ModelRegistry.of("default", model)).settings(EngineSettings.of("node-1")).build()) {
-            engine.register(new FlowModel("chat", true, GeneratorStreamCancelTest.class,
-                    Map.of("run", new ActionModel("run", String.class, String.class, scope -> ActionModel.runBlock(scope, answer)))));
+        try (FlowEngine engine = FlowEngine.builder()
+                .store(store)
+                .executor(executor)
+                .scheduler(scheduler)
+                .clock(clock)
+                .service(ModelRegistry.class, ModelRegistry.of("default", model))
+                .settings(EngineSettings.of("node-1"))
+                .build()) {
+            engine.register(new FlowModel(
+                    "chat",
+                    true,
+                    GeneratorStreamCancelTest.class,
+                    Map.of(
+                            "run",
+                            new ActionModel(
+                                    "run", String.class, String.class, scope -> ActionModel.runBlock(scope, answer)))));
             FlowHandle<String, String> handle = engine.handle("chat", "");
             String id = handle.start("hi", RunOptions.defaults().withEvents(true));
             assertThat(model.firstToken.await(10, TimeUnit.SECONDS)).isTrue();
 
             handle.cancel(id, "no longer needed");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> model.cancelled.get()
-                    && store.findRun(id).orElseThrow().status() == FlowStatus.CANCELLED);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> model.cancelled.get()
+                            && store.findRun(id).orElseThrow().status() == FlowStatus.CANCELLED);
         } finally {
             model.release.countDown();
             executor.shutdownNow();

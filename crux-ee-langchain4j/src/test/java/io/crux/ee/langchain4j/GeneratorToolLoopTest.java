@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import javax.tools.ToolProvider;
 
 import org.junit.jupiter.api.Test;
@@ -30,10 +29,10 @@ import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.GuardrailBlockedException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.api.exception.ToolRoundsExceededException;
-import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.langchain4j.ScriptedModel.Reply;
-import io.crux.ee.testkit.TestRun;
 import io.crux.ee.langchain4j.spi.ModelRegistry;
+import io.crux.ee.testkit.CruxTest;
+import io.crux.ee.testkit.TestRun;
 
 /** The tool loop: tool calls run {@code @Tool} methods, their results go back to the model, rounds are bounded. */
 class GeneratorToolLoopTest {
@@ -82,12 +81,16 @@ class GeneratorToolLoopTest {
     }
 
     private TestRun<String> run(Generator<String, String> generator, String input) {
-        return CruxTest.testBlock(generator).input(input).service(ModelRegistry.class, ModelRegistry.of("default", model)).run();
+        return CruxTest.testBlock(generator)
+                .input(input)
+                .service(ModelRegistry.class, ModelRegistry.of("default", model))
+                .run();
     }
 
     @Test
     void toolCallsRunAndTheirResultsGoBackToTheModel() {
-        model.reply(Reply.toolCall("orderStatus", "{\"id\":\"A-17\"}"),
+        model.reply(
+                Reply.toolCall("orderStatus", "{\"id\":\"A-17\"}"),
                 Reply.toolCall("add", "{\"a\":2,\"b\":3}"),
                 Reply.text("A-17 ships today, and 2 + 3 = 5."));
 
@@ -97,26 +100,46 @@ class GeneratorToolLoopTest {
         run.steps().succeeded("support").attempts("support", 1).count(1);
         assertThat(tools.calls).containsExactly("orderStatus A-17", "add 2 3");
         assertThat(model.requests()).hasSize(3);
-        assertThat(model.requests().get(0).toolSpecifications()).extracting(ToolSpecification::name)
+        assertThat(model.requests().get(0).toolSpecifications())
+                .extracting(ToolSpecification::name)
                 .containsExactlyInAnyOrder("orderStatus", "add", "cancel", "wipe");
         List<ChatMessage> last = model.lastRequest().messages();
-        assertThat(last).extracting(ChatMessage::type).containsExactly(ChatMessageType.USER, ChatMessageType.AI,
-                ChatMessageType.TOOL_EXECUTION_RESULT, ChatMessageType.AI, ChatMessageType.TOOL_EXECUTION_RESULT);
+        assertThat(last)
+                .extracting(ChatMessage::type)
+                .containsExactly(
+                        ChatMessageType.USER,
+                        ChatMessageType.AI,
+                        ChatMessageType.TOOL_EXECUTION_RESULT,
+                        ChatMessageType.AI,
+                        ChatMessageType.TOOL_EXECUTION_RESULT);
         assertThat(((ToolExecutionResultMessage) last.get(2)).text()).isEqualTo("order A-17 ships today");
         assertThat(((ToolExecutionResultMessage) last.get(4)).text()).isEqualTo("5");
 
         List<Item> items = run.items().list();
-        assertThat(items).extracting(Item::type).containsExactly(Item.Type.TOOL_CALL, Item.Type.TOOL_OUTPUT,
-                Item.Type.TOOL_CALL, Item.Type.TOOL_OUTPUT, Item.Type.MESSAGE);
-        assertThat(items.get(0).content()).containsEntry("name", "orderStatus").containsEntry("arguments", Map.of("id", "A-17"));
-        assertThat(items.get(1).content()).containsEntry("callId", items.get(0).content().get("callId"))
-                .containsEntry("output", "order A-17 ships today").containsEntry("error", false);
-        assertThat(items.get(2).content().get("arguments")).isEqualTo(Map.of("a", new BigDecimal(2), "b", new BigDecimal(3)));
+        assertThat(items)
+                .extracting(Item::type)
+                .containsExactly(
+                        Item.Type.TOOL_CALL,
+                        Item.Type.TOOL_OUTPUT,
+                        Item.Type.TOOL_CALL,
+                        Item.Type.TOOL_OUTPUT,
+                        Item.Type.MESSAGE);
+        assertThat(items.get(0).content())
+                .containsEntry("name", "orderStatus")
+                .containsEntry("arguments", Map.of("id", "A-17"));
+        assertThat(items.get(1).content())
+                .containsEntry("callId", items.get(0).content().get("callId"))
+                .containsEntry("output", "order A-17 ships today")
+                .containsEntry("error", false);
+        assertThat(items.get(2).content().get("arguments"))
+                .isEqualTo(Map.of("a", new BigDecimal(2), "b", new BigDecimal(3)));
     }
 
     @Test
     void aToolFailureAndAnUnknownToolGoBackToTheModelAsErrors() {
-        model.reply(Reply.toolCall("cancel", "{\"id\":\"A-17\"}"), Reply.toolCall("refund", "{}"),
+        model.reply(
+                Reply.toolCall("cancel", "{\"id\":\"A-17\"}"),
+                Reply.toolCall("refund", "{}"),
                 Reply.text("Sorry, I cannot cancel it."));
 
         TestRun<String> run = run(generator(tools), "Cancel A-17");
@@ -129,7 +152,8 @@ class GeneratorToolLoopTest {
         ToolExecutionResultMessage unknown = (ToolExecutionResultMessage) last.get(4);
         assertThat(unknown.isError()).isTrue();
         assertThat(unknown.text()).contains("There is no tool named 'refund'");
-        assertThat(run.items().list()).filteredOn(i -> i.type() == Item.Type.TOOL_OUTPUT)
+        assertThat(run.items().list())
+                .filteredOn(i -> i.type() == Item.Type.TOOL_OUTPUT)
                 .allSatisfy(i -> assertThat(i.content()).containsEntry("error", true));
     }
 
@@ -150,16 +174,22 @@ class GeneratorToolLoopTest {
     void theToolLoopIsBounded() {
         model.when(r -> true).reply(Reply.toolCall("add", "{\"a\":1,\"b\":1}"));
 
-        TestRun<String> run = run(generator(tools).maxToolRounds(3)
-                .withOptions(StepOptions.retry(3, java.time.Duration.ofSeconds(1), Backoff.LINEAR)), "loop forever");
+        TestRun<String> run = run(
+                generator(tools)
+                        .maxToolRounds(3)
+                        .withOptions(StepOptions.retry(3, java.time.Duration.ofSeconds(1), Backoff.LINEAR)),
+                "loop forever");
 
         // policy-terminal: another attempt would run every tool round again
         run.steps().failed("support").attempts("support", 1);
         assertThat(run.retryWaits()).isEmpty();
-        assertThat(run.failure()).isInstanceOf(StepFailedException.class).cause()
+        assertThat(run.failure())
+                .isInstanceOf(StepFailedException.class)
+                .cause()
                 .isInstanceOf(ToolRoundsExceededException.class)
                 .hasMessageStartingWith("CRUX0083E: The generator 'support' stopped after 3 tool round(s)");
-        assertThat(((ToolRoundsExceededException) run.failure().getCause()).rounds()).isEqualTo(3);
+        assertThat(((ToolRoundsExceededException) run.failure().getCause()).rounds())
+                .isEqualTo(3);
         assertThat(tools.calls).hasSize(3);
         assertThat(model.requests()).hasSize(4);
     }
@@ -179,34 +209,55 @@ class GeneratorToolLoopTest {
     void aProxyThatCopiesTheAnnotationButLostTheParameterNamesIsDescribedByTheBeanClass(@TempDir Path dir)
             throws Exception {
         // a generated proxy: the same annotation on the override, compiled without -parameters
-        String source = "package io.crux.ee.langchain4j;\npublic class AnnotatedProxy extends " + OrderTools.class.getCanonicalName() + " {\n"
+        String source = "package io.crux.ee.langchain4j;\npublic class AnnotatedProxy extends "
+                + OrderTools.class.getCanonicalName() + " {\n"
                 + "  @dev.langchain4j.agent.tool.Tool(\"Looks up the status of an order\")\n"
                 + "  @Override public String orderStatus(String id) { return super.orderStatus(id) + \" (proxied)\"; }\n"
                 + "}\n";
         Files.writeString(dir.resolve("AnnotatedProxy.java"), source);
-        int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(),
-                "-cp", System.getProperty("java.class.path"), dir.resolve("AnnotatedProxy.java").toString());
+        int compiled = ToolProvider.getSystemJavaCompiler()
+                .run(
+                        null,
+                        null,
+                        null,
+                        "-d",
+                        dir.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        dir.resolve("AnnotatedProxy.java").toString());
         assertThat(compiled).isZero();
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
             Class<?> proxyType = loader.loadClass("io.crux.ee.langchain4j.AnnotatedProxy");
-            assertThat(proxyType.getMethod("orderStatus", String.class).getParameters()[0].isNamePresent()).isFalse();
+            assertThat(proxyType
+                            .getMethod("orderStatus", String.class)
+                            .getParameters()[0]
+                            .isNamePresent())
+                    .isFalse();
             Object proxy = proxyType.getConstructor().newInstance();
             model.reply(Reply.toolCall("orderStatus", "{\"id\":\"C-3\"}"), Reply.text("done"));
 
             run(generator(proxy), "status of C-3").assertCompleted();
 
-            assertThat(model.requests().get(0).toolSpecifications()).filteredOn(t -> t.name().equals("orderStatus"))
-                    .singleElement().satisfies(t -> assertThat(t.parameters().properties()).containsOnlyKeys("id"));
-            assertThat(((ToolExecutionResultMessage) model.lastRequest().messages().get(2)).text())
+            assertThat(model.requests().get(0).toolSpecifications())
+                    .filteredOn(t -> t.name().equals("orderStatus"))
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.parameters().properties()).containsOnlyKeys("id"));
+            assertThat(((ToolExecutionResultMessage)
+                                    model.lastRequest().messages().get(2))
+                            .text())
                     .isEqualTo("order C-3 ships today (proxied)");
         }
     }
 
     @Test
     void anObjectWithoutToolsIsRejectedWhenTheGeneratorIsBuilt() {
-        assertThatThrownBy(() -> generator("not a tool bean")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("CRUX0087E").hasMessageContaining("java.lang.String");
+        assertThatThrownBy(() -> generator("not a tool bean"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("CRUX0087E")
+                .hasMessageContaining("java.lang.String");
         assertThatThrownBy(() -> Generator.named("g").tools(tools, new OrderTools()))
-                .hasMessageStartingWith("CRUX0087E").hasMessageContaining("is used twice");
+                .hasMessageStartingWith("CRUX0087E")
+                .hasMessageContaining("is used twice");
     }
 }

@@ -119,29 +119,46 @@ public final class LoopbackOpenAiServer implements AutoCloseable {
             JsonObject body;
             try (InputStream in = exchange.getRequestBody()) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                body = text.isBlank() ? JsonObject.EMPTY_JSON_OBJECT : Json.createReader(new StringReader(text)).readObject();
+                body = text.isBlank()
+                        ? JsonObject.EMPTY_JSON_OBJECT
+                        : Json.createReader(new StringReader(text)).readObject();
             }
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders().getFirst("Authorization"), body);
+            Request request = new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    body);
             Answer answer;
             synchronized (this) {
                 requests.add(request);
                 answer = answers.poll();
             }
             if (answer == null) {
-                answer = Answer.status(500, "the loopback server has no answer queued for request " + requests().size());
+                answer = Answer.status(
+                        500,
+                        "the loopback server has no answer queued for request "
+                                + requests().size());
             }
             String model = body.getString("model", "loopback");
             String id = "chatcmpl-" + ids.incrementAndGet();
             if (answer.status != 200) {
-                JsonObject error = Json.createObjectBuilder().add("error", Json.createObjectBuilder()
-                        .add("message", answer.text).add("type", answer.status == 429 ? "rate_limit_exceeded" : "server_error")
-                        .add("code", answer.status == 429 ? "rate_limit_exceeded" : "server_error")).build();
+                JsonObject error = Json.createObjectBuilder()
+                        .add(
+                                "error",
+                                Json.createObjectBuilder()
+                                        .add("message", answer.text)
+                                        .add("type", answer.status == 429 ? "rate_limit_exceeded" : "server_error")
+                                        .add("code", answer.status == 429 ? "rate_limit_exceeded" : "server_error"))
+                        .build();
                 send(exchange, answer.status, "application/json", error.toString());
             } else if (request.streamed()) {
                 stream(exchange, answer, id, model);
             } else {
-                send(exchange, 200, "application/json", completion(answer, id, model).toString());
+                send(
+                        exchange,
+                        200,
+                        "application/json",
+                        completion(answer, id, model).toString());
             }
         }
     }
@@ -166,20 +183,37 @@ public final class LoopbackOpenAiServer implements AutoCloseable {
             message.add("reasoning_content", answer.reasoning);
         }
         if (answer.toolName != null) {
-            message.add("tool_calls", Json.createArrayBuilder().add(Json.createObjectBuilder()
-                    .add("id", answer.toolCallId).add("type", "function")
-                    .add("function", Json.createObjectBuilder().add("name", answer.toolName).add("arguments", answer.arguments))));
+            message.add(
+                    "tool_calls",
+                    Json.createArrayBuilder()
+                            .add(Json.createObjectBuilder()
+                                    .add("id", answer.toolCallId)
+                                    .add("type", "function")
+                                    .add(
+                                            "function",
+                                            Json.createObjectBuilder()
+                                                    .add("name", answer.toolName)
+                                                    .add("arguments", answer.arguments))));
         }
         return Json.createObjectBuilder()
-                .add("id", id).add("object", "chat.completion").add("created", 1_700_000_000L).add("model", model)
-                .add("choices", Json.createArrayBuilder().add(Json.createObjectBuilder()
-                        .add("index", 0).add("message", message).add("finish_reason", answer.finishReason())))
+                .add("id", id)
+                .add("object", "chat.completion")
+                .add("created", 1_700_000_000L)
+                .add("model", model)
+                .add(
+                        "choices",
+                        Json.createArrayBuilder()
+                                .add(Json.createObjectBuilder()
+                                        .add("index", 0)
+                                        .add("message", message)
+                                        .add("finish_reason", answer.finishReason())))
                 .add("usage", usage(answer))
                 .build();
     }
 
     private static JsonObjectBuilder usage(Answer answer) {
-        return Json.createObjectBuilder().add("prompt_tokens", answer.promptTokens)
+        return Json.createObjectBuilder()
+                .add("prompt_tokens", answer.promptTokens)
                 .add("completion_tokens", answer.completionTokens)
                 .add("total_tokens", answer.promptTokens + answer.completionTokens);
     }
@@ -189,7 +223,12 @@ public final class LoopbackOpenAiServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
-            chunk(out, id, model, Json.createObjectBuilder().add("role", "assistant").add("content", ""), null);
+            chunk(
+                    out,
+                    id,
+                    model,
+                    Json.createObjectBuilder().add("role", "assistant").add("content", ""),
+                    null);
             if (answer.reasoning != null) {
                 for (String piece : pieces(answer.reasoning)) {
                     chunk(out, id, model, Json.createObjectBuilder().add("reasoning_content", piece), null);
@@ -201,22 +240,53 @@ public final class LoopbackOpenAiServer implements AutoCloseable {
                 }
             }
             if (answer.toolName != null) {
-                chunk(out, id, model, Json.createObjectBuilder().add("tool_calls", Json.createArrayBuilder()
-                        .add(Json.createObjectBuilder().add("index", 0).add("id", answer.toolCallId).add("type", "function")
-                                .add("function", Json.createObjectBuilder().add("name", answer.toolName)
-                                        .add("arguments", "")))), null);
+                chunk(
+                        out,
+                        id,
+                        model,
+                        Json.createObjectBuilder()
+                                .add(
+                                        "tool_calls",
+                                        Json.createArrayBuilder()
+                                                .add(Json.createObjectBuilder()
+                                                        .add("index", 0)
+                                                        .add("id", answer.toolCallId)
+                                                        .add("type", "function")
+                                                        .add(
+                                                                "function",
+                                                                Json.createObjectBuilder()
+                                                                        .add("name", answer.toolName)
+                                                                        .add("arguments", "")))),
+                        null);
                 String args = answer.arguments;
                 int half = args.length() / 2;
                 for (String piece : List.of(args.substring(0, half), args.substring(half))) {
-                    chunk(out, id, model, Json.createObjectBuilder().add("tool_calls", Json.createArrayBuilder()
-                            .add(Json.createObjectBuilder().add("index", 0)
-                                    .add("function", Json.createObjectBuilder().add("arguments", piece)))), null);
+                    chunk(
+                            out,
+                            id,
+                            model,
+                            Json.createObjectBuilder()
+                                    .add(
+                                            "tool_calls",
+                                            Json.createArrayBuilder()
+                                                    .add(Json.createObjectBuilder()
+                                                            .add("index", 0)
+                                                            .add(
+                                                                    "function",
+                                                                    Json.createObjectBuilder()
+                                                                            .add("arguments", piece)))),
+                            null);
                 }
             }
             chunk(out, id, model, Json.createObjectBuilder(), answer.finishReason());
-            JsonObject usageChunk = Json.createObjectBuilder().add("id", id).add("object", "chat.completion.chunk")
-                    .add("created", 1_700_000_000L).add("model", model).add("choices", Json.createArrayBuilder())
-                    .add("usage", usage(answer)).build();
+            JsonObject usageChunk = Json.createObjectBuilder()
+                    .add("id", id)
+                    .add("object", "chat.completion.chunk")
+                    .add("created", 1_700_000_000L)
+                    .add("model", model)
+                    .add("choices", Json.createArrayBuilder())
+                    .add("usage", usage(answer))
+                    .build();
             write(out, "data: " + usageChunk + "\n\n");
             write(out, "data: [DONE]\n\n");
         }
@@ -231,8 +301,13 @@ public final class LoopbackOpenAiServer implements AutoCloseable {
             choice.add("finish_reason", finishReason);
         }
         JsonArrayBuilder choices = Json.createArrayBuilder().add(choice);
-        JsonObject chunk = Json.createObjectBuilder().add("id", id).add("object", "chat.completion.chunk")
-                .add("created", 1_700_000_000L).add("model", model).add("choices", choices).build();
+        JsonObject chunk = Json.createObjectBuilder()
+                .add("id", id)
+                .add("object", "chat.completion.chunk")
+                .add("created", 1_700_000_000L)
+                .add("model", model)
+                .add("choices", choices)
+                .build();
         write(out, "data: " + chunk + "\n\n");
     }
 
@@ -268,8 +343,15 @@ public final class LoopbackOpenAiServer implements AutoCloseable {
         final int promptTokens;
         final int completionTokens;
 
-        private Answer(int status, String text, String reasoning, String toolName, String toolCallId, String arguments,
-                int promptTokens, int completionTokens) {
+        private Answer(
+                int status,
+                String text,
+                String reasoning,
+                String toolName,
+                String toolCallId,
+                String arguments,
+                int promptTokens,
+                int completionTokens) {
             this.status = status;
             this.text = text;
             this.reasoning = reasoning;

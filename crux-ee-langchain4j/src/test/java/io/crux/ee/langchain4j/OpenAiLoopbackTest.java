@@ -22,10 +22,10 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.langchain4j.LoopbackOpenAiServer.Answer;
+import io.crux.ee.langchain4j.spi.ModelRegistry;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.TestRun;
-import io.crux.ee.langchain4j.spi.ModelRegistry;
 
 /**
  * The real {@code langchain4j-open-ai} client, built by {@link ConfiguredModelRegistry} from
@@ -70,7 +70,10 @@ class OpenAiLoopbackTest {
     }
 
     private <O> TestRun<O> run(Generator<String, O> generator, String input) {
-        return CruxTest.testBlock(generator).input(input).service(ModelRegistry.class, models).run();
+        return CruxTest.testBlock(generator)
+                .input(input)
+                .service(ModelRegistry.class, models)
+                .run();
     }
 
     @Test
@@ -78,16 +81,20 @@ class OpenAiLoopbackTest {
         configure(Map.of("crux.models.default.return-thinking", "true"));
         server.enqueue(Answer.text("Bonjour tout le monde").withReasoning("French greeting"));
 
-        TestRun<String> run = run(Generator.<String>named("greet").prompt((q, ctx) -> q).streaming(), "Say hello in French");
+        TestRun<String> run =
+                run(Generator.<String>named("greet").prompt((q, ctx) -> q).streaming(), "Say hello in French");
 
         assertThat(run.output()).isEqualTo("Bonjour tout le monde");
         LoopbackOpenAiServer.Request request = server.requests().get(0);
         assertThat(request.streamed()).isTrue();
         assertThat(request.authorization()).isEqualTo("Bearer test-key");
         assertThat(request.body().getString("model")).isEqualTo("loopback-7b");
-        assertThat(run.events()).filteredOn(e -> e.type().equals("content.delta")).extracting(EventRecord::json)
+        assertThat(run.events())
+                .filteredOn(e -> e.type().equals("content.delta"))
+                .extracting(EventRecord::json)
                 .hasSize(4)
-                .first().satisfies(d -> assertThat(d).contains("\"delta\":\"Bonjour \""));
+                .first()
+                .satisfies(d -> assertThat(d).contains("\"delta\":\"Bonjour \""));
         List<Item> items = run.items().list();
         assertThat(items).extracting(Item::type).containsExactly(Item.Type.REASONING, Item.Type.MESSAGE);
         assertThat(items.get(0).content()).containsEntry("text", "French greeting");
@@ -100,20 +107,30 @@ class OpenAiLoopbackTest {
         configure(Map.of());
         server.enqueue(Answer.toolCall("weather", "{\"city\":\"Lyon\"}"), Answer.text("It is sunny in Lyon."));
 
-        TestRun<String> run = run(Generator.<String>named("weather").prompt((q, ctx) -> q).streaming()
-                .tools(new Weather()), "Weather in Lyon?");
+        TestRun<String> run = run(
+                Generator.<String>named("weather")
+                        .prompt((q, ctx) -> q)
+                        .streaming()
+                        .tools(new Weather()),
+                "Weather in Lyon?");
 
         assertThat(run.output()).isEqualTo("It is sunny in Lyon.");
         List<LoopbackOpenAiServer.Request> requests = server.requests();
         assertThat(requests).hasSize(2);
-        assertThat(requests.get(0).body().getJsonArray("tools").getJsonObject(0).getJsonObject("function").getString("name"))
+        assertThat(requests.get(0)
+                        .body()
+                        .getJsonArray("tools")
+                        .getJsonObject(0)
+                        .getJsonObject("function")
+                        .getString("name"))
                 .isEqualTo("weather");
         List<JsonObject> sent = requests.get(1).body().getJsonArray("messages").getValuesAs(JsonObject.class);
         JsonObject toolMessage = sent.get(sent.size() - 1);
         assertThat(toolMessage.getString("role")).isEqualTo("tool");
         assertThat(toolMessage.getString("tool_call_id")).isEqualTo("call_weather");
         assertThat(toolMessage.getString("content")).isEqualTo("sunny in Lyon");
-        assertThat(run.items().list()).extracting(Item::type)
+        assertThat(run.items().list())
+                .extracting(Item::type)
                 .containsExactly(Item.Type.TOOL_CALL, Item.Type.TOOL_OUTPUT, Item.Type.MESSAGE);
         assertThat(run.items().list().get(0).content()).containsEntry("arguments", Map.of("city", "Lyon"));
     }
@@ -121,17 +138,19 @@ class OpenAiLoopbackTest {
     @Test
     void structuredOutputUsesTheJsonSchemaFormatAndIsRepaired() {
         configure(Map.of());
-        server.enqueue(Answer.text("{\"city\":\"Lyon\",\"highCelsius\":-3}"),
+        server.enqueue(
+                Answer.text("{\"city\":\"Lyon\",\"highCelsius\":-3}"),
                 Answer.text("{\"city\":\"Lyon\",\"highCelsius\":24}"));
 
-        TestRun<Forecast> run = run(Generator.<String>named("forecast").prompt((q, ctx) -> q).output(Forecast.class),
-                "Forecast for Lyon");
+        TestRun<Forecast> run = run(
+                Generator.<String>named("forecast").prompt((q, ctx) -> q).output(Forecast.class), "Forecast for Lyon");
 
         assertThat(run.output()).isEqualTo(new Forecast("Lyon", 24));
         JsonObject format = server.requests().get(0).body().getJsonObject("response_format");
         assertThat(format.getString("type")).isEqualTo("json_schema");
         assertThat(format.getJsonObject("json_schema").getString("name")).isEqualTo("Forecast");
-        List<JsonObject> repair = server.requests().get(1).body().getJsonArray("messages").getValuesAs(JsonObject.class);
+        List<JsonObject> repair =
+                server.requests().get(1).body().getJsonArray("messages").getValuesAs(JsonObject.class);
         assertThat(repair.get(repair.size() - 1).getString("content")).contains("highCelsius: must be greater than 0");
     }
 
@@ -139,17 +158,20 @@ class OpenAiLoopbackTest {
     void rateLimitAndServerErrorRecoverThroughTheStepRetryWithoutClientRetries() {
         configure(Map.of());
         server.enqueue(Answer.status(429), Answer.status(500), Answer.text("third time lucky"));
-        Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q)
+        Generator<String, String> answer = Generator.<String>named("answer")
+                .prompt((q, ctx) -> q)
                 .withOptions(StepOptions.<String>retry(3, Duration.ofMillis(5), Backoff.EXPONENTIAL));
 
         TestRun<String> run = run(answer, "hi");
 
         assertThat(run.status()).isEqualTo(FlowStatus.COMPLETED);
         assertThat(run.output()).isEqualTo("third time lucky");
-        assertThat(run.retryWaits()).as("each failed attempt waited for the step's backoff")
+        assertThat(run.retryWaits())
+                .as("each failed attempt waited for the step's backoff")
                 .containsExactly(Duration.ofMillis(5), Duration.ofMillis(10));
         run.steps().succeeded("answer").attempts("answer", 3);
-        assertThat(server.requests()).as("max-retries defaults to 0: one request per step attempt, none by the client")
+        assertThat(server.requests())
+                .as("max-retries defaults to 0: one request per step attempt, none by the client")
                 .hasSize(3);
     }
 
@@ -157,15 +179,20 @@ class OpenAiLoopbackTest {
     void streamingRecoversFrom429ThroughTheStepRetry() {
         configure(Map.of());
         server.enqueue(Answer.status(429), Answer.text("streamed after all"));
-        Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q).streaming()
+        Generator<String, String> answer = Generator.<String>named("answer")
+                .prompt((q, ctx) -> q)
+                .streaming()
                 .withOptions(StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR));
 
         TestRun<String> run = run(answer, "hi");
 
         assertThat(run.output()).isEqualTo("streamed after all");
         run.steps().succeeded("answer").attempts("answer", 2);
-        assertThat(server.requests()).hasSize(2).allSatisfy(r -> assertThat(r.streamed()).isTrue());
-        assertThat(run.items().list()).singleElement()
+        assertThat(server.requests())
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.streamed()).isTrue());
+        assertThat(run.items().list())
+                .singleElement()
                 .satisfies(i -> assertThat(i.content()).containsEntry("text", "streamed after all"));
     }
 

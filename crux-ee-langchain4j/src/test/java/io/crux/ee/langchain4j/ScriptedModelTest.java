@@ -57,12 +57,17 @@ class ScriptedModelTest {
     void computedRulesAnswerFromTheRequestAndSystemMessagesTellGeneratorsApart() {
         ScriptedModel model = ScriptedModel.named("m");
         model.when(ScriptedModel.systemMessageContains("planner"))
-                .replyWith(request -> Reply.json("{\"asked\":" + request.messages().size() + "}"));
-        model.when(ScriptedModel.lastUserMessageContains("")).replyWith(request -> Reply.text(
-                "echo: " + ((UserMessage) request.messages().get(request.messages().size() - 1)).singleText()));
+                .replyWith(
+                        request -> Reply.json("{\"asked\":" + request.messages().size() + "}"));
+        model.when(ScriptedModel.lastUserMessageContains(""))
+                .replyWith(request -> Reply.text("echo: "
+                        + ((UserMessage) request.messages()
+                                        .get(request.messages().size() - 1))
+                                .singleText()));
 
         ChatRequest planning = ChatRequest.builder()
-                .messages(dev.langchain4j.data.message.SystemMessage.from("You are the planner."), UserMessage.from("x"))
+                .messages(
+                        dev.langchain4j.data.message.SystemMessage.from("You are the planner."), UserMessage.from("x"))
                 .build();
 
         assertThat(model.chat(planning).aiMessage().text()).isEqualTo("{\"asked\":2}");
@@ -89,10 +94,12 @@ class ScriptedModelTest {
     void anUnmockedCallIsAnAssertionErrorNamingTheRequest() {
         ScriptedModel model = ScriptedModel.named("m");
 
-        assertThatThrownBy(() -> model.chat(ask("is anyone there?"))).isInstanceOf(AssertionError.class)
-                .hasMessage("CRUX0086E: Unmocked model call: the scripted model 'scripted:m' has no rule that matches and"
-                        + " no scripted reply left for a request of 1 message(s) ending with USER 'is anyone there?'."
-                        + " Add a reply(...) to its script or a when(...).reply(...) rule.");
+        assertThatThrownBy(() -> model.chat(ask("is anyone there?")))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage(
+                        "CRUX0086E: Unmocked model call: the scripted model 'scripted:m' has no rule that matches and"
+                                + " no scripted reply left for a request of 1 message(s) ending with USER 'is anyone there?'."
+                                + " Add a reply(...) to its script or a when(...).reply(...) rule.");
     }
 
     @Test
@@ -125,8 +132,14 @@ class ScriptedModelTest {
         model.chat(ask("hi"), handler);
         model.chat(ask("again"), handler);
 
-        assertThat(seen).containsExactly("thinking:hmm", "token:Hello ", "token:big ", "token:world",
-                "done:Hello big world", "error:429");
+        assertThat(seen)
+                .containsExactly(
+                        "thinking:hmm",
+                        "token:Hello ",
+                        "token:big ",
+                        "token:world",
+                        "done:Hello big world",
+                        "error:429");
     }
 
     @Test

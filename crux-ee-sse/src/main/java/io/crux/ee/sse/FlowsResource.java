@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,15 +30,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.RunOptions;
+import io.crux.ee.codec.JsonSchemas;
 import io.crux.ee.service.FlowKind;
 import io.crux.ee.service.FlowService;
 import io.crux.ee.spi.ItemRecord;
@@ -45,7 +45,6 @@ import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
-import io.crux.ee.codec.JsonSchemas;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
 
@@ -65,26 +64,37 @@ public class FlowsResource {
     @Inject
     FlowService flows;
 
-    private final Duration poll = ConfigProvider.getConfig().getOptionalValue("crux.sse.poll-interval", String.class)
-            .map(Duration::parse).orElse(Duration.ofMillis(200));
-    private final Duration heartbeat = ConfigProvider.getConfig().getOptionalValue("crux.sse.heartbeat", String.class)
-            .map(Duration::parse).orElse(Duration.ofSeconds(15));
-    private final Duration gapWait = ConfigProvider.getConfig().getOptionalValue("crux.sse.gap-wait", String.class)
-            .map(Duration::parse).orElse(Duration.ofSeconds(5));
+    private final Duration poll = ConfigProvider.getConfig()
+            .getOptionalValue("crux.sse.poll-interval", String.class)
+            .map(Duration::parse)
+            .orElse(Duration.ofMillis(200));
+    private final Duration heartbeat = ConfigProvider.getConfig()
+            .getOptionalValue("crux.sse.heartbeat", String.class)
+            .map(Duration::parse)
+            .orElse(Duration.ofSeconds(15));
+    private final Duration gapWait = ConfigProvider.getConfig()
+            .getOptionalValue("crux.sse.gap-wait", String.class)
+            .map(Duration::parse)
+            .orElse(Duration.ofSeconds(5));
     private volatile ThreadFactory threads;
 
     /** @return every flow kind with its actions and their input schemas */
     @GET
     public List<Map<String, Object>> kinds() {
-        return flows.flows().stream().map(f -> {
-            Map<String, Object> kind = new LinkedHashMap<>();
-            kind.put("kind", f.name());
-            kind.put("requireUser", f.requireUser());
-            kind.put("actions", f.actions().entrySet().stream().map(a -> Map.of("name", a.getKey(),
-                    "inputSchema", JsonSchemas.of(a.getValue()))).toList());
-            kind.put("clientData", List.copyOf(f.clientData().keySet()));
-            return kind;
-        }).toList();
+        return flows.flows().stream()
+                .map(f -> {
+                    Map<String, Object> kind = new LinkedHashMap<>();
+                    kind.put("kind", f.name());
+                    kind.put("requireUser", f.requireUser());
+                    kind.put(
+                            "actions",
+                            f.actions().entrySet().stream()
+                                    .map(a -> Map.of("name", a.getKey(), "inputSchema", JsonSchemas.of(a.getValue())))
+                                    .toList());
+                    kind.put("clientData", List.copyOf(f.clientData().keySet()));
+                    return kind;
+                })
+                .toList();
     }
 
     /** Runs an action in a new session. */
@@ -92,7 +102,10 @@ public class FlowsResource {
     @Path("{kind}/actions/{action}")
     @Consumes(MediaType.APPLICATION_JSON)
     @BodyLimit
-    public Response act(@PathParam("kind") String kind, @PathParam("action") String action, byte[] body,
+    public Response act(
+            @PathParam("kind") String kind,
+            @PathParam("action") String action,
+            byte[] body,
             @Context SecurityContext security) {
         FlowKind flow = flow(kind);
         String user = user(flow, security);
@@ -113,8 +126,12 @@ public class FlowsResource {
     @Path("{kind}/sessions/{sessionId}/actions/{action}")
     @Consumes(MediaType.APPLICATION_JSON)
     @BodyLimit
-    public Response actInSession(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
-            @PathParam("action") String action, byte[] body, @Context SecurityContext security) {
+    public Response actInSession(
+            @PathParam("kind") String kind,
+            @PathParam("sessionId") String sessionId,
+            @PathParam("action") String action,
+            byte[] body,
+            @Context SecurityContext security) {
         FlowKind flow = flow(kind);
         String user = user(flow, security);
         SessionRecord session = session(flow, sessionId, user);
@@ -122,7 +139,14 @@ public class FlowsResource {
     }
 
     private Response start(FlowKind flow, String action, Object input, SessionRecord session, String user) {
-        String runId = flows.start(flow.name(), action, input, RunOptions.defaults().withSessionId(session.id()).withUserId(user).withEvents(true));
+        String runId = flows.start(
+                flow.name(),
+                action,
+                input,
+                RunOptions.defaults()
+                        .withSessionId(session.id())
+                        .withUserId(user)
+                        .withEvents(true));
         Map<String, Object> accepted = new LinkedHashMap<>();
         accepted.put("requestId", runId);
         accepted.put("sessionId", session.id());
@@ -133,7 +157,9 @@ public class FlowsResource {
     /** The request's status, its last event and, once completed, its output, which {@code request.completed} does not repeat. */
     @GET
     @Path("{kind}/requests/{requestId}")
-    public Map<String, Object> request(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
+    public Map<String, Object> request(
+            @PathParam("kind") String kind,
+            @PathParam("requestId") String requestId,
             @Context SecurityContext security) {
         RunRecord run = request(flow(kind), requestId, security);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -153,7 +179,9 @@ public class FlowsResource {
     /** Cancels the request's run; 409 when it already finished. */
     @POST
     @Path("{kind}/requests/{requestId}/abort")
-    public Map<String, Object> abort(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
+    public Map<String, Object> abort(
+            @PathParam("kind") String kind,
+            @PathParam("requestId") String requestId,
             @Context SecurityContext security) {
         FlowKind flow = flow(kind);
         RunRecord run = request(flow, requestId, security);
@@ -165,23 +193,29 @@ public class FlowsResource {
     @GET
     @Path("{kind}/requests/{requestId}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void stream(@PathParam("kind") String kind, @PathParam("requestId") String requestId,
-            @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("starting_after") Long startingAfter,
-            @Context SecurityContext security, @Suspended AsyncResponse response) {
+    public void stream(
+            @PathParam("kind") String kind,
+            @PathParam("requestId") String requestId,
+            @HeaderParam("Last-Event-ID") String lastEventId,
+            @QueryParam("starting_after") Long startingAfter,
+            @Context SecurityContext security,
+            @Suspended AsyncResponse response) {
         RunRecord run = request(flow(kind), requestId, security);
         long after = RequestStream.resumeAfter(requestId, lastEventId, startingAfter);
         if (RequestStream.nothingToSend(flows, run, after)) { // 204 tells an SSE client to stop reconnecting
-            response.resume(Response.noContent().header("Cache-Control", "no-cache").build());
+            response.resume(
+                    Response.noContent().header("Cache-Control", "no-cache").build());
             return;
         }
         // the request thread goes back at once; the stream is written on a managed thread of its own,
         // so that open streams, which mostly wait, never hold the threads of the server's pools that
         // requests and flows need
-        Thread writer = threads().newThread(() -> response.resume(Response.ok(
-                        new RequestStream(flows, requestId, after, poll, heartbeat, gapWait))
-                .type(MediaType.SERVER_SENT_EVENTS_TYPE)
-                .header("Cache-Control", "no-cache")
-                .build()));
+        Thread writer = threads()
+                .newThread(() -> response.resume(
+                        Response.ok(new RequestStream(flows, requestId, after, poll, heartbeat, gapWait))
+                                .type(MediaType.SERVER_SENT_EVENTS_TYPE)
+                                .header("Cache-Control", "no-cache")
+                                .build()));
         if (writer == null) {
             throw Problems.problem(503, "Service Unavailable", "The application is stopping.");
         }
@@ -193,13 +227,16 @@ public class FlowsResource {
     private ThreadFactory threads() {
         ThreadFactory f = threads;
         if (f == null) {
-            String name = ConfigProvider.getConfig().getOptionalValue("crux.sse.thread-factory", String.class)
+            String name = ConfigProvider.getConfig()
+                    .getOptionalValue("crux.sse.thread-factory", String.class)
                     .orElse("java:comp/DefaultManagedThreadFactory");
             try {
                 f = (ThreadFactory) new InitialContext().lookup(name);
             } catch (NamingException e) {
-                throw new IllegalStateException("crux-ee needs the resource " + name
-                        + " (set crux.sse.thread-factory to another JNDI name if your server binds it elsewhere)", e);
+                throw new IllegalStateException(
+                        "crux-ee needs the resource " + name
+                                + " (set crux.sse.thread-factory to another JNDI name if your server binds it elsewhere)",
+                        e);
             }
             threads = f;
         }
@@ -222,12 +259,17 @@ public class FlowsResource {
         Instant now = Instant.now();
         SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), kind, user(flow, security), now, now);
         flows.sessions().createSession(session);
-        return Response.status(201).entity(session).type(MediaType.APPLICATION_JSON).build();
+        return Response.status(201)
+                .entity(session)
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     @GET
     @Path("{kind}/sessions/{sessionId}")
-    public SessionRecord session(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+    public SessionRecord session(
+            @PathParam("kind") String kind,
+            @PathParam("sessionId") String sessionId,
             @Context SecurityContext security) {
         FlowKind flow = flow(kind);
         return session(flow, sessionId, user(flow, security));
@@ -235,7 +277,9 @@ public class FlowsResource {
 
     @DELETE
     @Path("{kind}/sessions/{sessionId}")
-    public Response deleteSession(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+    public Response deleteSession(
+            @PathParam("kind") String kind,
+            @PathParam("sessionId") String sessionId,
             @Context SecurityContext security) {
         session(kind, sessionId, security);
         flows.sessions().deleteSession(sessionId);
@@ -245,7 +289,9 @@ public class FlowsResource {
     /** What the flow's {@code @ClientData} methods derive from the session's state, by name; nothing else. */
     @GET
     @Path("{kind}/sessions/{sessionId}/state")
-    public Map<String, Object> state(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
+    public Map<String, Object> state(
+            @PathParam("kind") String kind,
+            @PathParam("sessionId") String sessionId,
             @Context SecurityContext security) {
         FlowKind flow = flow(kind);
         SessionRecord session = session(flow, sessionId, user(flow, security));
@@ -286,8 +332,12 @@ public class FlowsResource {
      */
     @GET
     @Path("{kind}/sessions/{sessionId}/items")
-    public Response items(@PathParam("kind") String kind, @PathParam("sessionId") String sessionId,
-            @QueryParam("before") String before, @QueryParam("limit") Integer limit, @Context SecurityContext security,
+    public Response items(
+            @PathParam("kind") String kind,
+            @PathParam("sessionId") String sessionId,
+            @QueryParam("before") String before,
+            @QueryParam("limit") Integer limit,
+            @Context SecurityContext security,
             @Context UriInfo uri) {
         FlowKind flow = flow(kind);
         SessionRecord session = session(flow, sessionId, user(flow, security));
@@ -295,12 +345,22 @@ public class FlowsResource {
         int size = limit == null ? max : Paging.checkedLimit(limit, max);
         String beforeId = before == null ? null : Paging.key(before);
         List<ItemRecord> page = flows.sessions().pageItems(session.id(), beforeId, size);
-        List<Object> visible = page.stream().map(ItemRecord::item).filter(i -> i.audience() != Item.Audience.INTERNAL)
-                .map(Object.class::cast).toList();
+        List<Object> visible = page.stream()
+                .map(ItemRecord::item)
+                .filter(i -> i.audience() != Item.Audience.INTERNAL)
+                .map(Object.class::cast)
+                .toList();
         Response.ResponseBuilder answer = Response.ok(visible).type(MediaType.APPLICATION_JSON);
         if (page.size() == size) {
-            answer.link(uri.getRequestUriBuilder().replaceQueryParam("before", Paging.cursor(page.get(page.size() - 1).item().id()))
-                    .replaceQueryParam("limit", size).build(), "next");
+            answer.link(
+                    uri.getRequestUriBuilder()
+                            .replaceQueryParam(
+                                    "before",
+                                    Paging.cursor(
+                                            page.get(page.size() - 1).item().id()))
+                            .replaceQueryParam("limit", size)
+                            .build(),
+                    "next");
         }
         return answer.build();
     }
@@ -314,22 +374,26 @@ public class FlowsResource {
     private static String user(FlowKind flow, SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
         if (principal == null && flow.requireUser()) {
-            throw Problems.problem(401, "Unauthorized", "The flow '" + flow.name() + "' requires an authenticated user.");
+            throw Problems.problem(
+                    401, "Unauthorized", "The flow '" + flow.name() + "' requires an authenticated user.");
         }
         return principal == null ? null : principal.getName();
     }
 
     private SessionRecord session(FlowKind flow, String sessionId, String user) {
-        return flows.sessions().findSession(sessionId)
+        return flows.sessions()
+                .findSession(sessionId)
                 .filter(s -> s.kind().equals(flow.name()) && visible(s.userId(), user))
-                .orElseThrow(() -> Problems.notFound("There is no session '" + sessionId + "' of flow '" + flow.name() + "'."));
+                .orElseThrow(() ->
+                        Problems.notFound("There is no session '" + sessionId + "' of flow '" + flow.name() + "'."));
     }
 
     private RunRecord request(FlowKind flow, String requestId, SecurityContext security) {
         String user = user(flow, security);
         return flows.run(requestId)
                 .filter(r -> r.flowName().equals(flow.name()) && r.events() && visible(r.userId(), user))
-                .orElseThrow(() -> Problems.notFound("There is no request '" + requestId + "' of flow '" + flow.name() + "'."));
+                .orElseThrow(() ->
+                        Problems.notFound("There is no request '" + requestId + "' of flow '" + flow.name() + "'."));
     }
 
     /** A resource owned by a user is visible to that user only; an unowned one to everyone. */

@@ -49,7 +49,8 @@ public class RunsResource {
     @Inject
     FlowService flows;
 
-    private final String operatorRole = ConfigProvider.getConfig().getOptionalValue("crux.http.operator-role", String.class)
+    private final String operatorRole = ConfigProvider.getConfig()
+            .getOptionalValue("crux.http.operator-role", String.class)
             .orElse("crux-operator");
 
     /**
@@ -62,8 +63,12 @@ public class RunsResource {
      * @return the runs of the page
      */
     @GET
-    public Response list(@QueryParam("status") FlowStatus status, @QueryParam("offset") Integer offset,
-            @QueryParam("limit") Integer limit, @Context SecurityContext security, @Context UriInfo uri) {
+    public Response list(
+            @QueryParam("status") FlowStatus status,
+            @QueryParam("offset") Integer offset,
+            @QueryParam("limit") Integer limit,
+            @Context SecurityContext security,
+            @Context UriInfo uri) {
         String user = user(security);
         int max = Paging.maxPageSize();
         int size = limit == null ? max : Paging.checkedLimit(limit, max);
@@ -74,8 +79,12 @@ public class RunsResource {
         List<FlowRunInfo> page = flows.findRuns(status, operator(security) ? null : user, from, size);
         Response.ResponseBuilder answer = Response.ok(page).type(MediaType.APPLICATION_JSON);
         if (page.size() == size) {
-            answer.link(uri.getRequestUriBuilder().replaceQueryParam("offset", from + size)
-                    .replaceQueryParam("limit", size).build(), "next");
+            answer.link(
+                    uri.getRequestUriBuilder()
+                            .replaceQueryParam("offset", from + size)
+                            .replaceQueryParam("limit", size)
+                            .build(),
+                    "next");
         }
         return answer.build();
     }
@@ -87,7 +96,8 @@ public class RunsResource {
     @GET
     @Path("{runId}")
     public FlowRunInfo get(@PathParam("runId") String runId, @Context SecurityContext security) {
-        return handle(runId, security).get(runId)
+        return handle(runId, security)
+                .get(runId)
                 .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(runId, "*"), runId));
     }
 
@@ -103,11 +113,17 @@ public class RunsResource {
     @Path("{runId}/signals/{name: .+}")
     @Consumes(MediaType.APPLICATION_JSON)
     @BodyLimit
-    public Response signal(@PathParam("runId") String runId, @PathParam("name") String name, byte[] payload,
+    public Response signal(
+            @PathParam("runId") String runId,
+            @PathParam("name") String name,
+            byte[] payload,
             @Context SecurityContext security) {
         FlowResult<Object> result = handle(runId, security).signal(runId, name, JsonBodies.request(payload));
         int status = result instanceof FlowResult.Expired<?> ? 410 : 200;
-        return Response.status(status).entity(outcome(result)).type(MediaType.APPLICATION_JSON).build();
+        return Response.status(status)
+                .entity(outcome(result))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     /**
@@ -117,8 +133,8 @@ public class RunsResource {
      */
     @POST
     @Path("{runId}/cancel")
-    public FlowRunInfo cancel(@PathParam("runId") String runId, @QueryParam("reason") String reason,
-            @Context SecurityContext security) {
+    public FlowRunInfo cancel(
+            @PathParam("runId") String runId, @QueryParam("reason") String reason, @Context SecurityContext security) {
         handle(runId, security).cancel(runId, reason == null ? "cancelled over HTTP" : reason);
         return get(runId, security);
     }
@@ -127,7 +143,8 @@ public class RunsResource {
     private FlowHandle<Object, Object> handle(String runId, SecurityContext security) {
         String user = user(security);
         boolean operator = operator(security);
-        flows.run(runId).filter(r -> operator || user.equals(r.userId()))
+        flows.run(runId)
+                .filter(r -> operator || user.equals(r.userId()))
                 .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(runId, "*"), runId));
         return flows.handleOfRun(runId);
     }

@@ -2,12 +2,12 @@ package io.crux.ee.testkit;
 
 import java.util.Map;
 
-import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.Block;
+import io.crux.ee.api.FlowDefinition;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.cdi.FlowDefinitions;
 import io.crux.ee.engine.ActionModel;
 import io.crux.ee.engine.FlowModel;
-import io.crux.ee.catalog.Messages;
 
 /**
  * The entry points of the test kit: run a flow definition or a single block in a plain unit test,
@@ -74,8 +74,14 @@ public final class CruxTest {
      * @return the test to configure and run
      */
     public static <I, O> FlowTest<I, O> testBlock(Block<I, O> block) {
-        FlowModel model = new FlowModel(block.name(), true, block.getClass(),
-                Map.of("run", new ActionModel("run", Object.class, Object.class, scope -> ActionModel.runBlock(scope, block))));
+        FlowModel model = new FlowModel(
+                block.name(),
+                true,
+                block.getClass(),
+                Map.of(
+                        "run",
+                        new ActionModel(
+                                "run", Object.class, Object.class, scope -> ActionModel.runBlock(scope, block))));
         return new FlowTest<>(model);
     }
 }

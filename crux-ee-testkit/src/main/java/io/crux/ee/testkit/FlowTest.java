@@ -2,8 +2,8 @@ package io.crux.ee.testkit;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -14,12 +14,12 @@ import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.codec.BeanValidationInputValidator;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.engine.EngineSettings;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
 import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.engine.InMemorySessionStore;
-import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.PayloadCodec;
@@ -56,7 +56,9 @@ public final class FlowTest<I, O> {
     private final FlowModel flow;
     private String action = "";
     private I input;
-    private RunOptions options = RunOptions.defaults().withSessionId("test-session").withUserId("test-user")
+    private RunOptions options = RunOptions.defaults()
+            .withSessionId("test-session")
+            .withUserId("test-user")
             .withEvents(true);
     private final Map<String, Map<String, Object>> seeds = new LinkedHashMap<>();
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
@@ -250,7 +252,9 @@ public final class FlowTest<I, O> {
         }
 
         TestRun<O> start(I input) {
-            String flowId = options.flowId() != null ? options.flowId() : java.util.UUID.randomUUID().toString();
+            String flowId = options.flowId() != null
+                    ? options.flowId()
+                    : java.util.UUID.randomUUID().toString();
             engine.events().subscribe(flowId, published::add);
             return continueRun(flowId, h -> h.run(input, options.withFlowId(flowId)));
         }

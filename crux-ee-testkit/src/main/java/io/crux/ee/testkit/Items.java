@@ -42,7 +42,9 @@ public final class Items {
 
     /** @return the texts of the message items, in order */
     public List<String> messageTexts() {
-        return ofType(Item.Type.MESSAGE).stream().map(i -> String.valueOf(i.content().get("text"))).toList();
+        return ofType(Item.Type.MESSAGE).stream()
+                .map(i -> String.valueOf(i.content().get("text")))
+                .toList();
     }
 
     /**
@@ -51,7 +53,8 @@ public final class Items {
      */
     public Items hasSize(int expected) {
         if (items.size() != expected) {
-            throw new AssertionError("Expected " + expected + " item(s) but the run emitted " + items.size() + ": " + describe());
+            throw new AssertionError(
+                    "Expected " + expected + " item(s) but the run emitted " + items.size() + ": " + describe());
         }
         return this;
     }
@@ -75,10 +78,11 @@ public final class Items {
      */
     public Items containsMessage(String role, String text) {
         boolean found = ofType(Item.Type.MESSAGE).stream()
-                .anyMatch(i -> Objects.equals(i.content().get("role"), role) && Objects.equals(i.content().get("text"), text));
+                .anyMatch(i -> Objects.equals(i.content().get("role"), role)
+                        && Objects.equals(i.content().get("text"), text));
         if (!found) {
-            throw new AssertionError("Expected a " + role + " message \"" + text + "\" but the messages are " + messageTexts()
-                    + " (" + describe() + ")");
+            throw new AssertionError("Expected a " + role + " message \"" + text + "\" but the messages are "
+                    + messageTexts() + " (" + describe() + ")");
         }
         return this;
     }
@@ -101,7 +105,9 @@ public final class Items {
     }
 
     private String describe() {
-        return items.stream().map(i -> i.type() + "/" + i.status() + i.content()).collect(Collectors.joining(", ", "[", "]"));
+        return items.stream()
+                .map(i -> i.type() + "/" + i.status() + i.content())
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     @Override

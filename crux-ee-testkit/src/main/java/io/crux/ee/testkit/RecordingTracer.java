@@ -12,7 +12,12 @@ import io.crux.ee.spi.FlowTracer;
  */
 final class RecordingTracer implements FlowTracer {
 
-    enum Outcome { RUNNING, SUCCEEDED, FAILED, INTERRUPTED }
+    enum Outcome {
+        RUNNING,
+        SUCCEEDED,
+        FAILED,
+        INTERRUPTED
+    }
 
     /** One attempt of a step. */
     static final class Attempt {

@@ -58,8 +58,8 @@ public final class StateView {
         }
         Object actual = snapshot.get(key);
         if (!same(actual, expected)) {
-            throw new AssertionError("Expected the " + scope + " state's '" + key + "' to be " + expected + " but it is "
-                    + actual);
+            throw new AssertionError(
+                    "Expected the " + scope + " state's '" + key + "' to be " + expected + " but it is " + actual);
         }
         return this;
     }
@@ -70,7 +70,8 @@ public final class StateView {
      */
     public StateView lacks(String key) {
         if (snapshot.containsKey(key)) {
-            throw new AssertionError("Expected the " + scope + " state to have no '" + key + "' but it is " + snapshot.get(key));
+            throw new AssertionError(
+                    "Expected the " + scope + " state to have no '" + key + "' but it is " + snapshot.get(key));
         }
         return this;
     }
@@ -87,7 +88,9 @@ public final class StateView {
         if (Objects.equals(actual, expected)) {
             return true;
         }
-        return expected != null && actual != null && !(expected instanceof String)
+        return expected != null
+                && actual != null
+                && !(expected instanceof String)
                 && Objects.equals(codec.convert(actual, expected.getClass()), expected);
     }
 

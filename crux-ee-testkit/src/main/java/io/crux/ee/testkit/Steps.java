@@ -42,14 +42,15 @@ public final class Steps {
      * @throws AssertionError if it names none or several
      */
     public StepRecord get(String name) {
-        List<StepRecord> exact = steps.stream().filter(s -> s.label().equals(name)).toList();
+        List<StepRecord> exact =
+                steps.stream().filter(s -> s.label().equals(name)).toList();
         List<StepRecord> found = exact.isEmpty() ? matching(name) : exact;
         if (found.isEmpty()) {
             throw new AssertionError("Expected a step '" + name + "' but the run had none. Steps: " + describe());
         }
         if (found.size() > 1) {
-            throw new AssertionError("The name '" + name + "' matches several steps " + found.stream().map(StepRecord::label)
-                    .toList() + "; give more of the path.");
+            throw new AssertionError("The name '" + name + "' matches several steps "
+                    + found.stream().map(StepRecord::label).toList() + "; give more of the path.");
         }
         return found.get(0);
     }
@@ -62,14 +63,17 @@ public final class Steps {
         for (String name : names) {
             List<StepRecord> found = matching(name);
             if (found.isEmpty()) {
-                throw new AssertionError("Expected step '" + name + "' to have " + status + " but it never ran. Steps: "
-                        + describe());
+                throw new AssertionError(
+                        "Expected step '" + name + "' to have " + status + " but it never ran. Steps: " + describe());
             }
-            List<StepRecord> other = found.stream().filter(s -> s.status() != status).toList();
+            List<StepRecord> other =
+                    found.stream().filter(s -> s.status() != status).toList();
             if (!other.isEmpty()) {
-                throw new AssertionError("Expected step '" + name + "' to have " + status + " but " + other.stream()
-                        .map(s -> s.label() + " " + s.status() + " after " + s.attempts() + " attempt(s)")
-                        .collect(Collectors.joining(", ")) + ". Steps: " + describe());
+                throw new AssertionError("Expected step '" + name + "' to have " + status + " but "
+                        + other.stream()
+                                .map(s -> s.label() + " " + s.status() + " after " + s.attempts() + " attempt(s)")
+                                .collect(Collectors.joining(", "))
+                        + ". Steps: " + describe());
             }
         }
         return this;
@@ -125,12 +129,13 @@ public final class Steps {
         int last = -1;
         String previous = null;
         for (String name : names) {
-            StepRecord first = matching(name).stream().findFirst()
-                    .orElseThrow(() -> new AssertionError("Expected step '" + name + "' in order but it never ran. Steps: "
-                            + describe()));
+            StepRecord first = matching(name).stream()
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            "Expected step '" + name + "' in order but it never ran. Steps: " + describe()));
             if (first.order() <= last) {
-                throw new AssertionError("Expected step '" + name + "' after '" + previous + "' but it ran before it. Steps: "
-                        + describe());
+                throw new AssertionError("Expected step '" + name + "' after '" + previous
+                        + "' but it ran before it. Steps: " + describe());
             }
             last = first.order();
             previous = name;
@@ -146,8 +151,8 @@ public final class Steps {
     public Steps attempts(String name, int expected) {
         StepRecord step = get(name);
         if (step.attempts() != expected) {
-            throw new AssertionError("Expected step '" + step.label() + "' to take " + expected + " attempt(s) but it took "
-                    + step.attempts() + " (" + step.status() + ")");
+            throw new AssertionError("Expected step '" + step.label() + "' to take " + expected
+                    + " attempt(s) but it took " + step.attempts() + " (" + step.status() + ")");
         }
         return this;
     }
@@ -158,7 +163,8 @@ public final class Steps {
      */
     public Steps count(int expected) {
         if (steps.size() != expected) {
-            throw new AssertionError("Expected " + expected + " step(s) but the run had " + steps.size() + ": " + describe());
+            throw new AssertionError(
+                    "Expected " + expected + " step(s) but the run had " + steps.size() + ": " + describe());
         }
         return this;
     }
@@ -169,9 +175,11 @@ public final class Steps {
     }
 
     private String describe() {
-        return steps.isEmpty() ? "(none)" : steps.stream()
-                .map(s -> s.label() + "=" + s.status() + (s.attempts() > 1 ? "x" + s.attempts() : ""))
-                .collect(Collectors.joining(", ", "[", "]"));
+        return steps.isEmpty()
+                ? "(none)"
+                : steps.stream()
+                        .map(s -> s.label() + "=" + s.status() + (s.attempts() > 1 ? "x" + s.attempts() : ""))
+                        .collect(Collectors.joining(", ", "[", "]"));
     }
 
     @Override

@@ -139,7 +139,8 @@ public final class TestRun<O> {
     }
 
     private StateView state(String scope, String key) {
-        return new StateView(this, scope, key == null ? Map.of() : context.sessions.readState(scope, key), context.codec);
+        return new StateView(
+                this, scope, key == null ? Map.of() : context.sessions.readState(scope, key), context.codec);
     }
 
     /**
@@ -221,7 +222,8 @@ public final class TestRun<O> {
      */
     public TestRun<O> assertSuspended(String name) {
         if (!(result instanceof FlowResult.Suspended<O> s) || !s.name().equals(name)) {
-            throw new AssertionError("Expected run " + flowId + " to be suspended on '" + name + "' but it is " + describe());
+            throw new AssertionError(
+                    "Expected run " + flowId + " to be suspended on '" + name + "' but it is " + describe());
         }
         return this;
     }
@@ -237,7 +239,8 @@ public final class TestRun<O> {
                 return this;
             }
         }
-        throw new AssertionError("Expected run " + flowId + " to fail with " + type.getName() + " but it is " + describe());
+        throw new AssertionError(
+                "Expected run " + flowId + " to fail with " + type.getName() + " but it is " + describe());
     }
 
     /**

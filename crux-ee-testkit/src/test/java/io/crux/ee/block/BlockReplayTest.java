@@ -8,14 +8,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import io.crux.ee.api.Action;
+import io.crux.ee.api.Block;
+import io.crux.ee.api.BlockContext;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowChangedException;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.TestRun;
-import io.crux.ee.api.Block;
-import io.crux.ee.api.BlockContext;
 
 /**
  * A block run suspends and continues: finished blocks replay from their checkpoints, a router takes
@@ -55,17 +55,26 @@ class BlockReplayTest {
                 decisions.incrementAndGet();
                 return d.formal() ? formal : casual;
             });
-            Handler<String, String> approve = Handler.of("approve",
-                    (text, ctx) -> text + " (approved by " + ctx.scope().suspend("approval", Approval.class).by() + ")");
+            Handler<String, String> approve = Handler.of(
+                    "approve",
+                    (text, ctx) -> text + " (approved by "
+                            + ctx.scope().suspend("approval", Approval.class).by() + ")");
             Handler<String, String> publish = Handler.of("publish", (text, ctx) -> {
                 publishCalls.incrementAndGet();
                 return text;
             });
-            Sequencer.Builder<Draft, Draft> start = Sequencer.<Draft>named("review").then(plan);
+            Sequencer.Builder<Draft, Draft> start =
+                    Sequencer.<Draft>named("review").then(plan);
             return reordered
-                    ? start.then(Handler.of("approve", (Draft d, BlockContext ctx) -> ctx.scope().suspend("approval",
-                            Approval.class).by() + ": " + d.text())).then(Handler.of("restyle", (String s, BlockContext ctx) ->
-                            new Draft(s, true))).then(style).then(publish).build()
+                    ? start.then(Handler.of(
+                                    "approve",
+                                    (Draft d, BlockContext ctx) -> ctx.scope()
+                                                    .suspend("approval", Approval.class)
+                                                    .by() + ": " + d.text()))
+                            .then(Handler.of("restyle", (String s, BlockContext ctx) -> new Draft(s, true)))
+                            .then(style)
+                            .then(publish)
+                            .build()
                     : start.then(style).then(approve).then(publish).build();
         }
     }
@@ -74,12 +83,18 @@ class BlockReplayTest {
     void finishedBlocksAndTheRoutersDecisionAreNotRunAgainAfterASignal() {
         ReviewFlow flow = new ReviewFlow();
 
-        TestRun<String> suspended = CruxTest.<Draft, String>testFlow(flow).input(new Draft(" report ", true)).run();
+        TestRun<String> suspended = CruxTest.<Draft, String>testFlow(flow)
+                .input(new Draft(" report ", true))
+                .run();
 
         suspended.assertSuspended("approval");
-        suspended.steps().succeeded("plan", "style/decide", "style/formal").inOrder("plan", "decide", "formal")
+        suspended
+                .steps()
+                .succeeded("plan", "style/decide", "style/formal")
+                .inOrder("plan", "decide", "formal")
                 .notRun("publish");
-        assertThat(suspended.steps().get("approve").status()).isEqualTo(io.crux.ee.testkit.StepRecord.Status.INTERRUPTED);
+        assertThat(suspended.steps().get("approve").status())
+                .isEqualTo(io.crux.ee.testkit.StepRecord.Status.INTERRUPTED);
 
         TestRun<String> done = suspended.signal("approval", new Approval("ann"));
 
@@ -89,14 +104,18 @@ class BlockReplayTest {
         assertThat(flow.formalCalls).hasValue(1);
         assertThat(flow.casualCalls).hasValue(0);
         assertThat(flow.publishCalls).hasValue(1);
-        done.steps().succeeded("plan", "decide", "formal", "approve", "publish")
-                .inOrder("plan", "decide", "formal", "approve", "publish").attempts("approve", 1);
+        done.steps()
+                .succeeded("plan", "decide", "formal", "approve", "publish")
+                .inOrder("plan", "decide", "formal", "approve", "publish")
+                .attempts("approve", 1);
     }
 
     @Test
     void resumeWithoutTheSignalSuspendsAgainWithoutRunningFinishedBlocks() {
         ReviewFlow flow = new ReviewFlow();
-        TestRun<String> suspended = CruxTest.<Draft, String>testFlow(flow).input(new Draft("x", false)).run();
+        TestRun<String> suspended = CruxTest.<Draft, String>testFlow(flow)
+                .input(new Draft("x", false))
+                .run();
 
         TestRun<String> again = suspended.resume();
 
@@ -109,7 +128,9 @@ class BlockReplayTest {
     @Test
     void aBlockStructureThatChangedUnderAStoredRunFailsClearly() {
         ReviewFlow flow = new ReviewFlow();
-        TestRun<String> suspended = CruxTest.<Draft, String>testFlow(flow).input(new Draft("x", false)).run();
+        TestRun<String> suspended = CruxTest.<Draft, String>testFlow(flow)
+                .input(new Draft("x", false))
+                .run();
         flow.reordered = true; // "deploy" a version that asks for the approval before choosing the style
 
         TestRun<String> after = suspended.signal("approval", new Approval("ann"));
@@ -117,7 +138,9 @@ class BlockReplayTest {
         assertThat(after.status()).isEqualTo(FlowStatus.FAILED);
         assertThat(after.failure()).isInstanceOf(FlowChangedException.class);
         assertThat(after.failure().messageId()).isEqualTo("CRUX0062E");
-        assertThat(after.failure()).hasMessageContaining("'review/approve'").hasMessageContaining("'review/style/decide'");
+        assertThat(after.failure())
+                .hasMessageContaining("'review/approve'")
+                .hasMessageContaining("'review/style/decide'");
         assertThat(flow.decisions).hasValue(1);
     }
 
@@ -125,7 +148,8 @@ class BlockReplayTest {
     static final class Swappable implements Block<String, String> {
         final Handler<String, String> first = Handler.of("first", (s, ctx) -> s + "1");
         final Handler<String, String> second = Handler.of("second", (s, ctx) -> s + "2");
-        final Handler<String, String> wait = Handler.of("wait", (s, ctx) -> s + ctx.scope().suspend("go", String.class));
+        final Handler<String, String> wait =
+                Handler.of("wait", (s, ctx) -> s + ctx.scope().suspend("go", String.class));
         volatile boolean swapped;
 
         @Override
@@ -158,7 +182,8 @@ class BlockReplayTest {
         assertThat(after.failure().messageId()).isEqualTo("CRUX0061E");
         assertThat(after.failure()).hasMessageContaining("'swap/first' before 'swap/second'");
         swap.swapped = false;
-        assertThat(CruxTest.testBlock(swap).input("y").run().signal("go", "!").output()).isEqualTo("y12!");
+        assertThat(CruxTest.testBlock(swap).input("y").run().signal("go", "!").output())
+                .isEqualTo("y12!");
     }
 
     @Test
@@ -166,11 +191,17 @@ class BlockReplayTest {
         Handler<String, String> inner = Handler.of("inner", (s, ctx) -> s);
         Handler<String, String> outer = Handler.of("outer", (s, ctx) -> ctx.run(inner, s));
 
-        TestRun<String> run = CruxTest.testBlock(Sequencer.<String>named("s").then(outer).build()).input("x").run();
+        TestRun<String> run = CruxTest.testBlock(
+                        Sequencer.<String>named("s").then(outer).build())
+                .input("x")
+                .run();
 
         run.assertFailed(FlowStateException.class).steps().failed("outer").notRun("inner");
-        assertThat(run.failure().getCause()).isInstanceOf(FlowStateException.class)
-                .hasMessageStartingWith("CRUX0060E").hasMessageContaining("'s/outer'").hasMessageContaining("'inner'");
+        assertThat(run.failure().getCause())
+                .isInstanceOf(FlowStateException.class)
+                .hasMessageStartingWith("CRUX0060E")
+                .hasMessageContaining("'s/outer'")
+                .hasMessageContaining("'inner'");
     }
 
     @Test
@@ -181,7 +212,10 @@ class BlockReplayTest {
             return found + ctx.scope().suspend("confirm", String.class);
         });
 
-        TestRun<String> suspended = CruxTest.testBlock(Sequencer.<String>named("s").then(handler).build()).input("a").run();
+        TestRun<String> suspended = CruxTest.testBlock(
+                        Sequencer.<String>named("s").then(handler).build())
+                .input("a")
+                .run();
         TestRun<String> done = suspended.assertSuspended("confirm").signal("confirm", "!");
 
         done.assertOutput("a1!").steps().succeeded("s/enrich/lookup", "s/enrich");

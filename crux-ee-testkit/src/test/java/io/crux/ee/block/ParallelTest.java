@@ -16,11 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.crux.ee.api.Backoff;
+import io.crux.ee.api.Block;
+import io.crux.ee.api.BlockContext;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.TestRun;
-import io.crux.ee.api.Block;
-import io.crux.ee.api.BlockContext;
 
 /** Parallel branches and map items run concurrently up to their limit, and their interruptions combine sanely. */
 class ParallelTest {
@@ -87,13 +87,19 @@ class ParallelTest {
             }
         });
         Sequencer<List<Integer>, List<Integer>> seq = Sequencer.<List<Integer>>named("s")
-                .map("items", l -> l, limit, square).build();
+                .map("items", l -> l, limit, square)
+                .build();
 
-        TestRun<List<Integer>> run = CruxTest.testBlock(seq).input(List.of(1, 2, 3, 4, 5, 6)).executor(executor).run();
+        TestRun<List<Integer>> run = CruxTest.testBlock(seq)
+                .input(List.of(1, 2, 3, 4, 5, 6))
+                .executor(executor)
+                .run();
 
         run.assertOutput(List.of(1, 4, 9, 16, 25, 36));
         assertThat(most).as("items inside at once").hasValue(limit);
-        assertThat(executor.submitted).as("the run's own task, and limit - 1 helpers beside it").hasValue(1 + limit - 1);
+        assertThat(executor.submitted)
+                .as("the run's own task, and limit - 1 helpers beside it")
+                .hasValue(1 + limit - 1);
         assertThat(run.steps().labels()).hasSize(6).allMatch(l -> l.matches("s/items\\[\\d]/square"));
     }
 
@@ -101,10 +107,13 @@ class ParallelTest {
     void aSuspensionInABranchIsNamedAfterTheBranchAndFinishedBranchesDoNotRunAgain() {
         AtomicInteger quickCalls = new AtomicInteger();
         Handler<String, String> quick = Handler.of("quick", (s, ctx) -> s + quickCalls.incrementAndGet());
-        Handler<String, String> ask = Handler.of("ask", (s, ctx) -> s + ctx.scope().suspend("answer", String.class));
+        Handler<String, String> ask =
+                Handler.of("ask", (s, ctx) -> s + ctx.scope().suspend("answer", String.class));
         Sequence seq = new Sequence(Sequencer.<String>named("s")
                 .parallel("fan", 2, Sequencer.branch("a", quick), Sequencer.branch("b", ask))
-                .then(Handler.of("join", (Results r, BlockContext ctx) -> r.get("a", String.class) + "+" + r.get("b", String.class)))
+                .then(Handler.of(
+                        "join",
+                        (Results r, BlockContext ctx) -> r.get("a", String.class) + "+" + r.get("b", String.class)))
                 .build());
 
         TestRun<String> suspended = CruxTest.testBlock(seq.block).input("x").run();
@@ -124,15 +133,27 @@ class ParallelTest {
         });
         Handler<String, String> later = Handler.of("later", (s, ctx) -> s);
         Sequencer<String, Results> seq = Sequencer.<String>named("s")
-                .parallel("fan", 1, Sequencer.branch("a", ask), Sequencer.branch("b", fail), Sequencer.branch("c", later))
+                .parallel(
+                        "fan", 1, Sequencer.branch("a", ask), Sequencer.branch("b", fail), Sequencer.branch("c", later))
                 .build();
 
         // with a limit of 1 the branches run in order: a suspends, so b and c never start
-        CruxTest.testBlock(seq).input("x").run().assertSuspended("s/fan[a]/answer").steps().notRun("fail", "later");
+        CruxTest.testBlock(seq)
+                .input("x")
+                .run()
+                .assertSuspended("s/fan[a]/answer")
+                .steps()
+                .notRun("fail", "later");
 
         Sequencer<String, Results> failFirst = Sequencer.<String>named("s")
-                .parallel("fan", 1, Sequencer.branch("b", fail), Sequencer.branch("a", ask)).build();
-        CruxTest.testBlock(failFirst).input("x").run().assertFailed(IOException.class).steps().notRun("ask");
+                .parallel("fan", 1, Sequencer.branch("b", fail), Sequencer.branch("a", ask))
+                .build();
+        CruxTest.testBlock(failFirst)
+                .input("x")
+                .run()
+                .assertFailed(IOException.class)
+                .steps()
+                .notRun("ask");
     }
 
     @Test
@@ -141,18 +162,23 @@ class ParallelTest {
         AtomicInteger flakyCalls = new AtomicInteger();
         Handler<Integer, Integer> steady = Handler.of("steady", (n, ctx) -> n + steadyCalls.incrementAndGet() * 0);
         Handler<Integer, Integer> flaky = Handler.<Integer, Integer>of("flaky", (n, ctx) -> {
-            if (flakyCalls.incrementAndGet() < 3) {
-                throw new IOException("busy");
-            }
-            return n * 10;
-        }).withOptions(StepOptions.<Integer>retry(3, Duration.ofSeconds(5), Backoff.LINEAR));
+                    if (flakyCalls.incrementAndGet() < 3) {
+                        throw new IOException("busy");
+                    }
+                    return n * 10;
+                })
+                .withOptions(StepOptions.<Integer>retry(3, Duration.ofSeconds(5), Backoff.LINEAR));
         Sequencer<Integer, Results> seq = Sequencer.<Integer>named("s")
-                .parallel("fan", 2, Sequencer.branch("steady", steady), Sequencer.branch("flaky", flaky)).build();
+                .parallel("fan", 2, Sequencer.branch("steady", steady), Sequencer.branch("flaky", flaky))
+                .build();
 
-        TestRun<Results> run = CruxTest.testBlock(seq).input(2).executor(executor).run();
+        TestRun<Results> run =
+                CruxTest.testBlock(seq).input(2).executor(executor).run();
 
         assertThat(run.output().values()).containsEntry("steady", 2).containsEntry("flaky", 20);
-        assertThat(steadyCalls).as("the completed branch replayed during the retries").hasValue(1);
+        assertThat(steadyCalls)
+                .as("the completed branch replayed during the retries")
+                .hasValue(1);
         assertThat(run.retryWaits()).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10));
         run.steps().attempts("flaky", 3).attempts("steady", 1);
     }
@@ -163,23 +189,27 @@ class ParallelTest {
         AtomicInteger slowCalls = new AtomicInteger();
         java.util.concurrent.CyclicBarrier bothStarted = new java.util.concurrent.CyclicBarrier(2);
         Handler<Integer, Integer> quick = Handler.<Integer, Integer>of("quick", (n, ctx) -> {
-            if (quickCalls.incrementAndGet() < 2) {
-                bothStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
-                throw new IOException("busy");
-            }
-            return n;
-        }).withOptions(StepOptions.<Integer>retry(3, Duration.ofSeconds(1), Backoff.LINEAR));
+                    if (quickCalls.incrementAndGet() < 2) {
+                        bothStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        throw new IOException("busy");
+                    }
+                    return n;
+                })
+                .withOptions(StepOptions.<Integer>retry(3, Duration.ofSeconds(1), Backoff.LINEAR));
         Handler<Integer, Integer> slow = Handler.<Integer, Integer>of("slow", (n, ctx) -> {
-            if (slowCalls.incrementAndGet() < 2) {
-                bothStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
-                throw new IOException("rate limited");
-            }
-            return n * 10;
-        }).withOptions(StepOptions.<Integer>retry(2, Duration.ofSeconds(60), Backoff.LINEAR));
+                    if (slowCalls.incrementAndGet() < 2) {
+                        bothStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        throw new IOException("rate limited");
+                    }
+                    return n * 10;
+                })
+                .withOptions(StepOptions.<Integer>retry(2, Duration.ofSeconds(60), Backoff.LINEAR));
         Sequencer<Integer, Results> seq = Sequencer.<Integer>named("s")
-                .parallel("fan", 2, Sequencer.branch("quick", quick), Sequencer.branch("slow", slow)).build();
+                .parallel("fan", 2, Sequencer.branch("quick", quick), Sequencer.branch("slow", slow))
+                .build();
 
-        TestRun<Results> run = CruxTest.testBlock(seq).input(3).executor(executor).run();
+        TestRun<Results> run =
+                CruxTest.testBlock(seq).input(3).executor(executor).run();
 
         assertThat(run.output().values()).containsEntry("quick", 3).containsEntry("slow", 30);
         // the shortest wait wakes the run; the slow branch then waits the rest of its 60 s

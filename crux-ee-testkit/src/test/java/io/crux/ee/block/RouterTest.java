@@ -1,7 +1,6 @@
 package io.crux.ee.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +20,9 @@ class RouterTest {
 
     @Test
     void aDecisionMayReturnACopyOfACandidate() {
-        Router<String, String> router = Router.of("tone", List.of(loud, quiet),
+        Router<String, String> router = Router.of(
+                "tone",
+                List.of(loud, quiet),
                 (s, ctx) -> loud.withOptions(StepOptions.retry(2, Duration.ofMillis(10), Backoff.LINEAR)));
 
         TestRun<String> run = CruxTest.testBlock(router).input("Hi").run();
@@ -39,5 +40,4 @@ class RouterTest {
         assertThat(run.failure()).hasStackTraceContaining("CRUX0063E").hasStackTraceContaining("stranger");
         run.steps().notRun("loud").notRun("quiet");
     }
-
 }

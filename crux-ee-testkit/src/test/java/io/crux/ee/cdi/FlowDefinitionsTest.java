@@ -7,10 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.crux.ee.api.Action;
+import io.crux.ee.api.Block;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowHandler;
 import io.crux.ee.api.FlowScope;
-import io.crux.ee.api.Block;
 import io.crux.ee.block.Sequencer;
 import io.crux.ee.engine.FlowModel;
 import io.crux.ee.testkit.CruxTest;
@@ -94,7 +94,8 @@ class FlowDefinitionsTest {
         public Sequencer<Question, Answer> chat() {
             obtained++;
             return Sequencer.<Question>named("chat")
-                    .then(io.crux.ee.block.Handler.of("answer", (Question q, io.crux.ee.api.BlockContext ctx) -> new Answer("re: " + q.text())))
+                    .then(io.crux.ee.block.Handler.of(
+                            "answer", (Question q, io.crux.ee.api.BlockContext ctx) -> new Answer("re: " + q.text())))
                     .build();
         }
 
@@ -144,7 +145,8 @@ class FlowDefinitionsTest {
     @Test
     void actionMethodsBecomeActionsAndVoidBecomesVoidOutput() throws Throwable {
         Actions instance = new Actions();
-        FlowModel model = FlowDefinitions.read(Actions.class, FlowDefinitions.InstanceSource.of(() -> instance)).model();
+        FlowModel model = FlowDefinitions.read(Actions.class, FlowDefinitions.InstanceSource.of(() -> instance))
+                .model();
 
         assertThat(model.durable()).isFalse();
         assertThat(model.actions()).containsOnlyKeys("ask", "forget");
@@ -158,24 +160,35 @@ class FlowDefinitionsTest {
         List<String> problems = FlowDefinitions.read(Broken.class, NO_INSTANCES).problems();
 
         assertThat(problems).allSatisfy(p -> assertThat(p).contains(Broken.class.getName()));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".twoParams", "takes 2 parameter(s)"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".raw", "does not name the input type"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".hidden", "not public"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".statik", "is static"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0004E").contains("'twice'"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".twoParams", "takes 2 parameter(s)"));
+        assertThat(problems)
+                .anySatisfy(
+                        p -> assertThat(p).startsWith("CRUX0002E").contains(".raw", "does not name the input type"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".hidden", "not public"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".statik", "is static"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("CRUX0004E").contains("'twice'"));
         assertThat(problems).hasSize(5);
     }
 
     @Test
     void definitionWithoutActionsIsReported() {
         assertThat(FlowDefinitions.read(Empty.class, NO_INSTANCES).problems())
-                .singleElement().asString().startsWith("CRUX0003E").contains(Empty.class.getName());
+                .singleElement()
+                .asString()
+                .startsWith("CRUX0003E")
+                .contains(Empty.class.getName());
     }
 
     @Test
     void blankNameIsReported() {
         assertThat(FlowDefinitions.read(Blank.class, NO_INSTANCES).problems())
-                .singleElement().asString().startsWith("CRUX0005E");
+                .singleElement()
+                .asString()
+                .startsWith("CRUX0005E");
     }
 
     @Test
@@ -193,20 +206,31 @@ class FlowDefinitionsTest {
     void blockActionRunsTheBlockObtainedFromTheBeanWithTheRunsInput() {
         Blocks bean = new Blocks();
 
-        CruxTest.<Question, Answer>testFlow(bean).action("chat").input(new Question("hi")).run()
-                .assertOutput(new Answer("re: hi")).steps().succeeded("chat/answer");
+        CruxTest.<Question, Answer>testFlow(bean)
+                .action("chat")
+                .input(new Question("hi"))
+                .run()
+                .assertOutput(new Answer("re: hi"))
+                .steps()
+                .succeeded("chat/answer");
         assertThat(bean.obtained).isEqualTo(1);
     }
 
     @Test
     void blockActionsWithoutConcreteTypesAreReported() {
-        List<String> problems = FlowDefinitions.read(BadBlocks.class, NO_INSTANCES).problems();
+        List<String> problems =
+                FlowDefinitions.read(BadBlocks.class, NO_INSTANCES).problems();
 
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".raw", "does not name the input and output"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".wildcard", "Block<?"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".generic", "is generic"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".nothing",
-                "does not return a Block<I, O>"));
+        assertThat(problems)
+                .anySatisfy(p ->
+                        assertThat(p).startsWith("CRUX0002E").contains(".raw", "does not name the input and output"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".wildcard", "Block<?"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("CRUX0002E").contains(".generic", "is generic"));
+        assertThat(problems)
+                .anySatisfy(p ->
+                        assertThat(p).startsWith("CRUX0002E").contains(".nothing", "does not return a Block<I, O>"));
         assertThat(problems).hasSize(4);
     }
 }

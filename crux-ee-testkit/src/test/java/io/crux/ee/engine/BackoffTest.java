@@ -42,21 +42,26 @@ class BackoffTest {
     @Test
     void zeroDelayStaysZero() {
         assertThat(Backoff.LINEAR.delayBefore(Duration.ZERO, 1000, NO_CAP)).isZero();
-        assertThat(Backoff.LINEAR.delayBefore(Duration.ZERO, Integer.MAX_VALUE, NO_CAP)).isZero();
+        assertThat(Backoff.LINEAR.delayBefore(Duration.ZERO, Integer.MAX_VALUE, NO_CAP))
+                .isZero();
         for (int retry = 1; retry <= 62; retry++) {
-            assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ZERO, retry, NO_CAP)).as("retry %d", retry).isZero();
+            assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ZERO, retry, NO_CAP))
+                    .as("retry %d", retry)
+                    .isZero();
         }
     }
 
     @Test
     void zeroDelayStaysZeroForVeryHighExponentialRetries() {
         assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ZERO, 63, NO_CAP)).isZero();
-        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ZERO, 1000, Duration.ofMinutes(1))).isZero();
+        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ZERO, 1000, Duration.ofMinutes(1)))
+                .isZero();
     }
 
     @Test
     void retryBelowOneIsRefused() {
-        assertThatIllegalArgumentException().isThrownBy(() -> Backoff.LINEAR.delayBefore(MS_100, 0, NO_CAP))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backoff.LINEAR.delayBefore(MS_100, 0, NO_CAP))
                 .withMessageContaining("retry");
         assertThatIllegalArgumentException().isThrownBy(() -> Backoff.EXPONENTIAL.delayBefore(MS_100, -1, NO_CAP));
     }
@@ -68,28 +73,39 @@ class BackoffTest {
 
         assertThat(Backoff.LINEAR.delayBefore(huge, 2, NO_CAP)).isEqualTo(NO_CAP);
         assertThat(Backoff.LINEAR.delayBefore(huge, 2, cap)).isEqualTo(cap);
-        assertThat(Backoff.LINEAR.delayBefore(Duration.ofDays(1), Integer.MAX_VALUE, cap)).isEqualTo(cap);
+        assertThat(Backoff.LINEAR.delayBefore(Duration.ofDays(1), Integer.MAX_VALUE, cap))
+                .isEqualTo(cap);
     }
 
     @Test
     void exponentialOverflowSaturatesInsteadOfWrapping() {
         Duration cap = Duration.ofDays(1);
 
-        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofSeconds(1), 40, cap)).isEqualTo(cap);
-        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofSeconds(1), 40, NO_CAP)).isEqualTo(NO_CAP);
-        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(1), 63, NO_CAP)).isEqualTo(NO_CAP);
-        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(1), 64, cap)).isEqualTo(cap);
-        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(1), Integer.MAX_VALUE, cap)).isEqualTo(cap);
-        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(1), 62, NO_CAP)).isEqualTo(Duration.ofNanos(1L << 61));
-        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(2), 62, NO_CAP)).isEqualTo(Duration.ofNanos(1L << 62));
-        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(4), 62, NO_CAP)).isEqualTo(NO_CAP);
+        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofSeconds(1), 40, cap))
+                .isEqualTo(cap);
+        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofSeconds(1), 40, NO_CAP))
+                .isEqualTo(NO_CAP);
+        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(1), 63, NO_CAP))
+                .isEqualTo(NO_CAP);
+        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(1), 64, cap))
+                .isEqualTo(cap);
+        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(1), Integer.MAX_VALUE, cap))
+                .isEqualTo(cap);
+        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(1), 62, NO_CAP))
+                .isEqualTo(Duration.ofNanos(1L << 61));
+        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(2), 62, NO_CAP))
+                .isEqualTo(Duration.ofNanos(1L << 62));
+        assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofNanos(4), 62, NO_CAP))
+                .isEqualTo(NO_CAP);
     }
 
     @Test
     void resultIsNeverNegative() {
         for (int retry = 1; retry < 200; retry++) {
-            assertThat(Backoff.LINEAR.delayBefore(Duration.ofDays(10_000), retry, NO_CAP)).isPositive();
-            assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofDays(10_000), retry, NO_CAP)).isPositive();
+            assertThat(Backoff.LINEAR.delayBefore(Duration.ofDays(10_000), retry, NO_CAP))
+                    .isPositive();
+            assertThat(Backoff.EXPONENTIAL.delayBefore(Duration.ofDays(10_000), retry, NO_CAP))
+                    .isPositive();
         }
     }
 }

@@ -36,7 +36,9 @@ class BlockActionSchemaTest {
     @SuppressWarnings("unchecked")
     void theSchemaOfABlockActionIsThatOfTheBlocksInputType() {
         ActionModel chat = FlowDefinitions.read(Assistant.class, FlowDefinitions.InstanceSource.of(Assistant::new))
-                .model().actions().get("chat");
+                .model()
+                .actions()
+                .get("chat");
 
         Map<String, Object> schema = JsonSchemas.of(chat.inputType());
 

@@ -44,16 +44,24 @@ class BlockCancelTest {
         Handler<Object, String> after = Handler.of("after", (o, ctx) -> "after" + afterCalls.incrementAndGet());
         Sequencer<String, String> body = Sequencer.<String>named("s")
                 .parallel("fan", 2, Sequencer.branch("a", wait), Sequencer.branch("b", wait))
-                .then(after).build();
+                .then(after)
+                .build();
         h = EngineHarness.pooled();
-        FlowHandle<String, String> handle = h.register(new FlowModel("waits", true, BlockCancelTest.class,
-                Map.of("run", new ActionModel("run", String.class, String.class, scope -> ActionModel.runBlock(scope, body)))));
+        FlowHandle<String, String> handle = h.register(new FlowModel(
+                "waits",
+                true,
+                BlockCancelTest.class,
+                Map.of(
+                        "run",
+                        new ActionModel(
+                                "run", String.class, String.class, scope -> ActionModel.runBlock(scope, body)))));
         String id = handle.start("x", RunOptions.defaults());
         assertThat(bothWaiting.await(10, TimeUnit.SECONDS)).isTrue();
 
         handle.cancel(id, "no longer needed");
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> h.record(id).status() == FlowStatus.CANCELLED && interrupted.get() == 2);
         assertThat(afterCalls).hasValue(0);
         assertThat(h.store.loadCheckpoints(id)).isEmpty();

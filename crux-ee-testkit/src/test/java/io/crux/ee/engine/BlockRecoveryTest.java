@@ -48,9 +48,16 @@ class BlockRecoveryTest {
             decisions.incrementAndGet();
             return urgentWanted.get() ? urgent : normal;
         });
-        Sequencer<String, String> body = Sequencer.<String>named("ticket").then(plan).then(triage).build();
-        return new FlowModel("tickets", true, BlockRecoveryTest.class,
-                Map.of("run", new ActionModel("run", String.class, String.class, scope -> ActionModel.runBlock(scope, body))));
+        Sequencer<String, String> body =
+                Sequencer.<String>named("ticket").then(plan).then(triage).build();
+        return new FlowModel(
+                "tickets",
+                true,
+                BlockRecoveryTest.class,
+                Map.of(
+                        "run",
+                        new ActionModel(
+                                "run", String.class, String.class, scope -> ActionModel.runBlock(scope, body))));
     }
 
     @AfterEach
@@ -66,7 +73,8 @@ class BlockRecoveryTest {
         a = EngineHarness.pooled("node-1");
         a.register(flow()).start("t", RunOptions.defaults().withFlowId(RUN_ID));
         assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(a.store.loadCheckpoints(RUN_ID)).extracting(c -> c.label())
+        assertThat(a.store.loadCheckpoints(RUN_ID))
+                .extracting(c -> c.label())
                 .containsExactly("ticket/plan", "ticket/triage/decide");
 
         urgentWanted.set(false); // what the decision looked at has changed since

@@ -52,19 +52,27 @@ class CancelAtStepBoundaryTest {
         FlowHandle<String, String> onOwner = owner.register(flow);
         FlowHandle<String, String> onOther = other.register(flow);
         CompletableFuture<FlowResult<String>> run = CompletableFuture.supplyAsync(
-                () -> onOwner.run("x", RunOptions.defaults().withFlowId("boundary-1").withEvents(true)), callers);
+                () -> onOwner.run(
+                        "x", RunOptions.defaults().withFlowId("boundary-1").withEvents(true)),
+                callers);
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
         onOther.cancel("boundary-1", "stopped elsewhere");
         assertThat(owner.record("boundary-1").status()).isEqualTo(FlowStatus.CANCELLED);
         release.countDown();
 
-        assertThat(run.get(10, TimeUnit.SECONDS)).isEqualTo(new FlowResult.Cancelled<>("boundary-1", "stopped elsewhere"));
+        assertThat(run.get(10, TimeUnit.SECONDS))
+                .isEqualTo(new FlowResult.Cancelled<>("boundary-1", "stopped elsewhere"));
         assertThat(next).hasValue(0);
         assertThat(owner.store.loadCheckpoints("boundary-1")).isEmpty();
         assertThat(owner.record("boundary-1").status()).isEqualTo(FlowStatus.CANCELLED);
-        assertThat(owner.record("boundary-1").owner()).as("the owner acknowledged the cancel").isNull();
-        assertThat(owner.sessions.readEvents("boundary-1", 0, 100)).extracting(EventRecord::type)
-                .containsOnlyOnce("request.cancelled").last().isEqualTo("request.cancelled");
+        assertThat(owner.record("boundary-1").owner())
+                .as("the owner acknowledged the cancel")
+                .isNull();
+        assertThat(owner.sessions.readEvents("boundary-1", 0, 100))
+                .extracting(EventRecord::type)
+                .containsOnlyOnce("request.cancelled")
+                .last()
+                .isEqualTo("request.cancelled");
     }
 }

@@ -53,9 +53,11 @@ class CancelTest {
 
         assertThat(h.record(id).status()).isEqualTo(FlowStatus.CANCELLED);
         assertThat(handle.get(id).orElseThrow().error()).isEqualTo("no longer needed");
-        FlowStateException onSignal = catchThrowableOfType(FlowStateException.class, () -> handle.signal(id, "go", "late"));
+        FlowStateException onSignal =
+                catchThrowableOfType(FlowStateException.class, () -> handle.signal(id, "go", "late"));
         assertThat(onSignal.status()).isEqualTo(FlowStatus.CANCELLED);
-        assertThat(catchThrowableOfType(FlowStateException.class, () -> handle.resume(id)).status())
+        assertThat(catchThrowableOfType(FlowStateException.class, () -> handle.resume(id))
+                        .status())
                 .isEqualTo(FlowStatus.CANCELLED);
         assertThat(nextCalls).hasValue(0);
     }
@@ -85,7 +87,9 @@ class CancelTest {
         handle.cancel("long-1", "stop");
 
         assertThat(run.get(10, TimeUnit.SECONDS)).isEqualTo(new FlowResult.Cancelled<>("long-1", "stop"));
-        assertThat(stepInterrupted.getCount()).as("the step thread was interrupted").isZero();
+        assertThat(stepInterrupted.getCount())
+                .as("the step thread was interrupted")
+                .isZero();
         assertThat(nextCalls).hasValue(0);
         assertThat(h.record("long-1").status()).isEqualTo(FlowStatus.CANCELLED);
         assertThat(handle.get("long-1").orElseThrow().steps()).isEmpty();
@@ -122,10 +126,13 @@ class CancelTest {
         h = EngineHarness.direct();
         AtomicInteger attempts = new AtomicInteger();
         FlowHandle<String, String> handle = h.register(Flows.flow("flaky", String.class, String.class, scope -> {
-            String v = scope.step("flaky", () -> {
-                attempts.incrementAndGet();
-                throw new IllegalStateException("down");
-            }, StepOptions.<String>retry(3, ms(100), Backoff.LINEAR));
+            String v = scope.step(
+                    "flaky",
+                    () -> {
+                        attempts.incrementAndGet();
+                        throw new IllegalStateException("down");
+                    },
+                    StepOptions.<String>retry(3, ms(100), Backoff.LINEAR));
             return scope.step("next", () -> v + nextCalls.incrementAndGet());
         }));
         String id = handle.start("x");
@@ -134,8 +141,11 @@ class CancelTest {
         handle.cancel(id, "give up");
 
         assertThat(h.record(id).status()).isEqualTo(FlowStatus.CANCELLED);
-        assertThat(h.scheduler.scheduledTasks()).singleElement()
-                .satisfies(task -> assertThat(task.isCancelled()).as("the pending retry was cancelled").isTrue());
+        assertThat(h.scheduler.scheduledTasks())
+                .singleElement()
+                .satisfies(task -> assertThat(task.isCancelled())
+                        .as("the pending retry was cancelled")
+                        .isTrue());
         assertThat(h.scheduler.runAll()).isZero();
         assertThat(attempts).hasValue(1);
         assertThat(nextCalls).hasValue(0);
@@ -144,8 +154,8 @@ class CancelTest {
     @Test
     void cancelOfAFinishedRunIsAStateError() {
         h = EngineHarness.direct();
-        FlowHandle<String, String> handle = h.register(Flows.flow("quick", String.class, String.class,
-                scope -> scope.step("only", () -> "done")));
+        FlowHandle<String, String> handle =
+                h.register(Flows.flow("quick", String.class, String.class, scope -> scope.step("only", () -> "done")));
         String id = handle.run("x").flowId();
 
         FlowStateException e = catchThrowableOfType(FlowStateException.class, () -> handle.cancel(id, "too late"));
@@ -158,10 +168,11 @@ class CancelTest {
     @Test
     void cancelOfAnUnknownRunIsNotFound() {
         h = EngineHarness.direct();
-        FlowHandle<String, String> handle = h.register(Flows.flow("quick", String.class, String.class,
-                scope -> scope.step("only", () -> "done")));
+        FlowHandle<String, String> handle =
+                h.register(Flows.flow("quick", String.class, String.class, scope -> scope.step("only", () -> "done")));
 
-        assertThat(catchThrowableOfType(FlowNotFoundException.class, () -> handle.cancel("nope", "x")).flowId())
+        assertThat(catchThrowableOfType(FlowNotFoundException.class, () -> handle.cancel("nope", "x"))
+                        .flowId())
                 .contains("nope");
     }
 

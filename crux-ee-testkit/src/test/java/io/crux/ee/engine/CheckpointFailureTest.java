@@ -27,11 +27,14 @@ class CheckpointFailureTest {
     @Test
     void aFailedCheckpointWriteStillEndsTheRequestStream() throws Exception {
         InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
-        FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("saveCheckpoint") && ((CheckpointRecord) args[0]).label().equals("save")) {
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("saveCheckpoint")
+                            && ((CheckpointRecord) args[0]).label().equals("save")) {
                         // a lasting failure (a passing one is tried again, see CheckpointOutageTest)
-                        throw new CruxPersistenceException("CRUX0030E: the database refuses it", null,
+                        throw new CruxPersistenceException(
+                                "CRUX0030E: the database refuses it",
+                                null,
                                 new java.sql.SQLDataException("value too long", "22001"));
                     }
                     try {
@@ -48,12 +51,20 @@ class CheckpointFailureTest {
                 });
             }));
 
-            assertThatThrownBy(() -> handle.run("x", RunOptions.defaults().withFlowId("f-1").withSessionId("s-1")
-                    .withEvents(true))).hasStackTraceContaining("the database refuses it");
+            assertThatThrownBy(() -> handle.run(
+                            "x",
+                            RunOptions.defaults()
+                                    .withFlowId("f-1")
+                                    .withSessionId("s-1")
+                                    .withEvents(true)))
+                    .hasStackTraceContaining("the database refuses it");
 
             List<EventRecord> stored = h.engine.sessions().readEvents("f-1", 0, 100);
-            assertThat(stored).extracting(EventRecord::type).contains("request.created", "item.done")
-                    .last().isEqualTo("request.failed");
+            assertThat(stored)
+                    .extracting(EventRecord::type)
+                    .contains("request.created", "item.done")
+                    .last()
+                    .isEqualTo("request.failed");
         }
     }
 }

@@ -34,7 +34,9 @@ class CheckpointOutageTest {
     private volatile String sqlState = "08006";
     private volatile String failing = "saveCheckpoint";
     /** Whether the next checkpoint write commits and then fails as if its commit's answer was lost. */
-    private final java.util.concurrent.atomic.AtomicBoolean answerLost = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean answerLost =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private EngineHarness h;
 
     @AfterEach
@@ -48,17 +50,21 @@ class CheckpointOutageTest {
      */
     private FlowHandle<String, String> register() {
         InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
-        FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
-                (proxy, method, args) -> {
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("saveCheckpoint") && answerLost.getAndSet(false)) {
                         method.invoke(memory, args);
-                        throw new CruxPersistenceException("CRUX0030E: the store failed to save a checkpoint", null,
+                        throw new CruxPersistenceException(
+                                "CRUX0030E: the store failed to save a checkpoint",
+                                null,
                                 new SQLException("connection lost during commit", "08006"));
                     }
                     if (method.getName().equals(failing)) {
                         saveCalls.incrementAndGet();
                         if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                            throw new CruxPersistenceException("CRUX0030E: the store failed to save a checkpoint", null,
+                            throw new CruxPersistenceException(
+                                    "CRUX0030E: the store failed to save a checkpoint",
+                                    null,
                                     new SQLException("failed with SQLState " + sqlState, sqlState));
                         }
                     }
@@ -84,13 +90,15 @@ class CheckpointOutageTest {
         FlowHandle<String, String> handle = register();
         failuresLeft.set(1);
 
-        FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("r-1").withSessionId("s-1")
-                .withEvents(true));
+        FlowResult<String> result = handle.run(
+                "x",
+                RunOptions.defaults().withFlowId("r-1").withSessionId("s-1").withEvents(true));
 
         assertThat(result).isEqualTo(new FlowResult.Completed<>("r-1", "AB"));
         assertThat(bodyCalls).hasValue(1);
         assertThat(saveCalls).hasValue(3);
-        assertThat(h.engine.sessions().readEvents("r-1", 0, 100)).extracting(EventRecord::type)
+        assertThat(h.engine.sessions().readEvents("r-1", 0, 100))
+                .extracting(EventRecord::type)
                 .containsExactly("request.created", "request.in_progress", "request.completed");
     }
 
@@ -100,12 +108,14 @@ class CheckpointOutageTest {
         FlowHandle<String, String> handle = register();
         answerLost.set(true);
 
-        FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("r-5").withSessionId("s-1")
-                .withEvents(true));
+        FlowResult<String> result = handle.run(
+                "x",
+                RunOptions.defaults().withFlowId("r-5").withSessionId("s-1").withEvents(true));
 
         assertThat(result).isEqualTo(new FlowResult.Completed<>("r-5", "AB"));
         assertThat(bodyCalls).hasValue(1);
-        assertThat(h.engine.sessions().readEvents("r-5", 0, 100)).extracting(EventRecord::seq)
+        assertThat(h.engine.sessions().readEvents("r-5", 0, 100))
+                .extracting(EventRecord::seq)
                 .containsExactly(1L, 2L, 3L);
     }
 
@@ -116,11 +126,14 @@ class CheckpointOutageTest {
         failuresLeft.set(Integer.MAX_VALUE);
 
         assertThatThrownBy(() -> handle.run("x", RunOptions.defaults().withFlowId("r-2")))
-                .isInstanceOf(CruxPersistenceException.class).hasMessageStartingWith("CRUX0030E");
+                .isInstanceOf(CruxPersistenceException.class)
+                .hasMessageStartingWith("CRUX0030E");
 
         assertThat(h.record("r-2").status()).isEqualTo(FlowStatus.RUNNING);
         assertThat(h.record("r-2").owner()).isEqualTo("node-1");
-        assertThat(h.engine.executesHere("r-2")).as("dropped from this node's memory").isFalse();
+        assertThat(h.engine.executesHere("r-2"))
+                .as("dropped from this node's memory")
+                .isFalse();
         assertThat(saveCalls).as("the first write and its retries").hasValue(4);
         assertThat(bodyCalls).hasValue(1);
 
@@ -152,17 +165,25 @@ class CheckpointOutageTest {
         failing = "finish";
         failuresLeft.set(1);
 
-        assertThatThrownBy(() -> handle.run("x", RunOptions.defaults().withFlowId("r-4").withSessionId("s-1")
-                .withEvents(true))).isInstanceOf(CruxPersistenceException.class);
+        assertThatThrownBy(() -> handle.run(
+                        "x",
+                        RunOptions.defaults()
+                                .withFlowId("r-4")
+                                .withSessionId("s-1")
+                                .withEvents(true)))
+                .isInstanceOf(CruxPersistenceException.class);
 
         assertThat(h.record("r-4").status()).isEqualTo(FlowStatus.RUNNING);
-        assertThat(h.engine.sessions().readEvents("r-4", 0, 100)).extracting(EventRecord::type)
+        assertThat(h.engine.sessions().readEvents("r-4", 0, 100))
+                .extracting(EventRecord::type)
                 .doesNotContain("request.failed");
 
         assertThat(h.engine.maintain()).isEqualTo(1);
 
         assertThat(h.record("r-4").status()).isEqualTo(FlowStatus.COMPLETED);
-        assertThat(h.engine.sessions().readEvents("r-4", 0, 100)).extracting(EventRecord::type)
-                .containsOnlyOnce("request.completed").doesNotContain("request.failed");
+        assertThat(h.engine.sessions().readEvents("r-4", 0, 100))
+                .extracting(EventRecord::type)
+                .containsOnlyOnce("request.completed")
+                .doesNotContain("request.failed");
     }
 }

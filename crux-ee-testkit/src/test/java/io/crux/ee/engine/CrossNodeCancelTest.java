@@ -59,12 +59,15 @@ class CrossNodeCancelTest {
 
         onOther.cancel("remote-1", "stopped elsewhere");
         assertThat(owner.record("remote-1").status()).isEqualTo(FlowStatus.CANCELLED);
-        assertThat(interrupted.getCount()).as("not interrupted before the owner's maintenance").isOne();
+        assertThat(interrupted.getCount())
+                .as("not interrupted before the owner's maintenance")
+                .isOne();
 
         owner.engine.maintain();
 
         assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(run.get(10, TimeUnit.SECONDS)).isEqualTo(new FlowResult.Cancelled<>("remote-1", "stopped elsewhere"));
+        assertThat(run.get(10, TimeUnit.SECONDS))
+                .isEqualTo(new FlowResult.Cancelled<>("remote-1", "stopped elsewhere"));
         assertThat(next).hasValue(0);
     }
 }

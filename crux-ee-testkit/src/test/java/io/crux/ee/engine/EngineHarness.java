@@ -12,14 +12,14 @@ import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
 
 import io.crux.ee.api.FlowHandle;
+import io.crux.ee.codec.BeanValidationInputValidator;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.testkit.FlowTest;
 import io.crux.ee.testkit.InlineExecutor;
 import io.crux.ee.testkit.TestClock;
-import io.crux.ee.codec.JsonbPayloadCodec;
-import io.crux.ee.codec.BeanValidationInputValidator;
 
 /**
  * One engine wired for tests: a {@link ManualScheduler}, a {@link TestClock}, Bean Validation and an
@@ -42,13 +42,18 @@ final class EngineHarness implements AutoCloseable {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private EngineHarness(FlowStore store, ExecutorService executor, ManualScheduler scheduler, TestClock clock,
-            String nodeId) {
+    private EngineHarness(
+            FlowStore store, ExecutorService executor, ManualScheduler scheduler, TestClock clock, String nodeId) {
         this(store, new InMemorySessionStore(new JsonbPayloadCodec()), executor, scheduler, clock, nodeId);
     }
 
-    private EngineHarness(FlowStore store, SessionStore sessions, ExecutorService executor, ManualScheduler scheduler,
-            TestClock clock, String nodeId) {
+    private EngineHarness(
+            FlowStore store,
+            SessionStore sessions,
+            ExecutorService executor,
+            ManualScheduler scheduler,
+            TestClock clock,
+            String nodeId) {
         this.store = store;
         this.sessions = sessions;
         this.executor = executor;
@@ -68,7 +73,8 @@ final class EngineHarness implements AutoCloseable {
     /** @return an engine whose runs execute on the calling thread */
     static EngineHarness direct() {
         TestClock clock = new TestClock(FlowTest.START);
-        return new EngineHarness(new InMemoryFlowStore(clock), new InlineExecutor(), new ManualScheduler(clock), clock, "node-1");
+        return new EngineHarness(
+                new InMemoryFlowStore(clock), new InlineExecutor(), new ManualScheduler(clock), clock, "node-1");
     }
 
     /** @return an engine whose runs execute on a cached thread pool */
@@ -79,7 +85,11 @@ final class EngineHarness implements AutoCloseable {
     /** @return an engine with the given node id whose runs execute on a cached thread pool */
     static EngineHarness pooled(String nodeId) {
         TestClock clock = new TestClock(FlowTest.START);
-        return new EngineHarness(new InMemoryFlowStore(clock), Executors.newCachedThreadPool(), new ManualScheduler(clock), clock,
+        return new EngineHarness(
+                new InMemoryFlowStore(clock),
+                Executors.newCachedThreadPool(),
+                new ManualScheduler(clock),
+                clock,
                 nodeId);
     }
 

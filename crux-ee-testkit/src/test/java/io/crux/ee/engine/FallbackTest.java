@@ -47,9 +47,12 @@ class FallbackTest {
             return "cached-quote";
         });
         return h.register(Flows.flow("quotes", String.class, String.class, scope -> {
-            String quote = scope.step("quote", () -> {
-                throw new IllegalStateException("quote service down " + quoteCalls.incrementAndGet());
-            }, options);
+            String quote = scope.step(
+                    "quote",
+                    () -> {
+                        throw new IllegalStateException("quote service down " + quoteCalls.incrementAndGet());
+                    },
+                    options);
             String confirmation = scope.suspend("confirm", String.class);
             return scope.step("book", () -> {
                 bookedWith.add(quote);
@@ -70,8 +73,10 @@ class FallbackTest {
         assertThat(h.scheduler.delays()).containsExactly(ms(100), ms(200));
         assertThat(quoteCalls).hasValue(3);
         assertThat(fallbackCalls).hasValue(1);
-        assertThat(fallbackSaw).singleElement()
-                .satisfies(t -> assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("quote service down 3"));
+        assertThat(fallbackSaw)
+                .singleElement()
+                .satisfies(t ->
+                        assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("quote service down 3"));
         assertThat(h.record(id).status()).isEqualTo(FlowStatus.SUSPENDED);
 
         FlowRunInfo.StepInfo quote = handle.get(id).orElseThrow().steps().get(0);
@@ -91,8 +96,12 @@ class FallbackTest {
 
         assertThat(result).isEqualTo(new FlowResult.Completed<>(id, "cached-quote+yes"));
         assertThat(bookedWith).containsExactly("cached-quote");
-        assertThat(quoteCalls).as("the step does not run again after the fallback").hasValue(3);
-        assertThat(fallbackCalls).as("the fallback is not asked again on replay").hasValue(1);
+        assertThat(quoteCalls)
+                .as("the step does not run again after the fallback")
+                .hasValue(3);
+        assertThat(fallbackCalls)
+                .as("the fallback is not asked again on replay")
+                .hasValue(1);
     }
 
     @Test
@@ -113,21 +122,29 @@ class FallbackTest {
     void fallbackIsNotCalledWhenARetrySucceeds() {
         AtomicInteger calls = new AtomicInteger();
         AtomicInteger fallbacks = new AtomicInteger();
-        FlowHandle<String, String> handle = h.register(Flows.flow("recovers", String.class, String.class,
-                scope -> scope.step("s", () -> {
-                    if (calls.incrementAndGet() == 1) {
-                        throw new IllegalStateException("once");
-                    }
-                    return "real";
-                }, StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR).withFallback(t -> {
-                    fallbacks.incrementAndGet();
-                    return "fallback";
-                }))));
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "recovers",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "s",
+                        () -> {
+                            if (calls.incrementAndGet() == 1) {
+                                throw new IllegalStateException("once");
+                            }
+                            return "real";
+                        },
+                        StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR)
+                                .withFallback(t -> {
+                                    fallbacks.incrementAndGet();
+                                    return "fallback";
+                                }))));
 
         FlowResult<String> result = handle.run("x");
 
         assertThat(result).isEqualTo(new FlowResult.Completed<>(result.flowId(), "real"));
         assertThat(fallbacks).hasValue(0);
-        assertThat(handle.get(result.flowId()).orElseThrow().steps().get(0).fallback()).isFalse();
+        assertThat(handle.get(result.flowId()).orElseThrow().steps().get(0).fallback())
+                .isFalse();
     }
 }

@@ -65,7 +65,9 @@ class FlowChangedTest {
         assertThat(e.flowId()).contains(runId);
         assertThat(e.messageId()).isEqualTo("CRUX0013E");
         assertThat(e.getMessage()).contains("CRUX0013E", "position 1", "step 'b'", "step 'c'");
-        assertThat(v2Calls).as("nothing of the changed body ran: a replayed, c refused").hasValue(0);
+        assertThat(v2Calls)
+                .as("nothing of the changed body ran: a replayed, c refused")
+                .hasValue(0);
         assertThat(v1Engine.record(runId).status()).isEqualTo(FlowStatus.FAILED);
         assertThat(v1Engine.record(runId).error()).startsWith("CRUX0013E");
     }

@@ -21,8 +21,12 @@ final class Flows {
     }
 
     /** @return a flow with the single action {@code run} */
-    static <I, O> FlowModel flow(String name, boolean durable, Class<I> inputType, Class<O> outputType, Body<I, O> body) {
-        return new FlowModel(name, durable, Flows.class,
+    static <I, O> FlowModel flow(
+            String name, boolean durable, Class<I> inputType, Class<O> outputType, Body<I, O> body) {
+        return new FlowModel(
+                name,
+                durable,
+                Flows.class,
                 Map.of("run", new ActionModel("run", inputType, outputType, scope -> body.run(cast(scope)))));
     }
 

@@ -35,14 +35,21 @@ class InputCheckedOnceTest {
     void setUp() {
         TestClock clock = new TestClock(FlowTest.START);
         store = new InMemoryFlowStore(clock);
-        engine = FlowEngine.builder().store(store).executor(new InlineExecutor()).scheduler(new ManualScheduler(clock))
-                .clock(clock).settings(EngineSettings.of("node-1"))
+        engine = FlowEngine.builder()
+                .store(store)
+                .executor(new InlineExecutor())
+                .scheduler(new ManualScheduler(clock))
+                .clock(clock)
+                .settings(EngineSettings.of("node-1"))
                 .validator(value -> {
                     validated.add(value);
-                    return ((Order) value).quantity() > 0 ? List.of() : List.of(new Violation("quantity", "must be positive"));
+                    return ((Order) value).quantity() > 0
+                            ? List.of()
+                            : List.of(new Violation("quantity", "must be positive"));
                 })
                 .build();
-        engine.register(Flows.flow("orders", Order.class, String.class, scope -> scope.input().customer()));
+        engine.register(Flows.flow(
+                "orders", Order.class, String.class, scope -> scope.input().customer()));
         service = new EngineFlowService(engine);
     }
 
@@ -53,8 +60,13 @@ class InputCheckedOnceTest {
 
     @Test
     void theHttpPathChecksTheInputOnceAndStartsWithIt() {
-        Object input = service.checkInput("orders", "", Json.createObjectBuilder().add("customer", "acme")
-                .add("quantity", 2).build());
+        Object input = service.checkInput(
+                "orders",
+                "",
+                Json.createObjectBuilder()
+                        .add("customer", "acme")
+                        .add("quantity", 2)
+                        .build());
         String runId = service.start("orders", "", input, RunOptions.defaults());
 
         assertThat(store.findRun(runId).orElseThrow().status()).isEqualTo(FlowStatus.COMPLETED);
@@ -63,8 +75,14 @@ class InputCheckedOnceTest {
 
     @Test
     void theHttpPathRefusesInvalidInputBeforeAnythingIsStored() {
-        assertThatThrownBy(() -> service.checkInput("orders", "", Json.createObjectBuilder().add("customer", "acme")
-                .add("quantity", 0).build())).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> service.checkInput(
+                        "orders",
+                        "",
+                        Json.createObjectBuilder()
+                                .add("customer", "acme")
+                                .add("quantity", 0)
+                                .build()))
+                .isInstanceOf(InvalidInputException.class);
 
         assertThat(store.listRuns("orders", null, 10)).isEmpty();
     }

@@ -37,7 +37,8 @@ class InputValidationTest {
         h = EngineHarness.direct();
         handle = h.register(Flows.flow("orders", Order.class, String.class, scope -> {
             bodyCalls.incrementAndGet();
-            return scope.step("book", () -> scope.input().customer() + "x" + scope.input().quantity());
+            return scope.step(
+                    "book", () -> scope.input().customer() + "x" + scope.input().quantity());
         }));
     }
 
@@ -54,12 +55,14 @@ class InputValidationTest {
 
     @Test
     void invalidInputIsRefusedWithOneViolationPerField() {
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+        InvalidInputException e = catchThrowableOfType(
+                InvalidInputException.class,
                 () -> handle.run(new Order(" ", 0), RunOptions.defaults().withFlowId("o-1")));
 
         assertThat(e.messageId()).isEqualTo("CRUX0026E");
         assertThat(e.flowId()).as("no run was created").isEmpty();
-        assertThat(e.violations()).extracting(InvalidInputException.Violation::field)
+        assertThat(e.violations())
+                .extracting(InvalidInputException.Violation::field)
                 .containsExactly("customer", "quantity");
         assertThat(e.violations()).allSatisfy(v -> assertThat(v.message()).isNotBlank());
         assertThat(e).hasMessageContaining("'orders'");
@@ -68,10 +71,13 @@ class InputValidationTest {
 
     @Test
     void startChecksTheInputBeforeReturning() {
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+        InvalidInputException e = catchThrowableOfType(
+                InvalidInputException.class,
                 () -> handle.start(new Order("acme", -3), RunOptions.defaults().withFlowId("o-1")));
 
-        assertThat(e.violations()).extracting(InvalidInputException.Violation::field).containsExactly("quantity");
+        assertThat(e.violations())
+                .extracting(InvalidInputException.Violation::field)
+                .containsExactly("quantity");
         assertNothingStored();
     }
 
@@ -80,11 +86,16 @@ class InputValidationTest {
         FlowHandle<Object, String> loose = h.engine.handle("orders", "");
 
         FlowResult<String> ok = loose.run(Map.of("customer", "acme", "quantity", 2));
-        InvalidInputException bad = catchThrowableOfType(InvalidInputException.class,
-                () -> loose.run(Map.of("customer", "", "quantity", 2), RunOptions.defaults().withFlowId("o-1")));
+        InvalidInputException bad = catchThrowableOfType(
+                InvalidInputException.class,
+                () -> loose.run(
+                        Map.of("customer", "", "quantity", 2),
+                        RunOptions.defaults().withFlowId("o-1")));
 
         assertThat(ok).isEqualTo(new FlowResult.Completed<>(ok.flowId(), "acmex2"));
-        assertThat(bad.violations()).extracting(InvalidInputException.Violation::field).containsExactly("customer");
+        assertThat(bad.violations())
+                .extracting(InvalidInputException.Violation::field)
+                .containsExactly("customer");
         assertThat(h.store.findRun("o-1")).isEmpty();
     }
 
@@ -92,7 +103,8 @@ class InputValidationTest {
     void inputThatCannotBeConvertedIsInvalid() {
         FlowHandle<Object, String> loose = h.engine.handle("orders", "");
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+        InvalidInputException e = catchThrowableOfType(
+                InvalidInputException.class,
                 () -> loose.run("{not json", RunOptions.defaults().withFlowId("o-1")));
 
         assertThat(e.violations()).singleElement().satisfies(v -> {
@@ -105,27 +117,38 @@ class InputValidationTest {
     @Test
     void parsedJsonIsHeldToTheSchemaBeforeJsonbMayCoerceIt() {
         FlowHandle<Object, String> loose = h.engine.handle("orders", "");
-        JsonValue coercible = Json.createObjectBuilder().add("customer", 12345).add("quantity", "2").add("rush", true).build();
+        JsonValue coercible = Json.createObjectBuilder()
+                .add("customer", 12345)
+                .add("quantity", "2")
+                .add("rush", true)
+                .build();
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+        InvalidInputException e = catchThrowableOfType(
+                InvalidInputException.class,
                 () -> loose.run(coercible, RunOptions.defaults().withFlowId("o-1")));
 
         assertThat(e.messageId()).isEqualTo("CRUX0026E");
-        assertThat(e.violations()).extracting(InvalidInputException.Violation::pointer)
+        assertThat(e.violations())
+                .extracting(InvalidInputException.Violation::pointer)
                 .containsExactly("/customer", "/quantity", "/rush");
-        assertThat(catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.prepareInput("orders", "", JsonValue.NULL)).violations()).hasSize(1);
+        assertThat(catchThrowableOfType(
+                                InvalidInputException.class, () -> h.engine.prepareInput("orders", "", JsonValue.NULL))
+                        .violations())
+                .hasSize(1);
         assertNothingStored();
     }
 
     @Test
     void validInputIsStoredAndRuns() {
-        FlowResult<String> result = handle.run(new Order("acme", 3), RunOptions.defaults().withFlowId("o-1"));
+        FlowResult<String> result =
+                handle.run(new Order("acme", 3), RunOptions.defaults().withFlowId("o-1"));
 
         assertThat(result).isEqualTo(new FlowResult.Completed<>("o-1", "acmex3"));
         assertThat(h.record("o-1").status()).isEqualTo(FlowStatus.COMPLETED);
-        assertThat(h.codec.decode(h.record("o-1").input(), getClass().getClassLoader())).isEqualTo(new Order("acme", 3));
-        assertThat(handle.get("o-1").orElseThrow().steps()).extracting(s -> s.label(), s -> s.attempts())
+        assertThat(h.codec.decode(h.record("o-1").input(), getClass().getClassLoader()))
+                .isEqualTo(new Order("acme", 3));
+        assertThat(handle.get("o-1").orElseThrow().steps())
+                .extracting(s -> s.label(), s -> s.attempts())
                 .containsExactly(tuple("book", 1));
     }
 }

@@ -30,7 +30,8 @@ import io.crux.ee.testkit.TestClock;
  */
 class LimitsTest {
 
-    private static final StepOptions<String> RETRIED = StepOptions.<String>retry(3, Duration.ofMillis(100), Backoff.LINEAR);
+    private static final StepOptions<String> RETRIED =
+            StepOptions.<String>retry(3, Duration.ofMillis(100), Backoff.LINEAR);
 
     private final AtomicInteger bodyCalls = new AtomicInteger();
 
@@ -49,8 +50,14 @@ class LimitsTest {
         TestClock clock = new TestClock(FlowTest.START);
         store = new InMemoryFlowStore(clock);
         scheduler = new ManualScheduler(clock);
-        engine = FlowEngine.builder().store(store).executor(new InlineExecutor()).scheduler(scheduler).clock(clock)
-                .settings(EngineSettings.of("node-1")).limits(limits).build();
+        engine = FlowEngine.builder()
+                .store(store)
+                .executor(new InlineExecutor())
+                .scheduler(scheduler)
+                .clock(clock)
+                .settings(EngineSettings.of("node-1"))
+                .limits(limits)
+                .build();
         engine.register(flow);
         return engine.handle(flow.name(), "");
     }
@@ -67,15 +74,24 @@ class LimitsTest {
     void aLabelOverTheColumnFailsBeforeTheStepsBodyRuns() {
         // before the fix: the body ran, then the checkpoint's insert failed on the 200-character column
         String label = "x".repeat(201);
-        FlowHandle<String, String> handle = register(EngineLimits.defaults(), Flows.flow("long-label", String.class,
-                String.class, scope -> scope.step(label, () -> {
-                    bodyCalls.incrementAndGet();
-                    return "side effect";
-                }, RETRIED)));
+        FlowHandle<String, String> handle = register(
+                EngineLimits.defaults(),
+                Flows.flow(
+                        "long-label",
+                        String.class,
+                        String.class,
+                        scope -> scope.step(
+                                label,
+                                () -> {
+                                    bodyCalls.incrementAndGet();
+                                    return "side effect";
+                                },
+                                RETRIED)));
 
         assertThatThrownBy(() -> handle.run("x", RunOptions.defaults().withFlowId("r-1")))
                 .isInstanceOf(LimitExceededException.class)
-                .hasMessageStartingWith("CRUX0141E").hasMessageContaining("201 characters")
+                .hasMessageStartingWith("CRUX0141E")
+                .hasMessageContaining("201 characters")
                 .hasMessageContaining(EngineLimits.LABEL_LENGTH);
 
         failed("r-1", EngineLimits.LABEL_LENGTH);
@@ -85,17 +101,23 @@ class LimitsTest {
 
     @Test
     void anOversizedOutputFailsTheRunWithoutRetryAndWritesNoCheckpoint() {
-        FlowHandle<String, String> handle = register(new EngineLimits(100, 1 << 20, 200, 200), Flows.flow("big-output",
-                String.class, String.class, scope -> {
+        FlowHandle<String, String> handle = register(
+                new EngineLimits(100, 1 << 20, 200, 200),
+                Flows.flow("big-output", String.class, String.class, scope -> {
                     String small = scope.step("small", () -> "ok");
-                    String big = scope.step("big", () -> {
-                        bodyCalls.incrementAndGet();
-                        return "é".repeat(60); // 120 bytes as UTF-8, 122 as JSON
-                    }, RETRIED);
+                    String big = scope.step(
+                            "big",
+                            () -> {
+                                bodyCalls.incrementAndGet();
+                                return "é".repeat(60); // 120 bytes as UTF-8, 122 as JSON
+                            },
+                            RETRIED);
                     return small + big;
                 }));
 
-        handle.start("x", RunOptions.defaults().withFlowId("r-2").withSessionId("s-1").withEvents(true));
+        handle.start(
+                "x",
+                RunOptions.defaults().withFlowId("r-2").withSessionId("s-1").withEvents(true));
 
         RunRecord run = failed("r-2", EngineLimits.STEP_OUTPUT_BYTES);
         assertThat(run.error()).contains("'big'").contains("122 bytes").contains("limit of 100 bytes");
@@ -108,25 +130,33 @@ class LimitsTest {
 
     @Test
     void anOversizedItemFailsTheRunAndIsNeitherStoredNorStreamed() {
-        FlowHandle<String, String> handle = register(new EngineLimits(1 << 20, 300, 200, 200), Flows.flow("big-item",
-                String.class, String.class, scope -> {
+        FlowHandle<String, String> handle = register(
+                new EngineLimits(1 << 20, 300, 200, 200), Flows.flow("big-item", String.class, String.class, scope -> {
                     scope.emit(Item.status("fine"));
                     scope.emit(Item.status("y".repeat(400)));
                     return "done";
                 }));
 
-        handle.start("x", RunOptions.defaults().withFlowId("r-3").withSessionId("s-1").withEvents(true));
+        handle.start(
+                "x",
+                RunOptions.defaults().withFlowId("r-3").withSessionId("s-1").withEvents(true));
 
         failed("r-3", EngineLimits.ITEM_BYTES);
         assertThat(engine.sessions().listItems("s-1", 10)).hasSize(1);
-        assertThat(engine.sessions().readEvents("r-3", 0, 100)).extracting(EventRecord::type)
+        assertThat(engine.sessions().readEvents("r-3", 0, 100))
+                .extracting(EventRecord::type)
                 .containsExactly("request.created", "request.in_progress", "item.done", "request.failed");
     }
 
     @Test
     void aLongSuspensionNameFailsBeforeTheRunSuspends() {
-        FlowHandle<String, String> handle = register(new EngineLimits(1 << 20, 1 << 20, 200, 10), Flows.flow("long-name",
-                String.class, String.class, scope -> scope.suspend("manager-approval", String.class)));
+        FlowHandle<String, String> handle = register(
+                new EngineLimits(1 << 20, 1 << 20, 200, 10),
+                Flows.flow(
+                        "long-name",
+                        String.class,
+                        String.class,
+                        scope -> scope.suspend("manager-approval", String.class)));
 
         handle.start("x", RunOptions.defaults().withFlowId("r-4"));
 

@@ -31,14 +31,18 @@ class LiveDeltaTest {
     @Test
     void theItemAddedOfAStreamedMessageIsStoredAndPublishedBeforeItsDeltas() {
         h = EngineHarness.direct();
-        FlowHandle<String, String> handle = h.register(Flows.flow("chat", String.class, String.class, scope -> scope.step("answer", () -> {
-            scope.emit(Item.status("thinking"));
-            try (MessageStream m = scope.message("assistant")) {
-                m.delta("hello");
-                m.delta(" world");
-                return m.done().content().get("text").toString();
-            }
-        })));
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "chat",
+                String.class,
+                String.class,
+                scope -> scope.step("answer", () -> {
+                    scope.emit(Item.status("thinking"));
+                    try (MessageStream m = scope.message("assistant")) {
+                        m.delta("hello");
+                        m.delta(" world");
+                        return m.done().content().get("text").toString();
+                    }
+                })));
         List<EventRecord> published = new CopyOnWriteArrayList<>();
         List<List<EventRecord>> storedAtDelta = new CopyOnWriteArrayList<>();
         h.engine.events().subscribe("d-1", e -> {
@@ -48,18 +52,36 @@ class LiveDeltaTest {
             }
         });
 
-        handle.run("hi", RunOptions.defaults().withFlowId("d-1").withSessionId("s-1").withEvents(true));
+        handle.run(
+                "hi",
+                RunOptions.defaults().withFlowId("d-1").withSessionId("s-1").withEvents(true));
 
-        List<EventRecord> deltas = published.stream().filter(e -> e.type().equals("content.delta")).toList();
+        List<EventRecord> deltas =
+                published.stream().filter(e -> e.type().equals("content.delta")).toList();
         assertThat(deltas).hasSize(2);
         EventRecord added = h.engine.sessions().readEvents("d-1", 0, 100).stream()
-                .filter(e -> e.type().equals("item.added")).findFirst().orElseThrow();
-        assertThat(deltas).allSatisfy(d -> assertThat(d.seq()).as("the number of the item.added").isEqualTo(added.seq()));
-        assertThat(storedAtDelta).allSatisfy(stored -> assertThat(stored).extracting(EventRecord::type)
-                .as("stored when the delta goes out").containsExactly("request.created", "request.in_progress", "item.done",
-                        "item.added"));
-        assertThat(published).extracting(EventRecord::type).containsExactly("request.created", "request.in_progress",
-                "item.done", "item.added", "content.delta", "content.delta", "item.done", "request.completed");
+                .filter(e -> e.type().equals("item.added"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(deltas)
+                .allSatisfy(d ->
+                        assertThat(d.seq()).as("the number of the item.added").isEqualTo(added.seq()));
+        assertThat(storedAtDelta)
+                .allSatisfy(stored -> assertThat(stored)
+                        .extracting(EventRecord::type)
+                        .as("stored when the delta goes out")
+                        .containsExactly("request.created", "request.in_progress", "item.done", "item.added"));
+        assertThat(published)
+                .extracting(EventRecord::type)
+                .containsExactly(
+                        "request.created",
+                        "request.in_progress",
+                        "item.done",
+                        "item.added",
+                        "content.delta",
+                        "content.delta",
+                        "item.done",
+                        "request.completed");
         assertThat(published.get(6).json()).contains("\"text\":\"hello world\"");
     }
 }

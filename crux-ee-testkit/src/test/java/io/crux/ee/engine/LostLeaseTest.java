@@ -39,6 +39,7 @@ class LostLeaseTest {
     private final ExecutorService callers = Executors.newCachedThreadPool();
     /** What each node's step bodies ran, as "step@node". */
     private final List<String> ran = new CopyOnWriteArrayList<>();
+
     private final Map<String, CountDownLatch> inTwo = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> leaveTwo = new ConcurrentHashMap<>();
     private EngineHarness node1;
@@ -56,8 +57,8 @@ class LostLeaseTest {
         FlowHandle<String, String> handle = node1.register(flow("node-1"));
         node2.register(flow("node-2"));
 
-        onNode1 = CompletableFuture.supplyAsync(() -> handle.run("x", RunOptions.defaults().withFlowId(RUN_ID).withEvents(true)),
-                callers);
+        onNode1 = CompletableFuture.supplyAsync(
+                () -> handle.run("x", RunOptions.defaults().withFlowId(RUN_ID).withEvents(true)), callers);
         assertThat(inTwo.get("node-1").await(10, TimeUnit.SECONDS)).isTrue();
 
         // node 1 stalls past its lease: node 2 takes the run over and is now in step two itself
@@ -97,17 +98,24 @@ class LostLeaseTest {
         leaveTwo.get("node-1").countDown();
 
         Throwable failure = catchThrowable(() -> onNode1.get(10, TimeUnit.SECONDS));
-        assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(LeaseLostException.class)
+        assertThat(failure)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("CRUX0160E");
         assertThat(((LeaseLostException) failure.getCause()).holder()).isEqualTo("node-2");
-        assertThat(node1.store.loadCheckpoints(RUN_ID)).extracting(CheckpointRecord::label).containsExactly("one");
+        assertThat(node1.store.loadCheckpoints(RUN_ID))
+                .extracting(CheckpointRecord::label)
+                .containsExactly("one");
 
         leaveTwo.get("node-2").countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> node1.record(RUN_ID).status() == FlowStatus.COMPLETED);
         assertThat(node2.output(RUN_ID)).isEqualTo("two@node-2/three@node-2");
         assertThat(ran).containsExactly("one@node-1", "two@node-1", "two@node-2", "three@node-2");
-        assertThat(node1.sessions.readEvents(RUN_ID, 0, 100)).extracting(EventRecord::type)
-                .containsOnlyOnce("request.completed").doesNotContain("request.failed", "request.cancelled");
+        assertThat(node1.sessions.readEvents(RUN_ID, 0, 100))
+                .extracting(EventRecord::type)
+                .containsOnlyOnce("request.completed")
+                .doesNotContain("request.failed", "request.cancelled");
     }
 
     @Test
@@ -116,7 +124,9 @@ class LostLeaseTest {
 
         Throwable failure = catchThrowable(() -> onNode1.get(10, TimeUnit.SECONDS));
         assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(LeaseLostException.class);
-        assertThat(node1.store.loadCheckpoints(RUN_ID)).extracting(CheckpointRecord::label).containsExactly("one");
+        assertThat(node1.store.loadCheckpoints(RUN_ID))
+                .extracting(CheckpointRecord::label)
+                .containsExactly("one");
         assertThat(node1.engine.executesHere(RUN_ID)).isFalse();
 
         leaveTwo.get("node-2").countDown();

@@ -168,7 +168,8 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     }
 
     private Task<Void> recordPeriodic(Runnable command, long period, TimeUnit unit) {
-        Task<Void> task = new Task<>(Executors.callable(command, null), Duration.ofNanos(unit.toNanos(period)), clock.instant());
+        Task<Void> task =
+                new Task<>(Executors.callable(command, null), Duration.ofNanos(unit.toNanos(period)), clock.instant());
         synchronized (lock) {
             if (shutdown) {
                 throw new RejectedExecutionException("ManualScheduler is shut down");

@@ -62,7 +62,10 @@ class NestedFlowTest {
     @Test
     void childRunRecordsTheParentRunId() {
         setUp(EngineHarness.direct());
-        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
+        FlowHandle<String, String> parent = h.register(Flows.flow(
+                "parent",
+                String.class,
+                String.class,
                 scope -> scope.step("delegate", () -> output(child.run(scope.input())))));
 
         FlowResult<String> result = parent.run("x");
@@ -80,7 +83,10 @@ class NestedFlowTest {
     @Test
     void childRunStartedAsynchronouslyAlsoRecordsTheParent() {
         setUp(EngineHarness.direct());
-        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
+        FlowHandle<String, String> parent = h.register(Flows.flow(
+                "parent",
+                String.class,
+                String.class,
                 scope -> scope.step("delegate", () -> child.start(scope.input()))));
 
         FlowResult<String> result = parent.run("x");
@@ -92,7 +98,10 @@ class NestedFlowTest {
     @Test
     void childInheritsTheParentSession() {
         setUp(EngineHarness.direct());
-        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
+        FlowHandle<String, String> parent = h.register(Flows.flow(
+                "parent",
+                String.class,
+                String.class,
                 scope -> scope.step("delegate", () -> output(child.run(scope.input())))));
 
         parent.run("x", RunOptions.defaults().withSessionId("session-7"));
@@ -124,8 +133,13 @@ class NestedFlowTest {
     void childStartedInsideAStepWithATimeoutRecordsTheParent() {
         // a step with a timeout runs its function on another executor thread
         setUp(EngineHarness.pooled());
-        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
-                scope -> scope.step("delegate", () -> output(child.run(scope.input())),
+        FlowHandle<String, String> parent = h.register(Flows.flow(
+                "parent",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "delegate",
+                        () -> output(child.run(scope.input())),
                         StepOptions.<String>defaults().withTimeout(Duration.ofSeconds(10)))));
 
         FlowResult<String> result = parent.run("x");
@@ -160,14 +174,20 @@ class NestedFlowTest {
         // before the fix: each attempt started a child run of its own
         setUp(EngineHarness.direct());
         AtomicInteger attempts = new AtomicInteger();
-        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
-                scope -> scope.step("delegate", () -> {
-                    String fromChild = output(child.run(scope.input()));
-                    if (attempts.incrementAndGet() == 1) {
-                        throw new IllegalStateException("after the child, once");
-                    }
-                    return fromChild;
-                }, StepOptions.<String>retry(2, Duration.ofMillis(100), Backoff.LINEAR))));
+        FlowHandle<String, String> parent = h.register(Flows.flow(
+                "parent",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "delegate",
+                        () -> {
+                            String fromChild = output(child.run(scope.input()));
+                            if (attempts.incrementAndGet() == 1) {
+                                throw new IllegalStateException("after the child, once");
+                            }
+                            return fromChild;
+                        },
+                        StepOptions.<String>retry(2, Duration.ofMillis(100), Backoff.LINEAR))));
 
         String parentId = parent.start("x");
         assertThat(h.scheduler.runAll()).isEqualTo(1);
@@ -176,18 +196,22 @@ class NestedFlowTest {
         assertThat(h.output(parentId)).isEqualTo("child(x)");
         assertThat(attempts).hasValue(2);
         assertThat(childRuns).singleElement();
-        assertThat(child.list(null)).singleElement().satisfies(info -> assertThat(info.parentFlowId()).isEqualTo(parentId));
+        assertThat(child.list(null))
+                .singleElement()
+                .satisfies(info -> assertThat(info.parentFlowId()).isEqualTo(parentId));
     }
 
     @Test
     void aRecoveredParentFindsTheChildItStartedInsteadOfStartingAnother() {
         // before the fix: the recovered parent's step started a second child
         AtomicBoolean databaseAway = new AtomicBoolean(true);
-        InMemoryFlowStore memory = new InMemoryFlowStore(new io.crux.ee.testkit.TestClock(io.crux.ee.testkit.FlowTest.START));
-        FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
-                (proxy, method, args) -> {
+        InMemoryFlowStore memory =
+                new InMemoryFlowStore(new io.crux.ee.testkit.TestClock(io.crux.ee.testkit.FlowTest.START));
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     // the parent's step checkpoint is lost: its run is left RUNNING for recovery
-                    if (method.getName().equals("saveCheckpoint") && ((CheckpointRecord) args[0]).label().equals("delegate")
+                    if (method.getName().equals("saveCheckpoint")
+                            && ((CheckpointRecord) args[0]).label().equals("delegate")
                             && databaseAway.get()) {
                         throw new CruxPersistenceException("CRUX0030E: connection lost", null, null);
                     }
@@ -198,7 +222,10 @@ class NestedFlowTest {
                     }
                 });
         setUp(EngineHarness.direct(store));
-        FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class,
+        FlowHandle<String, String> parent = h.register(Flows.flow(
+                "parent",
+                String.class,
+                String.class,
                 scope -> scope.step("delegate", () -> output(child.run(scope.input())))));
         String parentId = parent.start("x");
         assertThat(h.record(parentId).status()).isEqualTo(FlowStatus.RUNNING);
@@ -217,11 +244,14 @@ class NestedFlowTest {
     void cancellingAParentCancelsItsOpenChildren() {
         // before the fix: the suspended child stayed SUSPENDED for good
         setUp(EngineHarness.direct());
-        FlowHandle<String, String> waiting = h.register(Flows.flow("waiting", String.class, String.class,
-                scope -> scope.suspend("approval", String.class)));
+        FlowHandle<String, String> waiting = h.register(
+                Flows.flow("waiting", String.class, String.class, scope -> scope.suspend("approval", String.class)));
         FlowHandle<String, String> parent = h.register(Flows.flow("parent", String.class, String.class, scope -> {
-            String childId = scope.step("delegate", () -> waiting.start(scope.input(),
-                    RunOptions.defaults().withSessionId("s-1").withEvents(true)));
+            String childId = scope.step(
+                    "delegate",
+                    () -> waiting.start(
+                            scope.input(),
+                            RunOptions.defaults().withSessionId("s-1").withEvents(true)));
             return childId + scope.suspend("go", String.class);
         }));
         String parentId = parent.start("x");
@@ -232,7 +262,9 @@ class NestedFlowTest {
         assertThat(h.record(parentId).status()).isEqualTo(FlowStatus.CANCELLED);
         assertThat(h.record(childId).status()).isEqualTo(FlowStatus.CANCELLED);
         assertThat(h.record(childId).error()).isEqualTo("no longer needed");
-        assertThat(h.engine.sessions().readEvents(childId, 0, 100)).last().extracting(EventRecord::type)
+        assertThat(h.engine.sessions().readEvents(childId, 0, 100))
+                .last()
+                .extracting(EventRecord::type)
                 .isEqualTo("request.cancelled");
     }
 }

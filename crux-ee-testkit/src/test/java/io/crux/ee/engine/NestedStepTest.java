@@ -37,7 +37,8 @@ class NestedStepTest {
         h.close();
     }
 
-    private static final StepOptions<String> RETRIED = StepOptions.<String>retry(3, Duration.ofMillis(100), Backoff.LINEAR);
+    private static final StepOptions<String> RETRIED =
+            StepOptions.<String>retry(3, Duration.ofMillis(100), Backoff.LINEAR);
 
     private RunRecord settle(String id) {
         h.scheduler.runAll();
@@ -46,7 +47,10 @@ class NestedStepTest {
 
     private void assertRefused(RunRecord run, String outer) {
         assertThat(run.status()).isEqualTo(FlowStatus.FAILED);
-        assertThat(run.error()).startsWith("CRUX0011E").contains("'" + outer + "'").contains("CRUX0140E");
+        assertThat(run.error())
+                .startsWith("CRUX0011E")
+                .contains("'" + outer + "'")
+                .contains("CRUX0140E");
         assertThat(outerCalls).as("the outer step is not retried").hasValue(1);
         assertThat(h.store.loadCheckpoints(run.flowId())).isEmpty();
     }
@@ -56,20 +60,27 @@ class NestedStepTest {
         // before the fix: the retry of "s" replayed the inner step's output for the outer step and
         // the outer one's for the next, and the run completed with "inner|outer:inner|next"
         FlowHandle<String, String> handle = h.register(Flows.flow("same-labels", String.class, String.class, scope -> {
-            String outer = scope.step("s", () -> {
-                outerCalls.incrementAndGet();
-                return "outer:" + scope.step("s", () -> {
-                    innerCalls.incrementAndGet();
-                    return "inner";
-                });
-            }, RETRIED);
+            String outer = scope.step(
+                    "s",
+                    () -> {
+                        outerCalls.incrementAndGet();
+                        return "outer:"
+                                + scope.step("s", () -> {
+                                    innerCalls.incrementAndGet();
+                                    return "inner";
+                                });
+                    },
+                    RETRIED);
             String next = scope.step("s", () -> "next");
-            String flaky = scope.step("s", () -> {
-                if (flakyCalls.incrementAndGet() == 1) {
-                    throw new IllegalStateException("once");
-                }
-                return "flaky";
-            }, RETRIED);
+            String flaky = scope.step(
+                    "s",
+                    () -> {
+                        if (flakyCalls.incrementAndGet() == 1) {
+                            throw new IllegalStateException("once");
+                        }
+                        return "flaky";
+                    },
+                    RETRIED);
             return outer + "|" + next + "|" + flaky;
         }));
 
@@ -84,13 +95,16 @@ class NestedStepTest {
     void aStepInsideAStepIsRefusedInsteadOfAFalseFlowChangeOnResume() {
         // before the fix: the signal replayed "a", then found the inner "b" where "c" was asked for
         FlowHandle<String, String> handle = h.register(Flows.flow("other-labels", String.class, String.class, scope -> {
-            String a = scope.step("a", () -> {
-                outerCalls.incrementAndGet();
-                return scope.step("b", () -> {
-                    innerCalls.incrementAndGet();
-                    return "B";
-                });
-            }, RETRIED);
+            String a = scope.step(
+                    "a",
+                    () -> {
+                        outerCalls.incrementAndGet();
+                        return scope.step("b", () -> {
+                            innerCalls.incrementAndGet();
+                            return "B";
+                        });
+                    },
+                    RETRIED);
             String c = scope.step("c", () -> "C");
             return a + c + scope.suspend("go", String.class);
         }));
@@ -104,11 +118,17 @@ class NestedStepTest {
     @Test
     void aSuspensionInsideAStepIsRefused() {
         // before the fix: the run suspended, and its signal failed with a FlowChangedException
-        FlowHandle<String, String> handle = h.register(Flows.flow("suspend-inside", String.class, String.class, scope ->
-                scope.step("ask", () -> {
-                    outerCalls.incrementAndGet();
-                    return scope.suspend("answer", String.class);
-                }, RETRIED)));
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "suspend-inside",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "ask",
+                        () -> {
+                            outerCalls.incrementAndGet();
+                            return scope.suspend("answer", String.class);
+                        },
+                        RETRIED)));
 
         RunRecord run = settle(handle.start("x"));
 
@@ -118,12 +138,18 @@ class NestedStepTest {
 
     @Test
     void aWaitInsideAStepIsRefused() {
-        FlowHandle<String, String> handle = h.register(Flows.flow("wait-inside", String.class, String.class, scope ->
-                scope.step("poll", () -> {
-                    outerCalls.incrementAndGet();
-                    scope.waitUntil("ready", () -> true);
-                    return "ready";
-                }, RETRIED)));
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "wait-inside",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "poll",
+                        () -> {
+                            outerCalls.incrementAndGet();
+                            scope.waitUntil("ready", () -> true);
+                            return "ready";
+                        },
+                        RETRIED)));
 
         RunRecord run = settle(handle.start("x"));
 

@@ -155,12 +155,15 @@ class NonDurableFlowTest {
     void retryWithDelayReplaysCompletedStepsFromMemory() {
         FlowHandle<String, String> handle = register(String.class, scope -> {
             String first = scope.step("first", () -> "1:" + firstCalls.incrementAndGet());
-            String flaky = scope.step("flaky", () -> {
-                if (flakyCalls.incrementAndGet() < 3) {
-                    throw new IllegalStateException("down");
-                }
-                return "ok";
-            }, StepOptions.<String>retry(3, ms(100), Backoff.EXPONENTIAL));
+            String flaky = scope.step(
+                    "flaky",
+                    () -> {
+                        if (flakyCalls.incrementAndGet() < 3) {
+                            throw new IllegalStateException("down");
+                        }
+                        return "ok";
+                    },
+                    StepOptions.<String>retry(3, ms(100), Backoff.EXPONENTIAL));
             return first + "/" + flaky;
         });
 
@@ -193,7 +196,8 @@ class NonDurableFlowTest {
             return "never";
         });
 
-        assertThat(catchThrowableOfType(FlowDefinitionException.class, () -> handle.run("x")).messageId())
+        assertThat(catchThrowableOfType(FlowDefinitionException.class, () -> handle.run("x"))
+                        .messageId())
                 .isEqualTo("CRUX0027E");
     }
 
@@ -201,9 +205,11 @@ class NonDurableFlowTest {
     void signalAndResumeAreDefinitionErrors() {
         FlowHandle<String, String> handle = register(String.class, scope -> "x");
 
-        assertThat(catchThrowableOfType(FlowDefinitionException.class, () -> handle.signal("id", "go", "p")).messageId())
+        assertThat(catchThrowableOfType(FlowDefinitionException.class, () -> handle.signal("id", "go", "p"))
+                        .messageId())
                 .isEqualTo("CRUX0027E");
-        assertThat(catchThrowableOfType(FlowDefinitionException.class, () -> handle.resume("id")).messageId())
+        assertThat(catchThrowableOfType(FlowDefinitionException.class, () -> handle.resume("id"))
+                        .messageId())
                 .isEqualTo("CRUX0027E");
     }
 
@@ -211,16 +217,22 @@ class NonDurableFlowTest {
     void cancelOfAnUnknownRunIsNotFoundWithoutAStoreLookup() {
         FlowHandle<String, String> handle = register(String.class, scope -> "x");
 
-        assertThat(catchThrowableOfType(FlowNotFoundException.class, () -> handle.cancel("nope", "why")).flowId())
+        assertThat(catchThrowableOfType(FlowNotFoundException.class, () -> handle.cancel("nope", "why"))
+                        .flowId())
                 .contains("nope");
     }
 
     @Test
     void cancelWhileWaitingForARetryEndsTheRun() {
-        FlowHandle<String, String> handle = register(String.class, scope -> scope.step("flaky", () -> {
-            flakyCalls.incrementAndGet();
-            throw new IllegalStateException("down");
-        }, StepOptions.<String>retry(3, ms(100), Backoff.LINEAR)));
+        FlowHandle<String, String> handle = register(
+                String.class,
+                scope -> scope.step(
+                        "flaky",
+                        () -> {
+                            flakyCalls.incrementAndGet();
+                            throw new IllegalStateException("down");
+                        },
+                        StepOptions.<String>retry(3, ms(100), Backoff.LINEAR)));
         String id = handle.start("x");
 
         handle.cancel(id, "stop");

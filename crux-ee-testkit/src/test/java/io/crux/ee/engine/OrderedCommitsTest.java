@@ -47,6 +47,7 @@ class OrderedCommitsTest {
     private final ConcurrentSkipListMap<Long, EventRecord> log = new ConcurrentSkipListMap<>();
     /** Each commit's numbers, in commit order. */
     private final List<List<Long>> commits = new CopyOnWriteArrayList<>();
+
     private final CountDownLatch aNumbered = new CountDownLatch(1);
     private final AtomicReference<Thread> bThread = new AtomicReference<>();
     private final AtomicBoolean bReturned = new AtomicBoolean();
@@ -57,8 +58,14 @@ class OrderedCommitsTest {
         InMemoryFlowStore flows = new InMemoryFlowStore(clock);
         ExecutorService executor = Executors.newCachedThreadPool();
         ManualScheduler scheduler = new ManualScheduler(clock);
-        try (FlowEngine engine = FlowEngine.builder().store(transactional(flows)).sessions(transactional(new InMemorySessionStore()))
-                .executor(executor).scheduler(scheduler).clock(clock).settings(EngineSettings.of("node-1")).build()) {
+        try (FlowEngine engine = FlowEngine.builder()
+                .store(transactional(flows))
+                .sessions(transactional(new InMemorySessionStore()))
+                .executor(executor)
+                .scheduler(scheduler)
+                .clock(clock)
+                .settings(EngineSettings.of("node-1"))
+                .build()) {
             Handler<String, String> a = Handler.of("a", (in, ctx) -> {
                 for (int i = 1; i <= 4; i++) {
                     ctx.emit(Item.status("a" + i));
@@ -74,22 +81,41 @@ class OrderedCommitsTest {
                 return "b";
             });
             Sequencer<String, ?> body = Sequencer.<String>named("s")
-                    .parallel("fan", 2, Sequencer.branch("a", a), Sequencer.branch("b", b)).build();
-            engine.register(new FlowModel("fan", true, OrderedCommitsTest.class,
-                    Map.of("run", new ActionModel("run", String.class, Object.class, scope -> ActionModel.runBlock(scope, body)))));
+                    .parallel("fan", 2, Sequencer.branch("a", a), Sequencer.branch("b", b))
+                    .build();
+            engine.register(new FlowModel(
+                    "fan",
+                    true,
+                    OrderedCommitsTest.class,
+                    Map.of(
+                            "run",
+                            new ActionModel(
+                                    "run", String.class, Object.class, scope -> ActionModel.runBlock(scope, body)))));
             FlowHandle<String, Object> handle = engine.handle("fan", "");
 
-            handle.run("x", RunOptions.defaults().withFlowId("fan-1").withSessionId("s-1").withEvents(true));
+            handle.run(
+                    "x",
+                    RunOptions.defaults()
+                            .withFlowId("fan-1")
+                            .withSessionId("s-1")
+                            .withEvents(true));
 
             long next = 1;
             for (List<Long> commit : commits) {
-                assertThat(commit).as("commits in order %s", commits)
-                        .containsExactlyElementsOf(LongStream.range(next, next + commit.size()).boxed().toList());
+                assertThat(commit)
+                        .as("commits in order %s", commits)
+                        .containsExactlyElementsOf(LongStream.range(next, next + commit.size())
+                                .boxed()
+                                .toList());
                 next += commit.size();
             }
-            assertThat(log.values()).extracting(EventRecord::seq)
-                    .containsExactlyElementsOf(LongStream.rangeClosed(1, log.size()).boxed().toList());
-            assertThat(log.values()).filteredOn(e -> e.type().equals("item.done")).hasSize(6);
+            assertThat(log.values())
+                    .extracting(EventRecord::seq)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, log.size()).boxed().toList());
+            assertThat(log.values())
+                    .filteredOn(e -> e.type().equals("item.done"))
+                    .hasSize(6);
             assertThat(log.lastEntry().getValue().type()).isEqualTo("request.completed");
         } finally {
             scheduler.shutdownNow();
@@ -102,8 +128,8 @@ class OrderedCommitsTest {
      * a's commit waits until branch b has committed, or is waiting to.
      */
     private FlowStore transactional(FlowStore delegate) {
-        return (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
-                (proxy, method, args) -> {
+        return (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     boolean tx = method.getName().equals("saveCheckpoint") && args.length == 2;
                     if (tx) {
                         TX.set(new ArrayList<>());
@@ -132,8 +158,10 @@ class OrderedCommitsTest {
     private boolean bCommittedOrWaiting() {
         Thread t = bThread.get();
         boolean committed = log.values().stream().anyMatch(e -> e.json().contains("\"b2\""));
-        return committed || bReturned.get() && t != null
-                && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.BLOCKED);
+        return committed
+                || bReturned.get()
+                        && t != null
+                        && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.BLOCKED);
     }
 
     private void commit(List<EventRecord> events) {
@@ -145,8 +173,8 @@ class OrderedCommitsTest {
 
     /** The session store whose event log is {@link #log}; writes inside a transaction wait for its commit. */
     private SessionStore transactional(InMemorySessionStore delegate) {
-        return (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SessionStore.class},
-                (proxy, method, args) -> {
+        return (SessionStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "append" -> {
                             @SuppressWarnings("unchecked")
@@ -159,7 +187,9 @@ class OrderedCommitsTest {
                             return null;
                         }
                         case "readEvents" -> {
-                            return log.tailMap((Long) args[1], false).values().stream().limit((Integer) args[2]).toList();
+                            return log.tailMap((Long) args[1], false).values().stream()
+                                    .limit((Integer) args[2])
+                                    .toList();
                         }
                         case "lastSeq" -> {
                             return log.isEmpty() ? 0L : log.lastKey();

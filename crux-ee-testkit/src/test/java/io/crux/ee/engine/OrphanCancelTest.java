@@ -45,15 +45,19 @@ class OrphanCancelTest {
     void setUp() throws Exception {
         dead = EngineHarness.pooled("node-1");
         other = dead.sibling("node-2", new InlineExecutor());
-        FlowModel flow = Flows.flow("orphan", String.class, String.class, scope -> scope.step("stuck", () -> {
-            started.countDown();
-            release.await();
-            return "done";
-        }));
+        FlowModel flow = Flows.flow(
+                "orphan",
+                String.class,
+                String.class,
+                scope -> scope.step("stuck", () -> {
+                    started.countDown();
+                    release.await();
+                    return "done";
+                }));
         FlowHandle<String, String> handle = dead.register(flow);
         onOther = other.register(flow);
-        onDead = CompletableFuture.supplyAsync(() -> handle.run("x", RunOptions.defaults().withFlowId(RUN_ID).withEvents(true)),
-                callers);
+        onDead = CompletableFuture.supplyAsync(
+                () -> handle.run("x", RunOptions.defaults().withFlowId(RUN_ID).withEvents(true)), callers);
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -68,8 +72,11 @@ class OrphanCancelTest {
         RunRecord run = other.record(RUN_ID);
         assertThat(run.status()).isEqualTo(FlowStatus.CANCELLED);
         assertThat(run.owner()).isNull();
-        assertThat(other.sessions.readEvents(RUN_ID, 0, 100)).extracting(EventRecord::type)
-                .containsOnlyOnce("request.cancelled").last().isEqualTo("request.cancelled");
+        assertThat(other.sessions.readEvents(RUN_ID, 0, 100))
+                .extracting(EventRecord::type)
+                .containsOnlyOnce("request.cancelled")
+                .last()
+                .isEqualTo("request.cancelled");
     }
 
     @Test
@@ -89,9 +96,13 @@ class OrphanCancelTest {
     @Test
     void aCancelItsOwnerNeverAcknowledgedIsEndedByMaintenanceOnceTheLeaseRunsOut() throws Exception {
         onOther.cancel(RUN_ID, "owner gone");
-        assertThat(other.record(RUN_ID).owner()).as("a live lease: the owner is to end it").isEqualTo("node-1");
+        assertThat(other.record(RUN_ID).owner())
+                .as("a live lease: the owner is to end it")
+                .isEqualTo("node-1");
         assertThat(other.engine.maintain()).isZero();
-        assertThat(other.sessions.readEvents(RUN_ID, 0, 100)).extracting(EventRecord::type).doesNotContain("request.cancelled");
+        assertThat(other.sessions.readEvents(RUN_ID, 0, 100))
+                .extracting(EventRecord::type)
+                .doesNotContain("request.cancelled");
 
         dead.clock.advance(Duration.ofSeconds(31));
         other.engine.maintain();

@@ -53,11 +53,16 @@ class PolicyTerminalTest {
 
     static Stream<Arguments> terminalFailures() {
         return Stream.of(
-                Arguments.of("GuardrailBlockedException", (Supplier<RuntimeException>) () -> new GuardrailBlockedException("blocked")),
-                Arguments.of("ConstraintViolatedException", (Supplier<RuntimeException>) () -> new ConstraintViolatedException("over budget")),
-                Arguments.of("ValidationExhaustedException", (Supplier<RuntimeException>) () -> new ValidationExhaustedException("still invalid")),
-                Arguments.of("jakarta ConstraintViolationException", (Supplier<RuntimeException>) () -> new ConstraintViolationException("bad bean", Set.of())),
-                Arguments.of("wrapped GuardrailBlockedException", (Supplier<RuntimeException>) () -> new IllegalStateException("wrapper", new GuardrailBlockedException("inner"))));
+                Arguments.of("GuardrailBlockedException", (Supplier<RuntimeException>)
+                        () -> new GuardrailBlockedException("blocked")),
+                Arguments.of("ConstraintViolatedException", (Supplier<RuntimeException>)
+                        () -> new ConstraintViolatedException("over budget")),
+                Arguments.of("ValidationExhaustedException", (Supplier<RuntimeException>)
+                        () -> new ValidationExhaustedException("still invalid")),
+                Arguments.of("jakarta ConstraintViolationException", (Supplier<RuntimeException>)
+                        () -> new ConstraintViolationException("bad bean", Set.of())),
+                Arguments.of("wrapped GuardrailBlockedException", (Supplier<RuntimeException>)
+                        () -> new IllegalStateException("wrapper", new GuardrailBlockedException("inner"))));
     }
 
     private FlowHandle<String, String> register(Supplier<RuntimeException> failure, Predicate<Throwable> shouldRetry) {
@@ -71,10 +76,13 @@ class PolicyTerminalTest {
         }
         StepOptions<String> opts = options;
         return h.register(Flows.flow("guarded", String.class, String.class, scope -> {
-            String v = scope.step("guarded-call", () -> {
-                stepCalls.incrementAndGet();
-                throw failure.get();
-            }, opts);
+            String v = scope.step(
+                    "guarded-call",
+                    () -> {
+                        stepCalls.incrementAndGet();
+                        throw failure.get();
+                    },
+                    opts);
             return scope.step("after", () -> {
                 afterCalls.incrementAndGet();
                 return v;
@@ -87,7 +95,8 @@ class PolicyTerminalTest {
     void terminalFailureIsNeitherRetriedNorSentToTheFallback(String name, Supplier<RuntimeException> failure) {
         var handle = register(failure, null);
 
-        StepFailedException e = catchThrowableOfType(StepFailedException.class,
+        StepFailedException e = catchThrowableOfType(
+                StepFailedException.class,
                 () -> handle.run("x", RunOptions.defaults().withFlowId("run-1")));
 
         assertThat(e).isNotNull();
@@ -120,12 +129,18 @@ class PolicyTerminalTest {
 
     @Test
     void shouldRetryOptInWithoutFallbackFailsAfterAllAttempts() {
-        FlowHandle<String, String> handle = h.register(Flows.flow("opt-in", String.class, String.class,
-                scope -> scope.step("guarded-call", () -> {
-                    stepCalls.incrementAndGet();
-                    throw new ConstraintViolatedException("over budget");
-                }, StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR)
-                        .withShouldRetry(t -> t instanceof ConstraintViolatedException))));
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "opt-in",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "guarded-call",
+                        () -> {
+                            stepCalls.incrementAndGet();
+                            throw new ConstraintViolatedException("over budget");
+                        },
+                        StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR)
+                                .withShouldRetry(t -> t instanceof ConstraintViolatedException))));
 
         StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> handle.run("x"));
 
@@ -142,7 +157,9 @@ class PolicyTerminalTest {
         StepFailedException e = catchThrowableOfType(StepFailedException.class, () -> handle.run("x"));
 
         assertThat(e.attempts()).isEqualTo(1);
-        assertThat(e.messageId()).as("not policy-terminal, so the ordinary message").isEqualTo("CRUX0010E");
+        assertThat(e.messageId())
+                .as("not policy-terminal, so the ordinary message")
+                .isEqualTo("CRUX0010E");
         assertThat(stepCalls).hasValue(1);
         assertThat(fallbackCalls).hasValue(0);
     }

@@ -28,6 +28,7 @@ class PublishAfterCommitTest {
 
     /** What waits for the caller's transaction, which the test commits or rolls back. */
     private final List<Runnable> atCommit = new ArrayList<>();
+
     private final List<String> published = new CopyOnWriteArrayList<>();
     private EngineHarness h;
     private FlowHandle<String, String> handle;
@@ -35,8 +36,8 @@ class PublishAfterCommitTest {
     @BeforeEach
     void setUp() {
         InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
-        FlowStore joined = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
-                (proxy, method, args) -> {
+        FlowStore joined = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("afterCommit")) {
                         atCommit.add((Runnable) args[0]);
                         return null;
@@ -48,7 +49,10 @@ class PublishAfterCommitTest {
                     }
                 });
         h = EngineHarness.direct(joined);
-        handle = h.register(Flows.flow("in-a-transaction", String.class, String.class,
+        handle = h.register(Flows.flow(
+                "in-a-transaction",
+                String.class,
+                String.class,
                 scope -> scope.step("greet", () -> "hello " + scope.input())));
         h.engine.events().subscribe("tx-1", (EventRecord e) -> published.add(e.type()));
     }
@@ -60,7 +64,8 @@ class PublishAfterCommitTest {
 
     @Test
     void nothingIsPublishedBeforeTheCallersTransactionCommits() {
-        FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("tx-1").withEvents(true));
+        FlowResult<String> result =
+                handle.run("x", RunOptions.defaults().withFlowId("tx-1").withEvents(true));
         assertThat(result).isEqualTo(new FlowResult.Completed<>("tx-1", "hello x"));
         assertThat(published).isEmpty();
 

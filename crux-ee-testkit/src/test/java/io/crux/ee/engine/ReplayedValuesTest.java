@@ -33,7 +33,8 @@ class ReplayedValuesTest {
                 });
                 Map<String, Set<Plan>> byTopic = scope.step("index", () -> Map.of("retry", Set.of(plans.get(0))));
                 String go = scope.suspend("go", String.class, Duration.ofHours(1));
-                return go + ": " + plans.get(1).topic() + " " + plans.stream().mapToInt(Plan::minutes).sum() + " "
+                return go + ": " + plans.get(1).topic() + " "
+                        + plans.stream().mapToInt(Plan::minutes).sum() + " "
                         + byTopic.get("retry").iterator().next().minutes();
             }));
 

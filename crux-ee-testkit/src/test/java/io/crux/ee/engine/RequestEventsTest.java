@@ -49,24 +49,39 @@ class RequestEventsTest {
         List<EventRecord> published = new CopyOnWriteArrayList<>();
         h.engine.events().subscribe("req-1", published::add);
 
-        handle.run("hi", RunOptions.defaults().withFlowId("req-1").withSessionId("s-1").withEvents(true));
+        handle.run(
+                "hi",
+                RunOptions.defaults().withFlowId("req-1").withSessionId("s-1").withEvents(true));
         handle.signal("req-1", "more", "again");
 
         List<EventRecord> stored = h.engine.sessions().readEvents("req-1", 0, 100);
-        assertThat(stored).extracting(EventRecord::seq)
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, stored.size()).boxed().toList());
-        assertThat(stored).extracting(EventRecord::type).containsExactly(
-                "request.created", "request.in_progress",
-                "item.done",                               // the user's message, emitted complete, outside a step
-                "item.added", "item.done",                 // the streamed assistant message: started, then done
-                "state.changed", "request.suspended",
-                "request.in_progress", "state.changed",    // the replay: inc runs again outside a step, the emit does not
-                "request.completed");
-        assertThat(published).filteredOn(e -> e.type().equals("content.delta")).hasSize(2)
+        assertThat(stored)
+                .extracting(EventRecord::seq)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, stored.size()).boxed().toList());
+        assertThat(stored)
+                .extracting(EventRecord::type)
+                .containsExactly(
+                        "request.created",
+                        "request.in_progress",
+                        "item.done", // the user's message, emitted complete, outside a step
+                        "item.added",
+                        "item.done", // the streamed assistant message: started, then done
+                        "state.changed",
+                        "request.suspended",
+                        "request.in_progress",
+                        "state.changed", // the replay: inc runs again outside a step, the emit does not
+                        "request.completed");
+        assertThat(published)
+                .filteredOn(e -> e.type().equals("content.delta"))
+                .hasSize(2)
                 .allSatisfy(d -> assertThat(d.json()).contains("\"itemId\""));
-        assertThat(published).filteredOn(e -> !e.type().equals("content.delta")).extracting(EventRecord::seq)
+        assertThat(published)
+                .filteredOn(e -> !e.type().equals("content.delta"))
+                .extracting(EventRecord::seq)
                 .containsExactlyElementsOf(stored.stream().map(EventRecord::seq).toList());
-        assertThat(h.engine.sessions().listItems("s-1", 10)).extracting(r -> r.item().content().get("text"))
+        assertThat(h.engine.sessions().listItems("s-1", 10))
+                .extracting(r -> r.item().content().get("text"))
                 .containsExactly("hi", "hello world");
         assertThat(h.engine.sessions().readState("session", "s-1")).containsEntry("turns", new java.math.BigDecimal(2));
     }
@@ -85,28 +100,39 @@ class RequestEventsTest {
         }));
         String requestId = "req-\"1\"\\";
 
-        handle.run("x", RunOptions.defaults().withFlowId(requestId).withSessionId("s-q").withEvents(true));
+        handle.run(
+                "x",
+                RunOptions.defaults().withFlowId(requestId).withSessionId("s-q").withEvents(true));
 
         List<EventRecord> stored = h.engine.sessions().readEvents(requestId, 0, 100);
-        assertThat(stored).extracting(EventRecord::type)
-                .containsExactly("request.created", "request.in_progress", "item.done", "state.changed", "request.completed");
+        assertThat(stored)
+                .extracting(EventRecord::type)
+                .containsExactly(
+                        "request.created", "request.in_progress", "item.done", "state.changed", "request.completed");
         for (EventRecord e : stored) {
             Map<String, Object> envelope = (Map<String, Object>) h.codec.convert(e.json(), Map.class);
             try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(e.json()))) {
-                assertThat(List.copyOf(reader.readObject().keySet()).subList(0, 4)).containsExactly("type", "requestId", "seq", "ts");
+                assertThat(List.copyOf(reader.readObject().keySet()).subList(0, 4))
+                        .containsExactly("type", "requestId", "seq", "ts");
             }
-            assertThat(envelope).containsEntry("type", e.type()).containsEntry("requestId", requestId)
+            assertThat(envelope)
+                    .containsEntry("type", e.type())
+                    .containsEntry("requestId", requestId)
                     .containsEntry("seq", new java.math.BigDecimal(e.seq()));
             assertThat(java.time.Instant.parse((String) envelope.get("ts"))).isEqualTo(e.at());
         }
-        Map<String, Object> done = (Map<String, Object>) h.codec.convert(stored.get(2).json(), Map.class);
+        Map<String, Object> done =
+                (Map<String, Object>) h.codec.convert(stored.get(2).json(), Map.class);
         Item sent = (Item) h.codec.convert(done.get("item"), Item.class);
-        assertThat(sent).isEqualTo(h.engine.sessions().listItems("s-q", 10).get(0).item());
+        assertThat(sent)
+                .isEqualTo(h.engine.sessions().listItems("s-q", 10).get(0).item());
         assertThat(sent.content()).containsEntry("text", "a \"quoted\"\nline");
         assertThat((Map<String, Object>) h.codec.convert(stored.get(3).json(), Map.class))
-                .containsEntry("scope", "session").containsEntry("keys", List.of("n"));
+                .containsEntry("scope", "session")
+                .containsEntry("keys", List.of("n"));
         // the output is stored once, in the run's row; the last event does not repeat it
-        assertThat((Map<String, Object>) h.codec.convert(stored.get(4).json(), Map.class)).containsEntry("type", "request.completed")
+        assertThat((Map<String, Object>) h.codec.convert(stored.get(4).json(), Map.class))
+                .containsEntry("type", "request.completed")
                 .doesNotContainKey("output");
         assertThat(h.output(requestId)).isEqualTo("ok");
     }
@@ -114,30 +140,37 @@ class RequestEventsTest {
     @Test
     void stateOperationsAreAtomicAndReportTheKeysTheyChanged() {
         h = EngineHarness.direct();
-        FlowHandle<String, Map<String, Object>> handle = h.register(Flows.flow("state", String.class, Map.class, scope -> {
-            var s = scope.project();
-            s.set("name", "crux");
-            s.patch(Map.of("a", 1, "b", 2));
-            s.push("log", "first");
-            s.push("log", "second");
-            s.remove("b");
-            long n = s.inc("n", 5);
-            int doubled = s.atomic(doc -> {
-                doc.put("n", ((Number) doc.get("n")).intValue() * 2);
-                return ((Number) doc.get("n")).intValue();
-            });
-            scope.request().set("scratch", n + doubled);
-            return s.snapshot();
-        }));
+        FlowHandle<String, Map<String, Object>> handle =
+                h.register(Flows.flow("state", String.class, Map.class, scope -> {
+                    var s = scope.project();
+                    s.set("name", "crux");
+                    s.patch(Map.of("a", 1, "b", 2));
+                    s.push("log", "first");
+                    s.push("log", "second");
+                    s.remove("b");
+                    long n = s.inc("n", 5);
+                    int doubled = s.atomic(doc -> {
+                        doc.put("n", ((Number) doc.get("n")).intValue() * 2);
+                        return ((Number) doc.get("n")).intValue();
+                    });
+                    scope.request().set("scratch", n + doubled);
+                    return s.snapshot();
+                }));
 
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Map<String, Object> snapshot = ((io.crux.ee.api.FlowResult.Completed<Map<String, Object>>) (io.crux.ee.api.FlowResult) handle
-                .run("x", RunOptions.defaults().withFlowId("st-1").withEvents(true))).output();
+        Map<String, Object> snapshot = ((io.crux.ee.api.FlowResult.Completed<Map<String, Object>>)
+                        (io.crux.ee.api.FlowResult) handle.run(
+                                "x", RunOptions.defaults().withFlowId("st-1").withEvents(true)))
+                .output();
 
-        assertThat(snapshot).containsEntry("name", "crux").containsEntry("n", new java.math.BigDecimal(10))
-                .containsKey("a").doesNotContainKey("b");
+        assertThat(snapshot)
+                .containsEntry("name", "crux")
+                .containsEntry("n", new java.math.BigDecimal(10))
+                .containsKey("a")
+                .doesNotContainKey("b");
         assertThat(snapshot.get("log")).isEqualTo(List.of("first", "second"));
-        assertThat(h.engine.sessions().readEvents("st-1", 0, 100)).filteredOn(e -> e.type().equals("state.changed"))
+        assertThat(h.engine.sessions().readEvents("st-1", 0, 100))
+                .filteredOn(e -> e.type().equals("state.changed"))
                 .extracting(EventRecord::json)
                 .anySatisfy(j -> assertThat(j).contains("\"keys\":[\"a\",\"b\"]"))
                 .anySatisfy(j -> assertThat(j).contains("\"scope\":\"request\""));

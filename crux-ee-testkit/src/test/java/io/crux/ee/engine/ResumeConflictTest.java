@@ -79,13 +79,13 @@ class ResumeConflictTest {
     @Test
     void resumeAndSignalWhileAnotherSignalIsInFlightConflict() throws Exception {
         String id = handle.run("x").flowId();
-        CompletableFuture<FlowResult<String>> first = CompletableFuture.supplyAsync(
-                () -> handle.signal(id, "go", "first"), callers);
+        CompletableFuture<FlowResult<String>> first =
+                CompletableFuture.supplyAsync(() -> handle.signal(id, "go", "first"), callers);
         assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
         FlowConflictException onResume = catchThrowableOfType(FlowConflictException.class, () -> handle.resume(id));
-        FlowConflictException onSignal = catchThrowableOfType(FlowConflictException.class,
-                () -> handle.signal(id, "go", "second"));
+        FlowConflictException onSignal =
+                catchThrowableOfType(FlowConflictException.class, () -> handle.signal(id, "go", "second"));
 
         assertThat(onResume.flowId()).contains(id);
         assertThat(onResume.messageId()).isEqualTo("CRUX0022E");

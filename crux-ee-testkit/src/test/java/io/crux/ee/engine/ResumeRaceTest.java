@@ -32,8 +32,8 @@ class ResumeRaceTest {
         AtomicInteger recoveredDuringClaim = new AtomicInteger(-1);
         InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
         // the maintenance task fires right after the signal's claim commits
-        FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
-                (proxy, method, args) -> {
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     try {
                         Object result = method.invoke(memory, args);
                         if (method.getName().equals("claim") && resuming.getAndSet(false)) {
@@ -51,7 +51,8 @@ class ResumeRaceTest {
                 String go = scope.suspend("go", String.class);
                 return scope.step("after", () -> go + " " + after.incrementAndGet());
             }));
-            assertThat(handle.run("x", RunOptions.defaults().withFlowId("r1"))).isInstanceOf(FlowResult.Suspended.class);
+            assertThat(handle.run("x", RunOptions.defaults().withFlowId("r1")))
+                    .isInstanceOf(FlowResult.Suspended.class);
 
             resuming.set(true);
             FlowResult<String> result = handle.signal("r1", "go", "yes");

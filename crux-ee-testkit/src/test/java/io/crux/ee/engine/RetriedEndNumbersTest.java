@@ -33,8 +33,8 @@ class RetriedEndNumbersTest {
     private FlowEngine engine(InMemorySessionStore memorySessions) {
         TestClock clock = new TestClock(FlowTest.START);
         InMemoryFlowStore memory = new InMemoryFlowStore(clock);
-        FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
-                (proxy, method, args) -> {
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     Object[] forwarded = args;
                     if ((method.getName().equals("finish") || method.getName().equals("suspend"))
                             && args[args.length - 1] instanceof Function<?, ?> alongside) {
@@ -47,8 +47,8 @@ class RetriedEndNumbersTest {
                         throw e.getCause();
                     }
                 });
-        SessionStore sessions = (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
+        SessionStore sessions = (SessionStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
                     if (rolledBack && method.getName().equals("append")) {
                         return null;
                     }
@@ -58,8 +58,14 @@ class RetriedEndNumbersTest {
                         throw e.getCause();
                     }
                 });
-        return FlowEngine.builder().store(store).sessions(sessions).executor(new InlineExecutor())
-                .scheduler(new ManualScheduler(clock)).clock(clock).settings(EngineSettings.of("node-1")).build();
+        return FlowEngine.builder()
+                .store(store)
+                .sessions(sessions)
+                .executor(new InlineExecutor())
+                .scheduler(new ManualScheduler(clock))
+                .clock(clock)
+                .settings(EngineSettings.of("node-1"))
+                .build();
     }
 
     /** The writes of a first try that rolls back, then those of the try that commits. */
@@ -80,16 +86,19 @@ class RetriedEndNumbersTest {
     void aRunsLastEventTakesTheNumberOfARolledBackTry() throws Exception {
         InMemorySessionStore memorySessions = new InMemorySessionStore();
         try (FlowEngine engine = engine(memorySessions)) {
-            engine.register(Flows.flow("one-step", String.class, String.class, scope -> scope.step("say", () -> "done")));
+            engine.register(
+                    Flows.flow("one-step", String.class, String.class, scope -> scope.step("say", () -> "done")));
             FlowHandle<String, String> handle = engine.handle("one-step", "");
 
-            FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("r-1").withSessionId("s-1")
-                    .withEvents(true));
+            FlowResult<String> result = handle.run(
+                    "x",
+                    RunOptions.defaults().withFlowId("r-1").withSessionId("s-1").withEvents(true));
 
             assertThat(result).isEqualTo(new FlowResult.Completed<>("r-1", "done"));
             List<EventRecord> stored = memorySessions.readEvents("r-1", 0, 100);
-            assertThat(stored).extracting(EventRecord::type).containsExactly("request.created", "request.in_progress",
-                    "request.completed");
+            assertThat(stored)
+                    .extracting(EventRecord::type)
+                    .containsExactly("request.created", "request.in_progress", "request.completed");
             assertThat(stored).extracting(EventRecord::seq).containsExactly(1L, 2L, 3L);
         }
     }
@@ -98,14 +107,18 @@ class RetriedEndNumbersTest {
     void aSuspensionsEventTakesTheNumberOfARolledBackTry() throws Exception {
         InMemorySessionStore memorySessions = new InMemorySessionStore();
         try (FlowEngine engine = engine(memorySessions)) {
-            engine.register(Flows.flow("ask", String.class, String.class, scope -> scope.suspend("answer", String.class)));
+            engine.register(
+                    Flows.flow("ask", String.class, String.class, scope -> scope.suspend("answer", String.class)));
             FlowHandle<String, String> handle = engine.handle("ask", "");
 
-            FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("r-2").withSessionId("s-1")
-                    .withEvents(true));
+            FlowResult<String> result = handle.run(
+                    "x",
+                    RunOptions.defaults().withFlowId("r-2").withSessionId("s-1").withEvents(true));
 
             assertThat(result).isInstanceOf(FlowResult.Suspended.class);
-            assertThat(memorySessions.readEvents("r-2", 0, 100)).extracting(EventRecord::seq).containsExactly(1L, 2L, 3L);
+            assertThat(memorySessions.readEvents("r-2", 0, 100))
+                    .extracting(EventRecord::seq)
+                    .containsExactly(1L, 2L, 3L);
         }
     }
 }

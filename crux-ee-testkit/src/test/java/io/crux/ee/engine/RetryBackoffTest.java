@@ -48,13 +48,16 @@ class RetryBackoffTest {
                 beforeCalls.incrementAndGet();
                 return "b:" + scope.input();
             });
-            String flaky = scope.step("flaky", () -> {
-                int n = flakyCalls.incrementAndGet();
-                if (n <= failures) {
-                    throw new IllegalStateException("boom " + n);
-                }
-                return "ok" + n;
-            }, options);
+            String flaky = scope.step(
+                    "flaky",
+                    () -> {
+                        int n = flakyCalls.incrementAndGet();
+                        if (n <= failures) {
+                            throw new IllegalStateException("boom " + n);
+                        }
+                        return "ok" + n;
+                    },
+                    options);
             return scope.step("after", () -> {
                 afterCalls.incrementAndGet();
                 return before + "/" + flaky;
@@ -102,7 +105,8 @@ class RetryBackoffTest {
 
     @Test
     void exponentialDelayIsCappedByMaxDelay() {
-        var handle = register(3, StepOptions.<String>retry(4, ms(100), Backoff.EXPONENTIAL).withMaxDelay(ms(250)));
+        var handle = register(
+                3, StepOptions.<String>retry(4, ms(100), Backoff.EXPONENTIAL).withMaxDelay(ms(250)));
 
         runToCompletion(handle, 3);
 
@@ -112,7 +116,8 @@ class RetryBackoffTest {
 
     @Test
     void linearDelayIsCappedByMaxDelay() {
-        var handle = register(3, StepOptions.<String>retry(4, ms(100), Backoff.LINEAR).withMaxDelay(ms(250)));
+        var handle = register(
+                3, StepOptions.<String>retry(4, ms(100), Backoff.LINEAR).withMaxDelay(ms(250)));
 
         runToCompletion(handle, 3);
 
@@ -127,8 +132,8 @@ class RetryBackoffTest {
 
         FlowRunInfo info = handle.get(id).orElseThrow();
         assertThat(info.status()).isEqualTo(FlowStatus.COMPLETED);
-        assertThat(info.steps()).extracting(FlowRunInfo.StepInfo::label, FlowRunInfo.StepInfo::attempts,
-                FlowRunInfo.StepInfo::fallback)
+        assertThat(info.steps())
+                .extracting(FlowRunInfo.StepInfo::label, FlowRunInfo.StepInfo::attempts, FlowRunInfo.StepInfo::fallback)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("before", 1, false),
                         org.assertj.core.groups.Tuple.tuple("flaky", 3, false),
@@ -143,7 +148,8 @@ class RetryBackoffTest {
         String id = handle.start("x");
 
         assertThat(h.record(id).status()).isEqualTo(FlowStatus.RUNNING);
-        assertThat(handle.get(id).orElseThrow().steps()).extracting(FlowRunInfo.StepInfo::label)
+        assertThat(handle.get(id).orElseThrow().steps())
+                .extracting(FlowRunInfo.StepInfo::label)
                 .containsExactly("before");
         assertThat(afterCalls).hasValue(0);
     }
@@ -177,11 +183,13 @@ class RetryBackoffTest {
 
     @Test
     void jitterRemovesAtMostItsFractionOfTheDelay() {
-        var handle = register(1, StepOptions.<String>retry(2, ms(100), Backoff.LINEAR).withJitter(0.5));
+        var handle = register(
+                1, StepOptions.<String>retry(2, ms(100), Backoff.LINEAR).withJitter(0.5));
 
         runToCompletion(handle, 1);
 
-        assertThat(h.scheduler.delays()).singleElement()
+        assertThat(h.scheduler.delays())
+                .singleElement()
                 .satisfies(d -> assertThat(d).isBetween(ms(50), ms(100)));
     }
 }

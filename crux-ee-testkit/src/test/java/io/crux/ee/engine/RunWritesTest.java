@@ -37,8 +37,8 @@ class RunWritesTest {
     private FlowEngine engine() {
         TestClock clock = new TestClock(FlowTest.START);
         InMemoryFlowStore memory = new InMemoryFlowStore(clock);
-        FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
-                (proxy, method, args) -> {
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     String outer = INSIDE.get();
                     INSIDE.set(method.getName());
                     try {
@@ -50,11 +50,14 @@ class RunWritesTest {
                     }
                 });
         InMemorySessionStore memorySessions = new InMemorySessionStore();
-        sessions = (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
+        sessions = (SessionStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("append")) {
                         appends.add(INSIDE.get() + ": " + ((List<?>) args[0]).size() + " item(s), "
-                                + ((List<?>) args[1]).stream().map(e -> ((EventRecord) e).type()).toList());
+                                + ((List<?>) args[1])
+                                        .stream()
+                                                .map(e -> ((EventRecord) e).type())
+                                                .toList());
                     }
                     try {
                         return method.invoke(memorySessions, args);
@@ -62,28 +65,42 @@ class RunWritesTest {
                         throw e.getCause();
                     }
                 });
-        return FlowEngine.builder().store(store).sessions(sessions).executor(new InlineExecutor())
-                .scheduler(new ManualScheduler(clock)).clock(clock).settings(EngineSettings.of("node-1")).build();
+        return FlowEngine.builder()
+                .store(store)
+                .sessions(sessions)
+                .executor(new InlineExecutor())
+                .scheduler(new ManualScheduler(clock))
+                .clock(clock)
+                .settings(EngineSettings.of("node-1"))
+                .build();
     }
 
     @Test
     void eventsAndItemsAreWrittenInTheTransactionsOfTheRunsOwnWrites() throws Exception {
         try (FlowEngine engine = engine()) {
-            engine.register(Flows.flow("one-step", String.class, String.class, scope -> scope.step("say", () -> {
-                scope.emit(Item.status("thinking"));
-                return "done";
-            })));
+            engine.register(Flows.flow(
+                    "one-step",
+                    String.class,
+                    String.class,
+                    scope -> scope.step("say", () -> {
+                        scope.emit(Item.status("thinking"));
+                        return "done";
+                    })));
             FlowHandle<String, String> handle = engine.handle("one-step", "");
 
-            FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("r-1").withSessionId("s-1")
-                    .withEvents(true));
+            FlowResult<String> result = handle.run(
+                    "x",
+                    RunOptions.defaults().withFlowId("r-1").withSessionId("s-1").withEvents(true));
 
             assertThat(result).isEqualTo(new FlowResult.Completed<>("r-1", "done"));
-            assertThat(appends).containsExactly(
-                    "createRun: 0 item(s), [request.created, request.in_progress]",
-                    "saveCheckpoint: 1 item(s), [item.done]",
-                    "finish: 0 item(s), [request.completed]");
-            assertThat(sessions.readEvents("r-1", 0, 100)).extracting(EventRecord::seq).containsExactly(1L, 2L, 3L, 4L);
+            assertThat(appends)
+                    .containsExactly(
+                            "createRun: 0 item(s), [request.created, request.in_progress]",
+                            "saveCheckpoint: 1 item(s), [item.done]",
+                            "finish: 0 item(s), [request.completed]");
+            assertThat(sessions.readEvents("r-1", 0, 100))
+                    .extracting(EventRecord::seq)
+                    .containsExactly(1L, 2L, 3L, 4L);
         }
     }
 
@@ -91,16 +108,19 @@ class RunWritesTest {
     void aSuspensionsEventIsWrittenInTheTransactionOfTheSuspension() throws Exception {
         // before the fix: SUSPENDED committed first and request.suspended was appended on its own
         try (FlowEngine engine = engine()) {
-            engine.register(Flows.flow("ask", String.class, String.class, scope -> scope.suspend("answer", String.class)));
+            engine.register(
+                    Flows.flow("ask", String.class, String.class, scope -> scope.suspend("answer", String.class)));
             FlowHandle<String, String> handle = engine.handle("ask", "");
 
-            FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("r-2").withSessionId("s-1")
-                    .withEvents(true));
+            FlowResult<String> result = handle.run(
+                    "x",
+                    RunOptions.defaults().withFlowId("r-2").withSessionId("s-1").withEvents(true));
 
             assertThat(result).isInstanceOf(FlowResult.Suspended.class);
-            assertThat(appends).containsExactly(
-                    "createRun: 0 item(s), [request.created, request.in_progress]",
-                    "suspend: 0 item(s), [request.suspended]");
+            assertThat(appends)
+                    .containsExactly(
+                            "createRun: 0 item(s), [request.created, request.in_progress]",
+                            "suspend: 0 item(s), [request.suspended]");
         }
     }
 }

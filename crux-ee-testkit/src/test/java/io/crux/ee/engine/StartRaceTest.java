@@ -28,8 +28,8 @@ class StartRaceTest {
         AtomicInteger recoveredDuringStart = new AtomicInteger(-1);
         InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
         // the maintenance task fires right after the run row is committed
-        FlowStore store = (FlowStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FlowStore.class},
-                (proxy, method, args) -> {
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     try {
                         Object result = method.invoke(memory, args);
                         if (method.getName().equals("createRun")) {
@@ -43,7 +43,10 @@ class StartRaceTest {
         AtomicInteger calls = new AtomicInteger();
         try (EngineHarness h = EngineHarness.direct(store)) {
             engine.set(h.engine);
-            FlowHandle<String, String> handle = h.register(Flows.flow("once", String.class, String.class,
+            FlowHandle<String, String> handle = h.register(Flows.flow(
+                    "once",
+                    String.class,
+                    String.class,
                     scope -> scope.step("count", () -> "n" + calls.incrementAndGet())));
 
             var result = handle.run("x", RunOptions.defaults().withFlowId("r1"));

@@ -40,14 +40,17 @@ class StepOptionsTest {
     @ParameterizedTest
     @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
     void attemptsBelowOneAreRefused(int attempts) {
-        assertThatIllegalArgumentException().isThrownBy(() -> BASE.withAttempts(attempts))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BASE.withAttempts(attempts))
                 .withMessageContaining("attempts");
-        assertThatIllegalArgumentException().isThrownBy(() -> StepOptions.retry(attempts, Duration.ZERO, Backoff.LINEAR));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> StepOptions.retry(attempts, Duration.ZERO, Backoff.LINEAR));
     }
 
     @Test
     void negativeDelayIsRefused() {
-        assertThatIllegalArgumentException().isThrownBy(() -> BASE.withDelay(Duration.ofMillis(-1)))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BASE.withDelay(Duration.ofMillis(-1)))
                 .withMessageContaining("delay");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> StepOptions.retry(2, Duration.ofNanos(-1), Backoff.LINEAR));
@@ -57,7 +60,8 @@ class StepOptionsTest {
     void maxDelayBelowDelayIsRefused() {
         StepOptions<String> retry = StepOptions.retry(2, Duration.ofSeconds(1), Backoff.LINEAR);
 
-        assertThatIllegalArgumentException().isThrownBy(() -> retry.withMaxDelay(Duration.ofMillis(999)))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> retry.withMaxDelay(Duration.ofMillis(999)))
                 .withMessageContaining("maxDelay");
         assertThat(retry.withMaxDelay(Duration.ofSeconds(1)).maxDelay()).isEqualTo(Duration.ofSeconds(1));
     }
@@ -65,7 +69,9 @@ class StepOptionsTest {
     @ParameterizedTest
     @ValueSource(doubles = {-0.01, 1.01, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
     void jitterOutsideZeroToOneIsRefused(double jitter) {
-        assertThatIllegalArgumentException().isThrownBy(() -> BASE.withJitter(jitter)).withMessageContaining("jitter");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BASE.withJitter(jitter))
+                .withMessageContaining("jitter");
     }
 
     @ParameterizedTest
@@ -76,7 +82,9 @@ class StepOptionsTest {
 
     @Test
     void timeoutMustBePositive() {
-        assertThatIllegalArgumentException().isThrownBy(() -> BASE.withTimeout(Duration.ZERO)).withMessageContaining("timeout");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BASE.withTimeout(Duration.ZERO))
+                .withMessageContaining("timeout");
         assertThatIllegalArgumentException().isThrownBy(() -> BASE.withTimeout(Duration.ofMillis(-5)));
         assertThat(BASE.withTimeout(null).timeout()).isNull();
         assertThat(BASE.withTimeout(Duration.ofMillis(1)).timeout()).isEqualTo(Duration.ofMillis(1));
@@ -88,7 +96,8 @@ class StepOptionsTest {
         assertThatNullPointerException().isThrownBy(() -> BASE.withShouldRetry(null));
         assertThatNullPointerException().isThrownBy(() -> BASE.withMaxDelay(null));
         assertThatNullPointerException()
-                .isThrownBy(() -> new StepOptions<String>(1, null, Backoff.LINEAR, Duration.ZERO, 0, null, t -> true, null));
+                .isThrownBy(() ->
+                        new StepOptions<String>(1, null, Backoff.LINEAR, Duration.ZERO, 0, null, t -> true, null));
     }
 
     @Test
@@ -133,16 +142,23 @@ class StepOptionsTest {
 
     @Test
     void policyTerminalFailuresAreRecognisedDirectlyAndAsCauses() {
-        assertThat(StepOptions.isPolicyTerminal(new GuardrailBlockedException("g"))).isTrue();
-        assertThat(StepOptions.isPolicyTerminal(new ConstraintViolatedException("c"))).isTrue();
-        assertThat(StepOptions.isPolicyTerminal(new ValidationExhaustedException("v"))).isTrue();
-        assertThat(StepOptions.isPolicyTerminal(new ConstraintViolationException("bv", Set.of()))).isTrue();
-        assertThat(StepOptions.isPolicyTerminal(
-                new RuntimeException("outer", new IllegalStateException("mid", new GuardrailBlockedException("g"))))).isTrue();
+        assertThat(StepOptions.isPolicyTerminal(new GuardrailBlockedException("g")))
+                .isTrue();
+        assertThat(StepOptions.isPolicyTerminal(new ConstraintViolatedException("c")))
+                .isTrue();
+        assertThat(StepOptions.isPolicyTerminal(new ValidationExhaustedException("v")))
+                .isTrue();
+        assertThat(StepOptions.isPolicyTerminal(new ConstraintViolationException("bv", Set.of())))
+                .isTrue();
+        assertThat(StepOptions.isPolicyTerminal(new RuntimeException(
+                        "outer", new IllegalStateException("mid", new GuardrailBlockedException("g")))))
+                .isTrue();
 
-        assertThat(StepOptions.isPolicyTerminal(new IllegalStateException("plain"))).isFalse();
+        assertThat(StepOptions.isPolicyTerminal(new IllegalStateException("plain")))
+                .isFalse();
         assertThat(StepOptions.isPolicyTerminal(null)).isFalse();
         assertThat(StepOptions.isRetryable(new IllegalStateException("plain"))).isTrue();
-        assertThat(StepOptions.isRetryable(new ValidationExhaustedException("v"))).isFalse();
+        assertThat(StepOptions.isRetryable(new ValidationExhaustedException("v")))
+                .isFalse();
     }
 }

@@ -32,14 +32,30 @@ class StepTimeoutTraceTest {
         ExecutorService executor = Executors.newCachedThreadPool();
         TestClock clock = new TestClock(FlowTest.START);
         List<SpanData> spans;
-        try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+        try (SdkTracerProvider provider = SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                .build()) {
             OpenTelemetryFlowTracer tracer = new OpenTelemetryFlowTracer(provider.get("test"));
-            try (FlowEngine engine = FlowEngine.builder().store(new InMemoryFlowStore(clock)).executor(executor)
-                    .scheduler(new ManualScheduler(clock)).clock(clock).tracer(tracer).settings(EngineSettings.of("node-1")).build()) {
-                engine.register(Flows.flow("timed", String.class, String.class, scope -> scope.step("call", () -> {
-                    tracer.startToolExecution("lookup", "call-1").end();
-                    return "done";
-                }, StepOptions.<String>defaults().withTimeout(Duration.ofSeconds(30)))));
+            try (FlowEngine engine = FlowEngine.builder()
+                    .store(new InMemoryFlowStore(clock))
+                    .executor(executor)
+                    .scheduler(new ManualScheduler(clock))
+                    .clock(clock)
+                    .tracer(tracer)
+                    .settings(EngineSettings.of("node-1"))
+                    .build()) {
+                engine.register(Flows.flow(
+                        "timed",
+                        String.class,
+                        String.class,
+                        scope -> scope.step(
+                                "call",
+                                () -> {
+                                    tracer.startToolExecution("lookup", "call-1")
+                                            .end();
+                                    return "done";
+                                },
+                                StepOptions.<String>defaults().withTimeout(Duration.ofSeconds(30)))));
                 FlowHandle<String, String> handle = engine.handle("timed", "");
 
                 handle.run("x");
@@ -49,9 +65,15 @@ class StepTimeoutTraceTest {
             executor.shutdownNow();
         }
 
-        SpanData step = spans.stream().filter(s -> s.getName().equals("crux.step call")).findFirst()
-                .orElseThrow(() -> new AssertionError(spans.stream().map(SpanData::getName).toList()));
-        SpanData tool = spans.stream().filter(s -> s.getName().equals("execute_tool lookup")).findFirst().orElseThrow();
+        SpanData step = spans.stream()
+                .filter(s -> s.getName().equals("crux.step call"))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError(spans.stream().map(SpanData::getName).toList()));
+        SpanData tool = spans.stream()
+                .filter(s -> s.getName().equals("execute_tool lookup"))
+                .findFirst()
+                .orElseThrow();
         assertThat(tool.getParentSpanId()).isEqualTo(step.getSpanId());
         assertThat(tool.getTraceId()).isEqualTo(step.getTraceId());
     }

@@ -22,8 +22,25 @@ class StorePagingTest {
     private static final Instant T = Instant.parse("2026-12-04T10:00:00Z");
 
     private static RunRecord run(String id, String flow, String user, FlowStatus status, int second) {
-        return new RunRecord(id, flow, "run", status, null, null, user, null, false, Payload.NULL, null, null, null, null, null,
-                T.plusSeconds(second), T.plusSeconds(second), 0);
+        return new RunRecord(
+                id,
+                flow,
+                "run",
+                status,
+                null,
+                null,
+                user,
+                null,
+                false,
+                Payload.NULL,
+                null,
+                null,
+                null,
+                null,
+                null,
+                T.plusSeconds(second),
+                T.plusSeconds(second),
+                0);
     }
 
     @Test
@@ -36,8 +53,10 @@ class StorePagingTest {
         store.createRun(run("e", "g", "ann", FlowStatus.SUSPENDED, 4));
         store.createRun(run("f", "f", null, FlowStatus.SUSPENDED, 5));
 
-        assertThat(ids(store.findRuns(new RunQuery(Set.of("f"), null, "ann", 0, 2)))).containsExactly("d", "c");
-        assertThat(ids(store.findRuns(new RunQuery(Set.of("f"), null, "ann", 2, 2)))).containsExactly("a");
+        assertThat(ids(store.findRuns(new RunQuery(Set.of("f"), null, "ann", 0, 2))))
+                .containsExactly("d", "c");
+        assertThat(ids(store.findRuns(new RunQuery(Set.of("f"), null, "ann", 2, 2))))
+                .containsExactly("a");
         assertThat(ids(store.findRuns(new RunQuery(Set.of("f", "g"), FlowStatus.SUSPENDED, null, 0, 10))))
                 .containsExactly("f", "e", "d", "b", "a");
         assertThat(store.findRuns(new RunQuery(Set.of(), null, null, 0, 10))).isEmpty();

@@ -77,7 +77,9 @@ class SuspendSignalTest {
         assertThat(info.expiresAt()).isEqualTo(now.plus(EXPIRY));
         assertThat(info.steps()).extracting(FlowRunInfo.StepInfo::label).containsExactly("prepare");
         assertThat(finishCalls).hasValue(0);
-        assertThat(handle.list(FlowStatus.SUSPENDED)).extracting(FlowRunInfo::flowId).containsExactly(result.flowId());
+        assertThat(handle.list(FlowStatus.SUSPENDED))
+                .extracting(FlowRunInfo::flowId)
+                .containsExactly(result.flowId());
     }
 
     @Test
@@ -92,9 +94,10 @@ class SuspendSignalTest {
         FlowRunInfo info = handle.get(id).orElseThrow();
         assertThat(info.status()).isEqualTo(FlowStatus.COMPLETED);
         assertThat(info.suspensionName()).isNull();
-        assertThat(info.steps()).extracting(FlowRunInfo.StepInfo::position, FlowRunInfo.StepInfo::label,
-                FlowRunInfo.StepInfo::kind)
-                .containsExactly(tuple(0, "prepare", "step"), tuple(1, "manager", "signal"), tuple(2, "finish", "step"));
+        assertThat(info.steps())
+                .extracting(FlowRunInfo.StepInfo::position, FlowRunInfo.StepInfo::label, FlowRunInfo.StepInfo::kind)
+                .containsExactly(
+                        tuple(0, "prepare", "step"), tuple(1, "manager", "signal"), tuple(2, "finish", "step"));
         assertThat(h.output(id)).isEqualTo("prepared:expense-1/ann/true");
     }
 
@@ -111,12 +114,14 @@ class SuspendSignalTest {
     void invalidPayloadIsRefusedAndTheRunStaysSuspended() {
         String id = suspendedRun();
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> handle.signal(id, "manager", new Approval("  ", true)));
+        InvalidInputException e = catchThrowableOfType(
+                InvalidInputException.class, () -> handle.signal(id, "manager", new Approval("  ", true)));
 
         assertThat(e.messageId()).isEqualTo("CRUX0026E");
         assertThat(e.flowId()).contains(id);
-        assertThat(e.violations()).extracting(InvalidInputException.Violation::field).containsExactly("approver");
+        assertThat(e.violations())
+                .extracting(InvalidInputException.Violation::field)
+                .containsExactly("approver");
         assertThat(h.record(id).status()).isEqualTo(FlowStatus.SUSPENDED);
         assertThat(handle.get(id).orElseThrow().steps()).hasSize(1);
         assertThat(finishCalls).hasValue(0);
@@ -129,10 +134,12 @@ class SuspendSignalTest {
     void payloadThatCannotBeConvertedIsInvalidInput() {
         String id = suspendedRun();
 
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> handle.signal(id, "manager", "{not json"));
+        InvalidInputException e =
+                catchThrowableOfType(InvalidInputException.class, () -> handle.signal(id, "manager", "{not json"));
 
-        assertThat(e.violations()).singleElement().satisfies(v -> assertThat(v.field()).isEmpty());
+        assertThat(e.violations())
+                .singleElement()
+                .satisfies(v -> assertThat(v.field()).isEmpty());
         assertThat(h.record(id).status()).isEqualTo(FlowStatus.SUSPENDED);
     }
 
@@ -141,8 +148,8 @@ class SuspendSignalTest {
         String id = suspendedRun();
         handle.signal(id, "manager", new Approval("ann", true));
 
-        FlowStateException e = catchThrowableOfType(FlowStateException.class,
-                () -> handle.signal(id, "manager", new Approval("ann", true)));
+        FlowStateException e = catchThrowableOfType(
+                FlowStateException.class, () -> handle.signal(id, "manager", new Approval("ann", true)));
 
         assertThat(e.status()).isEqualTo(FlowStatus.COMPLETED);
         assertThat(e.messageId()).isEqualTo("CRUX0021E");
@@ -153,8 +160,8 @@ class SuspendSignalTest {
     void signalWithTheWrongNameIsAStateError() {
         String id = suspendedRun();
 
-        FlowStateException e = catchThrowableOfType(FlowStateException.class,
-                () -> handle.signal(id, "director", new Approval("ann", true)));
+        FlowStateException e = catchThrowableOfType(
+                FlowStateException.class, () -> handle.signal(id, "director", new Approval("ann", true)));
 
         assertThat(e.status()).isEqualTo(FlowStatus.SUSPENDED);
         assertThat(e.messageId()).isEqualTo("CRUX0025E");
@@ -173,8 +180,10 @@ class SuspendSignalTest {
         assertThat(result).isEqualTo(new FlowResult.Expired<>(id, suspendedAt));
         assertThat(h.record(id).status()).isEqualTo(FlowStatus.EXPIRED);
         assertThat(finishCalls).hasValue(0);
-        assertThat(catchThrowableOfType(FlowStateException.class,
-                () -> handle.signal(id, "manager", new Approval("ann", true))).status()).isEqualTo(FlowStatus.EXPIRED);
+        assertThat(catchThrowableOfType(
+                                FlowStateException.class, () -> handle.signal(id, "manager", new Approval("ann", true)))
+                        .status())
+                .isEqualTo(FlowStatus.EXPIRED);
     }
 
     @Test

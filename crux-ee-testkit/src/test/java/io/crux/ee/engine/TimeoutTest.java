@@ -44,29 +44,40 @@ class TimeoutTest {
 
     /** First attempt blocks until interrupted; later ones return at once. */
     private FlowHandle<String, String> register(StepOptions<String> options) {
-        return h.register(Flows.flow("timed", String.class, String.class, scope -> scope.step("slow", () -> {
-            if (calls.incrementAndGet() == 1) {
-                try {
-                    new CountDownLatch(1).await();
-                } catch (InterruptedException e) {
-                    firstInterrupted.countDown();
-                    throw e;
-                }
-            }
-            return "fast";
-        }, options)));
+        return h.register(Flows.flow(
+                "timed",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "slow",
+                        () -> {
+                            if (calls.incrementAndGet() == 1) {
+                                try {
+                                    new CountDownLatch(1).await();
+                                } catch (InterruptedException e) {
+                                    firstInterrupted.countDown();
+                                    throw e;
+                                }
+                            }
+                            return "fast";
+                        },
+                        options)));
     }
 
     @Test
     void timedOutAttemptIsInterruptedAndTheNextAttemptCompletes() throws Exception {
-        var handle = register(StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR).withTimeout(TIMEOUT));
+        var handle = register(
+                StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR).withTimeout(TIMEOUT));
 
         FlowResult<String> result = handle.run("x");
 
         assertThat(result).isEqualTo(new FlowResult.Completed<>(result.flowId(), "fast"));
-        assertThat(firstInterrupted.await(10, TimeUnit.SECONDS)).as("first attempt interrupted").isTrue();
+        assertThat(firstInterrupted.await(10, TimeUnit.SECONDS))
+                .as("first attempt interrupted")
+                .isTrue();
         assertThat(calls).hasValue(2);
-        assertThat(handle.get(result.flowId()).orElseThrow().steps()).singleElement()
+        assertThat(handle.get(result.flowId()).orElseThrow().steps())
+                .singleElement()
                 .satisfies(s -> assertThat(s.attempts()).isEqualTo(2));
         assertThat(h.scheduler.delays()).isEmpty();
     }
@@ -86,7 +97,8 @@ class TimeoutTest {
 
     @Test
     void timedOutAttemptIsRetriedAfterTheBackoffDelay() throws Exception {
-        var handle = register(StepOptions.<String>retry(2, ms(100), Backoff.LINEAR).withTimeout(TIMEOUT));
+        var handle =
+                register(StepOptions.<String>retry(2, ms(100), Backoff.LINEAR).withTimeout(TIMEOUT));
 
         String id = handle.start("x");
         h.scheduler.awaitScheduled(1, Duration.ofSeconds(10));

@@ -41,12 +41,15 @@ class CruxTestTest {
         public String place(FlowScope<Order> flow) {
             String tier = flow.user().get("tier", String.class).orElse("basic");
             long discount = flow.project().get("discount", Long.class).orElse(0L);
-            long price = flow.step("price", () -> {
-                if (priceCalls.incrementAndGet() < 3) {
-                    throw new IOException("prices unavailable");
-                }
-                return flow.input().quantity() * 10L - discount;
-            }, StepOptions.<Long>retry(3, Duration.ofSeconds(2), Backoff.EXPONENTIAL));
+            long price = flow.step(
+                    "price",
+                    () -> {
+                        if (priceCalls.incrementAndGet() < 3) {
+                            throw new IOException("prices unavailable");
+                        }
+                        return flow.input().quantity() * 10L - discount;
+                    },
+                    StepOptions.<Long>retry(3, Duration.ofSeconds(2), Backoff.EXPONENTIAL));
             flow.emit(Item.status("priced"));
             flow.step("count", () -> flow.session().inc("orders", 1)); // state changes replay unless in a step
             String approver = flow.suspend("approval", String.class);
@@ -76,7 +79,14 @@ class CruxTestTest {
 
         run.steps().succeeded("price").attempts("price", 3).notRun("confirm");
         assertThat(run.retryWaits()).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(4));
-        run.session().has("orders", 42).and().user().has("tier", "gold").and().project().has("discount", 5);
+        run.session()
+                .has("orders", 42)
+                .and()
+                .user()
+                .has("tier", "gold")
+                .and()
+                .project()
+                .has("discount", 5);
         run.items().hasTypes(Item.Type.STATUS);
     }
 
@@ -87,9 +97,14 @@ class CruxTestTest {
         TestRun<String> done = suspendedRun(flow).signal("approval", "grace");
 
         done.assertCompleted().assertOutput("gold:25:grace");
-        done.steps().succeeded("price", "count", "confirm").inOrder("price", "count", "confirm").count(3);
-        done.items().hasTypes(Item.Type.STATUS, Item.Type.MESSAGE, Item.Type.MESSAGE)
-                .containsMessage("assistant", "ok ada").allHaveStatus(Item.Status.COMPLETED);
+        done.steps()
+                .succeeded("price", "count", "confirm")
+                .inOrder("price", "count", "confirm")
+                .count(3);
+        done.items()
+                .hasTypes(Item.Type.STATUS, Item.Type.MESSAGE, Item.Type.MESSAGE)
+                .containsMessage("assistant", "ok ada")
+                .allHaveStatus(Item.Status.COMPLETED);
         assertThat(flow.priceCalls).hasValue(3);
         assertThat(done.session().get("orders", Integer.class)).contains(42);
     }
@@ -98,22 +113,33 @@ class CruxTestTest {
     void failedAssertionsSayWhatWasExpectedAndWhatHappened() {
         TestRun<String> run = suspendedRun(new OrderFlow());
 
-        assertThatThrownBy(run::assertCompleted).isInstanceOf(AssertionError.class)
-                .hasMessageContaining("to complete").hasMessageContaining("SUSPENDED").hasMessageContaining("price");
-        assertThatThrownBy(() -> run.steps().succeeded("confirm")).isInstanceOf(AssertionError.class)
-                .hasMessageContaining("'confirm'").hasMessageContaining("never ran").hasMessageContaining("price=SUCCEEDEDx3");
-        assertThatThrownBy(() -> run.steps().attempts("price", 1)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(run::assertCompleted)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("to complete")
+                .hasMessageContaining("SUSPENDED")
+                .hasMessageContaining("price");
+        assertThatThrownBy(() -> run.steps().succeeded("confirm"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("'confirm'")
+                .hasMessageContaining("never ran")
+                .hasMessageContaining("price=SUCCEEDEDx3");
+        assertThatThrownBy(() -> run.steps().attempts("price", 1))
+                .isInstanceOf(AssertionError.class)
                 .hasMessage("Expected step 'price' to take 1 attempt(s) but it took 3 (SUCCEEDED)");
-        assertThatThrownBy(() -> run.session().has("orders", 7)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> run.session().has("orders", 7))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("'orders' to be 7 but it is 42");
-        assertThatThrownBy(() -> run.items().containsMessage("assistant", "hello")).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> run.items().containsMessage("assistant", "hello"))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("\"hello\"");
         assertThatThrownBy(() -> run.assertFailed(IOException.class)).isInstanceOf(AssertionError.class);
     }
 
     @Test
     void invalidInputFailsTheRunBeforeAnyStep() {
-        TestRun<String> run = CruxTest.<Order, String>testFlow(new OrderFlow()).input(new Order(" ", 1)).run();
+        TestRun<String> run = CruxTest.<Order, String>testFlow(new OrderFlow())
+                .input(new Order(" ", 1))
+                .run();
 
         assertThat(run.status()).isEqualTo(FlowStatus.FAILED);
         run.assertFailed(InvalidInputException.class).steps().count(0);
@@ -121,20 +147,30 @@ class CruxTestTest {
 
     @Test
     void aServiceThatWasNotGivenFailsWithAClearMessage() {
-        Handler<String, String> ask = Handler.of("ask", (s, ctx) -> ctx.service(Greeter.class).greet(s));
+        Handler<String, String> ask =
+                Handler.of("ask", (s, ctx) -> ctx.service(Greeter.class).greet(s));
 
-        TestRun<String> run = CruxTest.testBlock(ask).input("hi").service(Runnable.class, () -> {}).run();
+        TestRun<String> run = CruxTest.testBlock(ask)
+                .input("hi")
+                .service(Runnable.class, () -> {})
+                .run();
 
         run.assertFailed(NoSuchElementException.class).steps().failed("ask");
-        assertThat(run.failure().getCause()).hasMessageStartingWith("CRUX0052E")
-                .hasMessageContaining(Greeter.class.getName()).hasMessageContaining("[java.lang.Runnable]");
+        assertThat(run.failure().getCause())
+                .hasMessageStartingWith("CRUX0052E")
+                .hasMessageContaining(Greeter.class.getName())
+                .hasMessageContaining("[java.lang.Runnable]");
     }
 
     @Test
     void aGivenServiceIsFoundByItsType() {
-        Handler<String, String> ask = Handler.of("ask", (s, ctx) -> ctx.service(Greeter.class).greet(s));
+        Handler<String, String> ask =
+                Handler.of("ask", (s, ctx) -> ctx.service(Greeter.class).greet(s));
 
-        TestRun<String> run = CruxTest.testBlock(ask).input("Ada").service(Greeter.class, name -> "Hello, " + name).run();
+        TestRun<String> run = CruxTest.testBlock(ask)
+                .input("Ada")
+                .service(Greeter.class, name -> "Hello, " + name)
+                .run();
 
         assertThat(run.assertCompleted().output()).isEqualTo("Hello, Ada");
     }
@@ -146,8 +182,10 @@ class CruxTestTest {
 
     @Test
     void anUnusableDefinitionIsRefusedWithItsProblems() {
-        assertThatThrownBy(() -> CruxTest.testFlow(new Object())).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("CRUX0068E").hasMessageContaining("CRUX0005E");
+        assertThatThrownBy(() -> CruxTest.testFlow(new Object()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("CRUX0068E")
+                .hasMessageContaining("CRUX0005E");
     }
 
     @Test
@@ -164,12 +202,20 @@ class CruxTestTest {
         TestRun<String> run = CruxTest.testBlock(echo).input("hi").run().assertOutput("echo hi");
 
         assertThat(run.events()).extracting(EventRecord::type).contains("content.delta", "item.added", "item.done");
-        assertThat(run.events()).filteredOn(e -> e.type().equals("content.delta")).extracting(EventRecord::json)
-                .satisfiesExactly(d -> assertThat(d).contains("\"delta\":\"ec\""),
+        assertThat(run.events())
+                .filteredOn(e -> e.type().equals("content.delta"))
+                .extracting(EventRecord::json)
+                .satisfiesExactly(
+                        d -> assertThat(d).contains("\"delta\":\"ec\""),
                         d -> assertThat(d).contains("\"delta\":\"ho hi\""));
-        assertThat(run.storedEvents()).extracting(EventRecord::type).doesNotContain("content.delta")
+        assertThat(run.storedEvents())
+                .extracting(EventRecord::type)
+                .doesNotContain("content.delta")
                 .containsSubsequence("item.added", "item.done");
-        assertThat(run.storedEvents()).isEqualTo(run.events().stream().filter(e -> !e.type().equals("content.delta")).toList());
+        assertThat(run.storedEvents())
+                .isEqualTo(run.events().stream()
+                        .filter(e -> !e.type().equals("content.delta"))
+                        .toList());
     }
 
     @Test
@@ -182,7 +228,8 @@ class CruxTestTest {
             }
 
             @Override
-            public Span startRun(Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
+            public Span startRun(
+                    Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
                 traced.add("run " + flowName);
                 return Span.NOOP;
             }
@@ -199,11 +246,21 @@ class CruxTestTest {
             }
         };
 
-        TestRun<String> run = CruxTest.<Order, String>testFlow(new OrderFlow()).input(new Order("ada", 3)).tracer(tracer).run()
+        TestRun<String> run = CruxTest.<Order, String>testFlow(new OrderFlow())
+                .input(new Order("ada", 3))
+                .tracer(tracer)
+                .run()
                 .assertSuspended("approval");
 
         run.steps().succeeded("price").attempts("price", 3);
-        assertThat(traced).startsWith("run orders", "step price #1", "end price #1", "step price #2", "end price #2",
-                "step price #3", "end price #3");
+        assertThat(traced)
+                .startsWith(
+                        "run orders",
+                        "step price #1",
+                        "end price #1",
+                        "step price #2",
+                        "end price #2",
+                        "step price #3",
+                        "end price #3");
     }
 }

@@ -1,6 +1,5 @@
 package io.crux.ee.api;
 
-
 /**
  * A named unit of a flow's work. There are four kinds, and any block composes with any other:
  * <ul>

@@ -5,7 +5,6 @@ import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-
 /**
  * What a block sees while it runs: the run's scope, its own logical path and the engine's services.
  *
@@ -105,8 +104,6 @@ public interface BlockContext {
      * @throws io.crux.ee.api.exception.FlowStateException inside a leaf's step
      */
     <X, Y> Y rescue(Supplier<Y> body, Predicate<? super Throwable> when, Block<Rescued<X>, Y> recovery, X input);
-
-
 
     /** @return the session's stored state, as {@link FlowScope#session()} */
     default ScopedState session() {

@@ -44,5 +44,6 @@ public record FlowRunInfo(
      * @param fallback whether its output came from the fallback
      * @param completedAt when it completed
      */
-    public record StepInfo(int position, String label, String kind, int attempts, boolean fallback, Instant completedAt) {}
+    public record StepInfo(
+            int position, String label, String kind, int attempts, boolean fallback, Instant completedAt) {}
 }

@@ -24,13 +24,31 @@ import java.util.UUID;
 public record Item(String id, Type type, Status status, Audience audience, Map<String, Object> content) {
 
     /** What an item is. */
-    public enum Type { MESSAGE, REASONING, TOOL_CALL, TOOL_OUTPUT, COMPONENT, STATUS, STATE_CHANGE, ERROR }
+    public enum Type {
+        MESSAGE,
+        REASONING,
+        TOOL_CALL,
+        TOOL_OUTPUT,
+        COMPONENT,
+        STATUS,
+        STATE_CHANGE,
+        ERROR
+    }
 
     /** Lifecycle of an item. */
-    public enum Status { IN_PROGRESS, COMPLETED, FAILED, INCOMPLETE }
+    public enum Status {
+        IN_PROGRESS,
+        COMPLETED,
+        FAILED,
+        INCOMPLETE
+    }
 
     /** Who sees an item: the client (and the model), only the model, or only operators. */
-    public enum Audience { CLIENT, MODEL, INTERNAL }
+    public enum Audience {
+        CLIENT,
+        MODEL,
+        INTERNAL
+    }
 
     /**
      * Checks the fields and copies the content.
@@ -107,7 +125,8 @@ public record Item(String id, Type type, Status status, Audience audience, Map<S
      * @return a {@link Status#FAILED} error item for the client
      */
     public static Item error(String message) {
-        return new Item(UUID.randomUUID().toString(), Type.ERROR, Status.FAILED, Audience.CLIENT, Map.of("message", message));
+        return new Item(
+                UUID.randomUUID().toString(), Type.ERROR, Status.FAILED, Audience.CLIENT, Map.of("message", message));
     }
 
     /**

@@ -92,8 +92,8 @@ public record StepOptions<T>(
      * @return the default options
      */
     public static <T> StepOptions<T> defaults() {
-        return new StepOptions<>(1, Duration.ZERO, Backoff.LINEAR, DEFAULT_MAX_DELAY, 0.0, null,
-                StepOptions::isRetryable, null);
+        return new StepOptions<>(
+                1, Duration.ZERO, Backoff.LINEAR, DEFAULT_MAX_DELAY, 0.0, null, StepOptions::isRetryable, null);
     }
 
     /**

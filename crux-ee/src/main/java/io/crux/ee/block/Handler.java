@@ -2,8 +2,8 @@ package io.crux.ee.block;
 
 import java.util.Objects;
 
-import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.BlockContext;
+import io.crux.ee.api.StepOptions;
 
 /**
  * A leaf block of plain logic: it computes its output from its input and the run's state, and is

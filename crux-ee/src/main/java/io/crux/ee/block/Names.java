@@ -12,7 +12,11 @@ final class Names {
      * @throws IllegalArgumentException if it is blank or holds {@code /}, {@code [}, {@code ]} or {@code #}
      */
     static String check(String what, String name) {
-        if (name == null || name.isBlank() || name.contains("/") || name.contains("[") || name.contains("]")
+        if (name == null
+                || name.isBlank()
+                || name.contains("/")
+                || name.contains("[")
+                || name.contains("]")
                 || name.contains("#")) {
             throw new IllegalArgumentException(what + " must be non-blank and contain none of / [ ] #: '" + name + "'");
         }

@@ -53,7 +53,8 @@ public record Results(Map<String, Object> values) {
      */
     public <T> T get(String name, Class<T> type) {
         if (!values.containsKey(name)) {
-            throw new IllegalArgumentException("no parallel branch '" + name + "'; the branches are " + values.keySet());
+            throw new IllegalArgumentException(
+                    "no parallel branch '" + name + "'; the branches are " + values.keySet());
         }
         Object value = values.get(name);
         if (value == null || type == null || type.isInstance(value)) {

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import io.crux.ee.api.StepOptions;
-import io.crux.ee.catalog.Messages;
 import io.crux.ee.api.Block;
 import io.crux.ee.api.BlockContext;
+import io.crux.ee.api.StepOptions;
+import io.crux.ee.catalog.Messages;
 
 /**
  * A composite block that chooses, among declared candidates, the block to run on its input. The
@@ -58,7 +58,10 @@ public final class Router<I, O> extends NamedBlock<I, O> {
     private final Map<String, Block<? super I, ? extends O>> candidates;
     private final Decision<I, O> decision;
 
-    private Router(String name, Map<String, Block<? super I, ? extends O>> candidates, Decision<I, O> decision,
+    private Router(
+            String name,
+            Map<String, Block<? super I, ? extends O>> candidates,
+            Decision<I, O> decision,
             StepOptions<O> options) {
         super("router", name, options);
         this.candidates = candidates;
@@ -74,8 +77,8 @@ public final class Router<I, O> extends NamedBlock<I, O> {
      * @return the router
      * @throws IllegalArgumentException if a name is unusable, there is no candidate or two share a name
      */
-    public static <I, O> Router<I, O> of(String name, List<? extends Block<? super I, ? extends O>> candidates,
-            Decision<I, O> decision) {
+    public static <I, O> Router<I, O> of(
+            String name, List<? extends Block<? super I, ? extends O>> candidates, Decision<I, O> decision) {
         Names.check("a router's name", name);
         Objects.requireNonNull(decision, "decision");
         if (candidates.isEmpty()) {
@@ -83,7 +86,9 @@ public final class Router<I, O> extends NamedBlock<I, O> {
         }
         Map<String, Block<? super I, ? extends O>> byName = new LinkedHashMap<>();
         for (Block<? super I, ? extends O> c : candidates) {
-            String n = Names.check("a router candidate's name", Objects.requireNonNull(c, "candidate").name());
+            String n = Names.check(
+                    "a router candidate's name",
+                    Objects.requireNonNull(c, "candidate").name());
             if (n.equals(DECISION)) {
                 throw new IllegalArgumentException("router '" + name + "' has a candidate named '" + DECISION
                         + "', the name of its decision step; rename the candidate");
@@ -116,14 +121,16 @@ public final class Router<I, O> extends NamedBlock<I, O> {
 
     @Override
     public O execute(I input, BlockContext ctx) {
-        String chosen = ctx.run(Handler.<I, String>of(DECISION, (in, decisionCtx) -> {
-            Block<? super I, ? extends O> block = decision.choose(in, decisionCtx);
-            if (block == null || !candidates.containsKey(block.name())) {
-                throw new IllegalStateException(Messages.routerChoiceUnknown(ctx.path(),
-                        block == null ? "null" : block.name(), candidates.keySet()));
-            }
-            return block.name();
-        }), input);
+        String chosen = ctx.run(
+                Handler.<I, String>of(DECISION, (in, decisionCtx) -> {
+                    Block<? super I, ? extends O> block = decision.choose(in, decisionCtx);
+                    if (block == null || !candidates.containsKey(block.name())) {
+                        throw new IllegalStateException(Messages.routerChoiceUnknown(
+                                ctx.path(), block == null ? "null" : block.name(), candidates.keySet()));
+                    }
+                    return block.name();
+                }),
+                input);
         Block<? super I, ? extends O> block = candidates.get(chosen);
         if (block == null) {
             // the recorded choice names a candidate this version of the code no longer has

@@ -8,12 +8,12 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-import io.crux.ee.api.StepOptions;
-import io.crux.ee.api.exception.LoopLimitException;
-import io.crux.ee.catalog.Messages;
 import io.crux.ee.api.Block;
 import io.crux.ee.api.BlockContext;
 import io.crux.ee.api.Rescued;
+import io.crux.ee.api.StepOptions;
+import io.crux.ee.api.exception.LoopLimitException;
+import io.crux.ee.catalog.Messages;
 
 /**
  * A composite block that chains other blocks: each operation takes the output of the one before.
@@ -239,12 +239,13 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
          * @param <N> the blocks' output type
          * @return the builder
          */
-        public <N> Builder<I, N> branch(Predicate<? super O> condition, Block<? super O, N> ifTrue,
-                Block<? super O, N> ifFalse) {
+        public <N> Builder<I, N> branch(
+                Predicate<? super O> condition, Block<? super O, N> ifTrue, Block<? super O, N> ifFalse) {
             Objects.requireNonNull(condition, "condition");
             Objects.requireNonNull(ifTrue, "ifTrue");
             Objects.requireNonNull(ifFalse, "ifFalse");
-            return with((value, input, ctx) -> test(condition, value) ? run(ctx, ifTrue, value) : run(ctx, ifFalse, value));
+            return with(
+                    (value, input, ctx) -> test(condition, value) ? run(ctx, ifTrue, value) : run(ctx, ifFalse, value));
         }
 
         /**
@@ -272,13 +273,17 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
             for (Branch<? super O, ?> b : list) {
                 String segment = name + "[" + b.name() + "]";
                 if (segments.contains(segment)) {
-                    throw new IllegalArgumentException("parallel '" + name + "' has two branches named '" + b.name() + "'");
+                    throw new IllegalArgumentException(
+                            "parallel '" + name + "' has two branches named '" + b.name() + "'");
                 }
                 segments.add(segment);
             }
             List<String> fixed = List.copyOf(segments);
             return with((value, input, ctx) -> {
-                List<Object> outputs = ctx.fork(fixed, limit, (branchCtx, i) -> run(branchCtx, list.get(i).block(), value));
+                List<Object> outputs = ctx.fork(
+                        fixed,
+                        limit,
+                        (branchCtx, i) -> run(branchCtx, list.get(i).block(), value));
                 Map<String, Object> named = new LinkedHashMap<>();
                 for (int i = 0; i < list.size(); i++) {
                     named.put(list.get(i).name(), outputs.get(i));
@@ -300,7 +305,10 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
          * @param <Y> the block's output type
          * @return the builder, whose value is the list of outputs
          */
-        public <X, Y> Builder<I, List<Y>> map(String name, Function<? super O, ? extends List<? extends X>> items, int limit,
+        public <X, Y> Builder<I, List<Y>> map(
+                String name,
+                Function<? super O, ? extends List<? extends X>> items,
+                int limit,
                 Block<? super X, Y> block) {
             Names.check("a map operation's name", name);
             Names.positive("the concurrency limit", limit);
@@ -320,7 +328,10 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
          * @param <X> the element type
          * @return the builder
          */
-        public <X> Builder<I, O> forEach(String name, Function<? super O, ? extends List<? extends X>> items, int limit,
+        public <X> Builder<I, O> forEach(
+                String name,
+                Function<? super O, ? extends List<? extends X>> items,
+                int limit,
                 Block<? super X, ?> block) {
             Names.check("a forEach operation's name", name);
             Names.positive("the concurrency limit", limit);
@@ -344,8 +355,8 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
          * @param maxIterations the most iterations, at least 1
          * @return the builder
          */
-        public Builder<I, O> doUntil(String name, Block<? super O, ? extends O> body, Predicate<? super O> until,
-                int maxIterations) {
+        public Builder<I, O> doUntil(
+                String name, Block<? super O, ? extends O> body, Predicate<? super O> until, int maxIterations) {
             return doUntil(name, body, until, maxIterations, OnLimit.FAIL);
         }
 
@@ -359,8 +370,12 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
          * @param onLimit fail, or continue with the last output, when the bound is reached
          * @return the builder
          */
-        public Builder<I, O> doUntil(String name, Block<? super O, ? extends O> body, Predicate<? super O> until,
-                int maxIterations, OnLimit onLimit) {
+        public Builder<I, O> doUntil(
+                String name,
+                Block<? super O, ? extends O> body,
+                Predicate<? super O> until,
+                int maxIterations,
+                OnLimit onLimit) {
             Objects.requireNonNull(until, "until");
             return loop(name, body, value -> !test(until, value), maxIterations, onLimit, "until " + until + " holds");
         }
@@ -377,8 +392,8 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
          * @param maxIterations the most iterations, at least 1
          * @return the builder
          */
-        public Builder<I, O> doWhile(String name, Block<? super O, ? extends O> body, Predicate<? super O> condition,
-                int maxIterations) {
+        public Builder<I, O> doWhile(
+                String name, Block<? super O, ? extends O> body, Predicate<? super O> condition, int maxIterations) {
             return doWhile(name, body, condition, maxIterations, OnLimit.FAIL);
         }
 
@@ -392,14 +407,29 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
          * @param onLimit fail, or continue with the last output, when the bound is reached
          * @return the builder
          */
-        public Builder<I, O> doWhile(String name, Block<? super O, ? extends O> body, Predicate<? super O> condition,
-                int maxIterations, OnLimit onLimit) {
+        public Builder<I, O> doWhile(
+                String name,
+                Block<? super O, ? extends O> body,
+                Predicate<? super O> condition,
+                int maxIterations,
+                OnLimit onLimit) {
             Objects.requireNonNull(condition, "condition");
-            return loop(name, body, value -> test(condition, value), maxIterations, onLimit, "while " + condition + " holds");
+            return loop(
+                    name,
+                    body,
+                    value -> test(condition, value),
+                    maxIterations,
+                    onLimit,
+                    "while " + condition + " holds");
         }
 
-        private Builder<I, O> loop(String name, Block<? super O, ? extends O> body, Predicate<Object> again,
-                int maxIterations, OnLimit onLimit, String condition) {
+        private Builder<I, O> loop(
+                String name,
+                Block<? super O, ? extends O> body,
+                Predicate<Object> again,
+                int maxIterations,
+                OnLimit onLimit,
+                String condition) {
             Names.check("a loop's name", name);
             Names.positive("the maximum number of iterations", maxIterations);
             Objects.requireNonNull(body, "body");
@@ -416,7 +446,10 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
                     return current;
                 }
                 String path = ctx.path() + "/" + name;
-                throw new LoopLimitException(Messages.loopLimit(path, maxIterations, condition), ctx.scope().flowId(), path,
+                throw new LoopLimitException(
+                        Messages.loopLimit(path, maxIterations, condition),
+                        ctx.scope().flowId(),
+                        path,
                         maxIterations);
             });
         }
@@ -437,13 +470,17 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(recovery, "recovery");
             List<Stage> protectedStages = stages;
-            Stage guarded = (value, input, ctx) -> ctx.rescue(() -> {
-                Object current = value;
-                for (Stage stage : protectedStages) {
-                    current = stage.run(current, input, ctx);
-                }
-                return current;
-            }, failure -> new Rescued<>(input, failure).cause(type) != null, erase(recovery), input);
+            Stage guarded = (value, input, ctx) -> ctx.rescue(
+                    () -> {
+                        Object current = value;
+                        for (Stage stage : protectedStages) {
+                            current = stage.run(current, input, ctx);
+                        }
+                        return current;
+                    },
+                    failure -> new Rescued<>(input, failure).cause(type) != null,
+                    erase(recovery),
+                    input);
             return new Builder<>(name, List.of(guarded));
         }
 
@@ -469,8 +506,13 @@ public final class Sequencer<I, O> extends NamedBlock<I, O> {
         }
 
         @SuppressWarnings("unchecked")
-        private static List<Object> mapAll(BlockContext ctx, String name, Function<?, ? extends List<?>> items, int limit,
-                Block<?, ?> block, Object value) {
+        private static List<Object> mapAll(
+                BlockContext ctx,
+                String name,
+                Function<?, ? extends List<?>> items,
+                int limit,
+                Block<?, ?> block,
+                Object value) {
             List<?> elements = ((Function<Object, ? extends List<?>>) items).apply(value);
             if (elements == null || elements.isEmpty()) {
                 return List.of();

@@ -13,72 +13,98 @@ public final class Messages {
     }
 
     public static String duplicateFlowName(String name, String first, String second) {
-        return msg("CRUX0001E", "The flow name '" + name + "' is declared by both " + first + " and " + second
-                + ". Give one of the @FlowDefinition annotations another name.");
+        return msg(
+                "CRUX0001E",
+                "The flow name '" + name + "' is declared by both " + first + " and " + second
+                        + ". Give one of the @FlowDefinition annotations another name.");
     }
 
     public static String badActionSignature(String type, String method, String problem) {
-        return msg("CRUX0002E", "The action method " + type + "." + method + " cannot be used: " + problem
-                + ". An action method is public, not static, not generic, and either takes exactly one parameter"
-                + " of type FlowScope<I>, for example: @Action(\"chat\") public Answer chat(FlowScope<Question> flow),"
-                + " or takes no parameter and returns a block, for example:"
-                + " @Action(\"chat\") public Block<Question, Answer> chat().");
+        return msg(
+                "CRUX0002E",
+                "The action method " + type + "." + method + " cannot be used: " + problem
+                        + ". An action method is public, not static, not generic, and either takes exactly one parameter"
+                        + " of type FlowScope<I>, for example: @Action(\"chat\") public Answer chat(FlowScope<Question> flow),"
+                        + " or takes no parameter and returns a block, for example:"
+                        + " @Action(\"chat\") public Block<Question, Answer> chat().");
     }
 
     public static String noActions(String type) {
-        return msg("CRUX0003E", "The flow definition " + type + " has no action. Implement FlowHandler<I, O>"
-                + " or annotate at least one method with @Action(\"name\").");
+        return msg(
+                "CRUX0003E",
+                "The flow definition " + type + " has no action. Implement FlowHandler<I, O>"
+                        + " or annotate at least one method with @Action(\"name\").");
     }
 
     public static String duplicateAction(String type, String action) {
-        return msg("CRUX0004E", "The flow definition " + type + " declares the action '" + action
-                + "' more than once. Give each @Action method its own name.");
+        return msg(
+                "CRUX0004E",
+                "The flow definition " + type + " declares the action '" + action
+                        + "' more than once. Give each @Action method its own name.");
     }
 
     public static String badClientData(String type, String method) {
-        return msg("CRUX0009E", "The @ClientData method " + type + "." + method + " cannot be used. It must be public, not"
-                + " static, take one ClientData.Context and return a value, for example:"
-                + " @ClientData(\"progress\") public Progress progress(ClientData.Context state).");
+        return msg(
+                "CRUX0009E",
+                "The @ClientData method " + type + "." + method + " cannot be used. It must be public, not"
+                        + " static, take one ClientData.Context and return a value, for example:"
+                        + " @ClientData(\"progress\") public Progress progress(ClientData.Context state).");
     }
 
     public static String blankName(String type) {
-        return msg("CRUX0005E", "The flow definition " + type + " has a blank name. Write @FlowDefinition(\"my-flow\").");
+        return msg(
+                "CRUX0005E", "The flow definition " + type + " has a blank name. Write @FlowDefinition(\"my-flow\").");
     }
 
     public static String unknownFlow(String flow, String where) {
-        return msg("CRUX0006E", "No flow named '" + flow + "' is defined (asked for by " + where
-                + "). Annotate a CDI bean with @FlowDefinition(\"" + flow + "\") or correct the name.");
+        return msg(
+                "CRUX0006E",
+                "No flow named '" + flow + "' is defined (asked for by " + where
+                        + "). Annotate a CDI bean with @FlowDefinition(\"" + flow + "\") or correct the name.");
     }
 
     public static String unknownAction(String flow, String action, Iterable<String> actions, String where) {
-        return msg("CRUX0007E", "The flow '" + flow + "' has no action '" + action + "' (asked for by " + where
-                + "). Its actions are " + actions + ".");
+        return msg(
+                "CRUX0007E",
+                "The flow '" + flow + "' has no action '" + action + "' (asked for by " + where + "). Its actions are "
+                        + actions + ".");
     }
 
     public static String ambiguousAction(String flow, Iterable<String> actions, String where) {
-        return msg("CRUX0008E", "The flow '" + flow + "' has several actions " + actions + ", so " + where
-                + " must name one: @Flow(value = \"" + flow + "\", action = \"...\").");
+        return msg(
+                "CRUX0008E",
+                "The flow '" + flow + "' has several actions " + actions + ", so " + where
+                        + " must name one: @Flow(value = \"" + flow + "\", action = \"...\").");
     }
 
     public static String stepFailed(String flowId, String label, int attempts, Throwable cause) {
-        return msg("CRUX0010E", "Step '" + label + "' of run " + flowId + " failed after " + attempts
-                + (attempts == 1 ? " attempt: " : " attempts: ") + describe(cause));
+        return msg(
+                "CRUX0010E",
+                "Step '" + label + "' of run " + flowId + " failed after " + attempts
+                        + (attempts == 1 ? " attempt: " : " attempts: ") + describe(cause));
     }
 
     public static String stepTerminal(String flowId, String label, Throwable cause) {
-        return msg("CRUX0011E", "Step '" + label + "' of run " + flowId
-                + " failed with a policy-terminal error, which is neither retried nor sent to a fallback: " + describe(cause));
+        return msg(
+                "CRUX0011E",
+                "Step '" + label + "' of run " + flowId
+                        + " failed with a policy-terminal error, which is neither retried nor sent to a fallback: "
+                        + describe(cause));
     }
 
     public static String flowFailed(String flowId, String flow, Throwable cause) {
         return msg("CRUX0012E", "Run " + flowId + " of flow '" + flow + "' failed outside a step: " + describe(cause));
     }
 
-    public static String flowChanged(String flowId, int position, String recordedKind, String recorded, String kind, String label) {
-        return msg("CRUX0013E", "The code of the flow changed under run " + flowId + ": at position " + position
-                + " the run recorded " + recordedKind + " '" + recorded + "' but the flow now asks for " + kind + " '"
-                + label + "'. Code between steps must be deterministic; deploy the previous version to finish"
-                + " this run, or cancel it.");
+    public static String flowChanged(
+            String flowId, int position, String recordedKind, String recorded, String kind, String label) {
+        return msg(
+                "CRUX0013E",
+                "The code of the flow changed under run " + flowId + ": at position " + position
+                        + " the run recorded " + recordedKind + " '" + recorded + "' but the flow now asks for " + kind
+                        + " '"
+                        + label + "'. Code between steps must be deterministic; deploy the previous version to finish"
+                        + " this run, or cancel it.");
     }
 
     public static String runNotFound(String flowId, String flow) {
@@ -90,12 +116,16 @@ public final class Messages {
     }
 
     public static String runBusy(String flowId, String owner) {
-        return msg("CRUX0022E", "Run " + flowId + " is being executed by node " + owner
-                + "; a concurrent resume, signal or recovery won.");
+        return msg(
+                "CRUX0022E",
+                "Run " + flowId + " is being executed by node " + owner
+                        + "; a concurrent resume, signal or recovery won.");
     }
 
     public static String runChanged(String flowId) {
-        return msg("CRUX0023E", "Run " + flowId + " was changed by another caller at the same time; nothing was executed.");
+        return msg(
+                "CRUX0023E",
+                "Run " + flowId + " was changed by another caller at the same time; nothing was executed.");
     }
 
     public static String runIdTaken(String flowId) {
@@ -103,12 +133,16 @@ public final class Messages {
     }
 
     public static String engineClosed() {
-        return msg("CRUX0047E", "The application is stopping; crux-ee starts no new runs. Runs in progress are recovered"
-                + " when a server starts again.");
+        return msg(
+                "CRUX0047E",
+                "The application is stopping; crux-ee starts no new runs. Runs in progress are recovered"
+                        + " when a server starts again.");
     }
 
     public static String eventLost(String flowId, String type, Throwable cause) {
-        return msg("CRUX0050W", "The event " + type + " of request " + flowId + " could not be stored: " + describe(cause));
+        return msg(
+                "CRUX0050W",
+                "The event " + type + " of request " + flowId + " could not be stored: " + describe(cause));
     }
 
     public static String sessionTaken(String id) {
@@ -116,8 +150,11 @@ public final class Messages {
     }
 
     public static String noScope(String flowId, String scope) {
-        return msg("CRUX0049E", "Run " + flowId + " has no " + scope + ", so it has no " + scope + " state."
-                + " Start it with RunOptions.with" + Character.toUpperCase(scope.charAt(0)) + scope.substring(1) + "Id(...).");
+        return msg(
+                "CRUX0049E",
+                "Run " + flowId + " has no " + scope + ", so it has no " + scope + " state."
+                        + " Start it with RunOptions.with" + Character.toUpperCase(scope.charAt(0)) + scope.substring(1)
+                        + "Id(...).");
     }
 
     public static String wrongSignal(String flowId, String expected, String name) {
@@ -129,8 +166,10 @@ public final class Messages {
     }
 
     public static String notDurable(String flow, String operation) {
-        return msg("CRUX0027E", "The flow '" + flow + "' is declared with durable = false, so it cannot " + operation
-                + ". Remove durable = false to let it suspend.");
+        return msg(
+                "CRUX0027E",
+                "The flow '" + flow + "' is declared with durable = false, so it cannot " + operation
+                        + ". Remove durable = false to let it suspend.");
     }
 
     public static String lostLease(String flowId, String owner) {
@@ -142,13 +181,17 @@ public final class Messages {
     }
 
     public static String persistenceFailed(String operation, String flowId, Throwable cause) {
-        return msg("CRUX0030E", "The store failed to " + operation + (flowId == null ? "" : " for run " + flowId) + ": "
-                + describe(cause));
+        return msg(
+                "CRUX0030E",
+                "The store failed to " + operation + (flowId == null ? "" : " for run " + flowId) + ": "
+                        + describe(cause));
     }
 
     public static String cannotEncode(String type, Throwable cause) {
-        return msg("CRUX0031E", "A value of type " + type + " cannot be stored as JSON: " + describe(cause)
-                + ". Step outputs, inputs and signal payloads must be JSON-B serializable.");
+        return msg(
+                "CRUX0031E",
+                "A value of type " + type + " cannot be stored as JSON: " + describe(cause)
+                        + ". Step outputs, inputs and signal payloads must be JSON-B serializable.");
     }
 
     public static String cannotDecode(String type, Throwable cause) {
@@ -172,59 +215,85 @@ public final class Messages {
     }
 
     public static String resultLost(String flowId, Throwable cause) {
-        return msg("CRUX0044W", "Run " + flowId + " could not record its end and stays RUNNING until recovered: " + describe(cause));
+        return msg(
+                "CRUX0044W",
+                "Run " + flowId + " could not record its end and stays RUNNING until recovered: " + describe(cause));
     }
 
     public static String unsupportedDatabase(String product) {
-        return msg("CRUX0046E", "crux-ee ships DDL for PostgreSQL and H2, not for " + product + ". Create the tables"
-                + " yourself (see META-INF/crux/ddl in the crux-ee jar) and set crux.schema.create=false.");
+        return msg(
+                "CRUX0046E",
+                "crux-ee ships DDL for PostgreSQL and H2, not for " + product + ". Create the tables"
+                        + " yourself (see META-INF/crux/ddl in the crux-ee jar) and set crux.schema.create=false.");
     }
 
     public static String telemetryInvisible() {
-        return msg("CRUX0045W", "The OpenTelemetry API is not visible to the application, so crux-ee records no spans."
-                + " Enable MicroProfile Telemetry; on Open Liberty also give the application"
-                + " <classloader apiTypeVisibility=\"+third-party\"/>, or set crux.telemetry.enabled=false to silence this.");
+        return msg(
+                "CRUX0045W",
+                "The OpenTelemetry API is not visible to the application, so crux-ee records no spans."
+                        + " Enable MicroProfile Telemetry; on Open Liberty also give the application"
+                        + " <classloader apiTypeVisibility=\"+third-party\"/>, or set crux.telemetry.enabled=false to silence this.");
     }
 
     public static String modelNotFound(String name, String kind, java.util.Collection<String> known) {
-        return msg("CRUX0051E", "No " + kind + " named '" + name + "' is available. Known models: " + known
-                + ". Declare a CDI bean of that type qualified @Named(\"" + name + "\"), or set crux.models." + name
-                + ".base-url and crux.models." + name + ".model-name.");
+        return msg(
+                "CRUX0051E",
+                "No " + kind + " named '" + name + "' is available. Known models: " + known
+                        + ". Declare a CDI bean of that type qualified @Named(\"" + name + "\"), or set crux.models."
+                        + name
+                        + ".base-url and crux.models." + name + ".model-name.");
     }
 
     public static String serviceNotFound(String type, java.util.List<String> given) {
-        return msg("CRUX0052E", "A block asked for a service of type " + type + ", which the engine does not have. Services"
-                + " given: " + given + ". Give it with FlowEngine.Builder.service (in tests, FlowTest.service), or in the"
-                + " server declare a CDI bean of that type (crux-ee-langchain4j declares its ModelRegistry).");
+        return msg(
+                "CRUX0052E",
+                "A block asked for a service of type " + type + ", which the engine does not have. Services"
+                        + " given: " + given
+                        + ". Give it with FlowEngine.Builder.service (in tests, FlowTest.service), or in the"
+                        + " server declare a CDI bean of that type (crux-ee-langchain4j declares its ModelRegistry).");
     }
 
     public static String blockRunInLeaf(String flowId, String path, String child) {
-        return msg("CRUX0060E", "Block '" + path + "' of run " + flowId + " is a leaf that runs inside one step, so it cannot"
-                + " run the block '" + child + "'. Only composite blocks (sequencers, routers, or blocks whose isLeaf()"
-                + " returns false) run children through BlockContext.run.");
+        return msg(
+                "CRUX0060E",
+                "Block '" + path + "' of run " + flowId + " is a leaf that runs inside one step, so it cannot"
+                        + " run the block '" + child
+                        + "'. Only composite blocks (sequencers, routers, or blocks whose isLeaf()"
+                        + " returns false) run children through BlockContext.run.");
     }
 
     public static String blockOrderChanged(String flowId, String lane, String label, String before) {
-        return msg("CRUX0061E", "The code of the flow changed under run " + flowId + ": in '" + (lane.isEmpty() ? "/" : lane)
-                + "' the run recorded '" + label + "' before '" + before + "', but the flow now asks for it after."
-                + " Deploy the previous version to finish this run, or cancel it.");
+        return msg(
+                "CRUX0061E",
+                "The code of the flow changed under run " + flowId + ": in '" + (lane.isEmpty() ? "/" : lane)
+                        + "' the run recorded '" + label + "' before '" + before
+                        + "', but the flow now asks for it after."
+                        + " Deploy the previous version to finish this run, or cancel it.");
     }
 
     public static String blockInserted(String flowId, String lane, String fresh, String label) {
-        return msg("CRUX0062E", "The code of the flow changed under run " + flowId + ": in '" + (lane.isEmpty() ? "/" : lane)
-                + "' the flow now runs '" + fresh + "', which the run did not record, before the recorded '" + label
-                + "'. Deploy the previous version to finish this run, or cancel it.");
+        return msg(
+                "CRUX0062E",
+                "The code of the flow changed under run " + flowId + ": in '" + (lane.isEmpty() ? "/" : lane)
+                        + "' the flow now runs '" + fresh + "', which the run did not record, before the recorded '"
+                        + label
+                        + "'. Deploy the previous version to finish this run, or cancel it.");
     }
 
     public static String routerChoiceUnknown(String path, String chosen, java.util.Collection<String> candidates) {
-        return msg("CRUX0063E", "Router '" + path + "' chose '" + chosen + "', which is not one of its candidates "
-                + candidates + ". Return one of the blocks given to Router.of.");
+        return msg(
+                "CRUX0063E",
+                "Router '" + path + "' chose '" + chosen + "', which is not one of its candidates " + candidates
+                        + ". Return one of the blocks given to Router.of.");
     }
 
     public static String loopLimit(String path, int iterations, String condition) {
-        return msg("CRUX0064E", "Loop '" + path + "' reached its bound of " + iterations + " iteration(s) and its condition ("
-                + condition + ") still asked for another one. Raise the bound, or choose OnLimit.RETURN_LAST to end the loop"
-                + " with the last value.");
+        return msg(
+                "CRUX0064E",
+                "Loop '" + path + "' reached its bound of " + iterations + " iteration(s) and its condition ("
+                        + condition
+                        + ") still asked for another one. Raise the bound, or choose OnLimit.RETURN_LAST to end the loop"
+                        + " with the last value.");
     }
 
     public static String blockActionReturnedNull(String type, String method) {
@@ -232,147 +301,206 @@ public final class Messages {
     }
 
     public static String notABlockRun(Object scope) {
-        return msg("CRUX0066E", "A block action can only run inside a run of crux-ee's engine, not with the scope " + scope + ".");
+        return msg(
+                "CRUX0066E",
+                "A block action can only run inside a run of crux-ee's engine, not with the scope " + scope + ".");
     }
 
     public static String unmockedModel(String name, String kind, java.util.Collection<String> mocked) {
-        return msg("CRUX0067E", "The test called the " + kind + " '" + name + "', which is not mocked. Mocked models: " + mocked
-                + ". Give it to the test with .model(\"" + name + "\", mock) or .models(...).");
+        return msg(
+                "CRUX0067E",
+                "The test called the " + kind + " '" + name + "', which is not mocked. Mocked models: " + mocked
+                        + ". Give it to the test with .model(\"" + name + "\", mock) or .models(...).");
     }
 
     public static String badTestDefinition(String type, java.util.List<String> problems) {
-        return msg("CRUX0068E", "The class " + type + " cannot be tested as a flow definition: " + String.join(" ", problems));
+        return msg(
+                "CRUX0068E",
+                "The class " + type + " cannot be tested as a flow definition: " + String.join(" ", problems));
     }
 
     public static String blockActionTypes(String type) {
-        return "its return type " + type + " does not name the input and output types of the Block (write Block<In, Out>,"
+        return "its return type " + type
+                + " does not name the input and output types of the Block (write Block<In, Out>,"
                 + " not a raw type, a wildcard or a type variable)";
     }
 
     public static String modelConfigInvalid(String name, String key, String value, String expected) {
-        return msg("CRUX0080E", "The model '" + name + "' is configured with " + key + "=" + value + ", which is not "
-                + expected + ". Correct the MicroProfile Config property.");
+        return msg(
+                "CRUX0080E",
+                "The model '" + name + "' is configured with " + key + "=" + value + ", which is not " + expected
+                        + ". Correct the MicroProfile Config property.");
     }
 
     public static String modelConfigIncomplete(String name, String presentKey, String missingKey) {
-        return msg("CRUX0081E", "The model '" + name + "' is configured with " + presentKey + " but " + missingKey
-                + " is missing. An OpenAI-compatible model needs both crux.models." + name + ".base-url and crux.models."
-                + name + ".model-name.");
+        return msg(
+                "CRUX0081E",
+                "The model '" + name + "' is configured with " + presentKey + " but " + missingKey
+                        + " is missing. An OpenAI-compatible model needs both crux.models." + name
+                        + ".base-url and crux.models."
+                        + name + ".model-name.");
     }
 
     public static String modelAmbiguous(String name, String kind, java.util.Collection<String> beans) {
-        return msg("CRUX0082E", "Several " + kind + " beans are qualified @Named(\"" + name + "\"): " + beans
-                + ". Keep one, or mark the one to use @Alternative @Priority(...).");
+        return msg(
+                "CRUX0082E",
+                "Several " + kind + " beans are qualified @Named(\"" + name + "\"): " + beans
+                        + ". Keep one, or mark the one to use @Alternative @Priority(...).");
     }
 
     public static String toolRoundsExceeded(String path, String model, int rounds) {
-        return msg("CRUX0083E", "The generator '" + path + "' stopped after " + rounds + " tool round(s): model '" + model
-                + "' still asks for tools. Raise maxToolRounds(...) if the task needs more, or make the prompt say when"
-                + " to stop calling tools.");
+        return msg(
+                "CRUX0083E",
+                "The generator '" + path + "' stopped after " + rounds + " tool round(s): model '" + model
+                        + "' still asks for tools. Raise maxToolRounds(...) if the task needs more, or make the prompt say when"
+                        + " to stop calling tools.");
     }
 
     public static String validationExhausted(String path, String model, String type, int repairs, String problem) {
-        return msg("CRUX0084E", "The generator '" + path + "' got no valid " + type + " from model '" + model + "' after "
-                + repairs + (repairs == 1 ? " repair" : " repairs") + "; the last reply was rejected because " + problem);
+        return msg(
+                "CRUX0084E",
+                "The generator '" + path + "' got no valid " + type + " from model '" + model + "' after " + repairs
+                        + (repairs == 1 ? " repair" : " repairs") + "; the last reply was rejected because " + problem);
     }
 
     public static String guardrailBlocked(String path, String direction, String failures) {
-        return msg("CRUX0085E", "An " + direction + " guardrail of the generator '" + path + "' blocked the model call: "
-                + failures);
+        return msg(
+                "CRUX0085E",
+                "An " + direction + " guardrail of the generator '" + path + "' blocked the model call: " + failures);
     }
 
     public static String unmockedModelCall(String model, String request) {
-        return msg("CRUX0086E", "Unmocked model call: the scripted model '" + model + "' has no rule that matches and no"
-                + " scripted reply left for " + request + ". Add a reply(...) to its script or a when(...).reply(...) rule.");
+        return msg(
+                "CRUX0086E",
+                "Unmocked model call: the scripted model '" + model + "' has no rule that matches and no"
+                        + " scripted reply left for " + request
+                        + ". Add a reply(...) to its script or a when(...).reply(...) rule.");
     }
 
     public static String badTools(String type, String problem) {
-        return msg("CRUX0087E", "The tools of " + type + " cannot be used: " + problem + ". A tool is a public method"
-                + " annotated @dev.langchain4j.agent.tool.Tool, and tool names are unique within a generator.");
+        return msg(
+                "CRUX0087E",
+                "The tools of " + type + " cannot be used: " + problem + ". A tool is a public method"
+                        + " annotated @dev.langchain4j.agent.tool.Tool, and tool names are unique within a generator.");
     }
 
     public static String noPrompt(String name) {
-        return msg("CRUX0088E", "The generator '" + name + "' has no prompt. Give it prompt((input, ctx) -> \"...\")"
-                + " or messages((input, ctx) -> List.of(...)).");
+        return msg(
+                "CRUX0088E",
+                "The generator '" + name + "' has no prompt. Give it prompt((input, ctx) -> \"...\")"
+                        + " or messages((input, ctx) -> List.of(...)).");
     }
 
     public static String emptyReply(String path, String model) {
-        return msg("CRUX0089E", "The generator '" + path + "' got a reply with neither text nor tool calls from model '"
-                + model + "'.");
+        return msg(
+                "CRUX0089E",
+                "The generator '" + path + "' got a reply with neither text nor tool calls from model '" + model
+                        + "'.");
     }
 
     public static String noBeanValidation() {
-        return msg("CRUX0090W", "No Bean Validation provider is available, so the structured output of generators is"
-                + " parsed but not validated. Add a provider such as Hibernate Validator, or run in a Jakarta EE server.");
+        return msg(
+                "CRUX0090W",
+                "No Bean Validation provider is available, so the structured output of generators is"
+                        + " parsed but not validated. Add a provider such as Hibernate Validator, or run in a Jakarta EE server.");
     }
 
     public static String nestedStep(String flowId, String outer, String kind, String label) {
-        return msg("CRUX0140E", "Run " + flowId + " called " + kind + " '" + label + "' inside the body of step '" + outer
-                + "'. A completed step is replayed without running its body, so nothing inside it may record a checkpoint"
-                + " of its own: call " + kind + " '" + label + "' from the flow body before or after step '" + outer
-                + "', or use blocks, whose children are steps of their own.");
+        return msg(
+                "CRUX0140E",
+                "Run " + flowId + " called " + kind + " '" + label + "' inside the body of step '" + outer
+                        + "'. A completed step is replayed without running its body, so nothing inside it may record a checkpoint"
+                        + " of its own: call " + kind + " '" + label + "' from the flow body before or after step '"
+                        + outer
+                        + "', or use blocks, whose children are steps of their own.");
     }
 
     public static String limitExceeded(String flowId, String what, long actual, long limit, String unit, String key) {
-        return msg("CRUX0141E", "Run " + flowId + ": " + what + " is " + actual + " " + unit + ", over the limit of " + limit
-                + " " + unit + ", so it is not stored. Make it smaller, or raise the limit with the configuration key " + key
-                + ".");
+        return msg(
+                "CRUX0141E",
+                "Run " + flowId + ": " + what + " is " + actual + " " + unit + ", over the limit of " + limit
+                        + " " + unit
+                        + ", so it is not stored. Make it smaller, or raise the limit with the configuration key " + key
+                        + ".");
     }
 
     public static String leftForRecovery(String flowId, int attempts, Throwable cause) {
-        return msg("CRUX0142W", "Run " + flowId + " could not save a checkpoint in " + attempts + " attempts and is left"
-                + " RUNNING, to be recovered from its last checkpoint by maintenance on this or another server; the step"
-                + " whose checkpoint was lost runs again then: " + describe(cause));
+        return msg(
+                "CRUX0142W",
+                "Run " + flowId + " could not save a checkpoint in " + attempts + " attempts and is left"
+                        + " RUNNING, to be recovered from its last checkpoint by maintenance on this or another server; the step"
+                        + " whose checkpoint was lost runs again then: " + describe(cause));
     }
 
     public static String streamGapBridged(String requestId, long from, long to, java.time.Duration waited) {
-        return msg("CRUX0120W", "The stream of request " + requestId + " went on past events " + from + " to " + to
-                + ", which were missing from the event log for " + waited + " while later events were stored. A run's"
-                + " events commit in order, so they were lost by a write that failed (see the server log) and will not"
-                + " come.");
+        return msg(
+                "CRUX0120W",
+                "The stream of request " + requestId + " went on past events " + from + " to " + to
+                        + ", which were missing from the event log for " + waited
+                        + " while later events were stored. A run's"
+                        + " events commit in order, so they were lost by a write that failed (see the server log) and will not"
+                        + " come.");
     }
 
     public static String badLastEventId(String requestId, String lastEventId) {
-        return msg("CRUX0121E", "The Last-Event-ID '" + lastEventId + "' is not an event of request " + requestId
-                + ": it must be " + requestId + ":<seq>, the id of an event this request's stream sent.");
+        return msg(
+                "CRUX0121E",
+                "The Last-Event-ID '" + lastEventId + "' is not an event of request " + requestId + ": it must be "
+                        + requestId + ":<seq>, the id of an event this request's stream sent.");
     }
 
     public static String pastLastEvent(String requestId, long seq, long last) {
-        return msg("CRUX0122E", "The stream of request " + requestId + " cannot resume after event " + seq
-                + ": its last event is " + last + ".");
+        return msg(
+                "CRUX0122E",
+                "The stream of request " + requestId + " cannot resume after event " + seq + ": its last event is "
+                        + last + ".");
     }
 
     public static String fenced(String flowId, String node, String holder, String status) {
-        return msg("CRUX0160E", "Node " + node + " no longer holds run " + flowId + " (status " + status + ", held by "
-                + (holder == null ? "no node" : "node " + holder) + "): the store refused its write, and it stops"
-                + " executing the run without writing anything more. Its lease ran out (the server stalled longer than"
-                + " crux.lease-duration) and another server took the run over, or the run ended elsewhere.");
+        return msg(
+                "CRUX0160E",
+                "Node " + node + " no longer holds run " + flowId + " (status " + status + ", held by "
+                        + (holder == null ? "no node" : "node " + holder)
+                        + "): the store refused its write, and it stops"
+                        + " executing the run without writing anything more. Its lease ran out (the server stalled longer than"
+                        + " crux.lease-duration) and another server took the run over, or the run ended elsewhere.");
     }
 
     public static String cancelledElsewhere(String flowId, String reason) {
-        return msg("CRUX0161I", "Run " + flowId + " was cancelled by another caller (" + reason
-                + "): its step's checkpoint was not written and no further step starts.");
+        return msg(
+                "CRUX0161I",
+                "Run " + flowId + " was cancelled by another caller (" + reason
+                        + "): its step's checkpoint was not written and no further step starts.");
     }
 
     public static String commitUnknown(String stateId, int checks) {
-        return msg("CRUX0162E", "The connection was lost while the increment of the state " + stateId + " committed, and"
-                + " the database still had not ended its transaction after " + checks + " checks: the increment may"
-                + " have been applied. Read the state before you repeat it.");
+        return msg(
+                "CRUX0162E",
+                "The connection was lost while the increment of the state " + stateId + " committed, and"
+                        + " the database still had not ended its transaction after " + checks
+                        + " checks: the increment may"
+                        + " have been applied. Read the state before you repeat it.");
     }
 
     public static String inputTooDeep(int maxDepth) {
-        return msg("CRUX0100E", "The JSON value is nested deeper than " + maxDepth + " levels of arrays and objects"
-                + " (crux.input.max-depth).");
+        return msg(
+                "CRUX0100E",
+                "The JSON value is nested deeper than " + maxDepth + " levels of arrays and objects"
+                        + " (crux.input.max-depth).");
     }
 
     public static String runsNeedUser() {
-        return msg("CRUX0101E", "The runs API needs an authenticated user: a run is visible only to its own user and to"
-                + " the operator role.");
+        return msg(
+                "CRUX0101E",
+                "The runs API needs an authenticated user: a run is visible only to its own user and to"
+                        + " the operator role.");
     }
 
     public static String badCursor(String cursor) {
-        return msg("CRUX0102E", "The cursor '" + cursor + "' is not one this API returned. Pass the 'next' value of the"
-                + " previous page unchanged.");
+        return msg(
+                "CRUX0102E",
+                "The cursor '" + cursor + "' is not one this API returned. Pass the 'next' value of the"
+                        + " previous page unchanged.");
     }
 
     public static String badLimit(int limit, int max) {

@@ -28,9 +28,9 @@ import io.crux.ee.api.Flow;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.exception.FlowDefinitionException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
-import io.crux.ee.catalog.Messages;
 
 /**
  * The portable extension: finds {@link FlowDefinition} beans, checks them and every
@@ -70,8 +70,8 @@ public class CruxExtension implements Extension {
         }
         FlowModel previous = models.putIfAbsent(model.name(), model);
         if (previous != null) {
-            event.addDefinitionError(new FlowDefinitionException(Messages.duplicateFlowName(model.name(),
-                    previous.definitionClass().getName(), type.getName())));
+            event.addDefinitionError(new FlowDefinitionException(Messages.duplicateFlowName(
+                    model.name(), previous.definitionClass().getName(), type.getName())));
         }
     }
 
@@ -85,7 +85,11 @@ public class CruxExtension implements Extension {
 
     void checkHandles(@Observes AfterDeploymentValidation event) {
         for (InjectionPoint ip : handlePoints) {
-            Flow flow = ip.getQualifiers().stream().filter(Flow.class::isInstance).map(Flow.class::cast).findFirst().orElse(null);
+            Flow flow = ip.getQualifiers().stream()
+                    .filter(Flow.class::isInstance)
+                    .map(Flow.class::cast)
+                    .findFirst()
+                    .orElse(null);
             if (flow == null) {
                 continue; // CDI itself reports an unsatisfied dependency
             }
@@ -111,7 +115,10 @@ public class CruxExtension implements Extension {
     }
 
     private static String describe(InjectionPoint ip) {
-        String owner = ip.getMember() == null ? "?" : ip.getMember().getDeclaringClass().getName() + "." + ip.getMember().getName();
+        String owner = ip.getMember() == null
+                ? "?"
+                : ip.getMember().getDeclaringClass().getName() + "."
+                        + ip.getMember().getName();
         return "the injection point " + owner;
     }
 

@@ -8,6 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -21,23 +24,19 @@ import jakarta.enterprise.inject.spi.InjectionPoint;
 import jakarta.inject.Inject;
 import jakarta.validation.Validator;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import javax.sql.DataSource;
-
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.crux.ee.api.Flow;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.exception.FlowDefinitionException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.BeanValidationInputValidator;
-import io.crux.ee.engine.EngineLimits;
 import io.crux.ee.engine.EngineFlowService;
+import io.crux.ee.engine.EngineLimits;
 import io.crux.ee.engine.EngineSettings;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
-import io.crux.ee.catalog.Messages;
 import io.crux.ee.persistence.SchemaInstaller;
 import io.crux.ee.service.FlowService;
 import io.crux.ee.spi.FlowStore;
@@ -107,8 +106,12 @@ public class CruxRuntime {
     @Dependent
     @Flow("")
     <I, O> FlowHandle<I, O> handle(InjectionPoint ip) {
-        Flow flow = ip.getQualifiers().stream().filter(Flow.class::isInstance).map(Flow.class::cast).findFirst()
-                .orElseThrow(() -> new FlowDefinitionException(Messages.unknownFlow("", "an injection point without @Flow")));
+        Flow flow = ip.getQualifiers().stream()
+                .filter(Flow.class::isInstance)
+                .map(Flow.class::cast)
+                .findFirst()
+                .orElseThrow(() ->
+                        new FlowDefinitionException(Messages.unknownFlow("", "an injection point without @Flow")));
         return engine().handle(flow.value(), flow.action());
     }
 
@@ -123,25 +126,36 @@ public class CruxRuntime {
         Config config = ConfigProvider.getConfig();
         EngineSettings settings = new EngineSettings(
                 config.getOptionalValue("crux.node-id", String.class).orElseGet(CruxRuntime::defaultNodeId),
-                config.getOptionalValue("crux.lease-duration", String.class).map(Duration::parse).orElse(Duration.ofSeconds(30)),
-                config.getOptionalValue("crux.maintenance-interval", String.class).map(Duration::parse)
+                config.getOptionalValue("crux.lease-duration", String.class)
+                        .map(Duration::parse)
+                        .orElse(Duration.ofSeconds(30)),
+                config.getOptionalValue("crux.maintenance-interval", String.class)
+                        .map(Duration::parse)
                         .orElse(Duration.ofSeconds(10)));
         EngineLimits defaults = EngineLimits.defaults();
         EngineLimits limits = new EngineLimits(
-                config.getOptionalValue(EngineLimits.STEP_OUTPUT_BYTES, Integer.class).orElse(defaults.stepOutputBytes()),
+                config.getOptionalValue(EngineLimits.STEP_OUTPUT_BYTES, Integer.class)
+                        .orElse(defaults.stepOutputBytes()),
                 config.getOptionalValue(EngineLimits.ITEM_BYTES, Integer.class).orElse(defaults.itemBytes()),
-                config.getOptionalValue(EngineLimits.LABEL_LENGTH, Integer.class).orElse(defaults.labelLength()),
-                config.getOptionalValue(EngineLimits.SUSPENSION_NAME_LENGTH, Integer.class).orElse(defaults.suspensionNameLength()));
+                config.getOptionalValue(EngineLimits.LABEL_LENGTH, Integer.class)
+                        .orElse(defaults.labelLength()),
+                config.getOptionalValue(EngineLimits.SUSPENSION_NAME_LENGTH, Integer.class)
+                        .orElse(defaults.suspensionNameLength()));
         if (config.getOptionalValue("crux.schema.create", Boolean.class).orElse(true)) {
-            SchemaInstaller.install(lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class));
+            SchemaInstaller.install(
+                    lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class));
         }
-        InputValidator validator = validators.isResolvable()
-                ? new BeanValidationInputValidator(validators.get()) : InputValidator.NONE;
+        InputValidator validator =
+                validators.isResolvable() ? new BeanValidationInputValidator(validators.get()) : InputValidator.NONE;
         FlowEngine e = FlowEngine.builder()
                 .store(stores.get())
                 .sessions(sessionStores.get())
-                .executor(lookup(config, "crux.executor", "java:comp/DefaultManagedExecutorService", ExecutorService.class))
-                .scheduler(lookup(config, "crux.scheduler", "java:comp/DefaultManagedScheduledExecutorService",
+                .executor(lookup(
+                        config, "crux.executor", "java:comp/DefaultManagedExecutorService", ExecutorService.class))
+                .scheduler(lookup(
+                        config,
+                        "crux.scheduler",
+                        "java:comp/DefaultManagedScheduledExecutorService",
                         ScheduledExecutorService.class))
                 .tracer(tracer(config))
                 .validator(validator)
@@ -183,8 +197,10 @@ public class CruxRuntime {
         try {
             return type.cast(new InitialContext().lookup(name));
         } catch (NamingException e) {
-            throw new IllegalStateException("crux-ee needs the resource " + name + " (set " + key
-                    + " to another JNDI name if your server binds it elsewhere)", e);
+            throw new IllegalStateException(
+                    "crux-ee needs the resource " + name + " (set " + key
+                            + " to another JNDI name if your server binds it elsewhere)",
+                    e);
         }
     }
 

@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.crux.ee.api.Action;
+import io.crux.ee.api.Block;
 import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowHandler;
 import io.crux.ee.api.FlowScope;
-import io.crux.ee.api.Block;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.engine.ActionModel;
 import io.crux.ee.engine.FlowModel;
-import io.crux.ee.catalog.Messages;
 
 /**
  * Reads a {@link FlowDefinition} class into a {@link FlowModel}, collecting every problem instead
@@ -83,7 +83,8 @@ public final class FlowDefinitions {
                             throw e.getCause();
                         }
                         if (block == null) {
-                            throw new IllegalStateException(Messages.blockActionReturnedNull(type.getName(), m.getName()));
+                            throw new IllegalStateException(
+                                    Messages.blockActionReturnedNull(type.getName(), m.getName()));
                         }
                         return ActionModel.runBlock(scope, (Block<?, ?>) block);
                     }
@@ -103,8 +104,11 @@ public final class FlowDefinitions {
         Map<String, java.util.function.Function<ClientData.Context, Object>> views = new LinkedHashMap<>();
         for (Method m : annotated(type, ClientData.class)) {
             String name = m.getAnnotation(ClientData.class).value();
-            if (!Modifier.isPublic(m.getModifiers()) || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 1
-                    || m.getParameterTypes()[0] != ClientData.Context.class || m.getReturnType() == void.class) {
+            if (!Modifier.isPublic(m.getModifiers())
+                    || Modifier.isStatic(m.getModifiers())
+                    || m.getParameterCount() != 1
+                    || m.getParameterTypes()[0] != ClientData.Context.class
+                    || m.getReturnType() == void.class) {
                 problems.add(Messages.badClientData(type.getName(), m.getName()));
                 continue;
             }
@@ -124,7 +128,8 @@ public final class FlowDefinitions {
         if (!problems.isEmpty()) {
             return new Result(null, problems);
         }
-        return new Result(new FlowModel(def.value(), def.durable(), type, actions, def.requireUser(), views), List.of());
+        return new Result(
+                new FlowModel(def.value(), def.durable(), type, actions, def.requireUser(), views), List.of());
     }
 
     private static List<Method> annotated(Class<?> type, Class<? extends java.lang.annotation.Annotation> annotation) {
@@ -152,14 +157,17 @@ public final class FlowDefinitions {
         }
         if (m.getParameterCount() == 0 && Block.class.isAssignableFrom(m.getReturnType())) {
             Type[] io = blockTypeArguments(m.getGenericReturnType());
-            return io == null ? Messages.blockActionTypes(m.getGenericReturnType().getTypeName()) : null;
+            return io == null
+                    ? Messages.blockActionTypes(m.getGenericReturnType().getTypeName())
+                    : null;
         }
         if (m.getParameterCount() != 1 || m.getParameterTypes()[0] != FlowScope.class) {
             return "it takes " + m.getParameterCount() + " parameter(s) instead of one FlowScope<I>"
                     + (m.getParameterCount() == 0 ? " and does not return a Block<I, O>" : "");
         }
         Type p = m.getGenericParameterTypes()[0];
-        if (!(p instanceof ParameterizedType pt) || pt.getActualTypeArguments()[0] instanceof TypeVariable<?>
+        if (!(p instanceof ParameterizedType pt)
+                || pt.getActualTypeArguments()[0] instanceof TypeVariable<?>
                 || pt.getActualTypeArguments()[0] instanceof java.lang.reflect.WildcardType) {
             return "its FlowScope parameter does not name the input type";
         }
@@ -191,7 +199,9 @@ public final class FlowDefinitions {
             return null;
         }
         for (Type t : found) {
-            if (!(t instanceof Class<?> || t instanceof ParameterizedType || t instanceof java.lang.reflect.GenericArrayType)
+            if (!(t instanceof Class<?>
+                            || t instanceof ParameterizedType
+                            || t instanceof java.lang.reflect.GenericArrayType)
                     || mentionsUnknown(t)) {
                 return null;
             }

@@ -10,8 +10,8 @@ import jakarta.validation.ValidationException;
 import jakarta.validation.Validator;
 
 import io.crux.ee.api.exception.InvalidInputException.Violation;
-import io.crux.ee.spi.InputValidator;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.spi.InputValidator;
 
 /** Checks values with a Bean Validation {@link Validator}. */
 public final class BeanValidationInputValidator implements InputValidator {
@@ -38,10 +38,11 @@ public final class BeanValidationInputValidator implements InputValidator {
 
         private static InputValidator create() {
             try {
-                return new BeanValidationInputValidator(Validation.buildDefaultValidatorFactory().getValidator());
+                return new BeanValidationInputValidator(
+                        Validation.buildDefaultValidatorFactory().getValidator());
             } catch (ValidationException | LinkageError absent) {
-                Logger.getLogger(BeanValidationInputValidator.class.getName()).log(Level.WARNING,
-                        Messages.noBeanValidation(), absent);
+                Logger.getLogger(BeanValidationInputValidator.class.getName())
+                        .log(Level.WARNING, Messages.noBeanValidation(), absent);
                 return InputValidator.NONE;
             }
         }

@@ -88,7 +88,8 @@ public final class JsonSchemaCheck {
 
         private static int read() {
             try {
-                return ConfigProvider.getConfig().getOptionalValue("crux.input.max-depth", Integer.class)
+                return ConfigProvider.getConfig()
+                        .getOptionalValue("crux.input.max-depth", Integer.class)
                         .orElse(DEFAULT_MAX_DEPTH);
             } catch (IllegalStateException | LinkageError | IllegalArgumentException noConfig) {
                 return DEFAULT_MAX_DEPTH; // plain Java without a MicroProfile Config implementation
@@ -106,14 +107,21 @@ public final class JsonSchemaCheck {
             }
             String actual = typeOf(value);
             List<String> allowed = types(schema.get("type"));
-            if (!allowed.isEmpty() && !allowed.contains(actual)
+            if (!allowed.isEmpty()
+                    && !allowed.contains(actual)
                     && !(actual.equals("integer") && allowed.contains("number"))) {
                 String expected = String.join(" or ", allowed);
-                fail(pointer, field, value.getValueType() == JsonValue.ValueType.NULL ? "must not be null, expected " + expected
-                        : "expected " + expected + ", got " + (actual.equals("integer") ? "number" : actual) + " " + shortly(value));
+                fail(
+                        pointer,
+                        field,
+                        value.getValueType() == JsonValue.ValueType.NULL
+                                ? "must not be null, expected " + expected
+                                : "expected " + expected + ", got " + (actual.equals("integer") ? "number" : actual)
+                                        + " " + shortly(value));
                 return;
             }
-            if (schema.get("enum") instanceof Collection<?> values && value instanceof JsonString s
+            if (schema.get("enum") instanceof Collection<?> values
+                    && value instanceof JsonString s
                     && !values.contains(s.getString())) {
                 fail(pointer, field, "must be one of " + values);
             }
@@ -122,7 +130,7 @@ public final class JsonSchemaCheck {
                 case NUMBER -> number(((JsonNumber) value).bigDecimalValue(), schema, pointer, field);
                 case ARRAY -> array((JsonArray) value, schema, pointer, field, depth);
                 case OBJECT -> object((JsonObject) value, schema, pointer, field, depth);
-                default -> { }
+                default -> {}
             }
         }
 
@@ -146,7 +154,10 @@ public final class JsonSchemaCheck {
             int c = n.compareTo(new BigDecimal(l.toString()));
             boolean ok = lower ? (exclusive ? c > 0 : c >= 0) : (exclusive ? c < 0 : c <= 0);
             if (!ok) {
-                fail(pointer, field, "must be " + (lower ? "greater than " : "less than ") + (exclusive ? "" : "or equal to ") + l);
+                fail(
+                        pointer,
+                        field,
+                        "must be " + (lower ? "greater than " : "less than ") + (exclusive ? "" : "or equal to ") + l);
             }
         }
 
@@ -163,7 +174,8 @@ public final class JsonSchemaCheck {
 
         @SuppressWarnings("unchecked")
         private void object(JsonObject object, Map<String, Object> schema, String pointer, String field, int depth) {
-            Map<String, Object> properties = schema.get("properties") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            Map<String, Object> properties =
+                    schema.get("properties") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
             if (schema.get("required") instanceof Collection<?> required) {
                 for (Object name : required) {
                     if (!object.containsKey((String) name)) {
@@ -180,7 +192,12 @@ public final class JsonSchemaCheck {
                 } else if (Boolean.FALSE.equals(additional)) {
                     fail(p, f, "is not a known property; known are " + properties.keySet());
                 } else {
-                    check(e.getValue(), additional instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of(), p, f, depth + 1);
+                    check(
+                            e.getValue(),
+                            additional instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of(),
+                            p,
+                            f,
+                            depth + 1);
                 }
             }
         }
@@ -198,7 +215,7 @@ public final class JsonSchemaCheck {
                 case "time" -> LocalTime.parse(s);
                 case "local-date-time" -> LocalDateTime.parse(s);
                 case "duration" -> Duration.parse(s);
-                default -> { }
+                default -> {}
             }
             return true;
         } catch (DateTimeParseException e) {
@@ -223,12 +240,14 @@ public final class JsonSchemaCheck {
             case STRING -> "string";
             case ARRAY -> "array";
             case OBJECT -> "object";
-            case NUMBER -> ((JsonNumber) value).bigDecimalValue().stripTrailingZeros().scale() <= 0 ? "integer" : "number";
+            case NUMBER ->
+                ((JsonNumber) value).bigDecimalValue().stripTrailingZeros().scale() <= 0 ? "integer" : "number";
         };
     }
 
     private static String shortly(Object value) {
-        String s = value instanceof JsonValue v && !(v instanceof JsonArray) && !(v instanceof JsonObject) ? v.toString()
+        String s = value instanceof JsonValue v && !(v instanceof JsonArray) && !(v instanceof JsonObject)
+                ? v.toString()
                 : value instanceof String str ? "\"" + str + "\"" : "";
         return s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }

@@ -89,7 +89,11 @@ public final class JsonSchemas {
             s.put("maxLength", 1);
         } else if (raw.isEnum()) {
             s.put("type", "string");
-            s.put("enum", Arrays.stream(raw.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList());
+            s.put(
+                    "enum",
+                    Arrays.stream(raw.getEnumConstants())
+                            .map(e -> ((Enum<?>) e).name())
+                            .toList());
         } else if (format(raw) != null) {
             s.put("type", "string");
             s.put("format", format(raw));
@@ -101,14 +105,17 @@ public final class JsonSchemas {
             s.put("maximum", range(raw)[1]);
         } else if (raw == BigInteger.class || raw == OptionalInt.class || raw == OptionalLong.class) {
             s.put("type", "integer");
-        } else if (Number.class.isAssignableFrom(raw) || raw == double.class || raw == float.class
+        } else if (Number.class.isAssignableFrom(raw)
+                || raw == double.class
+                || raw == float.class
                 || raw == OptionalDouble.class) {
             s.put("type", "number");
         } else if (raw == Optional.class) {
             return schema(argument(type, 0), seen);
         } else if (Collection.class.isAssignableFrom(raw) || raw.isArray() || type instanceof GenericArrayType) {
             s.put("type", "array");
-            Type element = type instanceof GenericArrayType g ? g.getGenericComponentType()
+            Type element = type instanceof GenericArrayType g
+                    ? g.getGenericComponentType()
                     : raw.isArray() ? raw.getComponentType() : argument(type, 0);
             s.put("items", schema(element, seen));
             if (Set.class.isAssignableFrom(raw)) {
@@ -120,7 +127,9 @@ public final class JsonSchemas {
             if (!values.isEmpty()) {
                 s.put("additionalProperties", values);
             }
-        } else if (seen.contains(raw) || raw == Object.class || raw.isInterface()
+        } else if (seen.contains(raw)
+                || raw == Object.class
+                || raw.isInterface()
                 || Modifier.isAbstract(raw.getModifiers())) {
             // recursive types and types JSON-B cannot construct: any JSON value
             return s;
@@ -162,7 +171,8 @@ public final class JsonSchemas {
         if (raw.isRecord()) {
             for (RecordComponent c : raw.getRecordComponents()) {
                 Field field = field(raw, c.getName());
-                AnnotatedElement[] places = field == null ? new AnnotatedElement[] {c, c.getAccessor()}
+                AnnotatedElement[] places = field == null
+                        ? new AnnotatedElement[] {c, c.getAccessor()}
                         : new AnnotatedElement[] {c, c.getAccessor(), field};
                 if (!transient_(places)) {
                     properties.add(new Property(name(c.getName(), places), c.getGenericType(), places));
@@ -172,7 +182,8 @@ public final class JsonSchemas {
         }
         Set<String> names = new HashSet<>();
         try {
-            for (PropertyDescriptor d : Introspector.getBeanInfo(raw, Object.class).getPropertyDescriptors()) {
+            for (PropertyDescriptor d :
+                    Introspector.getBeanInfo(raw, Object.class).getPropertyDescriptors()) {
                 if (d.getWriteMethod() == null) {
                     continue;
                 }
@@ -186,7 +197,8 @@ public final class JsonSchemas {
                 }
                 AnnotatedElement[] at = places.toArray(AnnotatedElement[]::new);
                 if (!transient_(at)) {
-                    properties.add(new Property(name(d.getName(), at), d.getWriteMethod().getGenericParameterTypes()[0], at));
+                    properties.add(new Property(
+                            name(d.getName(), at), d.getWriteMethod().getGenericParameterTypes()[0], at));
                 }
                 names.add(d.getName());
             }
@@ -218,8 +230,12 @@ public final class JsonSchemas {
     }
 
     private static String name(String name, AnnotatedElement... places) {
-        return Arrays.stream(places).map(p -> p.getAnnotation(JsonbProperty.class))
-                .filter(p -> p != null && !p.value().isEmpty()).map(JsonbProperty::value).findFirst().orElse(name);
+        return Arrays.stream(places)
+                .map(p -> p.getAnnotation(JsonbProperty.class))
+                .filter(p -> p != null && !p.value().isEmpty())
+                .map(JsonbProperty::value)
+                .findFirst()
+                .orElse(name);
     }
 
     private static String format(Class<?> raw) {
@@ -317,7 +333,8 @@ public final class JsonSchemas {
             return (Class<?>) p.getRawType();
         }
         if (type instanceof GenericArrayType g) {
-            return java.lang.reflect.Array.newInstance(raw(g.getGenericComponentType()), 0).getClass();
+            return java.lang.reflect.Array.newInstance(raw(g.getGenericComponentType()), 0)
+                    .getClass();
         }
         return Object.class;
     }

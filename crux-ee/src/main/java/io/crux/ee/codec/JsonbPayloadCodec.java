@@ -16,9 +16,9 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
 import io.crux.ee.api.exception.CruxPersistenceException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
-import io.crux.ee.catalog.Messages;
 
 /**
  * Stores values as JSON-B text with their type. The type is the runtime class, except for lists,
@@ -53,7 +53,8 @@ public final class JsonbPayloadCodec implements PayloadCodec {
             String type = describe(value);
             return new Payload(type.length() <= MAX_TYPE_LENGTH ? type : raw(value), jsonb.toJson(value));
         } catch (RuntimeException e) {
-            throw new CruxPersistenceException(Messages.cannotEncode(value.getClass().getName(), e), null, e);
+            throw new CruxPersistenceException(
+                    Messages.cannotEncode(value.getClass().getName(), e), null, e);
         }
     }
 
@@ -78,8 +79,10 @@ public final class JsonbPayloadCodec implements PayloadCodec {
             String json = value instanceof CharSequence s ? s.toString() : jsonb.toJson(value);
             return jsonb.fromJson(json, type);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot convert " + value.getClass().getName() + " to " + type.getTypeName()
-                    + ": " + Messages.describe(e), e);
+            throw new IllegalArgumentException(
+                    "cannot convert " + value.getClass().getName() + " to " + type.getTypeName() + ": "
+                            + Messages.describe(e),
+                    e);
         }
     }
 
@@ -110,8 +113,11 @@ public final class JsonbPayloadCodec implements PayloadCodec {
         if (!name.startsWith("java.") || value instanceof java.util.Queue<?>) {
             return name;
         }
-        return value instanceof Set<?> ? "java.util.Set" : value instanceof Map<?, ?> ? "java.util.Map"
-                : value instanceof Collection<?> ? "java.util.List" : name;
+        return value instanceof Set<?>
+                ? "java.util.Set"
+                : value instanceof Map<?, ?>
+                        ? "java.util.Map"
+                        : value instanceof Collection<?> ? "java.util.List" : name;
     }
 
     /**
@@ -121,7 +127,9 @@ public final class JsonbPayloadCodec implements PayloadCodec {
     private static String common(Collection<?> values) {
         String common = null;
         for (Object v : values) {
-            if (v == null || (v instanceof Collection<?> c && c.isEmpty()) || (v instanceof Map<?, ?> m && m.isEmpty())) {
+            if (v == null
+                    || (v instanceof Collection<?> c && c.isEmpty())
+                    || (v instanceof Map<?, ?> m && m.isEmpty())) {
                 continue;
             }
             String d = describe(v);
@@ -182,7 +190,8 @@ public final class JsonbPayloadCodec implements PayloadCodec {
          * nor the JDK's immutable collections (as older checkpoints name them).
          */
         private static Class<?> concrete(Class<?> type) {
-            boolean creatable = !type.isInterface() && !Modifier.isAbstract(type.getModifiers())
+            boolean creatable = !type.isInterface()
+                    && !Modifier.isAbstract(type.getModifiers())
                     && Arrays.stream(type.getConstructors()).anyMatch(c -> c.getParameterCount() == 0);
             if (creatable) {
                 return type;

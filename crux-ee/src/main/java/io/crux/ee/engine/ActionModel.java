@@ -3,8 +3,8 @@ package io.crux.ee.engine;
 import java.lang.reflect.Type;
 import java.util.Objects;
 
-import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.Block;
+import io.crux.ee.api.FlowScope;
 import io.crux.ee.catalog.Messages;
 
 /**

@@ -21,9 +21,9 @@ import io.crux.ee.api.exception.FlowChangedException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.FlowFailedException;
 import io.crux.ee.api.exception.FlowStateException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
-import io.crux.ee.catalog.Messages;
 
 /**
  * Runs the blocks of one run: a leaf as one step keyed by its logical path, a composite through a
@@ -41,8 +41,13 @@ final class BlockRunner {
     private final StepRunner steps;
     private final RunCancellation cancellation;
 
-    BlockRunner(Execution<?, ?> run, EngineServices services, ThreadLocal<Frame> frames, CheckpointJournal journal,
-            StepRunner steps, RunCancellation cancellation) {
+    BlockRunner(
+            Execution<?, ?> run,
+            EngineServices services,
+            ThreadLocal<Frame> frames,
+            CheckpointJournal journal,
+            StepRunner steps,
+            RunCancellation cancellation) {
         this.run = run;
         this.services = services;
         this.flowId = run.flowId();
@@ -135,7 +140,11 @@ final class BlockRunner {
      * running ones end, and then the outcome is, in this order: a cancel, the failure of the first
      * failed branch, the shortest retry wait, the suspension of the first suspended branch.
      */
-    <Y> List<Y> fork(String parentPath, List<String> segments, int limit, StepOptions<?> inherited,
+    <Y> List<Y> fork(
+            String parentPath,
+            List<String> segments,
+            int limit,
+            StepOptions<?> inherited,
             BiFunction<BlockContext, Integer, Y> body) {
         int n = segments.size();
         Object[] outputs = new Object[n];
@@ -253,8 +262,13 @@ final class BlockRunner {
      * block. The recovered output is recorded under the recovery's path, so that a replay returns
      * it without running the failed code again.
      */
-    <X, Y> Y rescue(String parentPath, StepOptions<?> inherited, Supplier<Y> body,
-            Predicate<? super Throwable> when, Block<Rescued<X>, Y> recovery, X in) {
+    <X, Y> Y rescue(
+            String parentPath,
+            StepOptions<?> inherited,
+            Supplier<Y> body,
+            Predicate<? super Throwable> when,
+            Block<Rescued<X>, Y> recovery,
+            X in) {
         Frame f = frames.get();
         String base = StepRunner.qualify(parentPath, nameOf(recovery));
         int seen = journal.seen(base);
@@ -288,9 +302,12 @@ final class BlockRunner {
 
     /** Whether a failure of composite code may go to a fallback or a rescue: not the engine's own signals. */
     private boolean recoverable(Throwable failure) {
-        return Interrupt.find(failure) == null && !cancellation.isCancelled()
-                && !(failure instanceof FlowChangedException || failure instanceof FlowStateException
-                        || failure instanceof FlowConflictException || failure instanceof FlowCancelledException);
+        return Interrupt.find(failure) == null
+                && !cancellation.isCancelled()
+                && !(failure instanceof FlowChangedException
+                        || failure instanceof FlowStateException
+                        || failure instanceof FlowConflictException
+                        || failure instanceof FlowCancelledException);
     }
 
     private RuntimeException rethrow(Throwable failure) {
@@ -311,7 +328,8 @@ final class BlockRunner {
     private static String nameOf(Block<?, ?> block) {
         String name = block.name();
         if (name == null || name.isBlank() || name.contains("/")) {
-            throw new IllegalArgumentException("a block name must be non-blank and contain no '/': '" + name + "' of " + block);
+            throw new IllegalArgumentException(
+                    "a block name must be non-blank and contain no '/': '" + name + "' of " + block);
         }
         return name;
     }

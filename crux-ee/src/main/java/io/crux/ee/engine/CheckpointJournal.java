@@ -17,10 +17,10 @@ import java.util.logging.Logger;
 import io.crux.ee.api.exception.FlowChangedException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.Payload;
-import io.crux.ee.catalog.Messages;
 
 /**
  * The checkpoints of one run: finds the recorded ones for replay, by position for a plain body and
@@ -39,6 +39,7 @@ final class CheckpointJournal {
 
     /** The recorded checkpoints by position: nested or parallel code records them out of order. */
     private final Map<Integer, CheckpointRecord> recorded = new ConcurrentHashMap<>();
+
     private final Map<Integer, Object> values = Collections.synchronizedMap(new HashMap<>());
     private final Map<String, Object> results = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Integer> occurrences = new ConcurrentHashMap<>();
@@ -54,8 +55,13 @@ final class CheckpointJournal {
      * @param recorded the checkpoints stored so far
      * @param fence where checkpoint writes go through: checks that this node still holds the run
      */
-    CheckpointJournal(EngineServices services, FlowModel flow, String flowId, List<CheckpointRecord> recorded,
-            RequestEvents.Fence fence, RunCancellation cancellation) {
+    CheckpointJournal(
+            EngineServices services,
+            FlowModel flow,
+            String flowId,
+            List<CheckpointRecord> recorded,
+            RequestEvents.Fence fence,
+            RunCancellation cancellation) {
         this.services = services;
         this.flow = flow;
         this.flowId = flowId;
@@ -120,8 +126,12 @@ final class CheckpointJournal {
             return null;
         }
         if (c.kind() != kind || !c.label().equals(label)) {
-            throw new FlowChangedException(Messages.flowChanged(flowId, pos, describe(c.kind()), c.label(), describe(kind), label),
-                    flowId, label, pos, c.label());
+            throw new FlowChangedException(
+                    Messages.flowChanged(flowId, pos, describe(c.kind()), c.label(), describe(kind), label),
+                    flowId,
+                    label,
+                    pos,
+                    c.label());
         }
         return c;
     }
@@ -175,13 +185,24 @@ final class CheckpointJournal {
 
     /** Records a checkpoint; a durable run's in a transaction of its own. */
     void record(int pos, String label, CheckpointKind kind, Object value, int attempts, boolean fallback) {
-        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, kind, value,
-                flow.durable() ? encoded(label, kind, value) : null, attempts, fallback, services.clock().instant());
+        CheckpointRecord c = new CheckpointRecord(
+                flowId,
+                pos,
+                label,
+                kind,
+                value,
+                flow.durable() ? encoded(label, kind, value) : null,
+                attempts,
+                fallback,
+                services.clock().instant());
         if (flow.durable()) {
-            durably(() -> fence.hold(() -> {
-                services.store().saveCheckpoint(c);
-                return null;
-            }), c, () -> null);
+            durably(
+                    () -> fence.hold(() -> {
+                        services.store().saveCheckpoint(c);
+                        return null;
+                    }),
+                    c,
+                    () -> null);
         }
         remember(c);
     }
@@ -192,8 +213,16 @@ final class CheckpointJournal {
      * @param committed what {@code alongside} returned, for a write found committed after its answer was lost
      */
     <T> T record(int pos, String label, Object value, int attempts, Supplier<T> alongside, Supplier<T> committed) {
-        CheckpointRecord c = new CheckpointRecord(flowId, pos, label, CheckpointKind.STEP, value,
-                encoded(label, CheckpointKind.STEP, value), attempts, false, services.clock().instant());
+        CheckpointRecord c = new CheckpointRecord(
+                flowId,
+                pos,
+                label,
+                CheckpointKind.STEP,
+                value,
+                encoded(label, CheckpointKind.STEP, value),
+                attempts,
+                false,
+                services.clock().instant());
         T result = durably(() -> fence.hold(() -> services.store().saveCheckpoint(c, alongside)), c, committed);
         remember(c);
         return result;
@@ -210,11 +239,13 @@ final class CheckpointJournal {
      * @param committed what the write returned, for when it is found committed
      */
     private <T> T durably(Supplier<T> write, CheckpointRecord checkpoint, Supplier<T> committed) {
-        for (int retry = 0;; retry++) {
+        for (int retry = 0; ; retry++) {
             try {
                 return write.get();
             } catch (RuntimeException e) {
-                if (retry > 0 && e instanceof FlowConflictException && !(e instanceof LeaseLostException)
+                if (retry > 0
+                        && e instanceof FlowConflictException
+                        && !(e instanceof LeaseLostException)
                         && stored(checkpoint)) {
                     return committed.get();
                 }
@@ -233,8 +264,9 @@ final class CheckpointJournal {
 
     /** @return whether the store holds {@code checkpoint} (its position, under its label) */
     private boolean stored(CheckpointRecord checkpoint) {
-        return services.store().loadCheckpoints(flowId).stream().anyMatch(
-                c -> c.position() == checkpoint.position() && c.label().equals(checkpoint.label()));
+        return services.store().loadCheckpoints(flowId).stream()
+                .anyMatch(
+                        c -> c.position() == checkpoint.position() && c.label().equals(checkpoint.label()));
     }
 
     /** A checkpoint's value as the store keeps it; a step's output within its limit, checked before anything is written. */
@@ -261,7 +293,8 @@ final class CheckpointJournal {
         if (c.kind() == CheckpointKind.STEP) {
             keyedSteps.put(c.label(), c);
         } else {
-            List<CheckpointRecord> marks = keyedMarks.computeIfAbsent(c.kind() + ":" + c.label(), k -> new ArrayList<>());
+            List<CheckpointRecord> marks =
+                    keyedMarks.computeIfAbsent(c.kind() + ":" + c.label(), k -> new ArrayList<>());
             synchronized (marks) {
                 marks.add(c);
                 marks.sort(Comparator.comparingInt(CheckpointRecord::position));

@@ -6,13 +6,13 @@ import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import io.crux.ee.api.FlowScope;
-import io.crux.ee.api.FlowStatus;
-import io.crux.ee.api.StepOptions;
-import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.Block;
 import io.crux.ee.api.BlockContext;
+import io.crux.ee.api.FlowScope;
+import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Rescued;
+import io.crux.ee.api.StepOptions;
+import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.catalog.Messages;
 
 /** The engine's {@link BlockContext}: a block's path in a run, and the options its children inherit. */
@@ -56,7 +56,8 @@ final class EngineBlockContext implements BlockContext {
     public BlockContext under(String segment) {
         requireComposite(segment);
         if (segment == null || segment.isBlank() || segment.contains("/")) {
-            throw new IllegalArgumentException("a path segment must be non-blank and contain no '/': '" + segment + "'");
+            throw new IllegalArgumentException(
+                    "a path segment must be non-blank and contain no '/': '" + segment + "'");
         }
         return new EngineBlockContext(blocks, path + "/" + segment, inherited, false);
     }
@@ -79,16 +80,22 @@ final class EngineBlockContext implements BlockContext {
     }
 
     @Override
-    public <X, Y> Y rescue(Supplier<Y> body, Predicate<? super Throwable> when, Block<Rescued<X>, Y> recovery, X input) {
+    public <X, Y> Y rescue(
+            Supplier<Y> body, Predicate<? super Throwable> when, Block<Rescued<X>, Y> recovery, X input) {
         requireComposite(recovery.name());
-        return blocks.rescue(path, inherited, Objects.requireNonNull(body, "body"), Objects.requireNonNull(when, "when"),
-                recovery, input);
+        return blocks.rescue(
+                path,
+                inherited,
+                Objects.requireNonNull(body, "body"),
+                Objects.requireNonNull(when, "when"),
+                recovery,
+                input);
     }
 
     private void requireComposite(String child) {
         if (leaf) {
-            throw new FlowStateException(Messages.blockRunInLeaf(blocks.flowId(), path, child), blocks.flowId(),
-                    FlowStatus.RUNNING);
+            throw new FlowStateException(
+                    Messages.blockRunInLeaf(blocks.flowId(), path, child), blocks.flowId(), FlowStatus.RUNNING);
         }
     }
 

@@ -60,8 +60,8 @@ final class EngineFlowHandle<I, O> implements FlowHandle<I, O> {
             return flowId; // a step that runs again: the run it started before
         }
         RunOptions withId = options.withFlowId(flowId);
-        Execution<I, O> exec = checked ? engine.startChecked(flow, action, input, withId)
-                : engine.start(flow, action, input, withId);
+        Execution<I, O> exec =
+                checked ? engine.startChecked(flow, action, input, withId) : engine.start(flow, action, input, withId);
         engine.launch(exec, false);
         return exec.flowId();
     }

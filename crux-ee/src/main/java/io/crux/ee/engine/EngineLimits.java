@@ -1,8 +1,8 @@
 package io.crux.ee.engine;
 
 import io.crux.ee.api.exception.LimitExceededException;
-import io.crux.ee.spi.Payload;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.spi.Payload;
 
 /**
  * The limits on what a run stores, checked before it is written. Exceeding one fails the step or
@@ -37,7 +37,8 @@ public record EngineLimits(int stepOutputBytes, int itemBytes, int labelLength, 
             throw new IllegalArgumentException(LABEL_LENGTH + " must be 1 to " + COLUMN + ": " + labelLength);
         }
         if (suspensionNameLength < 1 || suspensionNameLength > COLUMN) {
-            throw new IllegalArgumentException(SUSPENSION_NAME_LENGTH + " must be 1 to " + COLUMN + ": " + suspensionNameLength);
+            throw new IllegalArgumentException(
+                    SUSPENSION_NAME_LENGTH + " must be 1 to " + COLUMN + ": " + suspensionNameLength);
         }
     }
 
@@ -55,16 +56,35 @@ public record EngineLimits(int stepOutputBytes, int itemBytes, int labelLength, 
     /** Refuses a new step's label, before the step runs. */
     void checkLabel(String flowId, String label) {
         if (label.length() > labelLength) {
-            throw new LimitExceededException(Messages.limitExceeded(flowId, "the label of step '" + label + "'", label.length(),
-                    labelLength, "characters", LABEL_LENGTH), flowId, label, LABEL_LENGTH, labelLength);
+            throw new LimitExceededException(
+                    Messages.limitExceeded(
+                            flowId,
+                            "the label of step '" + label + "'",
+                            label.length(),
+                            labelLength,
+                            "characters",
+                            LABEL_LENGTH),
+                    flowId,
+                    label,
+                    LABEL_LENGTH,
+                    labelLength);
         }
     }
 
     /** Refuses a new suspension's or wait's name, before the run suspends. */
     void checkSuspensionName(String flowId, String name) {
         if (name.length() > suspensionNameLength) {
-            throw new LimitExceededException(Messages.limitExceeded(flowId, "the suspension name '" + name + "'", name.length(),
-                    suspensionNameLength, "characters", SUSPENSION_NAME_LENGTH), flowId, null, SUSPENSION_NAME_LENGTH,
+            throw new LimitExceededException(
+                    Messages.limitExceeded(
+                            flowId,
+                            "the suspension name '" + name + "'",
+                            name.length(),
+                            suspensionNameLength,
+                            "characters",
+                            SUSPENSION_NAME_LENGTH),
+                    flowId,
+                    null,
+                    SUSPENSION_NAME_LENGTH,
                     suspensionNameLength);
         }
     }
@@ -73,8 +93,18 @@ public record EngineLimits(int stepOutputBytes, int itemBytes, int labelLength, 
     void checkStepOutput(String flowId, String label, Payload output) {
         long bytes = utf8Length(output.json());
         if (bytes > stepOutputBytes) {
-            throw new LimitExceededException(Messages.limitExceeded(flowId, "the output of step '" + label + "' as JSON", bytes,
-                    stepOutputBytes, "bytes", STEP_OUTPUT_BYTES), flowId, label, STEP_OUTPUT_BYTES, stepOutputBytes);
+            throw new LimitExceededException(
+                    Messages.limitExceeded(
+                            flowId,
+                            "the output of step '" + label + "' as JSON",
+                            bytes,
+                            stepOutputBytes,
+                            "bytes",
+                            STEP_OUTPUT_BYTES),
+                    flowId,
+                    label,
+                    STEP_OUTPUT_BYTES,
+                    stepOutputBytes);
         }
     }
 
@@ -82,8 +112,13 @@ public record EngineLimits(int stepOutputBytes, int itemBytes, int labelLength, 
     void checkItem(String flowId, String itemId, String json) {
         long bytes = utf8Length(json);
         if (bytes > itemBytes) {
-            throw new LimitExceededException(Messages.limitExceeded(flowId, "the item " + itemId + " as JSON", bytes, itemBytes,
-                    "bytes", ITEM_BYTES), flowId, null, ITEM_BYTES, itemBytes);
+            throw new LimitExceededException(
+                    Messages.limitExceeded(
+                            flowId, "the item " + itemId + " as JSON", bytes, itemBytes, "bytes", ITEM_BYTES),
+                    flowId,
+                    null,
+                    ITEM_BYTES,
+                    itemBytes);
         }
     }
 

@@ -20,14 +20,17 @@ final class EngineRegistry {
     private final Map<String, Execution<?, ?>> active = new ConcurrentHashMap<>();
     /** Runs this node is claiming: not yet {@link #active}, but no longer anybody's orphan. */
     private final Set<String> claiming = ConcurrentHashMap.newKeySet();
+
     private volatile boolean closed;
 
     /** @throws FlowDefinitionException if the name is taken */
     void register(FlowModel flow) {
         FlowModel previous = flows.putIfAbsent(flow.name(), flow);
         if (previous != null) {
-            throw new FlowDefinitionException(Messages.duplicateFlowName(flow.name(),
-                    previous.definitionClass().getName(), flow.definitionClass().getName()));
+            throw new FlowDefinitionException(Messages.duplicateFlowName(
+                    flow.name(),
+                    previous.definitionClass().getName(),
+                    flow.definitionClass().getName()));
         }
     }
 

@@ -8,12 +8,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.SessionStore;
-import io.crux.ee.catalog.Messages;
 
 /**
  * The collaborators an engine's parts share, handed to each part as one value.
@@ -32,9 +32,19 @@ import io.crux.ee.catalog.Messages;
  * @param given the services given to the builder, by type
  * @param resolver finds the services that were not given, or returns null; may be null
  */
-record EngineServices(FlowStore store, SessionStore sessions, PayloadCodec codec, InputValidator validator,
-        FlowTracer tracer, ExecutorService executor, ScheduledExecutorService scheduler, Clock clock,
-        EngineSettings settings, EngineLimits limits, EventBus bus, Map<Class<?>, Object> given,
+record EngineServices(
+        FlowStore store,
+        SessionStore sessions,
+        PayloadCodec codec,
+        InputValidator validator,
+        FlowTracer tracer,
+        ExecutorService executor,
+        ScheduledExecutorService scheduler,
+        Clock clock,
+        EngineSettings settings,
+        EngineLimits limits,
+        EventBus bus,
+        Map<Class<?>, Object> given,
         Function<Class<?>, ?> resolver) {
 
     /** @return when a lease taken or renewed at {@code now} ends */
@@ -54,17 +64,18 @@ record EngineServices(FlowStore store, SessionStore sessions, PayloadCodec codec
      * @throws NoSuchElementException if there is none
      */
     <T> T service(Class<T> type) {
-        Object found = type == PayloadCodec.class ? codec
-                : type == InputValidator.class ? validator
-                : type == FlowTracer.class ? tracer
-                : type == SessionStore.class ? sessions
-                : given.get(type);
+        Object found = type == PayloadCodec.class
+                ? codec
+                : type == InputValidator.class
+                        ? validator
+                        : type == FlowTracer.class ? tracer : type == SessionStore.class ? sessions : given.get(type);
         if (found == null && resolver != null) {
             found = resolver.apply(type);
         }
         if (found == null) {
-            throw new NoSuchElementException(Messages.serviceNotFound(type.getName(), given.keySet().stream()
-                    .map(Class::getName).sorted().toList()));
+            throw new NoSuchElementException(Messages.serviceNotFound(
+                    type.getName(),
+                    given.keySet().stream().map(Class::getName).sorted().toList()));
         }
         return type.cast(found);
     }

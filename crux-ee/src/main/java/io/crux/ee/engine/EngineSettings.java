@@ -21,10 +21,11 @@ public record EngineSettings(String nodeId, Duration leaseDuration, Duration mai
         if (leaseDuration.isNegative() || leaseDuration.isZero()) {
             throw new IllegalArgumentException("leaseDuration must be positive: " + leaseDuration);
         }
-        if (maintenanceInterval.isNegative() || maintenanceInterval.isZero()
+        if (maintenanceInterval.isNegative()
+                || maintenanceInterval.isZero()
                 || maintenanceInterval.compareTo(leaseDuration) >= 0) {
-            throw new IllegalArgumentException("maintenanceInterval must be positive and shorter than leaseDuration: "
-                    + maintenanceInterval);
+            throw new IllegalArgumentException(
+                    "maintenanceInterval must be positive and shorter than leaseDuration: " + maintenanceInterval);
         }
     }
 

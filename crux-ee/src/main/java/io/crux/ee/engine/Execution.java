@@ -19,13 +19,13 @@ import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowFailedException;
 import io.crux.ee.api.exception.LeaseLostException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
-import io.crux.ee.catalog.Messages;
 
 /**
  * One run in memory on this node, from its invocation to its end: invokes the body, and writes
@@ -64,8 +64,17 @@ final class Execution<I, O> {
     /** Whether {@code request.in_progress} was stored with the run's row, when it was created. */
     private boolean startStored;
 
-    Execution(EngineServices services, Launcher launcher, FlowModel flow, ActionModel action, String flowId, I input,
-            RunContext context, List<CheckpointRecord> recorded, Object parentContext, long lastSeq) {
+    Execution(
+            EngineServices services,
+            Launcher launcher,
+            FlowModel flow,
+            ActionModel action,
+            String flowId,
+            I input,
+            RunContext context,
+            List<CheckpointRecord> recorded,
+            Object parentContext,
+            long lastSeq) {
         this.services = services;
         this.launcher = launcher;
         this.flow = flow;
@@ -124,7 +133,8 @@ final class Execution<I, O> {
         Execution<?, ?> outer = CURRENT.get();
         CURRENT.set(this);
         if (runSpan == null) {
-            runSpan = services.tracer().startRun(parentContext, flow.name(), flowId, context.parentFlowId(), context.sessionId());
+            runSpan = services.tracer()
+                    .startRun(parentContext, flow.name(), flowId, context.parentFlowId(), context.sessionId());
             if (!startStored) {
                 outbox.event("request.in_progress", Map.of());
             }
@@ -159,24 +169,31 @@ final class Execution<I, O> {
 
     private void suspend(Interrupt.Suspend s) {
         Instant now = services.clock().instant();
-        SuspensionRecord suspension = new SuspensionRecord(s.position, s.name,
-                s.payloadType == null ? null : s.payloadType.getName(), now, s.expiry == null ? null : now.plus(s.expiry));
+        SuspensionRecord suspension = new SuspensionRecord(
+                s.position,
+                s.name,
+                s.payloadType == null ? null : s.payloadType.getName(),
+                now,
+                s.expiry == null ? null : now.plus(s.expiry));
         try {
             // the request's event is written with the suspension, in one transaction
             // its commit is ordered with the steps' (a branch may still be committing)
-            Ended<O> ended = outbox.inOrder(() -> services.store().suspend(flowId, services.nodeId(), suspension, stored -> {
-                if (stored.status() != FlowStatus.SUSPENDED) {
-                    FlowResult<O> result = resultOf(stored); // a cancel came first
-                    return new Ended<>(result, null, outbox.written(() -> outbox.terminalEvent(result, null)));
-                }
-                Map<String, Object> fields = new LinkedHashMap<>();
-                fields.put("name", s.name);
-                if (suspension.expiresAt() != null) {
-                    fields.put("expiresAt", suspension.expiresAt().toString());
-                }
-                return new Ended<>(new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()), null,
-                        outbox.written(() -> outbox.event("request.suspended", fields)));
-            }));
+            Ended<O> ended =
+                    outbox.inOrder(() -> services.store().suspend(flowId, services.nodeId(), suspension, stored -> {
+                        if (stored.status() != FlowStatus.SUSPENDED) {
+                            FlowResult<O> result = resultOf(stored); // a cancel came first
+                            return new Ended<>(result, null, outbox.written(() -> outbox.terminalEvent(result, null)));
+                        }
+                        Map<String, Object> fields = new LinkedHashMap<>();
+                        fields.put("name", s.name);
+                        if (suspension.expiresAt() != null) {
+                            fields.put("expiresAt", suspension.expiresAt().toString());
+                        }
+                        return new Ended<>(
+                                new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()),
+                                null,
+                                outbox.written(() -> outbox.event("request.suspended", fields)));
+                    }));
             outbox.publish(ended.written());
             complete(ended.result(), ended.error());
         } catch (LeaseLostException e) {
@@ -208,13 +225,14 @@ final class Execution<I, O> {
             String message = error != null ? error.getMessage() : reason;
             // the request's last event is written with the run's end, in one transaction
             // its commit is ordered with the steps' (a branch may still be committing)
-            Ended<O> ended = outbox.inOrder(() -> services.store().finish(flowId, services.nodeId(), status, stored, message, run -> {
-                FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
-                        ? new FlowResult.Completed<>(flowId, cast(output))
-                        : resultOf(run);
-                CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
-                return new Ended<>(result, failed, outbox.written(() -> outbox.terminalEvent(result, failed)));
-            }));
+            Ended<O> ended = outbox.inOrder(() -> services.store()
+                    .finish(flowId, services.nodeId(), status, stored, message, run -> {
+                        FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
+                                ? new FlowResult.Completed<>(flowId, cast(output))
+                                : resultOf(run);
+                        CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
+                        return new Ended<>(result, failed, outbox.written(() -> outbox.terminalEvent(result, failed)));
+                    }));
             outbox.publish(ended.written());
             complete(ended.result(), ended.error());
         } catch (LeaseLostException e) {
@@ -255,7 +273,8 @@ final class Execution<I, O> {
     String childId() {
         Frame f = frames.get();
         String key = (f.stepId != null ? f.stepId : "body:" + f.path) + "\n" + ++f.children;
-        return UUID.nameUUIDFromBytes((flowId + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes((flowId + "\n" + key).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** Ends the run on this node, which no longer holds it, without writing anything. */
@@ -323,8 +342,15 @@ final class Execution<I, O> {
     List<EventRecord> startEvents() {
         startStored = true;
         return outbox.written(() -> {
-            outbox.event("request.created", Map.of("flowName", flow.name(), "action", action.name(),
-                    "sessionId", String.valueOf(context.sessionId())));
+            outbox.event(
+                    "request.created",
+                    Map.of(
+                            "flowName",
+                            flow.name(),
+                            "action",
+                            action.name(),
+                            "sessionId",
+                            String.valueOf(context.sessionId())));
             outbox.event("request.in_progress", Map.of());
         });
     }
@@ -346,7 +372,10 @@ final class Execution<I, O> {
      * its last checkpoint. Nothing is written, the database being what failed.
      */
     private void leaveForRecovery(RuntimeException failure) {
-        LOG.log(Level.WARNING, Messages.leftForRecovery(flowId, TransientFailures.BACKOFF.size() + 1, failure), failure);
+        LOG.log(
+                Level.WARNING,
+                Messages.leftForRecovery(flowId, TransientFailures.BACKOFF.size() + 1, failure),
+                failure);
         if (runSpan != null) {
             runSpan.fail(failure);
             runSpan.setAttribute("crux.flow.outcome", "left-for-recovery");
@@ -360,7 +389,8 @@ final class Execution<I, O> {
     void abandon(RuntimeException rejected) {
         LOG.log(Level.WARNING, Messages.resultLost(flowId, rejected), rejected);
         launcher.finished(this);
-        done.completeExceptionally(new FlowFailedException(Messages.flowFailed(flowId, flow.name(), rejected), flowId, rejected));
+        done.completeExceptionally(
+                new FlowFailedException(Messages.flowFailed(flowId, flow.name(), rejected), flowId, rejected));
     }
 
     void cancelFromOutside(String reason) {

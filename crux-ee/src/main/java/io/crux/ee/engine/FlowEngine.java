@@ -20,6 +20,8 @@ import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.api.exception.InvalidInputException;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
@@ -27,8 +29,6 @@ import io.crux.ee.spi.InputValidator;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
-import io.crux.ee.catalog.Messages;
-import io.crux.ee.codec.JsonbPayloadCodec;
 
 /**
  * The runtime: holds the registered flows, starts, resumes, cancels and recovers runs. One engine
@@ -223,13 +223,15 @@ public final class FlowEngine implements AutoCloseable {
     public static ActionModel resolveAction(FlowModel model, String action, String where) {
         if (action == null || action.isEmpty()) {
             if (model.actions().size() != 1) {
-                throw new FlowDefinitionException(Messages.ambiguousAction(model.name(), model.actions().keySet(), where));
+                throw new FlowDefinitionException(
+                        Messages.ambiguousAction(model.name(), model.actions().keySet(), where));
             }
             return model.actions().values().iterator().next();
         }
         ActionModel a = model.actions().get(action);
         if (a == null) {
-            throw new FlowDefinitionException(Messages.unknownAction(model.name(), action, model.actions().keySet(), where));
+            throw new FlowDefinitionException(
+                    Messages.unknownAction(model.name(), action, model.actions().keySet(), where));
         }
         return a;
     }

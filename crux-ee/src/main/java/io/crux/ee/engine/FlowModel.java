@@ -19,8 +19,13 @@ import io.crux.ee.catalog.Messages;
  * @param requireUser whether runs need an authenticated user
  * @param clientData the {@code @ClientData} views by name
  */
-public record FlowModel(String name, boolean durable, Class<?> definitionClass, Map<String, ActionModel> actions,
-        boolean requireUser, Map<String, Function<ClientData.Context, Object>> clientData) {
+public record FlowModel(
+        String name,
+        boolean durable,
+        Class<?> definitionClass,
+        Map<String, ActionModel> actions,
+        boolean requireUser,
+        Map<String, Function<ClientData.Context, Object>> clientData) {
 
     public FlowModel {
         Objects.requireNonNull(name, "name");

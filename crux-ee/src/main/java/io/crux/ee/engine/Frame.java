@@ -12,6 +12,7 @@ final class Frame {
     String stepId;
     /** How many runs this attempt of the step (or this execution of the body, outside steps) started. */
     int children;
+
     Lane lane;
     String path = "";
 

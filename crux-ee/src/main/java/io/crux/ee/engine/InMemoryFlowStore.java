@@ -18,6 +18,8 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.Payload;
@@ -25,8 +27,6 @@ import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
-import io.crux.ee.catalog.Messages;
-import io.crux.ee.codec.JsonbPayloadCodec;
 
 /**
  * A {@link FlowStore} in the heap, with the same conflict rules as the database store. For tests,
@@ -40,6 +40,7 @@ public final class InMemoryFlowStore implements FlowStore {
     private final Clock clock;
     /** Encodes checkpoint values when they are saved; {@code null} keeps them live. */
     private final PayloadCodec codec;
+
     private final Map<String, RunRecord> runs = new ConcurrentHashMap<>();
     private final Map<String, List<CheckpointRecord>> checkpoints = new ConcurrentHashMap<>();
     /**
@@ -92,7 +93,8 @@ public final class InMemoryFlowStore implements FlowStore {
     @Override
     public List<RunRecord> listRuns(String flowName, FlowStatus status, int limit) {
         return runs.values().stream()
-                .filter(r -> (flowName == null || r.flowName().equals(flowName)) && (status == null || r.status() == status))
+                .filter(r ->
+                        (flowName == null || r.flowName().equals(flowName)) && (status == null || r.status() == status))
                 .sorted(Comparator.comparing(RunRecord::createdAt).reversed())
                 .limit(limit)
                 .toList();
@@ -101,7 +103,8 @@ public final class InMemoryFlowStore implements FlowStore {
     @Override
     public List<RunRecord> findOpenChildren(String parentFlowId) {
         return runs.values().stream()
-                .filter(r -> parentFlowId.equals(r.parentFlowId()) && !r.status().isFinal())
+                .filter(r ->
+                        parentFlowId.equals(r.parentFlowId()) && !r.status().isFinal())
                 .sorted(Comparator.comparing(RunRecord::createdAt))
                 .toList();
     }
@@ -109,9 +112,12 @@ public final class InMemoryFlowStore implements FlowStore {
     @Override
     public List<RunRecord> findRuns(RunQuery query) {
         return runs.values().stream()
-                .filter(r -> query.flowNames().contains(r.flowName()) && (query.status() == null || r.status() == query.status())
+                .filter(r -> query.flowNames().contains(r.flowName())
+                        && (query.status() == null || r.status() == query.status())
                         && (query.userId() == null || query.userId().equals(r.userId())))
-                .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::flowId).reversed())
+                .sorted(Comparator.comparing(RunRecord::createdAt)
+                        .thenComparing(RunRecord::flowId)
+                        .reversed())
                 .skip(query.offset())
                 .limit(query.limit())
                 .toList();
@@ -130,9 +136,18 @@ public final class InMemoryFlowStore implements FlowStore {
 
     @Override
     public void saveCheckpoint(CheckpointRecord saved) {
-        CheckpointRecord checkpoint = codec == null || saved.value() == null ? saved : new CheckpointRecord(saved.flowId(),
-                saved.position(), saved.label(), saved.kind(), null, saved.payload(codec), saved.attempts(), saved.fallback(),
-                saved.completedAt());
+        CheckpointRecord checkpoint = codec == null || saved.value() == null
+                ? saved
+                : new CheckpointRecord(
+                        saved.flowId(),
+                        saved.position(),
+                        saved.label(),
+                        saved.kind(),
+                        null,
+                        saved.payload(codec),
+                        saved.attempts(),
+                        saved.fallback(),
+                        saved.completedAt());
         List<CheckpointRecord> list = checkpoints.computeIfAbsent(checkpoint.flowId(), k -> new ArrayList<>());
         synchronized (list) {
             if (list.stream().anyMatch(c -> c.position() == checkpoint.position())) {
@@ -148,8 +163,14 @@ public final class InMemoryFlowStore implements FlowStore {
         synchronized (lockOf(flowId)) {
             RunRecord r = runs.get(flowId);
             if (r == null || !owner.equals(r.owner())) {
-                throw new LeaseLostException(Messages.fenced(flowId, owner, r == null ? null : r.owner(),
-                        r == null ? "none" : r.status().name()), flowId, r == null ? null : r.owner());
+                throw new LeaseLostException(
+                        Messages.fenced(
+                                flowId,
+                                owner,
+                                r == null ? null : r.owner(),
+                                r == null ? "none" : r.status().name()),
+                        flowId,
+                        r == null ? null : r.owner());
             }
             if (r.status() != FlowStatus.RUNNING) {
                 throw new FlowCancelledException(Messages.cancelledElsewhere(flowId, r.error()), flowId, r.error());
@@ -161,9 +182,20 @@ public final class InMemoryFlowStore implements FlowStore {
     @Override
     public RunRecord suspend(String flowId, String owner, SuspensionRecord suspension) {
         // a run cancelled while this owner held it is no longer held: the owner acknowledged the cancel
-        return owned(flowId, owner, r -> r.status().isFinal()
-                ? copy(r, r.status(), r.output(), r.error(), r.suspension(), null, null, r.updatedAt())
-                : copy(r, FlowStatus.SUSPENDED, r.output(), r.error(), suspension, null, null, suspension.suspendedAt()));
+        return owned(
+                flowId,
+                owner,
+                r -> r.status().isFinal()
+                        ? copy(r, r.status(), r.output(), r.error(), r.suspension(), null, null, r.updatedAt())
+                        : copy(
+                                r,
+                                FlowStatus.SUSPENDED,
+                                r.output(),
+                                r.error(),
+                                suspension,
+                                null,
+                                null,
+                                suspension.suspendedAt()));
     }
 
     @Override
@@ -176,13 +208,21 @@ public final class InMemoryFlowStore implements FlowStore {
     @Override
     public RunRecord finish(String flowId, String owner, FlowStatus status, Payload output, String error) {
         // a run cancelled while this owner held it is no longer held: the owner acknowledged the cancel
-        return owned(flowId, owner, r -> r.status().isFinal()
-                ? copy(r, r.status(), r.output(), r.error(), r.suspension(), null, null, r.updatedAt())
-                : copy(r, status, output, error, r.suspension(), null, null, clock.instant()));
+        return owned(
+                flowId,
+                owner,
+                r -> r.status().isFinal()
+                        ? copy(r, r.status(), r.output(), r.error(), r.suspension(), null, null, r.updatedAt())
+                        : copy(r, status, output, error, r.suspension(), null, null, clock.instant()));
     }
 
     @Override
-    public <T> T finish(String flowId, String owner, FlowStatus status, Payload output, String error,
+    public <T> T finish(
+            String flowId,
+            String owner,
+            FlowStatus status,
+            Payload output,
+            String error,
             Function<RunRecord, T> alongside) {
         synchronized (lockOf(flowId)) {
             return alongside.apply(finish(flowId, owner, status, output, error));
@@ -191,8 +231,17 @@ public final class InMemoryFlowStore implements FlowStore {
 
     @Override
     public RunRecord claim(RunRecord seen, String owner, Instant leaseUntil, CheckpointRecord signal) {
-        RunRecord claimed = compareAndSet(seen, r -> copy(r, FlowStatus.RUNNING, r.output(), r.error(), r.suspension(),
-                owner, leaseUntil, clock.instant()));
+        RunRecord claimed = compareAndSet(
+                seen,
+                r -> copy(
+                        r,
+                        FlowStatus.RUNNING,
+                        r.output(),
+                        r.error(),
+                        r.suspension(),
+                        owner,
+                        leaseUntil,
+                        clock.instant()));
         if (signal != null) {
             saveCheckpoint(signal);
         }
@@ -203,7 +252,14 @@ public final class InMemoryFlowStore implements FlowStore {
     public RunRecord end(RunRecord seen, FlowStatus status, String reason) {
         return compareAndSet(seen, r -> {
             boolean held = r.status() == FlowStatus.RUNNING && r.owner() != null && !r.leaseExpiredAt(clock.instant());
-            return copy(r, status, r.output(), reason, r.suspension(), held ? r.owner() : null, held ? r.leaseUntil() : null,
+            return copy(
+                    r,
+                    status,
+                    r.output(),
+                    reason,
+                    r.suspension(),
+                    held ? r.owner() : null,
+                    held ? r.leaseUntil() : null,
                     clock.instant());
         });
     }
@@ -218,8 +274,9 @@ public final class InMemoryFlowStore implements FlowStore {
     @Override
     public List<RunRecord> findRecoverable(String owner, Instant now, int limit) {
         return runs.values().stream()
-                .filter(r -> (r.status() == FlowStatus.RUNNING || r.status() == FlowStatus.CANCELLED && r.owner() != null)
-                        && (owner.equals(r.owner()) || r.leaseExpiredAt(now)))
+                .filter(r ->
+                        (r.status() == FlowStatus.RUNNING || r.status() == FlowStatus.CANCELLED && r.owner() != null)
+                                && (owner.equals(r.owner()) || r.leaseExpiredAt(now)))
                 .sorted(Comparator.comparing(RunRecord::createdAt))
                 .limit(limit)
                 .toList();
@@ -228,7 +285,9 @@ public final class InMemoryFlowStore implements FlowStore {
     @Override
     public List<RunRecord> findCancelled(String owner, Instant since) {
         return runs.values().stream()
-                .filter(r -> r.status() == FlowStatus.CANCELLED && owner.equals(r.owner()) && r.updatedAt().isAfter(since))
+                .filter(r -> r.status() == FlowStatus.CANCELLED
+                        && owner.equals(r.owner())
+                        && r.updatedAt().isAfter(since))
                 .toList();
     }
 
@@ -239,14 +298,26 @@ public final class InMemoryFlowStore implements FlowStore {
 
     @Override
     public Set<String> renewHeldLeases(String owner, Instant leaseUntil) {
-        return runs.keySet().stream().filter(id -> {
-            synchronized (lockOf(id)) {
-                RunRecord r = runs.computeIfPresent(id, (k, run) -> run.status() == FlowStatus.RUNNING && owner.equals(run.owner())
-                        ? copy(run, run.status(), run.output(), run.error(), run.suspension(), owner, leaseUntil, run.updatedAt())
-                        : run);
-                return r != null && r.status() == FlowStatus.RUNNING && owner.equals(r.owner());
-            }
-        }).collect(Collectors.toSet());
+        return runs.keySet().stream()
+                .filter(id -> {
+                    synchronized (lockOf(id)) {
+                        RunRecord r = runs.computeIfPresent(
+                                id,
+                                (k, run) -> run.status() == FlowStatus.RUNNING && owner.equals(run.owner())
+                                        ? copy(
+                                                run,
+                                                run.status(),
+                                                run.output(),
+                                                run.error(),
+                                                run.suspension(),
+                                                owner,
+                                                leaseUntil,
+                                                run.updatedAt())
+                                        : run);
+                        return r != null && r.status() == FlowStatus.RUNNING && owner.equals(r.owner());
+                    }
+                })
+                .collect(Collectors.toSet());
     }
 
     /** Changes a run that {@code owner} holds: running, or cancelled by another caller while it held it. */
@@ -281,10 +352,33 @@ public final class InMemoryFlowStore implements FlowStore {
         return locks[(flowId.hashCode() & 0x7fffffff) % locks.length];
     }
 
-    private static RunRecord copy(RunRecord r, FlowStatus status, Payload output, String error, SuspensionRecord suspension,
-            String owner, Instant leaseUntil, Instant updatedAt) {
-        return new RunRecord(r.flowId(), r.flowName(), r.action(), status, r.parentFlowId(), r.sessionId(), r.userId(),
-                r.projectId(), r.events(), r.input(),
-                output, error, suspension, owner, leaseUntil, r.createdAt(), updatedAt, r.version() + 1);
+    private static RunRecord copy(
+            RunRecord r,
+            FlowStatus status,
+            Payload output,
+            String error,
+            SuspensionRecord suspension,
+            String owner,
+            Instant leaseUntil,
+            Instant updatedAt) {
+        return new RunRecord(
+                r.flowId(),
+                r.flowName(),
+                r.action(),
+                status,
+                r.parentFlowId(),
+                r.sessionId(),
+                r.userId(),
+                r.projectId(),
+                r.events(),
+                r.input(),
+                output,
+                error,
+                suspension,
+                owner,
+                leaseUntil,
+                r.createdAt(),
+                updatedAt,
+                r.version() + 1);
     }
 }

@@ -11,13 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.spi.SessionStore;
-import io.crux.ee.catalog.Messages;
-import io.crux.ee.codec.JsonbPayloadCodec;
 
 /**
  * A {@link SessionStore} in the heap, for tests, the test kit and non-durable use. State documents
@@ -29,7 +29,9 @@ public final class InMemorySessionStore implements SessionStore {
     private final Map<String, SessionRecord> sessions = new ConcurrentHashMap<>();
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     /** In the order items were first added; replacing an item keeps its place. */
-    private final Map<String, ItemRecord> items = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+    private final Map<String, ItemRecord> items =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+
     private final Map<String, List<EventRecord>> events = new ConcurrentHashMap<>();
 
     public InMemorySessionStore() {
@@ -57,7 +59,8 @@ public final class InMemorySessionStore implements SessionStore {
         return sessions.values().stream()
                 .filter(s -> s.kind().equals(kind) && Objects.equals(s.userId(), userId))
                 .sorted(Comparator.comparing(SessionRecord::createdAt).reversed())
-                .limit(limit).toList();
+                .limit(limit)
+                .toList();
     }
 
     @Override
@@ -101,7 +104,10 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public List<ItemRecord> listItems(String sessionId, int limit) {
         synchronized (items) {
-            return items.values().stream().filter(i -> sessionId.equals(i.sessionId())).limit(limit).toList();
+            return items.values().stream()
+                    .filter(i -> sessionId.equals(i.sessionId()))
+                    .limit(limit)
+                    .toList();
         }
     }
 

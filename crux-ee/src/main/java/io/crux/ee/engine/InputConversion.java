@@ -9,11 +9,11 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.api.exception.InvalidInputException.Violation;
-import io.crux.ee.spi.PayloadCodec;
-import io.crux.ee.spi.InputValidator;
-import io.crux.ee.spi.SuspensionRecord;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonSchemaCheck;
+import io.crux.ee.spi.InputValidator;
+import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.SuspensionRecord;
 
 /**
  * Converts what callers give a run, an action's input or a signal's payload, to the type the flow
@@ -57,7 +57,8 @@ final class InputConversion {
         try {
             type = Class.forName(suspension.payloadType(), false, flow.classLoader());
         } catch (ClassNotFoundException e) {
-            throw new FlowStateException(Messages.cannotDecode(suspension.payloadType(), e), flowId, FlowStatus.SUSPENDED);
+            throw new FlowStateException(
+                    Messages.cannotDecode(suspension.payloadType(), e), flowId, FlowStatus.SUSPENDED);
         }
         checkJson(flow, payload, type, "signal payload", flowId);
         Object converted;
@@ -75,7 +76,8 @@ final class InputConversion {
         if (value instanceof JsonValue json) {
             List<Violation> violations = JsonSchemaCheck.check(json, type);
             if (!violations.isEmpty()) {
-                throw new InvalidInputException(Messages.invalidInput(what, flow.name(), violations), flowId, violations);
+                throw new InvalidInputException(
+                        Messages.invalidInput(what, flow.name(), violations), flowId, violations);
             }
         }
     }

@@ -1,8 +1,8 @@
 package io.crux.ee.engine;
 
 import io.crux.ee.api.exception.FlowChangedException;
-import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.spi.CheckpointRecord;
 
 /**
  * One sequence of block operations that runs on one thread: the root block, a parallel branch, a
@@ -13,6 +13,7 @@ final class Lane {
     final String path;
     /** The parallel branch or map item this lane runs in, which qualifies suspension names; null outside. */
     final String branch;
+
     private int lastPosition = -1;
     private String lastLabel;
     /** The label of the first checkpoint this lane recorded afresh, or null while it only replays. */
@@ -26,12 +27,16 @@ final class Lane {
     /** The checks that make a changed block flow fail instead of replaying the wrong outputs. */
     void replayed(String flowId, CheckpointRecord c) {
         if (fresh != null) {
-            throw new FlowChangedException(Messages.blockInserted(flowId, path, fresh, c.label()), flowId,
-                    fresh, c.position(), c.label());
+            throw new FlowChangedException(
+                    Messages.blockInserted(flowId, path, fresh, c.label()), flowId, fresh, c.position(), c.label());
         }
         if (c.position() < lastPosition) {
-            throw new FlowChangedException(Messages.blockOrderChanged(flowId, path, c.label(), lastLabel), flowId,
-                    c.label(), c.position(), lastLabel);
+            throw new FlowChangedException(
+                    Messages.blockOrderChanged(flowId, path, c.label(), lastLabel),
+                    flowId,
+                    c.label(),
+                    c.position(),
+                    lastLabel);
         }
         lastPosition = c.position();
         lastLabel = c.label();

@@ -15,9 +15,9 @@ import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.FlowFailedException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.RunRecord;
-import io.crux.ee.catalog.Messages;
 
 /**
  * Puts runs to work on this node: starts new ones, revives stored ones from their checkpoints,
@@ -51,13 +51,23 @@ final class Launcher {
         Execution<?, ?> parent = Execution.CURRENT.get();
         String flowId = newRunId(options);
         RunContext inherited = parent != null ? parent.context() : null;
-        RunContext context = new RunContext(parent != null ? parent.flowId() : null,
+        RunContext context = new RunContext(
+                parent != null ? parent.flowId() : null,
                 first(options.sessionId(), inherited == null ? null : inherited.sessionId()),
                 first(options.userId(), inherited == null ? null : inherited.userId()),
                 first(options.projectId(), inherited == null ? null : inherited.projectId()),
                 options.events());
-        Execution<I, O> exec = new Execution<>(services, this, flow, action, flowId, typed, context, List.of(),
-                services.tracer().captureContext(), 0);
+        Execution<I, O> exec = new Execution<>(
+                services,
+                this,
+                flow,
+                action,
+                flowId,
+                typed,
+                context,
+                List.of(),
+                services.tracer().captureContext(),
+                0);
         // registered before the run row commits, so that maintenance on this node never takes a
         // run that is still starting for an orphan and runs it a second time
         if (!registry.activateIfAbsent(exec)) {
@@ -66,10 +76,28 @@ final class Launcher {
         if (flow.durable()) {
             Instant now = services.clock().instant();
             try {
-                exec.publish(services.store().createRun(new RunRecord(flowId, flow.name(), action.name(), FlowStatus.RUNNING,
-                        context.parentFlowId(), context.sessionId(), context.userId(), context.projectId(),
-                        context.events(), services.codec().encode(typed), null, null, null, services.nodeId(),
-                        services.leaseEnd(now), now, now, 0), exec::startEvents));
+                exec.publish(services.store()
+                        .createRun(
+                                new RunRecord(
+                                        flowId,
+                                        flow.name(),
+                                        action.name(),
+                                        FlowStatus.RUNNING,
+                                        context.parentFlowId(),
+                                        context.sessionId(),
+                                        context.userId(),
+                                        context.projectId(),
+                                        context.events(),
+                                        services.codec().encode(typed),
+                                        null,
+                                        null,
+                                        null,
+                                        services.nodeId(),
+                                        services.leaseEnd(now),
+                                        now,
+                                        now,
+                                        0),
+                                exec::startEvents));
             } catch (RuntimeException e) {
                 registry.finished(exec);
                 throw e;
@@ -88,10 +116,20 @@ final class Launcher {
         @SuppressWarnings("unchecked")
         I input = (I) services.codec().decode(run.input(), flow.classLoader());
         List<CheckpointRecord> checkpoints = services.store().loadCheckpoints(run.flowId());
-        RunContext context = new RunContext(run.parentFlowId(), run.sessionId(), run.userId(), run.projectId(), run.events());
+        RunContext context =
+                new RunContext(run.parentFlowId(), run.sessionId(), run.userId(), run.projectId(), run.events());
         long lastSeq = run.events() ? services.sessions().lastSeq(run.flowId()) : 0;
-        Execution<I, O> exec = new Execution<>(services, this, flow, action, run.flowId(), input, context, checkpoints,
-                services.tracer().captureContext(), lastSeq);
+        Execution<I, O> exec = new Execution<>(
+                services,
+                this,
+                flow,
+                action,
+                run.flowId(),
+                input,
+                context,
+                checkpoints,
+                services.tracer().captureContext(),
+                lastSeq);
         registry.activate(exec);
         return exec;
     }
@@ -153,7 +191,8 @@ final class Launcher {
         if (options.flowId() != null || Execution.CURRENT.get() == null) {
             return false; // the caller's id, or a new top-level run: nothing to look for
         }
-        return registry.executesHere(flowId) || flow.durable() && services.store().findRun(flowId).isPresent();
+        return registry.executesHere(flowId)
+                || flow.durable() && services.store().findRun(flowId).isPresent();
     }
 
     /**
@@ -179,13 +218,14 @@ final class Launcher {
             if (!services.nodeId().equals(run.owner()) && !run.leaseExpiredAt(now)) {
                 LockSupport.parkNanos(services.settings().maintenanceInterval().toNanos());
                 if (Thread.currentThread().isInterrupted()) {
-                    throw new FlowFailedException(Messages.flowFailed(flowId, flow.name(), new InterruptedException()),
-                            flowId, null);
+                    throw new FlowFailedException(
+                            Messages.flowFailed(flowId, flow.name(), new InterruptedException()), flowId, null);
                 }
                 continue;
             }
             try {
-                Execution<?, O> exec = revive(flow, services.store().claim(run, services.nodeId(), services.leaseEnd(now), null));
+                Execution<?, O> exec =
+                        revive(flow, services.store().claim(run, services.nodeId(), services.leaseEnd(now), null));
                 launch(exec, true);
                 return await(exec);
             } catch (FlowConflictException raced) {
@@ -204,8 +244,8 @@ final class Launcher {
             if (e.getCause() instanceof CruxException c) {
                 throw c;
             }
-            throw new FlowFailedException(Messages.flowFailed(exec.flowId(), exec.flowName(), e.getCause()),
-                    exec.flowId(), e.getCause());
+            throw new FlowFailedException(
+                    Messages.flowFailed(exec.flowId(), exec.flowName(), e.getCause()), exec.flowId(), e.getCause());
         }
     }
 }

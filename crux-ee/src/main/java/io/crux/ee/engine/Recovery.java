@@ -10,8 +10,8 @@ import java.util.logging.Logger;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
-import io.crux.ee.spi.RunRecord;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.spi.RunRecord;
 
 /**
  * Keeps this node's runs held and nobody's runs lost: renews the leases of the runs executing
@@ -99,21 +99,32 @@ final class Recovery {
                 local.cancelFromOutside(run.error());
             }
         } else if (run.status() == FlowStatus.RUNNING) {
-            local.loseLease(new LeaseLostException(Messages.fenced(run.flowId(), services.nodeId(), run.owner(),
-                    run.status().name()), run.flowId(), run.owner()));
+            local.loseLease(new LeaseLostException(
+                    Messages.fenced(
+                            run.flowId(),
+                            services.nodeId(),
+                            run.owner(),
+                            run.status().name()),
+                    run.flowId(),
+                    run.owner()));
         }
     }
 
     /** Runs {@link #maintain()} now and then every maintenance interval on the scheduler. */
     void start() {
         long every = services.settings().maintenanceInterval().toMillis();
-        maintenance = services.scheduler().scheduleWithFixedDelay(() -> {
-            try {
-                maintain();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, Messages.maintenanceFailed(e), e);
-            }
-        }, 0, every, TimeUnit.MILLISECONDS);
+        maintenance = services.scheduler()
+                .scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                maintain();
+                            } catch (RuntimeException e) {
+                                LOG.log(Level.WARNING, Messages.maintenanceFailed(e), e);
+                            }
+                        },
+                        0,
+                        every,
+                        TimeUnit.MILLISECONDS);
     }
 
     /** Stops maintenance and drops the retries that have not started; their runs are left for recovery. */

@@ -52,6 +52,7 @@ final class RequestEvents {
     private long base;
     /** Steps that gather now; block branches run steps at the same time. */
     private int gathering;
+
     private final List<ItemRecord> items = new ArrayList<>();
     private final List<Draft> pending = new ArrayList<>();
     /** The number of each in-progress item's {@code item.added}: its deltas belong after it. */
@@ -305,7 +306,11 @@ final class RequestEvents {
     }
 
     private Draft draft(String type, Map<String, ?> fields, String itemJson, String itemId) {
-        return new Draft(type, fields.isEmpty() ? null : services.codec().encode(fields).json(), itemJson, itemId,
+        return new Draft(
+                type,
+                fields.isEmpty() ? null : services.codec().encode(fields).json(),
+                itemJson,
+                itemId,
                 services.clock().instant());
     }
 
@@ -316,10 +321,16 @@ final class RequestEvents {
     private EventRecord build(Draft d, long number) {
         String itemJson = d.itemJson();
         StringBuilder json = new StringBuilder(160 + (itemJson == null ? 0 : itemJson.length()));
-        json.append("{\"type\":").append(TYPES.computeIfAbsent(d.type(), t -> services.codec().encode(t).json()))
-                .append(",\"requestId\":").append(quotedRequestId)
-                .append(",\"seq\":").append(number)
-                .append(",\"ts\":\"").append(d.at()).append('"');
+        json.append("{\"type\":")
+                .append(TYPES.computeIfAbsent(
+                        d.type(), t -> services.codec().encode(t).json()))
+                .append(",\"requestId\":")
+                .append(quotedRequestId)
+                .append(",\"seq\":")
+                .append(number)
+                .append(",\"ts\":\"")
+                .append(d.at())
+                .append('"');
         if (d.fields() != null) { // {...}: its members follow ours
             json.append(',').append(d.fields(), 1, d.fields().length() - 1);
         }

@@ -10,12 +10,12 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.api.exception.FlowStateException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
-import io.crux.ee.catalog.Messages;
 
 /**
  * Acts on runs from outside them: resumes and signals suspended runs (claiming them for this
@@ -29,7 +29,11 @@ final class RunControl {
     private final Launcher launcher;
     private final InputConversion inputs;
 
-    RunControl(EngineServices services, EngineRegistry registry, RunQueries queries, Launcher launcher,
+    RunControl(
+            EngineServices services,
+            EngineRegistry registry,
+            RunQueries queries,
+            Launcher launcher,
             InputConversion inputs) {
         this.services = services;
         this.registry = registry;
@@ -47,27 +51,30 @@ final class RunControl {
         return continueRun(flow, flowId, name, payload, true);
     }
 
-    private <O> FlowResult<O> continueRun(FlowModel flow, String flowId, String signalName, Object payload, boolean isSignal) {
+    private <O> FlowResult<O> continueRun(
+            FlowModel flow, String flowId, String signalName, Object payload, boolean isSignal) {
         registry.checkOpen();
         flow.requireDurable(isSignal ? "take signals" : "be resumed");
         RunRecord run = queries.findRun(flow, flowId);
         Instant now = services.clock().instant();
         String operation = isSignal ? "signalled" : "resumed";
         switch (run.status()) {
-            case SUSPENDED -> { }
+            case SUSPENDED -> {}
             case RUNNING -> {
                 if (!run.leaseExpiredAt(now) || isSignal) {
                     throw new FlowConflictException(Messages.runBusy(flowId, run.owner()), flowId, null);
                 }
             }
-            default -> throw new FlowStateException(Messages.runFinished(flowId, run.status().name(), operation),
-                    flowId, run.status());
+            default ->
+                throw new FlowStateException(
+                        Messages.runFinished(flowId, run.status().name(), operation), flowId, run.status());
         }
         SuspensionRecord suspension = run.suspension();
         CheckpointRecord signal = null;
         if (suspension != null) {
             if (isSignal && !suspension.name().equals(signalName)) {
-                throw new FlowStateException(Messages.wrongSignal(flowId, suspension.name(), signalName), flowId, run.status());
+                throw new FlowStateException(
+                        Messages.wrongSignal(flowId, suspension.name(), signalName), flowId, run.status());
             }
             if (suspension.isExpiredAt(now)) {
                 endStored(run, FlowStatus.EXPIRED, null);
@@ -75,8 +82,16 @@ final class RunControl {
             }
             if (isSignal && !suspension.isWait()) {
                 Object value = inputs.signalPayload(flow, suspension, payload, flowId);
-                signal = new CheckpointRecord(flowId, suspension.position(), suspension.name(), CheckpointKind.SIGNAL,
-                        value, services.codec().encode(value), 1, false, now);
+                signal = new CheckpointRecord(
+                        flowId,
+                        suspension.position(),
+                        suspension.name(),
+                        CheckpointKind.SIGNAL,
+                        value,
+                        services.codec().encode(value),
+                        1,
+                        false,
+                        now);
             }
         }
         // reserved before the claim commits, so that maintenance on this node never takes the
@@ -86,7 +101,8 @@ final class RunControl {
         }
         Execution<?, O> exec;
         try {
-            exec = launcher.revive(flow, services.store().claim(run, services.nodeId(), services.leaseEnd(now), signal));
+            exec = launcher.revive(
+                    flow, services.store().claim(run, services.nodeId(), services.leaseEnd(now), signal));
         } finally {
             registry.release(flowId);
         }
@@ -133,8 +149,8 @@ final class RunControl {
 
     private void endUnlessFinal(RunRecord run, FlowStatus status, String reason, String operation) {
         if (run.status().isFinal()) {
-            throw new FlowStateException(Messages.runFinished(run.flowId(), run.status().name(), operation),
-                    run.flowId(), run.status());
+            throw new FlowStateException(
+                    Messages.runFinished(run.flowId(), run.status().name(), operation), run.flowId(), run.status());
         }
         endStored(run, status, reason);
     }
@@ -150,7 +166,8 @@ final class RunControl {
             if (!run.events() || ended.owner() != null) {
                 return List.of();
             }
-            RequestEvents events = new RequestEvents(services, run.flowId(), services.sessions().lastSeq(run.flowId()), true);
+            RequestEvents events = new RequestEvents(
+                    services, run.flowId(), services.sessions().lastSeq(run.flowId()), true);
             events.gather();
             if (status == FlowStatus.CANCELLED) {
                 events.append("request.cancelled", reason == null ? Map.of() : Map.of("reason", reason));

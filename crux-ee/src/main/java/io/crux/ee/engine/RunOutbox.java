@@ -12,8 +12,8 @@ import java.util.logging.Logger;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.exception.CruxException;
-import io.crux.ee.spi.EventRecord;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.spi.EventRecord;
 
 /**
  * A run's side of its outbox: the items and request events its code and its lifecycle make, handed
@@ -28,6 +28,7 @@ final class RunOutbox {
     private final RunContext context;
     /** The run's outbox; null when the run is not durable. */
     private final RequestEvents events;
+
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
     /**
@@ -35,7 +36,12 @@ final class RunOutbox {
      * @param lastSeq the number of the run's last stored event
      * @param fence where the writes the outbox makes on its own go through
      */
-    RunOutbox(EngineServices services, boolean durable, String flowId, RunContext context, long lastSeq,
+    RunOutbox(
+            EngineServices services,
+            boolean durable,
+            String flowId,
+            RunContext context,
+            long lastSeq,
             RequestEvents.Fence fence) {
         this.flowId = flowId;
         this.context = context;

@@ -9,13 +9,13 @@ import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowRunInfo;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowNotFoundException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
-import io.crux.ee.catalog.Messages;
 
 /** Reads stored runs of the flows registered here, and what they tell: snapshots and outcomes. */
 final class RunQueries {
@@ -39,7 +39,8 @@ final class RunQueries {
 
     /** @throws FlowNotFoundException if the run does not exist or its flow is not defined here */
     RunRecord findRunOfAnyFlow(String flowId) {
-        return store.findRun(flowId).filter(r -> registry.isDefined(r.flowName()))
+        return store.findRun(flowId)
+                .filter(r -> registry.isDefined(r.flowName()))
                 .orElseThrow(() -> new FlowNotFoundException(Messages.runNotFound(flowId, "*"), flowId));
     }
 
@@ -56,7 +57,9 @@ final class RunQueries {
         if (!flow.durable()) {
             return List.of();
         }
-        return store.listRuns(flow.name(), status, LIST_LIMIT).stream().map(r -> info(r, List.of())).toList();
+        return store.listRuns(flow.name(), status, LIST_LIMIT).stream()
+                .map(r -> info(r, List.of()))
+                .toList();
     }
 
     List<FlowRunInfo> listAll(FlowStatus status) {
@@ -76,13 +79,28 @@ final class RunQueries {
     static FlowRunInfo info(RunRecord run, List<CheckpointRecord> checkpoints) {
         List<FlowRunInfo.StepInfo> steps = new ArrayList<>(checkpoints.size());
         for (CheckpointRecord c : checkpoints) {
-            steps.add(new FlowRunInfo.StepInfo(c.position(), c.label(), c.kind().name().toLowerCase(Locale.ROOT),
-                    c.attempts(), c.fallback(), c.completedAt()));
+            steps.add(new FlowRunInfo.StepInfo(
+                    c.position(),
+                    c.label(),
+                    c.kind().name().toLowerCase(Locale.ROOT),
+                    c.attempts(),
+                    c.fallback(),
+                    c.completedAt()));
         }
         SuspensionRecord s = run.status() == FlowStatus.SUSPENDED ? run.suspension() : null;
-        return new FlowRunInfo(run.flowId(), run.flowName(), run.action(), run.status(), run.parentFlowId(),
-                run.sessionId(), s == null ? null : s.name(), s == null ? null : s.expiresAt(), run.error(),
-                run.createdAt(), run.updatedAt(), List.copyOf(steps));
+        return new FlowRunInfo(
+                run.flowId(),
+                run.flowName(),
+                run.action(),
+                run.status(),
+                run.parentFlowId(),
+                run.sessionId(),
+                s == null ? null : s.name(),
+                s == null ? null : s.expiresAt(),
+                run.error(),
+                run.createdAt(),
+                run.updatedAt(),
+                List.copyOf(steps));
     }
 
     /** A stored run's outcome, or {@code null} while it runs or when it failed. */

@@ -17,10 +17,10 @@ import io.crux.ee.api.MessageStream;
 import io.crux.ee.api.ScopedState;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.FlowStateException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.StateChange;
-import io.crux.ee.catalog.Messages;
 
 /**
  * The {@link FlowScope} a run's body sees: its identity and input, its stored state, and the
@@ -45,8 +45,16 @@ final class RunScope<I> implements FlowScope<I> {
     private ScopedState userState;
     private ScopedState projectState;
 
-    RunScope(Execution<I, ?> run, EngineServices services, FlowModel flow, I input, RunContext context,
-            ThreadLocal<Frame> frames, CheckpointJournal journal, RunOutbox outbox, StepRunner steps,
+    RunScope(
+            Execution<I, ?> run,
+            EngineServices services,
+            FlowModel flow,
+            I input,
+            RunContext context,
+            ThreadLocal<Frame> frames,
+            CheckpointJournal journal,
+            RunOutbox outbox,
+            StepRunner steps,
             RunCancellation cancellation) {
         this.run = run;
         this.services = services;
@@ -59,8 +67,8 @@ final class RunScope<I> implements FlowScope<I> {
         this.outbox = outbox;
         this.steps = steps;
         this.cancellation = cancellation;
-        this.requestState = new StoredState("request", StoredState.inMemory(), services.codec(),
-                keys -> outbox.stateChanged("request", keys));
+        this.requestState = new StoredState(
+                "request", StoredState.inMemory(), services.codec(), keys -> outbox.stateChanged("request", keys));
     }
 
     /** Runs a block as the run's body; see {@link ActionModel#runBlock}. */
@@ -258,8 +266,8 @@ final class RunScope<I> implements FlowScope<I> {
             }
             services.limits().checkSuspensionName(flowId, qualified);
             cancellation.unwindIfCancelled();
-            throw new Interrupt.Suspend(journal.nextSlot(), qualified, Objects.requireNonNull(payloadType, "payloadType"),
-                    expiry);
+            throw new Interrupt.Suspend(
+                    journal.nextSlot(), qualified, Objects.requireNonNull(payloadType, "payloadType"), expiry);
         }
         f.refuseInsideStep(flowId, "suspend", name);
         int pos = journal.nextPosition();

@@ -18,11 +18,11 @@ import java.util.logging.Logger;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.StepFailedException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowTracer;
-import io.crux.ee.catalog.Messages;
 
 /**
  * Runs the steps of one run: replays a recorded step, or runs its attempts (each within its
@@ -49,11 +49,17 @@ final class StepRunner {
     private final RunOutbox outbox;
     /** The run's outbox, or null when the run is not durable. */
     private final RequestEvents events;
+
     private final RunCancellation cancellation;
     private final Map<Object, FailedAttempts> failedAttempts = new ConcurrentHashMap<>();
 
-    StepRunner(Execution<?, ?> run, EngineServices services, ThreadLocal<Frame> frames, CheckpointJournal journal,
-            RunOutbox outbox, RunCancellation cancellation) {
+    StepRunner(
+            Execution<?, ?> run,
+            EngineServices services,
+            ThreadLocal<Frame> frames,
+            CheckpointJournal journal,
+            RunOutbox outbox,
+            RunCancellation cancellation) {
         this.run = run;
         this.services = services;
         this.flowId = run.flowId();
@@ -105,8 +111,15 @@ final class StepRunner {
     }
 
     /** The attempts of one step that did not replay: retries, waits, fallback, and the checkpoint. */
-    private <T> T runStep(String label, String stepId, Object retryKey, IntSupplier slot, Callable<T> fn,
-            StepOptions<T> options, Frame f, Lane lane) {
+    private <T> T runStep(
+            String label,
+            String stepId,
+            Object retryKey,
+            IntSupplier slot,
+            Callable<T> fn,
+            StepOptions<T> options,
+            Frame f,
+            Lane lane) {
         FailedAttempts failed = failedAttempts.get(retryKey);
         int attempt = failed == null ? 1 : failed.attempts() + 1;
         if (failed != null) {
@@ -153,7 +166,10 @@ final class StepRunner {
                 if (retryable && attempt < options.attempts()) {
                     Duration wait = jittered(options.delayBefore(attempt), options.jitter());
                     if (!wait.isZero()) {
-                        failedAttempts.put(retryKey, new FailedAttempts(attempt, services.clock().instant().plus(wait)));
+                        failedAttempts.put(
+                                retryKey,
+                                new FailedAttempts(
+                                        attempt, services.clock().instant().plus(wait)));
                         throw new Interrupt.RetryLater(wait);
                     }
                     attempt++;
@@ -182,7 +198,8 @@ final class StepRunner {
         }
     }
 
-    private <T> T attempt(String label, Callable<T> fn, Duration timeout, int attempt, FlowTracer.Span span) throws Exception {
+    private <T> T attempt(String label, Callable<T> fn, Duration timeout, int attempt, FlowTracer.Span span)
+            throws Exception {
         if (timeout == null) {
             return fn.call();
         }
@@ -206,7 +223,8 @@ final class StepRunner {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new TimeoutException("attempt " + attempt + " of step '" + label + "' exceeded its timeout of " + timeout);
+            throw new TimeoutException(
+                    "attempt " + attempt + " of step '" + label + "' exceeded its timeout of " + timeout);
         } catch (InterruptedException e) {
             future.cancel(true);
             throw e;
@@ -223,7 +241,8 @@ final class StepRunner {
             return wait;
         }
         long nanos = wait.toNanos();
-        return Duration.ofNanos(nanos - (long) (nanos * jitter * ThreadLocalRandom.current().nextDouble()));
+        return Duration.ofNanos(
+                nanos - (long) (nanos * jitter * ThreadLocalRandom.current().nextDouble()));
     }
 
     /** Items and events of a step are written together when the step ends. */
@@ -258,12 +277,18 @@ final class StepRunner {
         RequestEvents.Gathered[] taken = {null};
         List<EventRecord> written;
         try {
-            written = events.inOrder(() -> journal.record(pos, label, value, attempt, () -> {
-                if (taken[0] == null) {
-                    taken[0] = events.take();
-                }
-                return events.write(taken[0]);
-            }, () -> events.written(taken[0])));
+            written = events.inOrder(() -> journal.record(
+                    pos,
+                    label,
+                    value,
+                    attempt,
+                    () -> {
+                        if (taken[0] == null) {
+                            taken[0] = events.take();
+                        }
+                        return events.write(taken[0]);
+                    },
+                    () -> events.written(taken[0])));
         } catch (RuntimeException e) {
             // the gathering must end whatever happened, or every later event of the run (its end
             // included) would wait in the buffer for good

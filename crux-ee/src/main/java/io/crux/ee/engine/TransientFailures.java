@@ -14,7 +14,8 @@ import io.crux.ee.api.exception.CruxPersistenceException;
 final class TransientFailures {
 
     /** The waits before the retries of a checkpoint write: four attempts in about a second. */
-    static final List<Duration> BACKOFF = List.of(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(800));
+    static final List<Duration> BACKOFF =
+            List.of(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(800));
 
     /**
      * SQLState classes of failures that the same statement meets again: data exceptions (a value too
@@ -34,7 +35,9 @@ final class TransientFailures {
             return false;
         }
         for (Throwable t = failure.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().length() >= 2
                     && LASTING.contains(sql.getSQLState().substring(0, 2))) {
                 return false;
             }

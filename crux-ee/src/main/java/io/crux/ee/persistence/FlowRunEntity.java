@@ -23,10 +23,12 @@ import io.crux.ee.spi.RunRecord;
 
 /** A run: written at start, at suspension, at claim and at the end; never per step. */
 @Entity
-@Table(name = "CRUX_FLOW_RUN", indexes = {
-    @Index(name = "CRUX_FLOW_RUN_STATUS", columnList = "STATUS, LEASE_UNTIL"),
-    @Index(name = "CRUX_FLOW_RUN_FLOW", columnList = "FLOW_NAME, CREATED_AT")
-})
+@Table(
+        name = "CRUX_FLOW_RUN",
+        indexes = {
+            @Index(name = "CRUX_FLOW_RUN_STATUS", columnList = "STATUS, LEASE_UNTIL"),
+            @Index(name = "CRUX_FLOW_RUN_FLOW", columnList = "FLOW_NAME, CREATED_AT")
+        })
 public class FlowRunEntity extends TimestampedRow {
 
     @Id
@@ -119,8 +121,24 @@ public class FlowRunEntity extends TimestampedRow {
 
     /** @return the run with its suspension, as the store hands it out */
     RunRecord toRecord() {
-        return new RunRecord(id, flowName, action, status, parentId, sessionId, userId, projectId, events,
-                new Payload(inputType, inputJson), outputType == null ? null : new Payload(outputType, outputJson),
-                error, suspension == null ? null : suspension.toRecord(), owner, leaseUntil, createdAt, updatedAt, version);
+        return new RunRecord(
+                id,
+                flowName,
+                action,
+                status,
+                parentId,
+                sessionId,
+                userId,
+                projectId,
+                events,
+                new Payload(inputType, inputJson),
+                outputType == null ? null : new Payload(outputType, outputJson),
+                error,
+                suspension == null ? null : suspension.toRecord(),
+                owner,
+                leaseUntil,
+                createdAt,
+                updatedAt,
+                version);
     }
 }

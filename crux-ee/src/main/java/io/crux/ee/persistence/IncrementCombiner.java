@@ -118,7 +118,8 @@ final class IncrementCombiner {
     /** Whether a failure comes from an interrupt that the failing code consumed. */
     private static boolean causedByInterrupt(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+            if (t instanceof InterruptedException
+                    || t instanceof java.io.InterruptedIOException
                     || t instanceof java.nio.channels.ClosedByInterruptException) {
                 return true;
             }

@@ -24,8 +24,8 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
-import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.Payload;
@@ -69,7 +69,10 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public Optional<RunRecord> findRun(String flowId) {
-        return Transactions.read("read", flowId, () -> Optional.ofNullable(em.find(FlowRunEntity.class, flowId)).map(FlowRunEntity::toRecord));
+        return Transactions.read(
+                "read",
+                flowId,
+                () -> Optional.ofNullable(em.find(FlowRunEntity.class, flowId)).map(FlowRunEntity::toRecord));
     }
 
     @Override
@@ -79,8 +82,11 @@ public class JpaFlowStore implements FlowStore {
 
     private List<RunRecord> query(String flowName, FlowStatus status, int limit) {
         // parameters are only bound when used: PostgreSQL cannot type a bare "? is null"
-        String where = (flowName == null ? "1 = 1" : "r.flowName = :name") + (status == null ? "" : " and r.status = :status");
-        var q = em.createQuery("select r from FlowRunEntity r where " + where + " order by r.createdAt desc", FlowRunEntity.class)
+        String where =
+                (flowName == null ? "1 = 1" : "r.flowName = :name") + (status == null ? "" : " and r.status = :status");
+        var q = em.createQuery(
+                        "select r from FlowRunEntity r where " + where + " order by r.createdAt desc",
+                        FlowRunEntity.class)
                 .setMaxResults(limit);
         if (flowName != null) {
             q.setParameter("name", flowName);
@@ -93,11 +99,20 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public List<RunRecord> findOpenChildren(String parentFlowId) {
-        return Transactions.read("find child runs", parentFlowId, () -> em.createQuery("select r from FlowRunEntity r"
-                        + " where r.parentId = :parent and r.status in :open order by r.createdAt", FlowRunEntity.class)
-                .setParameter("parent", parentFlowId)
-                .setParameter("open", List.of(FlowStatus.RUNNING, FlowStatus.SUSPENDED))
-                .getResultList().stream().map(FlowRunEntity::toRecord).toList());
+        return Transactions.read(
+                "find child runs",
+                parentFlowId,
+                () -> em
+                        .createQuery(
+                                "select r from FlowRunEntity r"
+                                        + " where r.parentId = :parent and r.status in :open order by r.createdAt",
+                                FlowRunEntity.class)
+                        .setParameter("parent", parentFlowId)
+                        .setParameter("open", List.of(FlowStatus.RUNNING, FlowStatus.SUSPENDED))
+                        .getResultList()
+                        .stream()
+                        .map(FlowRunEntity::toRecord)
+                        .toList());
     }
 
     @Override
@@ -109,7 +124,8 @@ public class JpaFlowStore implements FlowStore {
         String where = "r.flowName in :names" + (query.status() == null ? "" : " and r.status = :status")
                 + (query.userId() == null ? "" : " and r.userId = :user");
         return Transactions.read("list runs", null, () -> {
-            var q = em.createQuery("select r from FlowRunEntity r where " + where + " order by r.createdAt desc, r.id desc",
+            var q = em.createQuery(
+                            "select r from FlowRunEntity r where " + where + " order by r.createdAt desc, r.id desc",
                             FlowRunEntity.class)
                     .setParameter("names", query.flowNames())
                     .setHint("jakarta.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
@@ -130,12 +146,18 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public List<CheckpointRecord> loadCheckpoints(String flowId) {
-        return Transactions.read("load checkpoints", flowId, () -> em.createQuery(
-                        "select c from StepCheckpointEntity c where c.flowId = :id order by c.position", StepCheckpointEntity.class)
-                .setParameter("id", flowId)
-                .getResultList().stream()
-                .map(StepCheckpointEntity::toRecord)
-                .toList());
+        return Transactions.read(
+                "load checkpoints",
+                flowId,
+                () -> em
+                        .createQuery(
+                                "select c from StepCheckpointEntity c where c.flowId = :id order by c.position",
+                                StepCheckpointEntity.class)
+                        .setParameter("id", flowId)
+                        .getResultList()
+                        .stream()
+                        .map(StepCheckpointEntity::toRecord)
+                        .toList());
     }
 
     @Override
@@ -216,7 +238,12 @@ public class JpaFlowStore implements FlowStore {
     }
 
     @Override
-    public <T> T finish(String flowId, String owner, FlowStatus status, Payload output, String error,
+    public <T> T finish(
+            String flowId,
+            String owner,
+            FlowStatus status,
+            Payload output,
+            String error,
             Function<RunRecord, T> alongside) {
         return Transactions.writeOwned("finish", flowId, () -> {
             FlowRunEntity e = owned(flowId, owner);
@@ -270,7 +297,9 @@ public class JpaFlowStore implements FlowStore {
             }
             e.error = truncate(reason);
             // a live owner keeps the run until it acknowledges the end; nobody else holds it
-            boolean held = e.status == FlowStatus.RUNNING && e.owner != null && e.leaseUntil != null
+            boolean held = e.status == FlowStatus.RUNNING
+                    && e.owner != null
+                    && e.leaseUntil != null
                     && e.leaseUntil.isAfter(databaseNow());
             e.moveTo(status, held ? e.owner : null, held ? e.leaseUntil : null, Instant.now());
             em.flush();
@@ -280,26 +309,43 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public List<RunRecord> findRecoverable(String owner, Instant now, int limit) {
-        return Transactions.read("find orphaned runs", null, () -> em.createQuery("select r from FlowRunEntity r where"
-                        + " (r.status = :running or r.status = :cancelled and r.owner is not null)"
-                        + " and (r.owner = :owner or r.leaseUntil is null or r.leaseUntil < :now) order by r.createdAt",
-                        FlowRunEntity.class)
-                .setParameter("running", FlowStatus.RUNNING)
-                .setParameter("cancelled", FlowStatus.CANCELLED)
-                .setParameter("owner", owner)
-                .setParameter("now", databaseNow())
-                .setMaxResults(limit)
-                .getResultList().stream().map(FlowRunEntity::toRecord).toList());
+        return Transactions.read(
+                "find orphaned runs",
+                null,
+                () -> em
+                        .createQuery(
+                                "select r from FlowRunEntity r where"
+                                        + " (r.status = :running or r.status = :cancelled and r.owner is not null)"
+                                        + " and (r.owner = :owner or r.leaseUntil is null or r.leaseUntil < :now) order by r.createdAt",
+                                FlowRunEntity.class)
+                        .setParameter("running", FlowStatus.RUNNING)
+                        .setParameter("cancelled", FlowStatus.CANCELLED)
+                        .setParameter("owner", owner)
+                        .setParameter("now", databaseNow())
+                        .setMaxResults(limit)
+                        .getResultList()
+                        .stream()
+                        .map(FlowRunEntity::toRecord)
+                        .toList());
     }
 
     @Override
     public List<RunRecord> findCancelled(String owner, Instant since) {
-        return Transactions.read("find cancelled runs", null, () -> em.createQuery("select r from FlowRunEntity r where r.status = :cancelled"
-                        + " and r.owner = :owner and r.updatedAt > :since", FlowRunEntity.class)
-                .setParameter("cancelled", FlowStatus.CANCELLED)
-                .setParameter("owner", owner)
-                .setParameter("since", since)
-                .getResultList().stream().map(FlowRunEntity::toRecord).toList());
+        return Transactions.read(
+                "find cancelled runs",
+                null,
+                () -> em
+                        .createQuery(
+                                "select r from FlowRunEntity r where r.status = :cancelled"
+                                        + " and r.owner = :owner and r.updatedAt > :since",
+                                FlowRunEntity.class)
+                        .setParameter("cancelled", FlowStatus.CANCELLED)
+                        .setParameter("owner", owner)
+                        .setParameter("since", since)
+                        .getResultList()
+                        .stream()
+                        .map(FlowRunEntity::toRecord)
+                        .toList());
     }
 
     @Override
@@ -311,7 +357,8 @@ public class JpaFlowStore implements FlowStore {
     public Set<String> renewHeldLeases(String owner, Instant leaseUntil) {
         return Transactions.write("renew leases", null, () -> {
             renew(owner, leaseUntil);
-            return new HashSet<>(em.createQuery("select r.id from FlowRunEntity r where r.owner = :owner and r.status = :running",
+            return new HashSet<>(em.createQuery(
+                            "select r.id from FlowRunEntity r where r.owner = :owner and r.status = :running",
                             String.class)
                     .setParameter("owner", owner)
                     .setParameter("running", FlowStatus.RUNNING)

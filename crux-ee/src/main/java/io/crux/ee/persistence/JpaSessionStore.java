@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,8 +16,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
-
-import javax.sql.DataSource;
 
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.codec.JsonbPayloadCodec;
@@ -75,15 +74,20 @@ public class JpaSessionStore implements SessionStore {
 
     @Override
     public Optional<SessionRecord> findSession(String id) {
-        return Transactions.read("read a session", null, () -> Optional.ofNullable(em.find(SessionEntity.class, id))
-                .map(SessionEntity::toRecord));
+        return Transactions.read(
+                "read a session",
+                null,
+                () -> Optional.ofNullable(em.find(SessionEntity.class, id)).map(SessionEntity::toRecord));
     }
 
     @Override
     public List<SessionRecord> listSessions(String kind, String userId, int limit) {
         return Transactions.read("list sessions", null, () -> {
-            var q = em.createQuery("select s from SessionEntity s where s.kind = :kind and "
-                    + (userId == null ? "s.userId is null" : "s.userId = :user") + " order by s.createdAt desc", SessionEntity.class)
+            var q = em.createQuery(
+                            "select s from SessionEntity s where s.kind = :kind and "
+                                    + (userId == null ? "s.userId is null" : "s.userId = :user")
+                                    + " order by s.createdAt desc",
+                            SessionEntity.class)
                     .setParameter("kind", kind)
                     .setMaxResults(limit);
             if (userId != null) {
@@ -100,8 +104,11 @@ public class JpaSessionStore implements SessionStore {
             if (e == null) {
                 return false;
             }
-            em.createQuery("delete from ItemEntity i where i.sessionId = :id").setParameter("id", id).executeUpdate();
-            em.createQuery("delete from StateEntity s where s.id = :id").setParameter("id", StateEntity.key("session", id))
+            em.createQuery("delete from ItemEntity i where i.sessionId = :id")
+                    .setParameter("id", id)
+                    .executeUpdate();
+            em.createQuery("delete from StateEntity s where s.id = :id")
+                    .setParameter("id", StateEntity.key("session", id))
                     .executeUpdate();
             em.remove(e);
             em.flush();
@@ -120,7 +127,7 @@ public class JpaSessionStore implements SessionStore {
     @Override
     public <T> T updateState(String scope, String key, Function<Map<String, Object>, T> change) {
         String id = StateEntity.key(scope, key);
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 return Transactions.write("update state", null, () -> {
                     StateEntity e = em.find(StateEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
@@ -148,7 +155,9 @@ public class JpaSessionStore implements SessionStore {
         if (change instanceof StateChange.Increment inc && !joined) {
             // increments of one key made at the same time on this server become one write
             String id = StateEntity.key(scope, key);
-            return cast(increments.add(id + "\n" + inc.key(), inc.delta(),
+            return cast(increments.add(
+                    id + "\n" + inc.key(),
+                    inc.delta(),
                     sum -> change(scope, key, new StateChange.Increment(inc.key(), sum), false)));
         }
         return change(scope, key, change, joined);
@@ -197,8 +206,13 @@ public class JpaSessionStore implements SessionStore {
     private boolean isPostgreSql() {
         Boolean pg = postgreSql;
         if (pg == null) {
-            pg = Transactions.read("find the database", null, () -> jdbc(c -> c.getMetaData().getDatabaseProductName()
-                    .toLowerCase(Locale.ROOT).contains("postgres")));
+            pg = Transactions.read(
+                    "find the database",
+                    null,
+                    () -> jdbc(c -> c.getMetaData()
+                            .getDatabaseProductName()
+                            .toLowerCase(Locale.ROOT)
+                            .contains("postgres")));
             postgreSql = pg;
         }
         return pg;
@@ -209,22 +223,28 @@ public class JpaSessionStore implements SessionStore {
         if (items.isEmpty() && events.isEmpty()) {
             return;
         }
-        String requestId = !events.isEmpty() ? events.get(0).requestId() : items.get(0).requestId();
-        Transactions.write("store items and events", requestId, () -> jdbc(c -> {
-            SessionRows.insertItems(c, items, codec);
-            SessionRows.insertEvents(c, events);
-            return null;
-        }));
+        String requestId =
+                !events.isEmpty() ? events.get(0).requestId() : items.get(0).requestId();
+        Transactions.write(
+                "store items and events",
+                requestId,
+                () -> jdbc(c -> {
+                    SessionRows.insertItems(c, items, codec);
+                    SessionRows.insertEvents(c, events);
+                    return null;
+                }));
     }
 
     @Override
     public List<ItemRecord> listItems(String sessionId, int limit) {
-        return Transactions.read("list items", null, () -> jdbc(c -> SessionRows.listItems(c, sessionId, limit, codec)));
+        return Transactions.read(
+                "list items", null, () -> jdbc(c -> SessionRows.listItems(c, sessionId, limit, codec)));
     }
 
     @Override
     public List<EventRecord> readEvents(String requestId, long afterSeq, int limit) {
-        return Transactions.read("read events", requestId, () -> jdbc(c -> SessionRows.readEvents(c, requestId, afterSeq, limit)));
+        return Transactions.read(
+                "read events", requestId, () -> jdbc(c -> SessionRows.readEvents(c, requestId, afterSeq, limit)));
     }
 
     /** JDBC work on a connection. */
@@ -246,7 +266,8 @@ public class JpaSessionStore implements SessionStore {
     public long lastSeq(String requestId) {
         return Transactions.read("read events", requestId, () -> {
             Long max = em.createQuery("select max(e.seq) from EventEntity e where e.requestId = :id", Long.class)
-                    .setParameter("id", requestId).getSingleResult();
+                    .setParameter("id", requestId)
+                    .getSingleResult();
             return max == null ? 0L : max;
         });
     }

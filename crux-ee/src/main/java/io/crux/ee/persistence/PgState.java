@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
-
 import javax.sql.DataSource;
 
 import io.crux.ee.catalog.Messages;
@@ -36,6 +35,7 @@ final class PgState {
 
     /** How often, and how far apart, the outcome of a commit whose answer was lost is asked for. */
     private static final int COMMIT_CHECKS = 10;
+
     private static final Duration COMMIT_CHECK_PAUSE = Duration.ofMillis(200);
 
     private static final String UPSERT = "INSERT INTO CRUX_STATE AS s (ID, SCOPE, SCOPE_KEY, DOC, UPDATED_AT, VERSION)"
@@ -46,12 +46,13 @@ final class PgState {
     private static final String VALUE = DOC + " -> CAST(? AS text)";
 
     /** 6: the removed keys as a JSON array; 7: the set values as a JSON object. */
-    private static final String PATCH = UPSERT + "DOC = CAST((" + DOC + " - ARRAY(SELECT jsonb_array_elements_text(CAST(? AS jsonb))))"
-            + " || CAST(? AS jsonb) AS text)";
+    private static final String PATCH = UPSERT + "DOC = CAST((" + DOC
+            + " - ARRAY(SELECT jsonb_array_elements_text(CAST(? AS jsonb))))" + " || CAST(? AS jsonb) AS text)";
 
     /** 6, 7: the key; 8: the delta; 9, 10: the key. Returns the new value; no row when the value is not a number. */
     private static final String INCREMENT = UPSERT + "DOC = CAST(jsonb_set(" + DOC + ", ARRAY[CAST(? AS text)],"
-            + " to_jsonb(COALESCE(trunc(CAST(" + DOC + " ->> CAST(? AS text) AS numeric)), 0) + CAST(? AS bigint))) AS text)"
+            + " to_jsonb(COALESCE(trunc(CAST(" + DOC
+            + " ->> CAST(? AS text) AS numeric)), 0) + CAST(? AS bigint))) AS text)"
             + " WHERE COALESCE(jsonb_typeof(" + VALUE + "), 'null') IN ('number', 'null')"
             + " RETURNING CAST(" + DOC + " ->> CAST(? AS text) AS bigint)";
 
@@ -63,8 +64,9 @@ final class PgState {
             + " RETURNING jsonb_array_length(" + VALUE + ")";
 
     /** 1: the key; 2: the time; 3: the id; 4: the key. Changes one row if the key held a value other than null. */
-    private static final String REMOVE = "UPDATE CRUX_STATE AS s SET DOC = CAST(" + DOC + " - CAST(? AS text) AS text), UPDATED_AT = ?,"
-            + " VERSION = s.VERSION + 1 WHERE s.ID = ? AND jsonb_typeof(" + VALUE + ") <> 'null'";
+    private static final String REMOVE =
+            "UPDATE CRUX_STATE AS s SET DOC = CAST(" + DOC + " - CAST(? AS text) AS text), UPDATED_AT = ?,"
+                    + " VERSION = s.VERSION + 1 WHERE s.ID = ? AND jsonb_typeof(" + VALUE + ") <> 'null'";
 
     private final PayloadCodec codec;
 
@@ -80,8 +82,7 @@ final class PgState {
      * @return the change's result; {@code null} for an increment or append that changed nothing
      *     (the value has the wrong type)
      */
-    <T> T change(Connection c, String scope, String key, String id, StateChange<T> change)
-            throws SQLException {
+    <T> T change(Connection c, String scope, String key, String id, StateChange<T> change) throws SQLException {
         Timestamp now = Timestamp.from(Instant.now());
         if (change instanceof StateChange.Patch p) {
             Map<String, Object> set = new LinkedHashMap<>();
@@ -98,14 +99,37 @@ final class PgState {
             return null;
         }
         if (change instanceof StateChange.Increment inc) {
-            Object after = single(c, INCREMENT, id, scope, key, json(inc.key(), inc.delta()), now, inc.key(),
-                    inc.key(), inc.delta(), inc.key(), inc.key());
+            Object after = single(
+                    c,
+                    INCREMENT,
+                    id,
+                    scope,
+                    key,
+                    json(inc.key(), inc.delta()),
+                    now,
+                    inc.key(),
+                    inc.key(),
+                    inc.delta(),
+                    inc.key(),
+                    inc.key());
             return after == null ? null : cast(((Number) after).longValue());
         }
         if (change instanceof StateChange.Append push) {
             List<Object> element = Collections.singletonList(push.value());
-            Object after = single(c, APPEND, id, scope, key, json(push.key(), element), now, push.key(), push.key(),
-                    push.key(), codec.encode(element).json(), push.key(), push.key());
+            Object after = single(
+                    c,
+                    APPEND,
+                    id,
+                    scope,
+                    key,
+                    json(push.key(), element),
+                    now,
+                    push.key(),
+                    push.key(),
+                    push.key(),
+                    codec.encode(element).json(),
+                    push.key(),
+                    push.key());
             return after == null ? null : cast(((Number) after).intValue());
         }
         StateChange.Remove remove = (StateChange.Remove) change;
@@ -120,14 +144,25 @@ final class PgState {
      *
      * @return the value after the increment; {@code null} when the value is not a number
      */
-    Long incrementVerified(DataSource dataSource, Connection c, String scope, String key, String id, StateChange.Increment inc)
+    Long incrementVerified(
+            DataSource dataSource, Connection c, String scope, String key, String id, StateChange.Increment inc)
             throws SQLException {
         c.setAutoCommit(false);
         long after;
         long xid;
         try (PreparedStatement ps = c.prepareStatement(INCREMENT + ", txid_current()")) {
-            bind(ps, id, scope, key, json(inc.key(), inc.delta()), Timestamp.from(Instant.now()), inc.key(), inc.key(),
-                    inc.delta(), inc.key(), inc.key());
+            bind(
+                    ps,
+                    id,
+                    scope,
+                    key,
+                    json(inc.key(), inc.delta()),
+                    Timestamp.from(Instant.now()),
+                    inc.key(),
+                    inc.key(),
+                    inc.delta(),
+                    inc.key(),
+                    inc.key());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     c.rollback();
@@ -160,8 +195,9 @@ final class PgState {
      * committed. The database ends the transaction of a lost connection once it notices the loss:
      * until then it is "in progress", and it is asked again a few times.
      */
-    private static boolean committed(DataSource dataSource, long xid, String id, SQLException lost) throws SQLException {
-        for (int attempt = 1;; attempt++) {
+    private static boolean committed(DataSource dataSource, long xid, String id, SQLException lost)
+            throws SQLException {
+        for (int attempt = 1; ; attempt++) {
             String status;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(true);

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
-
 import javax.sql.DataSource;
 
 import io.crux.ee.api.exception.CruxPersistenceException;
@@ -42,7 +41,8 @@ public final class SchemaInstaller {
             }
             LOG.fine(() -> "crux-ee schema checked with " + script);
         } catch (SQLException | IOException e) {
-            throw new CruxPersistenceException(Messages.persistenceFailed("create the crux-ee tables", null, e), null, e);
+            throw new CruxPersistenceException(
+                    Messages.persistenceFailed("create the crux-ee tables", null, e), null, e);
         }
     }
 

@@ -38,14 +38,17 @@ import io.crux.ee.spi.PayloadCodec;
  */
 final class SessionRows {
 
-    private static final String INSERT_ITEMS = "INSERT INTO CRUX_ITEM (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, ITEM_JSON,"
-            + " ITEM_TIMES, CREATED_AT, UPDATED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
+    private static final String INSERT_ITEMS =
+            "INSERT INTO CRUX_ITEM (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, ITEM_JSON,"
+                    + " ITEM_TIMES, CREATED_AT, UPDATED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
 
-    private static final String LIST_ITEMS = "SELECT REQUEST_ID, ITEM_JSON, ITEM_TIMES, CREATED_AT, UPDATED_AT FROM CRUX_ITEM"
-            + " WHERE SESSION_ID = ? ORDER BY CREATED_AT, ID";
+    private static final String LIST_ITEMS =
+            "SELECT REQUEST_ID, ITEM_JSON, ITEM_TIMES, CREATED_AT, UPDATED_AT FROM CRUX_ITEM"
+                    + " WHERE SESSION_ID = ? ORDER BY CREATED_AT, ID";
 
-    private static final String INSERT_EVENTS = "INSERT INTO CRUX_EVENT (ID, REQUEST_ID, FIRST_SEQ, SEQ, TYPE, EVENT_TYPES,"
-            + " EVENT_JSON, OCCURRED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)";
+    private static final String INSERT_EVENTS =
+            "INSERT INTO CRUX_EVENT (ID, REQUEST_ID, FIRST_SEQ, SEQ, TYPE, EVENT_TYPES,"
+                    + " EVENT_JSON, OCCURRED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)";
 
     private static final String READ_EVENTS = "SELECT FIRST_SEQ, SEQ, TYPE, EVENT_TYPES, EVENT_JSON, OCCURRED_AT"
             + " FROM CRUX_EVENT WHERE REQUEST_ID = ? AND SEQ > ? ORDER BY SEQ";
@@ -67,7 +70,9 @@ final class SessionRows {
             int from = 0;
             for (int row = 0; from < latest.size(); row++) {
                 int to = from + 1;
-                while (to < latest.size() && oneLine(json.get(to - 1)) && oneLine(json.get(to))
+                while (to < latest.size()
+                        && oneLine(json.get(to - 1))
+                        && oneLine(json.get(to))
                         && sameOwner(latest.get(to - 1), latest.get(to))) {
                     to++;
                 }
@@ -83,7 +88,8 @@ final class SessionRows {
         return Objects.equals(a.sessionId(), b.sessionId()) && a.requestId().equals(b.requestId());
     }
 
-    private static void bindItems(PreparedStatement ps, String id, List<ItemRecord> row, List<String> json) throws SQLException {
+    private static void bindItems(PreparedStatement ps, String id, List<ItemRecord> row, List<String> json)
+            throws SQLException {
         ItemRecord first = row.get(0);
         ItemRecord last = row.get(row.size() - 1);
         ps.setString(1, id);
@@ -106,14 +112,20 @@ final class SessionRows {
             ps.setString(7, times.toString());
         }
         ps.setTimestamp(8, Timestamp.from(first.createdAt()));
-        ps.setTimestamp(9, Timestamp.from(row.stream().map(ItemRecord::updatedAt).max(Instant::compareTo).orElseThrow()));
+        ps.setTimestamp(
+                9,
+                Timestamp.from(row.stream()
+                        .map(ItemRecord::updatedAt)
+                        .max(Instant::compareTo)
+                        .orElseThrow()));
     }
 
     /**
      * @return the session's items, oldest first: each once, with its last content and its first
      *     creation time, session and request
      */
-    static List<ItemRecord> listItems(Connection c, String sessionId, int limit, PayloadCodec codec) throws SQLException {
+    static List<ItemRecord> listItems(Connection c, String sessionId, int limit, PayloadCodec codec)
+            throws SQLException {
         List<ItemRecord> versions = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(LIST_ITEMS)) {
             ps.setString(1, sessionId);
@@ -123,16 +135,25 @@ final class SessionRows {
                     String json = rs.getString(2);
                     String times = rs.getString(3);
                     if (times == null) {
-                        versions.add(new ItemRecord(item(json, codec), sessionId, requestId, rs.getTimestamp(4).toInstant(),
-                                rs.getTimestamp(5).toInstant(), json));
+                        versions.add(new ItemRecord(
+                                item(json, codec),
+                                sessionId,
+                                requestId,
+                                rs.getTimestamp(4).toInstant(),
+                                rs.getTimestamp(5).toInstant(),
+                                json));
                         continue;
                     }
                     String[] jsonLines = json.split("\n", -1);
                     String[] timeLines = times.split("\n", -1);
                     for (int i = 0; i < jsonLines.length; i++) {
                         int space = timeLines[i].indexOf(' ');
-                        versions.add(new ItemRecord(item(jsonLines[i], codec), sessionId, requestId,
-                                Instant.parse(timeLines[i].substring(0, space)), Instant.parse(timeLines[i].substring(space + 1)),
+                        versions.add(new ItemRecord(
+                                item(jsonLines[i], codec),
+                                sessionId,
+                                requestId,
+                                Instant.parse(timeLines[i].substring(0, space)),
+                                Instant.parse(timeLines[i].substring(space + 1)),
                                 jsonLines[i]));
                     }
                 }
@@ -153,8 +174,16 @@ final class SessionRows {
         }
         Map<String, ItemRecord> byId = new LinkedHashMap<>();
         for (ItemRecord r : items) {
-            byId.merge(r.item().id(), r, (first, last) -> new ItemRecord(last.item(), first.sessionId(), first.requestId(),
-                    first.createdAt(), last.updatedAt(), last.json()));
+            byId.merge(
+                    r.item().id(),
+                    r,
+                    (first, last) -> new ItemRecord(
+                            last.item(),
+                            first.sessionId(),
+                            first.requestId(),
+                            first.createdAt(),
+                            last.updatedAt(),
+                            last.json()));
         }
         return byId.size() == items.size() ? items : new ArrayList<>(byId.values());
     }
@@ -172,7 +201,10 @@ final class SessionRows {
             int from = 0;
             while (from < events.size()) {
                 int to = from + 1;
-                while (to < events.size() && oneLine[to - 1] && oneLine[to] && continues(events.get(to - 1), events.get(to))) {
+                while (to < events.size()
+                        && oneLine[to - 1]
+                        && oneLine[to]
+                        && continues(events.get(to - 1), events.get(to))) {
                     to++;
                 }
                 bindEvents(ps, events.subList(from, to));

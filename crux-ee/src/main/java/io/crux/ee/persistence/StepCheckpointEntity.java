@@ -64,7 +64,15 @@ public class StepCheckpointEntity extends RunPositionRow {
 
     /** @return the checkpoint with its output as stored (no decoded value) */
     CheckpointRecord toRecord() {
-        return new CheckpointRecord(flowId, position, label, kind, null, new Payload(outputType, outputJson), attempts, fallback,
+        return new CheckpointRecord(
+                flowId,
+                position,
+                label,
+                kind,
+                null,
+                new Payload(outputType, outputJson),
+                attempts,
+                fallback,
                 completedAt);
     }
 

@@ -2,6 +2,8 @@ package io.crux.ee.persistence;
 
 import java.sql.SQLException;
 import java.util.function.Supplier;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
 import jakarta.persistence.EntityExistsException;
 import jakarta.persistence.OptimisticLockException;
@@ -11,9 +13,6 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.UserTransaction;
-
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.CruxPersistenceException;
@@ -54,7 +53,8 @@ final class Transactions {
         try {
             return jta().tx().getStatus() != Status.STATUS_NO_TRANSACTION;
         } catch (Exception e) {
-            throw new CruxPersistenceException(Messages.persistenceFailed("read the transaction status", null, e), null, e);
+            throw new CruxPersistenceException(
+                    Messages.persistenceFailed("read the transaction status", null, e), null, e);
         }
     }
 
@@ -144,7 +144,7 @@ final class Transactions {
      * a cancel) is not a reason to give up: try again, and let the fresh read decide.
      */
     static <T> T writeOwned(String operation, String flowId, Supplier<T> work) {
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 return write(operation, flowId, work);
             } catch (FlowConflictException e) {
@@ -176,7 +176,8 @@ final class Transactions {
         if (found != null) {
             return found;
         }
-        found = new Jta(lookup(UserTransaction.class, "java:comp/UserTransaction"),
+        found = new Jta(
+                lookup(UserTransaction.class, "java:comp/UserTransaction"),
                 lookup(TransactionSynchronizationRegistry.class, "java:comp/TransactionSynchronizationRegistry"));
         jta = found;
         return found;
@@ -229,7 +230,9 @@ final class Transactions {
     /** SQLState class 23 is an integrity constraint violation on every database we support. */
     private static boolean isUniqueViolation(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("23")) {
                 return true;
             }
         }

@@ -18,7 +18,10 @@ import io.crux.ee.api.ClientData;
  * @param actions each action's input type, by action name, in declaration order
  * @param clientData the client data functions, by name
  */
-public record FlowKind(String name, boolean requireUser, Map<String, Type> actions,
+public record FlowKind(
+        String name,
+        boolean requireUser,
+        Map<String, Type> actions,
         Map<String, Function<ClientData.Context, Object>> clientData) {
 
     /** Copies the maps, which keep their order. */

@@ -15,7 +15,9 @@ public record EventRecord(String requestId, long seq, String type, String json, 
 
     /** @return whether no event follows this one in the stream until the request resumes */
     public boolean isTerminal() {
-        return type.equals("request.completed") || type.equals("request.failed") || type.equals("request.cancelled")
+        return type.equals("request.completed")
+                || type.equals("request.failed")
+                || type.equals("request.cancelled")
                 || type.equals("request.suspended");
     }
 }

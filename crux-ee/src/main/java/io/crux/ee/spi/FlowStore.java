@@ -164,7 +164,10 @@ public interface FlowStore {
      * @return what {@code alongside} returned
      * @throws io.crux.ee.api.exception.FlowConflictException if another node holds the run
      */
-    default <T> T suspend(String flowId, String owner, SuspensionRecord suspension,
+    default <T> T suspend(
+            String flowId,
+            String owner,
+            SuspensionRecord suspension,
             java.util.function.Function<RunRecord, T> alongside) {
         return alongside.apply(suspend(flowId, owner, suspension));
     }
@@ -202,7 +205,12 @@ public interface FlowStore {
      * @return what {@code alongside} returned
      * @throws io.crux.ee.api.exception.FlowConflictException if another node holds the run
      */
-    default <T> T finish(String flowId, String owner, FlowStatus status, Payload output, String error,
+    default <T> T finish(
+            String flowId,
+            String owner,
+            FlowStatus status,
+            Payload output,
+            String error,
             java.util.function.Function<RunRecord, T> alongside) {
         return alongside.apply(finish(flowId, owner, status, output, error));
     }
@@ -248,7 +256,8 @@ public interface FlowStore {
      * @return what {@code alongside} returned
      * @throws io.crux.ee.api.exception.FlowConflictException if the run changed since it was read
      */
-    default <T> T end(RunRecord seen, FlowStatus status, String reason, java.util.function.Function<RunRecord, T> alongside) {
+    default <T> T end(
+            RunRecord seen, FlowStatus status, String reason, java.util.function.Function<RunRecord, T> alongside) {
         return alongside.apply(end(seen, status, reason));
     }
 

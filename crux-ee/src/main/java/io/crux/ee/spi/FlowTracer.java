@@ -18,7 +18,8 @@ public interface FlowTracer {
         }
 
         @Override
-        public Span startRun(Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
+        public Span startRun(
+                Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
             return Span.NOOP;
         }
 
@@ -91,7 +92,8 @@ public interface FlowTracer {
      * @param temperature the requested temperature, or {@code null}
      * @param maxOutputTokens the requested output limit, or {@code null}
      */
-    record GenerationRequest(String operation, String provider, String model, Double temperature, Integer maxOutputTokens) {}
+    record GenerationRequest(
+            String operation, String provider, String model, Double temperature, Integer maxOutputTokens) {}
 
     /**
      * The response side of a model call.
@@ -103,7 +105,8 @@ public interface FlowTracer {
      * @param finishReason why the model stopped ({@code stop}, {@code length}, {@code tool_calls},
      *     {@code content_filter}, ...), or {@code null}
      */
-    record GenerationResponse(String id, String model, Integer inputTokens, Integer outputTokens, String finishReason) {}
+    record GenerationResponse(
+            String id, String model, Integer inputTokens, Integer outputTokens, String finishReason) {}
 
     /** The span of a model call. */
     interface GenerationSpan extends Span {

@@ -15,7 +15,8 @@ import io.crux.ee.api.Item;
  * @param json the item as JSON, as the engine encoded it for its event, so that a store need not
  *     encode it again; {@code null} when not encoded yet
  */
-public record ItemRecord(Item item, String sessionId, String requestId, Instant createdAt, Instant updatedAt, String json) {
+public record ItemRecord(
+        Item item, String sessionId, String requestId, Instant createdAt, Instant updatedAt, String json) {
 
     /**
      * An item not encoded yet.

@@ -27,7 +27,8 @@ public record RunQuery(Set<String> flowNames, FlowStatus status, String userId, 
     public RunQuery {
         flowNames = Set.copyOf(Objects.requireNonNull(flowNames, "flowNames"));
         if (offset < 0 || limit < 1) {
-            throw new IllegalArgumentException("offset must be at least 0 and limit at least 1: " + offset + ", " + limit);
+            throw new IllegalArgumentException(
+                    "offset must be at least 0 and limit at least 1: " + offset + ", " + limit);
         }
     }
 }

@@ -17,7 +17,8 @@ import java.util.Objects;
  *
  * @param <T> the change's result
  */
-public sealed interface StateChange<T> permits StateChange.Patch, StateChange.Increment, StateChange.Append, StateChange.Remove {
+public sealed interface StateChange<T>
+        permits StateChange.Patch, StateChange.Increment, StateChange.Append, StateChange.Remove {
 
     /**
      * Applies the change to a mutable copy of the document.
@@ -157,6 +158,7 @@ public sealed interface StateChange<T> permits StateChange.Patch, StateChange.In
      * @return the exception {@link #applyTo} throws for a value of the wrong type
      */
     private static IllegalStateException notA(String kind, String scope, String key, Object value) {
-        return new IllegalStateException("the value of '" + key + "' in the " + scope + " state is not a " + kind + ": " + value);
+        return new IllegalStateException(
+                "the value of '" + key + "' in the " + scope + " state is not a " + kind + ": " + value);
     }
 }

@@ -38,12 +38,14 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
     static final AttributeKey<String> GEN_AI_PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
     /** The name of {@code gen_ai.provider.name} before semantic conventions 1.37; still read by many back ends. */
     static final AttributeKey<String> GEN_AI_SYSTEM = AttributeKey.stringKey("gen_ai.system");
+
     static final AttributeKey<String> GEN_AI_REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
     static final AttributeKey<Double> GEN_AI_REQUEST_TEMPERATURE = AttributeKey.doubleKey("gen_ai.request.temperature");
     static final AttributeKey<Long> GEN_AI_REQUEST_MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
     static final AttributeKey<String> GEN_AI_RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
     static final AttributeKey<String> GEN_AI_RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
-    static final AttributeKey<List<String>> GEN_AI_FINISH_REASONS = AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+    static final AttributeKey<List<String>> GEN_AI_FINISH_REASONS =
+            AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
     static final AttributeKey<Long> GEN_AI_INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
     static final AttributeKey<Long> GEN_AI_OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
     static final AttributeKey<String> GEN_AI_TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
@@ -66,7 +68,8 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
     }
 
     @Override
-    public FlowTracer.Span startRun(Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
+    public FlowTracer.Span startRun(
+            Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
         Context parent = parentContext instanceof Context c ? c : Context.current();
         var builder = tracer.spanBuilder("crux.flow " + flowName)
                 .setParent(parent)
@@ -83,7 +86,8 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
     }
 
     @Override
-    public FlowTracer.Span startStep(FlowTracer.Span run, String flowName, String flowId, String label, String stepId, int attempt) {
+    public FlowTracer.Span startStep(
+            FlowTracer.Span run, String flowName, String flowId, String label, String stepId, int attempt) {
         Context parent = run instanceof OtelSpan s ? Context.current().with(s.span) : Context.current();
         io.opentelemetry.api.trace.Span span = tracer.spanBuilder("crux.step " + label)
                 .setParent(parent)
@@ -110,7 +114,8 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
             builder.setAttribute(GEN_AI_REQUEST_TEMPERATURE, request.temperature());
         }
         if (request.maxOutputTokens() != null) {
-            builder.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, request.maxOutputTokens().longValue());
+            builder.setAttribute(
+                    GEN_AI_REQUEST_MAX_TOKENS, request.maxOutputTokens().longValue());
         }
         return new OtelSpan(builder.startSpan());
     }

@@ -18,44 +18,79 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule apiDependsOnNothingOfOurs = classes().that().resideInAPackage("io.crux.ee.api..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jakarta..", "io.crux.ee.api..")
+    static final ArchRule apiDependsOnNothingOfOurs = classes()
+            .that()
+            .resideInAPackage("io.crux.ee.api..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "jakarta..", "io.crux.ee.api..")
             .because("users write against the API alone");
 
     @ArchTest
-    static final ArchRule spiDependsOnlyOnTheApi = classes().that().resideInAPackage("io.crux.ee.spi..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jakarta..", "io.crux.ee.api..",
-                    "io.crux.ee.spi..");
+    static final ArchRule spiDependsOnlyOnTheApi = classes()
+            .that()
+            .resideInAPackage("io.crux.ee.spi..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "jakarta..", "io.crux.ee.api..", "io.crux.ee.spi..");
 
     @ArchTest
-    static final ArchRule theCatalogStandsAlone = classes().that().resideInAPackage("io.crux.ee.catalog..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.crux.ee.catalog..");
+    static final ArchRule theCatalogStandsAlone = classes()
+            .that()
+            .resideInAPackage("io.crux.ee.catalog..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "io.crux.ee.catalog..");
 
     @ArchTest
-    static final ArchRule engineKnowsNoContainer = noClasses().that().resideInAPackage("io.crux.ee.engine..")
-            .should().dependOnClassesThat().resideInAnyPackage("jakarta.enterprise..", "jakarta.inject..",
-                    "jakarta.persistence..", "jakarta.transaction..", "jakarta.ws.rs..", "org.eclipse.microprofile..")
+    static final ArchRule engineKnowsNoContainer = noClasses()
+            .that()
+            .resideInAPackage("io.crux.ee.engine..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "jakarta.enterprise..",
+                    "jakarta.inject..",
+                    "jakarta.persistence..",
+                    "jakarta.transaction..",
+                    "jakarta.ws.rs..",
+                    "org.eclipse.microprofile..")
             .because("the engine runs in plain Java too: the test kit and the benchmarks run it without a server");
 
     @ArchTest
-    static final ArchRule engineKnowsNothingAbove = classes().that().resideInAPackage("io.crux.ee.engine..")
-            .should().onlyDependOnClassesThat().resideOutsideOfPackages("io.crux.ee.block..", "io.crux.ee.cdi..",
-                    "io.crux.ee.persistence..", "io.crux.ee.telemetry..", "io.crux.ee.langchain4j..",
-                    "io.crux.ee.testkit..", "io.crux.ee.sse..")
+    static final ArchRule engineKnowsNothingAbove = classes()
+            .that()
+            .resideInAPackage("io.crux.ee.engine..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideOutsideOfPackages(
+                    "io.crux.ee.block..",
+                    "io.crux.ee.cdi..",
+                    "io.crux.ee.persistence..",
+                    "io.crux.ee.telemetry..",
+                    "io.crux.ee.langchain4j..",
+                    "io.crux.ee.testkit..",
+                    "io.crux.ee.sse..")
             .because("blocks, persistence, CDI and telemetry are built on the engine, not the other way round");
 
     @ArchTest
-    static final ArchRule blocksUseTheApiNotTheEngine = noClasses().that().resideInAPackage("io.crux.ee.block..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.crux.ee.engine..", "io.crux.ee.persistence..",
-                    "io.crux.ee.cdi..")
+    static final ArchRule blocksUseTheApiNotTheEngine = noClasses()
+            .that()
+            .resideInAPackage("io.crux.ee.block..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.crux.ee.engine..", "io.crux.ee.persistence..", "io.crux.ee.cdi..")
             .because("a block runs against BlockContext, whatever engine implements it");
 
     @ArchTest
-    static final ArchRule persistenceIsAnSpiImplementation = noClasses().that()
+    static final ArchRule persistenceIsAnSpiImplementation = noClasses()
+            .that()
             .resideInAPackage("io.crux.ee.persistence..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.crux.ee.engine..", "io.crux.ee.block..",
-                    "io.crux.ee.cdi..");
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.crux.ee.engine..", "io.crux.ee.block..", "io.crux.ee.cdi..");
 
     @ArchTest
-    static final ArchRule noCyclesBetweenPackages = slices().matching("io.crux.ee.(**)").should().beFreeOfCycles();
+    static final ArchRule noCyclesBetweenPackages =
+            slices().matching("io.crux.ee.(**)").should().beFreeOfCycles();
 }

@@ -33,7 +33,10 @@ class JsonSchemaCheckTest {
 
     public record Decimals(double d, float f, BigDecimal amount) {}
 
-    public enum Color { RED, GREEN }
+    public enum Color {
+        RED,
+        GREEN
+    }
 
     public record Painted(@NotNull Color color) {}
 
@@ -41,7 +44,11 @@ class JsonSchemaCheckTest {
 
     public record Line(@NotNull String sku, @Max(10) int quantity) {}
 
-    public record Order(@NotNull List<Line> lines, Set<String> tags, Map<String, Integer> counts, Optional<String> note,
+    public record Order(
+            @NotNull List<Line> lines,
+            Set<String> tags,
+            Map<String, Integer> counts,
+            Optional<String> note,
             String[] codes) {}
 
     public record Node(String name, List<Node> children) {}
@@ -83,44 +90,57 @@ class JsonSchemaCheckTest {
         });
         assertThat(check("{\"text\":\"12345\"}", Text.class)).isEmpty();
         assertThat(pointers("{\"amount\":\"12.5\"}", Decimals.class)).containsExactly("/amount");
-        assertThat(check("{\"amount\":12.5,\"d\":1e3,\"f\":-2}", Decimals.class)).isEmpty();
+        assertThat(check("{\"amount\":12.5,\"d\":1e3,\"f\":-2}", Decimals.class))
+                .isEmpty();
     }
 
     @Test
     void onlyTrueAndFalseAreBooleans() {
         assertThat(pointers("{\"approved\":\"yes\"}", Flag.class)).containsExactly("/approved");
         assertThat(pointers("{\"approved\":1}", Flag.class)).containsExactly("/approved");
-        assertThat(pointers("{\"approved\":null}", Flag.class)).as("a primitive is never null").containsExactly("/approved");
+        assertThat(pointers("{\"approved\":null}", Flag.class))
+                .as("a primitive is never null")
+                .containsExactly("/approved");
         assertThat(check("{\"approved\":true}", Flag.class)).isEmpty();
     }
 
     @Test
     void integralTypesRefuseFractionsAndValuesOutOfTheirRange() {
-        assertThat(check("{\"i\":1.9}", Numbers.class)).singleElement()
+        assertThat(check("{\"i\":1.9}", Numbers.class))
+                .singleElement()
                 .satisfies(v -> assertThat(v.message()).isEqualTo("expected integer, got number 1.9"));
         assertThat(pointers("{\"i\":4294967297}", Numbers.class)).containsExactly("/i");
-        assertThat(pointers("{\"s\":40000,\"b\":128,\"boxed\":2147483648}", Numbers.class)).containsExactly("/s", "/b", "/boxed");
+        assertThat(pointers("{\"s\":40000,\"b\":128,\"boxed\":2147483648}", Numbers.class))
+                .containsExactly("/s", "/b", "/boxed");
         assertThat(pointers("{\"l\":9223372036854775808}", Numbers.class)).containsExactly("/l");
         assertThat(pointers("{\"i\":\"3\"}", Numbers.class)).containsExactly("/i");
-        assertThat(check("{\"i\":2.0,\"l\":-9223372036854775808,\"s\":-32768,\"b\":127,\"boxed\":null,"
-                + "\"big\":123456789012345678901234567890}", Numbers.class)).isEmpty();
+        assertThat(check(
+                        "{\"i\":2.0,\"l\":-9223372036854775808,\"s\":-32768,\"b\":127,\"boxed\":null,"
+                                + "\"big\":123456789012345678901234567890}",
+                        Numbers.class))
+                .isEmpty();
     }
 
     @Test
     void unknownPropertiesAreRefused() {
-        assertThat(check("{\"text\":\"a\",\"extra\":1}", Text.class)).singleElement().satisfies(v -> {
-            assertThat(v.pointer()).isEqualTo("/extra");
-            assertThat(v.message()).contains("not a known property").contains("[text]");
-        });
+        assertThat(check("{\"text\":\"a\",\"extra\":1}", Text.class))
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.pointer()).isEqualTo("/extra");
+                    assertThat(v.message()).contains("not a known property").contains("[text]");
+                });
     }
 
     @Test
     void requiredAndNullableAreWhatTheSchemaSays() {
         assertThat(check("{\"sku\":\"a\"}", Line.class)).isEmpty();
-        assertThat(check("{\"quantity\":1}", Line.class)).singleElement()
+        assertThat(check("{\"quantity\":1}", Line.class))
+                .singleElement()
                 .satisfies(v -> assertThat(v.message()).isEqualTo("is required"));
         assertThat(pointers("{\"sku\":null}", Line.class)).containsExactly("/sku");
-        assertThat(check("{\"text\":null}", Text.class)).as("an optional reference may be null").isEmpty();
+        assertThat(check("{\"text\":null}", Text.class))
+                .as("an optional reference may be null")
+                .isEmpty();
         assertThat(check("{}", Text.class)).isEmpty();
     }
 
@@ -138,15 +158,18 @@ class JsonSchemaCheckTest {
     @Test
     void enumsTakeTheirNamesOnly() {
         assertThat(check("{\"color\":\"RED\"}", Painted.class)).isEmpty();
-        assertThat(check("{\"color\":\"PURPLE\"}", Painted.class)).singleElement()
+        assertThat(check("{\"color\":\"PURPLE\"}", Painted.class))
+                .singleElement()
                 .satisfies(v -> assertThat(v.message()).contains("[RED, GREEN]"));
         assertThat(pointers("{\"color\":0}", Painted.class)).containsExactly("/color");
     }
 
     @Test
     void timesAreStringsInTheirIsoForm() {
-        assertThat(check("{\"at\":\"2026-12-04T10:15:30Z\",\"day\":\"2026-12-04\"}", Times.class)).isEmpty();
-        assertThat(pointers("{\"at\":\"yesterday\",\"day\":\"2026-13-40\"}", Times.class)).containsExactly("/at", "/day");
+        assertThat(check("{\"at\":\"2026-12-04T10:15:30Z\",\"day\":\"2026-12-04\"}", Times.class))
+                .isEmpty();
+        assertThat(pointers("{\"at\":\"yesterday\",\"day\":\"2026-13-40\"}", Times.class))
+                .containsExactly("/at", "/day");
         assertThat(pointers("{\"at\":1733300000}", Times.class)).containsExactly("/at");
     }
 
@@ -157,10 +180,13 @@ class JsonSchemaCheckTest {
 
         List<Violation> violations = check(wrong, Order.class);
 
-        assertThat(violations).extracting(Violation::pointer)
+        assertThat(violations)
+                .extracting(Violation::pointer)
                 .containsExactly("/lines/1/sku", "/lines/1/quantity", "/tags", "/counts/a~1b", "/note", "/codes/0");
         assertThat(violations.get(0).field()).isEqualTo("lines[1].sku");
-        assertThat(check("{\"lines\":[],\"tags\":[\"x\"],\"counts\":{\"a\":1},\"note\":\"n\",\"codes\":[\"c\"]}", Order.class))
+        assertThat(check(
+                        "{\"lines\":[],\"tags\":[\"x\"],\"counts\":{\"a\":1},\"note\":\"n\",\"codes\":[\"c\"]}",
+                        Order.class))
                 .isEmpty();
         assertThat(check("{\"lines\":[],\"note\":null}", Order.class)).isEmpty();
         assertThat(pointers("{\"lines\":{}}", Order.class)).containsExactly("/lines");
@@ -169,19 +195,21 @@ class JsonSchemaCheckTest {
     @Test
     void beansAreCheckedThroughTheirPropertiesAndPublicFields() {
         assertThat(check("{\"size\":3,\"name\":\"n\"}", Bean.class)).isEmpty();
-        assertThat(pointers("{\"size\":\"3\",\"name\":4,\"other\":true}", Bean.class)).containsExactly("/size", "/name", "/other");
+        assertThat(pointers("{\"size\":\"3\",\"name\":4,\"other\":true}", Bean.class))
+                .containsExactly("/size", "/name", "/other");
     }
 
     @Test
     void deepNestingIsRefusedAtTheLimitWithoutRecursingFurther() {
         String deep = "[".repeat(900) + "]".repeat(900);
-        List<Violation> violations = JsonSchemaCheck.check(json("{\"name\":\"a\",\"children\":[{\"children\":[]}]}"),
-                JsonSchemas.of(Node.class), 2);
+        List<Violation> violations = JsonSchemaCheck.check(
+                json("{\"name\":\"a\",\"children\":[{\"children\":[]}]}"), JsonSchemas.of(Node.class), 2);
         assertThat(violations).singleElement().satisfies(v -> {
             assertThat(v.pointer()).isEqualTo("/children/0/children");
             assertThat(v.message()).startsWith("CRUX0100E");
         });
-        assertThat(check("{\"anything\":" + deep + "}", Map.class)).singleElement()
+        assertThat(check("{\"anything\":" + deep + "}", Map.class))
+                .singleElement()
                 .satisfies(v -> assertThat(v.message()).startsWith("CRUX0100E"));
     }
 }

@@ -33,14 +33,16 @@ class JsonbPayloadCodecTest {
 
     @Test
     void collectionsAndMapsOfRecordsDecodeToTheirRecords() {
-        assertThat(roundTrip(List.of(new Plan("a", 1), new Plan("b", 2)))).isEqualTo(List.of(new Plan("a", 1), new Plan("b", 2)));
+        assertThat(roundTrip(List.of(new Plan("a", 1), new Plan("b", 2))))
+                .isEqualTo(List.of(new Plan("a", 1), new Plan("b", 2)));
         assertThat(roundTrip(new ArrayList<>(List.of(new Plan("c", 3))))).isEqualTo(List.of(new Plan("c", 3)));
         assertThat(roundTrip(Set.of(new Plan("d", 4)))).isEqualTo(Set.of(new Plan("d", 4)));
         Map<String, Plan> byName = new LinkedHashMap<>();
         byName.put("e", new Plan("e", 5));
         byName.put("f", new Plan("f", 6));
         assertThat(roundTrip(byName)).isEqualTo(byName);
-        assertThat(roundTrip(List.of(List.of(new Plan("g", 7)), List.of()))).isEqualTo(List.of(List.of(new Plan("g", 7)), List.of()));
+        assertThat(roundTrip(List.of(List.of(new Plan("g", 7)), List.of())))
+                .isEqualTo(List.of(List.of(new Plan("g", 7)), List.of()));
         assertThat(roundTrip(Map.of("h", List.of(new Plan("h", 8))))).isEqualTo(Map.of("h", List.of(new Plan("h", 8))));
     }
 
@@ -52,14 +54,21 @@ class JsonbPayloadCodecTest {
     @Test
     void storedTypesOfEarlierVersionsAndApplicationCollectionsStillDecode() {
         // checkpoints stored before element types were recorded name the JDK's immutable classes
-        assertThat(codec.decode(new Payload("java.util.ImmutableCollections$ListN", "[1,2]"), getClass().getClassLoader()))
+        assertThat(codec.decode(
+                        new Payload("java.util.ImmutableCollections$ListN", "[1,2]"),
+                        getClass().getClassLoader()))
                 .isEqualTo(List.of(new BigDecimal(1), new BigDecimal(2)));
-        assertThat(codec.decode(new Payload("java.util.ImmutableCollections$MapN", "{\"a\":true}"), getClass().getClassLoader()))
+        assertThat(codec.decode(
+                        new Payload("java.util.ImmutableCollections$MapN", "{\"a\":true}"),
+                        getClass().getClassLoader()))
                 .isEqualTo(Map.of("a", true));
         Plans plans = new Plans();
         plans.add(new Plan("j", 10));
         assertThat(codec.encode(plans).type()).isEqualTo(Plans.class.getName());
-        assertThat(roundTrip(plans)).isInstanceOf(Plans.class).asList().hasSize(1); // its elements as the provider reads them
+        assertThat(roundTrip(plans))
+                .isInstanceOf(Plans.class)
+                .asList()
+                .hasSize(1); // its elements as the provider reads them
         assertThat(roundTrip(Map.of(1, new Plan("k", 11)))).isEqualTo(Map.of(1, new Plan("k", 11)));
     }
 
@@ -81,8 +90,8 @@ class JsonbPayloadCodecTest {
         assertThat(roundTrip(List.of("x", "y"))).isEqualTo(List.of("x", "y"));
         assertThat(roundTrip(List.of())).isEqualTo(List.of());
         assertThat(roundTrip(Map.of())).isEqualTo(Map.of());
-        assertThat(roundTrip(new Page(List.of(new Plan("i", 9)), Optional.of("p2")))).isEqualTo(new Page(List.of(new Plan("i", 9)),
-                Optional.of("p2")));
+        assertThat(roundTrip(new Page(List.of(new Plan("i", 9)), Optional.of("p2"))))
+                .isEqualTo(new Page(List.of(new Plan("i", 9)), Optional.of("p2")));
         // no single element type: the elements come back as JSON values
         List<Object> mixed = new ArrayList<>(List.of("one", 2));
         assertThat(roundTrip(mixed)).isEqualTo(List.of("one", new BigDecimal(2)));

@@ -113,8 +113,9 @@ class TransactionsTest {
     @Test
     void anErrorInTheWorkRollsTheTransactionBack() {
         assertThatThrownBy(() -> Transactions.write("save a checkpoint", "r1", () -> {
-            throw new OutOfMemoryError("in the work");
-        })).isInstanceOf(OutOfMemoryError.class);
+                    throw new OutOfMemoryError("in the work");
+                }))
+                .isInstanceOf(OutOfMemoryError.class);
 
         assertThat(jta.status).as("no transaction left open on the thread").isEqualTo(Status.STATUS_NO_TRANSACTION);
         assertThat(jta.rollbacks).isOne();
@@ -128,7 +129,9 @@ class TransactionsTest {
             Transactions.afterCommit(() -> published.add("event"));
             return null;
         });
-        assertThat(published).as("joined the caller's transaction: not committed yet").isEmpty();
+        assertThat(published)
+                .as("joined the caller's transaction: not committed yet")
+                .isEmpty();
 
         jta.commit();
 

@@ -20,10 +20,13 @@ class StateChangeTest {
         doc.put("empty", null);
 
         assertThat(new StateChange.Increment("n", 3).applyTo("session", doc)).isEqualTo(3L);
-        assertThat(new StateChange.Increment("half", -4).applyTo("session", doc)).isEqualTo(-2L);
-        assertThat(new StateChange.Increment("empty", 1).applyTo("session", doc)).isEqualTo(1L);
+        assertThat(new StateChange.Increment("half", -4).applyTo("session", doc))
+                .isEqualTo(-2L);
+        assertThat(new StateChange.Increment("empty", 1).applyTo("session", doc))
+                .isEqualTo(1L);
         assertThat(new StateChange.Append("log", "a").applyTo("session", doc)).isEqualTo(1);
-        assertThat(new StateChange.Append("log", List.of("b")).applyTo("session", doc)).isEqualTo(2);
+        assertThat(new StateChange.Append("log", List.of("b")).applyTo("session", doc))
+                .isEqualTo(2);
         Map<String, Object> patch = new HashMap<>();
         patch.put("name", "crux");
         patch.put("n", null);

@@ -18,15 +18,21 @@ import dev.langchain4j.agent.tool.Tool;
 public class Library {
 
     private static final Map<String, String> NOTES = new TreeMap<>(Map.of(
-            "steps", "A step's output is checkpointed when it completes; a resumed run returns the recorded output"
+            "steps",
+            "A step's output is checkpointed when it completes; a resumed run returns the recorded output"
                     + " instead of running the step again.",
-            "retry", "Retry counts the first attempt and waits on the managed scheduled executor, holding no thread.",
-            "suspend", "A suspended run waits in the database for a signal; any server sharing the database resumes it.",
-            "blocks", "Handlers, generators, sequencers and routers compose; each leaf block is a durable step keyed"
+            "retry",
+            "Retry counts the first attempt and waits on the managed scheduled executor, holding no thread.",
+            "suspend",
+            "A suspended run waits in the database for a signal; any server sharing the database resumes it.",
+            "blocks",
+            "Handlers, generators, sequencers and routers compose; each leaf block is a durable step keyed"
                     + " by its path.",
-            "streams", "Every event of a request is stored with a sequence number before it is sent, so a client"
+            "streams",
+            "Every event of a request is stored with a sequence number before it is sent, so a client"
                     + " resumes a stream with Last-Event-ID and misses nothing.",
-            "state", "Session, user and project state are JSON documents updated without lost updates."));
+            "state",
+            "Session, user and project state are JSON documents updated without lost updates."));
 
     /** @return the topics the library has notes on */
     public java.util.Set<String> topics() {

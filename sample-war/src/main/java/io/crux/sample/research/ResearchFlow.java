@@ -9,14 +9,14 @@ import jakarta.inject.Inject;
 
 import io.crux.ee.api.Action;
 import io.crux.ee.api.Backoff;
+import io.crux.ee.api.Block;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.StepOptions;
-import io.crux.ee.api.Block;
-import io.crux.ee.langchain4j.Generator;
 import io.crux.ee.block.Handler;
 import io.crux.ee.block.Router;
 import io.crux.ee.block.Sequencer;
+import io.crux.ee.langchain4j.Generator;
 
 /**
  * A research assistant built from blocks. A question ending with a question mark is researched:
@@ -44,7 +44,9 @@ public class ResearchFlow {
         String model = models.name();
         Block<Inquiry, Report> research = research(model);
         Block<Inquiry, Report> chat = chat(model);
-        return Router.of("route", List.of(research, chat),
+        return Router.of(
+                "route",
+                List.of(research, chat),
                 (inquiry, ctx) -> inquiry.text().trim().endsWith("?") ? research : chat);
     }
 
@@ -64,7 +66,9 @@ public class ResearchFlow {
         Handler<List<Note>, String> brief = Handler.of("brief", (notes, ctx) -> {
             Inquiry inquiry = (Inquiry) ctx.scope().input();
             return "Question: " + inquiry.text() + "\nNotes:\n"
-                    + notes.stream().map(n -> "- " + n.topic() + ": " + n.text()).collect(Collectors.joining("\n"));
+                    + notes.stream()
+                            .map(n -> "- " + n.topic() + ": " + n.text())
+                            .collect(Collectors.joining("\n"));
         });
         Generator<String, String> write = Generator.named("write", String.class)
                 .model(model)
@@ -77,8 +81,11 @@ public class ResearchFlow {
         Handler<String, Report> report = Handler.of("report", (answer, ctx) -> {
             ctx.session().inc("questions", 1);
             List<String> topics = ctx.scope().results().values().stream()
-                    .filter(Plan.class::isInstance).map(Plan.class::cast)
-                    .findFirst().map(Plan::topics).orElse(List.of());
+                    .filter(Plan.class::isInstance)
+                    .map(Plan.class::cast)
+                    .findFirst()
+                    .map(Plan::topics)
+                    .orElse(List.of());
             return new Report(answer, topics, model);
         });
         return Sequencer.named("research", Inquiry.class)

@@ -59,11 +59,14 @@ public class ResearchModels {
     public String name() {
         String n = name;
         if (n == null) {
-            n = config.getOptionalValue("crux.models." + CONFIGURED + ".base-url", String.class).isPresent()
-                    ? CONFIGURED : SCRIPTED;
-            LOG.info(n.equals(SCRIPTED)
-                    ? "The research sample runs on the built-in scripted model (no crux.models.research.base-url set)."
-                    : "The research sample runs on the configured model '" + CONFIGURED + "'.");
+            n = config.getOptionalValue("crux.models." + CONFIGURED + ".base-url", String.class)
+                            .isPresent()
+                    ? CONFIGURED
+                    : SCRIPTED;
+            LOG.info(
+                    n.equals(SCRIPTED)
+                            ? "The research sample runs on the built-in scripted model (no crux.models.research.base-url set)."
+                            : "The research sample runs on the configured model '" + CONFIGURED + "'.");
             name = n;
         }
         return n;
@@ -92,27 +95,34 @@ public class ResearchModels {
                 .replyWith(request -> Reply.json(plan(library, lastUserText(request))));
         model.when(ScriptedModel.systemMessageContains(WRITER).and(ScriptedModel.afterToolResult()))
                 .replyWith(request -> Reply.text(DISCLAIMER + answer(request)));
-        model.when(ScriptedModel.systemMessageContains(WRITER)).replyWith(request -> Reply.toolCall("lookup",
-                "{\"topic\":\"" + extraTopic(library, lastUserText(request)) + "\"}"));
+        model.when(ScriptedModel.systemMessageContains(WRITER))
+                .replyWith(request ->
+                        Reply.toolCall("lookup", "{\"topic\":\"" + extraTopic(library, lastUserText(request)) + "\"}"));
         model.when(ScriptedModel.systemMessageContains(CHATTER))
                 .replyWith(request -> Reply.text(DISCLAIMER + "Ask me a question about crux-ee, ending with a question"
-                        + " mark, and I will research it in the library: " + String.join(", ", library.topics()) + "."));
+                        + " mark, and I will research it in the library: " + String.join(", ", library.topics())
+                        + "."));
         return model;
     }
 
     /** The topics of the library that the question names, or the first two when it names none. */
     private static String plan(Library library, String question) {
         String q = question.toLowerCase(Locale.ROOT);
-        List<String> topics = new ArrayList<>(library.topics().stream().filter(q::contains).limit(3).toList());
+        List<String> topics = new ArrayList<>(
+                library.topics().stream().filter(q::contains).limit(3).toList());
         if (topics.isEmpty()) {
             topics.addAll(library.topics().stream().limit(2).toList());
         }
-        return "{\"topics\":[" + String.join(",", topics.stream().map(t -> "\"" + t + "\"").toList()) + "]}";
+        return "{\"topics\":["
+                + String.join(",", topics.stream().map(t -> "\"" + t + "\"").toList()) + "]}";
     }
 
     /** A topic of the library that the writer's notes do not cover yet. */
     private static String extraTopic(Library library, String prompt) {
-        return library.topics().stream().filter(t -> !prompt.contains("- " + t + ":")).findFirst().orElse("steps");
+        return library.topics().stream()
+                .filter(t -> !prompt.contains("- " + t + ":"))
+                .findFirst()
+                .orElse("steps");
     }
 
     private static final Pattern NOTE = Pattern.compile("^- ([a-z]+): (.*)$", Pattern.MULTILINE);
@@ -125,7 +135,10 @@ public class ResearchModels {
         }
         for (ChatMessage message : request.messages()) {
             if (message instanceof ToolExecutionResultMessage result) {
-                text.append("I also looked up ").append(result.toolName()).append(": ").append(result.text());
+                text.append("I also looked up ")
+                        .append(result.toolName())
+                        .append(": ")
+                        .append(result.text());
             }
         }
         return text.toString().trim();

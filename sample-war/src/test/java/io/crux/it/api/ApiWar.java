@@ -33,7 +33,16 @@ final class ApiWar {
         JavaArchive sse = ShrinkWrap.create(ExplodedImporter.class, "crux-ee-sse.jar")
                 .importDirectory(System.getProperty("crux.sse.classes", "../crux-ee-sse/target/classes"))
                 .as(JavaArchive.class);
-        return Deployments.withConfig(Deployments.war(name, ApiApplication.class, CounterFlow.class, Chat.class, Wait.class, Strict.class, OpenFlow.class)
-                .addAsLibrary(sse), "crux.http.max-body-bytes=" + MAX_BODY + "\ncrux.sse.heartbeat=PT1S\n" + config);
+        return Deployments.withConfig(
+                Deployments.war(
+                                name,
+                                ApiApplication.class,
+                                CounterFlow.class,
+                                Chat.class,
+                                Wait.class,
+                                Strict.class,
+                                OpenFlow.class)
+                        .addAsLibrary(sse),
+                "crux.http.max-body-bytes=" + MAX_BODY + "\ncrux.sse.heartbeat=PT1S\n" + config);
     }
 }

@@ -7,13 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.crux.ee.api.Action;
 import io.crux.ee.api.Backoff;
+import io.crux.ee.api.Block;
 import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.MessageStream;
 import io.crux.ee.api.StepOptions;
-import io.crux.ee.api.Block;
 import io.crux.ee.block.Handler;
 import io.crux.ee.block.Results;
 import io.crux.ee.block.Sequencer;
@@ -48,15 +48,19 @@ public class CounterFlow {
 
     @Action("wait")
     public String await(FlowScope<Wait> flow) {
-        return flow.suspend("never", String.class, Duration.ofMillis(flow.input().expiryMillis()));
+        return flow.suspend(
+                "never", String.class, Duration.ofMillis(flow.input().expiryMillis()));
     }
 
     /** Fails its one step and waits ten minutes for the retry, holding no thread: the run stays RUNNING. */
     @Action("stall")
     public String stall(FlowScope<Map<String, Object>> flow) {
-        return flow.step("stall", () -> {
-            throw new IllegalStateException("not yet");
-        }, StepOptions.<String>retry(2, Duration.ofMinutes(10), Backoff.LINEAR));
+        return flow.step(
+                "stall",
+                () -> {
+                    throw new IllegalStateException("not yet");
+                },
+                StepOptions.<String>retry(2, Duration.ofMinutes(10), Backoff.LINEAR));
     }
 
     /**
@@ -79,14 +83,24 @@ public class CounterFlow {
     /** Four parallel branches of three steps each; every step emits {@code before} items. */
     @Action("fan")
     public Block<Chat, String> fan() {
-        Sequencer.Builder<Chat, Results> fan = Sequencer.named("fan", Chat.class).parallel("branches", 4,
-                Sequencer.branch("a", lane("a")), Sequencer.branch("b", lane("b")), Sequencer.branch("c", lane("c")),
-                Sequencer.branch("d", lane("d")));
-        return fan.then(Handler.<Results, String>of("joined", (results, ctx) -> "joined")).build();
+        Sequencer.Builder<Chat, Results> fan = Sequencer.named("fan", Chat.class)
+                .parallel(
+                        "branches",
+                        4,
+                        Sequencer.branch("a", lane("a")),
+                        Sequencer.branch("b", lane("b")),
+                        Sequencer.branch("c", lane("c")),
+                        Sequencer.branch("d", lane("d")));
+        return fan.then(Handler.<Results, String>of("joined", (results, ctx) -> "joined"))
+                .build();
     }
 
     private static Block<Chat, Chat> lane(String branch) {
-        return Sequencer.named("lane", Chat.class).then(emits(branch, 1)).then(emits(branch, 2)).then(emits(branch, 3)).build();
+        return Sequencer.named("lane", Chat.class)
+                .then(emits(branch, 1))
+                .then(emits(branch, 2))
+                .then(emits(branch, 3))
+                .build();
     }
 
     private static Handler<Chat, Chat> emits(String branch, int step) {

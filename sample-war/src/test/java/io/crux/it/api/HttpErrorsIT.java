@@ -33,14 +33,17 @@ class HttpErrorsIT {
     void invalidInputAnswers400WithPerFieldErrorsAndStoresNothing() {
         int sessionsBefore = sessions();
 
-        HttpResponse<String> invalid = server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":0,\"after\":500}", ALICE);
+        HttpResponse<String> invalid =
+                server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":0,\"after\":500}", ALICE);
 
         Map<String, Object> problem = problem(invalid, 400);
         assertThat(problem.get("detail").toString()).startsWith("CRUX0026E");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
         assertThat(errors).extracting(e -> e.get("field")).containsExactlyInAnyOrder("before", "after");
-        assertThat(sessions()).as("no session was created for the rejected action").isEqualTo(sessionsBefore);
+        assertThat(sessions())
+                .as("no session was created for the rejected action")
+                .isEqualTo(sessionsBefore);
     }
 
     @Test
@@ -59,7 +62,8 @@ class HttpErrorsIT {
         bodies.put("", "");
 
         bodies.forEach((body, pointer) -> {
-            Map<String, Object> problem = problem(server().post(FLOWS + "/it-counter/actions/strict", body, ALICE), 400);
+            Map<String, Object> problem =
+                    problem(server().post(FLOWS + "/it-counter/actions/strict", body, ALICE), 400);
             assertThat(problem.get("detail").toString()).as(body).startsWith("CRUX0026E");
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
@@ -68,25 +72,31 @@ class HttpErrorsIT {
 
         assertThat(sessions()).as("no session was created").isEqualTo(sessionsBefore);
         assertThat(runs()).as("no run was created").isEqualTo(runsBefore);
-        String ok = accepted(server().post(FLOWS + "/it-counter/actions/strict",
-                "{\"text\":\"a\",\"approved\":true,\"amount\":12.5,\"count\":3}", ALICE));
+        String ok = accepted(server().post(
+                        FLOWS + "/it-counter/actions/strict",
+                        "{\"text\":\"a\",\"approved\":true,\"amount\":12.5,\"count\":3}",
+                        ALICE));
         await().atMost(Duration.ofMinutes(1)).until(() -> "COMPLETED".equals(status(ok)));
     }
 
     @Test
     void aWronglyTypedSignalPayloadAnswers400AndTheRunStaysSuspended() {
-        String requestId = accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
+        String requestId =
+                accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
         await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
 
         for (String payload : List.of("12345", "null", "", "{\"text\":\"x\"}")) {
-            Map<String, Object> problem = problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", payload, ALICE), 400);
+            Map<String, Object> problem =
+                    problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", payload, ALICE), 400);
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
             assertThat(errors).as(payload).extracting(e -> e.get("pointer")).containsExactly("");
         }
 
         assertThat(status(requestId)).isEqualTo("SUSPENDED");
-        assertThat(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"done\"", ALICE).statusCode()).isEqualTo(200);
+        assertThat(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"done\"", ALICE)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -98,13 +108,18 @@ class HttpErrorsIT {
         byte[] notUtf8Input = {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xFF, '"', '}'};
         int sessionsBefore = sessions();
 
-        assertThat(problem(server().post(FLOWS + "/it-counter/actions/strict", deep, ALICE), 400).get("detail").toString())
+        assertThat(problem(server().post(FLOWS + "/it-counter/actions/strict", deep, ALICE), 400)
+                        .get("detail")
+                        .toString())
                 .contains("CRUX0100E");
-        assertThat(problem(server().post(FLOWS + "/it-counter/actions/strict", notUtf8Input, ALICE), 400).get("detail")
-                .toString()).contains("UTF-8");
+        assertThat(problem(server().post(FLOWS + "/it-counter/actions/strict", notUtf8Input, ALICE), 400)
+                        .get("detail")
+                        .toString())
+                .contains("UTF-8");
         assertThat(sessions()).isEqualTo(sessionsBefore);
 
-        String requestId = accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
+        String requestId =
+                accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
         await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
         problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", deep, ALICE), 400);
         problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", notUtf8, ALICE), 400);
@@ -114,9 +129,12 @@ class HttpErrorsIT {
     @Test
     void malformedJsonAnswers400() {
         int sessionsBefore = sessions();
-        assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":", ALICE), 400).get("detail").toString())
+        assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":", ALICE), 400)
+                        .get("detail")
+                        .toString())
                 .contains("not valid JSON");
-        assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":\"many\"}", ALICE), 400)).isNotEmpty();
+        assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":\"many\"}", ALICE), 400))
+                .isNotEmpty();
         assertThat(sessions()).isEqualTo(sessionsBefore);
     }
 
@@ -133,13 +151,18 @@ class HttpErrorsIT {
 
     @Test
     void wrongStateAnswers409() {
-        String requestId = accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
+        String requestId =
+                accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
         await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
-        assertThat(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"done\"", ALICE).statusCode()).isEqualTo(200);
+        assertThat(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"done\"", ALICE)
+                        .statusCode())
+                .isEqualTo(200);
 
-        Map<String, Object> signal = problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"again\"", ALICE), 409);
+        Map<String, Object> signal =
+                problem(server().post(FLOWS + "/runs/" + requestId + "/signals/more", "\"again\"", ALICE), 409);
         assertThat(signal.get("detail").toString()).startsWith("CRUX0021E");
-        Map<String, Object> abort = problem(server().post(FLOWS + "/it-counter/requests/" + requestId + "/abort", "", ALICE), 409);
+        Map<String, Object> abort =
+                problem(server().post(FLOWS + "/it-counter/requests/" + requestId + "/abort", "", ALICE), 409);
         assertThat(abort.get("detail").toString()).startsWith("CRUX0021E");
     }
 
@@ -148,10 +171,13 @@ class HttpErrorsIT {
         String requestId = accepted(server().post(FLOWS + "/it-counter/actions/wait", "{\"expiryMillis\":200}", ALICE));
         await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
         HttpResponse<String>[] answer = new HttpResponse[1];
-        await("the suspension expires").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            answer[0] = server().post(FLOWS + "/runs/" + requestId + "/signals/never", "\"late\"", ALICE);
-            return answer[0].statusCode() != 200;
-        });
+        await("the suspension expires")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    answer[0] = server().post(FLOWS + "/runs/" + requestId + "/signals/never", "\"late\"", ALICE);
+                    return answer[0].statusCode() != 200;
+                });
 
         assertThat(answer[0].statusCode()).isEqualTo(410);
         assertThat(Json.object(answer[0].body())).containsEntry("status", "expired");
@@ -170,14 +196,17 @@ class HttpErrorsIT {
     }
 
     private static int sessions() {
-        return Json.list(server().get(FLOWS + "/it-counter/sessions", ALICE).body()).size();
+        return Json.list(server().get(FLOWS + "/it-counter/sessions", ALICE).body())
+                .size();
     }
 
     /** Alice's runs, read page by page. */
     private static int runs() {
         int count = 0;
-        for (int offset = 0;; offset += 100) {
-            int page = Json.list(server().get(FLOWS + "/runs?limit=100&offset=" + offset, ALICE).body()).size();
+        for (int offset = 0; ; offset += 100) {
+            int page = Json.list(server().get(FLOWS + "/runs?limit=100&offset=" + offset, ALICE)
+                            .body())
+                    .size();
             count += page;
             if (page < 100) {
                 return count;
@@ -186,7 +215,9 @@ class HttpErrorsIT {
     }
 
     private static String status(String requestId) {
-        return (String) Json.object(server().get(FLOWS + "/it-counter/requests/" + requestId, ALICE).body()).get("status");
+        return (String) Json.object(server().get(FLOWS + "/it-counter/requests/" + requestId, ALICE)
+                        .body())
+                .get("status");
     }
 
     private static String accepted(HttpResponse<String> response) {
@@ -195,10 +226,15 @@ class HttpErrorsIT {
     }
 
     static Map<String, Object> problem(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.uri() + " " + response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(response.statusCode())
+                .as(response.uri() + " " + response.body())
+                .isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         Map<String, Object> problem = Json.object(response.body());
-        assertThat(problem).containsEntry("status", java.math.BigDecimal.valueOf(status)).containsKeys("title", "detail");
+        assertThat(problem)
+                .containsEntry("status", java.math.BigDecimal.valueOf(status))
+                .containsKeys("title", "detail");
         return problem;
     }
 }

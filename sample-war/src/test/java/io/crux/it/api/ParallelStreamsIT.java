@@ -47,8 +47,12 @@ class ParallelStreamsIT {
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
             for (int round = 0; round < 3; round++) {
-                String request = (String) Json.object(server().post(FLOWS + "/actions/fan",
-                        "{\"before\":" + ITEMS_PER_STEP + ",\"after\":0}", ALICE).body()).get("requestId");
+                String request = (String) Json.object(server().post(
+                                        FLOWS + "/actions/fan",
+                                        "{\"before\":" + ITEMS_PER_STEP + ",\"after\":0}",
+                                        ALICE)
+                                .body())
+                        .get("requestId");
                 String stream = server().url(FLOWS + "/requests/" + request + "/stream");
                 List<CompletableFuture<List<Event>>> reads = new ArrayList<>();
                 for (int c = 0; c < CLIENTS; c++) {
@@ -60,11 +64,17 @@ class ParallelStreamsIT {
                     received.add(read.get(120, TimeUnit.SECONDS));
                 }
                 List<Event> stored = readAll(stream);
-                assertThat(stored).extracting(Event::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, stored.size()).boxed().toList());
+                assertThat(stored)
+                        .extracting(Event::seq)
+                        .containsExactlyElementsOf(
+                                LongStream.rangeClosed(1, stored.size()).boxed().toList());
                 assertThat(stored).filteredOn(e -> e.type().equals("item.done")).hasSize(4 * 3 * ITEMS_PER_STEP);
                 assertThat(stored.get(stored.size() - 1).type()).isEqualTo("request.completed");
                 for (List<Event> events : received) {
-                    assertThat(events).extracting(Event::id).containsExactlyElementsOf(stored.stream().map(Event::id).toList());
+                    assertThat(events)
+                            .extracting(Event::id)
+                            .containsExactlyElementsOf(
+                                    stored.stream().map(Event::id).toList());
                 }
             }
         } finally {
@@ -88,7 +98,10 @@ class ParallelStreamsIT {
             int take = 1 + random.nextInt(12);
             AtomicInteger read = new AtomicInteger();
             try {
-                all.addAll(SseClient.read(stream, ALICE, all.isEmpty() ? null : all.get(all.size() - 1).id(),
+                all.addAll(SseClient.read(
+                        stream,
+                        ALICE,
+                        all.isEmpty() ? null : all.get(all.size() - 1).id(),
                         e -> read.incrementAndGet() == take || e.type().equals("request.completed")));
             } catch (UncheckedIOException e) {
                 // the server ends an HTTP/2 connection on which the client reset many streams (GOAWAY):
@@ -98,6 +111,7 @@ class ParallelStreamsIT {
                 return all;
             }
         }
-        throw new AssertionError("no request.completed after " + MAX_CONNECTIONS + " connections: " + all.size() + " events");
+        throw new AssertionError(
+                "no request.completed after " + MAX_CONNECTIONS + " connections: " + all.size() + " events");
     }
 }

@@ -33,8 +33,8 @@ class RunsAccessIT {
     private static final int PAGE = 3;
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxRuns", FLOWS,
-            s -> s.deploy(ApiWar.build("it-runs", "crux.http.max-page-size=" + PAGE + "\n")));
+    static final RunningServer SERVER = RunningServer.with(
+            "cruxRuns", FLOWS, s -> s.deploy(ApiWar.build("it-runs", "crux.http.max-page-size=" + PAGE + "\n")));
 
     private static LibertyServer server() {
         return SERVER.get();
@@ -42,9 +42,14 @@ class RunsAccessIT {
 
     @Test
     void aRunWithoutAUserIsReachableOnlyForTheOperatorRole() {
-        String runId = (String) Json.object(server().post(FLOWS + "/it-open/actions/approve", "{}", null).body()).get("runId");
-        await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(
-                Json.object(server().get(FLOWS + "/it-open/requests/" + runId, null).body()).get("status")));
+        String runId = (String) Json.object(server().post(FLOWS + "/it-open/actions/approve", "{}", null)
+                        .body())
+                .get("runId");
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> "SUSPENDED"
+                        .equals(Json.object(server().get(FLOWS + "/it-open/requests/" + runId, null)
+                                        .body())
+                                .get("status")));
 
         problem(server().get(FLOWS + "/runs", null), 401);
         problem(server().get(FLOWS + "/runs/" + runId, null), 401);
@@ -56,10 +61,14 @@ class RunsAccessIT {
         assertThat(ids(server().get(FLOWS + "/runs?status=SUSPENDED", ALICE))).doesNotContain(runId);
 
         assertThat(ids(server().get(FLOWS + "/runs?status=SUSPENDED", MANAGER))).contains(runId);
-        assertThat(Json.object(server().get(FLOWS + "/runs/" + runId, MANAGER).body())).containsEntry("status", "SUSPENDED");
-        HttpResponse<String> approved = server().post(FLOWS + "/runs/" + runId + "/signals/manager-approval", "\"approved\"", MANAGER);
+        assertThat(Json.object(server().get(FLOWS + "/runs/" + runId, MANAGER).body()))
+                .containsEntry("status", "SUSPENDED");
+        HttpResponse<String> approved =
+                server().post(FLOWS + "/runs/" + runId + "/signals/manager-approval", "\"approved\"", MANAGER);
         assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
-        assertThat(Json.object(approved.body())).containsEntry("status", "completed").containsEntry("output", "approved");
+        assertThat(Json.object(approved.body()))
+                .containsEntry("status", "completed")
+                .containsEntry("output", "approved");
     }
 
     @Test
@@ -70,14 +79,17 @@ class RunsAccessIT {
         assertThat(server().get(FLOWS + "/runs/" + runId, MANAGER).statusCode()).isEqualTo(200);
         problem(server().get(FLOWS + "/runs/" + runId, BOB), 404);
         problem(server().post(FLOWS + "/runs/" + runId + "/cancel", "", BOB), 404);
-        assertThat(server().post(FLOWS + "/runs/" + runId + "/cancel", "", MANAGER).statusCode()).isEqualTo(200);
+        assertThat(server().post(FLOWS + "/runs/" + runId + "/cancel", "", MANAGER)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void aRunThatJustSuspendedIsListedAsSuspendedAtOnce() {
         for (int i = 0; i < 5; i++) {
             String runId = chat(ALICE, 1);
-            assertThat(ids(server().get(FLOWS + "/runs?status=SUSPENDED", ALICE))).contains(runId);
+            assertThat(ids(server().get(FLOWS + "/runs?status=SUSPENDED", ALICE)))
+                    .contains(runId);
         }
     }
 
@@ -111,7 +123,9 @@ class RunsAccessIT {
     @Test
     void itemsArePagedNewestFirstWithACursor() {
         String runId = chat(ALICE, 2 * PAGE + 1);
-        String session = (String) Json.object(server().get(FLOWS + "/it-counter/requests/" + runId, ALICE).body()).get("sessionId");
+        String session = (String) Json.object(server().get(FLOWS + "/it-counter/requests/" + runId, ALICE)
+                        .body())
+                .get("sessionId");
 
         List<Object> texts = new ArrayList<>();
         String next = FLOWS + "/it-counter/sessions/" + session + "/items";
@@ -125,31 +139,40 @@ class RunsAccessIT {
             next = next(page).orElse(null);
         }
 
-        assertThat(texts).containsExactly("before 7", "before 6", "before 5", "before 4", "before 3", "before 2", "before 1");
+        assertThat(texts)
+                .containsExactly("before 7", "before 6", "before 5", "before 4", "before 3", "before 2", "before 1");
         assertThat(sizes.get(0)).isEqualTo(PAGE);
         problem(server().get(FLOWS + "/it-counter/sessions/" + session + "/items?before=%25%25", ALICE), 400);
     }
 
     /** Starts a chat that emits {@code before} items and suspends; returns once it is suspended. */
     private static String chat(String user, int before) {
-        HttpResponse<String> accepted = server().post(FLOWS + "/it-counter/actions/chat",
-                "{\"before\":" + before + ",\"after\":0}", user);
+        HttpResponse<String> accepted =
+                server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":" + before + ",\"after\":0}", user);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String runId = (String) Json.object(accepted.body()).get("runId");
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() -> "SUSPENDED".equals(
-                Json.object(server().get(FLOWS + "/it-counter/requests/" + runId, user).body()).get("status")));
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> "SUSPENDED"
+                        .equals(Json.object(server().get(FLOWS + "/it-counter/requests/" + runId, user)
+                                        .body())
+                                .get("status")));
         return runId;
     }
 
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return Json.list(response.body()).stream().map(r -> (String) ((Map<?, ?>) r).get("flowId")).toList();
+        return Json.list(response.body()).stream()
+                .map(r -> (String) ((Map<?, ?>) r).get("flowId"))
+                .toList();
     }
 
     /** @return the path of the {@code rel="next"} link, if any */
     private static Optional<String> next(HttpResponse<String> response) {
         return response.headers().allValues("Link").stream()
                 .map(java.util.regex.Pattern.compile("<[a-z]+://[^/]+(/[^>]*)>\\s*;\\s*rel=\"?next\"?")::matcher)
-                .filter(Matcher::find).map(m -> m.group(1)).findFirst();
+                .filter(Matcher::find)
+                .map(m -> m.group(1))
+                .findFirst();
     }
 }

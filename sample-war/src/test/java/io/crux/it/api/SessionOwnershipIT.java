@@ -30,12 +30,17 @@ class SessionOwnershipIT {
 
     @Test
     void anotherUserCannotSeeOrActOnTheSessionAndNoUserIsRefused() {
-        Map<String, Object> accepted = Json.object(server().post(FLOWS + "/actions/inc", "{}", ALICE).body());
+        Map<String, Object> accepted =
+                Json.object(server().post(FLOWS + "/actions/inc", "{}", ALICE).body());
         String session = (String) accepted.get("sessionId");
         String request = (String) accepted.get("requestId");
         await().atMost(Duration.ofMinutes(1))
-                .until(() -> "COMPLETED".equals(Json.object(server().get(FLOWS + "/requests/" + request, ALICE).body()).get("status")));
-        assertThat(Json.object(server().get(FLOWS + "/sessions/" + session + "/state", ALICE).body()))
+                .until(() -> "COMPLETED"
+                        .equals(Json.object(server().get(FLOWS + "/requests/" + request, ALICE)
+                                        .body())
+                                .get("status")));
+        assertThat(Json.object(server().get(FLOWS + "/sessions/" + session + "/state", ALICE)
+                        .body()))
                 .containsEntry("counter", java.math.BigDecimal.ONE);
 
         problem(server().get(FLOWS + "/sessions/" + session, BOB), 404);
@@ -50,14 +55,17 @@ class SessionOwnershipIT {
         problem(server().get(ApiWar.FLOWS + "/runs/" + request, BOB), 404);
         problem(server().post(ApiWar.FLOWS + "/runs/" + request + "/cancel", "", BOB), 404);
         assertThat(Json.list(server().get(ApiWar.FLOWS + "/runs", BOB).body())).isEmpty();
-        assertThat(Json.list(server().get(ApiWar.FLOWS + "/runs", ALICE).body())).isNotEmpty();
+        assertThat(Json.list(server().get(ApiWar.FLOWS + "/runs", ALICE).body()))
+                .isNotEmpty();
 
         problem(server().get(FLOWS + "/sessions/" + session, null), 401);
         problem(server().post(FLOWS + "/actions/inc", "{}", null), 401);
 
-        assertThat(Json.list(server().get(FLOWS + "/sessions", ALICE).body())).extracting(s -> (Object) ((Map<?, ?>) s).get("id"))
+        assertThat(Json.list(server().get(FLOWS + "/sessions", ALICE).body()))
+                .extracting(s -> (Object) ((Map<?, ?>) s).get("id"))
                 .contains(session);
-        assertThat(server().delete(FLOWS + "/sessions/" + session, ALICE).statusCode()).isEqualTo(204);
+        assertThat(server().delete(FLOWS + "/sessions/" + session, ALICE).statusCode())
+                .isEqualTo(204);
         problem(server().get(FLOWS + "/sessions/" + session, ALICE), 404);
     }
 }

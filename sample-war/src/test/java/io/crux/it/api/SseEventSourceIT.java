@@ -40,7 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class SseEventSourceIT {
 
-    private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("alice:alice-password".getBytes(StandardCharsets.UTF_8));
+    private static final String AUTH =
+            "Basic " + Base64.getEncoder().encodeToString("alice:alice-password".getBytes(StandardCharsets.UTF_8));
 
     @Deployment
     static WebArchive deployment() {
@@ -59,8 +60,13 @@ class SseEventSourceIT {
         Client client = client(null);
         String requestId;
         try {
-            requestId = (String) jsonb.fromJson(client.target(flows + "/actions/chat").request()
-                    .post(Entity.entity("{\"before\":5,\"after\":3}", MediaType.APPLICATION_JSON), String.class), Map.class)
+            requestId = (String) jsonb.fromJson(
+                            client.target(flows + "/actions/chat")
+                                    .request()
+                                    .post(
+                                            Entity.entity("{\"before\":5,\"after\":3}", MediaType.APPLICATION_JSON),
+                                            String.class),
+                            Map.class)
                     .get("requestId");
         } finally {
             client.close();
@@ -72,18 +78,34 @@ class SseEventSourceIT {
 
         client = client(null);
         try {
-            client.target(base.toExternalForm() + "api/flows/runs/" + requestId + "/signals/more").request()
+            client.target(base.toExternalForm() + "api/flows/runs/" + requestId + "/signals/more")
+                    .request()
                     .post(Entity.entity("\"go on\"", MediaType.APPLICATION_JSON), String.class);
         } finally {
             client.close();
         }
         events.addAll(read(stream, events.get(events.size() - 1).getId()));
 
-        assertEquals(LongStream.rangeClosed(1, events.size()).mapToObj(seq -> requestId + ":" + seq).toList(),
+        assertEquals(
+                LongStream.rangeClosed(1, events.size())
+                        .mapToObj(seq -> requestId + ":" + seq)
+                        .toList(),
                 events.stream().map(InboundSseEvent::getId).toList());
-        assertEquals(List.of("request.created", "request.in_progress",
-                "item.done", "item.done", "item.done", "item.done", "item.done", "request.suspended",
-                "request.in_progress", "item.done", "item.done", "item.done", "request.completed"),
+        assertEquals(
+                List.of(
+                        "request.created",
+                        "request.in_progress",
+                        "item.done",
+                        "item.done",
+                        "item.done",
+                        "item.done",
+                        "item.done",
+                        "request.suspended",
+                        "request.in_progress",
+                        "item.done",
+                        "item.done",
+                        "item.done",
+                        "request.completed"),
                 events.stream().map(this::type).toList());
     }
 
@@ -95,7 +117,10 @@ class SseEventSourceIT {
         try (SseEventSource source = SseEventSource.target(client.target(url)).build()) {
             source.register(events::add, failure -> ended.countDown(), ended::countDown);
             source.open();
-            assertTrue(ended.await(30, TimeUnit.SECONDS), () -> "the stream ends; got " + events.stream().map(InboundSseEvent::getId).toList());
+            assertTrue(
+                    ended.await(30, TimeUnit.SECONDS),
+                    () -> "the stream ends; got "
+                            + events.stream().map(InboundSseEvent::getId).toList());
         } finally {
             client.close();
         }

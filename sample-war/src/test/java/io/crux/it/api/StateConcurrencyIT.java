@@ -36,30 +36,46 @@ class StateConcurrencyIT {
 
     @Test
     void concurrentIncrementsOfOneKeyAreAllKept() throws Exception {
-        String session = (String) Json.object(server().post(FLOWS + "/sessions", "", ALICE).body()).get("id");
+        String session = (String)
+                Json.object(server().post(FLOWS + "/sessions", "", ALICE).body())
+                        .get("id");
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<CompletableFuture<String>> posted = new ArrayList<>();
         List<String> requests = new ArrayList<>();
         try {
             for (int i = 0; i < REQUESTS; i++) {
-                posted.add(CompletableFuture.supplyAsync(() -> (String) Json.object(
-                        server().post(FLOWS + "/sessions/" + session + "/actions/inc", "{}", ALICE).body()).get("requestId"), clients));
+                posted.add(CompletableFuture.supplyAsync(
+                        () -> (String)
+                                Json.object(server().post(FLOWS + "/sessions/" + session + "/actions/inc", "{}", ALICE)
+                                                .body())
+                                        .get("requestId"),
+                        clients));
             }
             for (CompletableFuture<String> f : posted) {
                 requests.add(f.get());
             }
-            await().atMost(Duration.ofMinutes(2)).until(() -> requests.stream().allMatch(r -> "COMPLETED".equals(
-                    Json.object(server().get(FLOWS + "/requests/" + r, ALICE).body()).get("status"))));
+            await().atMost(Duration.ofMinutes(2))
+                    .until(() -> requests.stream()
+                            .allMatch(r -> "COMPLETED"
+                                    .equals(Json.object(server().get(FLOWS + "/requests/" + r, ALICE)
+                                                    .body())
+                                            .get("status"))));
         } finally {
             clients.shutdownNow();
         }
 
-        assertThat(Json.object(server().get(FLOWS + "/sessions/" + session + "/state", ALICE).body()))
+        assertThat(Json.object(server().get(FLOWS + "/sessions/" + session + "/state", ALICE)
+                        .body()))
                 .containsEntry("counter", BigDecimal.valueOf(REQUESTS));
         List<Long> seen = new ArrayList<>();
         for (String r : requests) { // each increment saw its own value: no two saw the same document
-            seen.add(((Number) Json.object(server().get(FLOWS + "/requests/" + r, ALICE).body()).get("output")).longValue());
+            seen.add(((Number) Json.object(server().get(FLOWS + "/requests/" + r, ALICE)
+                                    .body())
+                            .get("output"))
+                    .longValue());
         }
-        assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, REQUESTS).boxed().toList());
+        assertThat(seen)
+                .containsExactlyInAnyOrderElementsOf(
+                        LongStream.rangeClosed(1, REQUESTS).boxed().toList());
     }
 }

@@ -48,7 +48,9 @@ class StreamConnectionsIT {
         List<String> requests = new ArrayList<>();
         for (int i = 0; i < STREAMS; i++) {
             // each run fails its step once and waits ten minutes for the retry: RUNNING, and quiet
-            requests.add((String) Json.object(server().post(FLOWS + "/actions/stall", "{}", ALICE).body()).get("requestId"));
+            requests.add((String) Json.object(
+                            server().post(FLOWS + "/actions/stall", "{}", ALICE).body())
+                    .get("requestId"));
         }
         CountDownLatch open = new CountDownLatch(STREAMS);
         List<AtomicInteger> heartbeats = new ArrayList<>();
@@ -58,26 +60,39 @@ class StreamConnectionsIT {
             for (String request : requests) {
                 AtomicInteger comments = new AtomicInteger();
                 heartbeats.add(comments);
-                streams.add(CompletableFuture.supplyAsync(() -> SseClient.read(server().url(FLOWS + "/requests/" + request + "/stream"),
-                        ALICE, null, e -> {
-                            if (e.type().equals("request.in_progress")) {
-                                open.countDown();
-                            }
-                            return e.type().equals("request.cancelled");
-                        }, comments::incrementAndGet), clients));
+                streams.add(CompletableFuture.supplyAsync(
+                        () -> SseClient.read(
+                                server().url(FLOWS + "/requests/" + request + "/stream"),
+                                ALICE,
+                                null,
+                                e -> {
+                                    if (e.type().equals("request.in_progress")) {
+                                        open.countDown();
+                                    }
+                                    return e.type().equals("request.cancelled");
+                                },
+                                comments::incrementAndGet),
+                        clients));
             }
-            assertThat(open.await(60, TimeUnit.SECONDS)).as("every stream delivered its stored events").isTrue();
+            assertThat(open.await(60, TimeUnit.SECONDS))
+                    .as("every stream delivered its stored events")
+                    .isTrue();
             // the streams now wait for more, polling the log; crux.sse.heartbeat is PT1S in this WAR
-            await().atMost(Duration.ofSeconds(30)).until(() -> heartbeats.stream().allMatch(h -> h.get() >= 1));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> heartbeats.stream().allMatch(h -> h.get() >= 1));
 
             for (String request : requests) {
-                assertThat(Json.object(server().get(FLOWS + "/requests/" + request, ALICE).body())).containsEntry("status", "RUNNING");
+                assertThat(Json.object(server().get(FLOWS + "/requests/" + request, ALICE)
+                                .body()))
+                        .containsEntry("status", "RUNNING");
                 server().post(FLOWS + "/requests/" + request + "/abort", "", ALICE);
             }
             for (CompletableFuture<List<Event>> stream : streams) {
                 List<Event> events = stream.get(60, TimeUnit.SECONDS);
-                assertThat(events).extracting(Event::seq)
-                        .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+                assertThat(events)
+                        .extracting(Event::seq)
+                        .containsExactlyElementsOf(
+                                LongStream.rangeClosed(1, events.size()).boxed().toList());
                 assertThat(events.get(events.size() - 1).type()).isEqualTo("request.cancelled");
             }
         } finally {

@@ -35,15 +35,23 @@ class StreamDeltasIT {
     @Test
     @SuppressWarnings("unchecked")
     void deltasOfAStepReachTheClientBeforeItsItemDone() {
-        String request = (String) Json.object(server().post(FLOWS + "/actions/type", "{\"before\":" + WORDS + ",\"after\":0}", ALICE)
-                .body()).get("requestId");
+        String request = (String)
+                Json.object(server().post(FLOWS + "/actions/type", "{\"before\":" + WORDS + ",\"after\":0}", ALICE)
+                                .body())
+                        .get("requestId");
         String stream = server().url(FLOWS + "/requests/" + request + "/stream");
         List<Event> before = SseClient.read(stream, ALICE, null, e -> false);
         assertThat(before.get(before.size() - 1).type()).isEqualTo("request.suspended");
 
         // the stream is open (and subscribed) before the signal lets the step stream
-        List<Event> events = SseClient.read(stream, ALICE, before.get(before.size() - 1).id(), e -> false, () -> {},
-                () -> assertThat(server().post(ApiWar.FLOWS + "/runs/" + request + "/signals/go", "\"w\"", ALICE).statusCode())
+        List<Event> events = SseClient.read(
+                stream,
+                ALICE,
+                before.get(before.size() - 1).id(),
+                e -> false,
+                () -> {},
+                () -> assertThat(server().post(ApiWar.FLOWS + "/runs/" + request + "/signals/go", "\"w\"", ALICE)
+                                .statusCode())
                         .isLessThan(300));
 
         List<String> types = events.stream().map(Event::type).toList();
@@ -58,7 +66,8 @@ class StreamDeltasIT {
             assertThat(d.data()).containsEntry("itemId", itemId);
             assertThat(d.seq()).isEqualTo(addedEvent.seq());
         });
-        String streamed = deltas.stream().map(d -> (String) d.data().get("delta")).collect(Collectors.joining());
+        String streamed =
+                deltas.stream().map(d -> (String) d.data().get("delta")).collect(Collectors.joining());
         Map<String, Object> item = (Map<String, Object>) events.get(done).data().get("item");
         assertThat(((Map<String, Object>) item.get("content")).get("text")).isEqualTo(streamed);
         assertThat(streamed).startsWith("w1 w2 ").endsWith("w" + WORDS + " ");

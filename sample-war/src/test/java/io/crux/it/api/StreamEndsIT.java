@@ -35,14 +35,17 @@ class StreamEndsIT {
     private static final int WAITING_STREAMS = 12;
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxStreamEnds", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+    static final RunningServer SERVER =
+            RunningServer.with("cruxStreamEnds", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
 
     private static LibertyServer server() {
         return SERVER.get();
     }
 
     private static String start(String action, String body) {
-        return (String) Json.object(server().post(FLOWS + "/actions/" + action, body, ALICE).body()).get("requestId");
+        return (String) Json.object(
+                        server().post(FLOWS + "/actions/" + action, body, ALICE).body())
+                .get("requestId");
     }
 
     private static String stream(String request) {
@@ -56,20 +59,28 @@ class StreamEndsIT {
         Event last = all.get(all.size() - 1);
         assertThat(last.type()).isEqualTo("request.completed");
 
-        assertThat(SseClient.answer(stream(done), ALICE, last.id()).statusCode()).as("after the last event").isEqualTo(204);
-        assertThat(SseClient.answer(stream(done), ALICE, done + ":" + (last.seq() + 100)).statusCode()).as("past the end")
+        assertThat(SseClient.answer(stream(done), ALICE, last.id()).statusCode())
+                .as("after the last event")
+                .isEqualTo(204);
+        assertThat(SseClient.answer(stream(done), ALICE, done + ":" + (last.seq() + 100))
+                        .statusCode())
+                .as("past the end")
                 .isEqualTo(204);
         HttpResponse<String> foreign = SseClient.answer(stream(done), ALICE, "another-request:" + last.seq());
         assertThat(foreign.statusCode()).isEqualTo(400);
         assertThat(foreign.body()).contains("CRUX0121E");
-        assertThat(SseClient.read(stream(done), ALICE, done + ":" + (last.seq() - 1), e -> false)).extracting(Event::seq)
-                .as("the rest of a finished request").containsExactly(last.seq());
+        assertThat(SseClient.read(stream(done), ALICE, done + ":" + (last.seq() - 1), e -> false))
+                .extracting(Event::seq)
+                .as("the rest of a finished request")
+                .containsExactly(last.seq());
 
         String waiting = start("wait", "{\"expiryMillis\":600000}");
         List<Event> suspended = SseClient.read(stream(waiting), ALICE, null, e -> false);
         assertThat(suspended.get(suspended.size() - 1).type()).isEqualTo("request.suspended");
         HttpResponse<String> future = SseClient.answer(stream(waiting), ALICE, waiting + ":" + (suspended.size() + 5));
-        assertThat(future.statusCode()).as("past the end of a request that goes on").isEqualTo(400);
+        assertThat(future.statusCode())
+                .as("past the end of a request that goes on")
+                .isEqualTo(400);
         assertThat(future.body()).contains("CRUX0122E");
     }
 
@@ -91,16 +102,27 @@ class StreamEndsIT {
                 String request = waiting.get(i);
                 String lastId = lastIds.get(i);
                 // a stream of a suspended request whose client has everything stays open for the resume
-                streams.add(CompletableFuture.supplyAsync(() -> SseClient.read(stream(request), ALICE, lastId,
-                        e -> e.type().equals("request.cancelled"), () -> {}, open::countDown), clients));
+                streams.add(CompletableFuture.supplyAsync(
+                        () -> SseClient.read(
+                                stream(request),
+                                ALICE,
+                                lastId,
+                                e -> e.type().equals("request.cancelled"),
+                                () -> {},
+                                open::countDown),
+                        clients));
             }
             assertThat(open.await(60, TimeUnit.SECONDS)).isTrue();
 
             long started = System.nanoTime();
             String counted = start("inc", "{}");
-            await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(
-                    Json.object(server().get(FLOWS + "/requests/" + counted, ALICE).body()).get("status")));
-            System.out.printf("a flow completed in %d ms with %d streams waiting%n",
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "COMPLETED"
+                            .equals(Json.object(server().get(FLOWS + "/requests/" + counted, ALICE)
+                                            .body())
+                                    .get("status")));
+            System.out.printf(
+                    "a flow completed in %d ms with %d streams waiting%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), WAITING_STREAMS);
 
             for (String request : waiting) {

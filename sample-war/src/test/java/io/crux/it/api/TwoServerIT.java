@@ -32,10 +32,12 @@ class TwoServerIT {
 
     @BeforeAll
     static void startServers() {
-        assumeTrue("postgresql".equals(System.getProperty("crux.db")),
+        assumeTrue(
+                "postgresql".equals(System.getProperty("crux.db")),
                 "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
         first = LibertyServer.create("cruxFirst", LIFECYCLE_PORT, Map.of()).deploy(ApiWar.build());
-        second = LibertyServer.create("cruxSecond", LIFECYCLE_PORT + 1, Map.of()).deploy(ApiWar.build());
+        second =
+                LibertyServer.create("cruxSecond", LIFECYCLE_PORT + 1, Map.of()).deploy(ApiWar.build());
         first.start(ApiWar.FLOWS);
         second.start(ApiWar.FLOWS);
     }
@@ -51,24 +53,36 @@ class TwoServerIT {
 
     @Test
     void anyServerStreamsAndResumesAnyRequest() {
-        String requestId = (String) Json.object(first.post(ApiWar.FLOWS + "/it-counter/actions/chat",
-                "{\"before\":10,\"after\":5}", ALICE).body()).get("requestId");
+        String requestId = (String)
+                Json.object(first.post(ApiWar.FLOWS + "/it-counter/actions/chat", "{\"before\":10,\"after\":5}", ALICE)
+                                .body())
+                        .get("requestId");
         String onSecond = second.url(ApiWar.FLOWS + "/it-counter/requests/" + requestId + "/stream");
 
         List<Event> events = new ArrayList<>(SseClient.read(onSecond, ALICE, null, e -> e.seq() == 6));
-        events.addAll(SseClient.read(onSecond, ALICE, events.get(events.size() - 1).id(), e -> false));
+        events.addAll(
+                SseClient.read(onSecond, ALICE, events.get(events.size() - 1).id(), e -> false));
         assertThat(events.get(events.size() - 1).type()).isEqualTo("request.suspended");
 
-        assertThat(Json.object(second.post(ApiWar.FLOWS + "/runs/" + requestId + "/signals/more", "\"from the second\"", ALICE)
-                .body())).containsEntry("status", "completed");
-        events.addAll(SseClient.read(second.url(ApiWar.FLOWS + "/it-counter/requests/" + requestId + "/stream"), ALICE,
-                events.get(events.size() - 1).id(), e -> false));
+        assertThat(Json.object(
+                        second.post(ApiWar.FLOWS + "/runs/" + requestId + "/signals/more", "\"from the second\"", ALICE)
+                                .body()))
+                .containsEntry("status", "completed");
+        events.addAll(SseClient.read(
+                second.url(ApiWar.FLOWS + "/it-counter/requests/" + requestId + "/stream"),
+                ALICE,
+                events.get(events.size() - 1).id(),
+                e -> false));
 
-        assertThat(events).extracting(Event::seq)
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertThat(events)
+                .extracting(Event::seq)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, events.size()).boxed().toList());
         assertThat(events.get(events.size() - 1).type()).isEqualTo("request.completed");
-        List<Event> onFirst = SseClient.read(first.url(ApiWar.FLOWS + "/it-counter/requests/" + requestId + "/stream"), ALICE,
-                null, e -> false);
-        assertThat(onFirst).extracting(Event::seq).containsExactlyElementsOf(events.stream().map(Event::seq).toList());
+        List<Event> onFirst = SseClient.read(
+                first.url(ApiWar.FLOWS + "/it-counter/requests/" + requestId + "/stream"), ALICE, null, e -> false);
+        assertThat(onFirst)
+                .extracting(Event::seq)
+                .containsExactlyElementsOf(events.stream().map(Event::seq).toList());
     }
 }

@@ -71,7 +71,8 @@ class CancelAndConflictIT {
         FlowRunInfo run = approve.get(suspended.flowId()).orElseThrow();
         assertEquals(FlowStatus.CANCELLED, run.status());
         assertEquals("no longer needed", run.error());
-        FlowStateException late = assertThrows(FlowStateException.class, () -> approve.signal(suspended.flowId(), "go", "yes"));
+        FlowStateException late =
+                assertThrows(FlowStateException.class, () -> approve.signal(suspended.flowId(), "go", "yes"));
         assertEquals(FlowStatus.CANCELLED, late.status());
         assertEquals(0, calls.count("after:c1"));
     }
@@ -84,18 +85,22 @@ class CancelAndConflictIT {
         block.cancel(id, "stop");
 
         assertTrue(gates.get("interrupted:c2").await(60, TimeUnit.SECONDS), "the step thread was interrupted");
-        Awaitility.await().pollInSameThread().atMost(60, TimeUnit.SECONDS).until(() -> block.get(id).orElseThrow().status() == FlowStatus.CANCELLED);
+        Awaitility.await()
+                .pollInSameThread()
+                .atMost(60, TimeUnit.SECONDS)
+                .until(() -> block.get(id).orElseThrow().status() == FlowStatus.CANCELLED);
         assertEquals(0, calls.count("next:c2"));
     }
 
     @Test
     void signalToAFinishedRunIsRejectedWithAClearMessage() {
         FlowResult<String> suspended = approve.run("c3");
-        FlowResult.Completed<String> done = assertInstanceOf(FlowResult.Completed.class,
-                approve.signal(suspended.flowId(), "go", "yes"));
+        FlowResult.Completed<String> done =
+                assertInstanceOf(FlowResult.Completed.class, approve.signal(suspended.flowId(), "go", "yes"));
         assertEquals("yes", done.output());
 
-        FlowStateException again = assertThrows(FlowStateException.class, () -> approve.signal(suspended.flowId(), "go", "yes"));
+        FlowStateException again =
+                assertThrows(FlowStateException.class, () -> approve.signal(suspended.flowId(), "go", "yes"));
 
         assertEquals(FlowStatus.COMPLETED, again.status());
         assertTrue(again.getMessage().startsWith("CRUX0021E"), again.getMessage());
@@ -106,14 +111,16 @@ class CancelAndConflictIT {
     @Test
     void secondConcurrentResumeGetsAConflictNotASecondExecution() throws Exception {
         String id = hold.run("c4").flowId();
-        CompletableFuture<FlowResult<String>> first = CompletableFuture.supplyAsync(() -> hold.signal(id, "go", "first"), executor);
+        CompletableFuture<FlowResult<String>> first =
+                CompletableFuture.supplyAsync(() -> hold.signal(id, "go", "first"), executor);
         assertTrue(gates.get("holding:c4").await(60, TimeUnit.SECONDS), "the first resume is executing");
 
         assertThrows(FlowConflictException.class, () -> hold.signal(id, "go", "second"));
         assertThrows(FlowConflictException.class, () -> hold.resume(id));
 
         gates.get("release:c4").countDown();
-        FlowResult.Completed<String> done = assertInstanceOf(FlowResult.Completed.class, first.get(60, TimeUnit.SECONDS));
+        FlowResult.Completed<String> done =
+                assertInstanceOf(FlowResult.Completed.class, first.get(60, TimeUnit.SECONDS));
         assertEquals("first", done.output());
         assertEquals(1, calls.count("held:c4"));
     }

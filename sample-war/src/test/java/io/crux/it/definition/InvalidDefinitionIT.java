@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.time.Duration;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
@@ -55,24 +55,31 @@ class InvalidDefinitionIT {
 
     @Test
     void twoFlowsWithOneNameFailDeploymentNamingBothClasses() throws IOException {
-        assertThat(failureOf("duplicate", "it-bad-duplicate")).contains("CRUX0001E", "'twice'", "TwiceA", "TwiceB",
-                "Give one of the @FlowDefinition annotations another name");
+        assertThat(failureOf("duplicate", "it-bad-duplicate"))
+                .contains(
+                        "CRUX0001E",
+                        "'twice'",
+                        "TwiceA",
+                        "TwiceB",
+                        "Give one of the @FlowDefinition annotations another name");
     }
 
     @Test
     void actionWithAnUnusableSignatureFailsDeploymentNamingTheMethod() throws IOException {
-        assertThat(failureOf("signature", "it-bad-signature")).contains("CRUX0002E", "BadSignatureFlow.go", "takes 2 parameter(s)",
-                "FlowScope<I>");
+        assertThat(failureOf("signature", "it-bad-signature"))
+                .contains("CRUX0002E", "BadSignatureFlow.go", "takes 2 parameter(s)", "FlowScope<I>");
     }
 
     @Test
     void definitionWithoutActionsFailsDeployment() throws IOException {
-        assertThat(failureOf("no-actions", "it-bad-no-actions")).contains("CRUX0003E", "NoActionsFlow", "Implement FlowHandler<I, O>");
+        assertThat(failureOf("no-actions", "it-bad-no-actions"))
+                .contains("CRUX0003E", "NoActionsFlow", "Implement FlowHandler<I, O>");
     }
 
     @Test
     void injectionOfAnUnknownFlowFailsDeployment() throws IOException {
-        assertThat(failureOf("unknown-flow", "it-bad-unknown")).contains("CRUX0006E", "'does-not-exist'", "UnknownFlowUser.handle");
+        assertThat(failureOf("unknown-flow", "it-bad-unknown"))
+                .contains("CRUX0006E", "'does-not-exist'", "UnknownFlowUser.handle");
     }
 
     /**
@@ -89,18 +96,22 @@ class InvalidDefinitionIT {
             // a failed application may already be gone
         }
         assertThat(failure).as("deployment %s must fail", deployment).isNotNull();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> logged(marker).size() > before);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> logged(marker).size() > before);
         List<String> reports = logged(marker);
         return reports.get(reports.size() - 1);
     }
 
     /** The log excerpts (4000 characters) that start with {@code marker}, oldest first, across rotated logs. */
     private static List<String> logged(String marker) throws IOException {
-        Path logs = Path.of(System.getProperty("wlp.home"), "usr/servers", System.getProperty("liberty.server"), "logs");
+        Path logs =
+                Path.of(System.getProperty("wlp.home"), "usr/servers", System.getProperty("liberty.server"), "logs");
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(logs)) {
             List<Path> ordered = files.filter(p -> p.getFileName().toString().startsWith("messages"))
-                    .sorted(Comparator.comparing(InvalidDefinitionIT::modified)).toList();
+                    .sorted(Comparator.comparing(InvalidDefinitionIT::modified))
+                    .toList();
             for (Path f : ordered) {
                 String text = Files.readString(f);
                 for (int at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {

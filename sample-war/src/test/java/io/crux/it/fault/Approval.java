@@ -6,4 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 /** The input of the suspending action: a string, a boolean and a bounded number, so hostile inputs have each type to get wrong. */
-public record Approval(@NotBlank @Size(max = 200) String text, boolean urgent, @Min(1) @Max(1000) int amount) {}
+public record Approval(
+        @NotBlank @Size(max = 200) String text,
+        boolean urgent,
+        @Min(1) @Max(1000) int amount) {}

@@ -3,7 +3,6 @@ package io.crux.it.fault;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
@@ -21,7 +20,8 @@ public final class Connections {
     public static void endAll() {
         try {
             DataSource dataSource = (DataSource) new InitialContext().lookup("java:comp/DefaultDataSource");
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("select pg_terminate_backend(pid) from pg_stat_activity where backend_type = 'client backend'"
                         + " and pid <> pg_backend_pid()");
                 try {

@@ -39,13 +39,15 @@ class DatabaseFaultsIT {
 
     @BeforeAll
     static void start() {
-        assumeTrue("postgresql".equals(System.getProperty("crux.db")),
+        assumeTrue(
+                "postgresql".equals(System.getProperty("crux.db")),
                 "database faults are injected into PostgreSQL: this test runs only with -Dcrux.db=postgresql");
         Path bin = PrivateCluster.binaries().orElse(null);
         assumeTrue(bin != null, "no PostgreSQL binaries under /usr/lib/postgresql/*/bin to run a private cluster with");
         cluster = PrivateCluster.start(bin, PG_PORT);
         Map<String, String> env = new HashMap<>(cluster.serverEnv());
-        env.putAll(Map.of("CRUX_NODE_ID", "db-fault-node", "CRUX_LEASE_DURATION", "PT3S", "CRUX_MAINTENANCE_INTERVAL", "PT1S"));
+        env.putAll(Map.of(
+                "CRUX_NODE_ID", "db-fault-node", "CRUX_LEASE_DURATION", "PT3S", "CRUX_MAINTENANCE_INTERVAL", "PT1S"));
         points = HaltPoints.create();
         server = LibertyServer.create("cruxFaultDb", env);
         points.install(server);
@@ -72,14 +74,19 @@ class DatabaseFaultsIT {
         String runId = probe.start("steps", "{\"count\":3,\"gateAt\":2}");
         StreamReader reader = StreamReader.open(probe.streamUrl(runId), FaultWar.ALICE);
         await("s2 runs").atMost(Duration.ofMinutes(1)).until(() -> probe.executions(runId, "s2") == 1);
-        await("the reader has the first events").atMost(Duration.ofSeconds(30)).until(() -> reader.events().size() >= 2);
+        await("the reader has the first events")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> reader.events().size() >= 2);
 
         // mid-stream: the stream's reads and the lease renewals meet ended sessions
-        assertThat(cluster.terminateServerConnections()).as("the server's connections").isPositive();
+        assertThat(cluster.terminateServerConnections())
+                .as("the server's connections")
+                .isPositive();
         // mid-step: the pool's connections are ended again just before s2's checkpoint is written
         points.arm(HaltPoints.END_CONNECTIONS + "s2");
         probe.openGate(runId);
-        await("the connections were ended before s2's checkpoint").atMost(Duration.ofMinutes(1))
+        await("the connections were ended before s2's checkpoint")
+                .atMost(Duration.ofMinutes(1))
                 .until(() -> !points.armed(HaltPoints.END_CONNECTIONS + "s2"));
 
         assertRecovered(runId, reader);
@@ -93,11 +100,15 @@ class DatabaseFaultsIT {
         String pause = HaltPoints.PAUSE + "s2";
         points.arm(pause);
         probe.openGate(runId);
-        await("s2's checkpoint is about to be written").atMost(Duration.ofMinutes(1)).until(() -> points.reached(pause));
+        await("s2's checkpoint is about to be written")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> points.reached(pause));
 
         cluster.stop();
         try {
-            await("the server sees the database gone").atMost(Duration.ofSeconds(30)).until(() -> !probe.databaseReachable());
+            await("the server sees the database gone")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !probe.databaseReachable());
             points.disarm(pause); // s2's checkpoint is written while the database is down
         } finally {
             cluster.start();
@@ -107,19 +118,29 @@ class DatabaseFaultsIT {
     }
 
     private static void assertRecovered(String runId, StreamReader reader) {
-        await("the run ends").atMost(Duration.ofMinutes(2)).ignoreExceptions()
+        await("the run ends")
+                .atMost(Duration.ofMinutes(2))
+                .ignoreExceptions()
                 .until(() -> List.of("COMPLETED", "FAILED", "CANCELLED").contains(probe.status(runId)));
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(probe.run(runId)).as("the run's row").containsEntry("STATUS", "COMPLETED");
-        soft.assertThat(probe.executions(runId, "s1")).as("s1 committed before the fault: it never runs again").isEqualTo(1);
-        soft.assertThat(probe.executions(runId, "s2")).as("s2 ran at least once, at most once more (at least once)")
+        soft.assertThat(probe.executions(runId, "s1"))
+                .as("s1 committed before the fault: it never runs again")
+                .isEqualTo(1);
+        soft.assertThat(probe.executions(runId, "s2"))
+                .as("s2 ran at least once, at most once more (at least once)")
                 .isBetween(1L, 2L);
         soft.assertThat(probe.executions(runId, "s3")).isEqualTo(1);
         List<String> stored = probe.storedEvents(runId);
         reader.readToEnd(4, Duration.ofSeconds(60));
-        soft.assertThat(stored).extracting(e -> Long.parseLong(e.substring(0, e.indexOf(':'))))
-                .as("stored sequence numbers").containsExactlyElementsOf(LongStream.rangeClosed(1, stored.size()).boxed().toList());
-        soft.assertThat(reader.seqAndTypes()).as("read over %s", reader.connections()).containsExactlyElementsOf(stored);
+        soft.assertThat(stored)
+                .extracting(e -> Long.parseLong(e.substring(0, e.indexOf(':'))))
+                .as("stored sequence numbers")
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, stored.size()).boxed().toList());
+        soft.assertThat(reader.seqAndTypes())
+                .as("read over %s", reader.connections())
+                .containsExactlyElementsOf(stored);
         soft.assertAll();
     }
 }

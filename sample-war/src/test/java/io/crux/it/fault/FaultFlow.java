@@ -20,7 +20,9 @@ import io.crux.ee.api.Item;
 @FlowDefinition("it-fault")
 public class FaultFlow {
 
-    static final String NODE = ConfigProvider.getConfig().getOptionalValue("crux.node-id", String.class).orElse("default");
+    static final String NODE = ConfigProvider.getConfig()
+            .getOptionalValue("crux.node-id", String.class)
+            .orElse("default");
 
     @Inject
     Ledger ledger;

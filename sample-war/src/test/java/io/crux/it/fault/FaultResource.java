@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.sql.DataSource;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
@@ -22,8 +23,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import javax.sql.DataSource;
-
 /**
  * What the fault tests read of the database, with plain SQL on crux-ee's tables (not through the
  * engine, whose answers are under test), and the gates they open.
@@ -34,8 +33,8 @@ import javax.sql.DataSource;
 public class FaultResource {
 
     /** The tables an action, a stream or a signal may write. */
-    static final List<String> TABLES = List.of("CRUX_FLOW_RUN", "CRUX_STEP", "CRUX_SUSPENSION", "CRUX_SESSION", "CRUX_STATE",
-            "CRUX_ITEM", "CRUX_EVENT");
+    static final List<String> TABLES = List.of(
+            "CRUX_FLOW_RUN", "CRUX_STEP", "CRUX_SUSPENSION", "CRUX_SESSION", "CRUX_STATE", "CRUX_ITEM", "CRUX_EVENT");
 
     @Resource(lookup = "java:comp/DefaultDataSource")
     DataSource dataSource;
@@ -69,8 +68,8 @@ public class FaultResource {
     @GET
     @Path("runs/{runId}")
     public Map<String, Object> run(@PathParam("runId") String runId) {
-        List<Map<String, Object>> rows = query("select STATUS, OWNER, VERSION, OUTPUT_JSON, ERROR from CRUX_FLOW_RUN where ID = ?",
-                runId);
+        List<Map<String, Object>> rows =
+                query("select STATUS, OWNER, VERSION, OUTPUT_JSON, ERROR from CRUX_FLOW_RUN where ID = ?", runId);
         if (rows.isEmpty()) {
             throw new NotFoundException(runId);
         }
@@ -81,7 +80,9 @@ public class FaultResource {
     @GET
     @Path("runs/{runId}/checkpoints")
     public List<Map<String, Object>> checkpoints(@PathParam("runId") String runId) {
-        return query("select POSITION, LABEL, KIND, OUTPUT_JSON, VERSION from CRUX_STEP where FLOW_ID = ? order by POSITION", runId);
+        return query(
+                "select POSITION, LABEL, KIND, OUTPUT_JSON, VERSION from CRUX_STEP where FLOW_ID = ? order by POSITION",
+                runId);
     }
 
     /** @return the request's stored events one by one (rows hold runs of them), in sequence order, with their envelopes */
@@ -89,11 +90,14 @@ public class FaultResource {
     @Path("requests/{requestId}/events")
     public List<Map<String, Object>> events(@PathParam("requestId") String requestId) {
         List<Map<String, Object>> events = new ArrayList<>();
-        for (Map<String, Object> row : query("select FIRST_SEQ, SEQ, TYPE, EVENT_TYPES, EVENT_JSON from CRUX_EVENT"
-                + " where REQUEST_ID = ? order by SEQ", requestId)) {
+        for (Map<String, Object> row : query(
+                "select FIRST_SEQ, SEQ, TYPE, EVENT_TYPES, EVENT_JSON from CRUX_EVENT"
+                        + " where REQUEST_ID = ? order by SEQ",
+                requestId)) {
             long last = ((Number) row.get("SEQ")).longValue();
             long first = row.get("FIRST_SEQ") == null ? last : ((Number) row.get("FIRST_SEQ")).longValue();
-            String[] types = row.get("EVENT_TYPES") == null ? new String[] {(String) row.get("TYPE")}
+            String[] types = row.get("EVENT_TYPES") == null
+                    ? new String[] {(String) row.get("TYPE")}
                     : ((String) row.get("EVENT_TYPES")).split("\n");
             String[] envelopes = ((String) row.get("EVENT_JSON")).split("\n");
             for (long seq = first; seq <= last; seq++) {
@@ -114,13 +118,16 @@ public class FaultResource {
     public Map<String, Long> counts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String table : TABLES) {
-            counts.put(table, ((Number) query("select count(*) as N from " + table).get(0).get("N")).longValue());
+            counts.put(
+                    table,
+                    ((Number) query("select count(*) as N from " + table).get(0).get("N")).longValue());
         }
         return counts;
     }
 
     private List<Map<String, Object>> query(String sql, String... parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement q = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 q.setString(i + 1, parameters[i]);
             }

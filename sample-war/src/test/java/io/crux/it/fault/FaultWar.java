@@ -23,9 +23,19 @@ final class FaultWar {
         JavaArchive sse = ShrinkWrap.create(ExplodedImporter.class, "crux-ee-sse.jar")
                 .importDirectory(System.getProperty("crux.sse.classes", "../crux-ee-sse/target/classes"))
                 .as(JavaArchive.class);
-        return Deployments.withConfig(Deployments.war(NAME, FaultApplication.class, FaultResource.class, FaultFlow.class,
-                Ledger.class, Gates.class, Steps.class, Approval.class, Connections.class,
-                Pause.class).addAsLibrary(sse),
+        return Deployments.withConfig(
+                Deployments.war(
+                                NAME,
+                                FaultApplication.class,
+                                FaultResource.class,
+                                FaultFlow.class,
+                                Ledger.class,
+                                Gates.class,
+                                Steps.class,
+                                Approval.class,
+                                Connections.class,
+                                Pause.class)
+                        .addAsLibrary(sse),
                 "crux.http.max-body-bytes=" + MAX_BODY + "\ncrux.sse.heartbeat=PT1S\n");
     }
 }

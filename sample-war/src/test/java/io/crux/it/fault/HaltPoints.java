@@ -66,10 +66,13 @@ final class HaltPoints {
     void install(LibertyServer server) {
         String jar = System.getProperty("byteman.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
-            throw new IllegalStateException("no Byteman agent at " + jar + "; run the tests through Maven (mvn verify)");
+            throw new IllegalStateException(
+                    "no Byteman agent at " + jar + "; run the tests through Maven (mvn verify)");
         }
-        Path rules = Path.of("src", "test", "resources", "fault", "halt-points.btm").toAbsolutePath();
-        server.jvmOptions("-javaagent:" + jar + "=script:" + rules + ",boot:" + jar,
+        Path rules =
+                Path.of("src", "test", "resources", "fault", "halt-points.btm").toAbsolutePath();
+        server.jvmOptions(
+                "-javaagent:" + jar + "=script:" + rules + ",boot:" + jar,
                 "-Dorg.jboss.byteman.transform.all=true",
                 "-Dcrux.fault.dir=" + dir);
         server.bootstrapProperties("org.osgi.framework.bootdelegation=org.jboss.byteman.*");

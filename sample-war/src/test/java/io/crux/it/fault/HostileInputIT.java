@@ -45,7 +45,8 @@ class HostileInputIT {
 
     private static final String READY = FaultWar.FAULT + "/pid";
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(15);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static LibertyServer server;
     private static Probe probe;
     private static Map<String, Map<String, Object>> schemas;
@@ -61,8 +62,10 @@ class HostileInputIT {
         finishedRequest = probe.start("steps", "{\"count\":1,\"gateAt\":0}");
         suspendedRun = probe.start("approval", "{\"text\":\"lunch\",\"urgent\":false,\"amount\":12}");
         probe.openGate(suspendedRun);
-        await("runs of the setup settle").atMost(Duration.ofMinutes(1))
-                .until(() -> "COMPLETED".equals(probe.status(finishedRequest)) && "SUSPENDED".equals(probe.status(suspendedRun)));
+        await("runs of the setup settle")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> "COMPLETED".equals(probe.status(finishedRequest))
+                        && "SUSPENDED".equals(probe.status(suspendedRun)));
     }
 
     @AfterContainer
@@ -74,13 +77,24 @@ class HostileInputIT {
 
     /** What a generated body gets wrong. */
     enum Mutation {
-        WRONG_TYPE, LENIENT_CONVERSION, EXTRA_FIELD, NULL_FIELD, MISSING_FIELD, OUT_OF_RANGE, HUGE_STRING, OVERSIZED_BODY,
-        DEEP_NESTING, INVALID_UTF8, NOT_AN_OBJECT, NULL_BODY, EMPTY_BODY
+        WRONG_TYPE,
+        LENIENT_CONVERSION,
+        EXTRA_FIELD,
+        NULL_FIELD,
+        MISSING_FIELD,
+        OUT_OF_RANGE,
+        HUGE_STRING,
+        OVERSIZED_BODY,
+        DEEP_NESTING,
+        INVALID_UTF8,
+        NOT_AN_OBJECT,
+        NULL_BODY,
+        EMPTY_BODY
     }
 
     @Property(tries = 120, shrinking = ShrinkingMode.OFF)
-    void invalidActionInputIsAClearProblemAndStoresNothing(@ForAll("actions") String action, @ForAll Mutation mutation,
-            @ForAll Random random) {
+    void invalidActionInputIsAClearProblemAndStoresNothing(
+            @ForAll("actions") String action, @ForAll Mutation mutation, @ForAll Random random) {
         byte[] body = invalidBody(schemas.get(action), mutation, random);
         Map<String, Object> before = probe.counts();
         HttpResponse<String> response = send("POST", FaultWar.FLOWS + "/it-fault/actions/" + action, body);
@@ -104,7 +118,8 @@ class HostileInputIT {
         Map<String, Object> before = probe.counts();
         String encoded = encode(id);
         byte[] steps = "{\"count\":1,\"gateAt\":0}".getBytes(StandardCharsets.UTF_8);
-        for (String[] call : List.of(new String[] {"GET", FaultWar.FLOWS + "/it-fault/requests/" + encoded},
+        for (String[] call : List.of(
+                new String[] {"GET", FaultWar.FLOWS + "/it-fault/requests/" + encoded},
                 new String[] {"GET", FaultWar.FLOWS + "/it-fault/requests/" + encoded + "/stream"},
                 new String[] {"GET", FaultWar.FLOWS + "/runs/" + encoded},
                 new String[] {"POST", FaultWar.FLOWS + "/runs/" + encoded + "/signals/go"},
@@ -120,12 +135,18 @@ class HostileInputIT {
     @Property(tries = 40, shrinking = ShrinkingMode.OFF)
     void badLastEventIdsAnswerAtOnceAndStoreNothing(@ForAll("badLastEventIds") String lastEventId) {
         Map<String, Object> before = probe.counts();
-        HttpRequest request = authorized(HttpRequest.newBuilder(URI.create(server.url(FaultWar.FLOWS + "/it-fault/requests/"
-                + finishedRequest + "/stream")))).header("Accept", "text/event-stream").header("Last-Event-ID", lastEventId)
-                .timeout(CLIENT_TIMEOUT).GET().build();
+        HttpRequest request = authorized(HttpRequest.newBuilder(
+                        URI.create(server.url(FaultWar.FLOWS + "/it-fault/requests/" + finishedRequest + "/stream"))))
+                .header("Accept", "text/event-stream")
+                .header("Last-Event-ID", lastEventId)
+                .timeout(CLIENT_TIMEOUT)
+                .GET()
+                .build();
         // the request is finished: whatever the id, the answer must end (a 4xx, a 204, or a stream the server closes)
         HttpResponse<String> response = complete(request, "Last-Event-ID " + lastEventId);
-        assertThat(response.statusCode()).as("Last-Event-ID %s: %s", lastEventId, response.body()).isLessThan(500);
+        assertThat(response.statusCode())
+                .as("Last-Event-ID %s: %s", lastEventId, response.body())
+                .isLessThan(500);
         if (response.statusCode() >= 400) {
             assertProblem(response, "Last-Event-ID " + lastEventId);
         }
@@ -139,10 +160,23 @@ class HostileInputIT {
 
     @Provide
     Arbitrary<String> badIds() {
-        Arbitrary<String> odd = Arbitraries.strings().withCharRange('!', '~').withChars('é', '中', '\u2028', ' ')
-                .excludeChars('/', '\\', ';', '%', '?', '#').ofMinLength(1).ofMaxLength(60).filter(s -> !s.equals(".") && !s.equals(".."));
-        return Arbitraries.oneOf(odd, Arbitraries.strings().alpha().ofLength(2000), Arbitraries.of(
-                "00000000-0000-0000-0000-000000000000", "' or '1'='1", "<script>", "null", "-1", finishedRequest + "x"));
+        Arbitrary<String> odd = Arbitraries.strings()
+                .withCharRange('!', '~')
+                .withChars('é', '中', '\u2028', ' ')
+                .excludeChars('/', '\\', ';', '%', '?', '#')
+                .ofMinLength(1)
+                .ofMaxLength(60)
+                .filter(s -> !s.equals(".") && !s.equals(".."));
+        return Arbitraries.oneOf(
+                odd,
+                Arbitraries.strings().alpha().ofLength(2000),
+                Arbitraries.of(
+                        "00000000-0000-0000-0000-000000000000",
+                        "' or '1'='1",
+                        "<script>",
+                        "null",
+                        "-1",
+                        finishedRequest + "x"));
     }
 
     @Provide
@@ -153,7 +187,13 @@ class HostileInputIT {
                 Arbitraries.longs().map(n -> Long.toString(n)),
                 Arbitraries.longs().between(1000, Long.MAX_VALUE).map(n -> finishedRequest + ":" + n),
                 Arbitraries.longs().map(n -> other + ":" + n),
-                Arbitraries.of(finishedRequest + ":", finishedRequest + ":-1", finishedRequest + ":1.5", ":", ":::", "9".repeat(40),
+                Arbitraries.of(
+                        finishedRequest + ":",
+                        finishedRequest + ":-1",
+                        finishedRequest + ":1.5",
+                        ":",
+                        ":::",
+                        "9".repeat(40),
                         finishedRequest + ":" + "9".repeat(30)));
     }
 
@@ -184,14 +224,17 @@ class HostileInputIT {
                 }
             }
             case OUT_OF_RANGE -> fields.put(name, outOfRange(p, random));
-            case HUGE_STRING -> fields.put(name, quote("x".repeat(FaultWar.MAX_BODY / 2 + random.nextInt(FaultWar.MAX_BODY / 4))));
+            case HUGE_STRING ->
+                fields.put(name, quote("x".repeat(FaultWar.MAX_BODY / 2 + random.nextInt(FaultWar.MAX_BODY / 4))));
             case OVERSIZED_BODY -> fields.put(name, quote("y".repeat(FaultWar.MAX_BODY * (2 + random.nextInt(8)))));
             case DEEP_NESTING -> fields.put(name, nested(2_000 + random.nextInt(6_000)));
             case INVALID_UTF8 -> {
                 return invalidUtf8(object(fields), random);
             }
             case NOT_AN_OBJECT -> {
-                return List.of("[]", "[" + object(fields) + "]", "42", "\"text\"", "true").get(random.nextInt(5)).getBytes(StandardCharsets.UTF_8);
+                return List.of("[]", "[" + object(fields) + "]", "42", "\"text\"", "true")
+                        .get(random.nextInt(5))
+                        .getBytes(StandardCharsets.UTF_8);
             }
             case NULL_BODY -> {
                 return "null".getBytes(StandardCharsets.UTF_8);
@@ -220,7 +263,8 @@ class HostileInputIT {
         return switch (String.valueOf(p.get("type"))) {
             case "string" -> quote("ok");
             case "boolean" -> "true";
-            case "integer", "number" -> p.containsKey("minimum") ? String.valueOf(((Number) p.get("minimum")).longValue() + 1) : "1";
+            case "integer", "number" ->
+                p.containsKey("minimum") ? String.valueOf(((Number) p.get("minimum")).longValue() + 1) : "1";
             case "array" -> "[]";
             default -> "{}";
         };
@@ -266,7 +310,12 @@ class HostileInputIT {
 
     /** Puts a byte sequence that is not UTF-8 inside the body's first string, or at its end. */
     private static byte[] invalidUtf8(String json, Random random) {
-        byte[][] bad = {{(byte) 0xC3, (byte) 0x28}, {(byte) 0xFF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}};
+        byte[][] bad = {
+            {(byte) 0xC3, (byte) 0x28},
+            {(byte) 0xFF},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {(byte) 0xE2, (byte) 0x82}
+        };
         byte[] insert = bad[random.nextInt(bad.length)];
         byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
         int at = json.indexOf('"', json.indexOf(':') + 1);
@@ -280,7 +329,10 @@ class HostileInputIT {
 
     private static String object(Map<String, String> fields) {
         StringBuilder json = new StringBuilder("{");
-        fields.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append(quote(k)).append(':').append(v));
+        fields.forEach((k, v) -> json.append(json.length() > 1 ? "," : "")
+                .append(quote(k))
+                .append(':')
+                .append(v));
         return json.append('}').toString();
     }
 
@@ -308,7 +360,8 @@ class HostileInputIT {
 
     private static void assertProblem(HttpResponse<String> response, String what) {
         assertThat(response.statusCode()).as("%s: %s", what, response.body()).isBetween(400, 499);
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).as("%s: %s", what, response.body())
+        assertThat(response.headers().firstValue("Content-Type").orElse(""))
+                .as("%s: %s", what, response.body())
                 .startsWith("application/problem+json");
         Map<String, Object> problem = Json.object(response.body());
         assertThat(problem).as(what).containsKey("detail");
@@ -316,11 +369,13 @@ class HostileInputIT {
     }
 
     private static HttpResponse<String> send(String method, String path, byte[] body) {
-        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(URI.create(server.url(path)))).timeout(CLIENT_TIMEOUT);
+        HttpRequest.Builder request =
+                authorized(HttpRequest.newBuilder(URI.create(server.url(path)))).timeout(CLIENT_TIMEOUT);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         }
         return complete(request.build(), method + " " + path);
     }
@@ -332,7 +387,8 @@ class HostileInputIT {
             return answer.get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             answer.cancel(true);
-            throw new AssertionError(what + ": no complete answer within " + CLIENT_TIMEOUT + " (a hung connection)", e);
+            throw new AssertionError(
+                    what + ": no complete answer within " + CLIENT_TIMEOUT + " (a hung connection)", e);
         } catch (ExecutionException e) {
             throw new AssertionError(what + ": the connection failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
@@ -342,7 +398,9 @@ class HostileInputIT {
     }
 
     private static HttpRequest.Builder authorized(HttpRequest.Builder request) {
-        return request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(FaultWar.ALICE.getBytes(StandardCharsets.UTF_8)));
+        return request.header(
+                "Authorization",
+                "Basic " + Base64.getEncoder().encodeToString(FaultWar.ALICE.getBytes(StandardCharsets.UTF_8)));
     }
 
     @SuppressWarnings("unchecked")

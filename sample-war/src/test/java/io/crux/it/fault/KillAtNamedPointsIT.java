@@ -39,12 +39,20 @@ class KillAtNamedPointsIT {
 
     @BeforeAll
     static void startServer() {
-        assumeTrue("postgresql".equals(System.getProperty("crux.db")) || Boolean.getBoolean("fault.kill.h2"),
+        assumeTrue(
+                "postgresql".equals(System.getProperty("crux.db")) || Boolean.getBoolean("fault.kill.h2"),
                 "kill -9 scenarios run in the PostgreSQL pass (-Dcrux.db=postgresql); -Dfault.kill.h2=true runs them on H2");
         points = HaltPoints.create();
         // a short lease, so the restarted server recovers its own runs at once
-        server = LibertyServer.create("cruxFaultKill", Map.of("CRUX_NODE_ID", "kill-node", "CRUX_LEASE_DURATION", "PT3S",
-                "CRUX_MAINTENANCE_INTERVAL", "PT1S"));
+        server = LibertyServer.create(
+                "cruxFaultKill",
+                Map.of(
+                        "CRUX_NODE_ID",
+                        "kill-node",
+                        "CRUX_LEASE_DURATION",
+                        "PT3S",
+                        "CRUX_MAINTENANCE_INTERVAL",
+                        "PT1S"));
         points.install(server);
         server.deploy(FaultWar.build());
         server.start(READY);
@@ -81,9 +89,14 @@ class KillAtNamedPointsIT {
         await("recovered run ends").atMost(RECOVERY).until(() -> isFinal(probe.status(runId)));
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(probe.status(runId)).isEqualTo("COMPLETED");
-        soft.assertThat(probe.executors(runId, "s1")).as("s1 committed before the crash").containsExactly(pid);
-        soft.assertThat(probe.executors(runId, "s2")).as("s2 had not committed: it runs again once, after the restart (at least once)")
-                .hasSize(2).first().isEqualTo(pid);
+        soft.assertThat(probe.executors(runId, "s1"))
+                .as("s1 committed before the crash")
+                .containsExactly(pid);
+        soft.assertThat(probe.executors(runId, "s2"))
+                .as("s2 had not committed: it runs again once, after the restart (at least once)")
+                .hasSize(2)
+                .first()
+                .isEqualTo(pid);
         soft.assertThat(probe.executions(runId, "s3")).isEqualTo(1);
         assertEveryStoredEventOnceInOrder(soft, runId, reader);
         soft.assertAll();
@@ -103,7 +116,8 @@ class KillAtNamedPointsIT {
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(probe.status(runId)).isEqualTo("COMPLETED");
         soft.assertThat(probe.executors(runId, "s1")).containsExactly(pid);
-        soft.assertThat(probe.executors(runId, "s2")).as("s2's checkpoint committed before the crash: it never runs again")
+        soft.assertThat(probe.executors(runId, "s2"))
+                .as("s2's checkpoint committed before the crash: it never runs again")
                 .containsExactly(pid);
         soft.assertThat(probe.executions(runId, "s3")).isEqualTo(1);
         assertEveryStoredEventOnceInOrder(soft, runId, reader);
@@ -121,10 +135,14 @@ class KillAtNamedPointsIT {
 
         assertThat(probe.status(runId)).isEqualTo("SUSPENDED");
         SoftAssertions soft = new SoftAssertions();
-        soft.assertThat(probe.storedEvents(runId)).as("the suspension's event is stored with its status")
-                .filteredOn(e -> e.endsWith(":request.suspended")).hasSize(1);
+        soft.assertThat(probe.storedEvents(runId))
+                .as("the suspension's event is stored with its status")
+                .filteredOn(e -> e.endsWith(":request.suspended"))
+                .hasSize(1);
         soft.assertThat(server.post(FaultWar.FLOWS + "/runs/" + runId + "/signals/go", "\"approved\"", FaultWar.ALICE)
-                .statusCode()).as("signal after the restart").isEqualTo(200);
+                        .statusCode())
+                .as("signal after the restart")
+                .isEqualTo(200);
         await("signalled run ends").atMost(RECOVERY).until(() -> isFinal(probe.status(runId)));
         soft.assertThat(probe.status(runId)).isEqualTo("COMPLETED");
         soft.assertThat(probe.executors(runId, "before")).containsExactly(pid);
@@ -151,7 +169,9 @@ class KillAtNamedPointsIT {
         await("recovered run ends").atMost(RECOVERY).until(() -> isFinal(probe.status(runId)));
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(probe.status(runId)).isEqualTo("COMPLETED");
-        soft.assertThat((String) probe.run(runId).get("OUTPUT_JSON")).as("the stored signal's payload").contains("approved");
+        soft.assertThat((String) probe.run(runId).get("OUTPUT_JSON"))
+                .as("the stored signal's payload")
+                .contains("approved");
         soft.assertThat(probe.executions(runId, "before")).isEqualTo(1);
         soft.assertThat(probe.executions(runId, "after")).isEqualTo(1);
         assertEveryStoredEventOnceInOrder(soft, runId, reader);
@@ -161,7 +181,9 @@ class KillAtNamedPointsIT {
     /** Connects a reader while the run waits at its gate, and waits until it has the run's first events. */
     private static StreamReader readerConnectedBeforeTheFault(String runId) {
         StreamReader reader = StreamReader.open(probe.streamUrl(runId), FaultWar.ALICE);
-        await("the reader has the first events").atMost(Duration.ofSeconds(30)).until(() -> reader.events().size() >= 2);
+        await("the reader has the first events")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> reader.events().size() >= 2);
         return reader;
     }
 
@@ -188,9 +210,14 @@ class KillAtNamedPointsIT {
     private static void assertEveryStoredEventOnceInOrder(SoftAssertions soft, String runId, StreamReader reader) {
         List<String> stored = probe.storedEvents(runId);
         List<Event> read = reader.readToEnd(4, Duration.ofSeconds(60));
-        soft.assertThat(stored).extracting(e -> Long.parseLong(e.substring(0, e.indexOf(':'))))
-                .as("stored sequence numbers").containsExactlyElementsOf(LongStream.rangeClosed(1, stored.size()).boxed().toList());
-        soft.assertThat(reader.seqAndTypes()).as("read over %s", reader.connections()).containsExactlyElementsOf(stored);
+        soft.assertThat(stored)
+                .extracting(e -> Long.parseLong(e.substring(0, e.indexOf(':'))))
+                .as("stored sequence numbers")
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, stored.size()).boxed().toList());
+        soft.assertThat(reader.seqAndTypes())
+                .as("read over %s", reader.connections())
+                .containsExactlyElementsOf(stored);
         soft.assertThat(read).extracting(Event::id).doesNotHaveDuplicates();
     }
 }

@@ -35,10 +35,12 @@ class LeaseLossIT {
 
     @BeforeAll
     static void startServers() {
-        assumeTrue("postgresql".equals(System.getProperty("crux.db")),
+        assumeTrue(
+                "postgresql".equals(System.getProperty("crux.db")),
                 "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
         first = LibertyServer.create("cruxLeaseFirst", PORT, env("lease-first")).deploy(FaultWar.build());
-        second = LibertyServer.create("cruxLeaseSecond", PORT + 1, env("lease-second")).deploy(FaultWar.build());
+        second = LibertyServer.create("cruxLeaseSecond", PORT + 1, env("lease-second"))
+                .deploy(FaultWar.build());
         first.start(READY);
         second.start(READY);
     }
@@ -64,41 +66,61 @@ class LeaseLossIT {
         Probe onFirst = new Probe(first);
         Probe onSecond = new Probe(second);
         String runId = onFirst.start("steps", "{\"count\":3,\"gateAt\":2}");
-        await("s2 runs on the first server").atMost(Duration.ofMinutes(1)).until(() -> onFirst.executions(runId, "s2") == 1);
+        await("s2 runs on the first server")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> onFirst.executions(runId, "s2") == 1);
 
         long pid = onFirst.pid();
         signal("-STOP", pid);
         frozen = pid;
-        await("the second server takes the run over and finishes it").atMost(Duration.ofMinutes(1))
+        await("the second server takes the run over and finishes it")
+                .atMost(Duration.ofMinutes(1))
                 .until(() -> "COMPLETED".equals(onSecond.status(runId)));
         Map<String, Object> run = onSecond.run(runId);
         List<Object> checkpoints = onSecond.checkpoints(runId);
         List<Map<String, Object>> events = onSecond.storedEnvelopes(runId);
-        assertThat(checkpoints).as("checkpoints after the takeover").hasSize(3).element(1).asString().contains("s2@lease-second");
+        assertThat(checkpoints)
+                .as("checkpoints after the takeover")
+                .hasSize(3)
+                .element(1)
+                .asString()
+                .contains("s2@lease-second");
 
         signal("-CONT", pid);
         frozen = null;
         onFirst.openGate(runId);
-        await("the first server's step body went on").atMost(Duration.ofMinutes(1))
+        await("the first server's step body went on")
+                .atMost(Duration.ofMinutes(1))
                 .until(() -> onSecond.executions(runId, "s2:released") == 1);
 
         // the first server had s2's result in hand: whatever it does with it must not reach the database
-        await("the first server writes nothing more for the run").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20))
+        await("the first server writes nothing more for the run")
+                .during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> {
                     assertThat(onSecond.run(runId)).as("the run's row").isEqualTo(run);
-                    assertThat(onSecond.checkpoints(runId)).as("the run's checkpoints").isEqualTo(checkpoints);
-                    assertThat(onSecond.storedEnvelopes(runId)).as("the run's events").isEqualTo(events);
+                    assertThat(onSecond.checkpoints(runId))
+                            .as("the run's checkpoints")
+                            .isEqualTo(checkpoints);
+                    assertThat(onSecond.storedEnvelopes(runId))
+                            .as("the run's events")
+                            .isEqualTo(events);
                 });
-        assertThat(onSecond.ledger(runId)).as("no step started on the first server after the takeover")
-                .filteredOn(r -> "lease-first".equals(r.get("node"))).extracting(r -> r.get("step"))
+        assertThat(onSecond.ledger(runId))
+                .as("no step started on the first server after the takeover")
+                .filteredOn(r -> "lease-first".equals(r.get("node")))
+                .extracting(r -> r.get("step"))
                 .containsExactly("s1", "s2", "s2:released");
-        assertThat(onSecond.storedEnvelopes(runId)).extracting(e -> (String) e.get("json"))
+        assertThat(onSecond.storedEnvelopes(runId))
+                .extracting(e -> (String) e.get("json"))
                 .noneMatch(json -> json.contains("on lease-first") && json.contains("s2"));
     }
 
     private static void signal(String signal, long pid) {
         try {
-            Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(pid))
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill " + signal + " " + pid + " failed");
             }

@@ -40,8 +40,10 @@ final class PrivateCluster {
             return Optional.empty();
         }
         try (Stream<Path> versions = Files.list(root)) {
-            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
+            return versions.map(v -> v.resolve("bin"))
+                    .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.comparing(b -> Integer.parseInt(
+                            b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,12 +65,16 @@ final class PrivateCluster {
             }
             if (Files.exists(dir)) {
                 try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
                 }
             }
             Files.createDirectories(dir);
             if (isRoot()) {
-                new ProcessBuilder("chown", "postgres:postgres", dir.toString()).inheritIO().start().waitFor();
+                new ProcessBuilder("chown", "postgres:postgres", dir.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -83,8 +89,18 @@ final class PrivateCluster {
 
     /** Starts the stopped cluster and waits until it takes connections. */
     void start() {
-        run("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "60",
-                "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start");
+        run(
+                "pg_ctl",
+                "-D",
+                dir.resolve("data").toString(),
+                "-l",
+                dir.resolve("server.log").toString(),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                "start");
     }
 
     /** Stops the cluster (fast shutdown: sessions are ended, as in a database restart). */
@@ -103,8 +119,19 @@ final class PrivateCluster {
 
     /** @return the environment that points a Liberty server's datasource at this cluster */
     java.util.Map<String, String> serverEnv() {
-        return java.util.Map.of("CRUX_DB", "postgresql", "CRUX_DB_HOST", "127.0.0.1", "CRUX_DB_PORT", Integer.toString(port),
-                "CRUX_DB_NAME", "postgres", "CRUX_DB_USER", "postgres", "CRUX_DB_SCHEMA", "public");
+        return java.util.Map.of(
+                "CRUX_DB",
+                "postgresql",
+                "CRUX_DB_HOST",
+                "127.0.0.1",
+                "CRUX_DB_PORT",
+                Integer.toString(port),
+                "CRUX_DB_NAME",
+                "postgres",
+                "CRUX_DB_USER",
+                "postgres",
+                "CRUX_DB_SCHEMA",
+                "public");
     }
 
     /**
@@ -114,10 +141,12 @@ final class PrivateCluster {
      * @return how many were ended
      */
     int terminateServerConnections() {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
-                        + " where backend_type = 'client backend' and pid <> pg_backend_pid()")) {
+                ResultSet rs =
+                        s.executeQuery("select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+                                + " where backend_type = 'client backend' and pid <> pg_backend_pid()")) {
             rs.next();
             return rs.getInt(1);
         } catch (SQLException e) {
@@ -133,8 +162,11 @@ final class PrivateCluster {
         line.add(bin.resolve(command).toString());
         line.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(line).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "fault-pg.out").toFile())).start();
+            Process p = new ProcessBuilder(line)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            Path.of("target", "fault-pg.out").toFile()))
+                    .start();
             if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", line) + " failed; see target/fault-pg.out");

@@ -21,8 +21,11 @@ final class Probe {
 
     /** @return the request id of a new run of the action, posted as alice */
     String start(String action, String json) {
-        HttpResponse<String> response = server.post(FaultWar.FLOWS + "/it-fault/actions/" + action, json, FaultWar.ALICE);
-        assertThat(response.statusCode()).as("start %s: %s", action, response.body()).isEqualTo(202);
+        HttpResponse<String> response =
+                server.post(FaultWar.FLOWS + "/it-fault/actions/" + action, json, FaultWar.ALICE);
+        assertThat(response.statusCode())
+                .as("start %s: %s", action, response.body())
+                .isEqualTo(202);
         return (String) Json.object(response.body()).get("requestId");
     }
 
@@ -37,7 +40,8 @@ final class Probe {
     }
 
     void openGate(String runId) {
-        assertThat(server.post(FaultWar.FAULT + "/gates/" + runId, "").statusCode()).isEqualTo(200);
+        assertThat(server.post(FaultWar.FAULT + "/gates/" + runId, "").statusCode())
+                .isEqualTo(200);
     }
 
     /** @return the run's row (STATUS, OWNER, VERSION, OUTPUT_JSON, ERROR) */
@@ -51,7 +55,8 @@ final class Probe {
 
     /** @return the run's checkpoint rows in position order */
     List<Object> checkpoints(String runId) {
-        return Json.list(server.get(FaultWar.FAULT + "/runs/" + runId + "/checkpoints").body());
+        return Json.list(
+                server.get(FaultWar.FAULT + "/runs/" + runId + "/checkpoints").body());
     }
 
     /** @return the request's stored events, as {@code seq:type} */
@@ -66,13 +71,16 @@ final class Probe {
     /** @return the request's stored events with seq, type and the envelope's JSON */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> storedEnvelopes(String requestId) {
-        return (List<Map<String, Object>>) (List<?>) Json.list(server.get(FaultWar.FAULT + "/requests/" + requestId + "/events").body());
+        return (List<Map<String, Object>>)
+                (List<?>) Json.list(server.get(FaultWar.FAULT + "/requests/" + requestId + "/events")
+                        .body());
     }
 
     /** @return the ledger's rows of the run: step, node, pid, in the order they were written */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> ledger(String runId) {
-        return (List<Map<String, Object>>) (List<?>) Json.list(server.get(FaultWar.FAULT + "/ledger/" + runId).body());
+        return (List<Map<String, Object>>) (List<?>)
+                Json.list(server.get(FaultWar.FAULT + "/ledger/" + runId).body());
     }
 
     /** @return how often the step's body ran for the run */
@@ -82,7 +90,9 @@ final class Probe {
 
     /** @return the process ids that ran the step's body, in order */
     List<Long> executors(String runId, String step) {
-        return ledger(runId).stream().filter(r -> step.equals(r.get("step"))).map(r -> ((Number) r.get("pid")).longValue())
+        return ledger(runId).stream()
+                .filter(r -> step.equals(r.get("step")))
+                .map(r -> ((Number) r.get("pid")).longValue())
                 .toList();
     }
 

@@ -28,7 +28,8 @@ import io.crux.it.support.SseClient.Event;
  */
 final class StreamReader {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String url;
     private final String user;
@@ -76,7 +77,8 @@ final class StreamReader {
             return current.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             close();
-            throw new AssertionError("the stream did not end within " + bound + " (a hung connection); read " + events, e);
+            throw new AssertionError(
+                    "the stream did not end within " + bound + " (a hung connection); read " + events, e);
         } catch (ExecutionException e) {
             return false;
         } catch (InterruptedException e) {
@@ -102,8 +104,8 @@ final class StreamReader {
             }
             connect();
         }
-        throw new AssertionError("no stream reached the request's end after " + attempts + " connections: " + connections
-                + "; read " + seqAndTypes());
+        throw new AssertionError("no stream reached the request's end after " + attempts + " connections: "
+                + connections + "; read " + seqAndTypes());
     }
 
     private boolean endsTheRequest() {
@@ -115,7 +117,8 @@ final class StreamReader {
     }
 
     private void connect() {
-        String lastEventId = events.isEmpty() ? null : events.get(events.size() - 1).id();
+        String lastEventId =
+                events.isEmpty() ? null : events.get(events.size() - 1).id();
         connections.add("Last-Event-ID " + lastEventId);
         current = CompletableFuture.supplyAsync(() -> read(lastEventId));
     }
@@ -129,9 +132,12 @@ final class StreamReader {
     }
 
     private boolean read(String lastEventId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
                 .header("Accept", "text/event-stream")
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)))
+                .header(
+                        "Authorization",
+                        "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)))
                 .GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);

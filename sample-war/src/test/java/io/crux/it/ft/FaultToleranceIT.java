@@ -29,7 +29,8 @@ class FaultToleranceIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.withConfig(Deployments.war("it-ft", OrderFlow.class, InventoryClient.class, Calls.class),
+        return Deployments.withConfig(
+                Deployments.war("it-ft", OrderFlow.class, InventoryClient.class, Calls.class),
                 "io.crux.it.ft.InventoryClient/reserve/Retry/maxRetries=4\n");
     }
 
@@ -57,7 +58,8 @@ class FaultToleranceIT {
         FlowResult.Completed<String> done = assertInstanceOf(FlowResult.Completed.class, reserve.run("sku-1"));
 
         assertEquals("reserved sku-1", done.output());
-        assertEquals(5, calls.count("reserve"), "one call and four retries: the annotation alone allows only one retry");
+        assertEquals(
+                5, calls.count("reserve"), "one call and four retries: the annotation alone allows only one retry");
         assertEquals(1, reserve.get(done.flowId()).orElseThrow().steps().get(0).attempts(), "the step itself ran once");
     }
 
@@ -82,8 +84,15 @@ class FaultToleranceIT {
     void circuitBreakerOpensAfterTheFailureThreshold() {
         FlowResult.Completed<List<String>> done = assertInstanceOf(FlowResult.Completed.class, fragile.run("x"));
 
-        assertEquals(List.of("IllegalStateException", "IllegalStateException", "IllegalStateException",
-                "IllegalStateException", "CircuitBreakerOpenException", "CircuitBreakerOpenException"), done.output());
+        assertEquals(
+                List.of(
+                        "IllegalStateException",
+                        "IllegalStateException",
+                        "IllegalStateException",
+                        "IllegalStateException",
+                        "CircuitBreakerOpenException",
+                        "CircuitBreakerOpenException"),
+                done.output());
         assertEquals(4, calls.count("fragile"), "open circuit: the last two calls never reached the bean");
     }
 }

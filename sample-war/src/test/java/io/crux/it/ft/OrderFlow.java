@@ -31,8 +31,12 @@ public class OrderFlow {
 
     @Action("stuck")
     public String stuck(FlowScope<String> flow) {
-        return flow.step("stuck", client::stuck,
-                StepOptions.<String>defaults().withFallback(failure -> "gave up: " + failure.getClass().getName()));
+        return flow.step(
+                "stuck",
+                client::stuck,
+                StepOptions.<String>defaults()
+                        .withFallback(
+                                failure -> "gave up: " + failure.getClass().getName()));
     }
 
     @Action("fragile")
@@ -49,5 +53,4 @@ public class OrderFlow {
             return outcomes;
         });
     }
-
 }

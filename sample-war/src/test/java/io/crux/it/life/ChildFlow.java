@@ -21,11 +21,14 @@ public class ChildFlow implements FlowHandler<String, String> {
 
     @Override
     public String run(FlowScope<String> flow) {
-        return flow.step("flaky", () -> {
-            if (failedOnce.putIfAbsent(flow.flowId(), true) == null) {
-                throw new IllegalStateException("first attempt fails");
-            }
-            return flow.input().toUpperCase(java.util.Locale.ROOT);
-        }, StepOptions.<String>retry(2, Duration.ofMillis(10), Backoff.LINEAR));
+        return flow.step(
+                "flaky",
+                () -> {
+                    if (failedOnce.putIfAbsent(flow.flowId(), true) == null) {
+                        throw new IllegalStateException("first attempt fails");
+                    }
+                    return flow.input().toUpperCase(java.util.Locale.ROOT);
+                },
+                StepOptions.<String>retry(2, Duration.ofMillis(10), Backoff.LINEAR));
     }
 }

@@ -50,7 +50,8 @@ public class LifeResource {
     @Path("crash/{id}")
     public Map<String, Object> crashRun(@PathParam("id") String id) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", crash.get(id).map(FlowRunInfo::status).map(Enum::name).orElse("UNKNOWN"));
+        body.put(
+                "status", crash.get(id).map(FlowRunInfo::status).map(Enum::name).orElse("UNKNOWN"));
         body.put("effects", effects.counts(id));
         return body;
     }

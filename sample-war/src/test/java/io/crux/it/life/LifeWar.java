@@ -12,7 +12,13 @@ final class LifeWar {
     private LifeWar() {}
 
     static WebArchive build() {
-        return Deployments.war(NAME, LifeApplication.class, LifeResource.class, SideEffects.class, CrashFlow.class,
-                ParentFlow.class, ChildFlow.class);
+        return Deployments.war(
+                NAME,
+                LifeApplication.class,
+                LifeResource.class,
+                SideEffects.class,
+                CrashFlow.class,
+                ParentFlow.class,
+                ChildFlow.class);
     }
 }

@@ -7,12 +7,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import javax.sql.DataSource;
 
 /** Records each step's side effect in the database (autocommit), so a test can count real executions across restarts. */
 @ApplicationScoped
@@ -23,8 +22,10 @@ public class SideEffects {
 
     @PostConstruct
     void createTable() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("create table if not exists IT_SIDE_EFFECT (RUN_ID varchar(128) not null, STEP varchar(80) not null)");
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "create table if not exists IT_SIDE_EFFECT (RUN_ID varchar(128) not null, STEP varchar(80) not null)");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -35,7 +36,8 @@ public class SideEffects {
      */
     public int record(String runId, String step) {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement insert = c.prepareStatement("insert into IT_SIDE_EFFECT (RUN_ID, STEP) values (?, ?)")) {
+            try (PreparedStatement insert =
+                    c.prepareStatement("insert into IT_SIDE_EFFECT (RUN_ID, STEP) values (?, ?)")) {
                 insert.setString(1, runId);
                 insert.setString(2, step);
                 insert.executeUpdate();

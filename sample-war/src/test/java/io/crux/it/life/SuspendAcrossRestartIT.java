@@ -23,7 +23,8 @@ class SuspendAcrossRestartIT {
     private static final String EXPENSES = "/crux-sample/api/expenses";
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxRestart", EXPENSES, s -> s.deploy(Path.of(System.getProperty("sample.war"))));
+    static final RunningServer SERVER =
+            RunningServer.with("cruxRestart", EXPENSES, s -> s.deploy(Path.of(System.getProperty("sample.war"))));
 
     private static LibertyServer server() {
         return SERVER.get();
@@ -32,8 +33,9 @@ class SuspendAcrossRestartIT {
     @Test
     @SuppressWarnings("unchecked")
     void suspendedRunSurvivesARestartAndCompletesOnSignal() {
-        HttpResponse<String> submitted = server().post(EXPENSES,
-                "{\"employee\":\"ada\",\"amount\":120.50,\"currency\":\"USD\",\"description\":\"train to Lyon\"}");
+        HttpResponse<String> submitted = server().post(
+                        EXPENSES,
+                        "{\"employee\":\"ada\",\"amount\":120.50,\"currency\":\"USD\",\"description\":\"train to Lyon\"}");
         assertThat(submitted.statusCode()).isEqualTo(202);
         String id = (String) Json.object(submitted.body()).get("id");
         assertThat(Json.object(submitted.body())).containsEntry("status", "WAITING_FOR_MANAGER");
@@ -41,22 +43,28 @@ class SuspendAcrossRestartIT {
         server().stop();
         server().start(EXPENSES);
 
-        Map<String, Object> run = (Map<String, Object>) Json.object(server().get(EXPENSES + "/" + id).body()).get("run");
+        Map<String, Object> run = (Map<String, Object>)
+                Json.object(server().get(EXPENSES + "/" + id).body()).get("run");
         assertThat(run).containsEntry("status", "SUSPENDED").containsEntry("suspensionName", "manager-approval");
 
-        HttpResponse<String> approved = server().post(EXPENSES + "/" + id + "/approval",
-                "{\"approved\":true,\"manager\":\"grace\",\"comment\":\"fine\"}");
+        HttpResponse<String> approved = server().post(
+                        EXPENSES + "/" + id + "/approval",
+                        "{\"approved\":true,\"manager\":\"grace\",\"comment\":\"fine\"}");
         assertThat(approved.statusCode()).isEqualTo(200);
-        Map<String, Object> decision = (Map<String, Object>) Json.object(approved.body()).get("decision");
+        Map<String, Object> decision =
+                (Map<String, Object>) Json.object(approved.body()).get("decision");
         assertThat(decision).containsEntry("outcome", "APPROVED").containsEntry("decidedBy", "grace");
 
-        Map<String, Object> after = Json.object(server().get(EXPENSES + "/" + id).body());
+        Map<String, Object> after =
+                Json.object(server().get(EXPENSES + "/" + id).body());
         assertThat((Map<String, Object>) after.get("run")).containsEntry("status", "COMPLETED");
         assertThat((Map<String, Object>) after.get("sideEffects"))
                 .containsOnlyKeys("convert-currency", "check-policy", "book-payment")
-                .allSatisfy((step, count) -> assertThat(((Number) count).intValue()).as(step).isEqualTo(1));
+                .allSatisfy((step, count) ->
+                        assertThat(((Number) count).intValue()).as(step).isEqualTo(1));
 
-        HttpResponse<String> again = server().post(EXPENSES + "/" + id + "/approval", "{\"approved\":true,\"manager\":\"grace\"}");
+        HttpResponse<String> again =
+                server().post(EXPENSES + "/" + id + "/approval", "{\"approved\":true,\"manager\":\"grace\"}");
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(again.body()).contains("CRUX0021E");

@@ -30,12 +30,15 @@ class TelemetryIT {
     @BeforeAll
     static void startServer() {
         receiver = new OtlpReceiver(OTLP_PORT);
-        server = LibertyServer.create("cruxTelemetry", Map.of(
-                "OTEL_TRACES_EXPORTER", "otlp",
-                "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
-                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + OTLP_PORT,
-                "OTEL_BSP_SCHEDULE_DELAY", "100",
-                "OTEL_SERVICE_NAME", "crux-it")).deploy(LifeWar.build());
+        server = LibertyServer.create(
+                        "cruxTelemetry",
+                        Map.of(
+                                "OTEL_TRACES_EXPORTER", "otlp",
+                                "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+                                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + OTLP_PORT,
+                                "OTEL_BSP_SCHEDULE_DELAY", "100",
+                                "OTEL_SERVICE_NAME", "crux-it"))
+                .deploy(LifeWar.build());
         server.start("/it-life/api/life/pid");
     }
 
@@ -51,34 +54,49 @@ class TelemetryIT {
 
     @Test
     void runsAndStepAttemptsAreSpansWithCruxAttributesAndChildRunsNestUnderTheirStep() {
-        Map<String, Object> ids = Json.object(server.post("/it-life/api/life/nested", "").body());
+        Map<String, Object> ids =
+                Json.object(server.post("/it-life/api/life/nested", "").body());
         String parentId = (String) ids.get("parentId");
         String childId = (String) ids.get("childId");
         assertThat(ids).containsEntry("output", "HELLO");
 
-        await("spans exported").atMost(Duration.ofMinutes(1)).until(() -> named("crux.flow it-child").size() == 1
-                && named("crux.flow it-parent").size() == 1 && named("crux.step flaky").size() == 2);
+        await("spans exported")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> named("crux.flow it-child").size() == 1
+                        && named("crux.flow it-parent").size() == 1
+                        && named("crux.step flaky").size() == 2);
 
         ReceivedSpan parentRun = named("crux.flow it-parent").get(0);
         ReceivedSpan callChild = only("crux.step call-child");
         ReceivedSpan childRun = named("crux.flow it-child").get(0);
         List<ReceivedSpan> flakyAttempts = named("crux.step flaky");
 
-        assertThat(parentRun.attributes()).containsEntry("crux.flow.id", parentId).containsEntry("crux.flow.name", "it-parent");
+        assertThat(parentRun.attributes())
+                .containsEntry("crux.flow.id", parentId)
+                .containsEntry("crux.flow.name", "it-parent");
         assertThat(callChild.parentSpanId()).isEqualTo(parentRun.spanId());
-        assertThat(callChild.attributes()).containsEntry("crux.flow.id", parentId).containsEntry("crux.step.label", "call-child")
-                .containsEntry("crux.step.attempt", "1").containsKey("crux.step.id");
+        assertThat(callChild.attributes())
+                .containsEntry("crux.flow.id", parentId)
+                .containsEntry("crux.step.label", "call-child")
+                .containsEntry("crux.step.attempt", "1")
+                .containsKey("crux.step.id");
         assertThat(only("crux.step prepare").parentSpanId()).isEqualTo(parentRun.spanId());
 
-        assertThat(childRun.parentSpanId()).as("the child run nests under the step that started it").isEqualTo(callChild.spanId());
+        assertThat(childRun.parentSpanId())
+                .as("the child run nests under the step that started it")
+                .isEqualTo(callChild.spanId());
         assertThat(childRun.traceId()).isEqualTo(parentRun.traceId());
-        assertThat(childRun.attributes()).containsEntry("crux.flow.id", childId).containsEntry("crux.flow.parent_id", parentId);
+        assertThat(childRun.attributes())
+                .containsEntry("crux.flow.id", childId)
+                .containsEntry("crux.flow.parent_id", parentId);
 
         assertThat(flakyAttempts).allSatisfy(s -> {
             assertThat(s.parentSpanId()).isEqualTo(childRun.spanId());
             assertThat(s.attributes()).containsEntry("crux.flow.id", childId).containsEntry("crux.step.label", "flaky");
         });
-        assertThat(flakyAttempts).extracting(s -> s.attributes().get("crux.step.attempt")).containsExactlyInAnyOrder("1", "2");
+        assertThat(flakyAttempts)
+                .extracting(s -> s.attributes().get("crux.step.attempt"))
+                .containsExactlyInAnyOrder("1", "2");
     }
 
     private static List<ReceivedSpan> named(String name) {

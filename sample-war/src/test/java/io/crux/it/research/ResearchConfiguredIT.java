@@ -28,11 +28,15 @@ class ResearchConfiguredIT {
     private static final LoopbackOpenAiServer MODEL = start();
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxResearchLlm", ResearchRequests.FLOWS,
-            s -> s.deploy(Path.of(System.getProperty("sample.war"))))
-            .env(Map.of("CRUX_MODELS_RESEARCH_BASE_URL", MODEL.baseUrl(),
-                    "CRUX_MODELS_RESEARCH_MODEL_NAME", "loopback-llm",
-                    "CRUX_MODELS_RESEARCH_API_KEY", "test-key"));
+    static final RunningServer SERVER = RunningServer.with(
+                    "cruxResearchLlm", ResearchRequests.FLOWS, s -> s.deploy(Path.of(System.getProperty("sample.war"))))
+            .env(Map.of(
+                    "CRUX_MODELS_RESEARCH_BASE_URL",
+                    MODEL.baseUrl(),
+                    "CRUX_MODELS_RESEARCH_MODEL_NAME",
+                    "loopback-llm",
+                    "CRUX_MODELS_RESEARCH_API_KEY",
+                    "test-key"));
 
     private static LoopbackOpenAiServer start() {
         try {
@@ -49,13 +53,17 @@ class ResearchConfiguredIT {
 
     @Test
     void theConfiguredOpenAiCompatibleServerAnswersAfterARateLimit() {
-        MODEL.enqueue(Answer.status(429), Answer.text("{\"topics\":[\"retry\"]}"),
+        MODEL.enqueue(
+                Answer.status(429),
+                Answer.text("{\"topics\":[\"retry\"]}"),
                 Answer.text("Retry waits without holding a thread.").withUsage(120, 9));
 
         List<Event> events = ResearchRequests.ask(SERVER.get(), "How does retry work?");
 
         Map<String, Object> report = ResearchRequests.output(SERVER.get(), events);
-        assertThat(report).containsEntry("model", "research").containsEntry("topics", List.of("retry"))
+        assertThat(report)
+                .containsEntry("model", "research")
+                .containsEntry("topics", List.of("retry"))
                 .containsEntry("answer", "Retry waits without holding a thread.");
         List<LoopbackOpenAiServer.Request> requests = MODEL.requests();
         assertThat(requests).hasSize(3).allSatisfy(r -> {
@@ -65,7 +73,8 @@ class ResearchConfiguredIT {
         });
         assertThat(requests.get(2).streamed()).isTrue();
         assertThat(requests.get(2).body().toString()).contains("Retry counts the first attempt");
-        assertThat(ResearchRequests.done(events, "message")).singleElement()
+        assertThat(ResearchRequests.done(events, "message"))
+                .singleElement()
                 .satisfies(m -> assertThat(m.get("content").toString()).contains("without holding a thread"));
     }
 }

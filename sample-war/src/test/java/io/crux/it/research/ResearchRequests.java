@@ -27,13 +27,15 @@ final class ResearchRequests {
         HttpResponse<String> accepted = server.post(FLOWS + "/research/actions/ask", "{\"text\":\"" + question + "\"}");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String requestId = (String) Json.object(accepted.body()).get("requestId");
-        return SseClient.read(server.url(FLOWS + "/research/requests/" + requestId + "/stream"), null, null, e -> false);
+        return SseClient.read(
+                server.url(FLOWS + "/research/requests/" + requestId + "/stream"), null, null, e -> false);
     }
 
     /** @return the items of the {@code item.done} events of the given type */
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> done(List<Event> events, String itemType) {
-        return events.stream().filter(e -> e.type().equals("item.done"))
+        return events.stream()
+                .filter(e -> e.type().equals("item.done"))
                 .map(e -> (Map<String, Object>) e.data().get("item"))
                 .filter(item -> itemType.equalsIgnoreCase(String.valueOf(item.get("type"))))
                 .toList();
@@ -48,7 +50,8 @@ final class ResearchRequests {
         Event last = events.get(events.size() - 1);
         assertThat(last.type()).as("the stream's last event: " + last.data()).isEqualTo("request.completed");
         assertThat(last.data()).doesNotContainKey("output");
-        HttpResponse<String> status = server.get(FLOWS + "/research/requests/" + last.data().get("requestId"));
+        HttpResponse<String> status =
+                server.get(FLOWS + "/research/requests/" + last.data().get("requestId"));
         assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
         return (Map<String, Object>) Json.object(status.body()).get("output");
     }

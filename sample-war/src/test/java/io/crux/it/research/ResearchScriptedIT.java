@@ -20,8 +20,8 @@ import io.crux.it.support.SseClient.Event;
 class ResearchScriptedIT {
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxResearch", ResearchRequests.FLOWS,
-            s -> s.deploy(Path.of(System.getProperty("sample.war"))));
+    static final RunningServer SERVER = RunningServer.with(
+            "cruxResearch", ResearchRequests.FLOWS, s -> s.deploy(Path.of(System.getProperty("sample.war"))));
 
     @Test
     @SuppressWarnings("unchecked")
@@ -30,15 +30,21 @@ class ResearchScriptedIT {
 
         Map<String, Object> report = ResearchRequests.output(SERVER.get(), events);
         assertThat(report).containsEntry("model", "scripted").containsEntry("topics", List.of("state", "steps"));
-        assertThat((String) report.get("answer")).startsWith("[scripted model").contains("not a language model")
+        assertThat((String) report.get("answer"))
+                .startsWith("[scripted model")
+                .contains("not a language model")
                 .contains("checkpointed")
                 .contains("I also looked up lookup: Handlers, generators, sequencers and routers compose");
-        assertThat(ResearchRequests.done(events, "tool_call")).singleElement()
+        assertThat(ResearchRequests.done(events, "tool_call"))
+                .singleElement()
                 .satisfies(call -> assertThat(call.get("content").toString()).contains("lookup"));
-        assertThat(ResearchRequests.done(events, "tool_output")).singleElement()
-                .satisfies(output -> assertThat((Map<String, Object>) output.get("content")).containsEntry("error", false));
+        assertThat(ResearchRequests.done(events, "tool_output"))
+                .singleElement()
+                .satisfies(output ->
+                        assertThat((Map<String, Object>) output.get("content")).containsEntry("error", false));
         assertThat(ResearchRequests.done(events, "status")).hasSize(2);
-        assertThat(ResearchRequests.done(events, "message")).singleElement()
+        assertThat(ResearchRequests.done(events, "message"))
+                .singleElement()
                 .satisfies(m -> assertThat(m.get("content").toString()).contains("[scripted model"));
     }
 

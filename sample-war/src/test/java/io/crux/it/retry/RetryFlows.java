@@ -28,36 +28,47 @@ public class RetryFlows {
             calls.hit("prefix");
             return "hello ";
         });
-        return flow.step("call", () -> {
-            int n = calls.hit("flaky");
-            if (n <= 2) {
-                throw new IllegalStateException("transient failure " + n);
-            }
-            return prefix + flow.input();
-        }, StepOptions.<String>retry(3, Duration.ofMillis(20), Backoff.EXPONENTIAL));
+        return flow.step(
+                "call",
+                () -> {
+                    int n = calls.hit("flaky");
+                    if (n <= 2) {
+                        throw new IllegalStateException("transient failure " + n);
+                    }
+                    return prefix + flow.input();
+                },
+                StepOptions.<String>retry(3, Duration.ofMillis(20), Backoff.EXPONENTIAL));
     }
 
     /** Always fails; the fallback answers once attempts run out. */
     @Action("down")
     public String down(FlowScope<String> flow) {
-        return flow.step("call", () -> {
-            calls.hit("down");
-            throw new IllegalStateException("service down");
-        }, StepOptions.<String>retry(3, Duration.ofMillis(10), Backoff.LINEAR).withFallback(failure -> {
-            calls.hit("fallback");
-            return "fallback: " + failure.getMessage();
-        }));
+        return flow.step(
+                "call",
+                () -> {
+                    calls.hit("down");
+                    throw new IllegalStateException("service down");
+                },
+                StepOptions.<String>retry(3, Duration.ofMillis(10), Backoff.LINEAR)
+                        .withFallback(failure -> {
+                            calls.hit("fallback");
+                            return "fallback: " + failure.getMessage();
+                        }));
     }
 
     /** A guardrail refuses: neither retried nor sent to the fallback. */
     @Action("blocked")
     public String blocked(FlowScope<String> flow) {
-        return flow.step("call", () -> {
-            calls.hit("blocked");
-            throw new GuardrailBlockedException("input refused by policy");
-        }, StepOptions.<String>retry(5, Duration.ofMillis(10), Backoff.LINEAR).withFallback(failure -> {
-            calls.hit("fallback");
-            return "must not happen";
-        }));
+        return flow.step(
+                "call",
+                () -> {
+                    calls.hit("blocked");
+                    throw new GuardrailBlockedException("input refused by policy");
+                },
+                StepOptions.<String>retry(5, Duration.ofMillis(10), Backoff.LINEAR)
+                        .withFallback(failure -> {
+                            calls.hit("fallback");
+                            return "must not happen";
+                        }));
     }
 }

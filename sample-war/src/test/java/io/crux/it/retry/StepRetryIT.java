@@ -64,7 +64,8 @@ class StepRetryIT {
 
         assertEquals("fallback: service down", done.output());
         assertEquals(3, calls.count("down"));
-        FlowRunInfo.StepInfo step = down.get(done.flowId()).orElseThrow().steps().get(0);
+        FlowRunInfo.StepInfo step =
+                down.get(done.flowId()).orElseThrow().steps().get(0);
         assertTrue(step.fallback());
         assertEquals(3, step.attempts());
     }

@@ -46,14 +46,23 @@ class FreshReadIT {
         store.changeState("session", key, new StateChange.Patch(Map.of("n", 1)));
 
         List<Object> seen = executor.submit(() -> {
-            Object first = store.readState("session", key).get("n");
-            int eventsBefore = store.readEvents(key, 0, 10).size();
-            executor.submit(() -> {
-                store.changeState("session", key, new StateChange.Patch(Map.of("n", 2)));
-                store.append(List.of(), List.of(new EventRecord(key, 1, "request.created", "{}", java.time.Instant.now())));
-            }).get();
-            return List.of(first, eventsBefore, store.readState("session", key).get("n"), store.readEvents(key, 0, 10).size());
-        }).get();
+                    Object first = store.readState("session", key).get("n");
+                    int eventsBefore = store.readEvents(key, 0, 10).size();
+                    executor.submit(() -> {
+                                store.changeState("session", key, new StateChange.Patch(Map.of("n", 2)));
+                                store.append(
+                                        List.of(),
+                                        List.of(new EventRecord(
+                                                key, 1, "request.created", "{}", java.time.Instant.now())));
+                            })
+                            .get();
+                    return List.of(
+                            first,
+                            eventsBefore,
+                            store.readState("session", key).get("n"),
+                            store.readEvents(key, 0, 10).size());
+                })
+                .get();
 
         assertEquals(List.of(BigDecimal.ONE, 0, BigDecimal.valueOf(2), 1), seen);
     }

@@ -51,13 +51,15 @@ class StateOperationsIT {
 
         assertEquals(3L, apply(key, expected, new StateChange.Increment("n", 3)), "inc creates the document");
         assertEquals(1, apply(key, expected, new StateChange.Append("log", Map.of("at", 1))));
-        assertEquals(2, apply(key, expected, new StateChange.Append("log", List.of("a", "b"))), "a list is one element");
+        assertEquals(
+                2, apply(key, expected, new StateChange.Append("log", List.of("a", "b"))), "a list is one element");
         Map<String, Object> patch = new HashMap<>();
         patch.put("name", "crux");
         patch.put("gone", null);
         apply(key, expected, new StateChange.Patch(patch));
         apply(key, expected, new StateChange.Patch(Map.of("gone", true, "half", new BigDecimal("2.5"))));
-        assertEquals(-2L, apply(key, expected, new StateChange.Increment("half", -4)), "a decimal counts by its whole part");
+        assertEquals(
+                -2L, apply(key, expected, new StateChange.Increment("half", -4)), "a decimal counts by its whole part");
         assertTrue(apply(key, expected, new StateChange.Remove("gone")));
         assertFalse(apply(key, expected, new StateChange.Remove("gone")));
         long atomic = store.updateState("session", key, doc -> {
@@ -68,10 +70,14 @@ class StateOperationsIT {
         expected.put("n", atomic);
         assertEquals(31L, apply(key, expected, new StateChange.Increment("n", 1)));
 
-        IllegalStateException notANumber = assertThrows(IllegalStateException.class,
+        IllegalStateException notANumber = assertThrows(
+                IllegalStateException.class,
                 () -> store.changeState("session", key, new StateChange.Increment("name", 1)));
-        assertTrue(notANumber.getMessage().contains("'name' in the session state is not a number"), notANumber.getMessage());
-        assertThrows(IllegalStateException.class, () -> store.changeState("session", key, new StateChange.Append("n", 1)));
+        assertTrue(
+                notANumber.getMessage().contains("'name' in the session state is not a number"),
+                notANumber.getMessage());
+        assertThrows(
+                IllegalStateException.class, () -> store.changeState("session", key, new StateChange.Append("n", 1)));
 
         assertEquals(normalized(expected), normalized(store.readState("session", key)));
     }
@@ -85,13 +91,16 @@ class StateOperationsIT {
         assertEquals(3L, store.changeState("session", key, new StateChange.Increment("n", 2)));
         assertEquals(1, store.changeState("session", key, new StateChange.Append("log", "x")));
         tx.rollback();
-        assertEquals(normalized(Map.of("n", 1)), normalized(store.readState("session", key)), "rolled back with the caller");
+        assertEquals(
+                normalized(Map.of("n", 1)), normalized(store.readState("session", key)), "rolled back with the caller");
 
         tx.begin();
         assertEquals(3L, store.changeState("session", key, new StateChange.Increment("n", 2)));
-        assertThrows(IllegalStateException.class, () -> store.changeState("session", key, new StateChange.Append("n", 1)));
+        assertThrows(
+                IllegalStateException.class, () -> store.changeState("session", key, new StateChange.Append("n", 1)));
         tx.commit();
-        assertEquals(normalized(Map.of("n", 3)), normalized(store.readState("session", key)), "committed with the caller");
+        assertEquals(
+                normalized(Map.of("n", 3)), normalized(store.readState("session", key)), "committed with the caller");
     }
 
     /** Applies the change to the stored document and to the expected one; both results must agree. */

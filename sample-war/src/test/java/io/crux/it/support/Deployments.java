@@ -19,7 +19,9 @@ public final class Deployments {
     /** @return crux-ee as a jar, from the module's compiled classes (system property {@code crux.classes}) */
     public static JavaArchive cruxJar() {
         String dir = System.getProperty("crux.classes", "../crux-ee/target/classes");
-        return ShrinkWrap.create(ExplodedImporter.class, "crux-ee.jar").importDirectory(new File(dir)).as(JavaArchive.class);
+        return ShrinkWrap.create(ExplodedImporter.class, "crux-ee.jar")
+                .importDirectory(new File(dir))
+                .as(JavaArchive.class);
     }
 
     /**
@@ -31,8 +33,10 @@ public final class Deployments {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addClasses(classes)
                 .addAsLibrary(cruxJar())
-                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
-                        + " bean-discovery-mode=\"annotated\"/>"), "beans.xml");
+                .addAsWebInfResource(
+                        new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
+                                + " bean-discovery-mode=\"annotated\"/>"),
+                        "beans.xml");
     }
 
     /**

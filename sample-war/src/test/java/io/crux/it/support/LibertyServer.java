@@ -29,7 +29,8 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  */
 public final class LibertyServer {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path wlp;
     private final String name;
@@ -73,7 +74,8 @@ public final class LibertyServer {
             if (Files.exists(dir)) {
                 stopQuietly();
                 try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
             Path source = wlp.resolve("usr/servers").resolve(System.getProperty("liberty.server", "cruxServer"));
@@ -81,17 +83,23 @@ public final class LibertyServer {
             Files.createDirectories(dir.resolve("lib/jdbc"));
             try (Stream<Path> files = Files.list(source)) {
                 for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".xml")
-                        && !p.getFileName().toString().equals("apps.xml")).toList()) {
+                                && !p.getFileName().toString().equals("apps.xml"))
+                        .toList()) {
                     Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
             try (Stream<Path> jars = Files.list(source.resolve("lib/jdbc"))) {
                 for (Path jar : jars.toList()) {
-                    Files.copy(jar, dir.resolve("lib/jdbc").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(
+                            jar,
+                            dir.resolve("lib/jdbc").resolve(jar.getFileName()),
+                            StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            Files.writeString(dir.resolve("bootstrap.properties"), "http.port=" + httpPort + "\nhttps.port=" + (httpPort + 363)
-                    + "\ncom.ibm.ws.logging.console.format=SIMPLE\n");
+            Files.writeString(
+                    dir.resolve("bootstrap.properties"),
+                    "http.port=" + httpPort + "\nhttps.port=" + (httpPort + 363)
+                            + "\ncom.ibm.ws.logging.console.format=SIMPLE\n");
             Map<String, String> env = new LinkedHashMap<>();
             env.put("OTEL_SDK_DISABLED", "false");
             env.put("OTEL_TRACES_EXPORTER", "none");
@@ -126,7 +134,9 @@ public final class LibertyServer {
      */
     public LibertyServer bootstrapProperties(String... lines) {
         try {
-            return write("bootstrap.properties", Files.readString(dir.resolve("bootstrap.properties")) + String.join("\n", lines) + "\n");
+            return write(
+                    "bootstrap.properties",
+                    Files.readString(dir.resolve("bootstrap.properties")) + String.join("\n", lines) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,7 +156,8 @@ public final class LibertyServer {
      * @return this
      */
     public LibertyServer deploy(WebArchive war) {
-        war.as(ZipExporter.class).exportTo(dir.resolve("apps").resolve(war.getName()).toFile(), true);
+        war.as(ZipExporter.class)
+                .exportTo(dir.resolve("apps").resolve(war.getName()).toFile(), true);
         return register(war.getName());
     }
 
@@ -169,9 +180,13 @@ public final class LibertyServer {
      */
     private LibertyServer register(String fileName) {
         String root = fileName.substring(0, fileName.length() - ".war".length());
-        apps.append("    <webApplication location=\"").append(fileName).append("\" contextRoot=\"/").append(root)
+        apps.append("    <webApplication location=\"")
+                .append(fileName)
+                .append("\" contextRoot=\"/")
+                .append(root)
                 .append("\">\n        <classloader apiTypeVisibility=\"+third-party\"/>\n")
-                .append("        <application-bnd><security-role name=\"crux-operator\"><group name=\"crux-operators\"/>")
+                .append(
+                        "        <application-bnd><security-role name=\"crux-operator\"><group name=\"crux-operators\"/>")
                 .append("</security-role></application-bnd>\n    </webApplication>\n");
         try {
             Files.writeString(dir.resolve("apps.xml"), "<server>\n" + apps + "</server>\n");
@@ -189,9 +204,12 @@ public final class LibertyServer {
     public void start(String readyPath) {
         int exit = run("start");
         if (exit != 0) {
-            throw new IllegalStateException("server " + name + " did not start (exit " + exit + "); see " + messagesLog());
+            throw new IllegalStateException(
+                    "server " + name + " did not start (exit " + exit + "); see " + messagesLog());
         }
-        await("applications of " + name + " up").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+        await("applications of " + name + " up")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()
                 .until(() -> get(readyPath).statusCode() == 200);
     }
@@ -234,7 +252,10 @@ public final class LibertyServer {
      * @return the response
      */
     public HttpResponse<String> get(String path, String user) {
-        return send(authorized(HttpRequest.newBuilder(uri(path)), user).GET().timeout(Duration.ofSeconds(60)).build());
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
+                .GET()
+                .timeout(Duration.ofSeconds(60))
+                .build());
     }
 
     /**
@@ -244,9 +265,11 @@ public final class LibertyServer {
      * @return the response
      */
     public HttpResponse<String> post(String path, String json, String user) {
-        return send(authorized(HttpRequest.newBuilder(uri(path)), user).timeout(Duration.ofSeconds(60))
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     /**
@@ -256,9 +279,11 @@ public final class LibertyServer {
      * @return the response
      */
     public HttpResponse<String> post(String path, byte[] body, String user) {
-        return send(authorized(HttpRequest.newBuilder(uri(path)), user).timeout(Duration.ofSeconds(60))
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
     }
 
     /**
@@ -267,7 +292,10 @@ public final class LibertyServer {
      * @return the response
      */
     public HttpResponse<String> delete(String path, String user) {
-        return send(authorized(HttpRequest.newBuilder(uri(path)), user).DELETE().timeout(Duration.ofSeconds(60)).build());
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
+                .DELETE()
+                .timeout(Duration.ofSeconds(60))
+                .build());
     }
 
     /** @param path a path below the server root @return its absolute URL */
@@ -277,8 +305,11 @@ public final class LibertyServer {
 
     private static HttpRequest.Builder authorized(HttpRequest.Builder request, String user) {
         if (user != null) {
-            request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
-                    .encodeToString(user.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString(user.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         return request;
     }

@@ -13,7 +13,6 @@ import java.util.zip.GZIPInputStream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -23,7 +22,8 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 public final class OtlpReceiver implements AutoCloseable {
 
     /** One received span. */
-    public record ReceivedSpan(String name, String traceId, String spanId, String parentSpanId, Map<String, String> attributes) {}
+    public record ReceivedSpan(
+            String name, String traceId, String spanId, String parentSpanId, Map<String, String> attributes) {}
 
     private final HttpServer server;
     private final List<ReceivedSpan> spans = new ArrayList<>();
@@ -49,17 +49,24 @@ public final class OtlpReceiver implements AutoCloseable {
     private void receive(HttpExchange exchange) throws IOException {
         try (InputStream raw = exchange.getRequestBody()) {
             boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
-            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(gzip ? new GZIPInputStream(raw) : raw);
+            ExportTraceServiceRequest request =
+                    ExportTraceServiceRequest.parseFrom(gzip ? new GZIPInputStream(raw) : raw);
             List<ReceivedSpan> received = new ArrayList<>();
             HexFormat hex = HexFormat.of();
-            request.getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss -> ss.getSpansList().forEach(s -> {
-                Map<String, String> attributes = new LinkedHashMap<>();
-                for (KeyValue kv : s.getAttributesList()) {
-                    attributes.put(kv.getKey(), text(kv.getValue()));
-                }
-                received.add(new ReceivedSpan(s.getName(), hex.formatHex(s.getTraceId().toByteArray()),
-                        hex.formatHex(s.getSpanId().toByteArray()), hex.formatHex(s.getParentSpanId().toByteArray()), attributes));
-            })));
+            request.getResourceSpansList()
+                    .forEach(rs -> rs.getScopeSpansList()
+                            .forEach(ss -> ss.getSpansList().forEach(s -> {
+                                Map<String, String> attributes = new LinkedHashMap<>();
+                                for (KeyValue kv : s.getAttributesList()) {
+                                    attributes.put(kv.getKey(), text(kv.getValue()));
+                                }
+                                received.add(new ReceivedSpan(
+                                        s.getName(),
+                                        hex.formatHex(s.getTraceId().toByteArray()),
+                                        hex.formatHex(s.getSpanId().toByteArray()),
+                                        hex.formatHex(s.getParentSpanId().toByteArray()),
+                                        attributes));
+                            })));
             synchronized (this) {
                 spans.addAll(received);
             }

@@ -34,7 +34,8 @@ public final class SseClient {
         }
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private SseClient() {}
 
@@ -61,7 +62,8 @@ public final class SseClient {
      * @param comment called for each comment line
      * @return the events read
      */
-    public static List<Event> read(String url, String user, String lastEventId, Predicate<Event> stop, Runnable comment) {
+    public static List<Event> read(
+            String url, String user, String lastEventId, Predicate<Event> stop, Runnable comment) {
         return read(url, user, lastEventId, stop, comment, () -> {});
     }
 
@@ -78,12 +80,12 @@ public final class SseClient {
      * @param opened called once the stream is open
      * @return the events read
      */
-    public static List<Event> read(String url, String user, String lastEventId, Predicate<Event> stop, Runnable comment,
-            Runnable opened) {
+    public static List<Event> read(
+            String url, String user, String lastEventId, Predicate<Event> stop, Runnable comment, Runnable opened) {
         List<Event> events = new ArrayList<>();
         try {
-            HttpResponse<Stream<String>> response = HTTP.send(request(url, user, lastEventId, Duration.ofMinutes(2)),
-                    HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> response = HTTP.send(
+                    request(url, user, lastEventId, Duration.ofMinutes(2)), HttpResponse.BodyHandlers.ofLines());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("stream answered " + response.statusCode());
             }
@@ -133,13 +135,14 @@ public final class SseClient {
      */
     public static HttpResponse<String> answer(String url, String user, String lastEventId) {
         // the request's timeout ends at the headers; a stream's body never ends: bound the whole answer
-        CompletableFuture<HttpResponse<String>> answer = HTTP.sendAsync(request(url, user, lastEventId, Duration.ofSeconds(10)),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> answer = HTTP.sendAsync(
+                request(url, user, lastEventId, Duration.ofSeconds(10)), HttpResponse.BodyHandlers.ofString());
         try {
             return answer.get(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             answer.cancel(true);
-            throw new IllegalStateException("no complete answer within 10 s from " + url + " (a stream that stays open?)", e);
+            throw new IllegalStateException(
+                    "no complete answer within 10 s from " + url + " (a stream that stays open?)", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -149,10 +152,14 @@ public final class SseClient {
     }
 
     private static HttpRequest request(String url, String user, String lastEventId, Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .header("Accept", "text/event-stream").GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .header("Accept", "text/event-stream")
+                .GET();
         if (user != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
         }
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);

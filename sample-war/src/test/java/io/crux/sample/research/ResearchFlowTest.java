@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 import dev.langchain4j.exception.RateLimitException;
 
 import io.crux.ee.api.Item;
-import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.langchain4j.ScriptedModel;
 import io.crux.ee.langchain4j.ScriptedModel.Reply;
-import io.crux.ee.testkit.TestRun;
 import io.crux.ee.langchain4j.spi.ModelRegistry;
+import io.crux.ee.testkit.CruxTest;
+import io.crux.ee.testkit.TestRun;
 
 /** The research sample in a plain unit test: the test kit, no server, no network. */
 class ResearchFlowTest {
@@ -48,16 +48,22 @@ class ResearchFlowTest {
         TestRun<Report> run = ask("How do retry and suspend work?", model);
 
         run.assertCompleted()
-                .steps().succeeded("route/decide", "plan", "notes[0]/read", "notes[1]/read", "brief", "write", "report")
+                .steps()
+                .succeeded("route/decide", "plan", "notes[0]/read", "notes[1]/read", "brief", "write", "report")
                 .inOrder("plan", "notes[0]/read", "brief", "write", "report")
                 .notRun("reply")
-                .and().session().has("questions", 1);
+                .and()
+                .session()
+                .has("questions", 1);
         Report report = run.output();
         assertThat(report.topics()).containsExactly("retry", "suspend");
         assertThat(report.model()).isEqualTo("scripted");
-        assertThat(report.answer()).startsWith("[scripted model").contains(library.note("retry").text())
+        assertThat(report.answer())
+                .startsWith("[scripted model")
+                .contains(library.note("retry").text())
                 .contains("I also looked up lookup: " + library.note("blocks").text());
-        assertThat(run.items().ofType(Item.Type.TOOL_CALL)).singleElement()
+        assertThat(run.items().ofType(Item.Type.TOOL_CALL))
+                .singleElement()
                 .satisfies(call -> assertThat(call.content()).containsEntry("name", "lookup"));
         assertThat(run.items().ofType(Item.Type.STATUS)).hasSize(2);
         assertThat(run.items().messageTexts()).containsExactly(report.answer());
@@ -68,17 +74,21 @@ class ResearchFlowTest {
     void aRemarkGetsAShortReplyThatSaysTheModelIsScripted() {
         TestRun<Report> run = ask("Hello there", ResearchModels.scripted(library));
 
-        run.assertCompleted().steps().succeeded("route/decide", "reply", "report").notRun("plan");
+        run.assertCompleted()
+                .steps()
+                .succeeded("route/decide", "reply", "report")
+                .notRun("plan");
         assertThat(run.output().answer()).startsWith("[scripted model").contains("not a language model");
     }
 
     @Test
     void aRateLimitedPlannerIsRetriedAndItsPlanIsValidatedAndRepaired() {
         ScriptedModel model = ScriptedModel.named(ResearchModels.SCRIPTED);
-        model.when(ScriptedModel.systemMessageContains(ResearchModels.PLANNER)).reply(
-                Reply.error(new RateLimitException("429 Too Many Requests")),
-                Reply.json("{\"topics\":[]}"),                      // violates @NotEmpty: sent back for repair
-                Reply.json("{\"topics\":[\"blocks\"]}"));
+        model.when(ScriptedModel.systemMessageContains(ResearchModels.PLANNER))
+                .reply(
+                        Reply.error(new RateLimitException("429 Too Many Requests")),
+                        Reply.json("{\"topics\":[]}"), // violates @NotEmpty: sent back for repair
+                        Reply.json("{\"topics\":[\"blocks\"]}"));
         model.when(ScriptedModel.systemMessageContains(ResearchModels.WRITER)).reply("Blocks compose.");
 
         TestRun<Report> run = ask("What are blocks?", model);

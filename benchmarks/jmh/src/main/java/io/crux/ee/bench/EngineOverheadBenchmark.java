@@ -30,11 +30,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowScope;
+import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.engine.ActionModel;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
 import io.crux.ee.engine.InMemoryFlowStore;
-import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.testkit.InlineExecutor;
 
@@ -55,7 +55,9 @@ import io.crux.ee.testkit.InlineExecutor;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class EngineOverheadBenchmark {
 
@@ -70,9 +72,9 @@ public class EngineOverheadBenchmark {
 
     /** The steps' work: ten distinct no-op lambdas, each returning a small constant. */
     @SuppressWarnings("unchecked")
-    final Callable<Integer>[] steps = new Callable[] {
-        () -> 1, () -> 2, () -> 3, () -> 4, () -> 5, () -> 6, () -> 7, () -> 8, () -> 9, () -> 10
-    };
+    final Callable<Integer>[] steps =
+            new Callable[] {() -> 1, () -> 2, () -> 3, () -> 4, () -> 5, () -> 6, () -> 7, () -> 8, () -> 9, () -> 10};
+
     final String[] labels = new String[STEPS];
 
     private PayloadCodec codec;
@@ -86,7 +88,7 @@ public class EngineOverheadBenchmark {
         for (int i = 0; i < STEPS; i++) {
             labels[i] = "step-" + i;
         }
-        codec = new JsonbPayloadCodec();           // built once: JsonbBuilder.create() is expensive
+        codec = new JsonbPayloadCodec(); // built once: JsonbBuilder.create() is expensive
         executor = new InlineExecutor();
         scheduler = new ScheduledThreadPoolExecutor(1); // never used: no retries, no maintenance
         durable = new EngineUnderTest(true);
@@ -140,14 +142,16 @@ public class EngineOverheadBenchmark {
         private int runs;
 
         EngineUnderTest(boolean isDurable) {
-            ActionModel action = new ActionModel("run", Integer.class, Integer.class, EngineOverheadBenchmark.this::body);
+            ActionModel action =
+                    new ActionModel("run", Integer.class, Integer.class, EngineOverheadBenchmark.this::body);
             String name = isDurable ? "bench-durable" : "bench-transient";
             this.model = new FlowModel(name, isDurable, EngineOverheadBenchmark.class, Map.of("run", action));
             fresh();
         }
 
         private void fresh() {
-            store = InMemoryFlowStore.keepingLiveValues(java.time.Clock.systemUTC()); // the engine alone: no encoding in the store
+            store = InMemoryFlowStore.keepingLiveValues(
+                    java.time.Clock.systemUTC()); // the engine alone: no encoding in the store
             FlowEngine engine = FlowEngine.builder()
                     .store(store)
                     .codec(codec)
@@ -176,7 +180,8 @@ public class EngineOverheadBenchmark {
             int checkpoints = store.loadCheckpoints(r.flowId()).size();
             int expected = model.durable() ? STEPS : 0;
             if (checkpoints != expected) {
-                throw new IllegalStateException(model.name() + ": " + checkpoints + " checkpoints, expected " + expected);
+                throw new IllegalStateException(
+                        model.name() + ": " + checkpoints + " checkpoints, expected " + expected);
             }
         }
     }
@@ -207,7 +212,12 @@ public class EngineOverheadBenchmark {
         }
         double directNs = direct.getScore() * nanos(direct);
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-16s %12.1f ns/op (± %.1f)%n", "direct:", directNs, direct.getScoreError() * nanos(direct));
+        System.out.printf(
+                Locale.ROOT,
+                "%-16s %12.1f ns/op (± %.1f)%n",
+                "direct:",
+                directNs,
+                direct.getScoreError() * nanos(direct));
         for (String name : new String[] {"flowDurable", "flowNonDurable"}) {
             Result<?> flow = byName.get(name);
             if (flow == null || nanos(flow) < 0) {
@@ -215,10 +225,18 @@ public class EngineOverheadBenchmark {
             }
             double flowNs = flow.getScore() * nanos(flow);
             double perStep = (flowNs - directNs) / STEPS;
-            System.out.printf(Locale.ROOT, "%-16s %12.1f ns/op (± %.1f)  overhead = (%s - direct) / %d = %.3f µs/step"
-                    + "  [target < %.1f µs: %s]%n",
-                    name + ":", flowNs, flow.getScoreError() * nanos(flow), name, STEPS, perStep / 1000.0,
-                    TARGET_NS_PER_STEP / 1000.0, perStep < TARGET_NS_PER_STEP ? "met" : "NOT met");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-16s %12.1f ns/op (± %.1f)  overhead = (%s - direct) / %d = %.3f µs/step"
+                            + "  [target < %.1f µs: %s]%n",
+                    name + ":",
+                    flowNs,
+                    flow.getScoreError() * nanos(flow),
+                    name,
+                    STEPS,
+                    perStep / 1000.0,
+                    TARGET_NS_PER_STEP / 1000.0,
+                    perStep < TARGET_NS_PER_STEP ? "met" : "NOT met");
         }
     }
 

@@ -52,6 +52,7 @@ public class CdiModelRegistry implements ModelRegistry {
      * and lives as long as the application, instead of once per generator call.
      */
     private final Map<String, ChatModel> chatBeans = new ConcurrentHashMap<>();
+
     private final Map<String, StreamingChatModel> streamingBeans = new ConcurrentHashMap<>();
 
     @Override
@@ -60,26 +61,31 @@ public class CdiModelRegistry implements ModelRegistry {
         if (bean != null) {
             return bean;
         }
-        return configured().findChatModel(name).orElseThrow(
-                () -> new ModelNotFoundException(Messages.modelNotFound(name, "ChatModel", known(chatModels))));
+        return configured()
+                .findChatModel(name)
+                .orElseThrow(
+                        () -> new ModelNotFoundException(Messages.modelNotFound(name, "ChatModel", known(chatModels))));
     }
 
     @Override
     public StreamingChatModel streamingChatModel(String name) {
-        StreamingChatModel bean = streamingBeans.computeIfAbsent(name,
-                n -> bean(streamingModels, n, "StreamingChatModel"));
+        StreamingChatModel bean =
+                streamingBeans.computeIfAbsent(name, n -> bean(streamingModels, n, "StreamingChatModel"));
         if (bean != null) {
             return bean;
         }
-        return configured().findStreamingChatModel(name).orElseThrow(() -> new ModelNotFoundException(
-                Messages.modelNotFound(name, "StreamingChatModel", known(streamingModels))));
+        return configured()
+                .findStreamingChatModel(name)
+                .orElseThrow(() -> new ModelNotFoundException(
+                        Messages.modelNotFound(name, "StreamingChatModel", known(streamingModels))));
     }
 
     private static <T> T bean(Instance<T> beans, String name, String kind) {
         Instance<T> selected = beans.select(NamedLiteral.of(name));
         if (selected.isAmbiguous()) {
             Set<String> classes = new TreeSet<>();
-            selected.handles().forEach(h -> classes.add(h.getBean().getBeanClass().getName()));
+            selected.handles()
+                    .forEach(h -> classes.add(h.getBean().getBeanClass().getName()));
             throw new ModelConfigurationException(Messages.modelAmbiguous(name, kind, classes));
         }
         return selected.isResolvable() ? selected.get() : null;
@@ -87,11 +93,12 @@ public class CdiModelRegistry implements ModelRegistry {
 
     private Set<String> known(Instance<?> beans) {
         Set<String> names = new TreeSet<>(configured().names());
-        beans.handles().forEach(h -> h.getBean().getQualifiers().stream()
-                .filter(Named.class::isInstance)
-                .map(q -> ((Named) q).value())
-                .filter(n -> !n.isEmpty())
-                .forEach(names::add));
+        beans.handles()
+                .forEach(h -> h.getBean().getQualifiers().stream()
+                        .filter(Named.class::isInstance)
+                        .map(q -> ((Named) q).value())
+                        .filter(n -> !n.isEmpty())
+                        .forEach(names::add));
         return names;
     }
 

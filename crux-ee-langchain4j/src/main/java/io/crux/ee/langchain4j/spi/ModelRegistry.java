@@ -69,8 +69,8 @@ public interface ModelRegistry {
             private <T> T find(String name, Class<T> kind) {
                 Object model = copy.get(name);
                 if (!kind.isInstance(model)) {
-                    throw new ModelNotFoundException(Messages.modelNotFound(name, kind.getSimpleName(),
-                            new TreeMap<>(copy).keySet()));
+                    throw new ModelNotFoundException(
+                            Messages.modelNotFound(name, kind.getSimpleName(), new TreeMap<>(copy).keySet()));
                 }
                 return kind.cast(model);
             }

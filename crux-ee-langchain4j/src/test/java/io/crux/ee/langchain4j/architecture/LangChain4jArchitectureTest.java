@@ -13,15 +13,29 @@ import com.tngtech.archunit.lang.ArchRule;
 class LangChain4jArchitectureTest {
 
     @ArchTest
-    static final ArchRule blocksNotEngine = noClasses().that().resideInAPackage("io.crux.ee.langchain4j..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.crux.ee.engine..", "io.crux.ee.cdi..",
-                    "io.crux.ee.persistence..", "io.crux.ee.sse..", "io.crux.ee.testkit..", "io.crux.ee.service..")
+    static final ArchRule blocksNotEngine = noClasses()
+            .that()
+            .resideInAPackage("io.crux.ee.langchain4j..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.crux.ee.engine..",
+                    "io.crux.ee.cdi..",
+                    "io.crux.ee.persistence..",
+                    "io.crux.ee.sse..",
+                    "io.crux.ee.testkit..",
+                    "io.crux.ee.service..")
             .because("a generator finds what it needs through BlockContext.service");
 
     @ArchTest
-    static final ArchRule theSpiStandsBelow = noClasses().that().resideInAPackage("io.crux.ee.langchain4j.spi..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.crux.ee.langchain4j", "io.crux.ee.langchain4j.cdi..");
+    static final ArchRule theSpiStandsBelow = noClasses()
+            .that()
+            .resideInAPackage("io.crux.ee.langchain4j.spi..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.crux.ee.langchain4j", "io.crux.ee.langchain4j.cdi..");
 
     @ArchTest
-    static final ArchRule noCycles = slices().matching("io.crux.ee.langchain4j.(**)").should().beFreeOfCycles();
+    static final ArchRule noCycles =
+            slices().matching("io.crux.ee.langchain4j.(**)").should().beFreeOfCycles();
 }

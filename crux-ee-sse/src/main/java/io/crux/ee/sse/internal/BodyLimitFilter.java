@@ -20,7 +20,8 @@ public class BodyLimitFilter implements ContainerRequestFilter {
 
     static final long DEFAULT_LIMIT = 1024 * 1024;
 
-    private final long limit = ConfigProvider.getConfig().getOptionalValue("crux.http.max-body-bytes", Long.class)
+    private final long limit = ConfigProvider.getConfig()
+            .getOptionalValue("crux.http.max-body-bytes", Long.class)
             .orElse(DEFAULT_LIMIT);
 
     @Override

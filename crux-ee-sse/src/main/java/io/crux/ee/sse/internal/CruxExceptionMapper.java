@@ -31,10 +31,14 @@ public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
         e.stepLabel().ifPresent(label -> problem.put("stepLabel", label));
         if (e instanceof InvalidInputException invalid) {
             List<Map<String, String>> errors = invalid.violations().stream()
-                    .map(v -> Map.of("pointer", v.pointer(), "field", v.field(), "message", v.message())).toList();
+                    .map(v -> Map.of("pointer", v.pointer(), "field", v.field(), "message", v.message()))
+                    .toList();
             problem.put("errors", errors);
         }
-        return Response.status(status).type(Problems.PROBLEM_JSON).entity(problem).build();
+        return Response.status(status)
+                .type(Problems.PROBLEM_JSON)
+                .entity(problem)
+                .build();
     }
 
     static int statusOf(CruxException e) {

@@ -11,8 +11,8 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 
-import io.crux.ee.codec.JsonSchemaCheck;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.codec.JsonSchemaCheck;
 
 /** Request bodies as JSON-P values, any JSON text at top level; malformed JSON answers 400. */
 public final class JsonBodies {
@@ -33,8 +33,12 @@ public final class JsonBodies {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw Problems.problem(400, "Bad Request", "The request body is not valid UTF-8.");
         }
@@ -71,7 +75,7 @@ public final class JsonBodies {
                         }
                     }
                     case END_ARRAY, END_OBJECT -> depth--;
-                    default -> { }
+                    default -> {}
                 }
             }
         } catch (JsonException e) {

@@ -17,7 +17,9 @@ public final class Paging {
 
     /** @return the largest page a list answers, {@code crux.http.max-page-size} */
     public static int maxPageSize() {
-        return ConfigProvider.getConfig().getOptionalValue("crux.http.max-page-size", Integer.class).orElse(DEFAULT_MAX_PAGE_SIZE);
+        return ConfigProvider.getConfig()
+                .getOptionalValue("crux.http.max-page-size", Integer.class)
+                .orElse(DEFAULT_MAX_PAGE_SIZE);
     }
 
     /**

@@ -17,8 +17,8 @@ import java.util.logging.Logger;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import io.crux.ee.api.FlowStatus;
-import io.crux.ee.service.FlowService;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.service.FlowService;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.RunRecord;
 
@@ -59,6 +59,7 @@ public final class RequestStream implements StreamingOutput {
     private final String requestId;
     /** {@code id: <requestId>:}, which every event's id line starts with. */
     private final String idPrefix;
+
     private final Duration poll;
     private final Duration heartbeat;
     private final Duration gapWait;
@@ -66,6 +67,7 @@ public final class RequestStream implements StreamingOutput {
     private boolean terminal;
     /** When the log was first seen to miss the number after {@link #last}; 0 while it does not. */
     private long gapSince;
+
     private Writer out;
 
     /**
@@ -77,11 +79,12 @@ public final class RequestStream implements StreamingOutput {
      *     often the run's status is read while nothing arrives
      * @param gapWait how long to wait for numbers missing from the log before going on without them
      */
-    public RequestStream(FlowService flows, String requestId, long afterSeq, Duration poll, Duration heartbeat,
-            Duration gapWait) {
+    public RequestStream(
+            FlowService flows, String requestId, long afterSeq, Duration poll, Duration heartbeat, Duration gapWait) {
         this.flows = flows;
         this.requestId = requestId;
-        this.idPrefix = "id: " + requestId.replace('\r', ' ').replace('\n', ' ') + ":"; // a line break would end the field
+        this.idPrefix =
+                "id: " + requestId.replace('\r', ' ').replace('\n', ' ') + ":"; // a line break would end the field
         this.last = afterSeq;
         this.poll = poll;
         this.heartbeat = heartbeat;
@@ -112,7 +115,8 @@ public final class RequestStream implements StreamingOutput {
                 }
                 EventRecord next = live.poll(poll.toMillis(), TimeUnit.MILLISECONDS);
                 if (next == null) { // a quiet bus: the request may be executing on another server
-                    readLog = gapSince != 0 || !flows.executesHere(requestId)
+                    readLog = gapSince != 0
+                            || !flows.executesHere(requestId)
                             || System.nanoTime() - logReadAt > heartbeat.toNanos();
                     if (!sent && System.nanoTime() - statusReadAt > heartbeat.toNanos()) {
                         statusReadAt = System.nanoTime();
@@ -233,7 +237,9 @@ public final class RequestStream implements StreamingOutput {
         if (json.indexOf('\r') >= 0) {
             json = json.replace("\r\n", "\n").replace('\r', '\n');
         }
-        for (int from = 0, to; from <= json.length(); from = to + 1) { // a line break inside the data needs a data line of its own
+        for (int from = 0, to;
+                from <= json.length();
+                from = to + 1) { // a line break inside the data needs a data line of its own
             to = json.indexOf('\n', from);
             if (to < 0) {
                 to = json.length();
@@ -262,15 +268,19 @@ public final class RequestStream implements StreamingOutput {
     public static long resumeAfter(String requestId, String lastEventId, Long startingAfter) {
         if (lastEventId != null && !lastEventId.isBlank()) {
             int colon = lastEventId.lastIndexOf(':');
-            String request = colon < 0 ? requestId : lastEventId.substring(0, colon).trim();
-            if (!request.equals(requestId) && !request.equals(requestId.replace('\r', ' ').replace('\n', ' ').trim())) {
+            String request =
+                    colon < 0 ? requestId : lastEventId.substring(0, colon).trim();
+            if (!request.equals(requestId)
+                    && !request.equals(
+                            requestId.replace('\r', ' ').replace('\n', ' ').trim())) {
                 throw Problems.problem(400, "Bad Request", Messages.badLastEventId(requestId, lastEventId));
             }
             String seq = colon >= 0 ? lastEventId.substring(colon + 1) : lastEventId;
             try {
                 return Math.max(0, Long.parseLong(seq.trim()));
             } catch (NumberFormatException e) {
-                throw Problems.problem(400, "Bad Request", "Last-Event-ID must be <requestId>:<seq>, not '" + lastEventId + "'");
+                throw Problems.problem(
+                        400, "Bad Request", "Last-Event-ID must be <requestId>:<seq>, not '" + lastEventId + "'");
             }
         }
         return startingAfter == null ? 0 : Math.max(0, startingAfter);

@@ -13,12 +13,22 @@ import com.tngtech.archunit.lang.ArchRule;
 class SseArchitectureTest {
 
     @ArchTest
-    static final ArchRule onlyThroughTheFlowService = noClasses().that().resideInAPackage("io.crux.ee.sse..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.crux.ee.engine..", "io.crux.ee.cdi..",
-                    "io.crux.ee.persistence..", "io.crux.ee.block..", "io.crux.ee.telemetry..", "io.crux.ee.langchain4j..",
+    static final ArchRule onlyThroughTheFlowService = noClasses()
+            .that()
+            .resideInAPackage("io.crux.ee.sse..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.crux.ee.engine..",
+                    "io.crux.ee.cdi..",
+                    "io.crux.ee.persistence..",
+                    "io.crux.ee.block..",
+                    "io.crux.ee.telemetry..",
+                    "io.crux.ee.langchain4j..",
                     "io.crux.ee.testkit..")
             .because("the engine's classes may change; io.crux.ee.service.FlowService is the HTTP API's door");
 
     @ArchTest
-    static final ArchRule noCycles = slices().matching("io.crux.ee.sse.(**)").should().beFreeOfCycles();
+    static final ArchRule noCycles =
+            slices().matching("io.crux.ee.sse.(**)").should().beFreeOfCycles();
 }

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.crux.ee.api.FlowStatus;
+import io.crux.ee.engine.EngineFlowService;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.testkit.InlineExecutor;
-import io.crux.ee.engine.EngineFlowService;
 
 /**
  * Streams that have nothing more to send end at once: a finished request whose client has every
@@ -35,8 +35,12 @@ class StreamEndTest {
     private final ExecutorService clients = Executors.newSingleThreadExecutor();
     private final InMemoryFlowStore runs = new InMemoryFlowStore();
     private final StreamLog log = new StreamLog(REQUEST);
-    private final FlowEngine engine = FlowEngine.builder().store(runs).sessions(log.sessions())
-            .executor(new InlineExecutor()).scheduler(scheduler).build();
+    private final FlowEngine engine = FlowEngine.builder()
+            .store(runs)
+            .sessions(log.sessions())
+            .executor(new InlineExecutor())
+            .scheduler(scheduler)
+            .build();
 
     @AfterEach
     void tearDown() {
@@ -47,8 +51,25 @@ class StreamEndTest {
 
     private RunRecord run(FlowStatus status) {
         Instant now = Instant.now();
-        RunRecord run = new RunRecord(REQUEST, "chat", "run", status, null, null, null, null, true, new Payload("java.lang.String", "\"x\""),
-                null, null, null, null, null, now, now, 0);
+        RunRecord run = new RunRecord(
+                REQUEST,
+                "chat",
+                "run",
+                status,
+                null,
+                null,
+                null,
+                null,
+                true,
+                new Payload("java.lang.String", "\"x\""),
+                null,
+                null,
+                null,
+                null,
+                null,
+                now,
+                now,
+                0);
         runs.createRun(run);
         return run;
     }
@@ -60,8 +81,17 @@ class StreamEndTest {
         log.store("request.completed", 3);
         StreamLog.Output out = new StreamLog.Output(REQUEST, 3);
 
-        CompletableFuture.runAsync(() -> new RequestStream(new EngineFlowService(engine), REQUEST, 3, Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ofSeconds(5)).write(out), clients).get(10, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(
+                        () -> new RequestStream(
+                                        new EngineFlowService(engine),
+                                        REQUEST,
+                                        3,
+                                        Duration.ofMillis(10),
+                                        Duration.ofMillis(50),
+                                        Duration.ofSeconds(5))
+                                .write(out),
+                        clients)
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(out.seqs()).isEmpty();
     }
@@ -72,8 +102,12 @@ class StreamEndTest {
         log.store("item.done", 1, 2);
         log.store("request.completed", 3);
 
-        assertThat(RequestStream.nothingToSend(new EngineFlowService(engine), run, 3)).isTrue();
-        assertThat(RequestStream.nothingToSend(new EngineFlowService(engine), run, 7)).as("a number past the end").isTrue();
-        assertThat(RequestStream.nothingToSend(new EngineFlowService(engine), run, 2)).isFalse();
+        assertThat(RequestStream.nothingToSend(new EngineFlowService(engine), run, 3))
+                .isTrue();
+        assertThat(RequestStream.nothingToSend(new EngineFlowService(engine), run, 7))
+                .as("a number past the end")
+                .isTrue();
+        assertThat(RequestStream.nothingToSend(new EngineFlowService(engine), run, 2))
+                .isFalse();
     }
 }

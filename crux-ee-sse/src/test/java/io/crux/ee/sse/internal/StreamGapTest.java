@@ -13,10 +13,10 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.crux.ee.engine.EngineFlowService;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.testkit.InlineExecutor;
-import io.crux.ee.engine.EngineFlowService;
 
 /**
  * Events 9–10 of parallel branches are stored before 5–8: the stream sends 1–4, waits at the gap
@@ -30,8 +30,12 @@ class StreamGapTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService clients = Executors.newSingleThreadExecutor();
     private final StreamLog log = new StreamLog(REQUEST);
-    private final FlowEngine engine = FlowEngine.builder().store(new InMemoryFlowStore()).sessions(log.sessions())
-            .executor(new InlineExecutor()).scheduler(scheduler).build();
+    private final FlowEngine engine = FlowEngine.builder()
+            .store(new InMemoryFlowStore())
+            .sessions(log.sessions())
+            .executor(new InlineExecutor())
+            .scheduler(scheduler)
+            .build();
 
     @AfterEach
     void tearDown() {
@@ -41,14 +45,16 @@ class StreamGapTest {
     }
 
     private RequestStream stream(long after, Duration gapWait) {
-        return new RequestStream(new EngineFlowService(engine), REQUEST, after, Duration.ofMillis(10), Duration.ofSeconds(15), gapWait);
+        return new RequestStream(
+                new EngineFlowService(engine), REQUEST, after, Duration.ofMillis(10), Duration.ofSeconds(15), gapWait);
     }
 
     @Test
     void eventsCommittedOutOfOrderGoOutInOrderExactlyOnce() throws Exception {
         log.store("item.done", 1, 2, 3, 4, 9, 10);
         StreamLog.Output out = new StreamLog.Output(REQUEST, 4);
-        CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> stream(0, Duration.ofMinutes(1)).write(out), clients);
+        CompletableFuture<Void> streaming = CompletableFuture.runAsync(
+                () -> stream(0, Duration.ofMinutes(1)).write(out), clients);
         assertThat(out.flushed.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(out.seqs()).as("sent before 5-8 are stored").containsExactly(1L, 2L, 3L, 4L);
 
@@ -58,7 +64,8 @@ class StreamGapTest {
         StreamLog.Output tail = new StreamLog.Output(REQUEST, 11);
         stream(10, Duration.ofMinutes(1)).write(tail);
 
-        assertThat(out.seqs()).containsExactlyElementsOf(LongStream.rangeClosed(1, 11).boxed().toList());
+        assertThat(out.seqs())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 11).boxed().toList());
         assertThat(tail.seqs()).containsExactly(11L);
     }
 
@@ -68,7 +75,8 @@ class StreamGapTest {
         log.store("request.completed", 5);
         StreamLog.Output out = new StreamLog.Output(REQUEST, 5);
 
-        CompletableFuture.runAsync(() -> stream(0, Duration.ofMillis(50)).write(out), clients).get(10, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(() -> stream(0, Duration.ofMillis(50)).write(out), clients)
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(out.seqs()).containsExactly(1L, 2L, 4L, 5L);
     }

@@ -37,9 +37,14 @@ final class StreamLog {
     /** @return a session store whose event log is this one */
     SessionStore sessions() {
         InMemorySessionStore delegate = new InMemorySessionStore();
-        return (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SessionStore.class},
+        return (SessionStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {SessionStore.class},
                 (proxy, method, args) -> switch (method.getName()) {
-                    case "readEvents" -> log.tailMap((Long) args[1], false).values().stream().limit((Integer) args[2]).toList();
+                    case "readEvents" ->
+                        log.tailMap((Long) args[1], false).values().stream()
+                                .limit((Integer) args[2])
+                                .toList();
                     case "lastSeq" -> log.isEmpty() ? 0L : log.lastKey();
                     default -> {
                         try {
@@ -85,7 +90,9 @@ final class StreamLog {
 
         /** @return the numbers of the events written, in order */
         List<Long> seqs() {
-            return text().lines().filter(l -> l.startsWith("id: ")).map(l -> Long.parseLong(l.substring(l.lastIndexOf(':') + 1)))
+            return text().lines()
+                    .filter(l -> l.startsWith("id: "))
+                    .map(l -> Long.parseLong(l.substring(l.lastIndexOf(':') + 1)))
                     .toList();
         }
     }

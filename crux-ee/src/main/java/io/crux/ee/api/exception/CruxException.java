@@ -18,12 +18,25 @@ import java.util.Optional;
  * is created and never changes.
  */
 public abstract sealed class CruxException extends RuntimeException
-        permits ConstraintViolatedException, CruxPersistenceException, FlowCancelledException,
-        FlowChangedException, FlowConflictException, FlowDefinitionException, FlowFailedException,
-        FlowNotFoundException, FlowStateException, GuardrailBlockedException, InvalidInputException,
-        LimitExceededException, LoopLimitException, ModelConfigurationException, ModelNotFoundException,
-        NestedStepException, StepFailedException, ToolRoundsExceededException,
-        ValidationExhaustedException {
+        permits ConstraintViolatedException,
+                CruxPersistenceException,
+                FlowCancelledException,
+                FlowChangedException,
+                FlowConflictException,
+                FlowDefinitionException,
+                FlowFailedException,
+                FlowNotFoundException,
+                FlowStateException,
+                GuardrailBlockedException,
+                InvalidInputException,
+                LimitExceededException,
+                LoopLimitException,
+                ModelConfigurationException,
+                ModelNotFoundException,
+                NestedStepException,
+                StepFailedException,
+                ToolRoundsExceededException,
+                ValidationExhaustedException {
 
     private static final long serialVersionUID = 1L;
 

@@ -8,5 +8,4 @@ import jakarta.ws.rs.core.Application;
  * benchmark resources ({@code /api/bench/...}) under {@code /api}.
  */
 @ApplicationPath("api")
-public class BenchHttpApplication extends Application {
-}
+public class BenchHttpApplication extends Application {}

@@ -9,8 +9,9 @@ import io.crux.ee.api.Item;
 final class BenchPayloads {
 
     static final int TEXT_LENGTH = 100;
-    private static final String FILLER = "the quick brown fox jumps over the lazy dog; the quick brown fox jumps over the lazy dog; "
-            + "the quick brown fox";
+    private static final String FILLER =
+            "the quick brown fox jumps over the lazy dog; the quick brown fox jumps over the lazy dog; "
+                    + "the quick brown fox";
 
     private BenchPayloads() {}
 

@@ -6,5 +6,4 @@ package io.crux.ee.bench.http;
  * @param events how many status items to emit
  * @param perStep how many items each step emits; they are stored in one transaction at the step's end
  */
-public record Burst(int events, int perStep) {
-}
+public record Burst(int events, int perStep) {}

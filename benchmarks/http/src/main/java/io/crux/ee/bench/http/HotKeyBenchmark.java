@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-
 import javax.sql.DataSource;
 
 import jakarta.annotation.Resource;
@@ -121,7 +120,8 @@ public class HotKeyBenchmark {
             @QueryParam("rounds") @DefaultValue("3") int rounds,
             @QueryParam("warmup") @DefaultValue("400") int warmup,
             @QueryParam("variants") @DefaultValue("crux,atomic") String variantList,
-            @QueryParam("flowOps") @DefaultValue("20") int flowOps) throws Exception {
+            @QueryParam("flowOps") @DefaultValue("20") int flowOps)
+            throws Exception {
         if (clients < 1 || clients > 256 || ops < 1 || rounds < 1 || warmup < 0 || flowOps < 1) {
             throw badRequest("clients 1..256, ops >= 1, rounds >= 1, warmup >= 0, flowOps >= 1");
         }
@@ -185,8 +185,14 @@ public class HotKeyBenchmark {
         out.put("medianRoundRatio", round(median(ratios)));
         out.put("roundRatios", Arrays.stream(ratios).map(HotKeyBenchmark::round).toArray());
         out.put("target", "crux/atomic >= " + TARGET_RATIO + " at 8 clients, no lost update");
-        int lost = results.values().stream().flatMap(List::stream).mapToInt(Result::lost).sum();
-        int duplicates = results.values().stream().flatMap(List::stream).mapToInt(Result::duplicates).sum();
+        int lost = results.values().stream()
+                .flatMap(List::stream)
+                .mapToInt(Result::lost)
+                .sum();
+        int duplicates = results.values().stream()
+                .flatMap(List::stream)
+                .mapToInt(Result::duplicates)
+                .sum();
         out.put("lostUpdates", lost);
         out.put("duplicateValues", duplicates);
         out.put("targetMet", lost == 0 && duplicates == 0 && cruxRate / atomicRate >= TARGET_RATIO);
@@ -198,7 +204,13 @@ public class HotKeyBenchmark {
     // ---------------------------------------------------------------- one round
 
     enum Variant {
-        CRUX("crux"), CRUX_RMW("crux-rmw"), ATOMIC("atomic"), JDBC_RMW("jdbc-rmw"), JTA_RMW("jta-rmw"), SQL_INC("sql-inc"), FLOW("flow");
+        CRUX("crux"),
+        CRUX_RMW("crux-rmw"),
+        ATOMIC("atomic"),
+        JDBC_RMW("jdbc-rmw"),
+        JTA_RMW("jta-rmw"),
+        SQL_INC("sql-inc"),
+        FLOW("flow");
 
         final String label;
 
@@ -217,8 +229,16 @@ public class HotKeyBenchmark {
     }
 
     /** One round of one variant. */
-    record Result(Variant variant, int ops, long wallNs, long cpuNs, int lost, int duplicates, long[] latencies,
-            long startWaitNs, int maxConcurrent) {
+    record Result(
+            Variant variant,
+            int ops,
+            long wallNs,
+            long cpuNs,
+            int lost,
+            int duplicates,
+            long[] latencies,
+            long startWaitNs,
+            int maxConcurrent) {
         double rate() {
             return ops / (wallNs / 1e9);
         }
@@ -279,10 +299,20 @@ public class HotKeyBenchmark {
             f.get();
         }
         long wall = System.nanoTime() - t0;
-        long count = variant == Variant.ATOMIC ? readCounter(key)
+        long count = variant == Variant.ATOMIC
+                ? readCounter(key)
                 : ((Number) store.readState("session", key).getOrDefault("n", -1)).longValue();
-        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Result(variant, total, wall, cpu.get(), (int) (total - count), duplicates.get(), all, t0 - submitted,
+        long[] all =
+                Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+        return new Result(
+                variant,
+                total,
+                wall,
+                cpu.get(),
+                (int) (total - count),
+                duplicates.get(),
+                all,
+                t0 - submitted,
                 maxActive.get());
     }
 
@@ -402,45 +432,49 @@ public class HotKeyBenchmark {
     /** Single-threaded costs, on a managed thread: what an update is made of. */
     private Map<String, Object> parts(int count) throws Exception {
         return executor.submit(() -> {
-            String doc = "{\"n\":123456}";
-            Map<String, Object> p = new LinkedHashMap<>();
-            for (int pass = 0; pass < 2; pass++) { // the first pass warms up
-                long t0 = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    userTransaction.begin();
-                    userTransaction.commit();
-                }
-                long t1 = System.nanoTime();
-                int bytes = 0;
-                for (int i = 0; i < count; i++) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> m = new java.util.HashMap<>((Map<String, Object>) codec.convert(doc, Map.class));
-                    m.put("n", ((Number) m.get("n")).longValue() + 1);
-                    bytes += codec.encode(m).json().length();
-                }
-                long t2 = System.nanoTime();
-                String key = UUID.randomUUID().toString();
-                store.updateState("session", key, d -> d.put("n", 0L));
-                long t3 = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    store.readState("session", key);
-                }
-                long t4 = System.nanoTime();
-                if (bytes == 0) {
-                    throw new IllegalStateException();
-                }
-                p.put("count", count);
-                p.put("emptyUserTransactionUs", round((t1 - t0) / 1e3 / count));
-                p.put("jsonbParseAndEncodeUs", round((t2 - t1) / 1e3 / count));
-                p.put("storeReadStateUs", round((t4 - t3) / 1e3 / count));
-            }
-            p.put("notes", "one managed thread, no contention: emptyUserTransactionUs = UserTransaction begin()+commit() "
-                    + "with no resource; jsonbParseAndEncodeUs = what JpaSessionStore does to the document per update "
-                    + "(JSON-B parse to a Map, change, encode); storeReadStateUs = SessionStore.readState of one document "
-                    + "over and over on one managed task (EclipseLink find, no lock, no transaction): after the first read "
-                    + "it is served from the task's persistence context without a query, see /api/bench/stale-read");
-            return p;
-        }).get();
+                    String doc = "{\"n\":123456}";
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    for (int pass = 0; pass < 2; pass++) { // the first pass warms up
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < count; i++) {
+                            userTransaction.begin();
+                            userTransaction.commit();
+                        }
+                        long t1 = System.nanoTime();
+                        int bytes = 0;
+                        for (int i = 0; i < count; i++) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> m =
+                                    new java.util.HashMap<>((Map<String, Object>) codec.convert(doc, Map.class));
+                            m.put("n", ((Number) m.get("n")).longValue() + 1);
+                            bytes += codec.encode(m).json().length();
+                        }
+                        long t2 = System.nanoTime();
+                        String key = UUID.randomUUID().toString();
+                        store.updateState("session", key, d -> d.put("n", 0L));
+                        long t3 = System.nanoTime();
+                        for (int i = 0; i < count; i++) {
+                            store.readState("session", key);
+                        }
+                        long t4 = System.nanoTime();
+                        if (bytes == 0) {
+                            throw new IllegalStateException();
+                        }
+                        p.put("count", count);
+                        p.put("emptyUserTransactionUs", round((t1 - t0) / 1e3 / count));
+                        p.put("jsonbParseAndEncodeUs", round((t2 - t1) / 1e3 / count));
+                        p.put("storeReadStateUs", round((t4 - t3) / 1e3 / count));
+                    }
+                    p.put(
+                            "notes",
+                            "one managed thread, no contention: emptyUserTransactionUs = UserTransaction begin()+commit() "
+                                    + "with no resource; jsonbParseAndEncodeUs = what JpaSessionStore does to the document per update "
+                                    + "(JSON-B parse to a Map, change, encode); storeReadStateUs = SessionStore.readState of one document "
+                                    + "over and over on one managed task (EclipseLink find, no lock, no transaction): after the first read "
+                                    + "it is served from the task's persistence context without a query, see /api/bench/stale-read");
+                    return p;
+                })
+                .get();
     }
 
     // ---------------------------------------------------------------- the counter table
@@ -449,9 +483,14 @@ public class HotKeyBenchmark {
         if (tableReady) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (ID VARCHAR(64) NOT NULL PRIMARY KEY, N BIGINT NOT NULL)");
-            postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE
+                    + " (ID VARCHAR(64) NOT NULL PRIMARY KEY, N BIGINT NOT NULL)");
+            postgres = c.getMetaData()
+                    .getDatabaseProductName()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .contains("postgres");
         }
         tableReady = true;
     }
@@ -483,7 +522,8 @@ public class HotKeyBenchmark {
     }
 
     private static WebApplicationException badRequest(String message) {
-        return new WebApplicationException(Response.status(400).type(MediaType.TEXT_PLAIN).entity(message).build());
+        return new WebApplicationException(
+                Response.status(400).type(MediaType.TEXT_PLAIN).entity(message).build());
     }
 
     private static double rate(List<Result> results) {
@@ -493,20 +533,32 @@ public class HotKeyBenchmark {
     }
 
     private static Map<String, Object> summary(List<Result> results) {
-        long[] all = results.stream().flatMapToLong(r -> Arrays.stream(r.latencies())).sorted().toArray();
+        long[] all = results.stream()
+                .flatMapToLong(r -> Arrays.stream(r.latencies()))
+                .sorted()
+                .toArray();
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("opsPerSecond", round(rate(results)));
-        s.put("roundOpsPerSecond", results.stream().mapToDouble(r -> round(r.rate())).toArray());
+        s.put(
+                "roundOpsPerSecond",
+                results.stream().mapToDouble(r -> round(r.rate())).toArray());
         s.put("ops", results.stream().mapToLong(Result::ops).sum());
         s.put("lost", results.stream().mapToInt(Result::lost).sum());
         s.put("duplicates", results.stream().mapToInt(Result::duplicates).sum());
-        s.put("cpuUsPerOp", round(results.stream().mapToLong(Result::cpuNs).sum() / 1e3
-                / results.stream().mapToLong(Result::ops).sum()));
+        s.put(
+                "cpuUsPerOp",
+                round(results.stream().mapToLong(Result::cpuNs).sum()
+                        / 1e3
+                        / results.stream().mapToLong(Result::ops).sum()));
         s.put("p50Ms", round(percentile(all, 0.50) / 1e6));
         s.put("p99Ms", round(percentile(all, 0.99) / 1e6));
         s.put("maxMs", round(all[all.length - 1] / 1e6));
-        s.put("maxConcurrentTasks", results.stream().mapToInt(Result::maxConcurrent).min().orElse(0));
-        s.put("taskStartMs", results.stream().mapToDouble(r -> round(r.startWaitNs() / 1e6)).toArray());
+        s.put(
+                "maxConcurrentTasks",
+                results.stream().mapToInt(Result::maxConcurrent).min().orElse(0));
+        s.put(
+                "taskStartMs",
+                results.stream().mapToDouble(r -> round(r.startWaitNs() / 1e6)).toArray());
         return s;
     }
 
@@ -537,7 +589,8 @@ public class HotKeyBenchmark {
             env.put("schema", c.getSchema());
             if (md.getDatabaseProductName().toLowerCase().contains("postgres")) {
                 try (Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery("select current_setting('synchronous_commit'), current_setting('fsync')")) {
+                        ResultSet rs = s.executeQuery(
+                                "select current_setting('synchronous_commit'), current_setting('fsync')")) {
                     if (rs.next()) {
                         env.put("synchronousCommit", rs.getString(1));
                         env.put("fsync", rs.getString(2));

@@ -65,10 +65,12 @@ public class RawSseResource {
     @GET
     @Path("raw-sse")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void raw(@QueryParam("events") @DefaultValue("1000") int events,
+    public void raw(
+            @QueryParam("events") @DefaultValue("1000") int events,
             @QueryParam("mirror") @DefaultValue("false") boolean mirror,
             @QueryParam("await") @DefaultValue("each") String await,
-            @Context SseEventSink sink, @Context Sse sse) {
+            @Context SseEventSink sink,
+            @Context Sse sse) {
         boolean each = !"end".equals(await);
         executor.execute(() -> loop(events, mirror, each, sink, sse));
     }
@@ -82,21 +84,26 @@ public class RawSseResource {
     @GET
     @Path("raw-stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void rawStream(@QueryParam("events") @DefaultValue("1000") int events,
-            @QueryParam("flushEvery") @DefaultValue("50") int flushEvery, @Suspended AsyncResponse response) {
+    public void rawStream(
+            @QueryParam("events") @DefaultValue("1000") int events,
+            @QueryParam("flushEvery") @DefaultValue("50") int flushEvery,
+            @Suspended AsyncResponse response) {
         executor.execute(() -> response.resume(Response.ok((StreamingOutput) out -> {
-            String requestId = UUID.randomUUID().toString();
-            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
-            for (int i = 0; i < events; i++) {
-                String json = codec.encode(BenchPayloads.envelope("item.done", requestId, i + 1,
-                        Map.of("item", BenchPayloads.item(i)))).json();
-                w.write("id: " + requestId + ":" + (i + 1) + "\ndata: " + json + "\n\n");
-                if ((i + 1) % Math.max(1, flushEvery) == 0) {
+                    String requestId = UUID.randomUUID().toString();
+                    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
+                    for (int i = 0; i < events; i++) {
+                        String json = codec.encode(BenchPayloads.envelope(
+                                        "item.done", requestId, i + 1, Map.of("item", BenchPayloads.item(i))))
+                                .json();
+                        w.write("id: " + requestId + ":" + (i + 1) + "\ndata: " + json + "\n\n");
+                        if ((i + 1) % Math.max(1, flushEvery) == 0) {
+                            w.flush();
+                        }
+                    }
                     w.flush();
-                }
-            }
-            w.flush();
-        }).type(MediaType.SERVER_SENT_EVENTS_TYPE).build()));
+                })
+                .type(MediaType.SERVER_SENT_EVENTS_TYPE)
+                .build()));
     }
 
     private void loop(int events, boolean mirror, boolean each, SseEventSink sink, Sse sse) {
@@ -105,8 +112,14 @@ public class RawSseResource {
         long seq = 0;
         try (sink) {
             if (mirror) {
-                send(sink, sse, requestId, ++seq, "request.created",
-                        Map.of("flowName", "bench-sse", "action", "burst", "sessionId", requestId), sent);
+                send(
+                        sink,
+                        sse,
+                        requestId,
+                        ++seq,
+                        "request.created",
+                        Map.of("flowName", "bench-sse", "action", "burst", "sessionId", requestId),
+                        sent);
                 send(sink, sse, requestId, ++seq, "request.in_progress", Map.of(), sent);
             }
             for (int i = 0; i < events; i++) {
@@ -126,9 +139,17 @@ public class RawSseResource {
         }
     }
 
-    private void send(SseEventSink sink, Sse sse, String requestId, long seq, String type, Map<String, ?> fields,
-            List<CompletableFuture<?>> sent) throws Exception {
-        String json = codec.encode(BenchPayloads.envelope(type, requestId, seq, fields)).json();
+    private void send(
+            SseEventSink sink,
+            Sse sse,
+            String requestId,
+            long seq,
+            String type,
+            Map<String, ?> fields,
+            List<CompletableFuture<?>> sent)
+            throws Exception {
+        String json = codec.encode(BenchPayloads.envelope(type, requestId, seq, fields))
+                .json();
         OutboundSseEvent event = sse.newEventBuilder()
                 .id(requestId + ":" + seq)
                 .mediaType(MediaType.TEXT_PLAIN_TYPE)

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import jakarta.annotation.Resource;
@@ -77,10 +76,13 @@ public class SseParts {
 
     @GET
     @Path("sse-parts")
-    public synchronized Map<String, Object> parts(@QueryParam("items") @DefaultValue("2000") int items,
+    public synchronized Map<String, Object> parts(
+            @QueryParam("items") @DefaultValue("2000") int items,
             @QueryParam("perStep") @DefaultValue("50") int perStep,
-            @QueryParam("repeat") @DefaultValue("3") int repeat) throws Exception {
-        return executor.submit(() -> measure(Math.max(1, items), Math.max(1, perStep), Math.max(1, repeat))).get();
+            @QueryParam("repeat") @DefaultValue("3") int repeat)
+            throws Exception {
+        return executor.submit(() -> measure(Math.max(1, items), Math.max(1, perStep), Math.max(1, repeat)))
+                .get();
     }
 
     private Map<String, Object> measure(int items, int perStep, int repeat) throws Exception {
@@ -125,7 +127,9 @@ public class SseParts {
             int bytes = 0;
             Item item = BenchPayloads.item(7);
             for (int i = 0; i < encodes; i++) {
-                bytes += codec.encode(BenchPayloads.envelope("item.done", "r", i, Map.of("item", item))).json().length();
+                bytes += codec.encode(BenchPayloads.envelope("item.done", "r", i, Map.of("item", item)))
+                        .json()
+                        .length();
             }
             long t5 = System.nanoTime();
             int reads = 0;
@@ -136,12 +140,12 @@ public class SseParts {
             if (bytes == 0 || reads == 0) {
                 throw new IllegalStateException();
             }
-            t[2] = (t1 - t0) / 1e3 / ((double) appends * perStep);          // append of items only, per item
-            t[3] = (t2 - t1) / 1e3 / ((double) appends * perStep);          // append of items + 2 events, per item
-            t[4] = (t3 - t2) / 1e3 / ((double) appends * perStep);          // bare JDBC, crux-ee's rows, per item
-            t[5] = (t4 - t3) / 1e3 / ((double) appends * perStep);          // bare JDBC, a row per event, per item
-            t[6] = (t5 - t4) / 1e3 / encodes;                               // one envelope
-            t[7] = (t6 - t5) / 1e3 / reads;                                 // per event read
+            t[2] = (t1 - t0) / 1e3 / ((double) appends * perStep); // append of items only, per item
+            t[3] = (t2 - t1) / 1e3 / ((double) appends * perStep); // append of items + 2 events, per item
+            t[4] = (t3 - t2) / 1e3 / ((double) appends * perStep); // bare JDBC, crux-ee's rows, per item
+            t[5] = (t4 - t3) / 1e3 / ((double) appends * perStep); // bare JDBC, a row per event, per item
+            t[6] = (t5 - t4) / 1e3 / encodes; // one envelope
+            t[7] = (t6 - t5) / 1e3 / reads; // per event read
             if (pass > 0) {
                 for (int i = 0; i < t.length; i++) {
                     best[i] = Math.min(best[i], t[i]);
@@ -157,9 +161,11 @@ public class SseParts {
         out.put("jdbcRowPerEventUsPerItem", round(best[5]));
         out.put("envelopeEncodeUs", round(best[6]));
         out.put("readEventsUsPerEvent", round(best[7]));
-        out.put("notes", "best of " + repeat + " passes after one warm-up pass; per item = one item and, where events are "
-                + "included, its item.done event (an item emitted complete has no item.added); burstRun* = wall time of "
-                + "FlowHandle.run of the burst flow (no stream open)");
+        out.put(
+                "notes",
+                "best of " + repeat + " passes after one warm-up pass; per item = one item and, where events are "
+                        + "included, its item.done event (an item emitted complete has no item.added); burstRun* = wall time of "
+                        + "FlowHandle.run of the burst flow (no stream open)");
         return out;
     }
 
@@ -169,7 +175,9 @@ public class SseParts {
         Instant now = Instant.now();
         store.createSession(new SessionRecord(session, "bench-sse", null, now, now));
         long t0 = System.nanoTime();
-        FlowResult<Integer> r = burst.run(new Burst(items, perStep), RunOptions.defaults().withSessionId(session).withEvents(events));
+        FlowResult<Integer> r = burst.run(
+                new Burst(items, perStep),
+                RunOptions.defaults().withSessionId(session).withEvents(events));
         long t1 = System.nanoTime();
         if (!(r instanceof FlowResult.Completed<Integer> c) || c.output() != items) {
             throw new IllegalStateException("unexpected result " + r);
@@ -191,7 +199,8 @@ public class SseParts {
         long seq = 0;
         for (ItemRecord row : rows) {
             seq++;
-            String json = codec.encode(BenchPayloads.envelope("item.done", request, seq, Map.of("item", row.item()))).json();
+            String json = codec.encode(BenchPayloads.envelope("item.done", request, seq, Map.of("item", row.item())))
+                    .json();
             events.add(new EventRecord(request, seq, "item.done", json, Instant.now()));
         }
         return events;
@@ -205,8 +214,9 @@ public class SseParts {
     private void jdbc(List<ItemRecord> items, List<EventRecord> events, boolean rowPerEvent) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO CRUX_ITEM (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, "
-                    + "ITEM_JSON, ITEM_TIMES, CREATED_AT, UPDATED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO CRUX_ITEM (ID, SESSION_ID, REQUEST_ID, TYPE, STATUS, "
+                            + "ITEM_JSON, ITEM_TIMES, CREATED_AT, UPDATED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
                 if (rowPerEvent) {
                     for (ItemRecord r : items) {
                         bindItems(ps, r.item().id(), List.of(r));
@@ -218,8 +228,9 @@ public class SseParts {
                     ps.executeUpdate();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO CRUX_EVENT (ID, REQUEST_ID, FIRST_SEQ, SEQ, TYPE, "
-                    + "EVENT_TYPES, EVENT_JSON, OCCURRED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO CRUX_EVENT (ID, REQUEST_ID, FIRST_SEQ, SEQ, TYPE, "
+                            + "EVENT_TYPES, EVENT_JSON, OCCURRED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
                 if (rowPerEvent) {
                     for (EventRecord e : events) {
                         bindEvents(ps, List.of(e));
@@ -244,8 +255,18 @@ public class SseParts {
         ps.setString(3, first.requestId());
         ps.setString(4, last.item().type().name());
         ps.setString(5, last.item().status().name());
-        ps.setString(6, String.join("\n", items.stream().map(r -> codec.encode(r.item()).json()).toList()));
-        ps.setString(7, String.join("\n", items.stream().map(r -> r.createdAt() + " " + r.updatedAt()).toList()));
+        ps.setString(
+                6,
+                String.join(
+                        "\n",
+                        items.stream().map(r -> codec.encode(r.item()).json()).toList()));
+        ps.setString(
+                7,
+                String.join(
+                        "\n",
+                        items.stream()
+                                .map(r -> r.createdAt() + " " + r.updatedAt())
+                                .toList()));
         ps.setTimestamp(8, Timestamp.from(first.createdAt()));
         ps.setTimestamp(9, Timestamp.from(last.updatedAt()));
     }
@@ -267,5 +288,4 @@ public class SseParts {
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
-
 }

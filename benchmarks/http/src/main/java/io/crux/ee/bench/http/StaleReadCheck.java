@@ -39,17 +39,31 @@ public class StaleReadCheck {
         String key = UUID.randomUUID().toString();
         store.updateState("session", key, doc -> doc.put("n", 1L));
         return executor.submit(() -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("firstRead", store.readState("session", key).get("n"));
-            // another managed thread commits n = 2
-            executor.submit(() -> store.updateState("session", key, doc -> doc.put("n", 2L))).get();
-            out.put("readAfterOtherThreadCommitted2", store.readState("session", key).get("n"));
-            out.put("readOnAnotherTask", executor.submit(() -> store.readState("session", key).get("n")).get());
-            // this thread commits n = 3 itself (its own JTA transaction), then reads again
-            store.updateState("session", key, doc -> doc.put("n", 3L));
-            out.put("readAfterThisThreadCommitted3", store.readState("session", key).get("n"));
-            out.put("readOnAnotherTaskAfter3", executor.submit(() -> store.readState("session", key).get("n")).get());
-            return out;
-        }).get();
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("firstRead", store.readState("session", key).get("n"));
+                    // another managed thread commits n = 2
+                    executor.submit(() -> store.updateState("session", key, doc -> doc.put("n", 2L)))
+                            .get();
+                    out.put(
+                            "readAfterOtherThreadCommitted2",
+                            store.readState("session", key).get("n"));
+                    out.put(
+                            "readOnAnotherTask",
+                            executor.submit(() ->
+                                            store.readState("session", key).get("n"))
+                                    .get());
+                    // this thread commits n = 3 itself (its own JTA transaction), then reads again
+                    store.updateState("session", key, doc -> doc.put("n", 3L));
+                    out.put(
+                            "readAfterThisThreadCommitted3",
+                            store.readState("session", key).get("n"));
+                    out.put(
+                            "readOnAnotherTaskAfter3",
+                            executor.submit(() ->
+                                            store.readState("session", key).get("n"))
+                                    .get());
+                    return out;
+                })
+                .get();
     }
 }

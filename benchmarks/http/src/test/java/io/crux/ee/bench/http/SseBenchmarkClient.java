@@ -82,8 +82,16 @@ public final class SseBenchmarkClient {
     }
 
     /** One round of one variant of one case. */
-    record Round(String variant, int items, int events, long spanNs, long wallNs, long[] latenciesUs, int errors,
-            List<String> errorSamples, double cpuMs) {
+    record Round(
+            String variant,
+            int items,
+            int events,
+            long spanNs,
+            long wallNs,
+            long[] latenciesUs,
+            int errors,
+            List<String> errorSamples,
+            double cpuMs) {
         /** Machine-wide busy CPU (server, database, this client and anything else) per 1000 items received. */
         double cpuMsPerKItems() {
             return items == 0 ? 0 : cpuMs * 1000 / items;
@@ -113,7 +121,10 @@ public final class SseBenchmarkClient {
 
     SseBenchmarkClient(String base, String user, String rawAwait, long streamTimeoutSeconds) {
         this.streamTimeoutSeconds = streamTimeoutSeconds;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.auth = "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8));
         this.rawAwait = rawAwait;
@@ -141,10 +152,14 @@ public final class SseBenchmarkClient {
             }
             opts.put(key, args[++i]);
         }
-        SseBenchmarkClient client = new SseBenchmarkClient(opts.get("base"), opts.get("user"), opts.get("raw-await"),
-                Long.parseLong(opts.get("stream-timeout")));
-        List<Case> cases = Arrays.stream(opts.get("cases").split(",")).map(String::trim).map(Case::parse).toList();
-        List<String> variants = Arrays.stream(opts.get("variants").split(",")).map(String::trim).toList();
+        SseBenchmarkClient client = new SseBenchmarkClient(
+                opts.get("base"), opts.get("user"), opts.get("raw-await"), Long.parseLong(opts.get("stream-timeout")));
+        List<Case> cases = Arrays.stream(opts.get("cases").split(","))
+                .map(String::trim)
+                .map(Case::parse)
+                .toList();
+        List<String> variants =
+                Arrays.stream(opts.get("variants").split(",")).map(String::trim).toList();
         int rounds = Integer.parseInt(opts.get("rounds"));
         int warmup = Integer.parseInt(opts.get("warmup"));
 
@@ -156,7 +171,9 @@ public final class SseBenchmarkClient {
             for (Case c : cases) {
                 for (String v : variants) {
                     Round r = client.round(c, v);
-                    log("warm-up %s %s: %.0f items/s%s", c.label(), v, r.itemsPerSecond(), r.errors() > 0 ? " ERRORS " + r.errorSamples() : "");
+                    log(
+                            "warm-up %s %s: %.0f items/s%s",
+                            c.label(), v, r.itemsPerSecond(), r.errors() > 0 ? " ERRORS " + r.errorSamples() : "");
                 }
             }
         }
@@ -172,8 +189,14 @@ public final class SseBenchmarkClient {
                 for (String v : order) {
                     Round round = client.round(c, v);
                     byVariant.get(v).add(round);
-                    log("%s %s round %d: %.0f items/s, %.0f events/s, %.0f CPU ms/1000 items, p50 %.1f ms, p99 %.1f ms%s",
-                            c.label(), v, r + 1, round.itemsPerSecond(), round.eventsPerSecond(), round.cpuMsPerKItems(),
+                    log(
+                            "%s %s round %d: %.0f items/s, %.0f events/s, %.0f CPU ms/1000 items, p50 %.1f ms, p99 %.1f ms%s",
+                            c.label(),
+                            v,
+                            r + 1,
+                            round.itemsPerSecond(),
+                            round.eventsPerSecond(),
+                            round.cpuMsPerKItems(),
                             pct(round.latenciesUs(), 0.5) / 1000.0,
                             pct(round.latenciesUs(), 0.99) / 1000.0,
                             round.errors() > 0 ? " ERRORS " + round.errors() + " " + round.errorSamples() : "");
@@ -252,7 +275,8 @@ public final class SseBenchmarkClient {
             }
         }
         if (open > 0) {
-            log("%s %s: %d of %d streams still open after %d s; disconnected them and pause %d s for the server to let go",
+            log(
+                    "%s %s: %d of %d streams still open after %d s; disconnected them and pause %d s for the server to let go",
                     c.label(), variant, open, c.streams(), streamTimeoutSeconds, RECOVERY_PAUSE_SECONDS);
             Thread.sleep(TimeUnit.SECONDS.toMillis(RECOVERY_PAUSE_SECONDS));
         }
@@ -296,9 +320,13 @@ public final class SseBenchmarkClient {
             if (s.latenciesUs != null) {
                 lat.add(Arrays.copyOf(s.latenciesUs, s.items));
             }
-            String problem = s.error != null ? s.error
-                    : s.items != c.items() ? "received " + s.items + " of " + c.items() + " items"
-                    : variant.startsWith("raw") || "request.completed".equals(s.terminal) ? null : "ended with " + s.terminal;
+            String problem = s.error != null
+                    ? s.error
+                    : s.items != c.items()
+                            ? "received " + s.items + " of " + c.items() + " items"
+                            : variant.startsWith("raw") || "request.completed".equals(s.terminal)
+                                    ? null
+                                    : "ended with " + s.terminal;
             if (problem != null) {
                 errors++;
                 if (samples.size() < 3) {
@@ -318,14 +346,18 @@ public final class SseBenchmarkClient {
             String url;
             switch (variant) {
                 case "crux", "crux-replay" -> {
-                    HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(
-                                    URI.create(base + "/api/flows/bench-sse/actions/burst"))
-                            .header("Authorization", auth).header("Content-Type", "application/json")
-                            .timeout(Duration.ofMinutes(2))
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"events\":" + c.items() + ",\"perStep\":" + c.perStep() + "}"))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> accepted = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/api/flows/bench-sse/actions/burst"))
+                                    .header("Authorization", auth)
+                                    .header("Content-Type", "application/json")
+                                    .timeout(Duration.ofMinutes(2))
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"events\":" + c.items() + ",\"perStep\":" + c.perStep() + "}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (accepted.statusCode() != 202) {
-                        throw new IllegalStateException("POST burst answered " + accepted.statusCode() + ": " + accepted.body());
+                        throw new IllegalStateException(
+                                "POST burst answered " + accepted.statusCode() + ": " + accepted.body());
                     }
                     Object requestId = MiniJson.parseObject(accepted.body()).get("requestId");
                     url = base + "/api/flows/bench-sse/requests/" + requestId + "/stream";
@@ -334,8 +366,10 @@ public final class SseBenchmarkClient {
                     }
                 }
                 case "raw" -> url = base + "/api/bench/raw-sse?events=" + c.items() + "&await=" + rawAwait;
-                case "raw-mirror" -> url = base + "/api/bench/raw-sse?events=" + c.items() + "&mirror=true&await=" + rawAwait;
-                case "raw-stream" -> url = base + "/api/bench/raw-stream?events=" + c.items() + "&flushEvery=" + c.perStep();
+                case "raw-mirror" ->
+                    url = base + "/api/bench/raw-sse?events=" + c.items() + "&mirror=true&await=" + rawAwait;
+                case "raw-stream" ->
+                    url = base + "/api/bench/raw-stream?events=" + c.items() + "&flushEvery=" + c.perStep();
                 case "raw-stream1" -> url = base + "/api/bench/raw-stream?events=" + c.items() + "&flushEvery=1";
                 default -> throw new IllegalArgumentException("variant " + variant);
             }
@@ -350,8 +384,13 @@ public final class SseBenchmarkClient {
     /** Polls the request's status until its run completed: then the stream replays stored events only. */
     private void awaitCompleted(String url) throws IOException, InterruptedException {
         for (int i = 0; i < 6000; i++) {
-            String body = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String body = http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .header("Authorization", auth)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             Object status = MiniJson.parseObject(body).get("status");
             if (!"RUNNING".equals(status)) {
                 return;
@@ -399,10 +438,13 @@ public final class SseBenchmarkClient {
                             r.items++;
                             r.firstItem = Math.min(r.firstItem, now);
                             r.lastItem = now;
-                        } else if (type != null && type.startsWith("request.") && !type.equals("request.created")
+                        } else if (type != null
+                                && type.startsWith("request.")
+                                && !type.equals("request.created")
                                 && !type.equals("request.in_progress")) {
                             r.terminal = type;
-                            conn.disconnect(); // crux ends the stream after its terminal event; do not wait for the close
+                            conn.disconnect(); // crux ends the stream after its terminal event; do not wait for the
+                            // close
                             return;
                         }
                     }
@@ -421,7 +463,8 @@ public final class SseBenchmarkClient {
 
     private static String markdown(Map<Case, Map<String, List<Round>>> results, int rounds, String rawAwait) {
         StringBuilder md = new StringBuilder();
-        md.append("\n| case | variant | items/s (median of complete rounds) | events/s | latency p50 ms | p99 ms | max ms | machine CPU ms / 1000 items | crux/variant throughput | complete rounds | failed streams |\n");
+        md.append(
+                "\n| case | variant | items/s (median of complete rounds) | events/s | latency p50 ms | p99 ms | max ms | machine CPU ms / 1000 items | crux/variant throughput | complete rounds | failed streams |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (var entry : results.entrySet()) {
             Map<String, List<Round>> byVariant = entry.getValue();
@@ -429,19 +472,52 @@ public final class SseBenchmarkClient {
             for (var v : byVariant.entrySet()) {
                 List<Round> all = v.getValue();
                 List<Round> rs = complete(all);
-                long[] lat = rs.stream().flatMapToLong(r -> Arrays.stream(r.latenciesUs())).sorted().toArray();
+                long[] lat = rs.stream()
+                        .flatMapToLong(r -> Arrays.stream(r.latenciesUs()))
+                        .sorted()
+                        .toArray();
                 String ratio = crux == null || v.getKey().equals("crux") ? "" : fmt(ratio(crux, all), 2);
-                md.append("| ").append(entry.getKey().label()).append(" | ").append(v.getKey())
-                        .append(v.getKey().equals("raw") || v.getKey().equals("raw-mirror") ? " (await=" + rawAwait + ")" : "")
-                        .append(" | ").append(fmt(median(rs.stream().mapToDouble(Round::itemsPerSecond).toArray()), 0))
-                        .append(" | ").append(fmt(median(rs.stream().mapToDouble(Round::eventsPerSecond).toArray()), 0))
-                        .append(" | ").append(fmt(pct(lat, 0.5) / 1000.0, 1))
-                        .append(" | ").append(fmt(pct(lat, 0.99) / 1000.0, 1))
-                        .append(" | ").append(fmt(lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0, 1))
-                        .append(" | ").append(fmt(median(rs.stream().mapToDouble(Round::cpuMsPerKItems).toArray()), 0))
-                        .append(" | ").append(ratio)
-                        .append(" | ").append(rs.size()).append("/").append(all.size())
-                        .append(" | ").append(all.stream().mapToInt(Round::errors).sum()).append(" |\n");
+                md.append("| ")
+                        .append(entry.getKey().label())
+                        .append(" | ")
+                        .append(v.getKey())
+                        .append(
+                                v.getKey().equals("raw") || v.getKey().equals("raw-mirror")
+                                        ? " (await=" + rawAwait + ")"
+                                        : "")
+                        .append(" | ")
+                        .append(fmt(
+                                median(rs.stream()
+                                        .mapToDouble(Round::itemsPerSecond)
+                                        .toArray()),
+                                0))
+                        .append(" | ")
+                        .append(fmt(
+                                median(rs.stream()
+                                        .mapToDouble(Round::eventsPerSecond)
+                                        .toArray()),
+                                0))
+                        .append(" | ")
+                        .append(fmt(pct(lat, 0.5) / 1000.0, 1))
+                        .append(" | ")
+                        .append(fmt(pct(lat, 0.99) / 1000.0, 1))
+                        .append(" | ")
+                        .append(fmt(lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0, 1))
+                        .append(" | ")
+                        .append(fmt(
+                                median(rs.stream()
+                                        .mapToDouble(Round::cpuMsPerKItems)
+                                        .toArray()),
+                                0))
+                        .append(" | ")
+                        .append(ratio)
+                        .append(" | ")
+                        .append(rs.size())
+                        .append("/")
+                        .append(all.size())
+                        .append(" | ")
+                        .append(all.stream().mapToInt(Round::errors).sum())
+                        .append(" |\n");
             }
         }
         return md.toString();
@@ -470,8 +546,14 @@ public final class SseBenchmarkClient {
         j.append("  \"at\": \"").append(LocalDateTime.now().withNano(0)).append("\",\n");
         j.append("  \"base\": \"").append(opts.get("base")).append("\",\n");
         j.append("  \"rawAwait\": \"").append(opts.get("raw-await")).append("\",\n");
-        j.append("  \"rounds\": ").append(opts.get("rounds")).append(", \"warmup\": ").append(opts.get("warmup")).append(",\n");
-        j.append("  \"clientCpus\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
+        j.append("  \"rounds\": ")
+                .append(opts.get("rounds"))
+                .append(", \"warmup\": ")
+                .append(opts.get("warmup"))
+                .append(",\n");
+        j.append("  \"clientCpus\": ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(",\n");
         j.append("  \"target\": \"crux items/s >= 0.5 x raw items/s\",\n");
         j.append("  \"cases\": [\n");
         boolean firstCase = true;
@@ -481,8 +563,13 @@ public final class SseBenchmarkClient {
                 j.append(",\n");
             }
             firstCase = false;
-            j.append("    {\"streams\": ").append(c.streams()).append(", \"itemsPerStream\": ").append(c.items())
-                    .append(", \"perStep\": ").append(c.perStep()).append(", \"variants\": {\n");
+            j.append("    {\"streams\": ")
+                    .append(c.streams())
+                    .append(", \"itemsPerStream\": ")
+                    .append(c.items())
+                    .append(", \"perStep\": ")
+                    .append(c.perStep())
+                    .append(", \"variants\": {\n");
             boolean firstVariant = true;
             List<Round> crux = entry.getValue().get("crux");
             for (var v : entry.getValue().entrySet()) {
@@ -492,20 +579,58 @@ public final class SseBenchmarkClient {
                 firstVariant = false;
                 List<Round> all = v.getValue();
                 List<Round> rs = complete(all);
-                long[] lat = rs.stream().flatMapToLong(r -> Arrays.stream(r.latenciesUs())).sorted().toArray();
-                j.append("      \"").append(v.getKey()).append("\": {")
-                        .append("\"itemsPerSecondMedian\": ").append(num(median(rs.stream().mapToDouble(Round::itemsPerSecond).toArray()), 1))
-                        .append(", \"itemsPerSecondRounds\": ").append(list(all.stream().mapToDouble(Round::itemsPerSecond).toArray()))
-                        .append(", \"completeRounds\": ").append(rs.size())
-                        .append(", \"eventsPerSecondMedian\": ").append(num(median(rs.stream().mapToDouble(Round::eventsPerSecond).toArray()), 1))
-                        .append(", \"wallItemsPerSecondMedian\": ").append(num(median(rs.stream().mapToDouble(Round::wallItemsPerSecond).toArray()), 1))
-                        .append(", \"latencyMs\": {\"p50\": ").append(num(pct(lat, 0.5) / 1000.0, 2))
-                        .append(", \"p90\": ").append(num(pct(lat, 0.9) / 1000.0, 2))
-                        .append(", \"p99\": ").append(num(pct(lat, 0.99) / 1000.0, 2))
-                        .append(", \"max\": ").append(num(lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0, 2)).append("}")
-                        .append(", \"machineCpuMsPer1000ItemsMedian\": ").append(num(median(rs.stream().mapToDouble(Round::cpuMsPerKItems).toArray()), 1))
-                        .append(", \"failedStreams\": ").append(all.stream().mapToInt(Round::errors).sum())
-                        .append(", \"errorSamples\": ").append(strings(all.stream().flatMap(r -> r.errorSamples().stream()).limit(3).toList()));
+                long[] lat = rs.stream()
+                        .flatMapToLong(r -> Arrays.stream(r.latenciesUs()))
+                        .sorted()
+                        .toArray();
+                j.append("      \"")
+                        .append(v.getKey())
+                        .append("\": {")
+                        .append("\"itemsPerSecondMedian\": ")
+                        .append(num(
+                                median(rs.stream()
+                                        .mapToDouble(Round::itemsPerSecond)
+                                        .toArray()),
+                                1))
+                        .append(", \"itemsPerSecondRounds\": ")
+                        .append(list(
+                                all.stream().mapToDouble(Round::itemsPerSecond).toArray()))
+                        .append(", \"completeRounds\": ")
+                        .append(rs.size())
+                        .append(", \"eventsPerSecondMedian\": ")
+                        .append(num(
+                                median(rs.stream()
+                                        .mapToDouble(Round::eventsPerSecond)
+                                        .toArray()),
+                                1))
+                        .append(", \"wallItemsPerSecondMedian\": ")
+                        .append(num(
+                                median(rs.stream()
+                                        .mapToDouble(Round::wallItemsPerSecond)
+                                        .toArray()),
+                                1))
+                        .append(", \"latencyMs\": {\"p50\": ")
+                        .append(num(pct(lat, 0.5) / 1000.0, 2))
+                        .append(", \"p90\": ")
+                        .append(num(pct(lat, 0.9) / 1000.0, 2))
+                        .append(", \"p99\": ")
+                        .append(num(pct(lat, 0.99) / 1000.0, 2))
+                        .append(", \"max\": ")
+                        .append(num(lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0, 2))
+                        .append("}")
+                        .append(", \"machineCpuMsPer1000ItemsMedian\": ")
+                        .append(num(
+                                median(rs.stream()
+                                        .mapToDouble(Round::cpuMsPerKItems)
+                                        .toArray()),
+                                1))
+                        .append(", \"failedStreams\": ")
+                        .append(all.stream().mapToInt(Round::errors).sum())
+                        .append(", \"errorSamples\": ")
+                        .append(strings(all.stream()
+                                .flatMap(r -> r.errorSamples().stream())
+                                .limit(3)
+                                .toList()));
                 if (crux != null && !v.getKey().equals("crux")) {
                     j.append(", \"cruxThroughputRatio\": ").append(num(ratio(crux, all), 3));
                 }
@@ -522,8 +647,13 @@ public final class SseBenchmarkClient {
         for (int i = 0; i < values.size(); i++) {
             String v = values.get(i);
             v = v.length() > 300 ? v.substring(0, 300) + "..." : v;
-            b.append(i == 0 ? "" : ", ").append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"")
-                    .replace("\n", " ").replace("\t", " ")).append('"');
+            b.append(i == 0 ? "" : ", ")
+                    .append('"')
+                    .append(v.replace("\\", "\\\\")
+                            .replace("\"", "\\\"")
+                            .replace("\n", " ")
+                            .replace("\t", " "))
+                    .append('"');
         }
         return b.append("]").toString();
     }
@@ -658,7 +788,9 @@ public final class SseBenchmarkClient {
             while (true) {
                 char c = s.charAt(i);
                 if (c == '"') {
-                    String out = b == null ? s.substring(start, i) : b.append(s, start, i).toString();
+                    String out = b == null
+                            ? s.substring(start, i)
+                            : b.append(s, start, i).toString();
                     i++;
                     return out;
                 }

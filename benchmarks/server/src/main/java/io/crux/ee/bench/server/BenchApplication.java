@@ -5,5 +5,4 @@ import jakarta.ws.rs.core.Application;
 
 /** Serves {@link DurableStepBenchmark} under the WAR's context root. */
 @ApplicationPath("/")
-public class BenchApplication extends Application {
-}
+public class BenchApplication extends Application {}

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-
 import javax.naming.InitialContext;
 import javax.sql.DataSource;
 
@@ -64,6 +63,7 @@ public class DurableStepBenchmark {
 
     /** The bare inserts' own table (in the data source's current schema). */
     static final String TABLE = "BENCH_BARE_INSERT";
+
     static final String INSERT = "INSERT INTO " + TABLE + " (ID, PAYLOAD) VALUES (?, ?)";
     static final double TARGET_RATIO = 1.5;
 
@@ -96,14 +96,16 @@ public class DurableStepBenchmark {
             @QueryParam("rounds") @DefaultValue("1000") int rounds,
             @QueryParam("batch") @DefaultValue("10") int batch,
             @QueryParam("warmup") @DefaultValue("1000") int warmup,
-            @QueryParam("bare") @DefaultValue("commit") String bare) throws Exception {
+            @QueryParam("bare") @DefaultValue("commit") String bare)
+            throws Exception {
         if (steps < 1 || rounds < 1 || batch < 1 || warmup < 0) {
             throw badRequest("steps, rounds and batch must be at least 1, warmup at least 0");
         }
         boolean autocommit = switch (bare) {
             case "commit" -> false;
             case "autocommit" -> true;
-            default -> throw badRequest("bare must be 'commit' (setAutoCommit(false), INSERT, commit()) or 'autocommit'");
+            default ->
+                throw badRequest("bare must be 'commit' (setAutoCommit(false), INSERT, commit()) or 'autocommit'");
         };
         ensureTable();
         String json = payloadJson();
@@ -118,8 +120,8 @@ public class DurableStepBenchmark {
         }
 
         int batches = Math.max(1, rounds / batch);
-        long[] flowNs = new long[batches];   // wall time of the N-step runs, seen by the caller
-        long[] zeroNs = new long[batches];   // wall time of the 0-step runs, seen by the caller
+        long[] flowNs = new long[batches]; // wall time of the N-step runs, seen by the caller
+        long[] zeroNs = new long[batches]; // wall time of the 0-step runs, seen by the caller
         long[][] stepNs = new long[batches][]; // wall and CPU time of the steps, inside the flow bodies
         long[][] bareNs = new long[batches][]; // wall and CPU time of the bare inserts
         BenchFlow.METER.take();
@@ -164,7 +166,9 @@ public class DurableStepBenchmark {
         out.put("rounds", runs);
         out.put("batch", batch);
         out.put("warmupRounds", warmup);
-        out.put("bareMode", autocommit ? "autocommit (INSERT only)" : "commit (setAutoCommit(false), INSERT, commit())");
+        out.put(
+                "bareMode",
+                autocommit ? "autocommit (INSERT only)" : "commit (setAutoCommit(false), INSERT, commit())");
         out.put("payloadBytes", json.length());
         out.put("durableSteps", n);
         out.put("bareInserts", n);
@@ -173,27 +177,35 @@ public class DurableStepBenchmark {
         out.put("ratio", round(stepUs / bareUs));
         out.put("target", "ratio <= " + TARGET_RATIO);
         out.put("targetMet", stepUs / bareUs <= TARGET_RATIO);
-        out.put("medianOfBatches", ordered(
-                "usPerDurableStep", round(median(batchStep)),
-                "usPerBareInsertCommit", round(median(batchBare)),
-                "ratio", round(median(batchRatio))));
-        out.put("cpu", ordered(
-                "usPerDurableStep", round(stepCpuUs),
-                "usPerBareInsertCommit", round(bareCpuUs),
-                "ratio", round(stepCpuUs / bareCpuUs)));
-        out.put("crossCheck", ordered(
-                "usPerDurableStepByRunDifference", round(byDifferenceUs),
-                "ratioByRunDifference", round(byDifferenceUs / bareUs),
-                "usPerDurableStepGross", round(grossUs),
-                "ratioGross", round(grossUs / bareUs),
-                "usPerRunWrites", round(zeroTotal / runs / 1000.0)));
-        out.put("notes", "meanUsPerDurableStep: wall time of the steps measured inside the flow body (from before the "
-                + "first step to after the last, on the managed thread that runs them) / (rounds*steps); "
-                + "meanUsPerBareInsertCommit: wall time of the bare inserts / (rounds*steps); cpu: the same as thread CPU "
-                + "time (Java side only); crossCheck.usPerDurableStepByRunDifference = (caller's time of N-step runs - "
-                + "caller's time of 0-step runs) / (rounds*steps); usPerDurableStepGross = caller's time of N-step runs / "
-                + "(rounds*steps), i.e. with the run row written at start and updated at the end and the hand-off to the "
-                + "managed executor; usPerRunWrites = one 0-step run (those writes and that hand-off)");
+        out.put(
+                "medianOfBatches",
+                ordered(
+                        "usPerDurableStep", round(median(batchStep)),
+                        "usPerBareInsertCommit", round(median(batchBare)),
+                        "ratio", round(median(batchRatio))));
+        out.put(
+                "cpu",
+                ordered(
+                        "usPerDurableStep", round(stepCpuUs),
+                        "usPerBareInsertCommit", round(bareCpuUs),
+                        "ratio", round(stepCpuUs / bareCpuUs)));
+        out.put(
+                "crossCheck",
+                ordered(
+                        "usPerDurableStepByRunDifference", round(byDifferenceUs),
+                        "ratioByRunDifference", round(byDifferenceUs / bareUs),
+                        "usPerDurableStepGross", round(grossUs),
+                        "ratioGross", round(grossUs / bareUs),
+                        "usPerRunWrites", round(zeroTotal / runs / 1000.0)));
+        out.put(
+                "notes",
+                "meanUsPerDurableStep: wall time of the steps measured inside the flow body (from before the "
+                        + "first step to after the last, on the managed thread that runs them) / (rounds*steps); "
+                        + "meanUsPerBareInsertCommit: wall time of the bare inserts / (rounds*steps); cpu: the same as thread CPU "
+                        + "time (Java side only); crossCheck.usPerDurableStepByRunDifference = (caller's time of N-step runs - "
+                        + "caller's time of 0-step runs) / (rounds*steps); usPerDurableStepGross = caller's time of N-step runs / "
+                        + "(rounds*steps), i.e. with the run row written at start and updated at the end and the hand-off to the "
+                        + "managed executor; usPerRunWrites = one 0-step run (those writes and that hand-off)");
         out.put("elapsedSeconds", round((System.nanoTime() - started) / 1e9));
         return out;
     }
@@ -245,7 +257,8 @@ public class DurableStepBenchmark {
     public synchronized Map<String, Object> parts(
             @QueryParam("count") @DefaultValue("5000") int count,
             @QueryParam("dbCount") @DefaultValue("1000") int dbCount,
-            @QueryParam("steps") @DefaultValue("10") int steps) throws Exception {
+            @QueryParam("steps") @DefaultValue("10") int steps)
+            throws Exception {
         if (count < 1 || dbCount < 10 || steps < 1) {
             throw badRequest("count must be at least 1, dbCount at least 10, steps at least 1");
         }
@@ -281,18 +294,28 @@ public class DurableStepBenchmark {
         out.put("bareInsertCommit", ordered("us", round(sb[2]), "cpuUs", round(sb[3])));
         out.put("storeRatio", ordered("wall", round(sb[0] / sb[2]), "cpu", round(sb[1] / sb[3])));
         double[] mt = onManagedThread(() -> storeVsBare(dbCount, json));
-        out.put("onManagedThread", ordered(
-                "storeSaveCheckpointUs", round(mt[0]), "storeSaveCheckpointCpuUs", round(mt[1]),
-                "bareInsertCommitUs", round(mt[2]), "bareInsertCommitCpuUs", round(mt[3])));
+        out.put(
+                "onManagedThread",
+                ordered(
+                        "storeSaveCheckpointUs",
+                        round(mt[0]),
+                        "storeSaveCheckpointCpuUs",
+                        round(mt[1]),
+                        "bareInsertCommitUs",
+                        round(mt[2]),
+                        "bareInsertCommitCpuUs",
+                        round(mt[3])));
         double[] ns = transientStep(Math.max(1, count / 10), steps);
         out.put("nonDurableStep", ordered("us", round(ns[0]), "cpuUs", round(ns[1])));
-        out.put("notes", "lookupUserTransactionUs = new InitialContext().lookup(\"java:comp/UserTransaction\"), what "
-                + "JpaFlowStore does on every write; emptyUserTransactionUs = begin()+commit() with no resource; "
-                + "storeSaveCheckpoint = FlowStore.saveCheckpoint alone (JNDI, JTA, EclipseLink, JSON-B, INSERT, commit), "
-                + "alternating in batches of 10 with bareInsertCommit, on the request thread; onManagedThread = the same "
-                + "on a thread of java:comp/DefaultManagedExecutorService (where the engine runs steps); nonDurableStep = "
-                + "one step of a durable=false flow, measured inside the body: the engine and tracer without the store; "
-                + "cpuUs = thread CPU time (Java side only)");
+        out.put(
+                "notes",
+                "lookupUserTransactionUs = new InitialContext().lookup(\"java:comp/UserTransaction\"), what "
+                        + "JpaFlowStore does on every write; emptyUserTransactionUs = begin()+commit() with no resource; "
+                        + "storeSaveCheckpoint = FlowStore.saveCheckpoint alone (JNDI, JTA, EclipseLink, JSON-B, INSERT, commit), "
+                        + "alternating in batches of 10 with bareInsertCommit, on the request thread; onManagedThread = the same "
+                        + "on a thread of java:comp/DefaultManagedExecutorService (where the engine runs steps); nonDurableStep = "
+                        + "one step of a durable=false flow, measured inside the body: the engine and tracer without the store; "
+                        + "cpuUs = thread CPU time (Java side only)");
         return out;
     }
 
@@ -367,16 +390,25 @@ public class DurableStepBenchmark {
             bare[1] += k[1];
             done += n;
         }
-        return new double[] {store[0] / 1000.0 / count, store[1] / 1000.0 / count,
-            bare[0] / 1000.0 / count, bare[1] / 1000.0 / count};
+        return new double[] {
+            store[0] / 1000.0 / count, store[1] / 1000.0 / count, bare[0] / 1000.0 / count, bare[1] / 1000.0 / count
+        };
     }
 
     private long[] timeStore(String flowId, int n) {
         long c0 = Meter.cpuNow();
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            store.saveCheckpoint(new CheckpointRecord(flowId, i, BenchFlow.LABEL, CheckpointKind.STEP,
-                    BenchPayload.of(flowId, i), null, 1, false, Instant.now()));
+            store.saveCheckpoint(new CheckpointRecord(
+                    flowId,
+                    i,
+                    BenchFlow.LABEL,
+                    CheckpointKind.STEP,
+                    BenchPayload.of(flowId, i),
+                    null,
+                    1,
+                    false,
+                    Instant.now()));
         }
         long t1 = System.nanoTime();
         return new long[] {t1 - t0, Meter.cpuNow() - c0};
@@ -400,7 +432,8 @@ public class DurableStepBenchmark {
         if (tableReady) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (ID VARCHAR(140) NOT NULL PRIMARY KEY, PAYLOAD TEXT)");
         }
         tableReady = true;
@@ -433,8 +466,12 @@ public class DurableStepBenchmark {
     }
 
     private static WebApplicationException badRequest(String message) {
-        return new WebApplicationException(message,
-                Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", message)).type(MediaType.APPLICATION_JSON).build());
+        return new WebApplicationException(
+                message,
+                Response.status(Response.Status.BAD_REQUEST)
+                        .entity(Map.of("error", message))
+                        .type(MediaType.APPLICATION_JSON)
+                        .build());
     }
 
     private static double sum(long[][] rows, int column) {
