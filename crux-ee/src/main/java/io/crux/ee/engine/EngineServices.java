@@ -64,11 +64,7 @@ record EngineServices(
      * @throws NoSuchElementException if there is none
      */
     <T> T service(Class<T> type) {
-        Object found = type == PayloadCodec.class
-                ? codec
-                : type == InputValidator.class
-                        ? validator
-                        : type == FlowTracer.class ? tracer : type == SessionStore.class ? sessions : given.get(type);
+        Object found = own(type);
         if (found == null && resolver != null) {
             found = resolver.apply(type);
         }
@@ -78,5 +74,22 @@ record EngineServices(
                     given.keySet().stream().map(Class::getName).sorted().toList()));
         }
         return type.cast(found);
+    }
+
+    /** The engine's own codec, validator, tracer or session store, else what was given for the type. */
+    private Object own(Class<?> type) {
+        if (type == PayloadCodec.class) {
+            return codec;
+        }
+        if (type == InputValidator.class) {
+            return validator;
+        }
+        if (type == FlowTracer.class) {
+            return tracer;
+        }
+        if (type == SessionStore.class) {
+            return sessions;
+        }
+        return given.get(type);
     }
 }
