@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadFactory;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -47,6 +48,7 @@ import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
+import io.crux.ee.sse.internal.StreamThreads;
 
 /**
  * The HTTP API of flow kinds: actions answer {@code 202} at once and the run goes on on a managed
@@ -76,7 +78,7 @@ public class FlowsResource {
             .getOptionalValue("crux.sse.gap-wait", String.class)
             .map(Duration::parse)
             .orElse(Duration.ofSeconds(5));
-    private volatile ThreadFactory threads;
+    private volatile StreamThreads threads;
 
     /** @return every flow kind with its actions and their input schemas */
     @GET
@@ -209,38 +211,52 @@ public class FlowsResource {
         }
         // the request thread goes back at once; the stream is written on a managed thread of its own,
         // so that open streams, which mostly wait, never hold the threads of the server's pools that
-        // requests and flows need
-        Thread writer = threads()
-                .newThread(() -> response.resume(
-                        Response.ok(new RequestStream(flows, requestId, after, poll, heartbeat, gapWait))
-                                .type(MediaType.SERVER_SENT_EVENTS_TYPE)
-                                .header("Cache-Control", "no-cache")
-                                .build()));
-        if (writer == null) {
+        // requests and flows need; a thread that wrote a stream writes the next one
+        boolean started = threads()
+                .start(
+                        "crux-stream " + requestId,
+                        () -> response.resume(
+                                Response.ok(new RequestStream(flows, requestId, after, poll, heartbeat, gapWait))
+                                        .type(MediaType.SERVER_SENT_EVENTS_TYPE)
+                                        .header("Cache-Control", "no-cache")
+                                        .build()));
+        if (!started) {
             throw Problems.problem(503, "Service Unavailable", "The application is stopping.");
         }
-        writer.setName("crux-stream " + requestId);
-        writer.start();
     }
 
-    /** The factory of the threads that write streams: {@code crux.sse.thread-factory}, looked up once. */
-    private ThreadFactory threads() {
-        ThreadFactory f = threads;
-        if (f == null) {
-            String name = ConfigProvider.getConfig()
-                    .getOptionalValue("crux.sse.thread-factory", String.class)
-                    .orElse("java:comp/DefaultManagedThreadFactory");
-            try {
-                f = (ThreadFactory) new InitialContext().lookup(name);
-            } catch (NamingException e) {
-                throw new IllegalStateException(
-                        "crux-ee needs the resource " + name
-                                + " (set crux.sse.thread-factory to another JNDI name if your server binds it elsewhere)",
-                        e);
+    /** The threads that write streams, from the factory {@code crux.sse.thread-factory}, looked up once. */
+    private StreamThreads threads() {
+        StreamThreads t = threads;
+        if (t == null) {
+            synchronized (this) {
+                t = threads;
+                if (t == null) {
+                    String name = ConfigProvider.getConfig()
+                            .getOptionalValue("crux.sse.thread-factory", String.class)
+                            .orElse("java:comp/DefaultManagedThreadFactory");
+                    try {
+                        t = new StreamThreads((ThreadFactory) new InitialContext().lookup(name));
+                    } catch (NamingException e) {
+                        throw new IllegalStateException(
+                                "crux-ee needs the resource " + name
+                                        + " (set crux.sse.thread-factory to another JNDI name if your server binds it elsewhere)",
+                                e);
+                    }
+                    threads = t;
+                }
             }
-            threads = f;
         }
-        return f;
+        return t;
+    }
+
+    /** The application stops: idle stream threads go (the container ends the threads of its factory anyway). */
+    @PreDestroy
+    void closeThreads() {
+        StreamThreads t = threads;
+        if (t != null) {
+            t.close();
+        }
     }
 
     /** The caller's sessions of this kind, newest first. */
