@@ -2,6 +2,7 @@ package io.crux.ee.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,10 @@ class StartRaceTest {
         // the maintenance task fires right after the run row is committed
         FlowStore store = (FlowStore) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
+                    if (method.getName()
+                            .equals("saveCheckpointHolding")) { // through the proxy: its writes are seen below
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
                     try {
                         Object result = method.invoke(memory, args);
                         if (method.getName().equals("createRun")) {

@@ -34,7 +34,7 @@ final class CheckpointJournal {
     private final EngineServices services;
     private final FlowModel flow;
     private final String flowId;
-    private final RequestEvents.Fence fence;
+    private final HeldWrites held;
     private final RunCancellation cancellation;
 
     /** The recorded checkpoints by position: nested or parallel code records them out of order. */
@@ -53,19 +53,19 @@ final class CheckpointJournal {
 
     /**
      * @param recorded the checkpoints stored so far
-     * @param fence where checkpoint writes go through: checks that this node still holds the run
+     * @param held where checkpoint writes go through: checks that this node still holds the run
      */
     CheckpointJournal(
             EngineServices services,
             FlowModel flow,
             String flowId,
             List<CheckpointRecord> recorded,
-            RequestEvents.Fence fence,
+            HeldWrites held,
             RunCancellation cancellation) {
         this.services = services;
         this.flow = flow;
         this.flowId = flowId;
-        this.fence = fence;
+        this.held = held;
         this.cancellation = cancellation;
         for (CheckpointRecord c : recorded) {
             this.recorded.put(c.position(), c);
@@ -196,13 +196,7 @@ final class CheckpointJournal {
                 fallback,
                 services.clock().instant());
         if (flow.durable()) {
-            durably(
-                    () -> fence.hold(() -> {
-                        services.store().saveCheckpoint(c);
-                        return null;
-                    }),
-                    c,
-                    () -> null);
+            durably(() -> held.save(c, () -> null), c, () -> null);
         }
         remember(c);
     }
@@ -223,7 +217,7 @@ final class CheckpointJournal {
                 attempts,
                 false,
                 services.clock().instant());
-        T result = durably(() -> fence.hold(() -> services.store().saveCheckpoint(c, alongside)), c, committed);
+        T result = durably(() -> held.save(c, alongside), c, committed);
         remember(c);
         return result;
     }
@@ -300,5 +294,11 @@ final class CheckpointJournal {
                 marks.sort(Comparator.comparingInt(CheckpointRecord::position));
             }
         }
+    }
+
+    /** Saves a checkpoint with the writes that go with it, only while this node holds the run. */
+    @FunctionalInterface
+    interface HeldWrites {
+        <T> T save(CheckpointRecord checkpoint, Supplier<T> alongside);
     }
 }

@@ -83,7 +83,7 @@ final class Execution<I, O> {
         this.context = context;
         this.parentContext = parentContext;
         this.cancellation = new RunCancellation(flowId);
-        this.journal = new CheckpointJournal(services, flow, flowId, recorded, this::holding, cancellation);
+        this.journal = new CheckpointJournal(services, flow, flowId, recorded, this::savingHeld, cancellation);
         this.outbox = new RunOutbox(services, flow.durable(), flowId, context, lastSeq, this::holding);
         this.steps = new StepRunner(this, services, frames, journal, outbox, cancellation);
         this.blocks = new BlockRunner(this, services, frames, journal, steps, cancellation);
@@ -415,8 +415,18 @@ final class Execution<I, O> {
      * cancel if another caller cancelled it.
      */
     <T> T holding(Supplier<T> writes) {
+        return fenced(() -> services.store().whileHolding(flowId, services.nodeId(), writes));
+    }
+
+    /** Saves a checkpoint and what goes with it while this node holds the run, in one transaction. */
+    <T> T savingHeld(CheckpointRecord checkpoint, Supplier<T> alongside) {
+        return fenced(() -> services.store().saveCheckpointHolding(services.nodeId(), checkpoint, alongside));
+    }
+
+    /** Runs a write that the store refuses once this node no longer holds the run, and acts on the refusal. */
+    private <T> T fenced(Supplier<T> write) {
         try {
-            return services.store().whileHolding(flowId, services.nodeId(), writes);
+            return write.get();
         } catch (LeaseLostException e) {
             loseLease(e);
             throw e;

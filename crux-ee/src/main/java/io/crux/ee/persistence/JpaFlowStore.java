@@ -4,10 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -51,6 +53,19 @@ public class JpaFlowStore implements FlowStore {
 
     /** Locks a run's row for the writes of the node that holds it, reading what the check needs. */
     private static final String LOCK_RUN = "SELECT OWNER, STATUS, ERROR FROM CRUX_FLOW_RUN WHERE ID = ? FOR UPDATE";
+
+    /**
+     * PostgreSQL: locks the run's row and inserts the checkpoint in one statement, which inserts
+     * nothing unless the owner still holds the running run. A claim by another node waits for the
+     * lock as it waits for {@link #LOCK_RUN}, and sees the row again after this transaction.
+     */
+    private static final String INSERT_STEP_HELD = "WITH HELD AS (SELECT ID FROM CRUX_FLOW_RUN"
+            + " WHERE ID = ? AND OWNER = ? AND STATUS = 'RUNNING' FOR UPDATE)"
+            + " INSERT INTO CRUX_STEP (ID, FLOW_ID, POSITION, LABEL, KIND, OUTPUT_TYPE, OUTPUT_JSON, ATTEMPTS,"
+            + " FALLBACK, COMPLETED_AT, VERSION) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1 FROM HELD";
+
+    /** Whether the persistence unit's database is PostgreSQL; found on first use. */
+    private volatile Boolean postgreSql;
 
     @Override
     public void createRun(RunRecord run) {
@@ -182,30 +197,96 @@ public class JpaFlowStore implements FlowStore {
     @Override
     public <T> T whileHolding(String flowId, String owner, Supplier<T> work) {
         return Transactions.write("check the lease", flowId, () -> {
-            // the row lock keeps a claim by another node from committing before this write does; only
-            // the three columns are read, not the run's input and output
-            String holder;
-            String status;
-            String error;
-            try (PreparedStatement ps = em.unwrap(Connection.class).prepareStatement(LOCK_RUN)) {
-                ps.setString(1, flowId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    boolean found = rs.next();
-                    holder = found ? rs.getString(1) : null;
-                    status = found ? rs.getString(2) : "none";
-                    error = found ? rs.getString(3) : null;
+            checkHeld(flowId, owner);
+            return work.get();
+        });
+    }
+
+    @Override
+    public <T> T saveCheckpointHolding(String owner, CheckpointRecord checkpoint, Supplier<T> alongside) {
+        String flowId = checkpoint.flowId();
+        return Transactions.write("save a checkpoint", flowId, () -> {
+            if (postgreSql()) {
+                // one round trip fewer: the lock and the check ride on the checkpoint's insert
+                if (insertHeld(owner, StepCheckpointEntity.from(checkpoint, codec)) == 0) {
+                    checkHeld(flowId, owner); // says why: another holder, or cancelled
+                    throw new FlowConflictException(Messages.runChanged(flowId), flowId, null);
                 }
+            } else {
+                checkHeld(flowId, owner);
+                em.persist(StepCheckpointEntity.from(checkpoint, codec));
+            }
+            T result = alongside.get();
+            em.flush();
+            return result;
+        });
+    }
+
+    /** @return 1 when the checkpoint was inserted, 0 when {@code owner} does not hold the running run */
+    private int insertHeld(String owner, StepCheckpointEntity e) {
+        try (PreparedStatement ps = em.unwrap(Connection.class).prepareStatement(INSERT_STEP_HELD)) {
+            ps.setString(1, e.flowId);
+            ps.setString(2, owner);
+            ps.setString(3, e.id);
+            ps.setString(4, e.flowId);
+            ps.setInt(5, e.position);
+            ps.setString(6, e.label);
+            ps.setString(7, e.kind.name());
+            ps.setString(8, e.outputType);
+            ps.setString(9, e.outputJson);
+            ps.setInt(10, e.attempts);
+            ps.setBoolean(11, e.fallback);
+            ps.setTimestamp(12, Timestamp.from(e.completedAt));
+            return ps.executeUpdate();
+        } catch (SQLException x) {
+            throw new PersistenceException(x);
+        }
+    }
+
+    /**
+     * Locks the run's row and checks that {@code owner} holds the running run. The row lock keeps a
+     * claim by another node from committing before this transaction does; only the three columns are
+     * read, not the run's input and output.
+     */
+    private void checkHeld(String flowId, String owner) {
+        String holder;
+        String status;
+        String error;
+        try (PreparedStatement ps = em.unwrap(Connection.class).prepareStatement(LOCK_RUN)) {
+            ps.setString(1, flowId);
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean found = rs.next();
+                holder = found ? rs.getString(1) : null;
+                status = found ? rs.getString(2) : "none";
+                error = found ? rs.getString(3) : null;
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
+        }
+        if (!owner.equals(holder)) {
+            throw new LeaseLostException(Messages.fenced(flowId, owner, holder, status), flowId, holder);
+        }
+        if (!FlowStatus.RUNNING.name().equals(status)) {
+            throw new FlowCancelledException(Messages.cancelledElsewhere(flowId, error), flowId, error);
+        }
+    }
+
+    /** Whether the database is PostgreSQL; asked inside a transaction, where the connection is at hand. */
+    private boolean postgreSql() {
+        Boolean pg = postgreSql;
+        if (pg == null) {
+            try {
+                pg = em.unwrap(Connection.class)
+                        .getMetaData()
+                        .getDatabaseProductName()
+                        .toLowerCase(Locale.ROOT)
+                        .contains("postgres");
             } catch (SQLException e) {
                 throw new PersistenceException(e);
             }
-            if (!owner.equals(holder)) {
-                throw new LeaseLostException(Messages.fenced(flowId, owner, holder, status), flowId, holder);
-            }
-            if (!FlowStatus.RUNNING.name().equals(status)) {
-                throw new FlowCancelledException(Messages.cancelledElsewhere(flowId, error), flowId, error);
-            }
-            return work.get();
-        });
+            postgreSql = pg;
+        }
+        return pg;
     }
 
     @Override
