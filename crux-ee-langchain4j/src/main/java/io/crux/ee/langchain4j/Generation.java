@@ -2,6 +2,7 @@ package io.crux.ee.langchain4j;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -54,17 +55,29 @@ final class Generation<I, O> {
         this.ctx = ctx;
         this.guardrails = new GuardrailChain(settings.inputGuardrails(), settings.outputGuardrails(), ctx.path());
         if (settings.streaming()) {
-            this.streamingModel = ctx.service(ModelRegistry.class).streamingChatModel(settings.model());
+            this.streamingModel = models(ctx).streamingChatModel(settings.model());
             this.chatModel = null;
             this.capabilities = streamingModel.supportedCapabilities();
             this.provider = streamingModel.provider();
             this.modelDefaults = streamingModel.defaultRequestParameters();
         } else {
-            this.chatModel = ctx.service(ModelRegistry.class).chatModel(settings.model());
+            this.chatModel = models(ctx).chatModel(settings.model());
             this.streamingModel = null;
             this.capabilities = chatModel.supportedCapabilities();
             this.provider = chatModel.provider();
             this.modelDefaults = chatModel.defaultRequestParameters();
+        }
+    }
+
+    /**
+     * The engine's model registry; an engine that was given none has no models, so the lookup fails
+     * with {@code ModelNotFoundException} (CRUX0051E) as for any unknown model.
+     */
+    private static ModelRegistry models(BlockContext ctx) {
+        try {
+            return ctx.service(ModelRegistry.class);
+        } catch (NoSuchElementException none) {
+            return ModelRegistry.NONE;
         }
     }
 

@@ -142,4 +142,19 @@ class GeneratorReplyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plan/draft");
     }
+
+    @Test
+    void anEngineGivenNoModelRegistryHasNoModels() {
+        Generator<String, String> answer = Generator.<String>named("answer").prompt((q, ctx) -> q);
+
+        TestRun<String> run = CruxTest.testBlock(answer).input("x").run();
+
+        run.steps().failed("answer");
+        assertThat(run.failure())
+                .isInstanceOf(StepFailedException.class)
+                .cause()
+                .isInstanceOf(ModelNotFoundException.class)
+                .hasMessageStartingWith("CRUX0051E")
+                .hasMessageContaining("'default'");
+    }
 }

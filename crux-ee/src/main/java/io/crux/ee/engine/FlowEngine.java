@@ -107,8 +107,8 @@ public final class FlowEngine implements AutoCloseable {
 
     /**
      * A service by type, as blocks find it through {@link io.crux.ee.api.BlockContext#service}: this
-     * engine's codec, validator or tracer, else one given to {@link Builder#service}, else what the
-     * {@linkplain Builder#services resolver} finds.
+     * engine's codec, validator, tracer or session store, else one given to {@link Builder#service},
+     * else what the {@linkplain Builder#services resolver} finds.
      *
      * @param type the service's type
      * @param <T> the service's type

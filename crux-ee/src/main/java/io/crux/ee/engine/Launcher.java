@@ -42,12 +42,16 @@ final class Launcher {
         registry.checkOpen();
         @SuppressWarnings("unchecked")
         I typed = (I) inputs.input(flow, action, input, "input", null);
-        return startChecked(flow, action, typed, options);
+        return launchNew(flow, action, typed, options);
     }
 
     /** Starts a run with input that was converted and checked already, at the edge that received it. */
     <I, O> Execution<I, O> startChecked(FlowModel flow, ActionModel action, I typed, RunOptions options) {
         registry.checkOpen();
+        return launchNew(flow, action, typed, options);
+    }
+
+    private <I, O> Execution<I, O> launchNew(FlowModel flow, ActionModel action, I typed, RunOptions options) {
         Execution<?, ?> parent = Execution.CURRENT.get();
         String flowId = newRunId(options);
         RunContext inherited = parent != null ? parent.context() : null;

@@ -88,7 +88,9 @@ public interface FlowService {
     Object checkInput(String flow, String action, JsonValue input);
 
     /**
-     * Starts a run with input that {@link #checkInput} returned, without checking it again.
+     * Starts a run with input that {@link #checkInput} returned, without checking it again. The
+     * caller vouches for the input: anything else passed here reaches the flow unchecked, so only an
+     * edge that called {@link #checkInput} for this flow and action calls it.
      *
      * @param flow the flow's name
      * @param action the action's name
