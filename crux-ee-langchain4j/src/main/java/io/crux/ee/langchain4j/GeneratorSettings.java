@@ -73,109 +73,45 @@ record GeneratorSettings<I, O>(
     }
 
     GeneratorSettings<I, O> withModel(String model) {
-        return new GeneratorSettings<>(
-                model,
-                system,
-                prompt,
-                conversation,
-                streaming,
-                toolBox,
-                maxToolRounds,
-                outputType,
-                structured,
-                maxRepairs,
-                inputGuardrails,
-                outputGuardrails,
-                parameters);
+        Copy<I, O> c = new Copy<>(this);
+        c.model = model;
+        return c.build();
     }
 
     GeneratorSettings<I, O> withSystem(Prompt<? super I> system) {
-        return new GeneratorSettings<>(
-                model,
-                system,
-                prompt,
-                conversation,
-                streaming,
-                toolBox,
-                maxToolRounds,
-                outputType,
-                structured,
-                maxRepairs,
-                inputGuardrails,
-                outputGuardrails,
-                parameters);
+        Copy<I, O> c = new Copy<>(this);
+        c.system = system;
+        return c.build();
     }
 
     /** One of prompt and conversation is set, the other {@code null}. */
     GeneratorSettings<I, O> withMessages(Prompt<? super I> prompt, Conversation<? super I> conversation) {
-        return new GeneratorSettings<>(
-                model,
-                system,
-                prompt,
-                conversation,
-                streaming,
-                toolBox,
-                maxToolRounds,
-                outputType,
-                structured,
-                maxRepairs,
-                inputGuardrails,
-                outputGuardrails,
-                parameters);
+        Copy<I, O> c = new Copy<>(this);
+        c.prompt = prompt;
+        c.conversation = conversation;
+        return c.build();
     }
 
     GeneratorSettings<I, O> withStreaming(boolean streaming) {
-        return new GeneratorSettings<>(
-                model,
-                system,
-                prompt,
-                conversation,
-                streaming,
-                toolBox,
-                maxToolRounds,
-                outputType,
-                structured,
-                maxRepairs,
-                inputGuardrails,
-                outputGuardrails,
-                parameters);
+        Copy<I, O> c = new Copy<>(this);
+        c.streaming = streaming;
+        return c.build();
     }
 
     GeneratorSettings<I, O> withTools(ToolBox toolBox) {
-        return new GeneratorSettings<>(
-                model,
-                system,
-                prompt,
-                conversation,
-                streaming,
-                toolBox,
-                maxToolRounds,
-                outputType,
-                structured,
-                maxRepairs,
-                inputGuardrails,
-                outputGuardrails,
-                parameters);
+        Copy<I, O> c = new Copy<>(this);
+        c.toolBox = toolBox;
+        return c.build();
     }
 
-    /** @throws IllegalArgumentException if a bound is out of range */
     GeneratorSettings<I, O> withBounds(int maxToolRounds, int maxRepairs) {
-        return new GeneratorSettings<>(
-                model,
-                system,
-                prompt,
-                conversation,
-                streaming,
-                toolBox,
-                maxToolRounds,
-                outputType,
-                structured,
-                maxRepairs,
-                inputGuardrails,
-                outputGuardrails,
-                parameters);
+        Copy<I, O> c = new Copy<>(this);
+        c.maxToolRounds = maxToolRounds;
+        c.maxRepairs = maxRepairs;
+        return c.build();
     }
 
+    /** A new output type: the one copy that names every field, since the copy's type changes. */
     <R> GeneratorSettings<I, R> withOutput(Class<R> outputType, StructuredOutput<R> structured) {
         return new GeneratorSettings<>(
                 model,
@@ -195,36 +131,65 @@ record GeneratorSettings<I, O>(
 
     GeneratorSettings<I, O> withGuardrails(
             List<InputGuardrail> inputGuardrails, List<OutputGuardrail> outputGuardrails) {
-        return new GeneratorSettings<>(
-                model,
-                system,
-                prompt,
-                conversation,
-                streaming,
-                toolBox,
-                maxToolRounds,
-                outputType,
-                structured,
-                maxRepairs,
-                inputGuardrails,
-                outputGuardrails,
-                parameters);
+        Copy<I, O> c = new Copy<>(this);
+        c.inputGuardrails = inputGuardrails;
+        c.outputGuardrails = outputGuardrails;
+        return c.build();
     }
 
     GeneratorSettings<I, O> withParameters(ChatRequestParameters parameters) {
-        return new GeneratorSettings<>(
-                model,
-                system,
-                prompt,
-                conversation,
-                streaming,
-                toolBox,
-                maxToolRounds,
-                outputType,
-                structured,
-                maxRepairs,
-                inputGuardrails,
-                outputGuardrails,
-                parameters);
+        Copy<I, O> c = new Copy<>(this);
+        c.parameters = parameters;
+        return c.build();
+    }
+
+    /** The settings being copied, so that each {@code withX} sets only what it changes; the record checks them again. */
+    private static final class Copy<I, O> {
+        String model;
+        Prompt<? super I> system;
+        Prompt<? super I> prompt;
+        Conversation<? super I> conversation;
+        boolean streaming;
+        ToolBox toolBox;
+        int maxToolRounds;
+        final Class<O> outputType;
+        final StructuredOutput<O> structured;
+        int maxRepairs;
+        List<InputGuardrail> inputGuardrails;
+        List<OutputGuardrail> outputGuardrails;
+        ChatRequestParameters parameters;
+
+        Copy(GeneratorSettings<I, O> s) {
+            model = s.model;
+            system = s.system;
+            prompt = s.prompt;
+            conversation = s.conversation;
+            streaming = s.streaming;
+            toolBox = s.toolBox;
+            maxToolRounds = s.maxToolRounds;
+            outputType = s.outputType;
+            structured = s.structured;
+            maxRepairs = s.maxRepairs;
+            inputGuardrails = s.inputGuardrails;
+            outputGuardrails = s.outputGuardrails;
+            parameters = s.parameters;
+        }
+
+        GeneratorSettings<I, O> build() {
+            return new GeneratorSettings<>(
+                    model,
+                    system,
+                    prompt,
+                    conversation,
+                    streaming,
+                    toolBox,
+                    maxToolRounds,
+                    outputType,
+                    structured,
+                    maxRepairs,
+                    inputGuardrails,
+                    outputGuardrails,
+                    parameters);
+        }
     }
 }

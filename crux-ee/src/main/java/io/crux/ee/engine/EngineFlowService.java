@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import jakarta.json.JsonValue;
@@ -25,6 +26,8 @@ import io.crux.ee.spi.SessionStore;
 public final class EngineFlowService implements FlowService {
 
     private final FlowEngine engine;
+    /** Each flow as edges see it, made once: a flow's name is never registered twice. */
+    private final Map<String, FlowKind> kinds = new ConcurrentHashMap<>();
 
     /** @param engine the engine that the edges talk to */
     public EngineFlowService(FlowEngine engine) {
@@ -33,18 +36,20 @@ public final class EngineFlowService implements FlowService {
 
     @Override
     public Collection<FlowKind> flows() {
-        return engine.flows().stream().map(EngineFlowService::kind).toList();
+        return engine.flows().stream().map(this::kind).toList();
     }
 
     @Override
     public Optional<FlowKind> flow(String name) {
-        return engine.flow(name).map(EngineFlowService::kind);
+        return engine.flow(name).map(this::kind);
     }
 
-    private static FlowKind kind(FlowModel model) {
-        Map<String, Type> inputs = new LinkedHashMap<>();
-        model.actions().forEach((name, action) -> inputs.put(name, action.inputType()));
-        return new FlowKind(model.name(), model.requireUser(), inputs, model.clientData());
+    private FlowKind kind(FlowModel model) {
+        return kinds.computeIfAbsent(model.name(), name -> {
+            Map<String, Type> inputs = new LinkedHashMap<>();
+            model.actions().forEach((action, m) -> inputs.put(action, m.inputType()));
+            return new FlowKind(name, model.requireUser(), inputs, model.clientData());
+        });
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -64,8 +63,7 @@ public class JpaFlowStore implements FlowStore {
             + " INSERT INTO CRUX_STEP (ID, FLOW_ID, POSITION, LABEL, KIND, OUTPUT_TYPE, OUTPUT_JSON, ATTEMPTS,"
             + " FALLBACK, COMPLETED_AT, VERSION) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1 FROM HELD";
 
-    /** Whether the persistence unit's database is PostgreSQL; found on first use. */
-    private volatile Boolean postgreSql;
+    private final DatabaseKind database = new DatabaseKind();
 
     @Override
     public void createRun(RunRecord run) {
@@ -273,20 +271,7 @@ public class JpaFlowStore implements FlowStore {
 
     /** Whether the database is PostgreSQL; asked inside a transaction, where the connection is at hand. */
     private boolean postgreSql() {
-        Boolean pg = postgreSql;
-        if (pg == null) {
-            try {
-                pg = em.unwrap(Connection.class)
-                        .getMetaData()
-                        .getDatabaseProductName()
-                        .toLowerCase(Locale.ROOT)
-                        .contains("postgres");
-            } catch (SQLException e) {
-                throw new PersistenceException(e);
-            }
-            postgreSql = pg;
-        }
-        return pg;
+        return database.isPostgreSql(() -> DatabaseKind.isPostgreSql(em.unwrap(Connection.class)));
     }
 
     @Override

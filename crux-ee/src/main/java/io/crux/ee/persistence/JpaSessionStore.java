@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -60,8 +59,7 @@ public class JpaSessionStore implements SessionStore {
 
     private final IncrementCombiner increments = new IncrementCombiner();
 
-    /** Whether the persistence unit's database is PostgreSQL; found on first use. */
-    private volatile Boolean postgreSql;
+    private final DatabaseKind database = new DatabaseKind();
 
     @Override
     public void createSession(SessionRecord session) {
@@ -204,18 +202,8 @@ public class JpaSessionStore implements SessionStore {
     }
 
     private boolean isPostgreSql() {
-        Boolean pg = postgreSql;
-        if (pg == null) {
-            pg = Transactions.read(
-                    "find the database",
-                    null,
-                    () -> jdbc(c -> c.getMetaData()
-                            .getDatabaseProductName()
-                            .toLowerCase(Locale.ROOT)
-                            .contains("postgres")));
-            postgreSql = pg;
-        }
-        return pg;
+        return database.isPostgreSql(() -> Transactions.read(
+                "find the database", null, () -> DatabaseKind.isPostgreSql(em.unwrap(Connection.class))));
     }
 
     @Override
