@@ -57,7 +57,10 @@ final class PrivateCluster {
      * @return the running cluster
      */
     static PrivateCluster start(Path bin, int port) {
-        Path dir = Path.of("target", "fault-pg").toAbsolutePath();
+        // under the temporary directory, not the checkout: the postgres user must reach it, and a
+        // checkout may sit below a directory only its owner can enter (a clone into mktemp -d does)
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "crux-fault-pg-" + port)
+                .toAbsolutePath();
         PrivateCluster cluster = new PrivateCluster(bin, dir, port);
         try {
             if (Files.exists(dir.resolve("data/postmaster.pid"))) {
