@@ -27,7 +27,8 @@ public final class Deployments {
     /**
      * @param name the WAR's name, without {@code .war}
      * @param classes the application classes
-     * @return a WAR with crux-ee alone (it needs no third-party library), CDI in annotated mode and the given classes
+     * @return a WAR with crux-ee alone (it needs no third-party library), CDI in annotated mode, the sample's
+     *     {@code web.xml} (BASIC authentication against the server's registry) and the given classes
      */
     public static WebArchive war(String name, Class<?>... classes) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
@@ -36,7 +37,8 @@ public final class Deployments {
                 .addAsWebInfResource(
                         new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
                                 + " bean-discovery-mode=\"annotated\"/>"),
-                        "beans.xml");
+                        "beans.xml")
+                .setWebXML(new File("src/main/webapp/WEB-INF/web.xml"));
     }
 
     /**
