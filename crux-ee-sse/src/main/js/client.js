@@ -1,0 +1,628 @@
+// crux-ee's browser client: an ES module with no build step. Every WAR with crux-ee-sse serves it
+// (by default at <context root>/crux/client.js); npm-style tooling imports it as @crux-ee/client.
+//
+//   import { createClient } from '/my-app/crux/client.js';
+//   const crux = createClient({ baseUrl: '/my-app/api', headers: () => ({ Authorization: token }) });
+//   const session = crux.session('help-desk');
+//   session.subscribe(() => render(session.getSnapshot()));
+//   await session.send('ask', { text: 'How do I file an expense?' });
+//
+// Streams are read with fetch (so Authorization headers and cookies go with them), resumed with
+// Last-Event-ID after a drop, and folded into a request view: items by id with their lifecycle,
+// text streamed from content.delta, the request's status, errors as RFC 9457 problems.
+import { createParser } from './vendor/eventsource-parser.js';
+
+/** Events after which a request's stream has nothing more to send. */
+const TERMINAL = new Set(['request.completed', 'request.failed', 'request.cancelled']);
+
+/** An RFC 9457 problem (application/problem+json) answered by the server, or a network failure. */
+export class CruxProblem extends Error {
+  constructor(problem) {
+    super(problem.detail || problem.title || `HTTP ${problem.status}`);
+    this.name = 'CruxProblem';
+    this.status = problem.status ?? 0;
+    this.type = problem.type ?? 'about:blank';
+    this.title = problem.title ?? '';
+    this.detail = problem.detail ?? '';
+    /** Per-field errors of a 400: [{pointer, field, message}]. */
+    this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+    this.problem = problem;
+  }
+
+  /** @returns {Record<string, string>} the first message per field, for a form */
+  fieldErrors() {
+    const byField = {};
+    for (const e of this.errors) {
+      const field = e.field ?? (e.pointer ? e.pointer.replace(/^\//, '').replaceAll('/', '.') : '');
+      if (!(field in byField)) byField[field] = e.message;
+    }
+    return byField;
+  }
+}
+
+/**
+ * A value that changes, with subscribe/getSnapshot: what React's useSyncExternalStore, Vue's
+ * shallowRef or plain DOM code bind to. A snapshot is replaced, never changed, on each update.
+ */
+export function createStore(initial) {
+  let snapshot = initial;
+  const listeners = new Set();
+  return {
+    getSnapshot: () => snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    set(next) {
+      if (next === snapshot) return;
+      snapshot = next;
+      for (const l of [...listeners]) l(snapshot);
+    },
+    update(fn) {
+      this.set(fn(snapshot));
+    },
+  };
+}
+
+/** Lower-cases the enum names the server writes (MESSAGE, IN_PROGRESS) so that either spelling works. */
+function normalizeItem(item) {
+  return {
+    ...item,
+    type: String(item.type ?? '').toLowerCase(),
+    status: String(item.status ?? '').toLowerCase(),
+    audience: item.audience == null ? undefined : String(item.audience).toLowerCase(),
+    content: item.content ?? {},
+  };
+}
+
+/**
+ * Folds a request's events into a view. Pure bookkeeping, no I/O: the client feeds it events and
+ * publishes {@link RequestFold#snapshot} once per batch, so a replay of thousands of events costs
+ * one snapshot per network chunk, not one per event.
+ */
+export class RequestFold {
+  constructor(requestId, sessionId = null) {
+    this.requestId = requestId;
+    this.sessionId = sessionId;
+    this.status = 'pending';
+    this.lastSeq = 0;
+    this.order = [];
+    this.items = new Map();
+    this.suspension = null;
+    this.error = null;
+    this.output = undefined;
+    this.duplicates = 0;
+    this.gaps = 0;
+    this.changed = true;
+    this.cached = null;
+  }
+
+  /**
+   * @param {object} event the envelope {type, requestId, seq, ts, ...}
+   * @returns {boolean} whether it was new (false for a duplicate after a reconnect)
+   */
+  apply(event) {
+    if (event.type === 'content.delta') {
+      // live only, never stored or replayed: it carries its item.added's number, not its own
+      const item = this.items.get(event.itemId);
+      if (!item || item.status !== 'in_progress') return false;
+      const text = (item.content.text ?? '') + event.delta;
+      this.items.set(item.id, { ...item, content: { ...item.content, text } });
+      this.changed = true;
+      return true;
+    }
+    if (typeof event.seq === 'number') {
+      if (event.seq <= this.lastSeq) {
+        this.duplicates++;
+        return false;
+      }
+      if (event.seq > this.lastSeq + 1 && this.lastSeq > 0) this.gaps++;
+      this.lastSeq = event.seq;
+    }
+    this.changed = true;
+    switch (event.type) {
+      case 'request.created':
+        this.status = 'created';
+        break;
+      case 'request.in_progress':
+        this.status = 'in_progress';
+        this.suspension = null;
+        break;
+      case 'item.added':
+      case 'item.done': {
+        const item = normalizeItem(event.item);
+        const known = this.items.get(item.id);
+        if (!known) this.order.push(item.id);
+        // item.done carries the whole text: it repairs whatever deltas a drop made us miss
+        this.items.set(item.id, known?.resumed && event.type === 'item.added' ? { ...item, resumed: true } : item);
+        break;
+      }
+      case 'request.suspended':
+        this.status = 'suspended';
+        this.suspension = { name: event.name, expiresAt: event.expiresAt ?? null };
+        break;
+      case 'request.completed':
+        this.status = 'completed';
+        break;
+      case 'request.failed':
+        this.status = 'failed';
+        this.error = new CruxProblem({ status: 500, title: 'The request failed', detail: event.error });
+        break;
+      case 'request.cancelled':
+        this.status = 'cancelled';
+        this.error = new CruxProblem({ status: 409, title: 'The request was cancelled', detail: event.reason ?? '' });
+        break;
+      default:
+        break; // state.changed and event types this client does not know change nothing here
+    }
+    return true;
+  }
+
+  /** After a reconnect, in-progress items may have missed deltas until their item.done. */
+  markResumed() {
+    for (const [id, item] of this.items) {
+      if (item.status === 'in_progress' && !item.resumed) {
+        this.items.set(id, { ...item, resumed: true });
+        this.changed = true;
+      }
+    }
+  }
+
+  /** @returns {object} an immutable view; the same object until something changes */
+  snapshot(extra = {}) {
+    if (!this.changed && this.cached && Object.keys(extra).every((k) => this.cached[k] === extra[k])) {
+      return this.cached;
+    }
+    this.changed = false;
+    this.cached = Object.freeze({
+      requestId: this.requestId,
+      sessionId: this.sessionId,
+      status: this.status,
+      lastSeq: this.lastSeq,
+      items: this.order.map((id) => this.items.get(id)),
+      suspension: this.suspension,
+      error: this.error,
+      output: this.output,
+      duplicates: this.duplicates,
+      gaps: this.gaps,
+      ...extra,
+    });
+    return this.cached;
+  }
+}
+
+const wait = (ms, signal) =>
+  new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** Waits the backoff delay, or less when the browser tells it is back online. */
+function pause(ms, signal) {
+  const online = globalThis.navigator && globalThis.navigator.onLine === false && globalThis.addEventListener;
+  if (!online) return wait(ms, signal);
+  return new Promise((resolve) => {
+    const done = () => (globalThis.removeEventListener('online', done), resolve());
+    globalThis.addEventListener('online', done, { once: true });
+    wait(ms, signal).then(done);
+  });
+}
+
+/**
+ * @param {object} options
+ * @param {string} options.baseUrl the application's Jakarta REST root, such as '/crux-sample/api'
+ * @param {object|function} [options.headers] headers for every call, or a function returning them (an Authorization header, say)
+ * @param {RequestCredentials} [options.credentials] fetch's credentials mode (default 'same-origin': cookies go along)
+ * @param {function} [options.fetch] the fetch to use (default globalThis.fetch)
+ * @param {object} [options.backoff] reconnect delays {initialMs: 250, maxMs: 10000, factor: 2, jitter: 0.2}
+ * @param {number} [options.maxReconnects] reconnects in a row without an event before a stream gives up (default Infinity)
+ */
+export function createClient(options = {}) {
+  const base = String(options.baseUrl ?? '/api').replace(/\/$/, '');
+  const doFetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
+  const credentials = options.credentials ?? 'same-origin';
+  const backoff = { initialMs: 250, maxMs: 10000, factor: 2, jitter: 0.2, ...(options.backoff ?? {}) };
+  const maxReconnects = options.maxReconnects ?? Infinity;
+  const enc = encodeURIComponent;
+
+  const headers = (extra) => ({
+    ...(typeof options.headers === 'function' ? options.headers() : (options.headers ?? {})),
+    ...extra,
+  });
+
+  async function problemOf(res) {
+    let body = null;
+    try {
+      const text = await res.text();
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = null;
+    }
+    return new CruxProblem({ status: res.status, title: res.statusText, ...(body && typeof body === 'object' ? body : {}) });
+  }
+
+  async function call(method, path, body, { raw = false } = {}) {
+    let res;
+    try {
+      res = await doFetch(base + path, {
+        method,
+        credentials,
+        headers: headers(body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new CruxProblem({ status: 0, title: 'Network error', detail: String(e?.message ?? e) });
+    }
+    if (!res.ok) throw await problemOf(res);
+    if (raw) return res;
+    if (res.status === 204) return null;
+    const text = await res.text();
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** The rel="next" target of a Link header, as a path below baseUrl's origin, or null. */
+  function nextLink(res) {
+    const link = res.headers.get('Link');
+    const m = link && /<([^>]+)>\s*;\s*rel="?next"?/.exec(link);
+    return m ? new URL(m[1], 'http://x').searchParams : null;
+  }
+
+  function backoffDelay(attempt) {
+    const d = Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** attempt);
+    return d - d * backoff.jitter * Math.random();
+  }
+
+  /**
+   * Reads a request's stream to its end: resumes after a drop with Last-Event-ID (backoff between
+   * tries, reset once events flow again), drops events it already has, and stops at
+   * request.suspended and at the terminal events.
+   *
+   * @param {string} kind the flow kind
+   * @param {string} requestId the request
+   * @param {object} o
+   * @param {number} [o.lastSeq] the last event number already seen (0: from the start)
+   * @param {AbortSignal} [o.signal] stops reading
+   * @param {function(object[]): void} o.onEvents receives each batch of new events (one network chunk)
+   * @param {function(string, object=): void} [o.onConnection] 'open', 'reconnecting' (with {attempt, delayMs, error}), 'closed'
+   * @returns {Promise<{end: string, lastSeq: number}>} end is the last event type, 'ended' (204 or the run ended) or 'aborted'
+   */
+  async function readStream(kind, requestId, o) {
+    let lastSeq = o.lastSeq ?? 0;
+    let attempt = 0;
+    const onConnection = o.onConnection ?? (() => {});
+    const path = `${base}/flows/${enc(kind)}/requests/${enc(requestId)}/stream`;
+    for (;;) {
+      if (o.signal?.aborted) return { end: 'aborted', lastSeq };
+      let failure = null;
+      try {
+        const res = await doFetch(path, {
+          credentials,
+          cache: 'no-store',
+          signal: o.signal,
+          headers: headers({
+            Accept: 'text/event-stream',
+            ...(lastSeq > 0 ? { 'Last-Event-ID': `${requestId}:${lastSeq}` } : {}),
+          }),
+        });
+        if (res.status === 204) {
+          onConnection('closed');
+          return { end: 'ended', lastSeq };
+        }
+        if (!res.ok) {
+          const problem = await problemOf(res);
+          if (res.status < 500 && res.status !== 408 && res.status !== 429) {
+            onConnection('closed');
+            throw problem;
+          }
+          failure = problem;
+        } else {
+          onConnection('open');
+          let end = null;
+          const parser = createParser({
+            onEvent(message) {
+              if (end) return;
+              let event;
+              try {
+                event = JSON.parse(message.data);
+              } catch {
+                return; // not one of crux-ee's envelopes
+              }
+              if (event.type !== 'content.delta') {
+                if (typeof event.seq === 'number' && event.seq <= lastSeq) return; // already had it
+                if (typeof event.seq === 'number') lastSeq = event.seq;
+              }
+              batch.push(event);
+              if (TERMINAL.has(event.type) || event.type === 'request.suspended') end = event.type;
+            },
+          });
+          let batch = [];
+          const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+          try {
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              parser.feed(value);
+              if (batch.length) {
+                attempt = 0; // events flow again
+                const events = batch;
+                batch = [];
+                o.onEvents(events);
+              }
+              if (end) {
+                reader.cancel().catch(() => {});
+                onConnection('closed');
+                return { end, lastSeq };
+              }
+            }
+          } finally {
+            reader.releaseLock?.();
+          }
+          // the server closed the stream without a last word: the run ended, or the server went away
+          failure = null;
+        }
+      } catch (e) {
+        if (e instanceof CruxProblem) throw e;
+        if (o.signal?.aborted) return { end: 'aborted', lastSeq };
+        failure = e;
+      }
+      if (attempt >= maxReconnects) {
+        onConnection('closed');
+        throw new CruxProblem({ status: 0, title: 'Stream lost', detail: String(failure?.message ?? failure ?? 'closed') });
+      }
+      const delayMs = failure ? backoffDelay(attempt) : Math.min(backoff.initialMs, backoffDelay(0));
+      onConnection('reconnecting', { attempt: attempt + 1, delayMs, error: failure });
+      attempt++;
+      await pause(delayMs, o.signal);
+    }
+  }
+
+  /**
+   * Follows a request: a store whose snapshot is the folded view {requestId, sessionId, status,
+   * items, suspension, error, output, connection, reconnects, lastSeq}.
+   */
+  function follow(kind, requestId, o = {}) {
+    const fold = new RequestFold(requestId, o.sessionId ?? null);
+    let connection = 'connecting';
+    let reconnects = 0;
+    const store = createStore(fold.snapshot({ connection, reconnects }));
+    const publish = () => store.set(fold.snapshot({ connection, reconnects }));
+    let controller = null;
+    let running = null;
+
+    async function run() {
+      controller = new AbortController();
+      try {
+        const { end } = await readStream(kind, requestId, {
+          lastSeq: fold.lastSeq,
+          signal: controller.signal,
+          onEvents(events) {
+            for (const e of events) {
+              fold.apply(e);
+              o.onEvent?.(e);
+            }
+            publish();
+          },
+          onConnection(state) {
+            if (state === 'reconnecting') {
+              reconnects++;
+              fold.markResumed();
+            }
+            connection = state;
+            publish();
+          },
+        });
+        if (end === 'request.completed' || end === 'ended') {
+          const info = await call('GET', `/flows/${enc(kind)}/requests/${enc(requestId)}`).catch(() => null);
+          if (info) {
+            if (info.sessionId) fold.sessionId = info.sessionId;
+            fold.output = info.output;
+            const status = String(info.status ?? '').toLowerCase();
+            if (end === 'ended' && status) fold.status = status === 'running' ? fold.status : status;
+            if (info.error && !fold.error) fold.error = new CruxProblem({ status: 500, title: 'The request failed', detail: info.error });
+            fold.changed = true;
+          }
+        }
+        connection = 'closed';
+        publish();
+        return store.getSnapshot();
+      } catch (e) {
+        fold.error = e instanceof CruxProblem ? e : new CruxProblem({ status: 0, title: 'Error', detail: String(e) });
+        fold.changed = true;
+        connection = 'closed';
+        publish();
+        return store.getSnapshot();
+      }
+    }
+
+    running = run();
+    return {
+      ...store,
+      requestId,
+      /** Resolves with the last snapshot when the stream ends (terminal event, suspension, error or close). */
+      done: () => running,
+      /** Reads on after a suspension, once the run has been signalled. */
+      resume() {
+        running = run();
+        return running;
+      },
+      /** Stops reading (the request goes on on the server). */
+      close() {
+        controller?.abort();
+      },
+      /** Cancels the request on the server. */
+      abort: () => call('POST', `/flows/${enc(kind)}/requests/${enc(requestId)}/abort`),
+    };
+  }
+
+  /** Pages a session's items, oldest first (at most `max`). */
+  async function history(kind, sessionId, max = 500) {
+    const all = [];
+    let before;
+    while (all.length < max) {
+      const page = await items(kind, sessionId, { before, limit: Math.min(100, max - all.length) });
+      all.push(...page.items);
+      if (!page.next) break;
+      before = page.next;
+    }
+    return all.reverse();
+  }
+
+  /** @returns {Promise<{items: object[], next: string|null}>} one page, newest first; next is the cursor of the next page */
+  async function items(kind, sessionId, { before, limit } = {}) {
+    const q = new URLSearchParams();
+    if (before) q.set('before', before);
+    if (limit) q.set('limit', String(limit));
+    const res = await call('GET', `/flows/${enc(kind)}/sessions/${enc(sessionId)}/items${q.size ? `?${q}` : ''}`, undefined, { raw: true });
+    const next = nextLink(res);
+    return { items: (await res.json()).map(normalizeItem), next: next?.get('before') ?? null };
+  }
+
+  /**
+   * A conversation: a store whose snapshot is {sessionId, items (history, then live, by id),
+   * clientData, request (the current request's view), loading, error}. Client data is fetched
+   * again on every state.changed of its requests (one fetch at a time, the last change wins).
+   */
+  function session(kind, sessionId = null, o = {}) {
+    const store = createStore(Object.freeze({ kind, sessionId, items: [], clientData: null, request: null, loading: false, error: null }));
+    let current = null;
+    let stateInFlight = null;
+    let stateAgain = false;
+    const set = (patch) => store.update((s) => Object.freeze({ ...s, ...patch }));
+
+    function mergeItems(live) {
+      const s = store.getSnapshot();
+      const byId = new Map(s.items.map((i) => [i.id, i]));
+      const order = s.items.map((i) => i.id);
+      for (const i of live) {
+        if (!byId.has(i.id)) order.push(i.id);
+        byId.set(i.id, i);
+      }
+      return order.map((id) => byId.get(id));
+    }
+
+    async function refreshClientData() {
+      const id = store.getSnapshot().sessionId;
+      if (!id) return;
+      if (stateInFlight) {
+        stateAgain = true;
+        return stateInFlight;
+      }
+      stateInFlight = (async () => {
+        do {
+          stateAgain = false;
+          try {
+            set({ clientData: await clientData(kind, id) });
+          } catch (e) {
+            set({ error: e });
+          }
+        } while (stateAgain);
+        stateInFlight = null;
+      })();
+      return stateInFlight;
+    }
+
+    function track(view) {
+      current?.close();
+      current = view;
+      const unsubscribe = view.subscribe((r) => {
+        set({ request: r, items: mergeItems(r.items), sessionId: store.getSnapshot().sessionId ?? r.sessionId });
+      });
+      view.done().finally(unsubscribe);
+    }
+
+    return {
+      ...store,
+      /** Loads the session's stored items (after a page reload, say) and its client data. */
+      async load(id = store.getSnapshot().sessionId) {
+        if (!id) return store.getSnapshot();
+        set({ sessionId: id, loading: true, error: null });
+        try {
+          const stored = await history(kind, id, o.maxHistory ?? 500);
+          set({ items: mergeItems(stored), loading: false });
+          await refreshClientData();
+        } catch (e) {
+          set({ loading: false, error: e });
+        }
+        return store.getSnapshot();
+      },
+      /** Runs an action in this session (creating it with the first action); resolves with the request's final view. */
+      async send(action, input) {
+        set({ error: null });
+        let accepted;
+        try {
+          accepted = await run(kind, action, input, { sessionId: store.getSnapshot().sessionId });
+        } catch (e) {
+          set({ error: e });
+          throw e;
+        }
+        set({ sessionId: accepted.sessionId });
+        const view = follow(kind, accepted.requestId, {
+          sessionId: accepted.sessionId,
+          onEvent(e) {
+            if (e.type === 'state.changed') refreshClientData();
+          },
+        });
+        track(view);
+        const last = await view.done();
+        await refreshClientData();
+        return last;
+      },
+      refreshClientData,
+      abort: () => current?.abort(),
+      close: () => current?.close(),
+    };
+  }
+
+  async function run(kind, action, input, { sessionId } = {}) {
+    const path = sessionId
+      ? `/flows/${enc(kind)}/sessions/${enc(sessionId)}/actions/${enc(action)}`
+      : `/flows/${enc(kind)}/actions/${enc(action)}`;
+    return call('POST', path, input ?? null);
+  }
+
+  function clientData(kind, sessionId) {
+    return call('GET', `/flows/${enc(kind)}/sessions/${enc(sessionId)}/state`);
+  }
+
+  return {
+    /** GET /flows: kinds, actions with input schemas, client-data views. */
+    kinds: () => call('GET', '/flows'),
+    /** Runs an action, in a new session or in `sessionId`'s: {requestId, sessionId, runId}. */
+    run,
+    /** Runs an action and follows its request (a store; see follow). */
+    async start(kind, action, input, o = {}) {
+      const accepted = await run(kind, action, input, o);
+      return follow(kind, accepted.requestId, { ...o, sessionId: accepted.sessionId });
+    },
+    follow,
+    readStream,
+    request: (kind, requestId) => call('GET', `/flows/${enc(kind)}/requests/${enc(requestId)}`),
+    abort: (kind, requestId) => call('POST', `/flows/${enc(kind)}/requests/${enc(requestId)}/abort`),
+    sessions: (kind) => call('GET', `/flows/${enc(kind)}/sessions`),
+    createSession: (kind) => call('POST', `/flows/${enc(kind)}/sessions`),
+    getSession: (kind, id) => call('GET', `/flows/${enc(kind)}/sessions/${enc(id)}`),
+    deleteSession: (kind, id) => call('DELETE', `/flows/${enc(kind)}/sessions/${enc(id)}`),
+    clientData,
+    items,
+    history,
+    session,
+    /** One page of the runs the caller may reach: {runs, next} where next is {offset, limit} or null. */
+    async runs({ status, limit, offset } = {}) {
+      const q = new URLSearchParams();
+      if (status) q.set('status', status);
+      if (limit) q.set('limit', String(limit));
+      if (offset) q.set('offset', String(offset));
+      const res = await call('GET', `/flows/runs${q.size ? `?${q}` : ''}`, undefined, { raw: true });
+      const next = nextLink(res);
+      return { runs: await res.json(), next: next ? { offset: Number(next.get('offset')), limit: Number(next.get('limit')) } : null };
+    },
+    runInfo: (runId) => call('GET', `/flows/runs/${enc(runId)}`),
+    /** Delivers a payload to a suspended run; a branch-qualified name keeps its slashes. */
+    signal: (runId, name, payload) =>
+      call('POST', `/flows/runs/${enc(runId)}/signals/${name.split('/').map(enc).join('/')}`, payload),
+    cancelRun: (runId, reason) =>
+      call('POST', `/flows/runs/${enc(runId)}/cancel${reason ? `?reason=${enc(reason)}` : ''}`),
+    /** A call of the application's own resources below baseUrl, with the client's headers and problems. */
+    call,
+  };
+}
