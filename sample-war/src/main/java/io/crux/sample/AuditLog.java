@@ -35,4 +35,16 @@ public class AuditLog {
         }
         return counts;
     }
+
+    /** @return the run's side effects in the order they happened: {step, detail} */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Map<String, String>> details(String runId) {
+        return em
+                .createQuery("select a from AuditEntry a where a.runId = :run order by a.at, a.id", AuditEntry.class)
+                .setParameter("run", runId)
+                .getResultList()
+                .stream()
+                .map(a -> Map.of("step", a.getStep(), "detail", a.getDetail()))
+                .toList();
+    }
 }

@@ -61,6 +61,7 @@ public class ExpenseResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("run", run);
         body.put("sideEffects", audit.countsByStep(id));
+        body.put("audit", audit.details(id));
         return body;
     }
 

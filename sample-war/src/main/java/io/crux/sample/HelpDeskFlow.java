@@ -1,9 +1,12 @@
 package io.crux.sample;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.crux.ee.api.Action;
 import io.crux.ee.api.ClientData;
@@ -27,6 +30,8 @@ public class HelpDeskFlow {
             "password", "Use the self-service portal to reset your password; it takes about five minutes.",
             "holiday", "Book holidays in the HR system at least two weeks ahead.");
 
+    private static final Duration WORD_PAUSE = Duration.ofMillis(60);
+
     @Action("ask")
     public String ask(FlowScope<Question> flow) {
         String question = flow.input().text();
@@ -35,6 +40,7 @@ public class HelpDeskFlow {
             flow.emit(Item.status("looking it up"));
             try (MessageStream message = flow.message("assistant")) {
                 for (String word : answerFor(question).split(" ")) {
+                    typing();
                     message.delta(message.text().isEmpty() ? word : " " + word);
                 }
                 return message.done().content().get("text").toString();
@@ -54,6 +60,26 @@ public class HelpDeskFlow {
         Object asked = state.session().getOrDefault("questions", 0);
         Object topics = state.user().getOrDefault("topics", java.util.List.of());
         return Map.of("questionsInSession", asked, "topicsAskedByUser", topics);
+    }
+
+    /**
+     * Waits {@code sample.help-desk.word-pause} (default 60 ms) before each word, as a model streams
+     * its tokens: the answer then visibly grows in the browser (the sample's pages, and the browser
+     * tests that show tokens arrive before the request completes). {@code PT0S} answers at once.
+     */
+    private static void typing() {
+        Duration pause = ConfigProvider.getConfig()
+                .getOptionalValue("sample.help-desk.word-pause", Duration.class)
+                .orElse(WORD_PAUSE);
+        if (pause.isZero() || pause.isNegative()) {
+            return;
+        }
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // cancelled: the stream is closed as incomplete
+            throw new IllegalStateException("interrupted while answering", e);
+        }
     }
 
     private static String answerFor(String question) {
