@@ -199,8 +199,8 @@ const wait = (ms, signal) =>
 
 /** Waits the backoff delay, or less when the browser tells it is back online. */
 function pause(ms, signal) {
-  const online = globalThis.navigator && globalThis.navigator.onLine === false && globalThis.addEventListener;
-  if (!online) return wait(ms, signal);
+  const offline = globalThis.navigator?.onLine === false && typeof globalThis.addEventListener === 'function';
+  if (!offline) return wait(ms, signal);
   return new Promise((resolve) => {
     const done = () => (globalThis.removeEventListener('online', done), resolve());
     globalThis.addEventListener('online', done, { once: true });
@@ -369,7 +369,8 @@ export function createClient(options = {}) {
         onConnection('closed');
         throw new CruxProblem({ status: 0, title: 'Stream lost', detail: String(failure?.message ?? failure ?? 'closed') });
       }
-      const delayMs = failure ? backoffDelay(attempt) : Math.min(backoff.initialMs, backoffDelay(0));
+      // after a failure, or a close with nothing new since the last try, wait longer each time
+      const delayMs = backoffDelay(attempt);
       onConnection('reconnecting', { attempt: attempt + 1, delayMs, error: failure });
       attempt++;
       await pause(delayMs, o.signal);
@@ -392,39 +393,14 @@ export function createClient(options = {}) {
     async function run() {
       controller = new AbortController();
       try {
-        const { end } = await readStream(kind, requestId, {
-          lastSeq: fold.lastSeq,
-          signal: controller.signal,
-          onEvents(events) {
-            for (const e of events) {
-              fold.apply(e);
-              o.onEvent?.(e);
-            }
-            publish();
-          },
-          onConnection(state) {
-            if (state === 'reconnecting') {
-              reconnects++;
-              fold.markResumed();
-            }
-            connection = state;
-            publish();
-          },
-        });
-        if (end === 'request.completed' || end === 'ended') {
+        let end = await read();
+        // a replay that meets an old request.suspended: read on if the run has been signalled since
+        while (end === 'request.suspended') {
           const info = await call('GET', `/flows/${enc(kind)}/requests/${enc(requestId)}`).catch(() => null);
-          if (info) {
-            if (info.sessionId) fold.sessionId = info.sessionId;
-            fold.output = info.output;
-            const status = String(info.status ?? '').toLowerCase();
-            if (end === 'ended' && status) fold.status = status === 'running' ? fold.status : status;
-            if (info.error && !fold.error) fold.error = new CruxProblem({ status: 500, title: 'The request failed', detail: info.error });
-            fold.changed = true;
-          }
+          if (!info || String(info.status).toUpperCase() === 'SUSPENDED') break;
+          end = await read();
         }
-        connection = 'closed';
-        publish();
-        return store.getSnapshot();
+        return finish(end);
       } catch (e) {
         fold.error = e instanceof CruxProblem ? e : new CruxProblem({ status: 0, title: 'Error', detail: String(e) });
         fold.changed = true;
@@ -432,6 +408,47 @@ export function createClient(options = {}) {
         publish();
         return store.getSnapshot();
       }
+    }
+
+    async function read() {
+      const { end } = await readStream(kind, requestId, {
+        lastSeq: fold.lastSeq,
+        signal: controller.signal,
+        onEvents(events) {
+          for (const e of events) {
+            fold.apply(e);
+            o.onEvent?.(e);
+          }
+          publish();
+        },
+        onConnection(state) {
+          if (state === 'reconnecting') {
+            reconnects++;
+            fold.markResumed();
+          }
+          connection = state;
+          publish();
+        },
+      });
+      return end;
+    }
+
+    /** Completes the view from the request's record: its output, and its status when the stream just ended. */
+    async function finish(end) {
+      if (end === 'request.completed' || end === 'ended') {
+        const info = await call('GET', `/flows/${enc(kind)}/requests/${enc(requestId)}`).catch(() => null);
+        if (info) {
+          if (info.sessionId) fold.sessionId = info.sessionId;
+          fold.output = info.output;
+          const status = String(info.status ?? '').toLowerCase();
+          if (end === 'ended' && status && status !== 'running') fold.status = status;
+          if (info.error && !fold.error) fold.error = new CruxProblem({ status: 500, title: 'The request failed', detail: info.error });
+          fold.changed = true;
+        }
+      }
+      connection = 'closed';
+      publish();
+      return store.getSnapshot();
     }
 
     running = run();

@@ -104,7 +104,7 @@ test('a stream stops at request.suspended and reads on after resume()', async ()
     ['/stream', () => (++streams === 1
       ? sse([frame('request.in_progress', 1), frame('request.suspended', 2, { name: 'manager-approval', expiresAt: '2026-02-01T00:00:00Z' }), frame('request.in_progress', 3)])
       : sse([frame('request.in_progress', 3), frame('request.completed', 4)]))],
-    [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED', output: { ok: true } })],
+    [`/requests/${RID}`, () => json({ requestId: RID, status: streams === 1 ? 'SUSPENDED' : 'COMPLETED', output: { ok: true } })],
   ]);
   const view = client(fetch).follow('approval', RID);
   const suspended = await view.done();
@@ -221,4 +221,32 @@ test('the fold counts a replayed number as a duplicate and ignores deltas of unk
   const s = fold.snapshot();
   assert.equal(s.duplicates, 1);
   assert.equal(s.items[0].content.text, 'x');
+});
+
+test('a replay that meets a request.suspended of a run signalled since reads on to the end', async () => {
+  let streams = 0;
+  const fetch = fakeFetch([
+    ['/stream', () => (++streams === 1
+      ? sse([frame('request.in_progress', 1), frame('request.suspended', 2, { name: 'manager-approval' }), frame('request.in_progress', 3)])
+      : sse([frame('request.in_progress', 3), frame('item.done', 4, { item: message('a', 'COMPLETED', 'booked') }), frame('request.completed', 5)]))],
+    [`/requests/${RID}`, () => json({ requestId: RID, status: 'COMPLETED', output: 'ok' })],
+  ]);
+  const last = await client(fetch).follow('approval', RID).done();
+  assert.equal(streams, 2);
+  assert.equal(last.status, 'completed');
+  assert.equal(last.suspension, null, 'request.in_progress after the signal clears the suspension');
+  assert.deepEqual(last.items.map((i) => i.content.text), ['booked']);
+});
+
+test('a stream closed by the server without a last word is read again, waiting longer each time', async () => {
+  let streams = 0;
+  const fetch = fakeFetch([
+    ['/stream', () => (++streams < 4 ? sse([]) : new Response(null, { status: 204 }))],
+    [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED' })],
+  ]);
+  const delays = [];
+  const crux = client(fetch, { backoff: { initialMs: 1, maxMs: 1000, factor: 2, jitter: 0 } });
+  const r = await crux.readStream('chat', RID, { onEvents() {}, onConnection: (s, d) => s === 'reconnecting' && delays.push(d.delayMs) });
+  assert.equal(r.end, 'ended');
+  assert.deepEqual(delays, [1, 2, 4]);
 });

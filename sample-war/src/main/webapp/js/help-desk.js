@@ -64,6 +64,7 @@ function render(s) {
   $('request-status').textContent = status.replace('_', ' ');
   const connection = r?.connection ?? 'idle';
   $('connection').dataset.state = connection;
+  $('connection').hidden = connection === 'idle';
   $('connection').dataset.reconnects = r?.reconnects ?? 0;
   $('connection').textContent = { open: 'live', reconnecting: 'reconnecting…', closed: 'done', connecting: 'connecting…' }[connection] ?? 'not connected';
   const running = r && !['completed', 'failed', 'cancelled', 'suspended'].includes(r.status) && connection !== 'closed';

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 
 import io.crux.it.support.Json;
@@ -94,6 +95,10 @@ class SamplePagesIT {
         assertThat(itemTypes()).containsExactly("message:user", "status:", "message:assistant");
         assertThat(assistantAndRequest()).containsEntry("text", ANSWER);
         await().atMost(Duration.ofSeconds(10)).until(() -> text("questions"), "1"::equals);
+
+        // the same page on a phone's width: one column (a screenshot to look at, not an assertion)
+        browser.driver.manage().window().setSize(new Dimension(390, 844));
+        browser.screenshot(getClass().getSimpleName() + "-help-desk-narrow");
     }
 
     @Test
