@@ -35,8 +35,12 @@ final class Browser implements AutoCloseable {
      * Fails when Chromium or its driver is missing and {@code -Dbrowser.required=true} (CI); otherwise
      * skips the test, saying why.
      */
+    static boolean installed() {
+        return Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
+    }
+
     static void requireInstalled() {
-        boolean present = Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
+        boolean present = installed();
         String reason = "The browser tests need Chromium at " + BINARY + " and ChromeDriver at " + DRIVER
                 + " (Debian: apt-get install chromium chromium-driver, or run .ci/browser-deps;"
                 + " other paths: -Dbrowser.binary, -Dbrowser.driver).";

@@ -12,10 +12,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -37,17 +40,36 @@ class SamplePagesIT {
             "Submit the claim with POST /api/expenses; claims over 50 EUR wait for a manager's approval.";
 
     /** The help desk answers a word every 100 ms here, so that a drop lands in the middle of an answer. */
-    @RegisterExtension
     static final RunningServer SERVER = RunningServer.with(
                     "cruxBrowser", "/crux-sample/api/flows", s -> s.deploy(Path.of(System.getProperty("sample.war"))))
             .env(Map.of("SAMPLE_HELP_DESK_WORD_PAUSE", "PT0.1S"));
 
-    private Browser browser;
+    /**
+     * Starts the server only when there is a browser to drive: without one, each test is reported
+     * skipped with the reason (its {@code Browser.start()}), or the class fails with
+     * {@code -Dbrowser.required=true}.
+     */
+    @RegisterExtension
+    static final Extension SERVER_IF_BROWSER = new ServerIfBrowser();
 
-    @BeforeAll
-    static void browserInstalled() {
-        Browser.requireInstalled();
+    private static final class ServerIfBrowser implements BeforeAllCallback, AfterAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            if (Boolean.getBoolean("browser.required")) {
+                Browser.requireInstalled();
+            }
+            if (Browser.installed()) {
+                SERVER.beforeAll(context);
+            }
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            SERVER.afterAll(context);
+        }
     }
+
+    private Browser browser;
 
     @BeforeEach
     void open() {
