@@ -538,6 +538,15 @@ export function createClient(options = {}) {
       return stateInFlight;
     }
 
+    function followInSession(requestId, id) {
+      return follow(kind, requestId, {
+        sessionId: id,
+        onEvent(e) {
+          if (e.type === 'state.changed') refreshClientData();
+        },
+      });
+    }
+
     function track(view) {
       current?.close();
       current = view;
@@ -549,7 +558,12 @@ export function createClient(options = {}) {
 
     return {
       ...store,
-      /** Loads the session's stored items (after a page reload, say) and its client data. */
+      /**
+       * Loads the session's stored items (after a page reload, say) and its client data, and follows
+       * a request of the session that is still running (found with the runs API, which needs a
+       * signed-in user; without one the history alone is shown). Its replay merges into the
+       * history by item id, so nothing shows twice.
+       */
       async load(id = store.getSnapshot().sessionId) {
         if (!id) return store.getSnapshot();
         set({ sessionId: id, loading: true, error: null });
@@ -559,6 +573,13 @@ export function createClient(options = {}) {
           await refreshClientData();
         } catch (e) {
           set({ loading: false, error: e });
+          return store.getSnapshot();
+        }
+        if (o.reattach !== false) {
+          const running = await runsPage({ status: 'RUNNING', limit: 20 })
+            .then((p) => p.runs.find((r) => r.sessionId === id && r.flowName === kind))
+            .catch(() => null);
+          if (running && !current) track(followInSession(running.flowId, id));
         }
         return store.getSnapshot();
       },
@@ -573,12 +594,7 @@ export function createClient(options = {}) {
           throw e;
         }
         set({ sessionId: accepted.sessionId });
-        const view = follow(kind, accepted.requestId, {
-          sessionId: accepted.sessionId,
-          onEvent(e) {
-            if (e.type === 'state.changed') refreshClientData();
-          },
-        });
+        const view = followInSession(accepted.requestId, accepted.sessionId);
         track(view);
         const last = await view.done();
         await refreshClientData();
@@ -588,6 +604,17 @@ export function createClient(options = {}) {
       abort: () => current?.abort(),
       close: () => current?.close(),
     };
+  }
+
+  /** One page of the runs the caller may reach, newest first: {runs, next} where next is {offset, limit} or null. */
+  async function runsPage({ status, limit, offset } = {}) {
+    const q = new URLSearchParams();
+    if (status) q.set('status', status);
+    if (limit) q.set('limit', String(limit));
+    if (offset) q.set('offset', String(offset));
+    const res = await call('GET', `/flows/runs${q.size ? `?${q}` : ''}`, undefined, { raw: true });
+    const next = nextLink(res);
+    return { runs: await res.json(), next: next ? { offset: Number(next.get('offset')), limit: Number(next.get('limit')) } : null };
   }
 
   async function run(kind, action, input, { sessionId } = {}) {
@@ -623,16 +650,7 @@ export function createClient(options = {}) {
     items,
     history,
     session,
-    /** One page of the runs the caller may reach: {runs, next} where next is {offset, limit} or null. */
-    async runs({ status, limit, offset } = {}) {
-      const q = new URLSearchParams();
-      if (status) q.set('status', status);
-      if (limit) q.set('limit', String(limit));
-      if (offset) q.set('offset', String(offset));
-      const res = await call('GET', `/flows/runs${q.size ? `?${q}` : ''}`, undefined, { raw: true });
-      const next = nextLink(res);
-      return { runs: await res.json(), next: next ? { offset: Number(next.get('offset')), limit: Number(next.get('limit')) } : null };
-    },
+    runs: runsPage,
     runInfo: (runId) => call('GET', `/flows/runs/${enc(runId)}`),
     /** Delivers a payload to a suspended run; a branch-qualified name keeps its slashes. */
     signal: (runId, name, payload) =>

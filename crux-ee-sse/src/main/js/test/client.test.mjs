@@ -45,6 +45,11 @@ function fakeFetch(routes) {
   fn.calls = calls;
   return fn;
 }
+/** Polls (every few ms, at most two seconds) until the condition holds. */
+async function eventually(condition) {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(condition(), 'the condition was not reached in two seconds');
+}
 const client = (fetch, extra = {}) => createClient({ baseUrl: '/app/api', fetch, backoff: { initialMs: 1, maxMs: 5 }, ...extra });
 
 test('a stream folds into items: text from deltas, lifecycle from item.added/item.done, output fetched on completion', async () => {
@@ -249,4 +254,43 @@ test('a stream closed by the server without a last word is read again, waiting l
   const r = await crux.readStream('chat', RID, { onEvents() {}, onConnection: (s, d) => s === 'reconnecting' && delays.push(d.delayMs) });
   assert.equal(r.end, 'ended');
   assert.deepEqual(delays, [1, 2, 4]);
+});
+
+test('a session loaded while one of its requests runs follows it, and its replay merges into the history', async () => {
+  const fetch = fakeFetch([
+    ['/items', () => json([message('m', 'IN_PROGRESS', ''), message('q', 'COMPLETED', 'question')])], // newest first
+    ['/state', () => json({ progress: { questionsInSession: 0 } })],
+    ['/flows/runs?status=RUNNING', () => json([
+      { flowId: 'other', flowName: 'chat', sessionId: 'another', status: 'RUNNING' },
+      { flowId: RID, flowName: 'chat', sessionId: 's', status: 'RUNNING' },
+    ])],
+    ['/stream', () => sse([
+      frame('request.in_progress', 1),
+      frame('item.done', 2, { item: message('q', 'COMPLETED', 'question') }),
+      frame('item.added', 3, { item: message('m', 'IN_PROGRESS', '') }),
+      frame('item.done', 4, { item: message('m', 'COMPLETED', 'the answer') }),
+      frame('request.completed', 5),
+    ])],
+    [`/requests/${RID}`, () => json({ requestId: RID, status: 'COMPLETED' })],
+  ]);
+  const session = client(fetch).session('chat');
+  await session.load('s');
+  assert.ok(fetch.calls.some((c) => c.url.endsWith(`/requests/${RID}/stream`)), 'the running request of this session is followed');
+  await eventually(() => session.getSnapshot().request?.connection === 'closed');
+  const s = session.getSnapshot();
+  assert.deepEqual(s.items.map((i) => `${i.id}:${i.status}:${i.content.text}`), ['q:completed:question', 'm:completed:the answer']);
+  assert.equal(s.request.status, 'completed');
+});
+
+test('a session loaded without a running request, or without a user for the runs API, shows its history alone', async () => {
+  const fetch = fakeFetch([
+    ['/items', () => json([message('a', 'COMPLETED', 'x')])],
+    ['/state', () => json({})],
+    ['/flows/runs', () => json({ status: 401, title: 'Unauthorized' }, 401)],
+  ]);
+  const session = client(fetch).session('chat');
+  const s = await session.load('s');
+  assert.deepEqual(s.items.map((i) => i.id), ['a']);
+  assert.equal(s.error, null);
+  assert.equal(s.request, null);
 });

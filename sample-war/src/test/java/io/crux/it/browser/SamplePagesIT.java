@@ -118,6 +118,37 @@ class SamplePagesIT {
         assertThat(assistantAndRequest()).containsEntry("text", ANSWER);
         await().atMost(Duration.ofSeconds(10)).until(() -> text("questions"), "1"::equals);
 
+        // a reload in the middle of the next answer: the page follows the running request again
+        ask("How do I reset my password?");
+        await("the second answer streaming")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> browser.driver
+                                .findElements(By.cssSelector("#chat li[data-role='assistant']"))
+                                .size()
+                        == 2);
+        browser.driver.navigate().refresh();
+        await("the second answer finished after the reload")
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> browser
+                                .driver
+                                .findElements(
+                                        By.cssSelector("#chat li[data-role='assistant'][data-status='completed']"))
+                                .stream()
+                                .map(WebElement::getText)
+                                .toList(),
+                        texts -> texts.size() == 2);
+        assertThat(itemTypes())
+                .containsExactly(
+                        "message:user", "status:", "message:assistant", "message:user", "status:", "message:assistant");
+        assertThat(browser.driver
+                        .findElements(By.cssSelector("#chat li[data-role='assistant']"))
+                        .get(1)
+                        .getText())
+                .isEqualTo("Use the self-service portal to reset your password; it takes about five minutes.");
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("questions"), "2"::equals);
+
         // the same page on a phone's width: one column (a screenshot to look at, not an assertion)
         browser.driver.manage().window().setSize(new Dimension(390, 844));
         browser.screenshot(getClass().getSimpleName() + "-help-desk-narrow");
