@@ -20,7 +20,7 @@ globalThis.IS_REACT_ACT_ENVIRONMENT = true;
 const RID = 'r-1';
 const enc = new TextEncoder();
 const frame = (type, seq, fields = {}) =>
-  `id: ${RID}:${seq}\nevent: ${type}\ndata: ${JSON.stringify({ type, requestId: RID, seq, ...fields })}\n\n`;
+  `id: ${RID}:${seq}\ndata: ${JSON.stringify({ type, requestId: RID, seq, ...fields })}\n\n`;
 const message = (id, status, text) => ({ id, type: 'MESSAGE', status, audience: 'CLIENT', content: { role: 'assistant', text } });
 
 /** A stream whose chunks the test releases one by one. */
