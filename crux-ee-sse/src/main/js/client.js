@@ -492,8 +492,7 @@ export function createClient(options = {}) {
         signal: controller.signal,
         onEvents(events) {
           for (const e of events) {
-            fold.apply(e);
-            o.onEvent?.(e);
+            if (fold.apply(e)) o.onEvent?.(e); // a repeated event is counted by the fold, not handed on again
           }
           publish();
         },

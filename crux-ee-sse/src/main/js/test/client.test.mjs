@@ -497,3 +497,17 @@ test('headers may come from an async function (a token that is fetched or refres
   assert.ok(fetch.calls.length >= 2);
   for (const c of fetch.calls) assert.equal(c.headers.Authorization, 'Bearer t0k3n');
 });
+
+test('follow hands each event to onEvent once, a repeated one not again', async () => {
+  let streams = 0;
+  const fetch = fakeFetch([
+    ['/stream', () => (++streams === 1
+      ? sse([frame('request.in_progress', 1), frame('state.changed', 2, { scope: 'session' })], { drop: true })
+      : sse([frame('state.changed', 2, { scope: 'session' }), frame('request.completed', 3)]))],
+    [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED' })],
+  ]);
+  const seen = [];
+  const last = await client(fetch).follow('chat', RID, { onEvent: (e) => seen.push(`${e.type}:${e.seq}`) }).done();
+  assert.deepEqual(seen, ['request.in_progress:1', 'state.changed:2', 'request.completed:3']);
+  assert.equal(last.duplicates, 1);
+});
