@@ -2,7 +2,7 @@
 // (by default at <context root>/crux/client.js); npm-style tooling imports it as @crux-ee/client.
 //
 //   import { createClient } from '/my-app/crux/client.js';
-//   const crux = createClient({ baseUrl: '/my-app/api', headers: () => ({ Authorization: token }) });
+//   const crux = createClient({ baseUrl: '/my-app/api', headers: async () => ({ Authorization: `Bearer ${await getToken()}` }) });
 //   const session = crux.session('help-desk');
 //   session.subscribe(() => render(session.getSnapshot()));
 //   await session.send('ask', { text: 'How do I file an expense?' });
@@ -15,9 +15,13 @@ import { createParser } from './vendor/eventsource-parser.js';
 /** Events after which a request's stream has nothing more to send. */
 const TERMINAL = new Set(['request.completed', 'request.failed', 'request.cancelled']);
 
-/** An RFC 9457 problem (application/problem+json) answered by the server, or a network failure. */
+/**
+ * An RFC 9457 problem (application/problem+json) answered by the server, or a network failure.
+ * `status` is always the HTTP status (0 without an answer); `body` is the answer's JSON as it came,
+ * whatever its shape (the signal endpoint's 410 answers {flowId, status: "expired"}).
+ */
 export class CruxProblem extends Error {
-  constructor(problem) {
+  constructor(problem, body = null) {
     super(problem.detail || problem.title || `HTTP ${problem.status}`);
     this.name = 'CruxProblem';
     this.status = problem.status ?? 0;
@@ -27,6 +31,7 @@ export class CruxProblem extends Error {
     /** Per-field errors of a 400: [{pointer, field, message}]. */
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
     this.problem = problem;
+    this.body = body;
   }
 
   /** @returns {Record<string, string>} the first message per field, for a form */
@@ -38,6 +43,15 @@ export class CruxProblem extends Error {
     }
     return byField;
   }
+}
+
+/** Reports an error thrown by a subscriber without stopping the others (window's error event in a browser). */
+function reportListenerError(e) {
+  if (typeof globalThis.reportError === 'function') globalThis.reportError(e);
+  else
+    queueMicrotask(() => {
+      throw e;
+    });
 }
 
 /**
@@ -56,7 +70,14 @@ export function createStore(initial) {
     set(next) {
       if (next === snapshot) return;
       snapshot = next;
-      for (const l of [...listeners]) l(snapshot);
+      // a subscriber that throws (a broken render) is reported; the others and the stream go on
+      for (const l of [...listeners]) {
+        try {
+          l(snapshot);
+        } catch (e) {
+          reportListenerError(e);
+        }
+      }
     },
     update(fn) {
       this.set(fn(snapshot));
@@ -193,8 +214,9 @@ export class RequestFold {
 
 const wait = (ms, signal) =>
   new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const onAbort = () => (clearTimeout(t), resolve());
+    const t = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Waits the backoff delay, or less when the browser tells it is back online. */
@@ -211,11 +233,14 @@ function pause(ms, signal) {
 /**
  * @param {object} options
  * @param {string} options.baseUrl the application's Jakarta REST root, such as '/crux-sample/api'
- * @param {object|function} [options.headers] headers for every call, or a function returning them (an Authorization header, say)
+ * @param {object|function} [options.headers] headers for every call, or a function returning them or a promise of them
+ *   (an Authorization header with a token that is fetched or refreshed, say); called before each call and each (re)connect
  * @param {RequestCredentials} [options.credentials] fetch's credentials mode (default 'same-origin': cookies go along)
  * @param {function} [options.fetch] the fetch to use (default globalThis.fetch)
  * @param {object} [options.backoff] reconnect delays {initialMs: 250, maxMs: 10000, factor: 2, jitter: 0.2}
  * @param {number} [options.maxReconnects] reconnects in a row without an event before a stream gives up (default Infinity)
+ * @param {number} [options.idleTimeoutMs] a stream that brings no byte for this long is dropped and resumed (default
+ *   37,500: 2.5 times the server's heartbeat, a comment every 15 s by default, `crux.sse.heartbeat`); 0 turns it off
  */
 export function createClient(options = {}) {
   const base = String(options.baseUrl ?? '/api').replace(/\/$/, '');
@@ -223,10 +248,11 @@ export function createClient(options = {}) {
   const credentials = options.credentials ?? 'same-origin';
   const backoff = { initialMs: 250, maxMs: 10000, factor: 2, jitter: 0.2, ...(options.backoff ?? {}) };
   const maxReconnects = options.maxReconnects ?? Infinity;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 37500;
   const enc = encodeURIComponent;
 
-  const headers = (extra) => ({
-    ...(typeof options.headers === 'function' ? options.headers() : (options.headers ?? {})),
+  const headers = async (extra) => ({
+    ...(typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {})),
     ...extra,
   });
 
@@ -238,7 +264,9 @@ export function createClient(options = {}) {
     } catch {
       body = null;
     }
-    return new CruxProblem({ status: res.status, title: res.statusText, ...(body && typeof body === 'object' ? body : {}) });
+    // the HTTP status wins over a `status` field of the body, which stays readable as problem.body
+    const fields = body && typeof body === 'object' && !Array.isArray(body) ? body : {};
+    return new CruxProblem({ title: res.statusText, ...fields, status: res.status }, body);
   }
 
   async function call(method, path, body, { raw = false } = {}) {
@@ -247,7 +275,7 @@ export function createClient(options = {}) {
       res = await doFetch(base + path, {
         method,
         credentials,
-        headers: headers(body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' }),
+        headers: await headers(body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' }),
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {
@@ -274,15 +302,17 @@ export function createClient(options = {}) {
 
   /**
    * Reads a request's stream to its end: resumes after a drop with Last-Event-ID (backoff between
-   * tries, reset once events flow again), drops events it already has, and stops at
-   * request.suspended and at the terminal events.
+   * tries, reset once events flow again), drops a connection that stays silent for longer than the
+   * idle timeout, and stops at request.suspended and at the terminal events. Events are handed on
+   * as they come: an event a proxy repeats after a reconnect is dropped (and counted) by the
+   * RequestFold that follow() folds them into, the one place that filters them.
    *
    * @param {string} kind the flow kind
    * @param {string} requestId the request
    * @param {object} o
    * @param {number} [o.lastSeq] the last event number already seen (0: from the start)
    * @param {AbortSignal} [o.signal] stops reading
-   * @param {function(object[]): void} o.onEvents receives each batch of new events (one network chunk)
+   * @param {function(object[]): void} o.onEvents receives each batch of events (one network chunk)
    * @param {function(string, object=): void} [o.onConnection] 'open', 'reconnecting' (with {attempt, delayMs, error}), 'closed'
    * @returns {Promise<{end: string, lastSeq: number}>} end is the last event type, 'ended' (204 or the run ended) or 'aborted'
    */
@@ -294,12 +324,29 @@ export function createClient(options = {}) {
     for (;;) {
       if (o.signal?.aborted) return { end: 'aborted', lastSeq };
       let failure = null;
+      // one controller per connection: the caller's signal and the idle timer both abort it
+      const connection = new AbortController();
+      const stop = () => connection.abort(o.signal?.reason);
+      o.signal?.addEventListener('abort', stop, { once: true });
+      let reader = null;
+      let idle = null;
+      let timer = null;
+      const touch = () => {
+        if (!(idleTimeoutMs > 0)) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          idle = new Error(`no byte for ${idleTimeoutMs} ms (the server sends a heartbeat comment when it is quiet)`);
+          connection.abort(idle);
+          reader?.cancel(idle).catch(() => {});
+        }, idleTimeoutMs);
+      };
       try {
+        touch();
         const res = await doFetch(path, {
           credentials,
           cache: 'no-store',
-          signal: o.signal,
-          headers: headers({
+          signal: connection.signal,
+          headers: await headers({
             Accept: 'text/event-stream',
             ...(lastSeq > 0 ? { 'Last-Event-ID': `${requestId}:${lastSeq}` } : {}),
           }),
@@ -307,6 +354,18 @@ export function createClient(options = {}) {
         if (res.status === 204) {
           onConnection('closed');
           return { end: 'ended', lastSeq };
+        }
+        const type = res.headers.get('Content-Type') ?? '';
+        if (res.ok && !/^text\/event-stream\b/i.test(type)) {
+          // a login page or a proxy's answer: reading it again would not make it a stream
+          res.body?.cancel().catch(() => {});
+          onConnection('closed');
+          throw new CruxProblem({
+            status: res.status,
+            type: 'urn:crux:client:not-an-event-stream',
+            title: 'Not an event stream',
+            detail: `The stream of request ${requestId} answered ${res.status} with Content-Type '${type || 'none'}', not text/event-stream`,
+          });
         }
         if (!res.ok) {
           const problem = await problemOf(res);
@@ -327,20 +386,23 @@ export function createClient(options = {}) {
               } catch {
                 return; // not one of crux-ee's envelopes
               }
-              if (event.type !== 'content.delta') {
-                if (typeof event.seq === 'number' && event.seq <= lastSeq) return; // already had it
-                if (typeof event.seq === 'number') lastSeq = event.seq;
-              }
+              // content.delta carries its item.added's number, not one of its own
+              if (event.type !== 'content.delta' && typeof event.seq === 'number') lastSeq = Math.max(lastSeq, event.seq);
               batch.push(event);
               if (TERMINAL.has(event.type) || event.type === 'request.suspended') end = event.type;
             },
           });
           let batch = [];
-          const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+          let finished = false;
+          reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
           try {
             for (;;) {
               const { value, done } = await reader.read();
-              if (done) break;
+              if (done) {
+                finished = true;
+                break;
+              }
+              touch();
               parser.feed(value);
               if (batch.length) {
                 attempt = 0; // events flow again
@@ -349,21 +411,28 @@ export function createClient(options = {}) {
                 o.onEvents(events);
               }
               if (end) {
+                finished = true;
                 reader.cancel().catch(() => {});
                 onConnection('closed');
                 return { end, lastSeq };
               }
             }
           } finally {
+            // a read that failed (a broken consumer, the idle timer) leaves the body open: cancel it
+            if (!finished && !o.signal?.aborted) reader.cancel().catch(() => {});
             reader.releaseLock?.();
           }
-          // the server closed the stream without a last word: the run ended, or the server went away
-          failure = null;
+          // the server closed the stream without a last word (the run ended, or the server went
+          // away), or the idle timer cancelled it
+          failure = idle;
         }
       } catch (e) {
         if (e instanceof CruxProblem) throw e;
         if (o.signal?.aborted) return { end: 'aborted', lastSeq };
-        failure = e;
+        failure = idle ?? e;
+      } finally {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', stop);
       }
       if (attempt >= maxReconnects) {
         onConnection('closed');
@@ -389,24 +458,31 @@ export function createClient(options = {}) {
     const publish = () => store.set(fold.snapshot({ connection, reconnects }));
     let controller = null;
     let running = null;
+    let reading = false;
 
     async function run() {
       controller = new AbortController();
+      reading = true;
       try {
         let end = await read();
-        // a replay that meets an old request.suspended: read on if the run has been signalled since
+        // a replay that meets an old request.suspended: read on while the run has events beyond
+        // what was folded (it was signalled since, and may be suspended again), or runs again
         while (end === 'request.suspended') {
           const info = await call('GET', `/flows/${enc(kind)}/requests/${enc(requestId)}`).catch(() => null);
-          if (!info || String(info.status).toUpperCase() === 'SUSPENDED') break;
+          if (!info) break;
+          const beyond = typeof info.lastSeq === 'number' && info.lastSeq > fold.lastSeq;
+          if (!beyond && String(info.status).toUpperCase() === 'SUSPENDED') break;
           end = await read();
         }
-        return finish(end);
+        return await finish(end);
       } catch (e) {
         fold.error = e instanceof CruxProblem ? e : new CruxProblem({ status: 0, title: 'Error', detail: String(e) });
         fold.changed = true;
         connection = 'closed';
         publish();
         return store.getSnapshot();
+      } finally {
+        reading = false;
       }
     }
 
@@ -416,8 +492,7 @@ export function createClient(options = {}) {
         signal: controller.signal,
         onEvents(events) {
           for (const e of events) {
-            fold.apply(e);
-            o.onEvent?.(e);
+            if (fold.apply(e)) o.onEvent?.(e); // a repeated event is counted by the fold, not handed on again
           }
           publish();
         },
@@ -457,9 +532,9 @@ export function createClient(options = {}) {
       requestId,
       /** Resolves with the last snapshot when the stream ends (terminal event, suspension, error or close). */
       done: () => running,
-      /** Reads on after a suspension, once the run has been signalled. */
+      /** Reads on after a suspension, once the run has been signalled; while it still reads, the running read. */
       resume() {
-        running = run();
+        if (!reading) running = run();
         return running;
       },
       /** Stops reading (the request goes on on the server). */
@@ -489,7 +564,7 @@ export function createClient(options = {}) {
     const q = new URLSearchParams();
     if (before) q.set('before', before);
     if (limit) q.set('limit', String(limit));
-    const res = await call('GET', `/flows/${enc(kind)}/sessions/${enc(sessionId)}/items${q.size ? `?${q}` : ''}`, undefined, { raw: true });
+    const res = await call('GET', `/flows/${enc(kind)}/sessions/${enc(sessionId)}/items${String(q) ? `?${q}` : ''}`, undefined, { raw: true });
     const next = nextLink(res);
     return { items: (await res.json()).map(normalizeItem), next: next?.get('before') ?? null };
   }
@@ -551,6 +626,7 @@ export function createClient(options = {}) {
       current?.close();
       current = view;
       const unsubscribe = view.subscribe((r) => {
+        if (view !== current) return; // a view just left publishes its last snapshot: not the session's request any more
         set({ request: r, items: mergeItems(r.items), sessionId: store.getSnapshot().sessionId ?? r.sessionId });
       });
       view.done().finally(unsubscribe);
@@ -612,7 +688,7 @@ export function createClient(options = {}) {
     if (status) q.set('status', status);
     if (limit) q.set('limit', String(limit));
     if (offset) q.set('offset', String(offset));
-    const res = await call('GET', `/flows/runs${q.size ? `?${q}` : ''}`, undefined, { raw: true });
+    const res = await call('GET', `/flows/runs${String(q) ? `?${q}` : ''}`, undefined, { raw: true });
     const next = nextLink(res);
     return { runs: await res.json(), next: next ? { offset: Number(next.get('offset')), limit: Number(next.get('limit')) } : null };
   }

@@ -14,7 +14,7 @@ export function frames(n) {
   const push = (type, fields) => {
     seq++;
     const data = JSON.stringify({ type, requestId: RID, seq, ts: '2026-12-05T21:00:00Z', ...fields });
-    out.push(`id: ${RID}:${seq}\nevent: ${type}\ndata: ${data}\n\n`);
+    out.push(`id: ${RID}:${seq}\ndata: ${data}\n\n`);
   };
   push('request.in_progress', {});
   for (let i = 0; seq < n - 1; i++) {

@@ -6,10 +6,10 @@ import { CruxProblem, RequestFold, createClient } from '../client.js';
 const RID = 'r-1';
 const enc = new TextEncoder();
 
-/** One SSE frame as crux-ee writes it. */
+/** One SSE frame as crux-ee writes it (RequestStream: an id: and a data: line, no event: line; the type is in the envelope). */
 function frame(type, seq, fields = {}) {
   const data = { type, requestId: RID, seq, ts: '2026-01-01T00:00:00Z', ...fields };
-  return `id: ${RID}:${seq}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  return `id: ${RID}:${seq}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 const message = (id, status, text) => ({ id, type: 'MESSAGE', status, audience: 'CLIENT', content: { role: 'assistant', text } });
 
@@ -57,8 +57,8 @@ test('a stream folds into items: text from deltas, lifecycle from item.added/ite
     ['/stream', sse([
       frame('request.created', 1) + frame('request.in_progress', 2),
       frame('item.added', 3, { item: message('m1', 'IN_PROGRESS', '') }),
-      `id: ${RID}:3\nevent: content.delta\ndata: ${JSON.stringify({ type: 'content.delta', requestId: RID, seq: 3, itemId: 'm1', delta: 'Hel' })}\n\n`,
-      `id: ${RID}:3\nevent: content.delta\ndata: ${JSON.stringify({ type: 'content.delta', requestId: RID, seq: 3, itemId: 'm1', delta: 'lo' })}\n\n`,
+      `id: ${RID}:3\ndata: ${JSON.stringify({ type: 'content.delta', requestId: RID, seq: 3, itemId: 'm1', delta: 'Hel' })}\n\n`,
+      `id: ${RID}:3\ndata: ${JSON.stringify({ type: 'content.delta', requestId: RID, seq: 3, itemId: 'm1', delta: 'lo' })}\n\n`,
       frame('item.done', 4, { item: message('m1', 'COMPLETED', 'Hello') }) + frame('request.completed', 5),
     ])],
     [`/requests/${RID}`, json({ requestId: RID, sessionId: 's', status: 'COMPLETED', lastSeq: 5, output: 'Hello' })],
@@ -99,6 +99,7 @@ test('a dropped stream resumes with Last-Event-ID, and a replayed event is not a
   assert.deepEqual(last.items.map((i) => i.content.text), ['one', 'two']);
   assert.equal(last.status, 'completed');
   assert.equal(last.reconnects, 2);
+  assert.equal(last.duplicates, 1, 'the resent event 2 is counted, once');
   assert.equal(last.gaps, 0);
   assert.ok(states.includes('reconnecting'));
 });
@@ -293,4 +294,220 @@ test('a session loaded without a running request, or without a user for the runs
   assert.deepEqual(s.items.map((i) => i.id), ['a']);
   assert.equal(s.error, null);
   assert.equal(s.request, null);
+});
+
+/** A stream that sends its chunks and then stays open until the fetch is aborted, as a real fetch's body would. */
+function hanging(init, chunks, onCancel) {
+  const queue = [...chunks];
+  return new Response(new ReadableStream({
+    pull(c) {
+      if (queue.length) return c.enqueue(enc.encode(queue.shift()));
+      return new Promise((resolve) => {
+        const fail = () => (c.error(new DOMException('aborted', 'AbortError')), resolve());
+        if (init.signal?.aborted) fail();
+        else init.signal?.addEventListener('abort', fail, { once: true });
+      });
+    },
+    cancel: onCancel,
+  }), { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+}
+
+test('an error answer keeps its HTTP status when its body has a status field of its own (410, 409), and the body stays readable', async () => {
+  const fetch = fakeFetch([
+    ['/runs/gone/signals/', json({ flowId: 'gone', status: 'expired' }, 410)],
+    ['/runs/decided/signals/', json({ type: 'urn:crux:problem:CRUX0031E', title: 'Conflict', status: 'conflict', detail: 'already decided' }, 409)],
+  ]);
+  const crux = client(fetch);
+  const expired = await crux.signal('gone', 'manager-approval', {}).catch((x) => x);
+  assert.ok(expired instanceof CruxProblem);
+  assert.equal(expired.status, 410);
+  assert.deepEqual(expired.body, { flowId: 'gone', status: 'expired' });
+  const conflict = await crux.signal('decided', 'manager-approval', {}).catch((x) => x);
+  assert.equal(conflict.status, 409);
+  assert.equal(conflict.type, 'urn:crux:problem:CRUX0031E');
+  assert.equal(conflict.detail, 'already decided');
+  assert.equal(conflict.body.status, 'conflict');
+});
+
+test('a subscriber that throws is reported, other subscribers still hear, and the stream goes on without a reconnect', async () => {
+  const reported = [];
+  const saved = globalThis.reportError;
+  globalThis.reportError = (e) => reported.push(e);
+  try {
+    const fetch = fakeFetch([
+      ['/stream', () => sse([frame('request.in_progress', 1), frame('item.done', 2, { item: message('a', 'COMPLETED', 'x') }), frame('request.completed', 3)])],
+      [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED' })],
+    ]);
+    const view = client(fetch).follow('chat', RID);
+    view.subscribe(() => {
+      throw new Error('a broken render');
+    });
+    const heard = [];
+    view.subscribe((s) => heard.push(s.status));
+    const last = await view.done();
+    assert.equal(last.status, 'completed');
+    assert.equal(last.reconnects, 0);
+    assert.equal(last.error, null);
+    assert.equal(fetch.calls.filter((c) => c.url.endsWith('/stream')).length, 1);
+    assert.equal(heard.at(-1), 'completed');
+    assert.ok(reported.length > 0 && reported.every((e) => e.message === 'a broken render'));
+  } finally {
+    if (saved === undefined) delete globalThis.reportError;
+    else globalThis.reportError = saved;
+  }
+});
+
+test('a replay that meets an old request.suspended reads on while the run has events beyond it, though it is suspended again', async () => {
+  let streams = 0;
+  const fetch = fakeFetch([
+    ['/stream', () => (++streams === 1
+      ? sse([frame('request.in_progress', 1), frame('request.suspended', 2, { name: 'first' }), frame('request.in_progress', 3)])
+      : sse([frame('request.in_progress', 3), frame('item.done', 4, { item: message('a', 'COMPLETED', 'between') }), frame('request.suspended', 5, { name: 'second' })]))],
+    [`/requests/${RID}`, () => json({ requestId: RID, status: 'SUSPENDED', lastSeq: 5 })],
+  ]);
+  const last = await client(fetch).follow('approval', RID).done();
+  assert.equal(streams, 2, 'read on after the first suspension, stopped at the current one');
+  assert.equal(last.status, 'suspended');
+  assert.equal(last.suspension.name, 'second');
+  assert.equal(last.lastSeq, 5);
+  assert.deepEqual(last.items.map((i) => i.content.text), ['between']);
+});
+
+test('a read that fails for a reason other than an abort cancels the response body', { timeout: 5000 }, async () => {
+  let cancelled = 0;
+  const fetch = fakeFetch([['/stream', (init) => hanging(init, [frame('request.in_progress', 1)], () => cancelled++)]]);
+  const e = await client(fetch, { maxReconnects: 0 }).readStream('chat', RID, {
+    onEvents() {
+      throw new Error('a broken consumer');
+    },
+  }).catch((x) => x);
+  assert.ok(e instanceof CruxProblem);
+  await eventually(() => cancelled === 1);
+});
+
+test('a 200 that is not an event stream is a typed problem, not a reason to reconnect', async () => {
+  const fetch = fakeFetch([['/stream', () => new Response('<html>login</html>', { status: 200, headers: { 'Content-Type': 'text/html' } })]]);
+  const last = await client(fetch).follow('chat', RID).done();
+  assert.ok(last.error instanceof CruxProblem);
+  assert.equal(last.error.type, 'urn:crux:client:not-an-event-stream');
+  assert.equal(last.error.status, 200);
+  assert.match(last.error.detail, /text\/html/);
+  assert.equal(fetch.calls.length, 1);
+});
+
+test('a stream silent for longer than the idle timeout is dropped and resumed', { timeout: 5000 }, async () => {
+  let streams = 0;
+  const fetch = fakeFetch([
+    ['/stream', (init) => (++streams === 1
+      ? hanging(init, [frame('request.in_progress', 1)])
+      : sse([frame('item.done', 2, { item: message('a', 'COMPLETED', 'x') }), frame('request.completed', 3)]))],
+    [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED' })],
+  ]);
+  const last = await client(fetch, { idleTimeoutMs: 30 }).follow('chat', RID).done();
+  assert.equal(last.status, 'completed');
+  assert.equal(last.reconnects, 1);
+  assert.equal(fetch.calls.filter((c) => c.url.endsWith('/stream'))[1].headers['Last-Event-ID'], `${RID}:1`);
+});
+
+test('resume() while the view reads returns the running read instead of starting a second reader', { timeout: 5000 }, async () => {
+  const delta = (d) => `id: ${RID}:1\ndata: ${JSON.stringify({ type: 'content.delta', requestId: RID, seq: 1, itemId: 'm', delta: d })}\n\n`;
+  const fetch = fakeFetch([
+    ['/stream', () => sse([frame('item.added', 1, { item: message('m', 'IN_PROGRESS', '') }) + delta('Hel'), delta('lo'), frame('request.completed', 2)])],
+    [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED' })],
+  ]);
+  const view = client(fetch).follow('chat', RID);
+  const again = view.resume();
+  const last = await view.done();
+  assert.equal(await again, last);
+  assert.equal(fetch.calls.filter((c) => c.url.endsWith('/stream')).length, 1);
+  assert.equal(last.items[0].content.text, 'Hello');
+});
+
+test('a session does not publish the final snapshot of the view it just left', { timeout: 5000 }, async () => {
+  const fetch = fakeFetch([
+    ['/items', () => json([])],
+    ['/state', () => json({})],
+    ['/flows/runs?status=RUNNING', () => json([{ flowId: 'old', flowName: 'chat', sessionId: 's', status: 'RUNNING' }])],
+    ['/requests/old/stream', (init) => hanging(init, [frame('request.in_progress', 1)])],
+    ['/sessions/s/actions/ask', json({ requestId: RID, sessionId: 's', runId: RID }, 202)],
+    [`/requests/${RID}/stream`, () => sse([frame('request.in_progress', 1), frame('request.completed', 2)])],
+    [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED' })],
+  ]);
+  const session = client(fetch).session('chat');
+  const seen = [];
+  session.subscribe((s) => seen.push(s.request && `${s.request.requestId}:${s.request.connection}`));
+  await session.load('s');
+  await eventually(() => session.getSnapshot().request?.connection === 'open');
+  await session.send('ask', { text: 'next' });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.ok(!seen.includes('old:closed'), `the old view's last snapshot was published: ${seen}`);
+  assert.equal(session.getSnapshot().request.requestId, RID);
+});
+
+test('query strings do not depend on URLSearchParams.size, which older browsers lack', async () => {
+  const size = Object.getOwnPropertyDescriptor(URLSearchParams.prototype, 'size');
+  Object.defineProperty(URLSearchParams.prototype, 'size', { get: () => undefined, configurable: true });
+  try {
+    const fetch = fakeFetch([['/items', () => json([])], ['/flows/runs', () => json([])]]);
+    const crux = client(fetch);
+    await crux.items('chat', 's', { limit: 2 });
+    await crux.runs({ status: 'SUSPENDED' });
+    assert.deepEqual(fetch.calls.map((c) => c.url), ['/app/api/flows/chat/sessions/s/items?limit=2', '/app/api/flows/runs?status=SUSPENDED']);
+  } finally {
+    if (size) Object.defineProperty(URLSearchParams.prototype, 'size', size);
+    else delete URLSearchParams.prototype.size;
+  }
+});
+
+test('backoff waits leave no abort listener behind', { timeout: 5000 }, async () => {
+  const controller = new AbortController();
+  let listeners = 0;
+  const add = controller.signal.addEventListener.bind(controller.signal);
+  const remove = controller.signal.removeEventListener.bind(controller.signal);
+  const registered = new Set();
+  controller.signal.addEventListener = (type, fn, opts) => {
+    if (type === 'abort' && !registered.has(fn)) (registered.add(fn), listeners++);
+    add(type, fn, opts);
+  };
+  controller.signal.removeEventListener = (type, fn, opts) => {
+    if (type === 'abort' && registered.delete(fn)) listeners--;
+    remove(type, fn, opts);
+  };
+  let streams = 0;
+  const fetch = fakeFetch([['/stream', () => (++streams < 4 ? new Response(null, { status: 503 }) : new Response(null, { status: 204 }))]]);
+  const r = await client(fetch).readStream('chat', RID, { signal: controller.signal, onEvents() {} });
+  assert.equal(r.end, 'ended');
+  assert.equal(listeners, 0, 'every abort listener was removed');
+});
+
+test('the fold counts a gap in the numbers', () => {
+  const fold = new RequestFold(RID);
+  fold.apply({ type: 'request.in_progress', seq: 1 });
+  fold.apply({ type: 'item.done', seq: 3, item: message('a', 'COMPLETED', 'x') });
+  assert.equal(fold.snapshot().gaps, 1);
+});
+
+test('headers may come from an async function (a token that is fetched or refreshed)', async () => {
+  const fetch = fakeFetch([
+    ['/stream', () => sse([frame('request.completed', 1)])],
+    [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED' })],
+  ]);
+  const crux = client(fetch, { headers: async () => ({ Authorization: `Bearer ${await Promise.resolve('t0k3n')}` }) });
+  await crux.follow('chat', RID).done();
+  assert.ok(fetch.calls.length >= 2);
+  for (const c of fetch.calls) assert.equal(c.headers.Authorization, 'Bearer t0k3n');
+});
+
+test('follow hands each event to onEvent once, a repeated one not again', async () => {
+  let streams = 0;
+  const fetch = fakeFetch([
+    ['/stream', () => (++streams === 1
+      ? sse([frame('request.in_progress', 1), frame('state.changed', 2, { scope: 'session' })], { drop: true })
+      : sse([frame('state.changed', 2, { scope: 'session' }), frame('request.completed', 3)]))],
+    [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED' })],
+  ]);
+  const seen = [];
+  const last = await client(fetch).follow('chat', RID, { onEvent: (e) => seen.push(`${e.type}:${e.seq}`) }).done();
+  assert.deepEqual(seen, ['request.in_progress:1', 'state.changed:2', 'request.completed:3']);
+  assert.equal(last.duplicates, 1);
 });

@@ -20,7 +20,7 @@ globalThis.IS_REACT_ACT_ENVIRONMENT = true;
 const RID = 'r-1';
 const enc = new TextEncoder();
 const frame = (type, seq, fields = {}) =>
-  `id: ${RID}:${seq}\nevent: ${type}\ndata: ${JSON.stringify({ type, requestId: RID, seq, ...fields })}\n\n`;
+  `id: ${RID}:${seq}\ndata: ${JSON.stringify({ type, requestId: RID, seq, ...fields })}\n\n`;
 const message = (id, status, text) => ({ id, type: 'MESSAGE', status, audience: 'CLIENT', content: { role: 'assistant', text } });
 
 /** A stream whose chunks the test releases one by one. */
@@ -37,6 +37,7 @@ function gatedStream(chunks) {
   return { stream, next: () => releases.shift()?.() };
 }
 
+const sse = (body) => new Response(body, { headers: { 'Content-Type': 'text/event-stream' } });
 const json = (v, status = 200) => new Response(JSON.stringify(v), { status, headers: { 'Content-Type': 'application/json' } });
 
 async function until(check) {
@@ -54,7 +55,7 @@ test('useFlow re-renders as the stream folds: partial text first, then the finis
   ]);
   const crux = createClient({
     baseUrl: '/api',
-    fetch: async (url) => (url.endsWith('/stream') ? new Response(gated.stream) : json({ requestId: RID, status: 'COMPLETED', output: 'Hello' })),
+    fetch: async (url) => (url.endsWith('/stream') ? sse(gated.stream) : json({ requestId: RID, status: 'COMPLETED', output: 'Hello' })),
   });
   const seen = [];
   function View() {
@@ -81,7 +82,7 @@ test('useSession loads the history and client data, and send() appends the answe
       if (url.includes('/items')) return json([message('old', 'COMPLETED', 'earlier')]);
       if (url.endsWith('/state')) return json({ progress: { questionsInSession: 1 } });
       if (url.includes('/sessions/s/actions/ask')) return json({ requestId: RID, sessionId: 's', runId: RID }, 202);
-      if (url.endsWith('/stream')) return new Response(enc.encode(frame('item.done', 1, { item: message('new', 'COMPLETED', 'answer') }) + frame('request.completed', 2)));
+      if (url.endsWith('/stream')) return sse(enc.encode(frame('item.done', 1, { item: message('new', 'COMPLETED', 'answer') }) + frame('request.completed', 2)));
       return json({ requestId: RID, status: 'COMPLETED' });
     },
   });
@@ -98,5 +99,85 @@ test('useSession loads the history and client data, and send() appends the answe
   await until(() => r.toJSON().children[0] === 'earlier #1');
   await React.act(() => api.send('ask', { text: 'q?' }));
   await until(() => r.toJSON().children[0].startsWith('earlier|answer'));
+  await React.act(async () => r.unmount());
+});
+
+/** A stream that starts after a few milliseconds (and then ends, or stays open) and fails once its fetch is aborted, as a browser's would. */
+function abortable(init, text, { keepOpen = false } = {}) {
+  return sse(new ReadableStream({
+    async start(c) {
+      init.signal?.addEventListener('abort', () => c.error(new DOMException('aborted', 'AbortError')), { once: true });
+      await new Promise((r) => setTimeout(r, 10));
+      if (init.signal?.aborted) return;
+      c.enqueue(enc.encode(text));
+      if (!keepOpen) c.close();
+    },
+  }));
+}
+
+// react-test-renderer 18 does not replay StrictMode's unmount and mount of effects; what makes that
+// replay harmless is tested here: a render starts nothing, the view starts on its subscriber (an
+// effect) and stops when it leaves.
+test('useFlow starts following on its subscriber, never while rendering, and stops on unmount', { skip }, async () => {
+  const signals = [];
+  const crux = createClient({
+    baseUrl: '/api',
+    fetch: async (url, init) => {
+      if (!url.endsWith('/stream')) return json({ requestId: RID, status: 'COMPLETED', output: 'Hello' });
+      signals.push(init.signal);
+      return abortable(init, frame('item.added', 1, { item: message('m', 'IN_PROGRESS', 'Hel') }), { keepOpen: true });
+    },
+  });
+  let rendering = false;
+  const followedWhileRendering = [];
+  const follow = crux.follow;
+  crux.follow = (...args) => (followedWhileRendering.push(rendering), follow(...args));
+  function View() {
+    rendering = true;
+    const view = hooks.useFlow(crux, 'chat', RID);
+    rendering = false;
+    return React.createElement('p', null, `${view?.status}:${view?.items[0]?.content.text ?? ''}`);
+  }
+  let r;
+  await React.act(async () => {
+    r = renderer.create(React.createElement(React.StrictMode, null, React.createElement(View)));
+  });
+  await until(() => r.toJSON().children?.[0] === 'pending:Hel');
+  assert.deepEqual(followedWhileRendering, [false]);
+  await React.act(async () => r.unmount());
+  assert.equal(signals.length, 1);
+  assert.ok(signals[0].aborted, 'the stream of an unmounted view is closed');
+});
+
+test('useClientData shares the session of useSession: a state.changed of its request reaches it', { skip }, async () => {
+  let asked = 0;
+  const crux = createClient({
+    baseUrl: '/api',
+    fetch: async (url) => {
+      if (url.includes('/items')) return json([]);
+      if (url.endsWith('/state')) return json({ progress: { questionsInSession: asked } });
+      if (url.includes('/flows/runs')) return json([]);
+      if (url.includes('/sessions/s/actions/ask')) return (asked++, json({ requestId: RID, sessionId: 's', runId: RID }, 202));
+      if (url.endsWith('/stream')) return sse(enc.encode(frame('state.changed', 1, { scope: 'session' }) + frame('request.completed', 2)));
+      return json({ requestId: RID, status: 'COMPLETED' });
+    },
+  });
+  let api;
+  function Chat() {
+    api = hooks.useSession(crux, 'help-desk', 's');
+    return React.createElement('p', null, String(api.items.length));
+  }
+  function Badge() {
+    const data = hooks.useClientData(crux, 'help-desk', 's');
+    return React.createElement('b', null, `#${data?.progress?.questionsInSession ?? '-'}`);
+  }
+  let r;
+  await React.act(async () => {
+    r = renderer.create(React.createElement(React.StrictMode, null, React.createElement(Chat), React.createElement(Badge)), { unstable_isConcurrent: true });
+  });
+  const badge = () => r.root.findByType('b').children[0];
+  await until(() => badge() === '#0');
+  await React.act(() => api.send('ask', { text: 'q?' }));
+  await until(() => badge() === '#1');
   await React.act(async () => r.unmount());
 });

@@ -1,6 +1,6 @@
 // The manager's inbox: suspended expense claims (the runs API), approve or reject with a form that
 // the server validates (its messages appear at the fields), clear messages on 409 and 410, and the
-// run followed to its end once decided.
+// run's outcome once decided (the signal answers when the run has completed, suspended again or ended).
 import { describe, el, header, sampleClient, showFieldErrors, userPicker } from './common.js';
 
 header('crux-ee · Approvals', 'approvals.html');
@@ -40,13 +40,13 @@ async function decide(form, run, approved) {
   buttons.forEach((b) => (b.disabled = true));
   const payload = { approved, manager: form.elements.manager.value.trim(), comment: form.elements.comment.value.trim() || null };
   try {
+    // the signal answers once the run has completed, suspended again or ended: its answer is the outcome
     const result = await crux.signal(run.flowId, run.suspensionName ?? 'manager-approval', payload);
-    outcome.replaceChildren(el('div', { class: 'alert ok', text: `${approved ? 'Approved' : 'Rejected'}. The claim's run goes on…` }));
-    const info = await followRun(run.flowId, result);
-    const decision = info.output ?? result.output;
+    const status = String(result?.status ?? '').toUpperCase();
+    const decision = result?.output;
     const ref = decision?.paymentReference ?? decision?.reference;
-    outcome.replaceChildren(el('div', { class: 'alert ok', 'data-run-status': info.status,
-      text: `${approved ? 'Approved' : 'Rejected'}: the run is ${String(info.status).toLowerCase()}${ref ? ` (payment ${ref})` : ''}.` }));
+    outcome.replaceChildren(el('div', { class: 'alert ok', 'data-run-status': status,
+      text: `${approved ? 'Approved' : 'Rejected'}: the run is ${status.toLowerCase()}${ref ? ` (payment ${ref})` : ''}.` }));
   } catch (problem) {
     buttons.forEach((b) => (b.disabled = false));
     if (problem.status === 400 && showFieldErrors(form, problem)) {
@@ -63,16 +63,6 @@ async function decide(form, run, approved) {
   }
 }
 
-/** Reads the run until it has left RUNNING (it resumes on a managed thread after the signal). */
-async function followRun(runId, result) {
-  let info = await crux.runInfo(runId);
-  for (let i = 0; i < 40 && info.status === 'RUNNING'; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    info = await crux.runInfo(runId);
-  }
-  return { ...info, output: result?.output };
-}
-
 function claimCard(run, details) {
   const lines = (details?.audit ?? []).map((a) => el('li', { text: `${a.step}: ${a.detail}` }));
   return el('li', { class: 'panel claim', 'data-run': run.flowId },
@@ -87,6 +77,7 @@ function claimCard(run, details) {
 
 async function load() {
   $('inbox-problem').replaceChildren();
+  delete $('claims').dataset.loaded; // set again once this load has rendered (the browser tests wait for it)
   try {
     const { runs } = await crux.runs({ status: 'SUSPENDED', limit: 50 });
     const claims = runs.filter((r) => r.flowName === 'expense-approval');
@@ -98,6 +89,7 @@ async function load() {
     $('inbox-problem').replaceChildren(el('div', { class: 'alert error', text: problem.status === 401 || problem.status === 404
       ? 'Only a manager sees the inbox: pick “manager” at the top of the page.' : describe(problem) }));
   }
+  $('claims').dataset.loaded = 'true';
 }
 
 const claim = $('claim');

@@ -2,6 +2,10 @@
 // every call the client makes) and small rendering helpers.
 import { createClient } from '../crux/client.js';
 
+// DEMO ONLY: the sample's users and their passwords, shipped to every browser so that a picker can
+// sign in as any of them. A real application never sends passwords to the page: it signs the user
+// in (OIDC, a session cookie) and gives the client a token, e.g.
+//   headers: async () => ({ Authorization: `Bearer ${await getToken()}` })
 const USERS = { alice: 'alice-password', bob: 'bob-password', manager: 'manager-password' };
 const KEY = 'crux-sample.user';
 
@@ -11,7 +15,7 @@ export function currentUser(fallback = 'alice') {
   return u in USERS ? u : fallback;
 }
 
-/** A client of the sample's API that sends the chosen user's BASIC credentials. */
+/** A client of the sample's API that sends the chosen user's BASIC credentials (demo only, see USERS). */
 export function sampleClient() {
   return createClient({
     baseUrl: new URL('api', document.baseURI).pathname,
@@ -62,7 +66,7 @@ export function showFieldErrors(form, problem) {
   let first = null;
   for (const [field, message] of Object.entries(errors)) {
     const input = form.elements.namedItem(field);
-    const slot = form.querySelector(`[data-error-for="${field}"]`);
+    const slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`); // the name comes from the server
     if (slot) slot.textContent = message;
     if (input?.setAttribute) {
       input.setAttribute('aria-invalid', 'true');

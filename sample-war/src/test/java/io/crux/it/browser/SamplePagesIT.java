@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -127,6 +128,14 @@ class SamplePagesIT {
                                 .findElements(By.cssSelector("#chat li[data-role='assistant']"))
                                 .size()
                         == 2);
+        await("the second answer in progress")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> browser.driver
+                                .findElements(
+                                        By.cssSelector("#chat li[data-role='assistant'][data-status='in_progress']"))
+                                .size()
+                        == 1);
         browser.driver.navigate().refresh();
         await("the second answer finished after the reload")
                 .atMost(Duration.ofSeconds(60))
@@ -184,6 +193,22 @@ class SamplePagesIT {
             awaitRequest("completed");
             assertThat(Integer.parseInt(attribute("connection", "data-reconnects")))
                     .isPositive();
+            assertThat(attribute("connection", "data-gaps"))
+                    .as("numbers missing in the folded events")
+                    .isEqualTo("0");
+            // the first stream starts from the beginning; every reconnect resumes after an event it had
+            String requestId = attribute("request-status", "data-request-id");
+            assertThat(requestId).isNotBlank();
+            List<Optional<String>> lastEventIds = proxy.streamRequests();
+            assertThat(lastEventIds).as("the streams' Last-Event-IDs").hasSizeGreaterThan(1);
+            assertThat(lastEventIds.get(0)).isEmpty();
+            assertThat(lastEventIds.subList(1, lastEventIds.size()))
+                    .allSatisfy(id -> assertThat(id).hasValueSatisfying(v -> {
+                        assertThat(v).startsWith(requestId + ":");
+                        assertThat(Long.parseLong(v.substring(requestId.length() + 1)))
+                                .as("resumed after event")
+                                .isPositive();
+                    }));
             assertThat(itemTypes()).containsExactly("message:user", "status:", "message:assistant");
             assertThat(assistantAndRequest()).containsEntry("text", ANSWER).containsEntry("itemStatus", "completed");
             List<String> ids = browser.driver.findElements(By.cssSelector("#chat li")).stream()
@@ -236,6 +261,13 @@ class SamplePagesIT {
         assertThat(((Map<?, ?>) claim.get("run")).get("status")).isEqualTo("COMPLETED");
 
         browser.driver.navigate().refresh();
+        await("the inbox loaded again")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> "true".equals(attribute("claims", "data-loaded")));
+        assertThat(browser.driver.findElements(By.id("inbox-problem")).get(0).getText())
+                .as("the inbox loaded without a problem")
+                .isEmpty();
         assertThat(browser.driver.findElements(By.cssSelector("form[data-run='" + id + "']")))
                 .as("a decided claim leaves the inbox")
                 .isEmpty();

@@ -23,6 +23,21 @@ public class ClientScriptServlet extends HttpServlet {
     /** The files it serves, by path below its mapping; nothing else of the class path is reachable. */
     private static final Set<String> FILES = Set.of("/client.js", "/react.js", "/vendor/eventsource-parser.js");
 
+    /**
+     * When this class was loaded, to the second (HTTP dates have no milliseconds): the files change
+     * only with the jar, and a new jar is a new deployment, which loads this class again. The jar
+     * entry's own time is not used: reading it opens the jar through a URL connection whose caching
+     * differs between servers (and keeps the file locked on some).
+     */
+    private static final long LOADED = System.currentTimeMillis() / 1000 * 1000;
+
+    /** Lets HttpServlet answer Last-Modified, and 304 to a browser's If-Modified-Since. */
+    @Override
+    protected long getLastModified(HttpServletRequest request) {
+        String path = request.getPathInfo();
+        return path != null && FILES.contains(path) ? LOADED : -1;
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo();
@@ -36,8 +51,10 @@ public class ClientScriptServlet extends HttpServlet {
                 return;
             }
             response.setContentType("text/javascript;charset=UTF-8");
-            // the client changes with the jar: browsers revalidate, and the server answers from the jar
+            // the client changes with the jar: browsers revalidate (If-Modified-Since, answered 304 by
+            // HttpServlet.service from getLastModified), and the server answers from the jar
             response.setHeader("Cache-Control", "no-cache");
+            response.setHeader("X-Content-Type-Options", "nosniff");
             in.transferTo(response.getOutputStream());
         }
     }
