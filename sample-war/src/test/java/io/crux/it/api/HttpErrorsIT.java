@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.RunningServer;
 
 /** Every error status of the HTTP API with its problem+json body, and nothing stored for a rejected action. */
@@ -25,7 +25,7 @@ class HttpErrorsIT {
     @RegisterExtension
     static final RunningServer SERVER = RunningServer.with("cruxErrors", FLOWS, s -> s.deploy(ApiWar.build()));
 
-    private static LibertyServer server() {
+    private static AppServer server() {
         return SERVER.get();
     }
 

@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.RunningServer;
 
 /**
@@ -36,7 +36,7 @@ class RunsAccessIT {
     static final RunningServer SERVER = RunningServer.with(
             "cruxRuns", FLOWS, s -> s.deploy(ApiWar.build("it-runs", "crux.http.max-page-size=" + PAGE + "\n")));
 
-    private static LibertyServer server() {
+    private static AppServer server() {
         return SERVER.get();
     }
 

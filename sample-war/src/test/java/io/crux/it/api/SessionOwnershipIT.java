@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.RunningServer;
 
 /** A session belongs to its user: another user gets 404 for everything in it, and no user gets 401. */
@@ -24,7 +24,7 @@ class SessionOwnershipIT {
     @RegisterExtension
     static final RunningServer SERVER = RunningServer.with("cruxOwners", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
 
-    private static LibertyServer server() {
+    private static AppServer server() {
         return SERVER.get();
     }
 

@@ -15,8 +15,8 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.RunningServer;
 
 /** Many concurrent requests increment one session counter: no update is lost, and each saw its own value. */
@@ -30,7 +30,7 @@ class StateConcurrencyIT {
     @RegisterExtension
     static final RunningServer SERVER = RunningServer.with("cruxState", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
 
-    private static LibertyServer server() {
+    private static AppServer server() {
         return SERVER.get();
     }
 

@@ -18,8 +18,8 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.RunningServer;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
@@ -39,7 +39,7 @@ class StreamConnectionsIT {
     static final RunningServer SERVER = RunningServer.with("cruxStreams", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()))
             .env(Map.of("CRUX_DB_MAX_POOL_SIZE", "2"));
 
-    private static LibertyServer server() {
+    private static AppServer server() {
         return SERVER.get();
     }
 

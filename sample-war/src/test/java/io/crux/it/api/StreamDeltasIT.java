@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.RunningServer;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
@@ -28,7 +28,7 @@ class StreamDeltasIT {
     @RegisterExtension
     static final RunningServer SERVER = RunningServer.with("cruxDeltas", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
 
-    private static LibertyServer server() {
+    private static AppServer server() {
         return SERVER.get();
     }
 

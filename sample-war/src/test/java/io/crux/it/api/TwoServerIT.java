@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
 
@@ -27,24 +27,23 @@ class TwoServerIT {
 
     private static final int LIFECYCLE_PORT = Integer.getInteger("lifecycle.http.port", 9081);
     private static final String ALICE = "alice:alice-password";
-    private static LibertyServer first;
-    private static LibertyServer second;
+    private static AppServer first;
+    private static AppServer second;
 
     @BeforeAll
     static void startServers() {
         assumeTrue(
                 "postgresql".equals(System.getProperty("crux.db")),
                 "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
-        first = LibertyServer.create("cruxFirst", LIFECYCLE_PORT, Map.of()).deploy(ApiWar.build());
-        second =
-                LibertyServer.create("cruxSecond", LIFECYCLE_PORT + 1, Map.of()).deploy(ApiWar.build());
+        first = AppServer.create("cruxFirst", LIFECYCLE_PORT, Map.of()).deploy(ApiWar.build());
+        second = AppServer.create("cruxSecond", LIFECYCLE_PORT + 1, Map.of()).deploy(ApiWar.build());
         first.start(ApiWar.FLOWS);
         second.start(ApiWar.FLOWS);
     }
 
     @AfterAll
     static void stopServers() {
-        for (LibertyServer s : new LibertyServer[] {first, second}) {
+        for (AppServer s : new AppServer[] {first, second}) {
             if (s != null) {
                 s.stopQuietly();
             }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.crux.it.support.LibertyServer;
+import io.crux.it.support.AppServer;
 
 /**
  * Database faults on PostgreSQL, on a cluster of the test's own ({@link PrivateCluster}): the
@@ -34,7 +34,7 @@ class DatabaseFaultsIT {
     private static final int PG_PORT = Integer.getInteger("fault.pg.port", 55432);
     private static PrivateCluster cluster;
     private static HaltPoints points;
-    private static LibertyServer server;
+    private static AppServer server;
     private static Probe probe;
 
     @BeforeAll
@@ -49,7 +49,7 @@ class DatabaseFaultsIT {
         env.putAll(Map.of(
                 "CRUX_NODE_ID", "db-fault-node", "CRUX_LEASE_DURATION", "PT3S", "CRUX_MAINTENANCE_INTERVAL", "PT1S"));
         points = HaltPoints.create();
-        server = LibertyServer.create("cruxFaultDb", env);
+        server = AppServer.create("cruxFaultDb", env);
         points.install(server);
         server.deploy(FaultWar.build());
         server.start(READY);

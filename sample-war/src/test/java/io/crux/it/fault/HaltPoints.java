@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.LibertyServer;
 
 /**
@@ -42,7 +43,7 @@ final class HaltPoints {
         this.dir = dir;
     }
 
-    /** @return the points of servers set up with {@link #install(LibertyServer)}, none armed */
+    /** @return the points of servers set up with {@link #install(AppServer)}, none armed */
     static HaltPoints create() {
         Path dir = Path.of("target", "fault-points").toAbsolutePath();
         try {
@@ -63,7 +64,7 @@ final class HaltPoints {
      *
      * @param server a created server, not started
      */
-    void install(LibertyServer server) {
+    void install(AppServer server) {
         String jar = System.getProperty("byteman.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException(
@@ -75,7 +76,9 @@ final class HaltPoints {
                 "-javaagent:" + jar + "=script:" + rules + ",boot:" + jar,
                 "-Dorg.jboss.byteman.transform.all=true",
                 "-Dcrux.fault.dir=" + dir);
-        server.bootstrapProperties("org.osgi.framework.bootdelegation=org.jboss.byteman.*");
+        if (server instanceof LibertyServer liberty) { // OSGi loads Byteman's helper classes from the boot loader
+            liberty.bootstrapProperties("org.osgi.framework.bootdelegation=org.jboss.byteman.*");
+        }
     }
 
     /** @param point a point's name (with its label where it takes one) */

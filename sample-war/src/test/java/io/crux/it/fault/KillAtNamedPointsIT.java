@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.crux.it.support.LibertyServer;
+import io.crux.it.support.AppServer;
 import io.crux.it.support.SseClient.Event;
 
 /**
@@ -34,7 +34,7 @@ class KillAtNamedPointsIT {
     private static final Duration RECOVERY = Duration.ofMinutes(2);
     private static final String READY = FaultWar.FAULT + "/pid";
     private static HaltPoints points;
-    private static LibertyServer server;
+    private static AppServer server;
     private static Probe probe;
 
     @BeforeAll
@@ -44,7 +44,7 @@ class KillAtNamedPointsIT {
                 "kill -9 scenarios run in the PostgreSQL pass (-Dcrux.db=postgresql); -Dfault.kill.h2=true runs them on H2");
         points = HaltPoints.create();
         // a short lease, so the restarted server recovers its own runs at once
-        server = LibertyServer.create(
+        server = AppServer.create(
                 "cruxFaultKill",
                 Map.of(
                         "CRUX_NODE_ID",

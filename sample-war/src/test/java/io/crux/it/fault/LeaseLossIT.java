@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.crux.it.support.LibertyServer;
+import io.crux.it.support.AppServer;
 
 /**
  * Lease loss: two servers on one PostgreSQL with a short lease. The first is frozen (SIGSTOP) in
@@ -29,8 +29,8 @@ class LeaseLossIT {
 
     private static final int PORT = Integer.getInteger("lifecycle.http.port", 9081);
     private static final String READY = FaultWar.FAULT + "/pid";
-    private static LibertyServer first;
-    private static LibertyServer second;
+    private static AppServer first;
+    private static AppServer second;
     private static Long frozen;
 
     @BeforeAll
@@ -38,8 +38,8 @@ class LeaseLossIT {
         assumeTrue(
                 "postgresql".equals(System.getProperty("crux.db")),
                 "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
-        first = LibertyServer.create("cruxLeaseFirst", PORT, env("lease-first")).deploy(FaultWar.build());
-        second = LibertyServer.create("cruxLeaseSecond", PORT + 1, env("lease-second"))
+        first = AppServer.create("cruxLeaseFirst", PORT, env("lease-first")).deploy(FaultWar.build());
+        second = AppServer.create("cruxLeaseSecond", PORT + 1, env("lease-second"))
                 .deploy(FaultWar.build());
         first.start(READY);
         second.start(READY);
@@ -54,7 +54,7 @@ class LeaseLossIT {
         if (frozen != null) {
             signal("-CONT", frozen);
         }
-        for (LibertyServer s : new LibertyServer[] {first, second}) {
+        for (AppServer s : new AppServer[] {first, second}) {
             if (s != null) {
                 s.stopQuietly();
             }

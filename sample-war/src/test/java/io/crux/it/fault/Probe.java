@@ -7,15 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 
 /** The fault tests' view of one server: actions through the HTTP API, and the database through the WAR's SQL probe. */
 final class Probe {
 
-    private final LibertyServer server;
+    private final AppServer server;
 
-    Probe(LibertyServer server) {
+    Probe(AppServer server) {
         this.server = server;
     }
 

@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.RunningServer;
 
 /**
@@ -23,7 +23,7 @@ class CrashRecoveryIT {
     static final RunningServer SERVER =
             RunningServer.with("cruxCrash", "/it-life/api/life/pid", s -> s.deploy(LifeWar.build()));
 
-    private static LibertyServer server() {
+    private static AppServer server() {
         return SERVER.get();
     }
 

@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.RunningServer;
 
 /**
@@ -26,7 +26,7 @@ class SuspendAcrossRestartIT {
     static final RunningServer SERVER =
             RunningServer.with("cruxRestart", EXPENSES, s -> s.deploy(Path.of(System.getProperty("sample.war"))));
 
-    private static LibertyServer server() {
+    private static AppServer server() {
         return SERVER.get();
     }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.OtlpReceiver;
 import io.crux.it.support.OtlpReceiver.ReceivedSpan;
 
@@ -25,12 +25,12 @@ class TelemetryIT {
 
     private static final int OTLP_PORT = Integer.getInteger("otlp.port", 14318);
     private static OtlpReceiver receiver;
-    private static LibertyServer server;
+    private static AppServer server;
 
     @BeforeAll
     static void startServer() {
         receiver = new OtlpReceiver(OTLP_PORT);
-        server = LibertyServer.create(
+        server = AppServer.create(
                         "cruxTelemetry",
                         Map.of(
                                 "OTEL_TRACES_EXPORTER", "otlp",

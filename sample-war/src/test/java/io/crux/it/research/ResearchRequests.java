@@ -6,8 +6,8 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
-import io.crux.it.support.LibertyServer;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
 
@@ -23,7 +23,7 @@ final class ResearchRequests {
      * @param question the question
      * @return every event of the request, from {@code request.created} to its end
      */
-    static List<Event> ask(LibertyServer server, String question) {
+    static List<Event> ask(AppServer server, String question) {
         HttpResponse<String> accepted = server.post(FLOWS + "/research/actions/ask", "{\"text\":\"" + question + "\"}");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String requestId = (String) Json.object(accepted.body()).get("requestId");
@@ -46,7 +46,7 @@ final class ResearchRequests {
      *     request's status: the event does not repeat the output
      */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> output(LibertyServer server, List<Event> events) {
+    static Map<String, Object> output(AppServer server, List<Event> events) {
         Event last = events.get(events.size() - 1);
         assertThat(last.type()).as("the stream's last event: " + last.data()).isEqualTo("request.completed");
         assertThat(last.data()).doesNotContainKey("output");

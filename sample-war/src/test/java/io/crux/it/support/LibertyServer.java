@@ -1,17 +1,10 @@
 package io.crux.it.support;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,14 +16,11 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
- * A second Open Liberty server, in the installation that liberty-maven-plugin made, that a test
+ * An Open Liberty server, in the installation that liberty-maven-plugin made, that a test
  * starts, stops and kills itself. Its configuration is copied from the plugin's server (the
  * project's server-config), with its own ports, its own H2 file and the environment the test gives.
  */
-public final class LibertyServer {
-
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+public final class LibertyServer extends AppServer {
 
     private final Path wlp;
     private final String name;
@@ -39,21 +29,11 @@ public final class LibertyServer {
     private final StringBuilder apps = new StringBuilder();
 
     private LibertyServer(Path wlp, String name, int httpPort) {
+        super(httpPort);
         this.wlp = wlp;
         this.name = name;
         this.dir = wlp.resolve("usr/servers").resolve(name);
         this.httpPort = httpPort;
-    }
-
-    /**
-     * Creates the server afresh (an earlier one of that name is stopped and removed).
-     *
-     * @param name the server name
-     * @param env extra lines for its server.env
-     * @return the server, not started
-     */
-    public static LibertyServer create(String name, Map<String, String> env) {
-        return create(name, Integer.getInteger("lifecycle.http.port", 9081), env);
     }
 
     /**
@@ -120,10 +100,7 @@ public final class LibertyServer {
         }
     }
 
-    /**
-     * @param lines lines for the server's {@code jvm.options} (a Java agent, system properties), replacing earlier ones
-     * @return this
-     */
+    @Override
     public LibertyServer jvmOptions(String... lines) {
         return write("jvm.options", String.join("\n", lines) + "\n");
     }
@@ -151,20 +128,14 @@ public final class LibertyServer {
         return this;
     }
 
-    /**
-     * @param war a WAR built by ShrinkWrap
-     * @return this
-     */
+    @Override
     public LibertyServer deploy(WebArchive war) {
         war.as(ZipExporter.class)
                 .exportTo(dir.resolve("apps").resolve(war.getName()).toFile(), true);
         return register(war.getName());
     }
 
-    /**
-     * @param war a WAR file
-     * @return this
-     */
+    @Override
     public LibertyServer deploy(Path war) {
         try {
             Files.copy(war, dir.resolve("apps").resolve(war.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -196,25 +167,15 @@ public final class LibertyServer {
         return this;
     }
 
-    /**
-     * Starts the server and waits until {@code readyPath} answers 200.
-     *
-     * @param readyPath a path that answers once the applications are up
-     */
-    public void start(String readyPath) {
+    @Override
+    protected void launch() {
         int exit = run("start");
         if (exit != 0) {
-            throw new IllegalStateException(
-                    "server " + name + " did not start (exit " + exit + "); see " + messagesLog());
+            throw new IllegalStateException("server " + name + " did not start (exit " + exit + "); see " + log());
         }
-        await("applications of " + name + " up")
-                .atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()
-                .until(() -> get(readyPath).statusCode() == 200);
     }
 
-    /** Stops the server gracefully. */
+    @Override
     public void stop() {
         int exit = run("stop");
         if (exit != 0) {
@@ -222,125 +183,15 @@ public final class LibertyServer {
         }
     }
 
-    /**
-     * Kills the server's JVM at once, as a crash would (SIGKILL: no shutdown hooks, no quiesce).
-     *
-     * @param pid the JVM's process id
-     */
-    public void kill(long pid) {
-        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
-        process.destroyForcibly();
-        process.onExit().orTimeout(60, TimeUnit.SECONDS).join();
-    }
-
-    /** Stops the server if it runs; for clean-up. */
+    @Override
     public void stopQuietly() {
         run("stop");
     }
 
-    /**
-     * @param path a path below the server root, such as {@code /crux-sample/api/expenses}
-     * @return the response
-     */
-    public HttpResponse<String> get(String path) {
-        return get(path, null);
-    }
-
-    /**
-     * @param path a path below the server root
-     * @param user basic-auth {@code user:password}, or {@code null}
-     * @return the response
-     */
-    public HttpResponse<String> get(String path, String user) {
-        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
-                .GET()
-                .timeout(Duration.ofSeconds(60))
-                .build());
-    }
-
-    /**
-     * @param path a path below the server root
-     * @param json the JSON body
-     * @param user basic-auth {@code user:password}, or {@code null}
-     * @return the response
-     */
-    public HttpResponse<String> post(String path, String json, String user) {
-        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build());
-    }
-
-    /**
-     * @param path a path below the server root
-     * @param body the body's bytes, sent as they are (they need not be valid UTF-8)
-     * @param user basic-auth {@code user:password}, or {@code null}
-     * @return the response
-     */
-    public HttpResponse<String> post(String path, byte[] body, String user) {
-        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build());
-    }
-
-    /**
-     * @param path a path below the server root
-     * @param user basic-auth {@code user:password}, or {@code null}
-     * @return the response
-     */
-    public HttpResponse<String> delete(String path, String user) {
-        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
-                .DELETE()
-                .timeout(Duration.ofSeconds(60))
-                .build());
-    }
-
-    /** @param path a path below the server root @return its absolute URL */
-    public String url(String path) {
-        return uri(path).toString();
-    }
-
-    private static HttpRequest.Builder authorized(HttpRequest.Builder request, String user) {
-        if (user != null) {
-            request.header(
-                    "Authorization",
-                    "Basic "
-                            + java.util.Base64.getEncoder()
-                                    .encodeToString(user.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        return request;
-    }
-
-    /**
-     * @param path a path below the server root
-     * @param json the JSON body
-     * @return the response
-     */
-    public HttpResponse<String> post(String path, String json) {
-        return post(path, json, null);
-    }
-
     /** @return the server's messages.log */
-    public Path messagesLog() {
+    @Override
+    public Path log() {
         return dir.resolve("logs/messages.log");
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + httpPort + path);
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private int run(String action) {

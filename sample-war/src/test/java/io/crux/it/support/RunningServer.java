@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A {@link LibertyServer} for one test class: created with the given deployments and started
+ * An {@link AppServer} of the suite's kind for one test class: created with the given deployments and started
  * before the class's tests, stopped after them.
  *
  * <pre>{@code
@@ -16,19 +16,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final RunningServer server = RunningServer.with("cruxApi", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
  * }</pre>
  */
-public final class RunningServer implements BeforeAllCallback, AfterAllCallback, Supplier<LibertyServer> {
+public final class RunningServer implements BeforeAllCallback, AfterAllCallback, Supplier<AppServer> {
 
     /** Adds the deployments to a created server. */
     @FunctionalInterface
     public interface Deployer {
-        void deploy(LibertyServer server);
+        void deploy(AppServer server);
     }
 
     private final String name;
     private final String readyPath;
     private final Map<String, String> env;
     private final Deployer deployer;
-    private LibertyServer server;
+    private AppServer server;
 
     private RunningServer(String name, String readyPath, Map<String, String> env, Deployer deployer) {
         this.name = name;
@@ -57,7 +57,7 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = LibertyServer.create(name, env);
+        server = AppServer.create(name, env);
         deployer.deploy(server);
         server.start(readyPath);
     }
@@ -71,7 +71,7 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback,
 
     /** @return the started server */
     @Override
-    public LibertyServer get() {
+    public AppServer get() {
         return server;
     }
 }

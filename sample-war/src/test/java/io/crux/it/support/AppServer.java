@@ -1,0 +1,221 @@
+package io.crux.it.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * An application server that a test creates, starts, stops and kills itself (beside the one that
+ * Arquillian deploys to), of the kind the suite runs on: the system property {@code it.server}
+ * ({@code liberty}, {@code wildfly} or {@code payara}) chooses the launcher. It answers plain HTTP
+ * calls on its own port, with BASIC credentials when a user is given.
+ */
+public abstract class AppServer {
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The server the suite runs on ({@code it.server}). */
+    public static String kind() {
+        return System.getProperty("it.server", "liberty");
+    }
+
+    /**
+     * Creates a server of the suite's kind afresh (an earlier one of that name is stopped and removed),
+     * with the project's server configuration, its own port and its own embedded database.
+     *
+     * @param name the server's name, unique among the tests
+     * @param httpPort its HTTP port
+     * @param env extra environment variables for it
+     * @return the server, not started
+     */
+    public static AppServer create(String name, int httpPort, Map<String, String> env) {
+        return switch (kind()) {
+            case "liberty" -> LibertyServer.create(name, httpPort, env);
+            default -> throw new IllegalStateException("no launcher for the server " + kind() + " (it.server)");
+        };
+    }
+
+    /**
+     * Like {@link #create(String, int, Map)} on the lifecycle port ({@code lifecycle.http.port}).
+     *
+     * @param name the server's name
+     * @param env extra environment variables
+     * @return the server, not started
+     */
+    public static AppServer create(String name, Map<String, String> env) {
+        return create(name, Integer.getInteger("lifecycle.http.port", 9081), env);
+    }
+
+    private final int httpPort;
+
+    protected AppServer(int httpPort) {
+        this.httpPort = httpPort;
+    }
+
+    /**
+     * @param war a WAR built by ShrinkWrap
+     * @return this
+     */
+    public abstract AppServer deploy(WebArchive war);
+
+    /**
+     * @param war a WAR file
+     * @return this
+     */
+    public abstract AppServer deploy(Path war);
+
+    /**
+     * @param options options for the server's JVM (a Java agent, system properties), replacing earlier ones
+     * @return this
+     */
+    public abstract AppServer jvmOptions(String... options);
+
+    /** Starts the server, without waiting for its applications. */
+    protected abstract void launch();
+
+    /** Stops the server gracefully. */
+    public abstract void stop();
+
+    /** Stops the server if it runs; for clean-up. */
+    public abstract void stopQuietly();
+
+    /** @return the server's log, where a test looks for messages */
+    public abstract Path log();
+
+    /**
+     * Starts the server and waits until {@code readyPath} answers 200.
+     *
+     * @param readyPath a path that answers once the applications are up
+     */
+    public void start(String readyPath) {
+        launch();
+        await("applications up on port " + httpPort + " (see " + log() + ")")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> get(readyPath).statusCode() == 200);
+    }
+
+    /**
+     * Kills the server's JVM at once, as a crash would (SIGKILL: no shutdown hooks, no quiesce).
+     *
+     * @param pid the JVM's process id
+     */
+    public void kill(long pid) {
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+        process.destroyForcibly();
+        process.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+    }
+
+    /**
+     * @param path a path below the server root, such as {@code /crux-sample/api/expenses}
+     * @return the response
+     */
+    public HttpResponse<String> get(String path) {
+        return get(path, null);
+    }
+
+    /**
+     * @param path a path below the server root
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> get(String path, String user) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
+                .GET()
+                .timeout(Duration.ofSeconds(60))
+                .build());
+    }
+
+    /**
+     * @param path a path below the server root
+     * @param json the JSON body
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> post(String path, String json, String user) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
+    /**
+     * @param path a path below the server root
+     * @param body the body's bytes, sent as they are (they need not be valid UTF-8)
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> post(String path, byte[] body, String user) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    }
+
+    /**
+     * @param path a path below the server root
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @return the response
+     */
+    public HttpResponse<String> delete(String path, String user) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), user)
+                .DELETE()
+                .timeout(Duration.ofSeconds(60))
+                .build());
+    }
+
+    /** @param path a path below the server root @return its absolute URL */
+    public String url(String path) {
+        return uri(path).toString();
+    }
+
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request, String user) {
+        if (user != null) {
+            request.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
+        }
+        return request;
+    }
+
+    /**
+     * @param path a path below the server root
+     * @param json the JSON body
+     * @return the response
+     */
+    public HttpResponse<String> post(String path, String json) {
+        return post(path, json, null);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + httpPort + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
