@@ -12,7 +12,14 @@
 # without it crux-ee cannot see the OpenTelemetry API and records no spans (CRUX0045W), which would
 # leave the tracer's cost out. DEPLOY=dropins puts it in dropins/ instead (no spans then).
 #
+# APP_SERVER=wildfly runs the same on WildFly 39 instead (standalone-microprofile.xml, Hibernate): it
+# unpacks org.wildfly:wildfly-dist from the local Maven repository into benchmarks/target/wildfly (once),
+# configures it with server-config/src/main/wildfly/configure.sh, and starts a server with its own base
+# directory benchmarks/target/wildfly-bench and the port offset PORT_OFFSET (default 100: HTTP 8180,
+# management 10090), with CRUX_DB=postgresql; HTTP_PORT, HTTPS_PORT, SERVER and DEPLOY do not apply.
+#
 # Settings (environment variables, all optional):
+#   APP_SERVER=liberty|wildfly PORT_OFFSET=100 WILDFLY_VERSION=39.0.1.Final
 #   STEPS=10 ROUNDS=1000 BATCH=10 WARMUP=1000 flow size, measured runs, runs per batch, warm-up runs
 #   BARE=commit|autocommit                    bare insert with explicit commit (default) or autocommit
 #   PARTS=true|false                          also call /bench/parts (the breakdown)
@@ -63,10 +70,19 @@ JVM_OPTIONS="${JVM_OPTIONS:-}"
 MAINTENANCE_INTERVAL="${MAINTENANCE_INTERVAL:-PT10S}"
 LEASE_DURATION="${LEASE_DURATION:-PT30S}"
 DEPLOY="${DEPLOY:-apps}"
+APP_SERVER="${APP_SERVER:-liberty}"
+PORT_OFFSET="${PORT_OFFSET:-100}"
+WILDFLY_VERSION="${WILDFLY_VERSION:-39.0.1.Final}"
 
 WLP="$BENCH_DIR/target/wlp"
 SERVER_DIR="$WLP/usr/servers/$SERVER"
 BASE_URL="http://127.0.0.1:$HTTP_PORT/crux-bench/bench"
+if [[ "$APP_SERVER" == "wildfly" ]]; then
+    HTTP_PORT=$((8080 + PORT_OFFSET))
+    BASE_URL="http://127.0.0.1:$HTTP_PORT/crux-bench/bench"
+    WILDFLY_HOME="$BENCH_DIR/target/wildfly/wildfly-$WILDFLY_VERSION"
+    WILDFLY_BASE="$BENCH_DIR/target/wildfly-bench"
+fi
 
 log() { printf '[run-server-benchmark] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -94,8 +110,24 @@ fi
 CRUX_JAR_SHA="$(unzip -p "$WAR" 'WEB-INF/lib/crux-ee-*.jar' | sha256sum | cut -c1-16)"
 log "WAR $WAR; its crux-ee jar has SHA-256 $CRUX_JAR_SHA..."
 
-# ---------------------------------------------------------------- 2. Open Liberty
-if [[ ! -x "$WLP/bin/server" ]]; then
+# ---------------------------------------------------------------- 2. Open Liberty (or WildFly)
+if [[ "$APP_SERVER" == "wildfly" ]]; then
+    if [[ ! -x "$WILDFLY_HOME/bin/standalone.sh" ]]; then
+        ZIP="$M2_REPO/org/wildfly/wildfly-dist/$WILDFLY_VERSION/wildfly-dist-$WILDFLY_VERSION.zip"
+        [[ -f "$ZIP" ]] || die "WildFly $WILDFLY_VERSION is not in the local Maven repository ($ZIP);
+  fetch it once with: mvn dependency:get -Dartifact=org.wildfly:wildfly-dist:$WILDFLY_VERSION:zip"
+        log "unpacking $ZIP into $BENCH_DIR/target/wildfly"
+        mkdir -p "$BENCH_DIR/target/wildfly"
+        unzip -q -o "$ZIP" -d "$BENCH_DIR/target/wildfly"
+    fi
+    "$ROOT/server-config/src/main/wildfly/configure.sh" "$WILDFLY_HOME" \
+        "$M2_REPO/org/postgresql/postgresql/$PG_DRIVER_VERSION/postgresql-$PG_DRIVER_VERSION.jar" >&2
+    if [[ -f "$WILDFLY_BASE/server.pid" ]] && kill -0 "$(cat "$WILDFLY_BASE/server.pid")" 2>/dev/null; then
+        log "stopping a running WildFly benchmark server first"
+        kill "$(cat "$WILDFLY_BASE/server.pid")"
+        while kill -0 "$(cat "$WILDFLY_BASE/server.pid")" 2>/dev/null; do sleep 1; done
+    fi
+elif [[ ! -x "$WLP/bin/server" ]]; then
     ZIP="$M2_REPO/io/openliberty/openliberty-runtime/$OL_VERSION/openliberty-runtime-$OL_VERSION.zip"
     [[ -f "$ZIP" ]] || die "Open Liberty $OL_VERSION is not in the local Maven repository ($ZIP);
   fetch it once with: mvn dependency:get -Dartifact=io.openliberty:openliberty-runtime:$OL_VERSION:zip"
@@ -105,7 +137,7 @@ if [[ ! -x "$WLP/bin/server" ]]; then
 fi
 
 # a cruxBench left running by an interrupted run holds connections to the schema dropped below
-if [[ -d "$SERVER_DIR" ]] && "$WLP/bin/server" status "$SERVER" >/dev/null 2>&1; then
+if [[ "$APP_SERVER" != "wildfly" && -d "$SERVER_DIR" ]] && "$WLP/bin/server" status "$SERVER" >/dev/null 2>&1; then
     log "stopping a running $SERVER first"
     "$WLP/bin/server" stop "$SERVER" >/dev/null
 fi
@@ -133,6 +165,47 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null; then
     die "port $HTTP_PORT is in use by another process"
 fi
 
+if [[ "$APP_SERVER" == "wildfly" ]]; then
+    log "creating the WildFly server in $WILDFLY_BASE"
+    rm -rf "$WILDFLY_BASE"
+    mkdir -p "$WILDFLY_BASE/deployments"
+    cp -r "$WILDFLY_HOME/standalone/configuration" "$WILDFLY_BASE/"
+    cp "$WAR" "$WILDFLY_BASE/deployments/crux-bench.war"
+    stop_server() {
+        log "stopping WildFly"
+        if [[ -f "$WILDFLY_BASE/server.pid" ]]; then
+            local pid
+            pid="$(cat "$WILDFLY_BASE/server.pid")"
+            kill "$pid" 2>/dev/null || true
+            while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+        fi
+    }
+    trap stop_server EXIT
+    log "starting WildFly (http://127.0.0.1:$HTTP_PORT, port offset $PORT_OFFSET)"
+    JAVA_OPTS="-Xms512m -Xmx1g -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true $JVM_OPTIONS" \
+    JBOSS_PIDFILE="$WILDFLY_BASE/server.pid" LAUNCH_JBOSS_IN_BACKGROUND=true \
+    CRUX_DB=postgresql CRUX_DB_HOST="$DB_HOST" CRUX_DB_PORT="$DB_PORT" CRUX_DB_NAME="$DB_NAME" \
+    CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="${DB_PASSWORD:-postgres}" CRUX_DB_SCHEMA="$DB_SCHEMA" \
+    CRUX_TELEMETRY_ENABLED="$TELEMETRY" CRUX_MAINTENANCE_INTERVAL="$MAINTENANCE_INTERVAL" \
+    CRUX_LEASE_DURATION="$LEASE_DURATION" OTEL_SDK_DISABLED=false OTEL_TRACES_EXPORTER=none \
+    OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none \
+        nohup "$WILDFLY_HOME/bin/standalone.sh" -c standalone-microprofile.xml \
+        -Djboss.server.base.dir="$WILDFLY_BASE" -Djboss.socket.binding.port-offset="$PORT_OFFSET" \
+        > "$WILDFLY_BASE/console.out" 2>&1 &
+    MESSAGES="$WILDFLY_BASE/log/server.log"
+    for _ in $(seq 1 240); do
+        if grep -q 'WFLYSRV0010: Deployed "crux-bench.war"' "$MESSAGES" 2>/dev/null; then
+            break
+        fi
+        if grep -qE 'WFLYSRV0026|WFLYCTL0186|WFLYSRV0022' "$MESSAGES" 2>/dev/null; then
+            grep -E ' ERROR ' "$MESSAGES" >&2 || true
+            die "the application failed to start (see $MESSAGES)"
+        fi
+        sleep 1
+    done
+    grep -q 'WFLYSRV0010: Deployed "crux-bench.war"' "$MESSAGES" 2>/dev/null \
+        || die "the application did not start in 240 s (see $MESSAGES)"
+else
 log "creating server $SERVER in $SERVER_DIR"
 rm -rf "$SERVER_DIR"
 mkdir -p "$SERVER_DIR/lib/jdbc" "$SERVER_DIR/dropins" "$SERVER_DIR/apps"
@@ -203,6 +276,7 @@ for _ in $(seq 1 240); do
     sleep 1
 done
 grep -q 'CWWKZ0001I.*crux-bench' "$MESSAGES" 2>/dev/null || die "the application did not start in 240 s (see $MESSAGES)"
+fi
 if grep -q 'CRUX0045W' "$MESSAGES"; then
     log "note: crux-ee records no OpenTelemetry spans in this deployment (CRUX0045W)"
 fi

@@ -7,7 +7,6 @@ import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /**
@@ -38,11 +37,9 @@ public class EventEntity extends VersionedRow {
     @Column(name = "TYPE", length = 40, nullable = false)
     String type;
 
-    @Lob
     @Column(name = "EVENT_TYPES")
     String types;
 
-    @Lob
     @Column(name = "EVENT_JSON", nullable = false)
     String json;
 

@@ -13,7 +13,6 @@ import jakarta.persistence.ForeignKey;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.JoinColumn;
-import jakarta.persistence.Lob;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
@@ -63,14 +62,12 @@ public class FlowRunEntity extends TimestampedRow {
     @Column(name = "INPUT_TYPE", length = 400)
     String inputType;
 
-    @Lob
     @Column(name = "INPUT_JSON")
     String inputJson;
 
     @Column(name = "OUTPUT_TYPE", length = 400)
     String outputType;
 
-    @Lob
     @Column(name = "OUTPUT_JSON")
     String outputJson;
 

@@ -4,7 +4,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /**
@@ -34,11 +33,9 @@ public class ItemEntity extends TimestampedRow {
     @Column(name = "STATUS", length = 16, nullable = false)
     String status;
 
-    @Lob
     @Column(name = "ITEM_JSON", nullable = false)
     String json;
 
-    @Lob
     @Column(name = "ITEM_TIMES")
     String times;
 }

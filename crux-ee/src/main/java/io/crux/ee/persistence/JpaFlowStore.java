@@ -13,13 +13,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.CacheRetrieveMode;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.PersistenceException;
 
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowCancelledException;
@@ -47,6 +48,13 @@ public class JpaFlowStore implements FlowStore {
 
     @PersistenceContext(unitName = "crux")
     EntityManager em;
+
+    /**
+     * The persistence unit's datasource (persistence.xml names the same), shareable: inside a
+     * transaction its connection is the one the unit writes with ({@link UnitConnection}).
+     */
+    @Resource(lookup = "java:comp/DefaultDataSource")
+    DataSource dataSource;
 
     private final PayloadCodec codec = new JsonbPayloadCodec();
 
@@ -138,13 +146,13 @@ public class JpaFlowStore implements FlowStore {
                 + (query.userId() == null ? "" : " and r.userId = :user");
         return Transactions.read("list runs", null, () -> {
             var q = em.createQuery(
-                            "select r from FlowRunEntity r where " + where + " order by r.createdAt desc, r.id desc",
+                            // the suspensions in the same query, not one more select per run
+                            "select r from FlowRunEntity r left join fetch r.suspension where " + where
+                                    + " order by r.createdAt desc, r.id desc",
                             FlowRunEntity.class)
                     .setParameter("names", query.flowNames())
                     .setHint("jakarta.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
-                    .setHint("eclipselink.refresh", "true")
-                    // the suspensions in the same query, not one more select per run
-                    .setHint("eclipselink.left-join-fetch", "r.suspension")
+                    .setHint("eclipselink.refresh", "true") // other providers ignore it
                     .setFirstResult(query.offset())
                     .setMaxResults(query.limit());
             if (query.status() != null) {
@@ -222,7 +230,11 @@ public class JpaFlowStore implements FlowStore {
 
     /** @return 1 when the checkpoint was inserted, 0 when {@code owner} does not hold the running run */
     private int insertHeld(String owner, StepCheckpointEntity e) {
-        try (PreparedStatement ps = em.unwrap(Connection.class).prepareStatement(INSERT_STEP_HELD)) {
+        return UnitConnection.run(dataSource, c -> insertHeld(c, owner, e));
+    }
+
+    private static int insertHeld(Connection c, String owner, StepCheckpointEntity e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_STEP_HELD)) {
             ps.setString(1, e.flowId);
             ps.setString(2, owner);
             ps.setString(3, e.id);
@@ -236,8 +248,6 @@ public class JpaFlowStore implements FlowStore {
             ps.setBoolean(11, e.fallback);
             ps.setTimestamp(12, Timestamp.from(e.completedAt));
             return ps.executeUpdate();
-        } catch (SQLException x) {
-            throw new PersistenceException(x);
         }
     }
 
@@ -247,20 +257,19 @@ public class JpaFlowStore implements FlowStore {
      * read, not the run's input and output.
      */
     private void checkHeld(String flowId, String owner) {
-        String holder;
-        String status;
-        String error;
-        try (PreparedStatement ps = em.unwrap(Connection.class).prepareStatement(LOCK_RUN)) {
-            ps.setString(1, flowId);
-            try (ResultSet rs = ps.executeQuery()) {
-                boolean found = rs.next();
-                holder = found ? rs.getString(1) : null;
-                status = found ? rs.getString(2) : "none";
-                error = found ? rs.getString(3) : null;
+        String[] row = UnitConnection.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(LOCK_RUN)) {
+                ps.setString(1, flowId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}
+                            : new String[] {null, "none", null};
+                }
             }
-        } catch (SQLException e) {
-            throw new PersistenceException(e);
-        }
+        });
+        String holder = row[0];
+        String status = row[1];
+        String error = row[2];
         if (!owner.equals(holder)) {
             throw new LeaseLostException(Messages.fenced(flowId, owner, holder, status), flowId, holder);
         }
@@ -271,7 +280,7 @@ public class JpaFlowStore implements FlowStore {
 
     /** Whether the database is PostgreSQL; asked inside a transaction, where the connection is at hand. */
     private boolean postgreSql() {
-        return database.isPostgreSql(() -> DatabaseKind.isPostgreSql(em.unwrap(Connection.class)));
+        return database.isPostgreSql(() -> UnitConnection.run(dataSource, DatabaseKind::isPostgreSql));
     }
 
     @Override
@@ -462,13 +471,13 @@ public class JpaFlowStore implements FlowStore {
 
     /** @return the database's current time, read in the current transaction */
     private Instant databaseNow() {
-        try (PreparedStatement ps = em.unwrap(Connection.class).prepareStatement("SELECT CURRENT_TIMESTAMP");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getTimestamp(1).toInstant();
-        } catch (SQLException e) {
-            throw new PersistenceException(e);
-        }
+        return UnitConnection.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT CURRENT_TIMESTAMP");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        });
     }
 
     /** A lease end asked for on the engine's clock, as a lease of the same length on the database's clock. */

@@ -1,7 +1,6 @@
 package io.crux.ee.persistence;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.PersistenceException;
 
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.codec.JsonbPayloadCodec;
@@ -56,6 +54,13 @@ public class JpaSessionStore implements SessionStore {
      */
     @Resource(lookup = "java:comp/DefaultDataSource", shareable = false)
     DataSource dataSource;
+
+    /**
+     * The same datasource, shareable: inside a transaction its connection is the one the unit
+     * writes with ({@link UnitConnection}).
+     */
+    @Resource(lookup = "java:comp/DefaultDataSource")
+    DataSource shared;
 
     private final IncrementCombiner increments = new IncrementCombiner();
 
@@ -169,6 +174,7 @@ public class JpaSessionStore implements SessionStore {
         String id = StateEntity.key(scope, key);
         if (joined) { // join the caller's transaction on the persistence unit's connection
             return Transactions.write("update state", null, () -> {
+                em.flush(); // the statement must see a document the caller's transaction wrote through JPA
                 T result = jdbc(c -> pg.change(c, scope, key, id, change));
                 return result != null || change instanceof StateChange.Patch ? result : wrongType(change, scope, id);
             });
@@ -202,8 +208,8 @@ public class JpaSessionStore implements SessionStore {
     }
 
     private boolean isPostgreSql() {
-        return database.isPostgreSql(() -> Transactions.read(
-                "find the database", null, () -> DatabaseKind.isPostgreSql(em.unwrap(Connection.class))));
+        return database.isPostgreSql(
+                () -> Transactions.read("find the database", null, () -> jdbc(DatabaseKind::isPostgreSql)));
     }
 
     @Override
@@ -235,19 +241,9 @@ public class JpaSessionStore implements SessionStore {
                 "read events", requestId, () -> jdbc(c -> SessionRows.readEvents(c, requestId, afterSeq, limit)));
     }
 
-    /** JDBC work on a connection. */
-    @FunctionalInterface
-    private interface ConnectionWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /** Runs JDBC work on the persistence unit's connection of the current transaction. */
-    private <T> T jdbc(ConnectionWork<T> work) {
-        try {
-            return work.run(em.unwrap(Connection.class));
-        } catch (SQLException e) {
-            throw new PersistenceException(e);
-        }
+    private <T> T jdbc(UnitConnection.Work<T> work) {
+        return UnitConnection.run(shared, work);
     }
 
     @Override

@@ -6,7 +6,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 /** One state document: a session's, a user's or a project's, as JSON. */
@@ -24,7 +23,6 @@ public class StateEntity extends VersionedRow {
     @Column(name = "SCOPE_KEY", length = 128, nullable = false)
     String scopeKey;
 
-    @Lob
     @Column(name = "DOC", nullable = false)
     String doc;
 

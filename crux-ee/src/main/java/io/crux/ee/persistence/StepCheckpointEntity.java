@@ -8,7 +8,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 import io.crux.ee.spi.CheckpointKind;
@@ -31,7 +30,6 @@ public class StepCheckpointEntity extends RunPositionRow {
     @Column(name = "OUTPUT_TYPE", length = 400)
     String outputType;
 
-    @Lob
     @Column(name = "OUTPUT_JSON")
     String outputJson;
 

@@ -7,7 +7,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 
 import io.crux.ee.spi.SuspensionRecord;
@@ -41,7 +40,6 @@ public class SuspensionEntity extends RunPositionRow {
     @Column(name = "EXPIRES_AT")
     Instant expiresAt;
 
-    @Lob
     @Column(name = "SIGNAL_JSON")
     String signalJson;
 

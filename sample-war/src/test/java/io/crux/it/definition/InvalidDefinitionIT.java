@@ -23,9 +23,10 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Deployments;
 
-/** Bad flow definitions fail the deployment in Liberty with the promised messages. */
+/** Bad flow definitions fail the deployment with the promised messages, in the server's log. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class InvalidDefinitionIT {
@@ -87,7 +88,7 @@ class InvalidDefinitionIT {
      * failure: the Arquillian exception carries only the outer exception, the server log has ours.
      */
     private String failureOf(String deployment, String app) throws IOException {
-        String marker = "CWWKZ0002E: An exception occurred while starting the application " + app + ".";
+        String marker = failureMarker(app);
         int before = logged(marker).size();
         Throwable failure = catchThrowable(() -> deployer.deploy(deployment));
         try {
@@ -103,19 +104,34 @@ class InvalidDefinitionIT {
         return reports.get(reports.size() - 1);
     }
 
-    /** The log excerpts (4000 characters) that start with {@code marker}, oldest first, across rotated logs. */
+    /** What the server logs first when the application {@code app} fails to start. */
+    private static String failureMarker(String app) {
+        return switch (AppServer.kind()) {
+            case "wildfly" -> "Failed to start service jboss.deployment.unit.\"" + app + ".war\"";
+            default -> "CWWKZ0002E: An exception occurred while starting the application " + app + ".";
+        };
+    }
+
+    /**
+     * The log excerpts that start with {@code marker}, oldest first, across rotated logs: 4000
+     * characters on Liberty; on WildFly the failure's causes come after a long stack trace, so more.
+     */
     private static List<String> logged(String marker) throws IOException {
-        Path logs =
-                Path.of(System.getProperty("wlp.home"), "usr/servers", System.getProperty("liberty.server"), "logs");
+        boolean wildfly = "wildfly".equals(AppServer.kind());
+        Path logs = wildfly
+                ? Path.of(System.getProperty("wildfly.home"), "standalone/log")
+                : Path.of(System.getProperty("wlp.home"), "usr/servers", System.getProperty("liberty.server"), "logs");
+        String prefix = wildfly ? "server.log" : "messages";
+        int length = wildfly ? 40_000 : 4000;
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(logs)) {
-            List<Path> ordered = files.filter(p -> p.getFileName().toString().startsWith("messages"))
+            List<Path> ordered = files.filter(p -> p.getFileName().toString().startsWith(prefix))
                     .sorted(Comparator.comparing(InvalidDefinitionIT::modified))
                     .toList();
             for (Path f : ordered) {
                 String text = Files.readString(f);
                 for (int at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
-                    found.add(text.substring(at, Math.min(text.length(), at + 4000)));
+                    found.add(text.substring(at, Math.min(text.length(), at + length)));
                 }
             }
         }
