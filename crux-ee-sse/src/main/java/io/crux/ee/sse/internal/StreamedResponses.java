@@ -22,7 +22,7 @@ import jakarta.ws.rs.ext.Provider;
 public class StreamedResponses implements Feature {
 
     /** Jersey's {@code ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER}. */
-    static final String JERSEY_CONTENT_LENGTH_BUFFER = "jersey.config.server.outbound.content.length.buffer";
+    static final String JERSEY_CONTENT_LENGTH_BUFFER = "jersey.config.server.contentLength.buffer";
 
     @Override
     public boolean configure(FeatureContext context) {
