@@ -45,6 +45,7 @@ public abstract class AppServer {
     public static AppServer create(String name, int httpPort, Map<String, String> env) {
         return switch (kind()) {
             case "liberty" -> LibertyServer.create(name, httpPort, env);
+            case "payara" -> PayaraMicroServer.create(name, httpPort, env);
             default -> throw new IllegalStateException("no launcher for the server " + kind() + " (it.server)");
         };
     }
