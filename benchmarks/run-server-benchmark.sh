@@ -12,7 +12,13 @@
 # without it crux-ee cannot see the OpenTelemetry API and records no spans (CRUX0045W), which would
 # leave the tracer's cost out. DEPLOY=dropins puts it in dropins/ instead (no spans then).
 #
+# RUNTIME=payara runs the same WAR on Payara Micro instead (benchmarks/target/payara-<SERVER>, a
+# java -jar payara-micro.jar process with server-config/src/main/payara's command files and the
+# PostgreSQL driver from the local Maven repository, PAYARA_VERSION=6.2025.10); DEPLOY does not
+# apply there (Payara shows the OpenTelemetry API to applications as it is).
+#
 # Settings (environment variables, all optional):
+#   RUNTIME=liberty|payara                    the server (default liberty)
 #   STEPS=10 ROUNDS=1000 BATCH=10 WARMUP=1000 flow size, measured runs, runs per batch, warm-up runs
 #   BARE=commit|autocommit                    bare insert with explicit commit (default) or autocommit
 #   PARTS=true|false                          also call /bench/parts (the breakdown)
@@ -36,6 +42,8 @@ CONFIG_DIR="$ROOT/server-config/src/main/liberty/config"
 M2_REPO="${M2_REPO:-$HOME/.m2/repository}"
 
 OL_VERSION="${OL_VERSION:-26.0.0.3}"
+PAYARA_VERSION="${PAYARA_VERSION:-6.2025.10}"
+RUNTIME="${RUNTIME:-liberty}"
 H2_VERSION="${H2_VERSION:-2.3.232}"
 PG_DRIVER_VERSION="${PG_DRIVER_VERSION:-42.7.4}"
 
@@ -94,6 +102,21 @@ fi
 CRUX_JAR_SHA="$(unzip -p "$WAR" 'WEB-INF/lib/crux-ee-*.jar' | sha256sum | cut -c1-16)"
 log "WAR $WAR; its crux-ee jar has SHA-256 $CRUX_JAR_SHA..."
 
+if [[ "$RUNTIME" == "payara" ]]; then
+    SERVER_DIR="$BENCH_DIR/target/payara-$SERVER"
+    MICRO="$M2_REPO/fish/payara/extras/payara-micro/$PAYARA_VERSION/payara-micro-$PAYARA_VERSION.jar"
+    [[ -f "$MICRO" ]] || die "Payara Micro $PAYARA_VERSION is not in the local Maven repository ($MICRO);
+  fetch it once with: mvn dependency:get -Dartifact=fish.payara.extras:payara-micro:$PAYARA_VERSION"
+    # a server left running by an interrupted run holds connections to the schema dropped below
+    if [[ -f "$SERVER_DIR/pid" ]] && kill -0 "$(cat "$SERVER_DIR/pid")" 2>/dev/null; then
+        log "stopping a running $SERVER first"
+        kill "$(cat "$SERVER_DIR/pid")"; sleep 5
+    fi
+elif [[ "$RUNTIME" != "liberty" ]]; then
+    die "RUNTIME must be liberty or payara"
+fi
+
+if [[ "$RUNTIME" == "liberty" ]]; then
 # ---------------------------------------------------------------- 2. Open Liberty
 if [[ ! -x "$WLP/bin/server" ]]; then
     ZIP="$M2_REPO/io/openliberty/openliberty-runtime/$OL_VERSION/openliberty-runtime-$OL_VERSION.zip"
@@ -108,6 +131,7 @@ fi
 if [[ -d "$SERVER_DIR" ]] && "$WLP/bin/server" status "$SERVER" >/dev/null 2>&1; then
     log "stopping a running $SERVER first"
     "$WLP/bin/server" stop "$SERVER" >/dev/null
+fi
 fi
 
 # ---------------------------------------------------------------- 3. PostgreSQL
@@ -133,6 +157,40 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null; then
     die "port $HTTP_PORT is in use by another process"
 fi
 
+if [[ "$RUNTIME" == "payara" ]]; then
+    log "creating Payara Micro $SERVER in $SERVER_DIR"
+    rm -rf "$SERVER_DIR"
+    mkdir -p "$SERVER_DIR"
+    cp "$WAR" "$SERVER_DIR/crux-bench.war"
+    stop_payara() {
+        log "stopping $SERVER"
+        kill "$(cat "$SERVER_DIR/pid")" 2>/dev/null || true
+        for _ in $(seq 1 60); do kill -0 "$(cat "$SERVER_DIR/pid")" 2>/dev/null || break; sleep 1; done
+    }
+    trap stop_payara EXIT
+    log "starting $SERVER (http://127.0.0.1:$HTTP_PORT)"
+    # shellcheck disable=SC2086
+    (cd "$SERVER_DIR" && exec env CRUX_DB=postgresql CRUX_DB_HOST="$DB_HOST" CRUX_DB_PORT="$DB_PORT" \
+        CRUX_DB_NAME="$DB_NAME" CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="$DB_PASSWORD" CRUX_DB_SCHEMA="$DB_SCHEMA" \
+        CRUX_PAYARA_CONFIG="$ROOT/server-config/src/main/payara" CRUX_TELEMETRY_ENABLED="$TELEMETRY" \
+        CRUX_MAINTENANCE_INTERVAL="$MAINTENANCE_INTERVAL" CRUX_LEASE_DURATION="$LEASE_DURATION" \
+        java $JVM_OPTIONS -jar "$MICRO" --nocluster --port "$HTTP_PORT" --rootdir "$SERVER_DIR/root" \
+        --addlibs "$M2_REPO/org/postgresql/postgresql/$PG_DRIVER_VERSION/postgresql-$PG_DRIVER_VERSION.jar" \
+        --prebootcommandfile "$ROOT/server-config/src/main/payara/pre-boot-commands.asadmin" \
+        --postbootcommandfile "$ROOT/server-config/src/main/payara/post-boot-commands.asadmin" \
+        --deploy "$SERVER_DIR/crux-bench.war" > "$SERVER_DIR/server.log" 2>&1) &
+    echo $! > "$SERVER_DIR/pid"
+    MESSAGES="$SERVER_DIR/server.log"
+    for _ in $(seq 1 240); do
+        if grep -q 'Payara Micro .* ready in' "$MESSAGES" 2>/dev/null; then
+            break
+        fi
+        kill -0 "$(cat "$SERVER_DIR/pid")" 2>/dev/null || die "Payara Micro exited (see $MESSAGES)"
+        sleep 1
+    done
+    grep -q 'Payara Micro .* ready in' "$MESSAGES" || die "Payara Micro did not start in 240 s (see $MESSAGES)"
+    grep -q 'Deployed 1 archive' "$MESSAGES" || die "the application failed to deploy (see $MESSAGES)"
+else
 log "creating server $SERVER in $SERVER_DIR"
 rm -rf "$SERVER_DIR"
 mkdir -p "$SERVER_DIR/lib/jdbc" "$SERVER_DIR/dropins" "$SERVER_DIR/apps"
@@ -205,6 +263,7 @@ done
 grep -q 'CWWKZ0001I.*crux-bench' "$MESSAGES" 2>/dev/null || die "the application did not start in 240 s (see $MESSAGES)"
 if grep -q 'CRUX0045W' "$MESSAGES"; then
     log "note: crux-ee records no OpenTelemetry spans in this deployment (CRUX0045W)"
+fi
 fi
 
 pretty() { if command -v python3 >/dev/null; then python3 -m json.tool; else cat; echo; fi; }
