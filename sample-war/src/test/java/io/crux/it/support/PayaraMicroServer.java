@@ -72,12 +72,21 @@ public final class PayaraMicroServer extends AppServer {
             throw new UncheckedIOException(e);
         }
         env.put("CRUX_DB", System.getProperty("crux.db", "h2"));
+        // the command files have no defaults: the environment's CRUX_DB_*, or Liberty's defaults
+        Map.of(
+                        "CRUX_DB_HOST", "127.0.0.1",
+                        "CRUX_DB_PORT", "5432",
+                        "CRUX_DB_NAME", "test",
+                        "CRUX_DB_USER", "postgres",
+                        "CRUX_DB_PASSWORD", "",
+                        "CRUX_DB_SCHEMA", "public")
+                .forEach((k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
         env.put("CRUX_PAYARA_CONFIG", config().toString());
         env.put("OTEL_SDK_DISABLED", "false");
         env.put("OTEL_TRACES_EXPORTER", "none");
         env.put("OTEL_METRICS_EXPORTER", "none");
         env.put("OTEL_LOGS_EXPORTER", "none");
-        env.putAll(extraEnv); // CRUX_DB_* of the test's own environment pass on as they are
+        env.putAll(extraEnv);
     }
 
     /** A server of this name left running by an earlier test run (its pid file): killed. */
