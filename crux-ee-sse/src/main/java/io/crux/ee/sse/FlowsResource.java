@@ -43,6 +43,7 @@ import io.crux.ee.service.FlowService;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionRecord;
+import io.crux.ee.sse.internal.BasicLogin;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
@@ -57,6 +58,7 @@ import io.crux.ee.sse.internal.StreamThreads;
  * {@code application/problem+json}.
  */
 @ApplicationScoped
+@BasicLogin
 @Path("flows")
 @Produces(MediaType.APPLICATION_JSON)
 public class FlowsResource {

@@ -29,6 +29,7 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.service.FlowService;
+import io.crux.ee.sse.internal.BasicLogin;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
@@ -42,6 +43,7 @@ import io.crux.ee.sse.internal.Problems;
  * else, 409 wrong state or lost race, 400 invalid payload; an expired suspension answers 410.
  */
 @ApplicationScoped
+@BasicLogin
 @Path("flows/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunsResource {

@@ -489,6 +489,10 @@ public final class Messages {
                         + " (crux.input.max-depth).");
     }
 
+    public static String credentialsRefused() {
+        return msg("CRUX0105E", "The credentials sent with the request were refused by the server's user registry.");
+    }
+
     public static String runsNeedUser() {
         return msg(
                 "CRUX0101E",

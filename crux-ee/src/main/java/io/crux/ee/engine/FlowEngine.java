@@ -315,7 +315,10 @@ public final class FlowEngine implements AutoCloseable {
         return recovery.maintain();
     }
 
-    /** Runs {@link #maintain()} now and then every maintenance interval on the scheduler. */
+    /**
+     * Runs {@link #maintain()} now and then every maintenance interval on the scheduler; until a
+     * pass succeeds, one that fails is tried again sooner (the application may still be starting).
+     */
     public void startMaintenance() {
         recovery.start();
     }

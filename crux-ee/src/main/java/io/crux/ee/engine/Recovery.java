@@ -22,12 +22,17 @@ final class Recovery {
 
     private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
     private static final int RECOVERY_BATCH = 100;
+    /** How soon a first pass that failed is tried again (then twice as long each time). */
+    private static final long FIRST_RETRY_MILLIS = 50;
 
     private final EngineServices services;
     private final EngineRegistry registry;
     private final Launcher launcher;
     private final RunControl control;
     private volatile ScheduledFuture<?> maintenance;
+    private volatile boolean stopped;
+    /** Whether a pass has succeeded since the engine started. */
+    private volatile boolean started;
 
     Recovery(EngineServices services, EngineRegistry registry, Launcher launcher, RunControl control) {
         this.services = services;
@@ -110,28 +115,54 @@ final class Recovery {
         }
     }
 
-    /** Runs {@link #maintain()} now and then every maintenance interval on the scheduler. */
+    /**
+     * Runs {@link #maintain()} now and then every maintenance interval on the scheduler.
+     *
+     * <p>Until a pass has succeeded, a failed pass is tried again sooner, after 50 ms and twice as
+     * long each time up to the interval, and logged only once that reaches the interval: the
+     * application that starts the engine may not be usable yet. On Payara the application's
+     * {@code @Initialized(ApplicationScoped)} comes before its {@code java:comp/env} is bound, so
+     * the store's persistence context cannot be injected (not even on the starting thread) until
+     * the deployment completes a moment later; a first pass at a fixed time would either warn at
+     * every start and leave recovery for one whole interval, or guess how long a deployment takes.
+     */
     void start() {
+        stopped = false;
+        schedule(0, FIRST_RETRY_MILLIS);
+    }
+
+    private synchronized void schedule(long delayMillis, long retryMillis) {
+        if (!stopped) {
+            maintenance = services.scheduler().schedule(() -> pass(retryMillis), delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One scheduled pass; schedules the next. */
+    private void pass(long retryMillis) {
         long every = services.settings().maintenanceInterval().toMillis();
-        maintenance = services.scheduler()
-                .scheduleWithFixedDelay(
-                        () -> {
-                            try {
-                                maintain();
-                            } catch (RuntimeException e) {
-                                LOG.log(Level.WARNING, Messages.maintenanceFailed(e), e);
-                            }
-                        },
-                        0,
-                        every,
-                        TimeUnit.MILLISECONDS);
+        try {
+            maintain();
+            started = true;
+            schedule(every, every);
+        } catch (RuntimeException e) {
+            if (!started && retryMillis < every) {
+                LOG.log(Level.FINE, Messages.maintenanceFailed(e), e);
+                schedule(retryMillis, retryMillis * 2);
+            } else {
+                LOG.log(Level.WARNING, Messages.maintenanceFailed(e), e);
+                schedule(every, every);
+            }
+        }
     }
 
     /** Stops maintenance and drops the retries that have not started; their runs are left for recovery. */
     void stop() {
-        ScheduledFuture<?> m = maintenance;
-        if (m != null) {
-            m.cancel(false);
+        synchronized (this) { // no pass schedules another after this
+            stopped = true;
+            ScheduledFuture<?> m = maintenance;
+            if (m != null) {
+                m.cancel(false);
+            }
         }
         for (Execution<?, ?> e : registry.active()) {
             e.cancelPendingRetry();

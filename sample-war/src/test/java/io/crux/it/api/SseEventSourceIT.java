@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Jakarta REST's own SSE client reads a request stream: every event with its id and JSON data,
- * and the end of the stream at {@code request.suspended}; after the signal a second event source
+ * up to {@code request.suspended}, the stream's last event; after the signal a second event source
  * that sends {@code Last-Event-ID} gets the rest of the request, nothing twice.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -50,6 +51,8 @@ class SseEventSourceIT {
 
     @ArquillianResource
     URL base;
+
+    private static final Set<String> LAST = Set.of("request.suspended", "request.completed");
 
     private final Jsonb jsonb = JsonbBuilder.create();
 
@@ -112,9 +115,10 @@ class SseEventSourceIT {
     /**
      * Reads a stream with an SseEventSource until the server ends it, or until its last event
      * ({@code request.suspended} or {@code request.completed}) has come: an event source reconnects
-     * when the server closes the stream (RESTEasy 6.2 on WildFly does, with Last-Event-ID; an earlier
-     * RESTEasy on Liberty completes instead), and a suspended request's stream then waits for the run
-     * to resume, so a client closes its source on the event that ends the request's stream.
+     * when the server closes the stream (RESTEasy 6.2 on WildFly and Jersey on Payara do, with
+     * Last-Event-ID, as a browser's EventSource does; Liberty's completes instead), and a suspended
+     * request's stream then waits for the run to resume, so a client closes its source on the event
+     * that ends the request's stream. Comments (a stream's opening one, heartbeats) come without data.
      */
     private List<InboundSseEvent> read(String url, String lastEventId) throws InterruptedException {
         List<InboundSseEvent> events = new CopyOnWriteArrayList<>();
@@ -123,13 +127,11 @@ class SseEventSourceIT {
         try (SseEventSource source = SseEventSource.target(client.target(url)).build()) {
             source.register(
                     event -> {
-                        if (event.getId() == null) {
-                            return; // a heartbeat comment
-                        }
-                        events.add(event);
-                        String type = type(event);
-                        if ("request.suspended".equals(type) || "request.completed".equals(type)) {
-                            ended.countDown();
+                        if (!event.isEmpty()) { // comments (the stream's opening one, heartbeats) come without data
+                            events.add(event);
+                            if (LAST.contains(type(event))) {
+                                ended.countDown();
+                            }
                         }
                     },
                     failure -> ended.countDown(),

@@ -45,8 +45,10 @@ class HostileInputIT {
 
     private static final String READY = FaultWar.FAULT + "/pid";
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(15);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(AppServer.httpVersion())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static AppServer server;
     private static Probe probe;
     private static Map<String, Map<String, Object>> schemas;

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
 import io.crux.it.support.SseClient.Event;
 
@@ -28,8 +29,10 @@ import io.crux.it.support.SseClient.Event;
  */
 final class StreamReader {
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(AppServer.httpVersion())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final String url;
     private final String user;

@@ -34,8 +34,10 @@ public final class SseClient {
         }
     }
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(AppServer.httpVersion())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private SseClient() {}
 

@@ -97,7 +97,12 @@ public final class RequestStream implements StreamingOutput {
         out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 16 * 1024);
         BlockingQueue<EventRecord> live = new LinkedBlockingQueue<>();
         try (AutoCloseable subscription = flows.subscribe(requestId, live::offer)) {
-            out.flush(); // the headers go out now, before any event
+            // The headers go out now, before any event: a comment is written first because a
+            // flush with nothing written sends nothing on some implementations (Jersey commits a
+            // response at its first byte; see StreamedResponses), and a client that waits for
+            // the headers (an EventSource's onopen) would wait for the first event.
+            out.write(": open\n\n");
+            out.flush();
             long silentSince = System.nanoTime();
             long logReadAt = 0;
             long statusReadAt = System.nanoTime() - heartbeat.toNanos() - 1; // the first quiet poll reads it

@@ -65,10 +65,11 @@ class RequestStreamTest {
 
             assertThat(all.toString(StandardCharsets.UTF_8))
                     .isEqualTo(""
+                            + ": open\n\n" // the comment that sends the headers at once
                             + "id: r 1:1\ndata: {\"seq\":1}\n\n"
                             + "id: r 1:2\ndata: {\"seq\":2,\ndata: \"text\":\"two\ndata: lines\"}\n\n"
                             + "id: r 1:3\ndata: {\"seq\":3}\n\n");
-            assertThat(tail.toString(StandardCharsets.UTF_8)).isEqualTo("id: r 1:3\ndata: {\"seq\":3}\n\n");
+            assertThat(tail.toString(StandardCharsets.UTF_8)).isEqualTo(": open\n\nid: r 1:3\ndata: {\"seq\":3}\n\n");
         } finally {
             scheduler.shutdownNow();
         }
