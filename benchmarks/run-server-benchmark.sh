@@ -18,8 +18,13 @@
 # directory benchmarks/target/wildfly-bench and the port offset PORT_OFFSET (default 100: HTTP 8180,
 # management 10090), with CRUX_DB=postgresql; HTTP_PORT, HTTPS_PORT, SERVER and DEPLOY do not apply.
 #
+# APP_SERVER=payara runs the same WAR on Payara Micro instead (benchmarks/target/payara-<SERVER>, a
+# java -jar payara-micro.jar process with server-config/src/main/payara's command files and the
+# PostgreSQL driver from the local Maven repository, PAYARA_VERSION=6.2025.10) on HTTP_PORT; DEPLOY
+# does not apply there (Payara shows the OpenTelemetry API to applications as it is).
+#
 # Settings (environment variables, all optional):
-#   APP_SERVER=liberty|wildfly PORT_OFFSET=100 WILDFLY_VERSION=39.0.1.Final
+#   APP_SERVER=liberty|wildfly|payara PORT_OFFSET=100 WILDFLY_VERSION=39.0.1.Final PAYARA_VERSION=6.2025.10
 #   STEPS=10 ROUNDS=1000 BATCH=10 WARMUP=1000 flow size, measured runs, runs per batch, warm-up runs
 #   BARE=commit|autocommit                    bare insert with explicit commit (default) or autocommit
 #   PARTS=true|false                          also call /bench/parts (the breakdown)
@@ -73,6 +78,7 @@ DEPLOY="${DEPLOY:-apps}"
 APP_SERVER="${APP_SERVER:-liberty}"
 PORT_OFFSET="${PORT_OFFSET:-100}"
 WILDFLY_VERSION="${WILDFLY_VERSION:-39.0.1.Final}"
+PAYARA_VERSION="${PAYARA_VERSION:-6.2025.10}"
 
 WLP="$BENCH_DIR/target/wlp"
 SERVER_DIR="$WLP/usr/servers/$SERVER"
@@ -82,6 +88,12 @@ if [[ "$APP_SERVER" == "wildfly" ]]; then
     BASE_URL="http://127.0.0.1:$HTTP_PORT/crux-bench/bench"
     WILDFLY_HOME="$BENCH_DIR/target/wildfly/wildfly-$WILDFLY_VERSION"
     WILDFLY_BASE="$BENCH_DIR/target/wildfly-bench"
+elif [[ "$APP_SERVER" == "payara" ]]; then
+    SERVER_DIR="$BENCH_DIR/target/payara-$SERVER"
+    MICRO="$M2_REPO/fish/payara/extras/payara-micro/$PAYARA_VERSION/payara-micro-$PAYARA_VERSION.jar"
+elif [[ "$APP_SERVER" != "liberty" ]]; then
+    echo "APP_SERVER must be liberty, wildfly or payara" >&2
+    exit 1
 fi
 
 log() { printf '[run-server-benchmark] %s\n' "$*" >&2; }
@@ -110,8 +122,17 @@ fi
 CRUX_JAR_SHA="$(unzip -p "$WAR" 'WEB-INF/lib/crux-ee-*.jar' | sha256sum | cut -c1-16)"
 log "WAR $WAR; its crux-ee jar has SHA-256 $CRUX_JAR_SHA..."
 
-# ---------------------------------------------------------------- 2. Open Liberty (or WildFly)
-if [[ "$APP_SERVER" == "wildfly" ]]; then
+# ---------------------------------------------------------------- 2. Open Liberty (or WildFly, Payara)
+if [[ "$APP_SERVER" == "payara" ]]; then
+    [[ -f "$MICRO" ]] || die "Payara Micro $PAYARA_VERSION is not in the local Maven repository ($MICRO);
+  fetch it once with: mvn dependency:get -Dartifact=fish.payara.extras:payara-micro:$PAYARA_VERSION"
+    # a server left running by an interrupted run holds connections to the schema dropped below
+    if [[ -f "$SERVER_DIR/pid" ]] && kill -0 "$(cat "$SERVER_DIR/pid")" 2>/dev/null; then
+        log "stopping a running $SERVER first"
+        kill "$(cat "$SERVER_DIR/pid")"
+        while kill -0 "$(cat "$SERVER_DIR/pid")" 2>/dev/null; do sleep 1; done
+    fi
+elif [[ "$APP_SERVER" == "wildfly" ]]; then
     if [[ ! -x "$WILDFLY_HOME/bin/standalone.sh" ]]; then
         ZIP="$M2_REPO/org/wildfly/wildfly-dist/$WILDFLY_VERSION/wildfly-dist-$WILDFLY_VERSION.zip"
         [[ -f "$ZIP" ]] || die "WildFly $WILDFLY_VERSION is not in the local Maven repository ($ZIP);
@@ -137,7 +158,7 @@ elif [[ ! -x "$WLP/bin/server" ]]; then
 fi
 
 # a cruxBench left running by an interrupted run holds connections to the schema dropped below
-if [[ "$APP_SERVER" != "wildfly" && -d "$SERVER_DIR" ]] && "$WLP/bin/server" status "$SERVER" >/dev/null 2>&1; then
+if [[ "$APP_SERVER" == "liberty" && -d "$SERVER_DIR" ]] && "$WLP/bin/server" status "$SERVER" >/dev/null 2>&1; then
     log "stopping a running $SERVER first"
     "$WLP/bin/server" stop "$SERVER" >/dev/null
 fi
@@ -165,7 +186,40 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null; then
     die "port $HTTP_PORT is in use by another process"
 fi
 
-if [[ "$APP_SERVER" == "wildfly" ]]; then
+if [[ "$APP_SERVER" == "payara" ]]; then
+    log "creating Payara Micro $SERVER in $SERVER_DIR"
+    rm -rf "$SERVER_DIR"
+    mkdir -p "$SERVER_DIR"
+    cp "$WAR" "$SERVER_DIR/crux-bench.war"
+    stop_payara() {
+        log "stopping $SERVER"
+        kill "$(cat "$SERVER_DIR/pid")" 2>/dev/null || true
+        for _ in $(seq 1 60); do kill -0 "$(cat "$SERVER_DIR/pid")" 2>/dev/null || break; sleep 1; done
+    }
+    trap stop_payara EXIT
+    log "starting $SERVER (http://127.0.0.1:$HTTP_PORT)"
+    # shellcheck disable=SC2086
+    (cd "$SERVER_DIR" && exec env CRUX_DB=postgresql CRUX_DB_HOST="$DB_HOST" CRUX_DB_PORT="$DB_PORT" \
+        CRUX_DB_NAME="$DB_NAME" CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="$DB_PASSWORD" CRUX_DB_SCHEMA="$DB_SCHEMA" \
+        CRUX_PAYARA_CONFIG="$ROOT/server-config/src/main/payara" CRUX_TELEMETRY_ENABLED="$TELEMETRY" \
+        CRUX_MAINTENANCE_INTERVAL="$MAINTENANCE_INTERVAL" CRUX_LEASE_DURATION="$LEASE_DURATION" \
+        java $JVM_OPTIONS -jar "$MICRO" --nocluster --port "$HTTP_PORT" --rootdir "$SERVER_DIR/root" \
+        --addlibs "$M2_REPO/org/postgresql/postgresql/$PG_DRIVER_VERSION/postgresql-$PG_DRIVER_VERSION.jar" \
+        --prebootcommandfile "$ROOT/server-config/src/main/payara/pre-boot-commands.asadmin" \
+        --postbootcommandfile "$ROOT/server-config/src/main/payara/post-boot-commands.asadmin" \
+        --deploy "$SERVER_DIR/crux-bench.war" > "$SERVER_DIR/server.log" 2>&1) &
+    echo $! > "$SERVER_DIR/pid"
+    MESSAGES="$SERVER_DIR/server.log"
+    for _ in $(seq 1 240); do
+        if grep -q 'Payara Micro .* ready in' "$MESSAGES" 2>/dev/null; then
+            break
+        fi
+        kill -0 "$(cat "$SERVER_DIR/pid")" 2>/dev/null || die "Payara Micro exited (see $MESSAGES)"
+        sleep 1
+    done
+    grep -q 'Payara Micro .* ready in' "$MESSAGES" || die "Payara Micro did not start in 240 s (see $MESSAGES)"
+    grep -q 'Deployed 1 archive' "$MESSAGES" || die "the application failed to deploy (see $MESSAGES)"
+elif [[ "$APP_SERVER" == "wildfly" ]]; then
     log "creating the WildFly server in $WILDFLY_BASE"
     rm -rf "$WILDFLY_BASE"
     mkdir -p "$WILDFLY_BASE/deployments"
