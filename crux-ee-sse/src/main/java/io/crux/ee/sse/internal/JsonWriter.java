@@ -7,8 +7,10 @@ import java.lang.reflect.Type;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
+import jakarta.annotation.Priority;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
@@ -29,10 +31,11 @@ import jakarta.ws.rs.ext.Provider;
  * from {@link ResourceInfo}); an application's own resources keep the server's choice. The output
  * is what the JSON-B provider of the Jakarta REST implementations writes: {@code toJson} of the
  * entity with JSON-B's default configuration, in the media type's charset (UTF-8 unless it names
- * another).
+ * another that this JVM knows).
  */
 @Provider
 @Produces({MediaType.APPLICATION_JSON, Problems.PROBLEM_JSON})
+@Priority(Priorities.USER - 1000) // before an application's own JSON provider of the same media types
 public class JsonWriter implements MessageBodyWriter<Object> {
 
     /** Thread-safe, and expensive to build: one for the application. */
@@ -77,8 +80,13 @@ public class JsonWriter implements MessageBodyWriter<Object> {
         out.write(JSONB.toJson(entity).getBytes(charset(mediaType)));
     }
 
+    /** The media type's charset; UTF-8, JSON's own encoding, when it names none or one this JVM lacks. */
     private static Charset charset(MediaType mediaType) {
         String name = mediaType == null ? null : mediaType.getParameters().get(MediaType.CHARSET_PARAMETER);
-        return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        try {
+            return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        } catch (IllegalArgumentException unknown) { // a client's Accept may name anything
+            return StandardCharsets.UTF_8;
+        }
     }
 }
