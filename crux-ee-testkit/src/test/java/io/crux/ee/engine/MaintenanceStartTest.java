@@ -33,6 +33,7 @@ class MaintenanceStartTest {
     private static final Duration EVERY = EngineSettings.of("node-1").maintenanceInterval();
 
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger errorsLeft = new AtomicInteger();
     private final AtomicInteger passes = new AtomicInteger();
     private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
     private final Logger recoveryLog = Logger.getLogger(Recovery.class.getName());
@@ -60,6 +61,9 @@ class MaintenanceStartTest {
                 getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("renewHeldLeases")) { // a pass's first call
                         passes.incrementAndGet();
+                        if (errorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            throw new StackOverflowError("a pass that failed with an Error");
+                        }
                         if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                             throw new IllegalStateException("Lookup failed for 'java:comp/env/store/em'");
                         }
@@ -112,6 +116,22 @@ class MaintenanceStartTest {
         assertThat(h.scheduler.runNext()).isTrue();
         assertThat(warnings).hasSize(2);
         assertThat(last(h.scheduler.delays())).isEqualTo(EVERY);
+    }
+
+    @Test
+    void aPassThatFailsWithAnErrorStillSchedulesTheNext() {
+        h.engine.startMaintenance();
+        assertThat(h.scheduler.runNext()).isTrue(); // the first pass succeeds
+        errorsLeft.set(1);
+
+        assertThat(h.scheduler.runNext()).as("the pass ran").isTrue();
+        assertThat(h.scheduler.runNext())
+                .as("maintenance goes on after an Error: leases must still be renewed")
+                .isTrue();
+        assertThat(passes).hasValue(3);
+        assertThat(warnings)
+                .singleElement()
+                .satisfies(r -> assertThat(r.getMessage()).startsWith("CRUX0043W"));
     }
 
     @Test

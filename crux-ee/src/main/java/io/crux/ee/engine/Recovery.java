@@ -2,6 +2,7 @@ package io.crux.ee.engine;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -132,26 +133,40 @@ final class Recovery {
     }
 
     private synchronized void schedule(long delayMillis, long retryMillis) {
-        if (!stopped) {
+        if (stopped) {
+            return;
+        }
+        try {
             maintenance = services.scheduler().schedule(() -> pass(retryMillis), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) { // the container shuts the scheduler down before the engine
+            LOG.log(Level.FINE, Messages.maintenanceFailed(e), e);
         }
     }
 
-    /** One scheduled pass; schedules the next. */
+    /**
+     * One scheduled pass; schedules the next whatever it throws, an {@link Error} included: a node
+     * whose maintenance stopped would go on running its flows without renewing their leases.
+     */
     private void pass(long retryMillis) {
-        long every = services.settings().maintenanceInterval().toMillis();
+        long every = Math.max(1, services.settings().maintenanceInterval().toMillis());
+        long next = every;
+        long retry = every;
         try {
             maintain();
             started = true;
-            schedule(every, every);
         } catch (RuntimeException e) {
             if (!started && retryMillis < every) {
                 LOG.log(Level.FINE, Messages.maintenanceFailed(e), e);
-                schedule(retryMillis, retryMillis * 2);
+                next = retryMillis;
+                retry = retryMillis * 2;
             } else {
                 LOG.log(Level.WARNING, Messages.maintenanceFailed(e), e);
-                schedule(every, every);
             }
+        } catch (Error e) {
+            LOG.log(Level.WARNING, Messages.maintenanceFailed(e), e);
+            throw e;
+        } finally {
+            schedule(next, retry);
         }
     }
 
