@@ -9,11 +9,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -78,6 +82,44 @@ public abstract class AppServer {
 
     protected AppServer(int httpPort) {
         this.httpPort = httpPort;
+    }
+
+    /**
+     * The environment every server of the suite starts with: MicroProfile Telemetry on and exporting
+     * nowhere, the suite's database ({@code crux.db}) and the test JVM's {@code CRUX_DB_*} settings,
+     * then the test's own variables.
+     *
+     * @param extra the test's variables, which win
+     * @return the variables, in that order
+     */
+    protected static Map<String, String> environment(Map<String, String> extra) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("OTEL_SDK_DISABLED", "false");
+        env.put("OTEL_TRACES_EXPORTER", "none");
+        env.put("OTEL_METRICS_EXPORTER", "none");
+        env.put("OTEL_LOGS_EXPORTER", "none");
+        env.put("CRUX_DB", System.getProperty("crux.db", "h2"));
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("CRUX_DB_")) {
+                env.put(k, v);
+            }
+        });
+        env.putAll(extra);
+        return env;
+    }
+
+    /**
+     * Removes a directory with everything in it, if it exists.
+     *
+     * @param dir the directory
+     * @throws IOException when it cannot be read
+     */
+    protected static void delete(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /**

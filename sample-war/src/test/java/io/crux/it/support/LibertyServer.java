@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,10 +51,7 @@ public final class LibertyServer extends AppServer {
         try {
             if (Files.exists(dir)) {
                 stopQuietly();
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder())
-                            .forEach(p -> p.toFile().delete());
-                }
+                delete(dir);
             }
             Path source = wlp.resolve("usr/servers").resolve(System.getProperty("liberty.server", "cruxServer"));
             Files.createDirectories(dir.resolve("apps"));
@@ -80,20 +75,9 @@ public final class LibertyServer extends AppServer {
                     dir.resolve("bootstrap.properties"),
                     "http.port=" + httpPort + "\nhttps.port=" + (httpPort + 363)
                             + "\ncom.ibm.ws.logging.console.format=SIMPLE\n");
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("OTEL_SDK_DISABLED", "false");
-            env.put("OTEL_TRACES_EXPORTER", "none");
-            env.put("OTEL_METRICS_EXPORTER", "none");
-            env.put("OTEL_LOGS_EXPORTER", "none");
-            env.put("CRUX_DB", System.getProperty("crux.db", "h2"));
-            System.getenv().forEach((k, v) -> {
-                if (k.startsWith("CRUX_DB_")) {
-                    env.put(k, v);
-                }
-            });
-            env.putAll(extraEnv);
             StringBuilder lines = new StringBuilder();
-            env.forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
+            environment(extraEnv)
+                    .forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
             Files.writeString(dir.resolve("server.env"), lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -6,12 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -61,32 +59,22 @@ public final class PayaraMicroServer extends AppServer {
     private void recreate(Map<String, String> extraEnv) {
         try {
             killEarlier();
-            if (Files.exists(dir)) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder())
-                            .forEach(p -> p.toFile().delete());
-                }
-            }
+            delete(dir);
             Files.createDirectories(dir.resolve("apps"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        env.put("CRUX_DB", System.getProperty("crux.db", "h2"));
         // the command files have no defaults: the environment's CRUX_DB_*, or Liberty's defaults
-        Map.of(
-                        "CRUX_DB_HOST", "127.0.0.1",
-                        "CRUX_DB_PORT", "5432",
-                        "CRUX_DB_NAME", "test",
-                        "CRUX_DB_USER", "postgres",
-                        "CRUX_DB_PASSWORD", "",
-                        "CRUX_DB_SCHEMA", "public")
-                .forEach((k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
-        env.put("CRUX_PAYARA_CONFIG", config().toString());
-        env.put("OTEL_SDK_DISABLED", "false");
-        env.put("OTEL_TRACES_EXPORTER", "none");
-        env.put("OTEL_METRICS_EXPORTER", "none");
-        env.put("OTEL_LOGS_EXPORTER", "none");
-        env.putAll(extraEnv);
+        Map<String, String> base = new LinkedHashMap<>(Map.of(
+                "CRUX_DB_HOST", "127.0.0.1",
+                "CRUX_DB_PORT", "5432",
+                "CRUX_DB_NAME", "test",
+                "CRUX_DB_USER", "postgres",
+                "CRUX_DB_PASSWORD", "",
+                "CRUX_DB_SCHEMA", "public"));
+        base.put("CRUX_PAYARA_CONFIG", config().toString());
+        base.putAll(environment(extraEnv));
+        env.putAll(base);
     }
 
     /** A server of this name left running by an earlier test run (its pid file): killed. */

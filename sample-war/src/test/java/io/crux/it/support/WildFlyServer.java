@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,10 +66,7 @@ public final class WildFlyServer extends AppServer {
         try {
             if (Files.exists(dir)) {
                 stopQuietly();
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder())
-                            .forEach(p -> p.toFile().delete());
-                }
+                delete(dir);
             }
             Path source = home.resolve("standalone/configuration");
             Files.createDirectories(dir.resolve("configuration"));
@@ -83,17 +79,7 @@ public final class WildFlyServer extends AppServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        env.put("OTEL_SDK_DISABLED", "false");
-        env.put("OTEL_TRACES_EXPORTER", "none");
-        env.put("OTEL_METRICS_EXPORTER", "none");
-        env.put("OTEL_LOGS_EXPORTER", "none");
-        env.put("CRUX_DB", System.getProperty("crux.db", "h2"));
-        System.getenv().forEach((k, v) -> {
-            if (k.startsWith("CRUX_DB_")) {
-                env.put(k, v);
-            }
-        });
-        env.putAll(extraEnv);
+        env.putAll(environment(extraEnv));
     }
 
     @Override
