@@ -235,4 +235,14 @@ class FlowMetricsTest {
 
         assertThat(metrics.calls()).containsExactly("started chat", "attempt chat succeeded", "ended chat completed");
     }
+
+    @Test
+    void aClosedEngineStopsItsObservation() throws Exception {
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        assertThat(metrics.observing).isTrue();
+
+        h.engine.close();
+
+        assertThat(metrics.observing).isFalse();
+    }
 }

@@ -61,8 +61,12 @@ final class RecordingMetrics implements FlowMetrics {
         add("takeover " + flowName);
     }
 
+    volatile boolean observing;
+
     @Override
-    public void observe(Gauges gauges) {
+    public Observation observe(Gauges gauges) {
         this.gauges = gauges;
+        observing = true;
+        return () -> observing = false;
     }
 }

@@ -50,6 +50,7 @@ public final class FlowEngine implements AutoCloseable {
     private final RunControl control;
     private final Recovery recovery;
     private final EngineGauges gauges;
+    private final FlowMetrics.Observation observation;
 
     private FlowEngine(Builder b) {
         PayloadCodec codec = b.codec != null ? b.codec : new JsonbPayloadCodec();
@@ -74,7 +75,7 @@ public final class FlowEngine implements AutoCloseable {
         this.launcher = new Launcher(services, registry, queries, inputs);
         this.control = new RunControl(services, registry, queries, launcher, inputs);
         this.recovery = new Recovery(services, registry, launcher, control, gauges);
-        services.metrics().observe(gauges);
+        this.observation = services.metrics().observe(gauges);
     }
 
     /** @return a builder; store, executor and scheduler are required */
@@ -337,6 +338,7 @@ public final class FlowEngine implements AutoCloseable {
     public void close() {
         registry.close();
         recovery.stop();
+        observation.close();
     }
 
     /** Collects the engine's collaborators. */

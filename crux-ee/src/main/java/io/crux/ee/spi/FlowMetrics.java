@@ -60,8 +60,23 @@ public interface FlowMetrics {
      * calls it once, when it is built.
      *
      * @param gauges the current values
+     * @return stops reading them; the engine calls it when it closes, so that a closed engine (an
+     *     application undeployed) is not read any more
      */
-    default void observe(Gauges gauges) {}
+    default Observation observe(Gauges gauges) {
+        return Observation.NONE;
+    }
+
+    /** What {@link #observe} started; closing it stops it. */
+    @FunctionalInterface
+    interface Observation extends AutoCloseable {
+
+        /** Nothing to stop. */
+        Observation NONE = () -> {};
+
+        @Override
+        void close();
+    }
 
     /** Current values that the engine keeps; reading them is cheap and touches no database. */
     interface Gauges {

@@ -11,7 +11,9 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.DoubleHistogramBuilder;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongUpDownCounter;
 
 import io.crux.ee.spi.FlowMetrics;
 
@@ -135,22 +137,27 @@ public final class OpenTelemetryFlowMetrics implements FlowMetrics {
     }
 
     @Override
-    public void observe(Gauges gauges) {
+    public Observation observe(Gauges gauges) {
         // running runs and open streams add up over the nodes: up-down counters; every node counts
         // the same suspended runs in the shared store: a gauge, which is not summed
-        meter.upDownCounterBuilder("crux.runs.running")
+        ObservableLongUpDownCounter running = meter.upDownCounterBuilder("crux.runs.running")
                 .setDescription("Runs executing on this node, a retry wait included")
                 .setUnit("{run}")
                 .buildWithCallback(m -> byFlow(m, gauges::running));
-        meter.gaugeBuilder("crux.runs.suspended")
+        ObservableLongGauge suspended = meter.gaugeBuilder("crux.runs.suspended")
                 .setDescription("Suspended runs in the store, counted at this node's last maintenance pass")
                 .setUnit("{run}")
                 .ofLongs()
                 .buildWithCallback(m -> byFlow(m, gauges::suspended));
-        meter.upDownCounterBuilder("crux.streams.open")
+        ObservableLongUpDownCounter streams = meter.upDownCounterBuilder("crux.streams.open")
                 .setDescription("Request event streams open on this node")
                 .setUnit("{stream}")
                 .buildWithCallback(m -> m.record(gauges.openStreams()));
+        return () -> {
+            running.close();
+            suspended.close();
+            streams.close();
+        };
     }
 
     private static void byFlow(ObservableLongMeasurement m, Supplier<Map<String, Long>> counts) {

@@ -105,7 +105,7 @@ class OpenTelemetryFlowMetricsTest {
     void gaugesReadTheEngineWhenCollected() {
         FlowMetrics metrics = new OpenTelemetryFlowMetrics(meters.get(OpenTelemetryFlowTracer.SCOPE));
         long[] streams = {3};
-        metrics.observe(new FlowMetrics.Gauges() {
+        FlowMetrics.Observation observation = metrics.observe(new FlowMetrics.Gauges() {
             @Override
             public Map<String, Long> running() {
                 return Map.of("claims", 2L, "chat", 0L);
@@ -139,6 +139,11 @@ class OpenTelemetryFlowMetricsTest {
         streams[0] = 1;
         assertThat(sum(metric(reader.collectAllMetrics(), "crux.streams.open"), Attributes.empty()))
                 .isEqualTo(1);
+
+        observation.close();
+        assertThat(reader.collectAllMetrics())
+                .extracting(MetricData::getName)
+                .doesNotContain("crux.runs.running", "crux.runs.suspended", "crux.streams.open");
     }
 
     @Test
