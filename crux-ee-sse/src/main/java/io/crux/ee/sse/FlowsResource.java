@@ -7,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadFactory;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -234,17 +231,7 @@ public class FlowsResource {
             synchronized (this) {
                 t = threads;
                 if (t == null) {
-                    String name = ConfigProvider.getConfig()
-                            .getOptionalValue("crux.sse.thread-factory", String.class)
-                            .orElse("java:comp/DefaultManagedThreadFactory");
-                    try {
-                        t = new StreamThreads((ThreadFactory) new InitialContext().lookup(name));
-                    } catch (NamingException e) {
-                        throw new IllegalStateException(
-                                "crux-ee needs the resource " + name
-                                        + " (set crux.sse.thread-factory to another JNDI name if your server binds it elsewhere)",
-                                e);
-                    }
+                    t = StreamThreads.fromConfig();
                     threads = t;
                 }
             }

@@ -19,7 +19,6 @@ import javax.sql.DataSource;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.CacheRetrieveMode;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -36,6 +35,7 @@ import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.StepFailure;
 import io.crux.ee.spi.SuspensionRecord;
 
 /**
@@ -71,7 +71,8 @@ public class JpaFlowStore implements FlowStore {
     private static final String INSERT_STEP_HELD = "WITH HELD AS (SELECT ID FROM CRUX_FLOW_RUN"
             + " WHERE ID = ? AND OWNER = ? AND STATUS = 'RUNNING' FOR UPDATE)"
             + " INSERT INTO CRUX_STEP (ID, FLOW_ID, POSITION, LABEL, KIND, OUTPUT_TYPE, OUTPUT_JSON, ATTEMPTS,"
-            + " FALLBACK, COMPLETED_AT, VERSION) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1 FROM HELD";
+            + " FALLBACK, COMPLETED_AT, STARTED_AT, ATTEMPT_LOG, VERSION) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1"
+            + " FROM HELD";
 
     private final DatabaseKind database = new DatabaseKind();
 
@@ -156,31 +157,63 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public List<RunRecord> findRuns(RunQuery query) {
-        if (query.flowNames().isEmpty()) {
-            return List.of();
-        }
-        // parameters are only bound when used: PostgreSQL cannot type a bare "? is null"
-        String where = "r.flowName in :names" + (query.status() == null ? "" : " and r.status = :status")
-                + (query.userId() == null ? "" : " and r.userId = :user");
-        return Transactions.read("list runs", null, () -> {
-            var q = em.createQuery(
-                            // the suspensions in the same query, not one more select per run
-                            "select r from FlowRunEntity r left join fetch r.suspension where " + where
-                                    + " order by r.createdAt desc, r.id desc",
-                            FlowRunEntity.class)
-                    .setParameter("names", query.flowNames())
-                    .setHint("jakarta.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
-                    .setHint("eclipselink.refresh", "true") // other providers ignore it
-                    .setFirstResult(query.offset())
-                    .setMaxResults(query.limit());
-            if (query.status() != null) {
-                q.setParameter("status", query.status());
-            }
-            if (query.userId() != null) {
-                q.setParameter("user", query.userId());
-            }
-            return q.getResultList().stream().map(FlowRunEntity::toRecord).toList();
-        });
+        return Transactions.read("list runs", null, () -> UnitConnection.run(dataSource, c -> RunRows.find(c, query)));
+    }
+
+    @Override
+    public void recordFailure(String flowId, StepFailure failure) {
+        // a column the entity does not map: no provider writes it back with the run's row
+        String json = AttemptLog.write(failure);
+        Transactions.write(
+                "keep the failure",
+                flowId,
+                () -> UnitConnection.run(dataSource, c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("UPDATE CRUX_FLOW_RUN SET FAILURE_LOG = ? WHERE ID = ?")) {
+                        ps.setString(1, json);
+                        ps.setString(2, flowId);
+                        return ps.executeUpdate();
+                    }
+                }));
+    }
+
+    @Override
+    public Optional<StepFailure> findFailure(String flowId) {
+        return Transactions.read(
+                "read the failure",
+                flowId,
+                () -> UnitConnection.run(dataSource, c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("SELECT FAILURE_LOG FROM CRUX_FLOW_RUN WHERE ID = ?")) {
+                        ps.setString(1, flowId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return Optional.ofNullable(rs.next() ? AttemptLog.readFailure(rs.getString(1)) : null);
+                        }
+                    }
+                }));
+    }
+
+    @Override
+    public Map<FlowStatus, Long> countByStatus(RunQuery query) {
+        return Transactions.read(
+                "count runs", null, () -> UnitConnection.run(dataSource, c -> RunRows.countByStatus(c, query)));
+    }
+
+    @Override
+    public List<RunRecord> findUpdatedSince(Set<String> flowNames, Instant since, int limit) {
+        RunQuery names = new RunQuery(flowNames, null, null, 0, 1);
+        return Transactions.read(
+                "list changed runs",
+                null,
+                () -> UnitConnection.run(dataSource, c -> RunRows.updatedSince(c, names, since, limit)));
+    }
+
+    @Override
+    public List<RunRecord> findChildren(String parentFlowId) {
+        return Transactions.read(
+                "find child runs",
+                parentFlowId,
+                () -> UnitConnection.run(dataSource, c -> RunRows.children(c, parentFlowId)));
     }
 
     @Override
@@ -265,6 +298,8 @@ public class JpaFlowStore implements FlowStore {
             ps.setInt(10, e.attempts);
             ps.setBoolean(11, e.fallback);
             ps.setTimestamp(12, Timestamp.from(e.completedAt));
+            ps.setTimestamp(13, e.startedAt == null ? null : Timestamp.from(e.startedAt));
+            ps.setString(14, e.attemptLog);
             return ps.executeUpdate();
         }
     }
