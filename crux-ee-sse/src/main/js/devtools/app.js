@@ -82,6 +82,11 @@ function setLive(state) {
   live.textContent = { open: 'live', reconnecting: 'reconnecting…', ended: 'final', failed: 'not live', idle: '' }[state] ?? state;
 }
 
+/** replaceChildren without the null and false that conditional children leave. */
+function put(parent, ...children) {
+  parent.replaceChildren(...children.flat().filter((c) => c != null && c !== false));
+}
+
 /** JSON behind a disclosure: written into the page only when opened (a 500-event list stays light). */
 function jsonDetails(summary, value, attrs = {}) {
   const pre = el('pre', { class: 'json' });
@@ -486,7 +491,7 @@ function runView(r) {
     const labels = new Set((M.layoutTimeline(run).rows).map((r) => r.label));
     const loose = [...kids.entries()].filter(([k]) => k == null || !labels.has(k)).flatMap(([, v]) => v);
     children.hidden = loose.length === 0;
-    children.replaceChildren(el('h2', { id: 'children-title' }, 'Child runs'), loose.length ? childTree(loose) : null);
+    put(children, el('h2', { id: 'children-title' }, 'Child runs'), loose.length ? childTree(loose) : null);
   }
 
   let formKey = null;
@@ -500,7 +505,7 @@ function runView(r) {
       suspension.replaceChildren();
       return;
     }
-    suspension.replaceChildren(
+    put(suspension,
       el('h2', { id: 'suspension-title' }, `Waiting for “${s.name}”`),
       el('p', { class: 'muted' }, `Suspended ${time(s.suspendedAt)}`, s.expiresAt ? `, expires ${time(s.expiresAt)}` : '',
         s.payloadType ? ['. Payload: ', el('code', {}, s.payloadType)] : ''),
