@@ -515,6 +515,26 @@ public final class Messages {
         return msg("CRUX0104E", "The offset " + offset + " is negative; the first page has offset 0.");
     }
 
+    public static String devtoolsNeedUser() {
+        return msg("CRUX0190E", "The devtools need an authenticated user in the operator role.");
+    }
+
+    public static String devtoolsNeedRole(String user, String role) {
+        return msg("CRUX0191E", "User " + user + " is not in the operator role " + role + " that the devtools need.");
+    }
+
+    public static String devtoolsDisabled() {
+        return msg("CRUX0192E", "The devtools are off; set crux.devtools.enabled=true to turn them on.");
+    }
+
+    public static String badDevtoolsParameter(String name, String value, String expected) {
+        return msg("CRUX0193E", "The parameter " + name + "=" + value + " is not valid: " + expected + ".");
+    }
+
+    public static String runAlreadyEnded(String flowId, Object status) {
+        return msg("CRUX0194E", "Run " + flowId + " has already ended (" + status + "); it cannot be cancelled.");
+    }
+
     public static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

@@ -1,5 +1,6 @@
 package io.crux.ee.engine;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import io.crux.ee.api.exception.FlowChangedException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.spi.AttemptFailure;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.Payload;
@@ -185,6 +187,19 @@ final class CheckpointJournal {
 
     /** Records a checkpoint; a durable run's in a transaction of its own. */
     void record(int pos, String label, CheckpointKind kind, Object value, int attempts, boolean fallback) {
+        record(pos, label, kind, value, attempts, fallback, null, List.of());
+    }
+
+    /** Records a step's checkpoint with its attempts' start and failures; a durable run's in a transaction of its own. */
+    void record(
+            int pos,
+            String label,
+            CheckpointKind kind,
+            Object value,
+            int attempts,
+            boolean fallback,
+            Instant startedAt,
+            List<AttemptFailure> failures) {
         CheckpointRecord c = new CheckpointRecord(
                 flowId,
                 pos,
@@ -194,7 +209,9 @@ final class CheckpointJournal {
                 flow.durable() ? encoded(label, kind, value) : null,
                 attempts,
                 fallback,
-                services.clock().instant());
+                services.clock().instant(),
+                startedAt,
+                failures);
         if (flow.durable()) {
             durably(() -> held.save(c, () -> null), c, () -> null);
         }
@@ -206,7 +223,15 @@ final class CheckpointJournal {
      *
      * @param committed what {@code alongside} returned, for a write found committed after its answer was lost
      */
-    <T> T record(int pos, String label, Object value, int attempts, Supplier<T> alongside, Supplier<T> committed) {
+    <T> T record(
+            int pos,
+            String label,
+            Object value,
+            int attempts,
+            Instant startedAt,
+            List<AttemptFailure> failures,
+            Supplier<T> alongside,
+            Supplier<T> committed) {
         CheckpointRecord c = new CheckpointRecord(
                 flowId,
                 pos,
@@ -216,7 +241,9 @@ final class CheckpointJournal {
                 encoded(label, CheckpointKind.STEP, value),
                 attempts,
                 false,
-                services.clock().instant());
+                services.clock().instant(),
+                startedAt,
+                failures);
         T result = durably(() -> held.save(c, alongside), c, committed);
         remember(c);
         return result;

@@ -1,6 +1,7 @@
 package io.crux.ee.engine;
 
 import java.lang.reflect.Type;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,11 +17,16 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowRunInfo;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
+import io.crux.ee.codec.JsonSchemas;
 import io.crux.ee.service.FlowKind;
 import io.crux.ee.service.FlowService;
+import io.crux.ee.service.RunFilter;
+import io.crux.ee.service.RunningAttempt;
+import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
+import io.crux.ee.spi.StepFailure;
 
 /** The {@link FlowService} of one engine: each method asks the engine. */
 public final class EngineFlowService implements FlowService {
@@ -75,6 +81,55 @@ public final class EngineFlowService implements FlowService {
     @Override
     public List<FlowRunInfo> findRuns(FlowStatus status, String userId, int offset, int limit) {
         return engine.findRuns(status, userId, offset, limit);
+    }
+
+    @Override
+    public List<RunRecord> findRuns(RunFilter filter) {
+        return engine.queries().findRuns(filter);
+    }
+
+    @Override
+    public Map<FlowStatus, Long> countByStatus(RunFilter filter) {
+        return engine.queries().countByStatus(filter);
+    }
+
+    @Override
+    public List<RunRecord> changedSince(Instant since, int limit) {
+        return engine.queries().changedSince(since, limit);
+    }
+
+    @Override
+    public List<CheckpointRecord> checkpoints(String runId) {
+        return engine.queries().checkpoints(runId);
+    }
+
+    @Override
+    public List<RunRecord> children(String runId) {
+        return engine.queries().children(runId);
+    }
+
+    @Override
+    public List<RunningAttempt> running(String runId) {
+        return engine.running(runId);
+    }
+
+    @Override
+    public Optional<Map<String, Object>> payloadSchema(String flow, String payloadType) {
+        if (payloadType == null) {
+            return Optional.empty();
+        }
+        return engine.flow(flow).flatMap(model -> {
+            try {
+                return Optional.of(JsonSchemas.of(Class.forName(payloadType, false, model.classLoader())));
+            } catch (ClassNotFoundException | LinkageError e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public Optional<StepFailure> failure(String runId) {
+        return engine.queries().failure(runId);
     }
 
     @Override

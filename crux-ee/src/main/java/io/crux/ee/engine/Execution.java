@@ -115,6 +115,19 @@ final class Execution<I, O> {
         return blocks;
     }
 
+    /** The step that failed this run for good, kept with the run's failure for the devtools. */
+    private volatile io.crux.ee.spi.StepFailure failedStep;
+
+    /** @param failure the step that failed for good, with its failed attempts */
+    void failedStep(io.crux.ee.spi.StepFailure failure) {
+        this.failedStep = failure;
+    }
+
+    /** @return the attempts of this run's steps that run now */
+    List<io.crux.ee.service.RunningAttempt> running() {
+        return steps.running();
+    }
+
     /** @return the run's span, parent of its steps' spans; null before the first invocation */
     FlowTracer.Span span() {
         return runSpan;
@@ -227,6 +240,10 @@ final class Execution<I, O> {
             // its commit is ordered with the steps' (a branch may still be committing)
             Ended<O> ended = outbox.inOrder(() -> services.store()
                     .finish(flowId, services.nodeId(), status, stored, message, run -> {
+                        io.crux.ee.spi.StepFailure step = failedStep;
+                        if (step != null && run.status() == FlowStatus.FAILED) {
+                            services.store().recordFailure(flowId, step); // same transaction
+                        }
                         FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
                                 ? new FlowResult.Completed<>(flowId, cast(output))
                                 : resultOf(run);

@@ -202,6 +202,20 @@ public final class FlowEngine implements AutoCloseable {
         return queries.findRuns(status, userId, offset, limit);
     }
 
+    /** @return the stored runs of flows defined here, read by the devtools */
+    RunQueries queries() {
+        return queries;
+    }
+
+    /**
+     * @param flowId a run id
+     * @return the attempts of its steps that run on this server now
+     */
+    List<io.crux.ee.service.RunningAttempt> running(String flowId) {
+        Execution<?, ?> exec = registry.active(flowId);
+        return exec == null ? List.of() : exec.running();
+    }
+
     /**
      * @param run a stored run
      * @param checkpoints its checkpoints

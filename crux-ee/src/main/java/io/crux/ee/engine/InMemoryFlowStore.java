@@ -43,6 +43,7 @@ public final class InMemoryFlowStore implements FlowStore {
 
     private final Map<String, RunRecord> runs = new ConcurrentHashMap<>();
     private final Map<String, List<CheckpointRecord>> checkpoints = new ConcurrentHashMap<>();
+    private final Map<String, io.crux.ee.spi.StepFailure> failures = new ConcurrentHashMap<>();
     /**
      * The monitors of the runs' rows, by the run id's hash: held by every change of a run, and by
      * the writes under its lease. Never two at once.
@@ -112,15 +113,31 @@ public final class InMemoryFlowStore implements FlowStore {
     @Override
     public List<RunRecord> findRuns(RunQuery query) {
         return runs.values().stream()
-                .filter(r -> query.flowNames().contains(r.flowName())
-                        && (query.status() == null || r.status() == query.status())
-                        && (query.userId() == null || query.userId().equals(r.userId())))
+                .filter(query::matches)
                 .sorted(Comparator.comparing(RunRecord::createdAt)
                         .thenComparing(RunRecord::flowId)
                         .reversed())
                 .skip(query.offset())
                 .limit(query.limit())
                 .toList();
+    }
+
+    @Override
+    public void recordFailure(String flowId, io.crux.ee.spi.StepFailure failure) {
+        failures.put(flowId, failure);
+    }
+
+    @Override
+    public Optional<io.crux.ee.spi.StepFailure> findFailure(String flowId) {
+        return Optional.ofNullable(failures.get(flowId));
+    }
+
+    @Override
+    public java.util.Map<FlowStatus, Long> countByStatus(RunQuery query) {
+        RunQuery any = query.anyStatus();
+        java.util.Map<FlowStatus, Long> counts = new java.util.EnumMap<>(FlowStatus.class);
+        runs.values().stream().filter(any::matches).forEach(r -> counts.merge(r.status(), 1L, Long::sum));
+        return counts;
     }
 
     @Override

@@ -75,6 +75,38 @@ final class RunQueries {
                 .toList();
     }
 
+    /** @return the query of a filter, over the flows defined here (or the one it names, if defined) */
+    RunQuery query(io.crux.ee.service.RunFilter f) {
+        java.util.Set<String> names = f.flow() == null
+                ? registry.flowNames()
+                : registry.isDefined(f.flow()) ? java.util.Set.of(f.flow()) : java.util.Set.of();
+        return new RunQuery(names, f.status(), f.userId(), f.sessionId(), f.from(), f.to(), f.after(), 0, f.limit());
+    }
+
+    List<RunRecord> findRuns(io.crux.ee.service.RunFilter filter) {
+        return store.findRuns(query(filter));
+    }
+
+    java.util.Map<FlowStatus, Long> countByStatus(io.crux.ee.service.RunFilter filter) {
+        return store.countByStatus(query(filter));
+    }
+
+    List<RunRecord> changedSince(java.time.Instant since, int limit) {
+        return store.findUpdatedSince(registry.flowNames(), since, limit);
+    }
+
+    List<CheckpointRecord> checkpoints(String flowId) {
+        return store.loadCheckpoints(flowId);
+    }
+
+    Optional<io.crux.ee.spi.StepFailure> failure(String flowId) {
+        return store.findFailure(flowId);
+    }
+
+    List<RunRecord> children(String flowId) {
+        return store.findChildren(flowId);
+    }
+
     /** A stored run's public snapshot. */
     static FlowRunInfo info(RunRecord run, List<CheckpointRecord> checkpoints) {
         List<FlowRunInfo.StepInfo> steps = new ArrayList<>(checkpoints.size());

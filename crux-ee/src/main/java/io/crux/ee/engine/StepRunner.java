@@ -2,6 +2,7 @@ package io.crux.ee.engine;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,10 +20,13 @@ import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.service.RunningAttempt;
+import io.crux.ee.spi.AttemptFailure;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.spi.StepFailure;
 
 /**
  * Runs the steps of one run: replays a recorded step, or runs its attempts (each within its
@@ -38,7 +42,7 @@ final class StepRunner {
      * branches that wait unwind the run together and the shortest wait wakes it; a branch whose own
      * wait has not ended then waits the rest of it instead of retrying early.
      */
-    private record FailedAttempts(int attempts, Instant notBefore) {}
+    private record FailedAttempts(int attempts, Instant notBefore, Instant startedAt, List<AttemptFailure> log) {}
 
     private final Execution<?, ?> run;
     private final EngineServices services;
@@ -52,6 +56,8 @@ final class StepRunner {
 
     private final RunCancellation cancellation;
     private final Map<Object, FailedAttempts> failedAttempts = new ConcurrentHashMap<>();
+    /** The attempts that run now, by step id, for the devtools. */
+    private final Map<String, RunningAttempt> inFlight = new ConcurrentHashMap<>();
 
     StepRunner(
             Execution<?, ?> run,
@@ -128,7 +134,12 @@ final class StepRunner {
                 throw new Interrupt.RetryLater(rest);
             }
         }
+        // the step's attempts, kept in memory and written with its checkpoint (no write per attempt)
+        Instant stepStarted = failed == null ? services.clock().instant() : failed.startedAt();
+        List<AttemptFailure> log = failed == null ? new ArrayList<>() : new ArrayList<>(failed.log());
         while (true) {
+            Instant attemptStarted = services.clock().instant();
+            inFlight.put(stepId, new RunningAttempt(label, attempt, attemptStarted));
             FlowTracer.Span span = services.tracer().startStep(run.span(), flowName, flowId, label, stepId, attempt);
             T value;
             enterStep(f);
@@ -147,6 +158,7 @@ final class StepRunner {
             try (AutoCloseable ignored = span.makeCurrent()) {
                 value = attempt(label, fn, options.timeout(), attempt, span);
             } catch (Throwable failure) {
+                inFlight.remove(stepId);
                 f.lane = outerLane;
                 f.path = outerPath;
                 f.step = outerStep;
@@ -165,25 +177,29 @@ final class StepRunner {
                 boolean retryable = options.shouldRetry().test(failure);
                 if (retryable && attempt < options.attempts()) {
                     Duration wait = jittered(options.delayBefore(attempt), options.jitter());
+                    log.add(failedAttempt(attempt, attemptStarted, failure, wait.toMillis()));
                     if (!wait.isZero()) {
                         failedAttempts.put(
                                 retryKey,
                                 new FailedAttempts(
-                                        attempt, services.clock().instant().plus(wait)));
+                                        attempt, services.clock().instant().plus(wait), stepStarted, log));
                         throw new Interrupt.RetryLater(wait);
                     }
                     attempt++;
                     continue;
                 }
+                log.add(failedAttempt(attempt, attemptStarted, failure, null));
                 failedAttempts.remove(retryKey);
                 if (retryable && options.fallback() != null) {
                     T fallback = options.fallback().apply(failure);
-                    journal.record(slot.getAsInt(), label, CheckpointKind.STEP, fallback, attempt, true);
+                    journal.record(
+                            slot.getAsInt(), label, CheckpointKind.STEP, fallback, attempt, true, stepStarted, log);
                     return fallback;
                 }
                 String message = retryable || !StepOptions.isPolicyTerminal(failure)
                         ? Messages.stepFailed(flowId, label, attempt, failure)
                         : Messages.stepTerminal(flowId, label, failure);
+                run.failedStep(new StepFailure(label, attempt, log));
                 throw new StepFailedException(message, flowId, label, attempt, failure);
             }
             f.lane = outerLane;
@@ -191,11 +207,34 @@ final class StepRunner {
             f.step = outerStep;
             f.stepId = outerStepId;
             f.children = outerChildren;
+            inFlight.remove(stepId);
             span.end();
             failedAttempts.remove(retryKey);
-            completeStep(f, slot.getAsInt(), label, value, attempt);
+            completeStep(f, slot.getAsInt(), label, value, attempt, stepStarted, log);
             return value;
         }
+    }
+
+    /** @return the attempts of this run's steps that run now */
+    List<RunningAttempt> running() {
+        return List.copyOf(inFlight.values());
+    }
+
+    private AttemptFailure failedAttempt(int attempt, Instant started, Throwable failure, Long waitMs) {
+        String messageId = null;
+        for (Throwable t = failure; t != null && messageId == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CruxException crux) {
+                messageId = crux.messageId();
+            }
+        }
+        return new AttemptFailure(
+                attempt,
+                started,
+                services.clock().instant(),
+                failure.getClass().getName(),
+                failure.getMessage(),
+                messageId,
+                waitMs);
     }
 
     private <T> T attempt(String label, Callable<T> fn, Duration timeout, int attempt, FlowTracer.Span span)
@@ -263,10 +302,11 @@ final class StepRunner {
      * gathered are written in one transaction (one commit per step); the events are published once
      * it has committed.
      */
-    private void completeStep(Frame f, int pos, String label, Object value, int attempt) {
+    private void completeStep(
+            Frame f, int pos, String label, Object value, int attempt, Instant started, List<AttemptFailure> log) {
         if (f.stepDepth > 1 || events == null) {
             try {
-                journal.record(pos, label, CheckpointKind.STEP, value, attempt, false);
+                journal.record(pos, label, CheckpointKind.STEP, value, attempt, false, started, log);
             } finally {
                 leaveStep(f);
             }
@@ -282,6 +322,8 @@ final class StepRunner {
                     label,
                     value,
                     attempt,
+                    started,
+                    log,
                     () -> {
                         if (taken[0] == null) {
                             taken[0] = events.take();

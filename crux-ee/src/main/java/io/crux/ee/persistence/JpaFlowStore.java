@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -17,7 +18,6 @@ import javax.sql.DataSource;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.CacheRetrieveMode;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -138,31 +138,30 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public List<RunRecord> findRuns(RunQuery query) {
-        if (query.flowNames().isEmpty()) {
-            return List.of();
-        }
-        // parameters are only bound when used: PostgreSQL cannot type a bare "? is null"
-        String where = "r.flowName in :names" + (query.status() == null ? "" : " and r.status = :status")
-                + (query.userId() == null ? "" : " and r.userId = :user");
-        return Transactions.read("list runs", null, () -> {
-            var q = em.createQuery(
-                            // the suspensions in the same query, not one more select per run
-                            "select r from FlowRunEntity r left join fetch r.suspension where " + where
-                                    + " order by r.createdAt desc, r.id desc",
-                            FlowRunEntity.class)
-                    .setParameter("names", query.flowNames())
-                    .setHint("jakarta.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
-                    .setHint("eclipselink.refresh", "true") // other providers ignore it
-                    .setFirstResult(query.offset())
-                    .setMaxResults(query.limit());
-            if (query.status() != null) {
-                q.setParameter("status", query.status());
-            }
-            if (query.userId() != null) {
-                q.setParameter("user", query.userId());
-            }
-            return q.getResultList().stream().map(FlowRunEntity::toRecord).toList();
-        });
+        return Transactions.read("list runs", null, () -> UnitConnection.run(dataSource, c -> RunRows.find(c, query)));
+    }
+
+    @Override
+    public Map<FlowStatus, Long> countByStatus(RunQuery query) {
+        return Transactions.read(
+                "count runs", null, () -> UnitConnection.run(dataSource, c -> RunRows.countByStatus(c, query)));
+    }
+
+    @Override
+    public List<RunRecord> findUpdatedSince(Set<String> flowNames, Instant since, int limit) {
+        RunQuery names = new RunQuery(flowNames, null, null, 0, 1);
+        return Transactions.read(
+                "list changed runs",
+                null,
+                () -> UnitConnection.run(dataSource, c -> RunRows.updatedSince(c, names, since, limit)));
+    }
+
+    @Override
+    public List<RunRecord> findChildren(String parentFlowId) {
+        return Transactions.read(
+                "find child runs",
+                parentFlowId,
+                () -> UnitConnection.run(dataSource, c -> RunRows.children(c, parentFlowId)));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.crux.ee.service;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -14,9 +16,11 @@ import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.api.exception.InvalidInputException;
+import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
+import io.crux.ee.spi.StepFailure;
 
 /**
  * What an edge of the application that receives requests from outside (the HTTP API of
@@ -115,4 +119,56 @@ public interface FlowService {
      * @throws FlowNotFoundException if the run does not exist or its flow is not defined here
      */
     FlowHandle<Object, Object> handleOfRun(String runId);
+
+    /**
+     * Reads one page of runs of the flows defined here, newest first, filtered in the store.
+     *
+     * @param filter the filters and the page
+     * @return the runs, without input, output and steps
+     */
+    List<RunRecord> findRuns(RunFilter filter);
+
+    /**
+     * @param filter the filters; its status and page are ignored
+     * @return how many runs of the flows defined here match, by status (counted in the store)
+     */
+    Map<FlowStatus, Long> countByStatus(RunFilter filter);
+
+    /**
+     * @param since an instant
+     * @param limit the most to return
+     * @return the runs of the flows defined here written after {@code since}, oldest write first
+     */
+    List<RunRecord> changedSince(Instant since, int limit);
+
+    /**
+     * @param runId a run id
+     * @return its checkpoints by position, with their attempts' times and failures
+     */
+    List<CheckpointRecord> checkpoints(String runId);
+
+    /**
+     * @param runId a run id
+     * @return every run started from its steps, oldest first
+     */
+    List<RunRecord> children(String runId);
+
+    /**
+     * @param runId a run id
+     * @return the attempts of its steps that run on this server now
+     */
+    List<RunningAttempt> running(String runId);
+
+    /**
+     * @param flow a flow's name
+     * @param payloadType the binary class name of a suspension's payload
+     * @return the JSON Schema of that type, or empty if the flow or the type is not known here
+     */
+    Optional<Map<String, Object>> payloadSchema(String flow, String payloadType);
+
+    /**
+     * @param runId a run id
+     * @return the step that failed the run for good, with its failed attempts, or empty
+     */
+    Optional<StepFailure> failure(String runId);
 }

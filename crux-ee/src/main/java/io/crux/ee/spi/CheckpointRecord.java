@@ -1,6 +1,7 @@
 package io.crux.ee.spi;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param attempts how many attempts the step took
  * @param fallback whether the value came from a fallback
  * @param completedAt when it completed
+ * @param startedAt when its first attempt started, or {@code null} when not recorded
+ * @param failures the attempts that failed before it completed, oldest first (copied)
  */
 public record CheckpointRecord(
         String flowId,
@@ -30,7 +33,9 @@ public record CheckpointRecord(
         Payload payload,
         int attempts,
         boolean fallback,
-        Instant completedAt) {
+        Instant completedAt,
+        Instant startedAt,
+        List<AttemptFailure> failures) {
 
     /**
      * Checks the required fields.
@@ -43,6 +48,33 @@ public record CheckpointRecord(
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(completedAt, "completedAt");
+        failures = failures == null ? List.of() : List.copyOf(failures);
+    }
+
+    /**
+     * A checkpoint without its attempts' times and failures.
+     *
+     * @param flowId the run id
+     * @param position the position in the run, from 0
+     * @param label the step label or suspension name
+     * @param kind what it records
+     * @param value the live value, or {@code null}
+     * @param payload the stored value, or {@code null} if not encoded yet
+     * @param attempts how many attempts the step took
+     * @param fallback whether the value came from a fallback
+     * @param completedAt when it completed
+     */
+    public CheckpointRecord(
+            String flowId,
+            int position,
+            String label,
+            CheckpointKind kind,
+            Object value,
+            Payload payload,
+            int attempts,
+            boolean fallback,
+            Instant completedAt) {
+        this(flowId, position, label, kind, value, payload, attempts, fallback, completedAt, null, List.of());
     }
 
     /**

@@ -76,9 +76,74 @@ public interface FlowStore {
      * what is committed now: no cache of earlier reads.
      *
      * @param query the filters and the page
-     * @return the runs of the page, newest first, without their suspensions' payloads
+     * @return the runs of the page, newest first, without their suspensions' payloads (and, from a
+     *     store that keeps runs outside the heap, without their input and output)
      */
     List<RunRecord> findRuns(RunQuery query);
+
+    /**
+     * Counts the runs that match a query's filters apart from its status and its page, by status, in
+     * the store itself (one query). By default it reads every run: stores override it.
+     *
+     * @param query the filters; its status, start and page are ignored
+     * @return how many runs have each status; a status without runs may be absent
+     */
+    default java.util.Map<FlowStatus, Long> countByStatus(RunQuery query) {
+        RunQuery any = query.anyStatus();
+        java.util.Map<FlowStatus, Long> counts = new java.util.EnumMap<>(FlowStatus.class);
+        listRuns(null, null, Integer.MAX_VALUE).stream()
+                .filter(any::matches)
+                .forEach(r -> counts.merge(r.status(), 1L, Long::sum));
+        return counts;
+    }
+
+    /**
+     * Reads the runs of some flows written after an instant, so that a watcher that polls sees
+     * every change: oldest write first. By default it reads every run: stores override it.
+     *
+     * @param flowNames the flows
+     * @param since only runs whose {@code updatedAt} is after this
+     * @param limit the most to return
+     * @return the runs, without input and output, by {@code updatedAt} then id
+     */
+    default List<RunRecord> findUpdatedSince(java.util.Set<String> flowNames, Instant since, int limit) {
+        return listRuns(null, null, Integer.MAX_VALUE).stream()
+                .filter(r -> flowNames.contains(r.flowName())
+                        && r.updatedAt() != null
+                        && r.updatedAt().isAfter(since))
+                .sorted(java.util.Comparator.comparing(RunRecord::updatedAt).thenComparing(RunRecord::flowId))
+                .limit(limit)
+                .toList();
+    }
+
+    /**
+     * @param parentFlowId a run id
+     * @return every run started from steps of that run, final ones included, oldest first
+     */
+    default List<RunRecord> findChildren(String parentFlowId) {
+        return listRuns(null, null, Integer.MAX_VALUE).stream()
+                .filter(r -> parentFlowId.equals(r.parentFlowId()))
+                .sorted(java.util.Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::flowId))
+                .toList();
+    }
+
+    /**
+     * Keeps the step that failed a run for good with the run. The engine calls it in the
+     * transaction that ends the run (from {@code finish}'s {@code alongside}), so it costs no commit
+     * of its own. By default it keeps nothing.
+     *
+     * @param flowId the run id
+     * @param failure the step and its failed attempts
+     */
+    default void recordFailure(String flowId, StepFailure failure) {}
+
+    /**
+     * @param flowId the run id
+     * @return the step that failed the run for good, as {@link #recordFailure} kept it, or empty
+     */
+    default Optional<StepFailure> findFailure(String flowId) {
+        return Optional.empty();
+    }
 
     /**
      * Loads every checkpoint of a run in one query.

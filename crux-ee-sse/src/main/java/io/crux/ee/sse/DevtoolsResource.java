@@ -1,0 +1,163 @@
+package io.crux.ee.sse;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import io.crux.ee.api.FlowStatus;
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.service.FlowService;
+import io.crux.ee.service.RunFilter;
+import io.crux.ee.spi.RunRecord;
+import io.crux.ee.sse.internal.BasicLogin;
+import io.crux.ee.sse.internal.DevtoolsAccess;
+import io.crux.ee.sse.internal.DevtoolsViews;
+import io.crux.ee.sse.internal.Problems;
+
+/**
+ * The operator's view of the runs (the devtools): pages of runs filtered in the database with
+ * counts by status, one run's timeline, cancel, and live streams. Answers only when
+ * {@code crux.devtools.enabled=true} (404 otherwise) and only to the operator role
+ * ({@code crux.http.operator-role}): 401 without a user, 403 for another user.
+ */
+@ApplicationScoped
+@BasicLogin
+@Path("devtools")
+@Produces(MediaType.APPLICATION_JSON)
+public class DevtoolsResource {
+
+    /** The default page size. */
+    static final int DEFAULT_LIMIT = 50;
+
+    /** The largest page. */
+    static final int MAX_LIMIT = 200;
+
+    @Inject
+    FlowService flows;
+
+    /**
+     * One page of runs, newest first, with the counts by status of the same filter.
+     *
+     * @param flow the flow's name, or absent
+     * @param status a status name, or absent
+     * @param user a user id, or absent
+     * @param session a session id, or absent
+     * @param from runs created at or after this instant, or absent
+     * @param to runs created before this instant, or absent
+     * @param cursor the {@code next} of the previous page, or absent
+     * @param limit the page size, 1 to 200, default 50
+     * @return {@code {"runs":[...],"next":cursor|null,"counts":{...}}}
+     */
+    @GET
+    @Path("runs")
+    public Map<String, Object> runs(
+            @QueryParam("flow") String flow,
+            @QueryParam("status") String status,
+            @QueryParam("user") String user,
+            @QueryParam("session") String session,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit,
+            @Context SecurityContext security) {
+        allow(security);
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw Problems.problem(
+                    400,
+                    "Bad Request",
+                    Messages.badDevtoolsParameter("limit", String.valueOf(limit), "1 to " + MAX_LIMIT));
+        }
+        RunFilter filter = new RunFilter(
+                blankToNull(flow),
+                DevtoolsViews.status(status),
+                blankToNull(user),
+                blankToNull(session),
+                DevtoolsViews.instant("from", from),
+                DevtoolsViews.instant("to", to),
+                cursor == null || cursor.isBlank() ? null : DevtoolsViews.cursor(cursor),
+                size);
+        List<RunRecord> page = flows.findRuns(filter);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("runs", page.stream().map(DevtoolsViews::summary).toList());
+        body.put("next", page.size() == size ? DevtoolsViews.cursor(page.get(page.size() - 1)) : null);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        flows.countByStatus(filter).forEach((s, n) -> counts.put(s.name(), n));
+        body.put("counts", counts);
+        return body;
+    }
+
+    /**
+     * @param runId a run id
+     * @return the run's detail: steps as timed bars with their attempts, failures, suspension with
+     *     its payload's schema, children, items, events and state
+     */
+    @GET
+    @Path("runs/{runId}")
+    public Map<String, Object> run(@PathParam("runId") String runId, @Context SecurityContext security) {
+        allow(security);
+        return DevtoolsViews.detail(flows, stored(runId));
+    }
+
+    /**
+     * Cancels a run that has not ended.
+     *
+     * @param runId a run id
+     * @param reason why, or absent
+     * @return the run's summary after the cancel; 409 when it had already ended
+     */
+    @POST
+    @Path("runs/{runId}/cancel")
+    public Response cancel(
+            @PathParam("runId") String runId, @QueryParam("reason") String reason, @Context SecurityContext security) {
+        allow(security);
+        RunRecord run = stored(runId);
+        if (run.status().isFinal()) {
+            throw Problems.problem(409, "Conflict", Messages.runAlreadyEnded(runId, run.status()));
+        }
+        String who = security.getUserPrincipal().getName();
+        flows.handleOfRun(runId).cancel(runId, reason == null ? "cancelled in the devtools by " + who : reason);
+        RunRecord after = stored(runId);
+        return Response.status(after.status() == FlowStatus.CANCELLED ? 200 : 202)
+                .entity(DevtoolsViews.summary(after))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
+    }
+
+    private RunRecord stored(String runId) {
+        return flows.run(runId)
+                .filter(r -> flows.flow(r.flowName()).isPresent())
+                .orElseThrow(() -> Problems.notFound(Messages.runNotFound(runId, "*")));
+    }
+
+    /** The one check of every devtools request: enabled, a user, the operator role. */
+    static void allow(SecurityContext security) {
+        var user = security == null ? null : security.getUserPrincipal();
+        DevtoolsAccess.Verdict verdict = DevtoolsAccess.check(user, role -> security.isUserInRole(role));
+        if (verdict != DevtoolsAccess.Verdict.ALLOWED) {
+            String title = switch (verdict) {
+                case DISABLED -> "Not Found";
+                case NO_USER -> "Unauthorized";
+                default -> "Forbidden";
+            };
+            throw Problems.problem(verdict.status(), title, DevtoolsAccess.detail(verdict, user));
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
