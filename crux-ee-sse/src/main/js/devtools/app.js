@@ -79,7 +79,7 @@ function statusPill(status) {
 
 function setLive(state) {
   live.dataset.state = state;
-  live.textContent = { open: 'live', reconnecting: 'reconnecting…', ended: 'final', failed: 'not live', idle: '' }[state] ?? state;
+  live.textContent = { open: 'live', reconnecting: 'reconnecting…', ended: 'final', polling: 'refreshing every few seconds', idle: '' }[state] ?? state;
 }
 
 /** replaceChildren without the null and false that conditional children leave. */
@@ -273,12 +273,33 @@ function listView(r) {
       onData: (d) => {
         if (d.type === 'run.changed' && d.run) changed(d.run);
       },
-      onState: (s, p) => {
-        setLive(s);
-        if (s === 'failed') problem.replaceChildren(problemBox(p, 'list'));
+      onState: (s) => {
+        setLive(s === 'failed' ? 'polling' : s);
+        if (s === 'failed') poll();
       },
     });
   });
+
+  /**
+   * Without the stream (a server without it, a proxy that refuses it) the first page is read again
+   * every few seconds, and its runs are folded in as changes: the rows that changed are redrawn.
+   */
+  function poll() {
+    const timer = setInterval(async () => {
+      try {
+        const answer = await api('GET', `/devtools/runs?${M.runsQuery(model.filters, null, 50)}`);
+        for (const run of [...(answer.runs ?? [])].reverse()) {
+          const known = model.byId.get(run.id);
+          if (!known || known.updatedAt !== run.updatedAt || known.status !== run.status) changed(run);
+        }
+        model.counts = { ...(answer.counts ?? model.counts) };
+        drawCounts();
+      } catch {
+        // the next round tries again; the list keeps what it shows
+      }
+    }, 3000);
+    stop.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  }
   return { route: r, stop: () => stop.abort() };
 }
 
@@ -434,7 +455,7 @@ function runView(r) {
         });
       });
       const failures = row.segments.filter((s) => s.type === 'failed');
-      const attempts = row.segments.filter((s) => ['failed', 'ok', 'running'].includes(s.type)).length;
+      const attempts = Math.max(row.group ? 0 : (row.attempts ?? 0), row.segments.filter((s) => ['failed', 'ok', 'running'].includes(s.type)).length);
       const detail = failures.length
         ? el('details', { class: 'attempts', 'data-key': row.key, open: opened.has(row.key),
           ontoggle: (e) => (e.target.open ? opened.add(row.key) : opened.delete(row.key)) },
@@ -447,12 +468,13 @@ function runView(r) {
         : null;
       const childLinks = kids.get(row.label);
       return el('div', {
-        class: 'tl-row', role: 'listitem', 'data-label': row.label, 'data-kind': row.kind,
-        'data-attempts': attempts, 'data-state': row.running ? 'running' : row.failedForGood ? 'failed' : row.suspension ? 'suspended' : row.end == null ? 'open' : 'done',
+        class: `tl-row${row.branch != null ? ' branch' : ''}${row.group ? ' group' : ''}`, role: 'listitem',
+        'data-label': row.label, 'data-kind': row.kind, 'data-branch': row.branch ?? null, 'data-branches': row.branches ?? null,
+        'data-attempts': row.group ? null : attempts, 'data-state': row.running ? 'running' : row.failedForGood ? 'failed' : row.suspension ? 'suspended' : row.end == null ? 'open' : 'done',
       },
       el('div', { class: 'tl-label' },
-        el('span', { class: 'name' }, row.label),
-        el('span', { class: 'muted kind' }, row.suspension ? 'suspended' : String(row.kind ?? '').toLowerCase()),
+        el('span', { class: 'name', title: row.label }, row.branchLabel ?? row.label),
+        el('span', { class: 'muted kind' }, row.suspension ? 'suspended' : row.group ? `${row.branches} branch${row.branches === 1 ? '' : 'es'} in parallel` : String(row.kind ?? '').toLowerCase()),
         attempts > 1 ? el('span', { class: 'badge' }, `${attempts} attempts`) : null,
         row.fallback ? el('span', { class: 'badge fallback' }, 'fallback') : null,
         row.failedForGood ? el('span', { class: 'badge failed' }, 'failed') : null),
@@ -472,6 +494,7 @@ function runView(r) {
       case 'ok': return `attempt ${s.attempt}: ${d}`;
       case 'running': return `attempt ${s.attempt} running for ${d}`;
       case 'fallback': return `fallback: ${d}`;
+      case 'group': return `${s.title}: ${d} from the first branch's start to the last one's end`;
       case 'suspended': return `suspended for ${d}${s.title ? `, ${s.title}` : ''}`;
       default: return `${s.title ?? 'waiting'}: ${d}`;
     }
@@ -509,7 +532,7 @@ function runView(r) {
       el('h2', { id: 'suspension-title' }, `Waiting for “${s.name}”`),
       el('p', { class: 'muted' }, `Suspended ${time(s.suspendedAt)}`, s.expiresAt ? `, expires ${time(s.expiresAt)}` : '',
         s.payloadType ? ['. Payload: ', el('code', {}, s.payloadType)] : ''),
-      s.state != null ? jsonDetails('State at the suspension', s.state) : null,
+      s.state != null && typeof s.state === 'object' ? jsonDetails('State at the suspension', s.state) : null,
       signalForm(id, s));
   }
 
@@ -585,11 +608,29 @@ function runView(r) {
       if (d.type === 'run.detail' && d.run) show(d.run);
     },
     done: () => run != null && M.FINAL.has(run.status),
-    onState: (s, p) => {
-      setLive(s);
-      if (s === 'failed' && !run) problem.replaceChildren(problemBox(p, 'run'));
+    onState: (s) => {
+      setLive(s === 'failed' ? 'polling' : s);
+      if (s === 'failed') poll();
     },
   });
+
+  /** Without the stream, the run is read again every second until it ends. */
+  function poll() {
+    const timer = setInterval(async () => {
+      if (run && M.FINAL.has(run.status)) {
+        clearInterval(timer);
+        setLive('ended');
+        return;
+      }
+      try {
+        show(await api('GET', `/devtools/runs/${enc(id)}`));
+      } catch (p) {
+        if (!run) problem.replaceChildren(problemBox(p, 'run'));
+        if ([401, 403, 404].includes(p.status)) clearInterval(timer);
+      }
+    }, 1000);
+    stop.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  }
 
   return {
     route: r,

@@ -191,6 +191,9 @@ export function layoutTimeline(run, now = Date.now()) {
         row.segments.push({ type: 'wait', start: previousEnd, end: completed, title: `${kindWord(step.kind)} until ${step.completedAt}` });
         started = completed;
       }
+    } else if (step.kind !== 'STEP' && failures.length === 0) {
+      // a signal or a sleep that knows when it began waiting
+      row.segments.push({ type: 'wait', start: started, end: completed ?? started, title: `${kindWord(step.kind)} until ${step.completedAt}` });
     }
     let cursor = started;
     failures.forEach((f, i) => {
@@ -208,10 +211,10 @@ export function layoutTimeline(run, now = Date.now()) {
         cursor = until;
       }
     });
-    if (completed != null && (step.kind === 'STEP' || failures.length || row.segments.length === 0)) {
+    if (completed != null && (step.kind === 'STEP' || failures.length)) {
       if (step.fallback) {
         row.segments.push({ type: 'fallback', start: cursor, end: Math.max(cursor, completed), attempt: null, title: 'fallback' });
-      } else if (step.kind === 'STEP' || failures.length) {
+      } else {
         row.segments.push({ type: 'ok', start: cursor, end: Math.max(cursor, completed), attempt: failures.length + 1 });
       }
     }
@@ -258,18 +261,59 @@ export function layoutTimeline(run, now = Date.now()) {
       segments: [{ type: 'suspended', start, end, title: s.expiresAt ? `waits until ${s.expiresAt}` : 'waits' }], start, end: null });
   }
 
+  const grouped = groupBranches(rows);
+
   let end = open ? now : (ms(run.updatedAt) ?? now);
   for (const row of rows) for (const s of row.segments) end = Math.max(end, s.end ?? s.start);
-  const start = Math.min(created, ...rows.flatMap((r) => r.segments.map((s) => s.start)));
+  const start = Math.min(created, ...grouped.flatMap((r) => r.segments.map((s) => s.start)));
   const span = Math.max(1, end - start);
-  for (const row of rows) {
+  for (const row of grouped) {
     for (const s of row.segments) {
       s.left = ((s.start - start) / span) * 100;
       s.width = Math.max(0, ((s.end - s.start) / span) * 100);
       s.duration = s.end - s.start;
     }
   }
-  return { start, end, rows, ticks: ticks(span).map((at) => ({ at, left: (at / span) * 100, label: duration(at) })) };
+  return { start, end, rows: grouped, ticks: ticks(span).map((at) => ({ at, left: (at / span) * 100, label: duration(at) })) };
+}
+
+/**
+ * Puts the branches of a parallel map (steps labelled `…/notes[0]/read`, `…/notes[1]/read`) under
+ * one row for the map (`…/notes`, kind PARALLEL) that spans them, in branch order; other rows keep
+ * their order.
+ */
+export function groupBranches(rows) {
+  const branchOf = (label) => /^(.*?)\[(\d+)\](?:\/(.*))?$/.exec(label ?? '');
+  const groups = new Map();
+  for (const row of rows) {
+    const m = branchOf(row.label);
+    if (!m) continue;
+    row.branch = Number(m[2]);
+    row.branchLabel = m[3] ? `[${m[2]}] ${m[3]}` : `[${m[2]}]`;
+    if (!groups.has(m[1])) groups.set(m[1], []);
+    groups.get(m[1]).push(row);
+  }
+  const out = [];
+  const placed = new Set();
+  for (const row of rows) {
+    const m = branchOf(row.label);
+    if (!m) {
+      out.push(row);
+      continue;
+    }
+    if (placed.has(m[1])) continue;
+    placed.add(m[1]);
+    const members = groups.get(m[1]).sort((a, b) => a.branch - b.branch || a.label.localeCompare(b.label));
+    const starts = members.flatMap((r) => r.segments.map((x) => x.start));
+    const ends = members.flatMap((r) => r.segments.map((x) => x.end ?? x.start));
+    const branches = new Set(members.map((r) => r.branch)).size;
+    const openBranch = members.some((r) => r.end == null);
+    out.push({ key: `group:${m[1]}`, label: m[1], kind: 'PARALLEL', group: true, branches,
+      segments: starts.length ? [{ type: 'group', start: Math.min(...starts), end: Math.max(...ends), title: `${branches} branches` }] : [],
+      start: starts.length ? Math.min(...starts) : null, end: openBranch ? null : Math.max(...ends) });
+    out.push(...members);
+  }
+  return out;
 }
 
 function kindWord(kind) {

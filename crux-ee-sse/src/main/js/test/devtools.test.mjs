@@ -141,6 +141,10 @@ test('timeline: a signal without a start waited since the step before', () => {
   const t = layoutTimeline(run);
   const signal = t.rows.find((r) => r.kind === 'SIGNAL');
   assert.deepEqual(signal.segments.map((s) => [s.type, s.duration]), [['wait', 2000]]);
+
+  // with its start (the suspension's time), the wait starts there
+  const started = layoutTimeline({ ...run, steps: run.steps.map((s) => (s.kind === 'SIGNAL' ? { ...s, startedAt: '2026-12-06T01:00:01.000Z' } : s)) });
+  assert.deepEqual(started.rows.find((r) => r.kind === 'SIGNAL').segments.map((s) => [s.type, s.duration]), [['wait', 1500]]);
 });
 
 test('timeline: children hang under the step that started them', () => {
@@ -209,4 +213,21 @@ test('schema to form: validation of the approval, and the server\'s field errors
   assert.deepEqual(ok, { value: { approved: false, manager: 'grace' }, errors: {} });
   assert.deepEqual(problemFieldErrors(f, { 'signal.payload.manager': 'must not be blank', other: 'x' }),
     { manager: 'must not be blank', '': 'x' });
+});
+
+test('timeline: the branches of a parallel map hang under one row that spans them, in branch order', () => {
+  const step = (position, label, startedAt, completedAt) => ({ position, label, kind: 'STEP', startedAt, completedAt, attempts: 1, fallback: false, failures: [] });
+  const run = { ...expense, status: 'COMPLETED', suspension: null, updatedAt: '2026-12-06T01:00:01Z', steps: [
+    step(0, 'route/research/plan', '2026-12-06T01:00:00.000Z', '2026-12-06T01:00:00.100Z'),
+    step(1, 'route/research/notes[1]/read', '2026-12-06T01:00:00.150Z', '2026-12-06T01:00:00.300Z'),
+    step(2, 'route/research/notes[0]/read', '2026-12-06T01:00:00.120Z', '2026-12-06T01:00:00.400Z'),
+    step(3, 'route/research/brief', '2026-12-06T01:00:00.400Z', '2026-12-06T01:00:00.450Z')] };
+  const t = layoutTimeline(run);
+  assert.deepEqual(t.rows.map((r) => r.label), ['route/research/plan', 'route/research/notes',
+    'route/research/notes[0]/read', 'route/research/notes[1]/read', 'route/research/brief']);
+  const group = t.rows[1];
+  assert.equal(group.kind, 'PARALLEL');
+  assert.equal(group.branches, 2);
+  assert.deepEqual(group.segments.map((s) => [s.type, s.duration]), [['group', 280]]);
+  assert.deepEqual(t.rows.slice(2, 4).map((r) => [r.branch, r.branchLabel]), [[0, '[0] read'], [1, '[1] read']]);
 });

@@ -54,10 +54,10 @@ public class ClientScriptServlet extends HttpServlet {
      */
     private static final long LOADED = System.currentTimeMillis() / 1000 * 1000;
 
-    /** {@code crux.devtools.enabled}; read in {@link #init()}. */
+    /** {@code crux.devtools.enabled}; read in {@link #init()} ({@link DevtoolsAccess}, as the API). */
     boolean devtoolsEnabled;
 
-    /** {@code crux.http.operator-role}. */
+    /** {@code crux.http.operator-role}; read in {@link #init()}. */
     String operatorRole = "crux-operator";
 
     /** {@code crux.devtools.api-path}: the Jakarta REST path below the context root. */
@@ -66,13 +66,11 @@ public class ClientScriptServlet extends HttpServlet {
     @Override
     public void init() throws ServletException {
         super.init();
-        var config = ConfigProvider.getConfig();
-        devtoolsEnabled =
-                config.getOptionalValue("crux.devtools.enabled", Boolean.class).orElse(false);
-        operatorRole =
-                config.getOptionalValue("crux.http.operator-role", String.class).orElse("crux-operator");
-        apiPath =
-                config.getOptionalValue("crux.devtools.api-path", String.class).orElse("/api");
+        devtoolsEnabled = DevtoolsAccess.enabled();
+        operatorRole = DevtoolsAccess.operatorRole();
+        apiPath = ConfigProvider.getConfig()
+                .getOptionalValue("crux.devtools.api-path", String.class)
+                .orElse("/api");
     }
 
     /**
