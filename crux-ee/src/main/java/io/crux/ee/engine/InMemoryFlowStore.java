@@ -164,7 +164,9 @@ public final class InMemoryFlowStore implements FlowStore {
                         saved.payload(codec),
                         saved.attempts(),
                         saved.fallback(),
-                        saved.completedAt());
+                        saved.completedAt(),
+                        saved.startedAt(),
+                        saved.failures());
         List<CheckpointRecord> list = checkpoints.computeIfAbsent(checkpoint.flowId(), k -> new ArrayList<>());
         synchronized (list) {
             if (list.stream().anyMatch(c -> c.position() == checkpoint.position())) {

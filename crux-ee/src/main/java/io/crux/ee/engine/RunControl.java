@@ -91,7 +91,9 @@ final class RunControl {
                         services.codec().encode(value),
                         1,
                         false,
-                        now);
+                        now,
+                        suspension.suspendedAt(), // the signal's bar spans the wait for it
+                        List.of());
             }
         }
         // reserved before the claim commits, so that maintenance on this node never takes the

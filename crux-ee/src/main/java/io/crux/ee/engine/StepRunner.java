@@ -223,7 +223,7 @@ final class StepRunner {
     private AttemptFailure failedAttempt(int attempt, Instant started, Throwable failure, Long waitMs) {
         String messageId = null;
         for (Throwable t = failure; t != null && messageId == null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof CruxException crux) {
+            if (t instanceof CruxException crux && !crux.messageId().isEmpty()) {
                 messageId = crux.messageId();
             }
         }

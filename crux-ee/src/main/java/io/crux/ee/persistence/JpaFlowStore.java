@@ -34,6 +34,7 @@ import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.StepFailure;
 import io.crux.ee.spi.SuspensionRecord;
 
 /**
@@ -69,7 +70,8 @@ public class JpaFlowStore implements FlowStore {
     private static final String INSERT_STEP_HELD = "WITH HELD AS (SELECT ID FROM CRUX_FLOW_RUN"
             + " WHERE ID = ? AND OWNER = ? AND STATUS = 'RUNNING' FOR UPDATE)"
             + " INSERT INTO CRUX_STEP (ID, FLOW_ID, POSITION, LABEL, KIND, OUTPUT_TYPE, OUTPUT_JSON, ATTEMPTS,"
-            + " FALLBACK, COMPLETED_AT, VERSION) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1 FROM HELD";
+            + " FALLBACK, COMPLETED_AT, STARTED_AT, ATTEMPT_LOG, VERSION) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1"
+            + " FROM HELD";
 
     private final DatabaseKind database = new DatabaseKind();
 
@@ -139,6 +141,39 @@ public class JpaFlowStore implements FlowStore {
     @Override
     public List<RunRecord> findRuns(RunQuery query) {
         return Transactions.read("list runs", null, () -> UnitConnection.run(dataSource, c -> RunRows.find(c, query)));
+    }
+
+    @Override
+    public void recordFailure(String flowId, StepFailure failure) {
+        // a column the entity does not map: no provider writes it back with the run's row
+        String json = AttemptLog.write(failure);
+        Transactions.write(
+                "keep the failure",
+                flowId,
+                () -> UnitConnection.run(dataSource, c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("UPDATE CRUX_FLOW_RUN SET FAILURE_LOG = ? WHERE ID = ?")) {
+                        ps.setString(1, json);
+                        ps.setString(2, flowId);
+                        return ps.executeUpdate();
+                    }
+                }));
+    }
+
+    @Override
+    public Optional<StepFailure> findFailure(String flowId) {
+        return Transactions.read(
+                "read the failure",
+                flowId,
+                () -> UnitConnection.run(dataSource, c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("SELECT FAILURE_LOG FROM CRUX_FLOW_RUN WHERE ID = ?")) {
+                        ps.setString(1, flowId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return Optional.ofNullable(rs.next() ? AttemptLog.readFailure(rs.getString(1)) : null);
+                        }
+                    }
+                }));
     }
 
     @Override
@@ -246,6 +281,8 @@ public class JpaFlowStore implements FlowStore {
             ps.setInt(10, e.attempts);
             ps.setBoolean(11, e.fallback);
             ps.setTimestamp(12, Timestamp.from(e.completedAt));
+            ps.setTimestamp(13, e.startedAt == null ? null : Timestamp.from(e.startedAt));
+            ps.setString(14, e.attemptLog);
             return ps.executeUpdate();
         }
     }

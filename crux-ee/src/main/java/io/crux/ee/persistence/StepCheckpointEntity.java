@@ -43,6 +43,14 @@ public class StepCheckpointEntity extends RunPositionRow {
     @Column(name = "COMPLETED_AT", nullable = false)
     Instant completedAt;
 
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "STARTED_AT")
+    Instant startedAt;
+
+    /** The failed attempts before the step completed, JSON ({@link AttemptLog}), or null for none. */
+    @Column(name = "ATTEMPT_LOG")
+    String attemptLog;
+
     /** @param codec encodes the checkpoint's value when the record carries no payload */
     static StepCheckpointEntity from(CheckpointRecord c, PayloadCodec codec) {
         Payload p = c.payload(codec);
@@ -57,6 +65,8 @@ public class StepCheckpointEntity extends RunPositionRow {
         e.attempts = c.attempts();
         e.fallback = c.fallback();
         e.completedAt = c.completedAt();
+        e.startedAt = c.startedAt();
+        e.attemptLog = AttemptLog.write(c.failures());
         return e;
     }
 
@@ -71,7 +81,9 @@ public class StepCheckpointEntity extends RunPositionRow {
                 new Payload(outputType, outputJson),
                 attempts,
                 fallback,
-                completedAt);
+                completedAt,
+                startedAt,
+                AttemptLog.read(attemptLog));
     }
 
     static String key(String flowId, int position) {
