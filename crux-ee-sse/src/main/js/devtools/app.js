@@ -388,7 +388,11 @@ function runView(r) {
     }
   }
 
+  let headerSig = null;
   function drawHeader() {
+    const sig = JSON.stringify([run.status, run.flow, run.action, run.id, run.userId, run.sessionId, run.parentId, run.createdAt, run.updatedAt, run.error]);
+    if (sig === headerSig) return;
+    headerSig = sig;
     const fact = (k, v) => [el('dt', {}, k), el('dd', {}, v)];
     header.replaceChildren(
       ...fact('Status', statusPill(run.status)),
@@ -410,7 +414,7 @@ function runView(r) {
       actions.replaceChildren();
       return;
     }
-    if (actions.dataset.confirming === 'true') return;
+    if (actions.dataset.confirming === 'true' || actions.querySelector('#cancel')) return;
     actions.replaceChildren(el('button', { type: 'button', class: 'danger', id: 'cancel', onclick: confirmCancel }, 'Cancel run…'));
   }
 
@@ -422,7 +426,7 @@ function runView(r) {
       drawActions();
       actions.querySelector('#cancel')?.focus();
     } }, 'Keep it running');
-    actions.replaceChildren(el('span', { role: 'alert' }, 'Cancel this run? It stops at its next step and cannot be resumed.'), yes, no);
+    actions.replaceChildren(el('span', { role: 'alert' }, 'Cancel this run? This cannot be undone.'), yes, no);
     yes.focus();
   }
 
@@ -441,50 +445,100 @@ function runView(r) {
     }
   }
 
+  const rowNodes = new Map(); // timeline row key -> {node, sig}
+
+  /**
+   * Draws the timeline keyed by row: a row whose content is the same keeps its node (its open
+   * details, the focus in it) and only its bars move as the axis grows; a changed row is replaced.
+   */
   function drawTimeline() {
     if (!run) return;
     const layout = M.layoutTimeline(run, Date.now());
     const kids = M.childrenByStep(run);
-    axis.replaceChildren(...layout.ticks.map((t) => el('span', { class: 'tick', style: `left:${t.left}%` }, t.label)));
-    const rows = layout.rows.map((row) => {
-      const segs = row.segments.map((s) => {
-        const what = segmentText(s);
-        return el('span', {
-          class: `seg ${s.type}`, style: `left:${s.left}%;width:max(${s.width}%, 3px)`,
-          title: what, 'data-type': s.type, 'data-attempt': s.attempt ?? null,
-        });
-      });
-      const failures = row.segments.filter((s) => s.type === 'failed');
-      const attempts = Math.max(row.group ? 0 : (row.attempts ?? 0), row.segments.filter((s) => ['failed', 'ok', 'running'].includes(s.type)).length);
-      const detail = failures.length
-        ? el('details', { class: 'attempts', 'data-key': row.key, open: opened.has(row.key),
-          ontoggle: (e) => (e.target.open ? opened.add(row.key) : opened.delete(row.key)) },
-          el('summary', {}, `${failures.length} failed attempt${failures.length === 1 ? '' : 's'}`),
-          el('ol', {}, failures.map((f) => el('li', { 'data-attempt': f.attempt },
-            el('strong', {}, `Attempt ${f.attempt}`), ` after ${M.duration(f.duration)}: `,
-            f.messageId ? el('code', { class: 'message-id' }, f.messageId) : null, ' ',
-            el('span', { class: 'message' }, f.message || f.errorType),
-            f.retryWaitMs != null ? el('span', { class: 'muted' }, ` (retried after ${M.duration(f.retryWaitMs)})`) : null))))
-        : null;
+    const tickText = layout.ticks.map((t) => t.label).join('|');
+    if (axis.dataset.ticks !== tickText || axis.dataset.span !== String(layout.end - layout.start)) {
+      axis.replaceChildren(...layout.ticks.map((t) => el('span', { class: 'tick', style: `left:${t.left}%` }, t.label)));
+      axis.dataset.ticks = tickText;
+      axis.dataset.span = String(layout.end - layout.start);
+    }
+    const seen = new Set();
+    let previous = null;
+    for (const row of layout.rows) {
+      seen.add(row.key);
       const childLinks = kids.get(row.label);
-      return el('div', {
-        class: `tl-row${row.branch != null ? ' branch' : ''}${row.group ? ' group' : ''}`, role: 'listitem',
-        'data-label': row.label, 'data-kind': row.kind, 'data-branch': row.branch ?? null, 'data-branches': row.branches ?? null,
-        'data-attempts': row.group ? null : attempts, 'data-state': row.running ? 'running' : row.failedForGood ? 'failed' : row.suspension ? 'suspended' : row.end == null ? 'open' : 'done',
-      },
-      el('div', { class: 'tl-label' },
-        el('span', { class: 'name', title: row.label }, row.branchLabel ?? row.label),
-        el('span', { class: 'muted kind' }, row.suspension ? 'suspended' : row.group ? `${row.branches} branch${row.branches === 1 ? '' : 'es'} in parallel` : String(row.kind ?? '').toLowerCase()),
-        attempts > 1 ? el('span', { class: 'badge' }, `${attempts} attempts`) : null,
-        row.fallback ? el('span', { class: 'badge fallback' }, 'fallback') : null,
-        row.failedForGood ? el('span', { class: 'badge failed' }, 'failed') : null),
-      el('div', { class: 'tl-track', role: 'img', 'aria-label': rowText(row) }, segs),
-      detail,
-      childLinks ? childTree(childLinks) : null);
-    });
-    if (rows.length === 0) rows.push(el('p', { class: 'muted', id: 'timeline-empty' }, 'No step has run yet.'));
-    timeline.replaceChildren(...rows);
+      const sig = JSON.stringify([row.label, row.kind, row.branch, row.branches, row.fallback, row.failedForGood, row.running,
+        row.suspension, row.end == null, row.attempts, row.segments.map((x) => [x.type, x.attempt, x.messageId, x.message]),
+        childLinks?.map((c) => [c.id, c.status])]);
+      let entry = rowNodes.get(row.key);
+      if (entry && entry.sig === sig) {
+        // same content: the bars move and their durations grow, nothing else
+        const segs = entry.node.querySelectorAll(':scope > .tl-track > .seg');
+        row.segments.forEach((x, k) => {
+          const n = segs[k];
+          if (!n) return;
+          n.style.left = `${x.left}%`;
+          n.style.width = `max(${x.width}%, 3px)`;
+          n.title = segmentText(x);
+        });
+        entry.node.querySelector(':scope > .tl-track').setAttribute('aria-label', rowText(row));
+      } else {
+        const node = rowNode(row, childLinks);
+        if (entry) {
+          const focused = entry.node.contains(document.activeElement);
+          entry.node.replaceWith(node);
+          if (focused) node.querySelector('summary, a')?.focus({ preventScroll: true });
+        }
+        entry = { node, sig };
+        rowNodes.set(row.key, entry);
+      }
+      const expected = previous ? previous.nextSibling : timeline.firstChild;
+      if (expected !== entry.node) timeline.insertBefore(entry.node, expected);
+      previous = entry.node;
+    }
+    for (const [key, entry] of rowNodes) {
+      if (!seen.has(key)) {
+        entry.node.remove();
+        rowNodes.delete(key);
+      }
+    }
+    const none = timeline.querySelector('#timeline-empty');
+    if (layout.rows.length === 0 && !none) timeline.append(el('p', { class: 'muted', id: 'timeline-empty' }, 'No step has run yet.'));
+    if (layout.rows.length > 0) none?.remove();
     timeline.dataset.status = run.status;
+  }
+
+  function rowNode(row, childLinks) {
+    const segs = row.segments.map((x) => el('span', {
+      class: `seg ${x.type}`, style: `left:${x.left}%;width:max(${x.width}%, 3px)`,
+      title: segmentText(x), 'data-type': x.type, 'data-attempt': x.attempt ?? null,
+    }));
+    const failures = row.segments.filter((x) => x.type === 'failed');
+    const attempts = Math.max(row.group ? 0 : (row.attempts ?? 0), row.segments.filter((x) => ['failed', 'ok', 'running'].includes(x.type)).length);
+    const detail = failures.length
+      ? el('details', { class: 'attempts', 'data-key': row.key, open: opened.has(row.key),
+        ontoggle: (e) => (e.target.open ? opened.add(row.key) : opened.delete(row.key)) },
+        el('summary', {}, `${failures.length} failed attempt${failures.length === 1 ? '' : 's'}`),
+        el('ol', {}, failures.map((f) => el('li', { 'data-attempt': f.attempt },
+          el('strong', {}, `Attempt ${f.attempt}`), ` after ${M.duration(f.duration)}: `,
+          f.messageId ? el('code', { class: 'message-id' }, f.messageId) : null, ' ',
+          el('span', { class: 'message' }, f.message || f.errorType),
+          f.errorType && f.message ? el('span', { class: 'muted' }, ` (${f.errorType})`) : null,
+          f.retryWaitMs != null ? el('span', { class: 'muted' }, `; retried after ${M.duration(f.retryWaitMs)}`) : null))))
+      : null;
+    return el('div', {
+      class: `tl-row${row.branch != null ? ' branch' : ''}${row.group ? ' group' : ''}`, role: 'listitem',
+      'data-label': row.label, 'data-kind': row.kind, 'data-branch': row.branch ?? null, 'data-branches': row.branches ?? null,
+      'data-attempts': row.group ? null : attempts, 'data-state': row.running ? 'running' : row.failedForGood ? 'failed' : row.suspension ? 'suspended' : row.end == null ? 'open' : 'done',
+    },
+    el('div', { class: 'tl-label' },
+      el('span', { class: 'name', title: row.label }, row.branchLabel ?? row.label),
+      el('span', { class: 'muted kind' }, row.suspension ? 'suspended' : row.group ? `${row.branches} branch${row.branches === 1 ? '' : 'es'} in parallel` : String(row.kind ?? '').toLowerCase()),
+      attempts > 1 ? el('span', { class: 'badge' }, `${attempts} attempts`) : null,
+      row.fallback ? el('span', { class: 'badge fallback' }, 'fallback') : null,
+      row.failedForGood ? el('span', { class: 'badge failed' }, 'failed') : null),
+    el('div', { class: 'tl-track', role: 'img', 'aria-label': rowText(row) }, segs),
+    detail,
+    childLinks ? childTree(childLinks) : null);
   }
 
   function segmentText(s) {
@@ -509,9 +563,13 @@ function runView(r) {
       el('a', { href: M.runHash(c.id) }, `${c.flow}${c.action ? ` · ${c.action}` : ''}`), ' ', statusPill(c.status))));
   }
 
+  let childrenSig = null;
   function drawChildren() {
+    const sig = JSON.stringify((run.children ?? []).map((c) => [c.id, c.status, c.parentStep]));
+    if (sig === childrenSig) return;
+    childrenSig = sig;
     const kids = M.childrenByStep(run);
-    const labels = new Set((M.layoutTimeline(run).rows).map((r) => r.label));
+    const labels = new Set([...(run.steps ?? []).map((x) => x.label), ...(run.running ?? []).map((x) => x.label), run.failure?.label]);
     const loose = [...kids.entries()].filter(([k]) => k == null || !labels.has(k)).flatMap(([, v]) => v);
     children.hidden = loose.length === 0;
     put(children, el('h2', { id: 'children-title' }, 'Child runs'), loose.length ? childTree(loose) : null);

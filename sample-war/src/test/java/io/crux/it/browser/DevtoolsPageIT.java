@@ -110,16 +110,51 @@ class DevtoolsPageIT {
         await().atMost(Duration.ofSeconds(5)).until(attempt::isDisplayed);
         assertThat(attempt.getText()).contains("Attempt 1").contains("HTTP 503");
 
-        // the header, and the run in the list with its status chip
+        // the header; cancelling asks first, and the run ends as cancelled
         assertThat(text("run-header")).contains("expense-approval").contains("SUSPENDED");
+        browser.driver.findElement(By.id("cancel")).click();
+        WebElement confirm = browser.driver.findElement(By.id("cancel-confirm"));
+        assertThat(browser.driver.switchTo().activeElement())
+                .as("focus on the confirmation")
+                .isEqualTo(confirm);
+        assertThat(((Map<?, ?>) Json.object(SERVER.get()
+                                        .get("/crux-sample/api/expenses/" + id)
+                                        .body())
+                                .get("run"))
+                        .get("status"))
+                .as("nothing cancelled before the confirmation")
+                .isEqualTo("SUSPENDED");
+        confirm.click();
+        await("the run cancelled, as the page tells")
+                .atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(
+                        () -> browser.driver.findElement(By.id("run-header")).getAttribute("data-status"),
+                        "CANCELLED"::equals);
+        assertThat(browser.driver.findElements(By.id("cancel"))).isEmpty();
+
+        // the run in the list, with the counts by status as chips
         page("#/runs?flow=expense-approval");
         WebElement row = await("the run in the list")
                 .atMost(Duration.ofSeconds(20))
                 .ignoreExceptions()
                 .until(() -> browser.driver.findElement(By.cssSelector("#runs tr[data-run='" + id + "']")), r -> true);
-        assertThat(row.getAttribute("data-status")).isEqualTo("SUSPENDED");
-        assertThat(browser.driver.findElements(By.cssSelector("#counts .chip[data-status='SUSPENDED']")))
-                .hasSize(1);
+        assertThat(row.getAttribute("data-status")).isEqualTo("CANCELLED");
+        WebElement chip = browser.driver.findElement(By.cssSelector("#counts .chip[data-status='CANCELLED']"));
+        assertThat(chip.getText()).matches("CANCELLED [1-9][0-9]*");
+        chip.click();
+        await("the list filtered by the chip's status")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> browser.driver.getCurrentUrl().endsWith("#/runs?flow=expense-approval&status=CANCELLED"));
+        await("the filtered list")
+                .atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> browser.driver.findElements(By.cssSelector("#runs tr")).stream()
+                                .allMatch(r -> "CANCELLED".equals(r.getAttribute("data-status")))
+                        && !browser.driver
+                                .findElements(By.cssSelector("#runs tr[data-run='" + id + "']"))
+                                .isEmpty());
+        row = browser.driver.findElement(By.cssSelector("#runs tr[data-run='" + id + "']"));
         row.findElement(By.tagName("a")).click();
         await("the run's page from the list")
                 .atMost(Duration.ofSeconds(20))
