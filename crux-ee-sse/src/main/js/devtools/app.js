@@ -122,7 +122,7 @@ function route() {
 }
 
 function sameFilters(a, b) {
-  return M.FILTERS.every((f) => (a[f] ?? '') === (b[f] ?? ''));
+  return [...M.FILTERS, 'limit'].every((f) => String(a[f] ?? '') === String(b[f] ?? ''));
 }
 
 window.addEventListener('hashchange', route);
@@ -147,9 +147,12 @@ function listView(r) {
     input('session', 'Session'),
     input('from', 'Created from', { type: 'datetime-local', step: 1 }),
     input('to', 'Created before', { type: 'datetime-local', step: 1 }),
+    el('div', { class: 'field' }, el('label', { for: 'filter-limit' }, 'Per page'),
+      el('select', { id: 'filter-limit', name: 'limit' },
+        M.PAGE_SIZES.map((n) => el('option', { value: n, selected: Number(r.filters.limit ?? M.PAGE_SIZES[0]) === n }, String(n))))),
     el('div', { class: 'row actions' },
       el('button', { type: 'submit' }, 'Apply'),
-      el('button', { type: 'button', class: 'secondary', onclick: () => { location.hash = M.listHash({}); } }, 'Clear')));
+      el('button', { type: 'button', class: 'secondary', onclick: () => { location.hash = M.listHash({ limit: model.filters.limit }); } }, 'Clear')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const f = {};
@@ -157,6 +160,7 @@ function listView(r) {
       const v = form.elements.namedItem(name).value.trim();
       if (v) f[name] = name === 'from' || name === 'to' ? fromInput(v) : v;
     }
+    f.limit = Number(form.elements.namedItem('limit').value);
     location.hash = M.listHash(f);
   });
 
@@ -222,7 +226,7 @@ function listView(r) {
   async function load(append = false) {
     more.disabled = true;
     try {
-      const answer = await api('GET', `/devtools/runs?${M.runsQuery(model.filters, append ? model.next : null, 50)}`);
+      const answer = await api('GET', `/devtools/runs?${M.runsQuery(model.filters, append ? model.next : null)}`);
       if (stop.signal.aborted) return;
       const { appended } = model.page(answer, { append });
       problem.replaceChildren();
@@ -287,7 +291,7 @@ function listView(r) {
   function poll() {
     const timer = setInterval(async () => {
       try {
-        const answer = await api('GET', `/devtools/runs?${M.runsQuery(model.filters, null, 50)}`);
+        const answer = await api('GET', `/devtools/runs?${M.runsQuery(model.filters, null)}`);
         for (const run of [...(answer.runs ?? [])].reverse()) {
           const known = model.byId.get(run.id);
           if (!known || known.updatedAt !== run.updatedAt || known.status !== run.status) changed(run);

@@ -5,6 +5,9 @@
 /** The filters of the runs list, in the order the page shows them. */
 export const FILTERS = ['flow', 'status', 'user', 'session', 'from', 'to'];
 
+/** The page sizes the list offers (the API's largest is 200). */
+export const PAGE_SIZES = [50, 100, 200];
+
 /** Statuses after which a run changes no more. */
 export const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED', 'ABORTED']);
 
@@ -25,6 +28,8 @@ export function parseHash(hash) {
     const v = params.get(f);
     if (v) filters[f] = v;
   }
+  const limit = Number(params.get('limit'));
+  if (PAGE_SIZES.includes(limit) && limit !== PAGE_SIZES[0]) filters.limit = limit;
   return { view: 'list', filters };
 }
 
@@ -32,6 +37,7 @@ export function parseHash(hash) {
 export function listHash(filters = {}) {
   const params = new URLSearchParams();
   for (const f of FILTERS) if (filters[f]) params.set(f, filters[f]);
+  if (filters.limit && Number(filters.limit) !== PAGE_SIZES[0]) params.set('limit', String(filters.limit));
   const q = params.toString();
   return q ? `#/runs?${q}` : '#/runs';
 }
@@ -41,7 +47,7 @@ export function runHash(id) {
 }
 
 /** The query of GET /devtools/runs for these filters, a cursor and a page size. */
-export function runsQuery(filters = {}, cursor = null, limit = 50) {
+export function runsQuery(filters = {}, cursor = null, limit = filters.limit ?? PAGE_SIZES[0]) {
   const params = new URLSearchParams();
   for (const f of FILTERS) if (filters[f]) params.set(f, filters[f]);
   if (cursor) params.set('cursor', cursor);

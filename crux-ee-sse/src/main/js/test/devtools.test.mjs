@@ -231,3 +231,12 @@ test('timeline: the branches of a parallel map hang under one row that spans the
   assert.deepEqual(group.segments.map((s) => [s.type, s.duration]), [['group', 280]]);
   assert.deepEqual(t.rows.slice(2, 4).map((r) => [r.branch, r.branchLabel]), [[0, '[0] read'], [1, '[1] read']]);
 });
+
+test('hash: the page size travels with the filters, 50 (the default) left out', () => {
+  assert.deepEqual(parseHash('#/runs?status=FAILED&limit=200'), { view: 'list', filters: { status: 'FAILED', limit: 200 } });
+  assert.deepEqual(parseHash('#/runs?limit=7'), { view: 'list', filters: {} });
+  assert.equal(listHash({ status: 'FAILED', limit: 200 }), '#/runs?status=FAILED&limit=200');
+  assert.equal(listHash({ limit: 50 }), '#/runs');
+  assert.equal(runsQuery({ flow: 'f', limit: 200 }), 'flow=f&limit=200');
+  assert.equal(runsQuery({}), 'limit=50');
+});
