@@ -1,9 +1,12 @@
 package io.crux.ee.sse;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -12,10 +15,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.catalog.Messages;
@@ -24,8 +31,10 @@ import io.crux.ee.service.RunFilter;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.sse.internal.BasicLogin;
 import io.crux.ee.sse.internal.DevtoolsAccess;
+import io.crux.ee.sse.internal.DevtoolsStream;
 import io.crux.ee.sse.internal.DevtoolsViews;
 import io.crux.ee.sse.internal.Problems;
+import io.crux.ee.sse.internal.StreamThreads;
 
 /**
  * The operator's view of the runs (the devtools): pages of runs filtered in the database with
@@ -45,8 +54,16 @@ public class DevtoolsResource {
     /** The largest page. */
     static final int MAX_LIMIT = 200;
 
+    /** How long a stream may stay silent before a comment keeps it open. */
+    private static final Duration HEARTBEAT = ConfigProvider.getConfig()
+            .getOptionalValue("crux.sse.heartbeat", String.class)
+            .map(Duration::parse)
+            .orElse(Duration.ofSeconds(15));
+
     @Inject
     FlowService flows;
+
+    private volatile StreamThreads threads;
 
     /**
      * One page of runs, newest first, with the counts by status of the same filter.
@@ -83,12 +100,12 @@ public class DevtoolsResource {
         }
         RunFilter filter = new RunFilter(
                 blankToNull(flow),
-                DevtoolsViews.status(status),
+                parameter("status", status, DevtoolsViews::status),
                 blankToNull(user),
                 blankToNull(session),
-                DevtoolsViews.instant("from", from),
-                DevtoolsViews.instant("to", to),
-                cursor == null || cursor.isBlank() ? null : DevtoolsViews.cursor(cursor),
+                parameter("from", from, DevtoolsViews::instant),
+                parameter("to", to, DevtoolsViews::instant),
+                cursor == null || cursor.isBlank() ? null : parameter("cursor", cursor, DevtoolsViews::cursor),
                 size);
         List<RunRecord> page = flows.findRuns(filter);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -137,6 +154,78 @@ public class DevtoolsResource {
                 .build();
     }
 
+    /**
+     * Every run created or changed from now on, as {@code {"type":"run.changed","run":RunSummary}}
+     * events: the store is read every {@code crux.devtools.poll}, so runs of every server appear.
+     *
+     * @param response resumed with the stream, written on a thread of its own
+     */
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void changes(@Context SecurityContext security, @Suspended AsyncResponse response) {
+        allow(security);
+        stream(
+                "crux-devtools",
+                response,
+                DevtoolsStream.changes(flows, DevtoolsAccess.poll(), HEARTBEAT, Clock.systemUTC()));
+    }
+
+    /**
+     * One run's detail as {@code {"type":"run.detail","run":RunDetail}}: at once, then whenever it
+     * changes; the stream ends after the run has ended.
+     *
+     * @param runId a run id
+     * @param response resumed with the stream, written on a thread of its own
+     */
+    @GET
+    @Path("runs/{runId}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void runStream(
+            @PathParam("runId") String runId, @Context SecurityContext security, @Suspended AsyncResponse response) {
+        allow(security);
+        stored(runId);
+        stream("crux-devtools " + runId, response, DevtoolsStream.run(flows, runId, DevtoolsAccess.poll(), HEARTBEAT));
+    }
+
+    /** The stream goes on a managed thread of its own; the request thread goes back at once. */
+    private void stream(String name, AsyncResponse response, DevtoolsStream stream) {
+        boolean started = threads()
+                .start(
+                        name,
+                        () -> response.resume(Response.ok(stream)
+                                .type(MediaType.SERVER_SENT_EVENTS_TYPE)
+                                .header("Cache-Control", "no-cache")
+                                .build()));
+        if (!started) {
+            throw Problems.problem(503, "Service Unavailable", "The application is stopping.");
+        }
+    }
+
+    /** The threads that write streams, from the factory {@code crux.sse.thread-factory}, looked up once. */
+    private StreamThreads threads() {
+        StreamThreads t = threads;
+        if (t == null) {
+            synchronized (this) {
+                t = threads;
+                if (t == null) {
+                    t = StreamThreads.fromConfig();
+                    threads = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** The application stops: idle stream threads go. */
+    @PreDestroy
+    void closeThreads() {
+        StreamThreads t = threads;
+        if (t != null) {
+            t.close();
+        }
+    }
+
     private RunRecord stored(String runId) {
         return flows.run(runId)
                 .filter(r -> flows.flow(r.flowName()).isPresent())
@@ -154,6 +243,15 @@ public class DevtoolsResource {
                 default -> "Forbidden";
             };
             throw Problems.problem(verdict.status(), title, DevtoolsAccess.detail(verdict, user));
+        }
+    }
+
+    /** @return the parameter read; 400 when it does not read */
+    private static <T> T parameter(String name, String text, java.util.function.Function<String, T> read) {
+        try {
+            return read.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw Problems.problem(400, "Bad Request", Messages.badDevtoolsParameter(name, text, e.getMessage()));
         }
     }
 

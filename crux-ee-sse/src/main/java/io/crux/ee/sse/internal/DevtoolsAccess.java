@@ -65,13 +65,24 @@ public final class DevtoolsAccess {
      * @return what the caller gets
      */
     public static Verdict check(Principal user, Predicate<String> inRole) {
-        if (!enabled()) {
+        return check(enabled(), operatorRole(), user, inRole);
+    }
+
+    /**
+     * @param enabled whether the devtools are on
+     * @param role the operator role
+     * @param user the authenticated caller, or {@code null}
+     * @param inRole whether the caller is in a role
+     * @return what the caller gets: off before anything else, so that nothing tells they exist
+     */
+    static Verdict check(boolean enabled, String role, Principal user, Predicate<String> inRole) {
+        if (!enabled) {
             return Verdict.DISABLED;
         }
         if (user == null) {
             return Verdict.NO_USER;
         }
-        return inRole.test(operatorRole()) ? Verdict.ALLOWED : Verdict.FORBIDDEN;
+        return inRole.test(role) ? Verdict.ALLOWED : Verdict.FORBIDDEN;
     }
 
     /**

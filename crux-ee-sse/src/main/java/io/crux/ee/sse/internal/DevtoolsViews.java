@@ -15,7 +15,6 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
 import io.crux.ee.api.FlowStatus;
-import io.crux.ee.catalog.Messages;
 import io.crux.ee.service.FlowService;
 import io.crux.ee.service.RunningAttempt;
 import io.crux.ee.spi.AttemptFailure;
@@ -204,34 +203,39 @@ public final class DevtoolsViews {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** @return the key a cursor names; 400 when it is not one of ours */
+    /**
+     * @return the key a cursor names
+     * @throws IllegalArgumentException if it is not one of ours: the message says what is expected
+     */
     public static RunQuery.Cursor cursor(String text) {
         try {
             String key = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
             int bar = key.indexOf('|');
             return new RunQuery.Cursor(Instant.parse(key.substring(0, bar)), key.substring(bar + 1));
         } catch (RuntimeException e) {
-            throw Problems.problem(
-                    400, "Bad Request", Messages.badDevtoolsParameter("cursor", text, "a `next` of an earlier answer"));
+            throw new IllegalArgumentException("a `next` of an earlier answer", e);
         }
     }
 
-    /** @return an ISO-8601 instant; 400 when it is not one */
-    public static Instant instant(String name, String text) {
+    /**
+     * @return an ISO-8601 instant, or {@code null} for none
+     * @throws IllegalArgumentException if it is not one
+     */
+    public static Instant instant(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
         try {
             return Instant.parse(text);
         } catch (RuntimeException e) {
-            throw Problems.problem(
-                    400,
-                    "Bad Request",
-                    Messages.badDevtoolsParameter(name, text, "an ISO-8601 instant such as 2026-12-06T10:00:00Z"));
+            throw new IllegalArgumentException("an ISO-8601 instant such as 2026-12-06T10:00:00Z", e);
         }
     }
 
-    /** @return a status by name, any case; 400 when there is none */
+    /**
+     * @return a status by name, any case, or {@code null} for none
+     * @throws IllegalArgumentException if there is none of that name
+     */
     public static FlowStatus status(String text) {
         if (text == null || text.isBlank()) {
             return null;
@@ -239,10 +243,7 @@ public final class DevtoolsViews {
         try {
             return FlowStatus.valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw Problems.problem(
-                    400,
-                    "Bad Request",
-                    Messages.badDevtoolsParameter("status", text, "one of " + List.of(FlowStatus.values())));
+            throw new IllegalArgumentException("one of " + List.of(FlowStatus.values()), e);
         }
     }
 

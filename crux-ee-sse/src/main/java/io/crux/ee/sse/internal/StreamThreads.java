@@ -28,6 +28,25 @@ public final class StreamThreads {
     }
 
     /**
+     * @return stream threads from the factory that {@code crux.sse.thread-factory} names (default
+     *     {@code java:comp/DefaultManagedThreadFactory}), looked up in JNDI
+     * @throws IllegalStateException if the name is not bound
+     */
+    public static StreamThreads fromConfig() {
+        String name = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("crux.sse.thread-factory", String.class)
+                .orElse("java:comp/DefaultManagedThreadFactory");
+        try {
+            return new StreamThreads((ThreadFactory) new javax.naming.InitialContext().lookup(name));
+        } catch (javax.naming.NamingException e) {
+            throw new IllegalStateException(
+                    "crux-ee needs the resource " + name
+                            + " (set crux.sse.thread-factory to another JNDI name if your server binds it elsewhere)",
+                    e);
+        }
+    }
+
+    /**
      * Writes a stream on a thread of its own, named {@code name} while it writes.
      *
      * @return whether a thread took it; {@code false} when the factory gives no more threads or the pool is closed
