@@ -155,6 +155,33 @@ class DevtoolsPageIT {
                                 .findElements(By.cssSelector("#runs tr[data-run='" + id + "']"))
                                 .isEmpty());
         row = browser.driver.findElement(By.cssSelector("#runs tr[data-run='" + id + "']"));
+        // the list is live: a claim submitted now appears at the top, without a reload
+        page("#/runs?flow=expense-approval");
+        await("the list following the devtools stream")
+                .atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> browser.driver.findElement(By.id("live")).getAttribute("data-state"), "open"::equals);
+        await("the list loaded")
+                .atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> !browser.driver
+                        .findElements(By.cssSelector("#runs tr[data-run='" + id + "']"))
+                        .isEmpty());
+        String marker = (String)
+                browser.driver.executeScript("return document.getElementById('runs').dataset.marker = 'same list';");
+        String newer = submitClaim();
+        WebElement first = await("the new run at the top of the list")
+                .atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(
+                        () -> browser.driver.findElement(By.cssSelector("#runs tr:first-child")),
+                        r -> newer.equals(r.getAttribute("data-run"))
+                                && "SUSPENDED".equals(r.getAttribute("data-status")));
+        assertThat(browser.driver.findElement(By.id("runs")).getAttribute("data-marker"))
+                .as("the same list, not a reload")
+                .isEqualTo(marker);
+        assertThat(first.getText()).contains("expense-approval");
+        row = browser.driver.findElement(By.cssSelector("#runs tr[data-run='" + id + "']"));
         row.findElement(By.tagName("a")).click();
         await("the run's page from the list")
                 .atMost(Duration.ofSeconds(20))
@@ -198,6 +225,9 @@ class DevtoolsPageIT {
                 .as("nothing sent")
                 .satisfies(run -> assertThat(((Map<?, ?>) run).get("status")).isEqualTo("SUSPENDED"));
 
+        await("the run page following the run's stream")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> browser.driver.findElement(By.id("live")).getAttribute("data-state"), "open"::equals);
         approved.click();
         manager.sendKeys("grace");
         form.findElement(By.cssSelector("[data-path='comment']")).sendKeys("fine");
@@ -211,6 +241,9 @@ class DevtoolsPageIT {
                         "COMPLETED"::equals);
         assertThat(browser.driver.findElements(By.cssSelector("#timeline .tl-row[data-label='book-payment']")))
                 .hasSize(1);
+        await("the run's stream ended with the run")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> browser.driver.findElement(By.id("live")).getAttribute("data-state"), "ended"::equals);
         assertThat(browser.driver.findElements(By.cssSelector("#timeline .tl-row[data-kind='SUSPENSION']")))
                 .as("no longer waiting")
                 .isEmpty();
