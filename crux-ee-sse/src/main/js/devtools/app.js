@@ -382,6 +382,10 @@ function runView(r) {
       (it) => `${it.type ?? 'item'} ${it.status ? `(${String(it.status).toLowerCase()})` : ''} ${it.id ?? ''}`.trim());
     drawEntries('events', eventsList, run.events ?? [], (ev, i) => `${ev.requestId ?? ''}:${ev.seq ?? i}`,
       (ev) => `${ev.seq ?? ''} ${ev.type ?? 'event'} ${ev.ts ? time(ev.ts) : ''}`.trim());
+    if (!(run.items ?? []).length && !itemsList.querySelector('.none')) itemsList.append(el('li', { class: 'none muted' }, 'No items.'));
+    if (!(run.events ?? []).length && !eventsList.querySelector('.none')) eventsList.append(el('li', { class: 'none muted' }, 'No events stored for this run.'));
+    if ((run.items ?? []).length) itemsList.querySelector('.none')?.remove();
+    if ((run.events ?? []).length) eventsList.querySelector('.none')?.remove();
     itemCount.textContent = `(${(run.items ?? []).length})`;
     eventCount.textContent = `(${(run.events ?? []).length}${(run.events ?? []).length >= 500 ? ', the first 500' : ''})`;
     // open bars grow while the run runs
@@ -651,7 +655,20 @@ function runView(r) {
     }
   }
 
+  /** A run that cannot be read: the problem alone, without the empty sections. */
+  function failed(p) {
+    problem.replaceChildren(problemBox(p, 'run'));
+    for (const section of root.querySelectorAll(':scope > section')) section.hidden = !section.contains(problem);
+    header.hidden = true;
+    actions.hidden = true;
+  }
+
   function show(detail) {
+    if (!run) {
+      for (const section of root.querySelectorAll(':scope > section:not(#suspension, #children)')) section.hidden = false;
+      header.hidden = false;
+      actions.hidden = false;
+    }
     run = detail;
     problem.replaceChildren();
     draw();
@@ -662,7 +679,7 @@ function runView(r) {
   api('GET', `/devtools/runs/${enc(id)}`).then((d) => {
     if (!stop.signal.aborted && !run) show(d);
   }, (p) => {
-    if (!stop.signal.aborted && !run) problem.replaceChildren(problemBox(p, 'run'));
+    if (!stop.signal.aborted && !run) failed(p);
   });
   follow(`${API}/devtools/runs/${enc(id)}/stream`, {
     signal: stop.signal,
@@ -687,8 +704,11 @@ function runView(r) {
       try {
         show(await api('GET', `/devtools/runs/${enc(id)}`));
       } catch (p) {
-        if (!run) problem.replaceChildren(problemBox(p, 'run'));
-        if ([401, 403, 404].includes(p.status)) clearInterval(timer);
+        if (!run) failed(p);
+        if ([401, 403, 404].includes(p.status)) {
+          clearInterval(timer);
+          setLive('idle');
+        }
       }
     }, 1000);
     stop.signal.addEventListener('abort', () => clearInterval(timer), { once: true });

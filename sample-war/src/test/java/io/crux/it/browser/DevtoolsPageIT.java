@@ -296,6 +296,24 @@ class DevtoolsPageIT {
                 .contains(count + " branches");
     }
 
+    @Test
+    void thePageAsksForALoginAndAnswersOnlyTheOperator() {
+        HttpResponse<String> anonymous = SERVER.get().get("/crux-sample/crux/devtools/");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWithIgnoringCase("Basic"));
+        assertThat(SERVER.get()
+                        .get("/crux-sample/crux/devtools/app.js", "alice:alice-password")
+                        .statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> page = SERVER.get().get("/crux-sample/crux/devtools/", OPERATOR);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<meta name=\"crux-api\" content=\"/crux-sample/api\">");
+        assertThat(SERVER.get().get("/crux-sample/crux/client.js").statusCode())
+                .as("the client stays public")
+                .isEqualTo(200);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /**
