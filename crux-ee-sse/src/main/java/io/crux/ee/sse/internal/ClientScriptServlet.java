@@ -82,11 +82,7 @@ public class ClientScriptServlet extends HttpServlet {
             throws ServletException, IOException {
         String path = request.getPathInfo();
         if (path != null && (path.equals(DEVTOOLS_PREFIX) || path.startsWith(DEVTOOLS_PREFIX + "/"))) {
-            if (!devtoolsEnabled) {
-                response.sendError(HttpServletResponse.SC_NOT_FOUND);
-                return;
-            }
-            if (!operator(request, response)) {
+            if (!admitted(request, response)) {
                 return;
             }
             if (path.equals(DEVTOOLS_PREFIX)) {
@@ -99,32 +95,35 @@ public class ClientScriptServlet extends HttpServlet {
     }
 
     /**
-     * Whether the request's user is an operator; otherwise the answer is sent: the container's login
-     * when there is no user, 403 for another user.
+     * Whether the devtools answer this request, by the API's rule ({@link DevtoolsAccess}); otherwise
+     * the answer is sent: 404 when they are off, the container's login when there is no user, 403
+     * for another user.
      */
-    private boolean operator(HttpServletRequest request, HttpServletResponse response)
+    private boolean admitted(HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
-        if (request.getUserPrincipal() == null) {
+        DevtoolsAccess.Verdict verdict =
+                DevtoolsAccess.check(devtoolsEnabled, operatorRole, request.getUserPrincipal(), request::isUserInRole);
+        if (verdict == DevtoolsAccess.Verdict.NO_USER) {
             boolean in;
             try {
                 // the container's login mechanism of the application (BASIC: checks the Authorization
-                // header, or answers 401 with its WWW-Authenticate challenge)
+                // header, or answers 401 with its WWW-Authenticate challenge; FORM: its login page)
                 in = request.authenticate(response);
             } catch (ServletException noLoginMechanism) {
-                response.setHeader("WWW-Authenticate", "Basic realm=\"crux-ee\", charset=\"UTF-8\"");
-                response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
-                return false;
+                in = false;
             }
-            if (!in || request.getUserPrincipal() == null) {
+            if (!in) {
                 if (!response.isCommitted()) {
                     response.setHeader("WWW-Authenticate", "Basic realm=\"crux-ee\", charset=\"UTF-8\"");
                     response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
                 }
                 return false;
             }
+            verdict = DevtoolsAccess.check(
+                    devtoolsEnabled, operatorRole, request.getUserPrincipal(), request::isUserInRole);
         }
-        if (!request.isUserInRole(operatorRole)) {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN);
+        if (verdict != DevtoolsAccess.Verdict.ALLOWED) {
+            response.sendError(verdict == DevtoolsAccess.Verdict.NO_USER ? 401 : verdict.status());
             return false;
         }
         return true;
