@@ -5,7 +5,15 @@ import { follow } from './live.js';
 import * as M from './model.js';
 
 const API = (document.querySelector('meta[name="crux-api"]')?.content || new URL('../../api', location.href).pathname).replace(/\/$/, '');
-const client = createClient({ baseUrl: API });
+/**
+ * BASIC credentials typed into the page's own sign-in form, kept in memory only (never stored). The
+ * page needs them only where the browser's login to the page does not reach the API: a BASIC login
+ * is sent again by the browser only below the page's own path, and unlike Open Liberty (whose
+ * single sign-on cookie goes to the whole server) WildFly and Payara have nothing else to carry it.
+ */
+let authorization = null;
+const authHeaders = () => (authorization ? { Authorization: authorization } : {});
+const client = createClient({ baseUrl: API, headers: authHeaders });
 const enc = encodeURIComponent;
 const root = document.getElementById('view');
 const live = document.getElementById('live');
@@ -30,7 +38,7 @@ async function api(method, path, body) {
     res = await fetch(API + path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers: { ...authHeaders(), ...(body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
@@ -52,7 +60,9 @@ function describe(p, what = 'this') {
   if (!p) return '';
   switch (p.status) {
     case 0: return `The server cannot be reached (${p.detail}).`;
-    case 401: return 'Not signed in: the devtools need a user in the operator role. Reload the page to sign in.';
+    case 401: return authorization
+      ? 'The server refused this user or password (401).'
+      : 'The devtools API does not see you signed in (401). Sign in as a user in the operator role:';
     case 403: return 'Signed in, but not in the operator role (crux.http.operator-role, by default crux-operator), which the devtools need.';
     case 404: return what === 'run' ? `No run with this id. ${p.detail ?? ''}`.trim() : `Not found: the devtools API answered 404 (are they enabled, crux.devtools.enabled=true?). ${p.detail ?? ''}`.trim();
     default: return `${p.status} ${p.title ?? ''}: ${p.detail || 'the server gave no detail.'}`;
@@ -60,7 +70,27 @@ function describe(p, what = 'this') {
 }
 
 function problemBox(p, what) {
-  return el('div', { class: 'alert error', role: 'alert', 'data-problem': p.status }, describe(p, what));
+  return el('div', { class: 'alert error', role: 'alert', 'data-problem': p.status }, describe(p, what),
+    p.status === 401 ? signInForm() : null);
+}
+
+/** The page's own sign-in, for a server where the browser's login does not reach the API (see authorization). */
+function signInForm() {
+  const form = el('form', { class: 'sign-in', id: 'sign-in', 'aria-label': 'Sign in' },
+    el('div', { class: 'field' }, el('label', { for: 'sign-in-user' }, 'User'),
+      el('input', { id: 'sign-in-user', name: 'user', autocomplete: 'username', required: true })),
+    el('div', { class: 'field' }, el('label', { for: 'sign-in-password' }, 'Password'),
+      el('input', { id: 'sign-in-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    el('button', { type: 'submit' }, 'Sign in'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = `${form.elements.namedItem('user').value}:${form.elements.namedItem('password').value}`;
+    authorization = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(text)))}`;
+    current?.stop();
+    current = null;
+    route();
+  });
+  return form;
 }
 
 function time(t) {
@@ -274,6 +304,7 @@ function listView(r) {
     if (!ok || stop.signal.aborted) return;
     follow(`${API}/devtools/stream`, {
       signal: stop.signal,
+      headers: authHeaders,
       onData: (d) => {
         if (d.type === 'run.changed' && d.run) changed(d.run);
       },
@@ -657,6 +688,8 @@ function runView(r) {
 
   /** A run that cannot be read: the problem alone, without the empty sections. */
   function failed(p) {
+    // the same problem again (the poll after the first read) leaves the page, and a sign-in form being typed in, as it is
+    if (problem.firstChild?.dataset.problem === String(p.status)) return;
     problem.replaceChildren(problemBox(p, 'run'));
     for (const section of root.querySelectorAll(':scope > section')) section.hidden = !section.contains(problem);
     header.hidden = true;
@@ -683,6 +716,7 @@ function runView(r) {
   });
   follow(`${API}/devtools/runs/${enc(id)}/stream`, {
     signal: stop.signal,
+    headers: authHeaders,
     onData: (d) => {
       if (d.type === 'run.detail' && d.run) show(d.run);
     },

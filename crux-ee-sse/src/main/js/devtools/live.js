@@ -10,6 +10,7 @@ import { createParser } from '../vendor/eventsource-parser.js';
  * @param {function(object): void} o.onData each event's data, parsed
  * @param {function(string, object=): void} [o.onState] 'open', 'reconnecting', 'ended', 'failed' (with the problem)
  * @param {function(): boolean} [o.done] whether an ended stream stays ended (default: reconnect)
+ * @param {function(): object} [o.headers] more headers for each (re)connect
  * @param {AbortSignal} o.signal stops it
  * @param {function} [o.fetch] the fetch to use
  */
@@ -19,7 +20,11 @@ export async function follow(url, o) {
   let attempt = 0;
   while (!o.signal.aborted) {
     try {
-      const res = await doFetch(url, { headers: { Accept: 'text/event-stream' }, credentials: 'same-origin', signal: o.signal });
+      const res = await doFetch(url, {
+        headers: { Accept: 'text/event-stream', ...(o.headers?.() ?? {}) },
+        credentials: 'same-origin',
+        signal: o.signal,
+      });
       if (!res.ok) {
         let body = null;
         try {
