@@ -7,9 +7,9 @@ import * as M from './model.js';
 const API = (document.querySelector('meta[name="crux-api"]')?.content || new URL('../../api', location.href).pathname).replace(/\/$/, '');
 /**
  * BASIC credentials typed into the page's own sign-in form, kept in memory only (never stored). The
- * page needs them only where the browser's login to the page does not reach the API: a BASIC login
- * is sent again by the browser only below the page's own path, and unlike Open Liberty (whose
- * single sign-on cookie goes to the whole server) WildFly and Payara have nothing else to carry it.
+ * page asks for them only when the API answers 401 although the page itself was signed in: a
+ * browser need not send a BASIC login beyond the path that asked for it (Open Liberty's single
+ * sign-on cookie carries it to the whole server; other servers may have nothing that does).
  */
 let authorization = null;
 const authHeaders = () => (authorization ? { Authorization: authorization } : {});
