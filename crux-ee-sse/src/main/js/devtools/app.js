@@ -232,8 +232,10 @@ function listView(r) {
       type: 'button', class: 'chip', 'data-status': s || 'ALL', 'aria-pressed': String((model.filters.status ?? '') === s),
       onclick: () => { location.hash = M.listHash({ ...model.filters, status: s || undefined }); },
     }, `${label} `, el('span', { class: 'count' }, String(n)));
+    const focused = chips.contains(document.activeElement) ? document.activeElement.dataset.status : null;
     chips.replaceChildren(chip('', total, 'All'),
       ...Object.keys(model.counts).sort().map((s) => chip(s, model.counts[s], s)));
+    if (focused) chips.querySelector(`[data-status="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
   }
 
   function drawAll(append, appended) {
