@@ -81,6 +81,34 @@ class AttemptLogTest {
     }
 
     @Test
+    void anAttemptThatRunsNowIsListedUntilItEnds() {
+        List<List<io.crux.ee.service.RunningAttempt>> seen = new java.util.ArrayList<>();
+        var handle = h.register(Flows.flow(
+                "watched",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "slow",
+                        () -> {
+                            seen.add(h.engine.running(scope.flowId()));
+                            if (calls.incrementAndGet() == 1) {
+                                throw new IllegalStateException("again");
+                            }
+                            return "done";
+                        },
+                        StepOptions.<String>retry(2, ms(100), Backoff.LINEAR))));
+        String id = handle.start("x");
+        h.scheduler.runAll();
+
+        assertThat(seen)
+                .extracting(
+                        l -> l.stream().map(a -> a.label() + "#" + a.attempt()).toList())
+                .containsExactly(List.of("slow#1"), List.of("slow#2"));
+        assertThat(seen.get(1).get(0).startedAt()).isEqualTo(FlowTest.START.plusMillis(100));
+        assertThat(h.engine.running(id)).isEmpty();
+    }
+
+    @Test
     void aStepThatFailsForGoodLeavesItsAttemptsWithTheRun() {
         String id = failTwiceThen(2);
         h.scheduler.runAll();

@@ -123,6 +123,17 @@ final class Execution<I, O> {
         this.failedStep = failure;
     }
 
+    /** @return whether the run's failure is that step's (not one the body caught and went on from) */
+    private static boolean failedBy(Throwable failure, String label) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.crux.ee.api.exception.StepFailedException f
+                    && label.equals(f.stepLabel().orElse(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the attempts of this run's steps that run now */
     List<io.crux.ee.service.RunningAttempt> running() {
         return steps.running();
@@ -241,7 +252,7 @@ final class Execution<I, O> {
             Ended<O> ended = outbox.inOrder(() -> services.store()
                     .finish(flowId, services.nodeId(), status, stored, message, run -> {
                         io.crux.ee.spi.StepFailure step = failedStep;
-                        if (step != null && run.status() == FlowStatus.FAILED) {
+                        if (step != null && run.status() == FlowStatus.FAILED && failedBy(failure, step.label())) {
                             services.store().recordFailure(flowId, step); // same transaction
                         }
                         FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED

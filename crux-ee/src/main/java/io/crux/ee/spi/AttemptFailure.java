@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param type the failure's class name
  * @param message the failure's message, or {@code null}
  * @param messageId the failure's message id ({@code CRUXnnnnX}) when it carries one, or {@code null}
- * @param retryWaitMs the wait chosen before the next attempt in milliseconds, or {@code null} when
- *     no attempt followed or the next one followed at once
+ * @param retryWaitMs the wait chosen before the next attempt in milliseconds ({@code 0} when the
+ *     next one followed at once), or {@code null} when no attempt followed
  */
 public record AttemptFailure(
         int attempt,

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
@@ -23,6 +24,7 @@ import io.crux.it.support.Calls;
 import io.crux.it.support.Deployments;
 import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
+import io.crux.it.support.SseClient;
 
 /**
  * The devtools API in the server: runs filtered in the database with counts, one run's timeline
@@ -179,6 +181,30 @@ class DevtoolsIT {
         assertThat(server().post(ON + "/devtools/runs/" + first + "/cancel", "", MANAGER)
                         .statusCode())
                 .isEqualTo(409);
+    }
+
+    @Test
+    void theStreamsShowRunsAsTheyChange() {
+        AtomicReference<String> started = new AtomicReference<>();
+        // the list's stream: the run started once the stream is open appears, and again as it suspends
+        List<SseClient.Event> changes = SseClient.read(
+                server().url(ON + "/devtools/stream"),
+                MANAGER,
+                null,
+                e -> started.get() != null
+                        && started.get().equals(map(e.data().get("run")).get("id"))
+                        && "SUSPENDED".equals(map(e.data().get("run")).get("status")),
+                () -> {},
+                () -> started.set(start("expense", "streamed")));
+        assertThat(changes).allSatisfy(e -> assertThat(e.type()).isEqualTo("run.changed"));
+
+        // one run's stream: its detail at once; after the run ended, the stream ends by itself
+        String runId = start("broken", "streamed");
+        awaitStatus(runId, "FAILED");
+        List<SseClient.Event> detail =
+                SseClient.read(server().url(ON + "/devtools/runs/" + runId + "/stream"), MANAGER, null, e -> false);
+        assertThat(detail).isNotEmpty().allSatisfy(e -> assertThat(e.type()).isEqualTo("run.detail"));
+        assertThat(map(detail.get(detail.size() - 1).data().get("run"))).containsEntry("status", "FAILED");
     }
 
     @Test
