@@ -209,7 +209,11 @@ class DevtoolsIT {
 
     @Test
     void onlyTheOperatorRoleReachesThem() {
-        assertThat(server().get(ON + "/devtools/runs", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> anonymous = server().get(ON + "/devtools/runs", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                .as("the challenge a browser answers with the login it holds for the realm")
+                .hasValue("Basic realm=\"crux\"");
         assertThat(server().get(ON + "/devtools/runs", ALICE).statusCode()).isEqualTo(403);
         assertThat(server().get(ON + "/devtools/runs/nope", MANAGER).statusCode())
                 .isEqualTo(404);
