@@ -71,6 +71,8 @@ public class CruxRuntime {
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
 
     private volatile FlowEngine engine;
+    /** The datasource of crux-ee's tables ({@code crux.schema.datasource}), looked up with the engine. */
+    private volatile DataSource dataSource;
 
     /** @return the engine, built on first use */
     public FlowEngine engine() {
@@ -85,6 +87,15 @@ public class CruxRuntime {
             }
         }
         return e;
+    }
+
+    /**
+     * @return the datasource of crux-ee's tables ({@code crux.schema.datasource}), looked up in the
+     *     application's naming context when the engine was built, or null if there is none
+     */
+    public DataSource dataSource() {
+        engine();
+        return dataSource;
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -142,8 +153,14 @@ public class CruxRuntime {
                 config.getOptionalValue(EngineLimits.SUSPENSION_NAME_LENGTH, Integer.class)
                         .orElse(defaults.suspensionNameLength()));
         if (config.getOptionalValue("crux.schema.create", Boolean.class).orElse(true)) {
-            SchemaInstaller.install(
-                    lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class));
+            dataSource = lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class);
+            SchemaInstaller.install(dataSource);
+        } else {
+            try { // for the health checks only: an application that creates the tables itself may bind none there
+                dataSource = lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class);
+            } catch (IllegalStateException | ClassCastException absent) {
+                LOG.fine(absent::toString);
+            }
         }
         InputValidator validator =
                 validators.isResolvable() ? new BeanValidationInputValidator(validators.get()) : InputValidator.NONE;
