@@ -130,7 +130,8 @@ public class CruxRuntime {
     @Produces
     @ApplicationScoped
     FlowService flowService() {
-        return new EngineFlowService(engine());
+        return new EngineFlowService(
+                beanManager.getExtension(CruxExtension.class).models(), this::engine);
     }
 
     private FlowEngine build() {

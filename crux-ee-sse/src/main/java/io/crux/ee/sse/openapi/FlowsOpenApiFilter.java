@@ -32,8 +32,9 @@ import io.crux.ee.service.FlowService;
  * {@code POST} on its concrete path ({@code /api/flows/help-desk/actions/ask}, and the same in an
  * existing session) whose request body is the input's published JSON schema, a component named
  * {@code <kind>.<action>.input}, with the generic action's responses. Registered by this jar's
- * {@code META-INF/microprofile-config.properties} ({@code mp.openapi.filter}, at a low ordinal so
- * that an application's own filter wins); {@code crux.openapi.flows=false} turns it off.
+ * {@code META-INF/microprofile-config.properties} ({@code mp.openapi.filter}); {@code
+ * crux.openapi.flows=false} turns it off. It reads the flows through {@link FlowService}, which
+ * lists them without building the engine: servers make the document while the application starts.
  *
  * <p>It needs MicroProfile OpenAPI 4.0 (OpenAPI 3.1, whose schemas are JSON Schema 2020-12, as
  * crux-ee's): with an older model (Payara 6 has 3.1) the document keeps the generic API and the
