@@ -61,11 +61,18 @@ public class FlowsOpenApiFilter implements OASFilter {
             return;
         }
         Collection<FlowKind> kinds;
+        Thread thread = Thread.currentThread();
+        ClassLoader caller = thread.getContextClassLoader();
         try {
+            // WildFly makes the document on a thread of its own, whose context class loader is not the
+            // application's: CDI.current() finds the application's container by that class loader
+            thread.setContextClassLoader(FlowsOpenApiFilter.class.getClassLoader());
             kinds = CDI.current().select(FlowService.class).get().flows();
         } catch (RuntimeException e) {
             LOG.warning(Messages.openApiWithoutFlows("the flows could not be read (" + e + ")"));
             return;
+        } finally {
+            thread.setContextClassLoader(caller);
         }
         try {
             add(openAPI, prefix.get(), ActionOperations.plan(prefix.get(), kinds));
