@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.inject.spi.CDI;
 
@@ -36,9 +37,10 @@ import io.crux.ee.service.FlowService;
  * crux.openapi.flows=false} turns it off. It reads the flows through {@link FlowService}, which
  * lists them without building the engine: servers make the document while the application starts.
  *
- * <p>It needs MicroProfile OpenAPI 4.0 (OpenAPI 3.1, whose schemas are JSON Schema 2020-12, as
- * crux-ee's): with an older model (Payara 6 has 3.1) the document keeps the generic API and the
- * server logs CRUX0180W.
+ * <p>It needs MicroProfile OpenAPI 4 (OpenAPI 3.1, whose schemas are JSON Schema 2020-12, as
+ * crux-ee's): with an older model the document is left as the server made it, and CRUX0180W says
+ * why. The schemas are made before anything is added, so that a model that refuses them leaves no
+ * half-written document.
  */
 public class FlowsOpenApiFilter implements OASFilter {
 
@@ -90,7 +92,11 @@ public class FlowsOpenApiFilter implements OASFilter {
         if (openAPI.getComponents() == null) {
             openAPI.setComponents(OASFactory.createComponents());
         }
+        // the schemas first: a model that refuses them leaves the document as it was
         Map<String, Schema> added = new LinkedHashMap<>();
+        for (ActionOperations.Planned p : planned) {
+            added.computeIfAbsent(p.schemaName(), n -> schema(p.inputSchema()));
+        }
         List<String> tags = new ArrayList<>();
         for (ActionOperations.Planned p : planned) {
             Operation generic = p.inSession() ? actInSession : act;
@@ -124,7 +130,6 @@ public class FlowsOpenApiFilter implements OASFilter {
                 }
             }
             openAPI.getPaths().addPathItem(p.path(), OASFactory.createPathItem().POST(op));
-            added.computeIfAbsent(p.schemaName(), n -> schema(p.inputSchema()));
             if (!tags.contains(p.kind())) {
                 tags.add(p.kind());
             }
@@ -156,11 +161,7 @@ public class FlowsOpenApiFilter implements OASFilter {
                 case "$schema" -> {
                     // the document's dialect
                 }
-                case "type" -> {
-                    for (Object t : value instanceof List<?> l ? l : List.of(value)) {
-                        s.addType(Schema.SchemaType.valueOf(t.toString().toUpperCase(Locale.ROOT)));
-                    }
-                }
+                case "type" -> type(s, value instanceof List<?> l ? l : List.of(value));
                 case "properties" ->
                     ((Map<String, Object>) value)
                             .forEach((name, p) -> s.addProperty(name, schema((Map<String, Object>) p)));
@@ -185,10 +186,19 @@ public class FlowsOpenApiFilter implements OASFilter {
                 case "uniqueItems" -> s.setUniqueItems((Boolean) value);
                 case "pattern" -> s.setPattern((String) value);
                 case "format" -> s.setFormat((String) value);
-                default -> s.set(key, value);
+                default -> {
+                    s.set(key, value);
+                }
             }
         });
         return s;
+    }
+
+    /** The schema's types, a list in MicroProfile OpenAPI 4 (MicroProfile OpenAPI 3 has one: a LinkageError). */
+    private static void type(Schema s, List<?> types) {
+        s.setType(types.stream()
+                .map(t -> Schema.SchemaType.valueOf(t.toString().toUpperCase(Locale.ROOT)))
+                .collect(Collectors.toCollection(ArrayList::new)));
     }
 
     private static BigDecimal decimal(Object value) {
