@@ -21,6 +21,7 @@ import io.crux.ee.engine.FlowModel;
 import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.engine.InMemorySessionStore;
 import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.PayloadCodec;
 
@@ -64,6 +65,7 @@ public final class FlowTest<I, O> {
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
     private ExecutorService executor;
     private FlowTracer tracer = FlowTracer.NOOP;
+    private FlowMetrics metrics = FlowMetrics.NOOP;
 
     FlowTest(FlowModel flow) {
         this.flow = Objects.requireNonNull(flow, "flow");
@@ -191,6 +193,18 @@ public final class FlowTest<I, O> {
     }
 
     /**
+     * Sends what the run does to metrics, to test what an application records: for example an
+     * {@code OpenTelemetryFlowMetrics} over an in-memory metric reader.
+     *
+     * @param metrics the metrics that the engine tells of runs, step attempts, retries and fallbacks
+     * @return this
+     */
+    public FlowTest<I, O> metrics(FlowMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        return this;
+    }
+
+    /**
      * Runs the action with a new engine and in-memory stores.
      *
      * @return the outcome; a failure of the run ({@link CruxException}) is in
@@ -238,6 +252,7 @@ public final class FlowTest<I, O> {
                     .scheduler(scheduler)
                     .clock(clock)
                     .tracer(tracer)
+                    .metrics(test.metrics)
                     .validator(BeanValidationInputValidator.standalone())
                     .settings(EngineSettings.of("crux-test"));
             test.services.forEach((type, service) -> register(builder, type, service));

@@ -60,6 +60,22 @@ final class RecordingTracer implements FlowTracer {
     }
 
     @Override
+    public Span startRun(
+            Object parentContext,
+            String flowName,
+            String flowId,
+            String parentFlowId,
+            String sessionId,
+            String origin) {
+        return delegate.startRun(parentContext, flowName, flowId, parentFlowId, sessionId, origin);
+    }
+
+    @Override
+    public String traceParent(Span span) {
+        return delegate.traceParent(span);
+    }
+
+    @Override
     public GenerationSpan startGeneration(GenerationRequest request) {
         return delegate.startGeneration(request);
     }

@@ -14,7 +14,9 @@ import jakarta.validation.ValidatorFactory;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.codec.BeanValidationInputValidator;
 import io.crux.ee.codec.JsonbPayloadCodec;
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowStore;
+import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.testkit.FlowTest;
@@ -44,7 +46,15 @@ final class EngineHarness implements AutoCloseable {
 
     private EngineHarness(
             FlowStore store, ExecutorService executor, ManualScheduler scheduler, TestClock clock, String nodeId) {
-        this(store, new InMemorySessionStore(new JsonbPayloadCodec()), executor, scheduler, clock, nodeId);
+        this(
+                store,
+                new InMemorySessionStore(new JsonbPayloadCodec()),
+                executor,
+                scheduler,
+                clock,
+                nodeId,
+                FlowMetrics.NOOP,
+                FlowTracer.NOOP);
     }
 
     private EngineHarness(
@@ -53,7 +63,9 @@ final class EngineHarness implements AutoCloseable {
             ExecutorService executor,
             ManualScheduler scheduler,
             TestClock clock,
-            String nodeId) {
+            String nodeId,
+            FlowMetrics metrics,
+            FlowTracer tracer) {
         this.store = store;
         this.sessions = sessions;
         this.executor = executor;
@@ -67,6 +79,8 @@ final class EngineHarness implements AutoCloseable {
                 .validator(new BeanValidationInputValidator(VALIDATOR))
                 .settings(EngineSettings.of(nodeId))
                 .sessions(sessions)
+                .metrics(metrics)
+                .tracer(tracer)
                 .build();
     }
 
@@ -75,6 +89,34 @@ final class EngineHarness implements AutoCloseable {
         TestClock clock = new TestClock(FlowTest.START);
         return new EngineHarness(
                 new InMemoryFlowStore(clock), new InlineExecutor(), new ManualScheduler(clock), clock, "node-1");
+    }
+
+    /** @return an engine whose runs execute on the calling thread, with the test's metrics and tracer */
+    static EngineHarness direct(FlowMetrics metrics, FlowTracer tracer) {
+        TestClock clock = new TestClock(FlowTest.START);
+        return new EngineHarness(
+                new InMemoryFlowStore(clock),
+                new InMemorySessionStore(new JsonbPayloadCodec()),
+                new InlineExecutor(),
+                new ManualScheduler(clock),
+                clock,
+                "node-1",
+                metrics,
+                tracer);
+    }
+
+    /** @return an engine with the given node id on a cached thread pool, with the test's metrics and tracer */
+    static EngineHarness pooled(String nodeId, FlowMetrics metrics, FlowTracer tracer) {
+        TestClock clock = new TestClock(FlowTest.START);
+        return new EngineHarness(
+                new InMemoryFlowStore(clock),
+                new InMemorySessionStore(new JsonbPayloadCodec()),
+                Executors.newCachedThreadPool(),
+                new ManualScheduler(clock),
+                clock,
+                nodeId,
+                metrics,
+                tracer);
     }
 
     /** @return an engine whose runs execute on a cached thread pool */
@@ -106,7 +148,13 @@ final class EngineHarness implements AutoCloseable {
      * @param executor its executor, closed with this harness
      */
     EngineHarness sibling(String nodeId, ExecutorService executor) {
-        EngineHarness other = new EngineHarness(store, sessions, executor, new ManualScheduler(clock), clock, nodeId);
+        return sibling(nodeId, executor, FlowMetrics.NOOP, FlowTracer.NOOP);
+    }
+
+    /** Another engine on the same store and clock, with the test's metrics and tracer. */
+    EngineHarness sibling(String nodeId, ExecutorService executor, FlowMetrics metrics, FlowTracer tracer) {
+        EngineHarness other = new EngineHarness(
+                store, sessions, executor, new ManualScheduler(clock), clock, nodeId, metrics, tracer);
         closeables.add(other);
         return other;
     }

@@ -25,6 +25,7 @@ import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.block.Handler;
 import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowTracer;
 
 /** The test kit itself: seeding, observation, assertions and continuing a suspended run. */
@@ -262,5 +263,52 @@ class CruxTestTest {
                         "end price #2",
                         "step price #3",
                         "end price #3");
+    }
+
+    @Test
+    void givenMetricsHearOfTheRunItsAttemptsAndItsRetriesOnceEachAcrossItsSignal() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        FlowMetrics metrics = new FlowMetrics() {
+            @Override
+            public void runStarted(String flowName) {
+                heard.add("started " + flowName);
+            }
+
+            @Override
+            public void runEnded(String flowName, String outcome, Duration duration) {
+                heard.add("ended " + flowName + " " + outcome + " after " + duration);
+            }
+
+            @Override
+            public void stepAttempted(String flowName, boolean succeeded, Duration duration) {
+                heard.add(succeeded ? "succeeded" : "failed");
+            }
+
+            @Override
+            public void stepRetried(String flowName) {
+                heard.add("retry");
+            }
+        };
+
+        CruxTest.<Order, String>testFlow(new OrderFlow())
+                .input(new Order("ada", 3))
+                .metrics(metrics)
+                .run()
+                .assertSuspended("approval")
+                .signal("approval", "bob")
+                .assertCompleted();
+
+        // price fails twice (retried after 2 s and 4 s on the kit's clock), count, then confirm after the signal
+        assertThat(heard)
+                .containsExactly(
+                        "started orders",
+                        "failed",
+                        "retry",
+                        "failed",
+                        "retry",
+                        "succeeded",
+                        "succeeded",
+                        "succeeded",
+                        "ended orders completed after PT6S");
     }
 }

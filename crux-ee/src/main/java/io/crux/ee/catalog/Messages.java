@@ -230,7 +230,7 @@ public final class Messages {
     public static String telemetryInvisible() {
         return msg(
                 "CRUX0045W",
-                "The OpenTelemetry API is not visible to the application, so crux-ee records no spans."
+                "The OpenTelemetry API is not visible to the application, so crux-ee records no spans and no metrics."
                         + " Enable MicroProfile Telemetry; on Open Liberty also give the application"
                         + " <classloader apiTypeVisibility=\"+third-party\"/>, or set crux.telemetry.enabled=false to silence this.");
     }

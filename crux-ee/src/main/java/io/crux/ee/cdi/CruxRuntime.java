@@ -39,6 +39,7 @@ import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
 import io.crux.ee.persistence.SchemaInstaller;
 import io.crux.ee.service.FlowService;
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
@@ -73,6 +74,8 @@ public class CruxRuntime {
     private volatile FlowEngine engine;
     /** The datasource of crux-ee's tables ({@code crux.schema.datasource}), looked up with the engine. */
     private volatile DataSource dataSource;
+    /** Whether the OpenTelemetry API is visible to this application, once looked at. */
+    private Boolean telemetryVisible;
 
     /** @return the engine, built on first use */
     public FlowEngine engine() {
@@ -176,6 +179,7 @@ public class CruxRuntime {
                         "java:comp/DefaultManagedScheduledExecutorService",
                         ScheduledExecutorService.class))
                 .tracer(tracer(config))
+                .metrics(telemetryVisible(config) ? Telemetry.metrics(beanManager) : FlowMetrics.NOOP)
                 .validator(validator)
                 .services(this::bean)
                 .settings(settings)
@@ -198,16 +202,24 @@ public class CruxRuntime {
     }
 
     private FlowTracer tracer(Config config) {
+        return telemetryVisible(config) ? Telemetry.tracer(beanManager) : FlowTracer.NOOP;
+    }
+
+    /** @return whether telemetry is enabled and this application sees the OpenTelemetry API; warns once if not */
+    private boolean telemetryVisible(Config config) {
         if (!config.getOptionalValue("crux.telemetry.enabled", Boolean.class).orElse(true)) {
-            return FlowTracer.NOOP;
+            return false;
         }
-        try {
-            Class.forName("io.opentelemetry.api.OpenTelemetry", false, CruxRuntime.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError absent) {
-            LOG.warning(Messages.telemetryInvisible());
-            return FlowTracer.NOOP;
+        if (telemetryVisible == null) {
+            try {
+                Class.forName("io.opentelemetry.api.OpenTelemetry", false, CruxRuntime.class.getClassLoader());
+                telemetryVisible = true;
+            } catch (ClassNotFoundException | LinkageError absent) {
+                LOG.warning(Messages.telemetryInvisible());
+                telemetryVisible = false;
+            }
         }
-        return Telemetry.tracer(beanManager);
+        return telemetryVisible;
     }
 
     private static <T> T lookup(Config config, String key, String fallback, Class<T> type) {

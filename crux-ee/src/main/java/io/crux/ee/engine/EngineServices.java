@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
@@ -23,6 +24,7 @@ import io.crux.ee.spi.SessionStore;
  * @param codec encodes and decodes what runs store
  * @param validator checks inputs and signal payloads
  * @param tracer the runs' and steps' spans
+ * @param metrics counts runs, steps, recoveries
  * @param executor runs flow bodies, timed step attempts and block branches
  * @param scheduler retry waits and maintenance
  * @param clock the time
@@ -38,6 +40,7 @@ record EngineServices(
         PayloadCodec codec,
         InputValidator validator,
         FlowTracer tracer,
+        FlowMetrics metrics,
         ExecutorService executor,
         ScheduledExecutorService scheduler,
         Clock clock,

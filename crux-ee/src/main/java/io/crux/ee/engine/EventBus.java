@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.crux.ee.spi.EventRecord;
@@ -16,6 +18,8 @@ import io.crux.ee.spi.EventRecord;
 public final class EventBus {
 
     private final Map<String, List<Consumer<EventRecord>>> listeners = new ConcurrentHashMap<>();
+    /** The subscriptions open now: one per request stream. */
+    private final AtomicLong open = new AtomicLong();
 
     /**
      * @param requestId the request
@@ -24,10 +28,22 @@ public final class EventBus {
      */
     public AutoCloseable subscribe(String requestId, Consumer<EventRecord> listener) {
         listeners.computeIfAbsent(requestId, k -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> listeners.computeIfPresent(requestId, (k, list) -> {
-            list.remove(listener);
-            return list.isEmpty() ? null : list;
-        });
+        open.incrementAndGet();
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                open.decrementAndGet();
+                listeners.computeIfPresent(requestId, (k, list) -> {
+                    list.remove(listener);
+                    return list.isEmpty() ? null : list;
+                });
+            }
+        };
+    }
+
+    /** @return the subscriptions open now */
+    long openSubscriptions() {
+        return open.get();
     }
 
     void publish(EventRecord event) {

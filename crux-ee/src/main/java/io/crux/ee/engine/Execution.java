@@ -1,6 +1,7 @@
 package io.crux.ee.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.RunRecord;
@@ -61,6 +63,10 @@ final class Execution<I, O> {
 
     private final CompletableFuture<FlowResult<O>> done = new CompletableFuture<>();
     private FlowTracer.Span runSpan;
+    /** When the run started, for its duration. */
+    private Instant startedAt;
+    /** The traceparent stored with a revived run, which its span links to; null for a new run. */
+    private String origin;
     /** Whether {@code request.in_progress} was stored with the run's row, when it was created. */
     private boolean startStored;
 
@@ -88,6 +94,38 @@ final class Execution<I, O> {
         this.steps = new StepRunner(this, services, frames, journal, outbox, cancellation);
         this.blocks = new BlockRunner(this, services, frames, journal, steps, cancellation);
         this.scope = new RunScope<>(this, services, flow, input, context, frames, journal, outbox, steps, cancellation);
+        this.startedAt = services.clock().instant();
+    }
+
+    /**
+     * A revived run: when it started and the trace context its first execution stored.
+     *
+     * @param run the run as stored
+     */
+    void revived(RunRecord run) {
+        this.startedAt = run.createdAt();
+        this.origin = run.traceParent();
+    }
+
+    /**
+     * Opens the span of a new run before its row is stored, so that the row holds its trace context.
+     *
+     * @return the span's traceparent, or null
+     */
+    String openSpan() {
+        if (runSpan == null) {
+            runSpan = services.tracer()
+                    .startRun(parentContext, flow.name(), flowId, context.parentFlowId(), context.sessionId(), origin);
+        }
+        return services.tracer().traceParent(runSpan);
+    }
+
+    /** The run's row could not be stored: the span that {@link #openSpan} opened ends. */
+    void notStored(Throwable failure) {
+        if (runSpan != null) {
+            runSpan.fail(failure);
+            runSpan.end();
+        }
     }
 
     FlowModel flow() {
@@ -133,8 +171,7 @@ final class Execution<I, O> {
         Execution<?, ?> outer = CURRENT.get();
         CURRENT.set(this);
         if (runSpan == null) {
-            runSpan = services.tracer()
-                    .startRun(parentContext, flow.name(), flowId, context.parentFlowId(), context.sessionId());
+            openSpan();
             if (!startStored) {
                 outbox.event("request.in_progress", Map.of());
             }
@@ -300,12 +337,33 @@ final class Execution<I, O> {
             runSpan.setAttribute("crux.flow.outcome", result == null ? "failed" : outcome(result));
             runSpan.end();
         }
+        String ended = endedAs(result, error);
+        if (ended != null) {
+            services.metrics()
+                    .runEnded(
+                            flow.name(),
+                            ended,
+                            Duration.between(startedAt, services.clock().instant()));
+        }
         launcher.finished(this);
         if (result != null) {
             done.complete(result);
         } else {
             done.completeExceptionally(error);
         }
+    }
+
+    /** @return how the run ended for good, or null when it suspended or another execution goes on with it */
+    private static String endedAs(FlowResult<?> result, CruxException error) {
+        if (result instanceof FlowResult.Suspended<?>) {
+            return null;
+        }
+        if (result != null) {
+            return outcome(result);
+        }
+        return error == null || error instanceof LeaseLostException || TransientFailures.isTransient(error)
+                ? null
+                : FlowMetrics.FAILED;
     }
 
     private static String outcome(FlowResult<?> r) {

@@ -23,6 +23,7 @@ import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.InputValidator;
@@ -48,6 +49,8 @@ public final class FlowEngine implements AutoCloseable {
     private final Launcher launcher;
     private final RunControl control;
     private final Recovery recovery;
+    private final EngineGauges gauges;
+    private final FlowMetrics.Observation observation;
 
     private FlowEngine(Builder b) {
         PayloadCodec codec = b.codec != null ? b.codec : new JsonbPayloadCodec();
@@ -57,6 +60,7 @@ public final class FlowEngine implements AutoCloseable {
                 codec,
                 b.validator != null ? b.validator : InputValidator.NONE,
                 b.tracer != null ? b.tracer : FlowTracer.NOOP,
+                b.metrics != null ? b.metrics : FlowMetrics.NOOP,
                 Objects.requireNonNull(b.executor, "executor"),
                 Objects.requireNonNull(b.scheduler, "scheduler"),
                 b.clock != null ? b.clock : Clock.systemUTC(),
@@ -65,11 +69,13 @@ public final class FlowEngine implements AutoCloseable {
                 new EventBus(),
                 Map.copyOf(b.services),
                 b.serviceResolver);
+        this.gauges = new EngineGauges(registry, services.bus());
         this.inputs = new InputConversion(services);
         this.queries = new RunQueries(services, registry);
         this.launcher = new Launcher(services, registry, queries, inputs);
         this.control = new RunControl(services, registry, queries, launcher, inputs);
-        this.recovery = new Recovery(services, registry, launcher, control);
+        this.recovery = new Recovery(services, registry, launcher, control, gauges);
+        this.observation = services.metrics().observe(gauges);
     }
 
     /** @return a builder; store, executor and scheduler are required */
@@ -340,6 +346,7 @@ public final class FlowEngine implements AutoCloseable {
     public void close() {
         registry.close();
         recovery.stop();
+        observation.close();
     }
 
     /** Collects the engine's collaborators. */
@@ -350,6 +357,7 @@ public final class FlowEngine implements AutoCloseable {
         private ScheduledExecutorService scheduler;
         private Clock clock;
         private FlowTracer tracer;
+        private FlowMetrics metrics;
         private InputValidator validator;
         private EngineSettings settings;
         private EngineLimits limits;
@@ -415,6 +423,15 @@ public final class FlowEngine implements AutoCloseable {
 
         public Builder tracer(FlowTracer tracer) {
             this.tracer = tracer;
+            return this;
+        }
+
+        /**
+         * @param metrics counts runs, steps and recoveries; default {@link FlowMetrics#NOOP}
+         * @return this builder
+         */
+        public Builder metrics(FlowMetrics metrics) {
+            this.metrics = metrics;
             return this;
         }
 

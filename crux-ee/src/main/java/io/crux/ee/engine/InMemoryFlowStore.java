@@ -101,6 +101,13 @@ public final class InMemoryFlowStore implements FlowStore {
     }
 
     @Override
+    public Map<String, Long> countRuns(FlowStatus status) {
+        return runs.values().stream()
+                .filter(r -> r.status() == status)
+                .collect(Collectors.groupingBy(RunRecord::flowName, Collectors.counting()));
+    }
+
+    @Override
     public List<RunRecord> findOpenChildren(String parentFlowId) {
         return runs.values().stream()
                 .filter(r ->
@@ -379,6 +386,7 @@ public final class InMemoryFlowStore implements FlowStore {
                 leaseUntil,
                 r.createdAt(),
                 updatedAt,
-                r.version() + 1);
+                r.version() + 1,
+                r.traceParent());
     }
 }

@@ -80,6 +80,7 @@ final class Launcher {
         if (flow.durable()) {
             Instant now = services.clock().instant();
             try {
+                String traceParent = exec.openSpan();
                 exec.publish(services.store()
                         .createRun(
                                 new RunRecord(
@@ -100,13 +101,16 @@ final class Launcher {
                                         services.leaseEnd(now),
                                         now,
                                         now,
-                                        0),
+                                        0,
+                                        traceParent),
                                 exec::startEvents));
             } catch (RuntimeException e) {
+                exec.notStored(e);
                 registry.finished(exec);
                 throw e;
             }
         }
+        services.metrics().runStarted(flow.name());
         return exec;
     }
 
@@ -134,6 +138,7 @@ final class Launcher {
                 checkpoints,
                 services.tracer().captureContext(),
                 lastSeq);
+        exec.revived(run);
         registry.activate(exec);
         return exec;
     }
@@ -230,6 +235,7 @@ final class Launcher {
             try {
                 Execution<?, O> exec =
                         revive(flow, services.store().claim(run, services.nodeId(), services.leaseEnd(now), null));
+                services.metrics().leaseTakenOver(flow.name());
                 launch(exec, true);
                 return await(exec);
             } catch (FlowConflictException raced) {

@@ -12,6 +12,7 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.RunRecord;
 
 /**
@@ -30,6 +31,7 @@ final class Recovery {
     private final EngineRegistry registry;
     private final Launcher launcher;
     private final RunControl control;
+    private final EngineGauges gauges;
     private volatile ScheduledFuture<?> maintenance;
     private volatile boolean stopped;
     /** Whether a pass has succeeded since the engine started. */
@@ -41,8 +43,14 @@ final class Recovery {
     /** Whether {@link #start()} was called and {@link #stop()} not since. */
     private volatile boolean running;
 
-    Recovery(EngineServices services, EngineRegistry registry, Launcher launcher, RunControl control) {
+    Recovery(
+            EngineServices services,
+            EngineRegistry registry,
+            Launcher launcher,
+            RunControl control,
+            EngineGauges gauges) {
         this.services = services;
+        this.gauges = gauges;
         this.registry = registry;
         this.launcher = launcher;
         this.control = control;
@@ -80,6 +88,7 @@ final class Recovery {
                 }
                 RunRecord claimed = services.store().claim(run, services.nodeId(), services.leaseEnd(now), null);
                 LOG.info(Messages.recovering(run.flowId(), run.flowName()));
+                services.metrics().leaseTakenOver(run.flowName());
                 exec = launcher.revive(flow, claimed);
             } catch (FlowConflictException lost) {
                 continue; // another server claimed it first
@@ -91,6 +100,9 @@ final class Recovery {
             }
             launcher.submit(exec);
             recovered++;
+        }
+        if (services.metrics() != FlowMetrics.NOOP) {
+            gauges.countSuspended(services);
         }
         return recovered;
     }

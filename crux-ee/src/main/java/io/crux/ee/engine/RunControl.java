@@ -1,5 +1,6 @@
 package io.crux.ee.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SuspensionRecord;
 
@@ -162,7 +164,9 @@ final class RunControl {
      * gets its last event here, in the transaction of its end, which closes its request stream.
      */
     void endStored(RunRecord run, FlowStatus status, String reason) {
+        boolean[] unheld = {false};
         List<EventRecord> written = services.store().end(run, status, reason, ended -> {
+            unheld[0] = ended.owner() == null; // else its node ends its execution, and counts it
             if (!run.events() || ended.owner() != null) {
                 return List.of();
             }
@@ -178,6 +182,13 @@ final class RunControl {
         });
         if (!written.isEmpty()) {
             services.store().afterCommit(() -> written.forEach(services.bus()::publish));
+        }
+        if (unheld[0]) {
+            services.metrics()
+                    .runEnded(
+                            run.flowName(),
+                            status == FlowStatus.CANCELLED ? FlowMetrics.CANCELLED : FlowMetrics.EXPIRED,
+                            Duration.between(run.createdAt(), services.clock().instant()));
         }
     }
 }

@@ -130,6 +130,7 @@ final class StepRunner {
         }
         while (true) {
             FlowTracer.Span span = services.tracer().startStep(run.span(), flowName, flowId, label, stepId, attempt);
+            long began = System.nanoTime();
             T value;
             enterStep(f);
             Lane outerLane = f.lane;
@@ -161,9 +162,11 @@ final class StepRunner {
                 }
                 span.fail(failure);
                 span.end();
+                services.metrics().stepAttempted(flowName, false, Duration.ofNanos(System.nanoTime() - began));
                 cancellation.unwindIfCancelled();
                 boolean retryable = options.shouldRetry().test(failure);
                 if (retryable && attempt < options.attempts()) {
+                    services.metrics().stepRetried(flowName);
                     Duration wait = jittered(options.delayBefore(attempt), options.jitter());
                     if (!wait.isZero()) {
                         failedAttempts.put(
@@ -177,6 +180,7 @@ final class StepRunner {
                 }
                 failedAttempts.remove(retryKey);
                 if (retryable && options.fallback() != null) {
+                    services.metrics().stepFellBack(flowName);
                     T fallback = options.fallback().apply(failure);
                     journal.record(slot.getAsInt(), label, CheckpointKind.STEP, fallback, attempt, true);
                     return fallback;
@@ -192,6 +196,7 @@ final class StepRunner {
             f.stepId = outerStepId;
             f.children = outerChildren;
             span.end();
+            services.metrics().stepAttempted(flowName, true, Duration.ofNanos(System.nanoTime() - began));
             failedAttempts.remove(retryKey);
             completeStep(f, slot.getAsInt(), label, value, attempt);
             return value;

@@ -85,6 +85,9 @@ public class FlowRunEntity extends TimestampedRow {
     @Column(name = "LEASE_UNTIL")
     Instant leaseUntil;
 
+    @Column(name = "TRACE_PARENT", length = 128)
+    String traceParent;
+
     /**
      * A new row for a run being created: what the record says of the run, its input and its first
      * status; output, error and suspension come with later writes.
@@ -104,6 +107,7 @@ public class FlowRunEntity extends TimestampedRow {
         e.inputType = run.input().type();
         e.inputJson = run.input().json();
         e.createdAt = run.createdAt();
+        e.traceParent = run.traceParent();
         e.moveTo(run.status(), run.owner(), leaseUntil, run.updatedAt());
         return e;
     }
@@ -136,6 +140,7 @@ public class FlowRunEntity extends TimestampedRow {
                 leaseUntil,
                 createdAt,
                 updatedAt,
-                version);
+                version,
+                traceParent);
     }
 }

@@ -7,8 +7,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -116,6 +118,22 @@ public class JpaFlowStore implements FlowStore {
             q.setParameter("status", status);
         }
         return q.getResultList().stream().map(FlowRunEntity::toRecord).toList();
+    }
+
+    @Override
+    public Map<String, Long> countRuns(FlowStatus status) {
+        return Transactions.read("count runs", null, () -> {
+            Map<String, Long> byFlow = new HashMap<>();
+            for (Object[] row : em.createQuery(
+                            "select r.flowName, count(r) from FlowRunEntity r where r.status = :status"
+                                    + " group by r.flowName",
+                            Object[].class)
+                    .setParameter("status", status)
+                    .getResultList()) {
+                byFlow.put((String) row[0], ((Number) row[1]).longValue());
+            }
+            return byFlow;
+        });
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.crux.ee.spi;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.crux.ee.api.FlowStatus;
@@ -69,6 +70,18 @@ public interface FlowStore {
      * @return the runs started from steps of that run that are not final yet (running or
      *     suspended), oldest first
      */
+    /**
+     * Counts the runs that have a status, by flow, for the metrics of {@link FlowMetrics}; the
+     * engine calls it at each maintenance pass when metrics are recorded.
+     *
+     * @param status the status
+     * @return the number of runs by flow name, flows without such runs left out; an empty map by
+     *     default (a store that does not count)
+     */
+    default Map<String, Long> countRuns(FlowStatus status) {
+        return Map.of();
+    }
+
     List<RunRecord> findOpenChildren(String parentFlowId);
 
     /**

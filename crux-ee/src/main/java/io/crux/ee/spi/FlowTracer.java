@@ -48,6 +48,37 @@ public interface FlowTracer {
     Span startRun(Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId);
 
     /**
+     * Opens the span of a later execution of a run (after a suspension, or a recovery), which links
+     * to the span of the run's first execution, so that a trace view leads from one to the other.
+     *
+     * @param parentContext a context from {@link #captureContext()}, or {@code null}
+     * @param flowName the flow's name
+     * @param flowId the run id
+     * @param parentFlowId the parent run id, or {@code null}
+     * @param sessionId the session id, or {@code null}
+     * @param origin the {@linkplain #traceParent traceparent} stored with the run, or {@code null}
+     * @return the span; by default that of {@link #startRun(Object, String, String, String, String)}
+     */
+    default Span startRun(
+            Object parentContext,
+            String flowName,
+            String flowId,
+            String parentFlowId,
+            String sessionId,
+            String origin) {
+        return startRun(parentContext, flowName, flowId, parentFlowId, sessionId);
+    }
+
+    /**
+     * @param span a span this tracer opened
+     * @return its W3C {@code traceparent}, which the run stores; {@code null} when it is not
+     *     recorded (by default)
+     */
+    default String traceParent(Span span) {
+        return null;
+    }
+
+    /**
      * @param run the run's span
      * @param flowName the flow's name
      * @param flowId the run id

@@ -26,6 +26,9 @@ import io.crux.ee.api.FlowStatus;
  * @param createdAt when the run started
  * @param updatedAt when the row was last written
  * @param version the optimistic-lock version
+ * @param traceParent the W3C {@code traceparent} of the span of the run's first execution, which
+ *     later executions (after a suspension or a recovery) link to; {@code null} when the run was not
+ *     traced
  */
 public record RunRecord(
         String flowId,
@@ -45,7 +48,8 @@ public record RunRecord(
         Instant leaseUntil,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version,
+        String traceParent) {
 
     /**
      * Checks the required fields.
@@ -59,6 +63,48 @@ public record RunRecord(
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** A run without a stored trace context. */
+    public RunRecord(
+            String flowId,
+            String flowName,
+            String action,
+            FlowStatus status,
+            String parentFlowId,
+            String sessionId,
+            String userId,
+            String projectId,
+            boolean events,
+            Payload input,
+            Payload output,
+            String error,
+            SuspensionRecord suspension,
+            String owner,
+            Instant leaseUntil,
+            Instant createdAt,
+            Instant updatedAt,
+            long version) {
+        this(
+                flowId,
+                flowName,
+                action,
+                status,
+                parentFlowId,
+                sessionId,
+                userId,
+                projectId,
+                events,
+                input,
+                output,
+                error,
+                suspension,
+                owner,
+                leaseUntil,
+                createdAt,
+                updatedAt,
+                version,
+                null);
     }
 
     /**

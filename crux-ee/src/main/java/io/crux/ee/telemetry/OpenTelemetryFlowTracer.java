@@ -1,13 +1,26 @@
 package io.crux.ee.telemetry;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.LongHistogramBuilder;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 
 import io.crux.ee.spi.FlowTracer;
 
@@ -52,14 +65,54 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
     static final AttributeKey<String> GEN_AI_TOOL_CALL_ID = AttributeKey.stringKey("gen_ai.tool.call.id");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
+    static final AttributeKey<String> GEN_AI_TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
+
+    /** The buckets the GenAI semantic conventions advise for {@code gen_ai.client.token.usage}. */
+    static final List<Long> TOKEN_BUCKETS = List.of(
+            1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L, 16777216L, 67108864L);
+    /** The buckets the GenAI semantic conventions advise for {@code gen_ai.client.operation.duration}. */
+    static final List<Double> OPERATION_BUCKETS =
+            List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+
     private final Tracer tracer;
+    private final LongHistogram tokenUsage;
+    private final DoubleHistogram operationDuration;
 
     /**
+     * A tracer that records spans only.
+     *
      * @param tracer the tracer that creates the spans, usually from
      *     {@code openTelemetry.getTracer(OpenTelemetryFlowTracer.SCOPE)}
      */
     public OpenTelemetryFlowTracer(Tracer tracer) {
+        this(tracer, MeterProvider.noop().get(SCOPE));
+    }
+
+    /**
+     * A tracer that also records the GenAI client metrics of model calls,
+     * {@code gen_ai.client.token.usage} and {@code gen_ai.client.operation.duration}.
+     *
+     * @param tracer the tracer that creates the spans
+     * @param meter the meter of the model calls' metrics, usually from
+     *     {@code openTelemetry.getMeter(OpenTelemetryFlowTracer.SCOPE)}
+     */
+    public OpenTelemetryFlowTracer(Tracer tracer, Meter meter) {
         this.tracer = tracer;
+        LongHistogramBuilder tokens = meter.histogramBuilder("gen_ai.client.token.usage")
+                .setDescription("Number of input and output tokens used")
+                .setUnit("{token}")
+                .ofLongs();
+        try {
+            tokens.setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS);
+        } catch (LinkageError older) {
+            // a server whose OpenTelemetry predates 1.32: the SDK's default buckets apply
+        }
+        this.tokenUsage = tokens.build();
+        this.operationDuration = OpenTelemetryFlowMetrics.histogram(
+                meter.histogramBuilder("gen_ai.client.operation.duration")
+                        .setDescription("GenAI operation duration")
+                        .setUnit("s"),
+                OPERATION_BUCKETS);
     }
 
     @Override
@@ -70,6 +123,17 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
     @Override
     public FlowTracer.Span startRun(
             Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
+        return startRun(parentContext, flowName, flowId, parentFlowId, sessionId, null);
+    }
+
+    @Override
+    public FlowTracer.Span startRun(
+            Object parentContext,
+            String flowName,
+            String flowId,
+            String parentFlowId,
+            String sessionId,
+            String origin) {
         Context parent = parentContext instanceof Context c ? c : Context.current();
         var builder = tracer.spanBuilder("crux.flow " + flowName)
                 .setParent(parent)
@@ -82,8 +146,41 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
         if (sessionId != null) {
             builder.setAttribute(SESSION_ID, sessionId);
         }
+        SpanContext first = origin == null ? SpanContext.getInvalid() : spanContextOf(origin);
+        if (first.isValid()) {
+            builder.addLink(first);
+        }
         return new OtelSpan(builder.startSpan());
     }
+
+    @Override
+    public String traceParent(FlowTracer.Span span) {
+        if (!(span instanceof OtelSpan s) || !s.span.getSpanContext().isValid()) {
+            return null;
+        }
+        Map<String, String> carrier = new HashMap<>();
+        W3CTraceContextPropagator.getInstance().inject(Context.root().with(s.span), carrier, Map::put);
+        return carrier.get("traceparent");
+    }
+
+    /** @return the span context a stored traceparent names, or an invalid one */
+    static SpanContext spanContextOf(String traceParent) {
+        Context extracted = W3CTraceContextPropagator.getInstance()
+                .extract(Context.root(), Map.of("traceparent", traceParent), MAP_GETTER);
+        return io.opentelemetry.api.trace.Span.fromContext(extracted).getSpanContext();
+    }
+
+    private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
 
     @Override
     public FlowTracer.Span startStep(
@@ -117,7 +214,7 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
             builder.setAttribute(
                     GEN_AI_REQUEST_MAX_TOKENS, request.maxOutputTokens().longValue());
         }
-        return new OtelSpan(builder.startSpan());
+        return new GenerationOtelSpan(builder.startSpan(), request);
     }
 
     @Override
@@ -133,8 +230,8 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
         return new OtelSpan(builder.startSpan());
     }
 
-    private static final class OtelSpan implements FlowTracer.GenerationSpan {
-        private final io.opentelemetry.api.trace.Span span;
+    private static class OtelSpan implements FlowTracer.GenerationSpan {
+        final io.opentelemetry.api.trace.Span span;
 
         OtelSpan(io.opentelemetry.api.trace.Span span) {
             this.span = span;
@@ -180,6 +277,64 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
         @Override
         public void end() {
             span.end();
+        }
+    }
+
+    /**
+     * A model call's span, which also records the GenAI client metrics: the tokens of its response
+     * and, when it ends, its duration.
+     */
+    private final class GenerationOtelSpan extends OtelSpan {
+        private final long began = System.nanoTime();
+        private final GenerationRequest request;
+        private volatile String responseModel;
+        private volatile String errorType;
+
+        GenerationOtelSpan(io.opentelemetry.api.trace.Span span, GenerationRequest request) {
+            super(span);
+            this.request = request;
+        }
+
+        @Override
+        public void response(GenerationResponse response) {
+            super.response(response);
+            responseModel = response.model();
+            if (response.inputTokens() != null) {
+                tokenUsage.record(response.inputTokens(), attributes("input"));
+            }
+            if (response.outputTokens() != null) {
+                tokenUsage.record(response.outputTokens(), attributes("output"));
+            }
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            super.fail(failure);
+            errorType = failure.getClass().getName();
+        }
+
+        @Override
+        public void end() {
+            super.end();
+            operationDuration.record(
+                    OpenTelemetryFlowMetrics.seconds(Duration.ofNanos(System.nanoTime() - began)), attributes(null));
+        }
+
+        /** The attributes the GenAI conventions give both metrics; a token type for the token usage. */
+        private Attributes attributes(String tokenType) {
+            AttributesBuilder b = Attributes.builder()
+                    .put(GEN_AI_OPERATION, request.operation())
+                    .put(GEN_AI_PROVIDER, request.provider())
+                    .put(GEN_AI_REQUEST_MODEL, request.model());
+            if (responseModel != null) {
+                b.put(GEN_AI_RESPONSE_MODEL, responseModel);
+            }
+            if (tokenType != null) {
+                b.put(GEN_AI_TOKEN_TYPE, tokenType);
+            } else if (errorType != null) {
+                b.put(ERROR_TYPE, errorType);
+            }
+            return b.build();
         }
     }
 }

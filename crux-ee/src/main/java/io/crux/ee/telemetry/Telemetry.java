@@ -4,7 +4,9 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.Meter;
 
+import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowTracer;
 
 /**
@@ -12,6 +14,8 @@ import io.crux.ee.spi.FlowTracer;
  * calls it when the application starts; applications do not need it. Stateless.
  */
 public final class Telemetry {
+
+    private static final String VERSION = "0.1.0";
 
     private Telemetry() {}
 
@@ -24,6 +28,26 @@ public final class Telemetry {
         if (!otel.isResolvable()) {
             return FlowTracer.NOOP;
         }
-        return new OpenTelemetryFlowTracer(otel.get().getTracer(OpenTelemetryFlowTracer.SCOPE, "0.1.0"));
+        OpenTelemetry o = otel.get();
+        return new OpenTelemetryFlowTracer(o.getTracer(OpenTelemetryFlowTracer.SCOPE, VERSION), meter(o));
+    }
+
+    /**
+     * @param bm the bean manager
+     * @return metrics over the {@link OpenTelemetry} bean's meter, or {@link FlowMetrics#NOOP}
+     */
+    public static FlowMetrics metrics(BeanManager bm) {
+        Instance<OpenTelemetry> otel = bm.createInstance().select(OpenTelemetry.class);
+        if (!otel.isResolvable()) {
+            return FlowMetrics.NOOP;
+        }
+        return new OpenTelemetryFlowMetrics(meter(otel.get()));
+    }
+
+    private static Meter meter(OpenTelemetry otel) {
+        return otel.getMeterProvider()
+                .meterBuilder(OpenTelemetryFlowTracer.SCOPE)
+                .setInstrumentationVersion(VERSION)
+                .build();
     }
 }

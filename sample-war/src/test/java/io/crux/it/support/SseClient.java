@@ -6,19 +6,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /** A plain Server-Sent Events client on {@link HttpClient}, that can stop reading (disconnect) at any event. */
 public final class SseClient {
@@ -84,46 +86,132 @@ public final class SseClient {
      */
     public static List<Event> read(
             String url, String user, String lastEventId, Predicate<Event> stop, Runnable comment, Runnable opened) {
+        return read(url, user, lastEventId, stop, comment, opened, Duration.ofMinutes(2));
+    }
+
+    /**
+     * Like {@link #read(String, String, String, Predicate, Runnable, Runnable)}, and gives up on a
+     * connection that brings nothing, not even a heartbeat comment, for {@code idle}: the headers
+     * within that time, then each line. A client that keeps a stream open for a long time does
+     * the same (the server writes a heartbeat at least once per {@code crux.sse.heartbeat}), and
+     * then reconnects with {@code Last-Event-ID}.
+     *
+     * @param idle the longest silence to wait through
+     * @return the events read
+     * @throws UncheckedIOException wrapping an {@link HttpTimeoutException} when the connection was silent
+     *     for {@code idle}: the events read until then are lost with it, as when any connection drops
+     */
+    public static List<Event> read(
+            String url,
+            String user,
+            String lastEventId,
+            Predicate<Event> stop,
+            Runnable comment,
+            Runnable opened,
+            Duration idle) {
         List<Event> events = new ArrayList<>();
+        LineQueue lines = new LineQueue();
+        // the status arrives with the headers, before the body: the handler tells it, and the
+        // body's lines go to a queue that is read with a timeout (a blocking line iterator has none)
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        CompletableFuture<HttpResponse<Void>> exchange = HTTP.sendAsync(request(url, user, lastEventId, idle), info -> {
+            status.complete(info.statusCode());
+            return HttpResponse.BodySubscribers.fromLineSubscriber(lines);
+        });
+        exchange.whenComplete((r, failure) -> {
+            if (failure != null) {
+                status.completeExceptionally(failure);
+                lines.onError(failure);
+            }
+        });
         try {
-            HttpResponse<Stream<String>> response = HTTP.send(
-                    request(url, user, lastEventId, Duration.ofMinutes(2)), HttpResponse.BodyHandlers.ofLines());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("stream answered " + response.statusCode());
+            int code = status.get(idle.toMillis(), TimeUnit.MILLISECONDS);
+            if (code != 200) {
+                throw new IllegalStateException("stream answered " + code);
             }
             opened.run();
-            try (Stream<String> lines = response.body()) {
-                Iterator<String> it = lines.iterator();
-                String id = null;
-                StringBuilder data = new StringBuilder();
-                while (it.hasNext()) {
-                    String line = it.next();
-                    if (line.isEmpty()) {
-                        if (data.length() > 0) {
-                            Event e = new Event(id, Json.object(data.toString()));
-                            events.add(e);
-                            if (stop.test(e)) {
-                                return events; // closing the line stream disconnects
-                            }
+            String id = null;
+            StringBuilder data = new StringBuilder();
+            while (true) {
+                String line = lines.next(idle);
+                if (line == null) {
+                    return events; // the server closed the stream
+                }
+                if (line.isEmpty()) {
+                    if (data.length() > 0) {
+                        Event e = new Event(id, Json.object(data.toString()));
+                        events.add(e);
+                        if (stop.test(e)) {
+                            return events;
                         }
-                        id = null;
-                        data.setLength(0);
-                    } else if (line.startsWith(":")) {
-                        comment.run();
-                    } else if (line.startsWith("id:")) {
-                        id = line.substring(3).trim();
-                    } else if (line.startsWith("data:")) {
-                        data.append(line.substring(5).trim());
                     }
+                    id = null;
+                    data.setLength(0);
+                } else if (line.startsWith(":")) {
+                    comment.run();
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (TimeoutException e) {
+            throw new UncheckedIOException(new HttpTimeoutException("no headers from " + url + " within " + idle));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? new UncheckedIOException(io) : new IllegalStateException(cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            lines.cancel(); // disconnects, when the server has not closed the stream
         }
-        return events;
+    }
+
+    /** The lines of a response body as they arrive, read with a timeout. */
+    private static final class LineQueue implements Flow.Subscriber<String> {
+
+        private static final Object END = new Object();
+        private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        private final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription.complete(s);
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            queue.add(line);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            queue.add(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            queue.add(END);
+        }
+
+        /** @return the next line, or {@code null} at the end of the body */
+        String next(Duration idle) throws InterruptedException {
+            Object next = queue.poll(idle.toMillis(), TimeUnit.MILLISECONDS);
+            if (next == null) {
+                throw new UncheckedIOException(new HttpTimeoutException("no byte within " + idle));
+            }
+            if (next instanceof Throwable failure) {
+                queue.add(failure); // every later call fails the same way
+                throw new UncheckedIOException(failure instanceof IOException io ? io : new IOException(failure));
+            }
+            return next == END ? null : (String) next;
+        }
+
+        void cancel() {
+            subscription.thenAccept(Flow.Subscription::cancel);
+        }
     }
 
     /**

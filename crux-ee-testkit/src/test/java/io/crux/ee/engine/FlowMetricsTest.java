@@ -1,0 +1,248 @@
+package io.crux.ee.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.crux.ee.api.Backoff;
+import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.FlowResult;
+import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.StepOptions;
+import io.crux.ee.api.exception.StepFailedException;
+import io.crux.ee.spi.FlowTracer;
+import io.crux.ee.testkit.InlineExecutor;
+
+/** The engine tells its {@link io.crux.ee.spi.FlowMetrics} what runs and steps did, each thing once. */
+class FlowMetricsTest {
+
+    private final RecordingMetrics metrics = new RecordingMetrics();
+    private EngineHarness h;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    @Test
+    void aRunThatRetriesAndFallsBackIsCountedOnceWithEachAttempt() {
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        AtomicInteger flaky = new AtomicInteger();
+        FlowHandle<String, String> handle = h.register(Flows.flow("orders", String.class, String.class, scope -> {
+            String a = scope.step(
+                    "flaky",
+                    () -> {
+                        if (flaky.incrementAndGet() == 1) {
+                            throw new IllegalStateException("once");
+                        }
+                        return "a";
+                    },
+                    StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR));
+            String b = scope.step(
+                    "broken",
+                    () -> {
+                        throw new IllegalStateException("always");
+                    },
+                    StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR).withFallback(t -> "b"));
+            return a + b;
+        }));
+
+        assertThat(handle.run("x")).isInstanceOf(FlowResult.Completed.class);
+
+        assertThat(metrics.calls())
+                .containsExactly(
+                        "started orders",
+                        "attempt orders failed",
+                        "retry orders",
+                        "attempt orders succeeded",
+                        "attempt orders failed",
+                        "retry orders",
+                        "attempt orders failed",
+                        "fallback orders",
+                        "ended orders completed");
+    }
+
+    @Test
+    void aFailedRunEndsAsFailed() {
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "orders",
+                String.class,
+                String.class,
+                scope -> scope.step("boom", () -> {
+                    throw new IllegalStateException("no");
+                })));
+
+        assertThrows(StepFailedException.class, () -> handle.run("x"));
+
+        assertThat(metrics.calls()).containsExactly("started orders", "attempt orders failed", "ended orders failed");
+    }
+
+    @Test
+    void aRunWaitingForARetryIsRunningAndCountsItsWaitInItsDuration() {
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        AtomicInteger calls = new AtomicInteger();
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "orders",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "later",
+                        () -> {
+                            if (calls.incrementAndGet() == 1) {
+                                throw new IllegalStateException("once");
+                            }
+                            return "ok";
+                        },
+                        StepOptions.<String>retry(2, Duration.ofMinutes(1), Backoff.LINEAR))));
+
+        String id = handle.start("x");
+
+        assertThat(metrics.gauges.running()).isEqualTo(Map.of("orders", 1L));
+        h.clock.advance(Duration.ofMinutes(1));
+        assertThat(h.scheduler.runAll()).isEqualTo(1);
+        assertThat(h.record(id).status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(metrics.gauges.running()).isEqualTo(Map.of("orders", 0L));
+        assertThat(metrics.calls())
+                .containsExactly(
+                        "started orders",
+                        "attempt orders failed",
+                        "retry orders",
+                        "attempt orders succeeded",
+                        "ended orders completed");
+        assertThat(metrics.runDurations()).containsExactly(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aSuspendedRunIsNotEndedAndIsCountedAsSuspendedByMaintenanceUntilItsSignal() {
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        FlowHandle<String, String> handle = h.register(Flows.flow("claims", String.class, String.class, scope -> {
+            String approver = scope.suspend("approval", String.class, Duration.ofHours(1));
+            return scope.step("pay", () -> "paid by " + approver);
+        }));
+        assertThat(metrics.gauges.suspended()).as("before any maintenance pass").isEmpty();
+        h.engine.maintain();
+        assertThat(metrics.gauges.suspended()).isEqualTo(Map.of("claims", 0L));
+
+        String id = handle.run("c-1").flowId();
+        h.engine.maintain();
+
+        assertThat(metrics.calls()).containsExactly("started claims");
+        assertThat(metrics.gauges.suspended()).isEqualTo(Map.of("claims", 1L));
+        assertThat(metrics.gauges.running()).isEqualTo(Map.of("claims", 0L));
+
+        h.clock.advance(Duration.ofMinutes(5));
+        handle.signal(id, "approval", "ann");
+        h.engine.maintain();
+
+        assertThat(metrics.calls())
+                .containsExactly("started claims", "attempt claims succeeded", "ended claims completed");
+        assertThat(metrics.runDurations()).containsExactly(Duration.ofMinutes(5));
+        assertThat(metrics.gauges.suspended()).isEqualTo(Map.of("claims", 0L));
+    }
+
+    @Test
+    void aCancelledAndAnExpiredSuspendedRunEndEachOnce() {
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "claims",
+                String.class,
+                String.class,
+                scope -> scope.suspend("approval", String.class, Duration.ofHours(1))));
+        String cancelled = handle.run("c-1").flowId();
+        String expired = handle.run("c-2").flowId();
+
+        handle.cancel(cancelled, "withdrawn");
+        h.clock.advance(Duration.ofHours(2));
+        assertThat(handle.signal(expired, "approval", "ann")).isInstanceOf(FlowResult.Expired.class);
+
+        assertThat(metrics.calls())
+                .containsExactly("started claims", "started claims", "ended claims cancelled", "ended claims expired");
+    }
+
+    @Test
+    void aRecoveredRunIsATakeoverAndEndsOnceOnTheNodeThatRecoveredIt() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        FlowModel flow = Flows.flow(
+                "orders",
+                String.class,
+                String.class,
+                scope -> scope.step("slow", () -> {
+                    if (calls.incrementAndGet() == 1) {
+                        stuck.countDown();
+                        release.await();
+                        throw new IllegalStateException("the crashed node's thread");
+                    }
+                    return "done";
+                }));
+        RecordingMetrics crashed = new RecordingMetrics();
+        h = EngineHarness.pooled("node-a", crashed, FlowTracer.NOOP);
+        h.register(flow);
+        h.engine.handle("orders", "").start("x", RunOptions.defaults().withFlowId("o-1"));
+        assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(crashed.gauges.running()).isEqualTo(Map.of("orders", 1L));
+        EngineHarness b = h.sibling("node-b", new InlineExecutor(), metrics, FlowTracer.NOOP);
+        b.register(flow);
+
+        h.clock.advance(Duration.ofSeconds(30)); // the default lease
+        assertThat(b.engine.maintain()).isEqualTo(1);
+
+        assertThat(metrics.calls())
+                .containsExactly("takeover orders", "attempt orders succeeded", "ended orders completed");
+        release.countDown();
+        h.executor.shutdown();
+        assertThat(h.executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(crashed.calls())
+                .as("the node that lost the run ends nothing")
+                .containsExactly("started orders", "attempt orders failed");
+    }
+
+    @Test
+    void openStreamsAreTheOpenSubscriptionsAndClosingTwiceCountsOnce() throws Exception {
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        AutoCloseable one = h.engine.events().subscribe("r-1", e -> {});
+        AutoCloseable two = h.engine.events().subscribe("r-1", e -> {});
+        assertThat(metrics.gauges.openStreams()).isEqualTo(2);
+
+        one.close();
+        one.close();
+
+        assertThat(metrics.gauges.openStreams()).isEqualTo(1);
+        two.close();
+        assertThat(metrics.gauges.openStreams()).isZero();
+    }
+
+    @Test
+    void aNonDurableRunIsCountedToo() {
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        FlowHandle<String, String> handle = h.register(
+                Flows.flow("chat", false, String.class, String.class, scope -> scope.step("answer", () -> "hi")));
+
+        handle.run("x");
+
+        assertThat(metrics.calls()).containsExactly("started chat", "attempt chat succeeded", "ended chat completed");
+    }
+
+    @Test
+    void aClosedEngineStopsItsObservation() throws Exception {
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        assertThat(metrics.observing).isTrue();
+
+        h.engine.close();
+
+        assertThat(metrics.observing).isFalse();
+    }
+}
