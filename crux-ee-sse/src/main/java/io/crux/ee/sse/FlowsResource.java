@@ -29,6 +29,12 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowStatus;
@@ -47,6 +53,7 @@ import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
 import io.crux.ee.sse.internal.StreamThreads;
+import io.crux.ee.sse.openapi.Problem;
 
 /**
  * The HTTP API of flow kinds: actions answer {@code 202} at once and the run goes on on a managed
@@ -57,6 +64,9 @@ import io.crux.ee.sse.internal.StreamThreads;
 @ApplicationScoped
 @BasicLogin
 @Path("flows")
+@Tag(
+        name = "crux-ee flows",
+        description = "The HTTP API of flow kinds: actions, requests and their event streams, sessions")
 @Produces(MediaType.APPLICATION_JSON)
 public class FlowsResource {
 
@@ -80,6 +90,8 @@ public class FlowsResource {
     private volatile StreamThreads threads;
 
     /** @return every flow kind with its actions and their input schemas */
+    @Operation(summary = "Lists the flow kinds, their actions with their input schemas, and their client data")
+    @APIResponse(responseCode = "200", description = "The flow kinds")
     @GET
     public List<Map<String, Object>> kinds() {
         return flows.flows().stream()
@@ -99,6 +111,24 @@ public class FlowsResource {
     }
 
     /** Runs an action in a new session. */
+    @Operation(summary = "Runs an action of a flow in a new session")
+    @APIResponse(responseCode = "202", description = "The run started: its requestId, sessionId and runId")
+    @APIResponse(
+            responseCode = "400",
+            description = "The input does not fit the action's schema, does not bind or is not valid",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "413",
+            description = "The body is larger than crux.http.max-body-bytes",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such flow kind or action",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @POST
     @Path("{kind}/actions/{action}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -106,7 +136,12 @@ public class FlowsResource {
     public Response act(
             @PathParam("kind") String kind,
             @PathParam("action") String action,
-            byte[] body,
+            @RequestBody(
+                            required = true,
+                            description =
+                                    "The action's input: GET /flows publishes its JSON schema, and each action has its own path in this document",
+                            content = @Content(mediaType = "application/json"))
+                    byte[] body,
             @Context SecurityContext security) {
         FlowKind flow = flow(kind);
         String user = user(flow, security);
@@ -123,6 +158,24 @@ public class FlowsResource {
     }
 
     /** Runs an action in an existing session. */
+    @Operation(summary = "Runs an action of a flow in an existing session")
+    @APIResponse(responseCode = "202", description = "The run started: its requestId, sessionId and runId")
+    @APIResponse(
+            responseCode = "400",
+            description = "The input does not fit the action's schema, does not bind or is not valid",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "413",
+            description = "The body is larger than crux.http.max-body-bytes",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such flow kind, action or session of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @POST
     @Path("{kind}/sessions/{sessionId}/actions/{action}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -131,7 +184,12 @@ public class FlowsResource {
             @PathParam("kind") String kind,
             @PathParam("sessionId") String sessionId,
             @PathParam("action") String action,
-            byte[] body,
+            @RequestBody(
+                            required = true,
+                            description =
+                                    "The action's input: GET /flows publishes its JSON schema, and each action has its own path in this document",
+                            content = @Content(mediaType = "application/json"))
+                    byte[] body,
             @Context SecurityContext security) {
         FlowKind flow = flow(kind);
         String user = user(flow, security);
@@ -156,6 +214,16 @@ public class FlowsResource {
     }
 
     /** The request's status, its last event and, once completed, its output, which {@code request.completed} does not repeat. */
+    @Operation(summary = "Reads a request: its status, last event sequence and, once completed, its output")
+    @APIResponse(responseCode = "200", description = "The request")
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such request of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("{kind}/requests/{requestId}")
     public Map<String, Object> request(
@@ -178,6 +246,20 @@ public class FlowsResource {
     }
 
     /** Cancels the request's run; 409 when it already finished. */
+    @Operation(summary = "Cancels a request's run")
+    @APIResponse(responseCode = "200", description = "The request after the cancel")
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such request of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "The run already finished",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @POST
     @Path("{kind}/requests/{requestId}/abort")
     public Map<String, Object> abort(
@@ -191,6 +273,24 @@ public class FlowsResource {
     }
 
     /** The request's events: stored ones after the client's last, then the live tail. */
+    @Operation(
+            summary = "Streams a request's events (Server-Sent Events), resuming after Last-Event-ID or starting_after")
+    @APIResponse(responseCode = "200", description = "The event stream")
+    @APIResponse(
+            responseCode = "204",
+            description = "Nothing more will come: the request ended and every event was sent")
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such request of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "The application is stopping",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("{kind}/requests/{requestId}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -249,6 +349,16 @@ public class FlowsResource {
     }
 
     /** The caller's sessions of this kind, newest first. */
+    @Operation(summary = "Lists the caller's sessions of a flow kind, newest first")
+    @APIResponse(responseCode = "200", description = "The sessions")
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such flow kind",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("{kind}/sessions")
     public List<SessionRecord> sessions(@PathParam("kind") String kind, @Context SecurityContext security) {
@@ -257,6 +367,16 @@ public class FlowsResource {
     }
 
     /** Creates an empty session. */
+    @Operation(summary = "Creates an empty session")
+    @APIResponse(responseCode = "201", description = "The session")
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such flow kind",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @POST
     @Path("{kind}/sessions")
     public Response createSession(@PathParam("kind") String kind, @Context SecurityContext security) {
@@ -270,6 +390,16 @@ public class FlowsResource {
                 .build();
     }
 
+    @Operation(summary = "Reads a session")
+    @APIResponse(responseCode = "200", description = "The session")
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such session of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("{kind}/sessions/{sessionId}")
     public SessionRecord session(
@@ -280,6 +410,16 @@ public class FlowsResource {
         return session(flow, sessionId, user(flow, security));
     }
 
+    @Operation(summary = "Deletes a session with its state and items")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such session of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @DELETE
     @Path("{kind}/sessions/{sessionId}")
     public Response deleteSession(
@@ -292,6 +432,16 @@ public class FlowsResource {
     }
 
     /** What the flow's {@code @ClientData} methods derive from the session's state, by name; nothing else. */
+    @Operation(summary = "Reads what the flow's client data functions derive from the session's state")
+    @APIResponse(responseCode = "200", description = "The client data, by name")
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such session of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("{kind}/sessions/{sessionId}/state")
     public Map<String, Object> state(
@@ -335,6 +485,20 @@ public class FlowsResource {
      * @param before the cursor of the next page, or absent for the newest
      * @param limit the page size, default and most {@code crux.http.max-page-size} (100)
      */
+    @Operation(summary = "Reads one page of the session's items, newest first (Link rel=next names the next page)")
+    @APIResponse(responseCode = "200", description = "The items")
+    @APIResponse(
+            responseCode = "400",
+            description = "An invalid cursor or limit",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "401",
+            description = "The flow needs an authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such session of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("{kind}/sessions/{sessionId}/items")
     public Response items(

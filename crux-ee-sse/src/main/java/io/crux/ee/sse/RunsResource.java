@@ -21,6 +21,12 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
@@ -34,6 +40,7 @@ import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
+import io.crux.ee.sse.openapi.Problem;
 
 /**
  * Runs of every flow of the application: list, read, signal and cancel. A run that acts for a user
@@ -45,6 +52,7 @@ import io.crux.ee.sse.internal.Problems;
 @ApplicationScoped
 @BasicLogin
 @Path("flows/runs")
+@Tag(name = "crux-ee runs", description = "Runs of every flow: list, read, signal and cancel")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunsResource {
 
@@ -64,6 +72,16 @@ public class RunsResource {
      * @param limit the page size, default and most {@code crux.http.max-page-size} (100)
      * @return the runs of the page
      */
+    @Operation(summary = "Lists the runs the caller may see, newest first (Link rel=next names the next page)")
+    @APIResponse(responseCode = "200", description = "The runs")
+    @APIResponse(
+            responseCode = "400",
+            description = "An invalid status, offset or limit",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "401",
+            description = "No authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @GET
     public Response list(
             @QueryParam("status") FlowStatus status,
@@ -95,6 +113,16 @@ public class RunsResource {
      * @param runId the run id
      * @return the run with its steps
      */
+    @Operation(summary = "Reads a run with its steps")
+    @APIResponse(responseCode = "200", description = "The run")
+    @APIResponse(
+            responseCode = "401",
+            description = "No authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such run, or a run of another user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("{runId}")
     public FlowRunInfo get(@PathParam("runId") String runId, @Context SecurityContext security) {
@@ -111,6 +139,30 @@ public class RunsResource {
      * @param payload the JSON payload, or empty
      * @return the outcome; 410 if the suspension expired
      */
+    @Operation(
+            summary =
+                    "Delivers a signal to a run's open suspension and waits until the run completes, suspends again or ends")
+    @APIResponse(responseCode = "200", description = "The run's outcome")
+    @APIResponse(
+            responseCode = "400",
+            description = "The payload does not fit the type the suspension expects",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "401",
+            description = "No authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such run, or a run of another user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "The run waits for no signal of that name, or another signal won the race",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "410",
+            description = "The suspension expired",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @POST
     @Path("{runId}/signals/{name: .+}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -118,7 +170,12 @@ public class RunsResource {
     public Response signal(
             @PathParam("runId") String runId,
             @PathParam("name") String name,
-            byte[] payload,
+            @RequestBody(
+                            description =
+                                    "The payload, as JSON of the type that the run's suspension of that name declares;"
+                                            + " a flow declares its signals' types where it suspends, so this document cannot list them",
+                            content = @Content(mediaType = "application/json"))
+                    byte[] payload,
             @Context SecurityContext security) {
         FlowResult<Object> result = handle(runId, security).signal(runId, name, JsonBodies.request(payload));
         int status = result instanceof FlowResult.Expired<?> ? 410 : 200;
@@ -133,6 +190,20 @@ public class RunsResource {
      * @param reason why
      * @return the run after the cancel
      */
+    @Operation(summary = "Cancels a run")
+    @APIResponse(responseCode = "200", description = "The run after the cancel")
+    @APIResponse(
+            responseCode = "401",
+            description = "No authenticated user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such run, or a run of another user",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "The run already finished",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @POST
     @Path("{runId}/cancel")
     public FlowRunInfo cancel(

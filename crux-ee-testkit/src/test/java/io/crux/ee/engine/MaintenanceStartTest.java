@@ -143,6 +143,52 @@ class MaintenanceStartTest {
         assertThat(h.scheduler.runNext()).as("the next pass was cancelled").isFalse();
     }
 
+    @Test
+    void theStatusTellsWhetherTheFirstPassFinishedAndWhenTheLastGoodOneEnded() {
+        MaintenanceStatus before = h.engine.maintenance();
+        assertThat(before.started()).isFalse();
+        assertThat(before.firstPassFinished()).isFalse();
+        assertThat(before.lastPassEnded()).isNull();
+        assertThat(before.interval()).isEqualTo(EVERY);
+
+        failuresLeft.set(1);
+        h.engine.startMaintenance();
+        assertThat(h.scheduler.runNext()).isTrue(); // fails
+        assertThat(h.engine.maintenance().started()).isTrue();
+        assertThat(h.engine.maintenance().firstPassFinished()).isFalse();
+        assertThat(h.engine.maintenance().lastPassEnded()).isNull();
+
+        assertThat(h.scheduler.runNext()).isTrue(); // succeeds, 50 ms later
+        var first = h.engine.maintenance();
+        assertThat(first.firstPassFinished()).isTrue();
+        assertThat(first.lastPassEnded()).isEqualTo(h.clock.instant());
+        assertThat(first.overdue(h.clock.instant().plus(EVERY.multipliedBy(2)))).isFalse();
+        assertThat(first.overdue(h.clock.instant().plus(EVERY.multipliedBy(2)).plusMillis(1)))
+                .isTrue();
+
+        failuresLeft.set(1);
+        assertThat(h.scheduler.runNext()).isTrue(); // fails, one interval later
+        assertThat(h.engine.maintenance().lastPassEnded())
+                .as("a failed pass is not a pass")
+                .isEqualTo(first.lastPassEnded());
+        assertThat(h.engine.maintenance().firstPassFinished()).isTrue();
+    }
+
+    @Test
+    void maintenanceWhoseSchedulerRefusesTheNextPassIsStalled() {
+        h.engine.startMaintenance();
+        assertThat(h.engine.maintenance().stalled()).isFalse();
+        h.scheduler.shutdown(); // the pass that runs now cannot schedule the next
+        assertThat(h.scheduler.runNext()).isTrue();
+
+        assertThat(h.engine.maintenance().stalled()).isTrue();
+        h.engine.close();
+        assertThat(h.engine.maintenance().started()).isFalse();
+        assertThat(h.engine.maintenance().stalled())
+                .as("a closed engine is not stalled")
+                .isFalse();
+    }
+
     private static Duration last(List<Duration> delays) {
         return delays.get(delays.size() - 1);
     }

@@ -542,4 +542,11 @@ public final class Messages {
         String m = t.getMessage();
         return m == null ? t.getClass().getName() : t.getClass().getSimpleName() + ": " + m;
     }
+
+    public static String openApiWithoutFlows(String why) {
+        return msg(
+                "CRUX0180W",
+                "The OpenAPI document lists the generic HTTP API only, not each flow's actions: " + why
+                        + ". Set crux.openapi.flows=false to leave them out without this warning.");
+    }
 }

@@ -72,6 +72,8 @@ public class CruxRuntime {
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
 
     private volatile FlowEngine engine;
+    /** The datasource of crux-ee's tables ({@code crux.schema.datasource}), looked up with the engine. */
+    private volatile DataSource dataSource;
     /** Whether the OpenTelemetry API is visible to this application, once looked at. */
     private Boolean telemetryVisible;
 
@@ -88,6 +90,15 @@ public class CruxRuntime {
             }
         }
         return e;
+    }
+
+    /**
+     * @return the datasource of crux-ee's tables ({@code crux.schema.datasource}), looked up in the
+     *     application's naming context when the engine was built, or null if there is none
+     */
+    public DataSource dataSource() {
+        engine();
+        return dataSource;
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -122,7 +133,8 @@ public class CruxRuntime {
     @Produces
     @ApplicationScoped
     FlowService flowService() {
-        return new EngineFlowService(engine());
+        return new EngineFlowService(
+                beanManager.getExtension(CruxExtension.class).models(), this::engine);
     }
 
     private FlowEngine build() {
@@ -145,8 +157,14 @@ public class CruxRuntime {
                 config.getOptionalValue(EngineLimits.SUSPENSION_NAME_LENGTH, Integer.class)
                         .orElse(defaults.suspensionNameLength()));
         if (config.getOptionalValue("crux.schema.create", Boolean.class).orElse(true)) {
-            SchemaInstaller.install(
-                    lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class));
+            dataSource = lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class);
+            SchemaInstaller.install(dataSource);
+        } else {
+            try { // for the health checks only: an application that creates the tables itself may bind none there
+                dataSource = lookup(config, "crux.schema.datasource", "java:comp/DefaultDataSource", DataSource.class);
+            } catch (IllegalStateException | ClassCastException absent) {
+                LOG.fine(absent::toString);
+            }
         }
         InputValidator validator =
                 validators.isResolvable() ? new BeanValidationInputValidator(validators.get()) : InputValidator.NONE;

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import jakarta.json.JsonValue;
 
@@ -31,23 +32,44 @@ import io.crux.ee.spi.StepFailure;
 /** The {@link FlowService} of one engine: each method asks the engine. */
 public final class EngineFlowService implements FlowService {
 
-    private final FlowEngine engine;
+    private final Supplier<FlowEngine> engines;
+    /** The flows the engine registers, known before it is built; or null to ask the engine. */
+    private final Collection<FlowModel> models;
     /** Each flow as edges see it, made once: a flow's name is never registered twice. */
     private final Map<String, FlowKind> kinds = new ConcurrentHashMap<>();
 
     /** @param engine the engine that the edges talk to */
     public EngineFlowService(FlowEngine engine) {
-        this.engine = Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(engine, "engine");
+        this.engines = () -> engine;
+        this.models = null;
+    }
+
+    /**
+     * A service that lists the flows without building the engine, which it builds on the first
+     * other call: the OpenAPI document is made while the application starts, on a thread whose
+     * naming context cannot look up the engine's resources.
+     *
+     * @param models the flows the engine registers
+     * @param engine gives the engine, built on first use
+     */
+    public EngineFlowService(Collection<FlowModel> models, Supplier<FlowEngine> engine) {
+        this.engines = Objects.requireNonNull(engine, "engine");
+        this.models = List.copyOf(models);
     }
 
     @Override
     public Collection<FlowKind> flows() {
-        return engine.flows().stream().map(this::kind).toList();
+        return (models == null ? engines.get().flows() : models)
+                .stream().map(this::kind).toList();
     }
 
     @Override
     public Optional<FlowKind> flow(String name) {
-        return engine.flow(name).map(this::kind);
+        if (models == null) {
+            return engines.get().flow(name).map(this::kind);
+        }
+        return models.stream().filter(m -> m.name().equals(name)).findFirst().map(this::kind);
     }
 
     private FlowKind kind(FlowModel model) {
@@ -60,27 +82,27 @@ public final class EngineFlowService implements FlowService {
 
     @Override
     public SessionStore sessions() {
-        return engine.sessions();
+        return engines.get().sessions();
     }
 
     @Override
     public Optional<RunRecord> run(String runId) {
-        return engine.run(runId);
+        return engines.get().run(runId);
     }
 
     @Override
     public boolean executesHere(String runId) {
-        return engine.executesHere(runId);
+        return engines.get().executesHere(runId);
     }
 
     @Override
     public AutoCloseable subscribe(String runId, Consumer<EventRecord> listener) {
-        return engine.events().subscribe(runId, listener);
+        return engines.get().events().subscribe(runId, listener);
     }
 
     @Override
     public List<FlowRunInfo> findRuns(FlowStatus status, String userId, int offset, int limit) {
-        return engine.findRuns(status, userId, offset, limit);
+        return engines.get().findRuns(status, userId, offset, limit);
     }
 
     @Override
@@ -134,22 +156,22 @@ public final class EngineFlowService implements FlowService {
 
     @Override
     public Object checkInput(String flow, String action, JsonValue input) {
-        return engine.prepareInput(flow, action, input);
+        return engines.get().prepareInput(flow, action, input);
     }
 
     @Override
     public String start(String flow, String action, Object checkedInput, RunOptions options) {
-        return ((EngineFlowHandle<Object, Object>) engine.<Object, Object>handle(flow, action))
+        return ((EngineFlowHandle<Object, Object>) engines.get().<Object, Object>handle(flow, action))
                 .startChecked(checkedInput, options);
     }
 
     @Override
     public FlowHandle<Object, Object> handle(String flow, String action) {
-        return engine.handle(flow, action);
+        return engines.get().handle(flow, action);
     }
 
     @Override
     public FlowHandle<Object, Object> handleOfRun(String runId) {
-        return engine.handleOfRun(runId);
+        return engines.get().handleOfRun(runId);
     }
 }

@@ -344,6 +344,14 @@ public final class FlowEngine implements AutoCloseable {
     }
 
     /**
+     * @return how this node's maintenance stands: whether it is scheduled, whether its first pass
+     *     finished, when its last successful pass ended, and its interval
+     */
+    public MaintenanceStatus maintenance() {
+        return recovery.status();
+    }
+
+    /**
      * Stops maintenance and scheduled retries. Runs that are still executing keep their RUNNING
      * status and are recovered by the next server that starts or whose scan finds their lease
      * expired.

@@ -36,6 +36,12 @@ final class Recovery {
     private volatile boolean stopped;
     /** Whether a pass has succeeded since the engine started. */
     private volatile boolean started;
+    /** When the last successful scheduled pass ended, or null. */
+    private volatile Instant lastPassEnded;
+    /** Whether the scheduler refused the last pass it was given (it does once it shuts down). */
+    private volatile boolean refused;
+    /** Whether {@link #start()} was called and {@link #stop()} not since. */
+    private volatile boolean running;
 
     Recovery(
             EngineServices services,
@@ -141,6 +147,7 @@ final class Recovery {
      */
     void start() {
         stopped = false;
+        running = true;
         schedule(0, FIRST_RETRY_MILLIS);
     }
 
@@ -150,7 +157,9 @@ final class Recovery {
         }
         try {
             maintenance = services.scheduler().schedule(() -> pass(retryMillis), delayMillis, TimeUnit.MILLISECONDS);
+            refused = false;
         } catch (RejectedExecutionException e) { // the container shuts the scheduler down before the engine
+            refused = true;
             LOG.log(Level.FINE, Messages.maintenanceFailed(e), e);
         }
     }
@@ -165,6 +174,7 @@ final class Recovery {
         long retry = every;
         try {
             maintain();
+            lastPassEnded = services.clock().instant();
             started = true;
         } catch (RuntimeException e) {
             if (!started && retryMillis < every) {
@@ -182,10 +192,18 @@ final class Recovery {
         }
     }
 
+    /** @return how maintenance stands: whether it runs, and when its last good pass ended */
+    MaintenanceStatus status() {
+        boolean on = running;
+        return new MaintenanceStatus(
+                on, on && refused, started, lastPassEnded, services.settings().maintenanceInterval());
+    }
+
     /** Stops maintenance and drops the retries that have not started; their runs are left for recovery. */
     void stop() {
         synchronized (this) { // no pass schedules another after this
             stopped = true;
+            running = false;
             ScheduledFuture<?> m = maintenance;
             if (m != null) {
                 m.cancel(false);

@@ -12,7 +12,8 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The layers of the core, checked by the build: the API depends on nothing of ours, the SPI only on
  * the API, the engine on neither the container (CDI, JPA, Jakarta REST) nor the layers above it
- * (blocks, persistence, CDI, telemetry), and no two packages depend on each other in a circle.
+ * (blocks, persistence, CDI, telemetry, health), the health checks only on the runtime and the
+ * engine, and no two packages depend on each other in a circle.
  */
 @AnalyzeClasses(packages = "io.crux.ee", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -68,6 +69,7 @@ class ArchitectureTest {
                     "io.crux.ee.cdi..",
                     "io.crux.ee.persistence..",
                     "io.crux.ee.telemetry..",
+                    "io.crux.ee.health..",
                     "io.crux.ee.langchain4j..",
                     "io.crux.ee.testkit..",
                     "io.crux.ee.sse..")
@@ -89,6 +91,33 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("io.crux.ee.engine..", "io.crux.ee.block..", "io.crux.ee.cdi..");
+
+    @ArchTest
+    static final ArchRule healthChecksOnlyRead = classes()
+            .that()
+            .resideInAPackage("io.crux.ee.health..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java..",
+                    "javax.sql..",
+                    "jakarta.enterprise..",
+                    "jakarta.inject..",
+                    "org.eclipse.microprofile.health..",
+                    "org.eclipse.microprofile.config..",
+                    "io.crux.ee.health..",
+                    "io.crux.ee.cdi..",
+                    "io.crux.ee.engine..")
+            .because("the health checks ask the runtime's engine and datasource, and change nothing");
+
+    @ArchTest
+    static final ArchRule nothingDependsOnTheHealthChecks = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.crux.ee.health..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.crux.ee.health..")
+            .because("the server discovers them; the rest of crux-ee runs without MicroProfile Health");
 
     @ArchTest
     static final ArchRule noCyclesBetweenPackages =

@@ -237,6 +237,35 @@ public abstract class AppServer {
                 .build());
     }
 
+    /**
+     * Where the server answers a MicroProfile Health check: on the HTTP port on Liberty and Payara,
+     * on the management port on WildFly.
+     *
+     * @param check {@code ready}, {@code live} or {@code started}
+     * @return the check's absolute URL
+     */
+    public String healthUrl(String check) {
+        return url("/health/" + check);
+    }
+
+    /** @return where the server answers the MicroProfile OpenAPI document (on the HTTP port on all three) */
+    public String openApiUrl() {
+        return url("/openapi");
+    }
+
+    /**
+     * @param url an absolute URL of this server (as {@link #healthUrl} or {@link #openApiUrl} give)
+     * @param accept the media type to ask for
+     * @return the response
+     */
+    public HttpResponse<String> getAbsolute(String url, String accept) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", accept)
+                .GET()
+                .timeout(Duration.ofSeconds(60))
+                .build());
+    }
+
     /** @param path a path below the server root @return its absolute URL */
     public String url(String path) {
         return uri(path).toString();

@@ -32,6 +32,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 public final class WildFlyServer extends AppServer {
 
     private static final int HTTP = 8080;
+    private static final int MANAGEMENT = 9990;
 
     private final Path home;
     private final String name;
@@ -185,6 +186,12 @@ public final class WildFlyServer extends AppServer {
     @Override
     public Path log() {
         return dir.resolve("log/server.log");
+    }
+
+    /** WildFly answers health checks on its management interface (9990 plus the offset), not the HTTP port. */
+    @Override
+    public String healthUrl(String check) {
+        return "http://localhost:" + (MANAGEMENT + offset) + "/health/" + check;
     }
 
     /** @return the offset of all the server's ports */

@@ -24,6 +24,7 @@ class SseArchitectureTest {
                     "io.crux.ee.persistence..",
                     "io.crux.ee.block..",
                     "io.crux.ee.telemetry..",
+                    "io.crux.ee.health..",
                     "io.crux.ee.langchain4j..",
                     "io.crux.ee.testkit..")
             .because("the engine's classes may change; io.crux.ee.service.FlowService is the HTTP API's door");

@@ -1,0 +1,121 @@
+package io.crux.ee.sse.openapi;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.crux.ee.codec.JsonSchemas;
+import io.crux.ee.service.FlowKind;
+
+/**
+ * Plans the operations the OpenAPI document gets for each flow kind's actions, as plain data: the
+ * path, the operation id, the component name and the published JSON schema of the input. The
+ * filter turns them into the MicroProfile OpenAPI model.
+ */
+final class ActionOperations {
+
+    /** The generic path of an action in a new session, below the application's path. */
+    static final String ACT = "/flows/{kind}/actions/{action}";
+    /** The generic path of an action in an existing session. */
+    static final String ACT_IN_SESSION = "/flows/{kind}/sessions/{sessionId}/actions/{action}";
+
+    private ActionOperations() {}
+
+    /**
+     * One action's operation.
+     *
+     * @param path the concrete path, such as {@code /api/flows/help-desk/actions/ask}
+     * @param kind the flow kind
+     * @param action the action
+     * @param inSession whether the path names an existing session ({@code {sessionId}})
+     * @param operationId a unique id, for client generators
+     * @param schemaName the name of the input's schema among the document's components
+     * @param inputSchema the input's JSON schema, as {@code GET /flows} publishes it
+     * @param requireUser whether the flow needs an authenticated user
+     */
+    record Planned(
+            String path,
+            String kind,
+            String action,
+            boolean inSession,
+            String operationId,
+            String schemaName,
+            Map<String, Object> inputSchema,
+            boolean requireUser) {}
+
+    /**
+     * The application's path below which the server documented the generic resources: what comes
+     * before {@link #ACT} in one of the document's paths.
+     *
+     * @param paths the paths of the scanned document
+     * @return the prefix (such as {@code /api}, possibly empty), or empty if the resources are not there
+     */
+    static Optional<String> prefix(Collection<String> paths) {
+        return paths.stream()
+                .filter(p -> p.endsWith(ACT))
+                .map(p -> p.substring(0, p.length() - ACT.length()))
+                .findFirst();
+    }
+
+    /**
+     * @param prefix the application's path, from {@link #prefix}
+     * @param kinds the flow kinds
+     * @return two operations per action (new session, existing session), in the kinds' and actions' order
+     */
+    static List<Planned> plan(String prefix, Collection<FlowKind> kinds) {
+        List<Planned> planned = new ArrayList<>();
+        for (FlowKind kind : kinds) {
+            kind.actions().forEach((action, type) -> {
+                Map<String, Object> schema = JsonSchemas.of(type);
+                String id = camel(kind.name()) + capital(camel(action));
+                String schemaName = component(kind.name() + "." + action + ".input");
+                planned.add(new Planned(
+                        prefix + "/flows/" + kind.name() + "/actions/" + action,
+                        kind.name(),
+                        action,
+                        false,
+                        id,
+                        schemaName,
+                        schema,
+                        kind.requireUser()));
+                planned.add(new Planned(
+                        prefix + "/flows/" + kind.name() + "/sessions/{sessionId}/actions/" + action,
+                        kind.name(),
+                        action,
+                        true,
+                        id + "InSession",
+                        schemaName,
+                        schema,
+                        kind.requireUser()));
+            });
+        }
+        return planned;
+    }
+
+    /** {@code help-desk} becomes {@code helpDesk}: operation ids that generators turn into method names. */
+    static String camel(String name) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char c : name.toCharArray()) {
+            if (Character.isLetterOrDigit(c)) {
+                b.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            } else {
+                up = b.length() > 0;
+            }
+        }
+        return b.toString();
+    }
+
+    private static String capital(String s) {
+        return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
+    }
+
+    /** A component name as OpenAPI allows them ({@code ^[a-zA-Z0-9.\-_]+$}). */
+    static String component(String name) {
+        return name.replaceAll("[^a-zA-Z0-9.\\-_]", "_");
+    }
+}

@@ -1,0 +1,207 @@
+package io.crux.ee.sse.openapi;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.inject.spi.CDI;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.Paths;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
+import org.eclipse.microprofile.openapi.models.tags.Tag;
+
+import io.crux.ee.catalog.Messages;
+import io.crux.ee.service.FlowKind;
+import io.crux.ee.service.FlowService;
+
+/**
+ * Adds each flow kind's actions to the OpenAPI document the server scanned: for every action a
+ * {@code POST} on its concrete path ({@code /api/flows/help-desk/actions/ask}, and the same in an
+ * existing session) whose request body is the input's published JSON schema, a component named
+ * {@code <kind>.<action>.input}, with the generic action's responses. Registered by this jar's
+ * {@code META-INF/microprofile-config.properties} ({@code mp.openapi.filter}); {@code
+ * crux.openapi.flows=false} turns it off. It reads the flows through {@link FlowService}, which
+ * lists them without building the engine: servers make the document while the application starts.
+ *
+ * <p>It needs MicroProfile OpenAPI 4 (OpenAPI 3.1, whose schemas are JSON Schema 2020-12, as
+ * crux-ee's): with an older model the document is left as the server made it, and CRUX0180W says
+ * why. The schemas are made before anything is added, so that a model that refuses them leaves no
+ * half-written document.
+ */
+public class FlowsOpenApiFilter implements OASFilter {
+
+    private static final Logger LOG = Logger.getLogger(FlowsOpenApiFilter.class.getName());
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        if (!ConfigProvider.getConfig()
+                .getOptionalValue("crux.openapi.flows", Boolean.class)
+                .orElse(true)) {
+            return;
+        }
+        Paths paths = openAPI.getPaths();
+        Optional<String> prefix = paths == null
+                ? Optional.empty()
+                : ActionOperations.prefix(paths.getPathItems().keySet());
+        if (prefix.isEmpty()) {
+            LOG.warning(Messages.openApiWithoutFlows("the document has no " + ActionOperations.ACT
+                    + " (the server did not scan crux-ee-sse's resources)"));
+            return;
+        }
+        Collection<FlowKind> kinds;
+        Thread thread = Thread.currentThread();
+        ClassLoader caller = thread.getContextClassLoader();
+        try {
+            // WildFly makes the document on a thread of its own, whose context class loader is not the
+            // application's: CDI.current() finds the application's container by that class loader
+            thread.setContextClassLoader(FlowsOpenApiFilter.class.getClassLoader());
+            kinds = CDI.current().select(FlowService.class).get().flows();
+        } catch (RuntimeException e) {
+            LOG.warning(Messages.openApiWithoutFlows("the flows could not be read (" + e + ")"));
+            return;
+        } finally {
+            thread.setContextClassLoader(caller);
+        }
+        try {
+            add(openAPI, prefix.get(), ActionOperations.plan(prefix.get(), kinds));
+        } catch (LinkageError e) { // MicroProfile OpenAPI before 4.0: no Schema.set, a single type
+            LOG.warning(
+                    Messages.openApiWithoutFlows("this server's MicroProfile OpenAPI is older than 4.0 (" + e + ")"));
+        }
+    }
+
+    /** Adds the planned operations, their input schemas and a tag per kind. */
+    static void add(OpenAPI openAPI, String prefix, List<ActionOperations.Planned> planned) {
+        Map<String, PathItem> items = openAPI.getPaths().getPathItems();
+        Operation act = post(items.get(prefix + ActionOperations.ACT));
+        Operation actInSession = post(items.get(prefix + ActionOperations.ACT_IN_SESSION));
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
+        }
+        // the schemas first: a model that refuses them leaves the document as it was
+        Map<String, Schema> added = new LinkedHashMap<>();
+        for (ActionOperations.Planned p : planned) {
+            added.computeIfAbsent(p.schemaName(), n -> schema(p.inputSchema()));
+        }
+        List<String> tags = new ArrayList<>();
+        for (ActionOperations.Planned p : planned) {
+            Operation generic = p.inSession() ? actInSession : act;
+            Operation op = OASFactory.createOperation()
+                    .operationId(p.operationId())
+                    .summary((p.inSession()
+                                    ? "Runs the action '%s' of the flow '%s' in an existing session"
+                                    : "Runs the action '%s' of the flow '%s' in a new session")
+                            .formatted(p.action(), p.kind()))
+                    .description("The body is the action's input, checked against this schema, bound and validated;"
+                            + " the run starts at once and the answer (202) names its request, session and run."
+                            + (p.requireUser() ? " The flow needs an authenticated user." : ""))
+                    .addTag(p.kind())
+                    .requestBody(OASFactory.createRequestBody()
+                            .required(true)
+                            .content(OASFactory.createContent()
+                                    .addMediaType(
+                                            "application/json",
+                                            OASFactory.createMediaType()
+                                                    .schema(OASFactory.createSchema()
+                                                            .ref(p.schemaName())))));
+            if (generic != null) {
+                op.setResponses(generic.getResponses());
+                op.setSecurity(generic.getSecurity());
+                if (p.inSession() && generic.getParameters() != null) {
+                    for (Parameter parameter : generic.getParameters()) {
+                        if ("sessionId".equals(parameter.getName())) {
+                            op.addParameter(parameter);
+                        }
+                    }
+                }
+            }
+            openAPI.getPaths().addPathItem(p.path(), OASFactory.createPathItem().POST(op));
+            if (!tags.contains(p.kind())) {
+                tags.add(p.kind());
+            }
+        }
+        added.forEach(openAPI.getComponents()::addSchema);
+        for (String kind : tags) {
+            if (openAPI.getTags() == null || openAPI.getTags().stream().noneMatch(t -> kind.equals(t.getName()))) {
+                Tag tag = OASFactory.createTag().name(kind).description("The actions of the flow '" + kind + "'");
+                openAPI.addTag(tag);
+            }
+        }
+    }
+
+    private static Operation post(PathItem item) {
+        return item == null ? null : item.getPOST();
+    }
+
+    /**
+     * A JSON schema as {@code io.crux.ee.codec.JsonSchemas} publishes it, in the MicroProfile model:
+     * nested schemas become model schemas and every other keyword keeps its value (the model's
+     * {@code set} takes any JSON Schema keyword). The {@code $schema} keyword is left out: an OpenAPI
+     * 3.1 document declares the dialect once.
+     */
+    @SuppressWarnings("unchecked")
+    static Schema schema(Map<String, Object> json) {
+        Schema s = OASFactory.createSchema();
+        json.forEach((key, value) -> {
+            switch (key) {
+                case "$schema" -> {
+                    // the document's dialect
+                }
+                case "type" -> type(s, value instanceof List<?> l ? l : List.of(value));
+                case "properties" ->
+                    ((Map<String, Object>) value)
+                            .forEach((name, p) -> s.addProperty(name, schema((Map<String, Object>) p)));
+                case "items" -> s.setItems(schema((Map<String, Object>) value));
+                case "additionalProperties" -> {
+                    if (value instanceof Boolean b) {
+                        s.setAdditionalPropertiesBoolean(b);
+                    } else {
+                        s.setAdditionalPropertiesSchema(schema((Map<String, Object>) value));
+                    }
+                }
+                case "required" -> s.setRequired(new ArrayList<>((List<String>) value));
+                case "enum" -> s.setEnumeration(new ArrayList<>((List<Object>) value));
+                case "minimum" -> s.setMinimum(decimal(value));
+                case "maximum" -> s.setMaximum(decimal(value));
+                case "exclusiveMinimum" -> s.setExclusiveMinimum(decimal(value));
+                case "exclusiveMaximum" -> s.setExclusiveMaximum(decimal(value));
+                case "minLength" -> s.setMinLength(((Number) value).intValue());
+                case "maxLength" -> s.setMaxLength(((Number) value).intValue());
+                case "minItems" -> s.setMinItems(((Number) value).intValue());
+                case "maxItems" -> s.setMaxItems(((Number) value).intValue());
+                case "uniqueItems" -> s.setUniqueItems((Boolean) value);
+                case "pattern" -> s.setPattern((String) value);
+                case "format" -> s.setFormat((String) value);
+                default -> {
+                    s.set(key, value);
+                }
+            }
+        });
+        return s;
+    }
+
+    /** The schema's types, a list in MicroProfile OpenAPI 4 (MicroProfile OpenAPI 3 has one: a LinkageError). */
+    private static void type(Schema s, List<?> types) {
+        s.setType(types.stream()
+                .map(t -> Schema.SchemaType.valueOf(t.toString().toUpperCase(Locale.ROOT)))
+                .collect(Collectors.toCollection(ArrayList::new)));
+    }
+
+    private static BigDecimal decimal(Object value) {
+        return value instanceof BigDecimal d ? d : new BigDecimal(value.toString());
+    }
+}

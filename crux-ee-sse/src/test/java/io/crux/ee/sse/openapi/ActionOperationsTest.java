@@ -1,0 +1,67 @@
+package io.crux.ee.sse.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.constraints.NotBlank;
+
+import org.junit.jupiter.api.Test;
+
+import io.crux.ee.codec.JsonSchemas;
+import io.crux.ee.service.FlowKind;
+
+/** The operations the OpenAPI document gets for a flow kind's actions. */
+class ActionOperationsTest {
+
+    record Question(@NotBlank String text, int priority) {}
+
+    record Ticket(String id) {}
+
+    private static FlowKind helpDesk() {
+        Map<String, java.lang.reflect.Type> actions = new LinkedHashMap<>();
+        actions.put("ask", Question.class);
+        actions.put("close", Ticket.class);
+        return new FlowKind("help-desk", true, actions, Map.of());
+    }
+
+    @Test
+    void theApplicationPathIsWhatComesBeforeTheGenericActionPath() {
+        assertThat(ActionOperations.prefix(List.of("/api/flows", "/api/flows/{kind}/actions/{action}")))
+                .contains("/api");
+        assertThat(ActionOperations.prefix(List.of("/flows/{kind}/actions/{action}")))
+                .contains("");
+        assertThat(ActionOperations.prefix(List.of("/api/expenses"))).isEmpty();
+    }
+
+    @Test
+    void everyActionGetsItsPathsWithItsInputSchema() {
+        List<ActionOperations.Planned> planned = ActionOperations.plan("/api", List.of(helpDesk()));
+
+        assertThat(planned)
+                .extracting(ActionOperations.Planned::path)
+                .containsExactly(
+                        "/api/flows/help-desk/actions/ask",
+                        "/api/flows/help-desk/sessions/{sessionId}/actions/ask",
+                        "/api/flows/help-desk/actions/close",
+                        "/api/flows/help-desk/sessions/{sessionId}/actions/close");
+        assertThat(planned)
+                .extracting(ActionOperations.Planned::operationId)
+                .containsExactly("helpDeskAsk", "helpDeskAskInSession", "helpDeskClose", "helpDeskCloseInSession");
+        ActionOperations.Planned ask = planned.get(0);
+        assertThat(ask.schemaName()).isEqualTo("help-desk.ask.input");
+        assertThat(ask.inputSchema()).isEqualTo(JsonSchemas.of(Question.class));
+        assertThat(ask.inputSchema()).containsEntry("required", List.of("text"));
+        assertThat(ask.requireUser()).isTrue();
+        assertThat(planned.get(1).schemaName()).as("one schema for both paths").isEqualTo("help-desk.ask.input");
+    }
+
+    @Test
+    void namesBecomeOperationIdsAndComponentNames() {
+        assertThat(ActionOperations.camel("help-desk")).isEqualTo("helpDesk");
+        assertThat(ActionOperations.camel("research_v2.plan")).isEqualTo("researchV2Plan");
+        assertThat(ActionOperations.component("a b/c.d-e_f")).isEqualTo("a_b_c.d-e_f");
+    }
+}

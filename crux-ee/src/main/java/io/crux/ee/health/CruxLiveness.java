@@ -1,0 +1,30 @@
+package io.crux.ee.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+import io.crux.ee.cdi.CruxRuntime;
+import io.crux.ee.engine.FlowEngine;
+
+/** Live unless maintenance stalled for good (the scheduler refused its next pass): a restart mends that. */
+@Liveness
+@ApplicationScoped
+public class CruxLiveness implements HealthCheck {
+
+    @Inject
+    CruxRuntime runtime;
+
+    @Override
+    public HealthCheckResponse call() {
+        try {
+            FlowEngine engine = runtime.engine();
+            return Verdicts.liveness(engine.nodeId(), engine.maintenance());
+        } catch (RuntimeException e) {
+            return Verdicts.failed(e);
+        }
+    }
+}
