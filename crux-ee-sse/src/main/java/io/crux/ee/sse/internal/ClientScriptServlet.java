@@ -114,7 +114,9 @@ public class ClientScriptServlet extends HttpServlet {
             }
             if (!in) {
                 if (!response.isCommitted()) {
-                    response.setHeader("WWW-Authenticate", "Basic realm=\"crux-ee\", charset=\"UTF-8\"");
+                    // the API's challenge (crux.http.auth-challenge): one realm, so that a browser's
+                    // login to the page also answers the API's 401
+                    Problems.challenge().ifPresent(c -> response.setHeader("WWW-Authenticate", c));
                     response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
                 }
                 return false;
