@@ -107,32 +107,32 @@ public final class EngineFlowService implements FlowService {
 
     @Override
     public List<RunRecord> findRuns(RunFilter filter) {
-        return engine.queries().findRuns(filter);
+        return engines.get().queries().findRuns(filter);
     }
 
     @Override
     public Map<FlowStatus, Long> countByStatus(RunFilter filter) {
-        return engine.queries().countByStatus(filter);
+        return engines.get().queries().countByStatus(filter);
     }
 
     @Override
     public List<RunRecord> changedSince(Instant since, int limit) {
-        return engine.queries().changedSince(since, limit);
+        return engines.get().queries().changedSince(since, limit);
     }
 
     @Override
     public List<CheckpointRecord> checkpoints(String runId) {
-        return engine.queries().checkpoints(runId);
+        return engines.get().queries().checkpoints(runId);
     }
 
     @Override
     public List<RunRecord> children(String runId) {
-        return engine.queries().children(runId);
+        return engines.get().queries().children(runId);
     }
 
     @Override
     public List<RunningAttempt> running(String runId) {
-        return engine.running(runId);
+        return engines.get().running(runId);
     }
 
     @Override
@@ -140,7 +140,7 @@ public final class EngineFlowService implements FlowService {
         if (payloadType == null) {
             return Optional.empty();
         }
-        return engine.flow(flow).flatMap(model -> {
+        return engines.get().flow(flow).flatMap(model -> {
             try {
                 return Optional.of(JsonSchemas.of(Class.forName(payloadType, false, model.classLoader())));
             } catch (ClassNotFoundException | LinkageError e) {
@@ -151,7 +151,7 @@ public final class EngineFlowService implements FlowService {
 
     @Override
     public Optional<StepFailure> failure(String runId) {
-        return engine.queries().failure(runId);
+        return engines.get().queries().failure(runId);
     }
 
     @Override
