@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -19,8 +20,11 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 
+import io.crux.ee.api.Backoff;
 import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.StepOptions;
 import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.telemetry.OpenTelemetryFlowTracer;
@@ -124,5 +128,33 @@ class TraceAcrossResumeTest {
         String id = handle.run("c-1").flowId();
 
         assertThat(h.record(id).traceParent()).isNull();
+    }
+
+    @Test
+    void aRunLeftForRecoveryWhenTheEngineClosesDuringItsRetryWaitEndsItsSpan() {
+        // before the fix: the span stayed open, never exported, while the run stored its traceparent
+        h = EngineHarness.direct(FlowMetrics.NOOP, tracer);
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "orders",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "later",
+                        () -> {
+                            throw new IllegalStateException("not yet");
+                        },
+                        StepOptions.<String>retry(2, Duration.ofMinutes(1), Backoff.LINEAR))));
+        String id = handle.start("x");
+        assertThat(runSpans()).isEmpty();
+
+        h.engine.close();
+
+        assertThat(h.record(id).status()).isEqualTo(FlowStatus.RUNNING);
+        List<SpanData> runs = runSpans();
+        assertThat(runs).hasSize(1);
+        assertThat(h.record(id).traceParent())
+                .isEqualTo("00-" + runs.get(0).getTraceId() + "-" + runs.get(0).getSpanId() + "-01");
+        assertThat(runs.get(0).getAttributes().get(AttributeKey.stringKey("crux.flow.outcome")))
+                .isEqualTo("left-for-recovery");
     }
 }
