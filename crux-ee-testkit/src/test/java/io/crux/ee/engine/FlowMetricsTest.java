@@ -427,4 +427,105 @@ class FlowMetricsTest {
         assertThat(h.record("o-1").status()).isEqualTo(FlowStatus.CANCELLED);
         assertThat(metrics.calls()).containsExactly("started orders", "ended orders cancelled");
     }
+
+    /** The in-memory store, but its {@code countRuns} answered by {@code count} (given the proxy and the arguments). */
+    private static FlowStore countingBy(
+            InMemoryFlowStore memory, java.util.function.BiFunction<Object, Object[], Object> count) {
+        return (FlowStore) Proxy.newProxyInstance(
+                FlowMetricsTest.class.getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("countRuns")) {
+                        return count.apply(proxy, args);
+                    }
+                    if (method.isDefault()) {
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private FlowHandle<String, String> claims() {
+        return h.register(Flows.flow(
+                "claims",
+                String.class,
+                String.class,
+                scope -> scope.suspend("approval", String.class, Duration.ofHours(1))));
+    }
+
+    @Test
+    void aStoreThatDoesNotCountReportsNoSuspendedRuns() {
+        // before the fix: zeros for every flow, as if it had counted
+        h = EngineHarness.direct(
+                clock -> countingBy(new InMemoryFlowStore(clock), (proxy, args) -> java.util.Optional.empty()),
+                metrics,
+                FlowTracer.NOOP);
+        claims().run("c-1");
+
+        h.engine.maintain();
+
+        assertThat(metrics.gauges.suspended()).isEmpty();
+    }
+
+    @Test
+    void theSuspendedRunsOfOtherApplicationsOnTheSameStoreAreNotReported() throws Exception {
+        // before the fix: the flows of the other application were reported too
+        h = EngineHarness.direct(metrics, FlowTracer.NOOP);
+        claims();
+        EngineHarness other = h.sibling("node-2", new InlineExecutor(), FlowMetrics.NOOP, FlowTracer.NOOP);
+        other.register(Flows.flow(
+                        "elsewhere",
+                        String.class,
+                        String.class,
+                        scope -> scope.suspend("approval", String.class, Duration.ofHours(1))))
+                .run("e-1");
+
+        h.engine.maintain();
+
+        assertThat(metrics.gauges.suspended()).isEqualTo(Map.of("claims", 0L));
+    }
+
+    @Test
+    void maintenanceCountsTheSuspendedRunsOnlyWhenTheGaugeWasReadSinceItsLastCount() {
+        // before the fix: a GROUP BY query at every pass, read or not
+        AtomicInteger counts = new AtomicInteger();
+        h = EngineHarness.direct(
+                clock -> {
+                    InMemoryFlowStore memory = new InMemoryFlowStore(clock);
+                    return countingBy(memory, (proxy, args) -> {
+                        counts.incrementAndGet();
+                        return memory.countRuns((FlowStatus) args[0]);
+                    });
+                },
+                metrics,
+                FlowTracer.NOOP);
+        claims().run("c-1");
+
+        h.engine.maintain();
+        h.engine.maintain();
+        h.engine.maintain();
+        assertThat(counts).as("one count at the first pass, none unread after").hasValue(1);
+
+        assertThat(metrics.gauges.suspended()).isEqualTo(Map.of("claims", 1L));
+        h.engine.maintain();
+        h.engine.maintain();
+        assertThat(counts).hasValue(2);
+    }
+
+    @Test
+    void aCountThatFailsDoesNotFailMaintenance() {
+        // before the fix: maintain() threw, and its pass (recoveries included) was logged as failed
+        h = EngineHarness.direct(
+                clock -> countingBy(new InMemoryFlowStore(clock), (proxy, args) -> {
+                    throw new IllegalStateException("count failed");
+                }),
+                metrics,
+                FlowTracer.NOOP);
+        claims().run("c-1");
+
+        assertThat(h.engine.maintain()).isZero();
+        assertThat(metrics.gauges.suspended()).isEmpty();
+    }
 }
