@@ -157,4 +157,42 @@ class TraceAcrossResumeTest {
         assertThat(runs.get(0).getAttributes().get(AttributeKey.stringKey("crux.flow.outcome")))
                 .isEqualTo("left-for-recovery");
     }
+
+    @Test
+    void aTraceParentThatIsNotOneIsNotStoredAndTheRunStarts() {
+        // before the fix: stored as given; 129 characters and more made every durable start fail on a database
+        FlowTracer odd = new FlowTracer() {
+            @Override
+            public Object captureContext() {
+                return null;
+            }
+
+            @Override
+            public Span startStep(Span run, String flowName, String flowId, String label, String stepId, int attempt) {
+                return Span.NOOP;
+            }
+
+            @Override
+            public Span startRun(
+                    Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
+                return Span.NOOP;
+            }
+
+            @Override
+            public String traceParent(Span span) {
+                return "x".repeat(200);
+            }
+        };
+        h = EngineHarness.direct(FlowMetrics.NOOP, odd);
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "claims", String.class, String.class, scope -> scope.suspend("approval", String.class, null)));
+
+        String id = handle.run("c-1").flowId();
+
+        assertThat(h.record(id).traceParent()).isNull();
+        assertThat(Execution.storable("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"))
+                .isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        assertThat(Execution.storable("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331"))
+                .isNull();
+    }
 }

@@ -117,7 +117,30 @@ final class Execution<I, O> {
             runSpan = services.tracer()
                     .startRun(parentContext, flow.name(), flowId, context.parentFlowId(), context.sessionId(), origin);
         }
-        return services.tracer().traceParent(runSpan);
+        return storable(services.tracer().traceParent(runSpan));
+    }
+
+    /**
+     * The shape of a W3C traceparent (version, trace id, parent id, flags; a later version may add
+     * fields), at most 128 characters as the run's column. Written by hand: the engine does not see
+     * the OpenTelemetry API, whose propagator checks it (ArchitectureTest).
+     */
+    private static final java.util.regex.Pattern TRACE_PARENT =
+            java.util.regex.Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-[^\\s]*)?");
+
+    /**
+     * @return the traceparent of a tracer, or null if it is not one (too long or not W3C-shaped): a
+     *     custom tracer's value must not make the run's row impossible to store
+     */
+    static String storable(String traceParent) {
+        if (traceParent == null) {
+            return null;
+        }
+        if (traceParent.length() > 128 || !TRACE_PARENT.matcher(traceParent).matches()) {
+            LOG.fine(() -> "trace context not stored, not a W3C traceparent: " + traceParent);
+            return null;
+        }
+        return traceParent;
     }
 
     /** The run's row could not be stored: the span that {@link #openSpan} opened ends. */
