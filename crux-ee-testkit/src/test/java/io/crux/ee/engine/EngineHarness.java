@@ -105,6 +105,24 @@ final class EngineHarness implements AutoCloseable {
                 tracer);
     }
 
+    /**
+     * @param store makes the store from the engine's clock (a store that fails on purpose, say)
+     * @return an engine on that store whose runs execute on the calling thread, with the test's metrics and tracer
+     */
+    static EngineHarness direct(
+            java.util.function.Function<TestClock, FlowStore> store, FlowMetrics metrics, FlowTracer tracer) {
+        TestClock clock = new TestClock(FlowTest.START);
+        return new EngineHarness(
+                store.apply(clock),
+                new InMemorySessionStore(new JsonbPayloadCodec()),
+                new InlineExecutor(),
+                new ManualScheduler(clock),
+                clock,
+                "node-1",
+                metrics,
+                tracer);
+    }
+
     /** @return an engine with the given node id on a cached thread pool, with the test's metrics and tracer */
     static EngineHarness pooled(String nodeId, FlowMetrics metrics, FlowTracer tracer) {
         TestClock clock = new TestClock(FlowTest.START);

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -19,8 +20,11 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 
+import io.crux.ee.api.Backoff;
 import io.crux.ee.api.FlowHandle;
+import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.StepOptions;
 import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.telemetry.OpenTelemetryFlowTracer;
@@ -124,5 +128,71 @@ class TraceAcrossResumeTest {
         String id = handle.run("c-1").flowId();
 
         assertThat(h.record(id).traceParent()).isNull();
+    }
+
+    @Test
+    void aRunLeftForRecoveryWhenTheEngineClosesDuringItsRetryWaitEndsItsSpan() {
+        // before the fix: the span stayed open, never exported, while the run stored its traceparent
+        h = EngineHarness.direct(FlowMetrics.NOOP, tracer);
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "orders",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "later",
+                        () -> {
+                            throw new IllegalStateException("not yet");
+                        },
+                        StepOptions.<String>retry(2, Duration.ofMinutes(1), Backoff.LINEAR))));
+        String id = handle.start("x");
+        assertThat(runSpans()).isEmpty();
+
+        h.engine.close();
+
+        assertThat(h.record(id).status()).isEqualTo(FlowStatus.RUNNING);
+        List<SpanData> runs = runSpans();
+        assertThat(runs).hasSize(1);
+        assertThat(h.record(id).traceParent())
+                .isEqualTo("00-" + runs.get(0).getTraceId() + "-" + runs.get(0).getSpanId() + "-01");
+        assertThat(runs.get(0).getAttributes().get(AttributeKey.stringKey("crux.flow.outcome")))
+                .isEqualTo("left-for-recovery");
+    }
+
+    @Test
+    void aTraceParentThatIsNotOneIsNotStoredAndTheRunStarts() {
+        // before the fix: stored as given; 129 characters and more made every durable start fail on a database
+        FlowTracer odd = new FlowTracer() {
+            @Override
+            public Object captureContext() {
+                return null;
+            }
+
+            @Override
+            public Span startStep(Span run, String flowName, String flowId, String label, String stepId, int attempt) {
+                return Span.NOOP;
+            }
+
+            @Override
+            public Span startRun(
+                    Object parentContext, String flowName, String flowId, String parentFlowId, String sessionId) {
+                return Span.NOOP;
+            }
+
+            @Override
+            public String traceParent(Span span) {
+                return "x".repeat(200);
+            }
+        };
+        h = EngineHarness.direct(FlowMetrics.NOOP, odd);
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "claims", String.class, String.class, scope -> scope.suspend("approval", String.class, null)));
+
+        String id = handle.run("c-1").flowId();
+
+        assertThat(h.record(id).traceParent()).isNull();
+        assertThat(Execution.storable("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"))
+                .isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        assertThat(Execution.storable("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331"))
+                .isNull();
     }
 }

@@ -535,6 +535,20 @@ public final class Messages {
         return msg("CRUX0194E", "Run " + flowId + " has already ended (" + status + "); it cannot be cancelled.");
     }
 
+    public static String metricsFailed(String method, Throwable failure) {
+        return msg(
+                "CRUX0170W",
+                "The metrics implementation failed in " + method + " (" + describe(failure)
+                        + "); the runs go on unchanged. Further failures of " + method + " are not logged.");
+    }
+
+    public static String suspendedNotCounted(Throwable failure) {
+        return msg(
+                "CRUX0171W",
+                "The suspended runs could not be counted for crux.runs.suspended (" + describe(failure)
+                        + "); the gauge keeps its last count and the next maintenance pass tries again.");
+    }
+
     public static String describe(Throwable t) {
         if (t == null) {
             return "unknown cause";

@@ -185,8 +185,18 @@ public class CruxRuntime {
                 .settings(settings)
                 .limits(limits)
                 .build();
-        for (FlowModel model : beanManager.getExtension(CruxExtension.class).models()) {
-            e.register(model);
+        try {
+            for (FlowModel model : beanManager.getExtension(CruxExtension.class).models()) {
+                e.register(model);
+            }
+        } catch (RuntimeException | Error failed) {
+            // the engine is not kept, so stop() cannot close it: close it here, with its metric callbacks
+            try {
+                e.close();
+            } catch (RuntimeException closing) {
+                failed.addSuppressed(closing);
+            }
+            throw failed;
         }
         return e;
     }

@@ -117,7 +117,30 @@ final class Execution<I, O> {
             runSpan = services.tracer()
                     .startRun(parentContext, flow.name(), flowId, context.parentFlowId(), context.sessionId(), origin);
         }
-        return services.tracer().traceParent(runSpan);
+        return storable(services.tracer().traceParent(runSpan));
+    }
+
+    /**
+     * The shape of a W3C traceparent (version, trace id, parent id, flags; a later version may add
+     * fields), at most 128 characters as the run's column. Written by hand: the engine does not see
+     * the OpenTelemetry API, whose propagator checks it (ArchitectureTest).
+     */
+    private static final java.util.regex.Pattern TRACE_PARENT =
+            java.util.regex.Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-[^\\s]*)?");
+
+    /**
+     * @return the traceparent of a tracer, or null if it is not one (too long or not W3C-shaped): a
+     *     custom tracer's value must not make the run's row impossible to store
+     */
+    static String storable(String traceParent) {
+        if (traceParent == null) {
+            return null;
+        }
+        if (traceParent.length() > 128 || !TRACE_PARENT.matcher(traceParent).matches()) {
+            LOG.fine(() -> "trace context not stored, not a W3C traceparent: " + traceParent);
+            return null;
+        }
+        return traceParent;
     }
 
     /** The run's row could not be stored: the span that {@link #openSpan} opened ends. */
@@ -243,7 +266,11 @@ final class Execution<I, O> {
                     outbox.inOrder(() -> services.store().suspend(flowId, services.nodeId(), suspension, stored -> {
                         if (stored.status() != FlowStatus.SUSPENDED) {
                             FlowResult<O> result = resultOf(stored); // a cancel came first
-                            return new Ended<>(result, null, outbox.written(() -> outbox.terminalEvent(result, null)));
+                            return new Ended<>(
+                                    result,
+                                    null,
+                                    stored.status(),
+                                    outbox.written(() -> outbox.terminalEvent(result, null)));
                         }
                         Map<String, Object> fields = new LinkedHashMap<>();
                         fields.put("name", s.name);
@@ -253,10 +280,11 @@ final class Execution<I, O> {
                         return new Ended<>(
                                 new FlowResult.Suspended<>(flowId, s.name, now, suspension.expiresAt()),
                                 null,
+                                stored.status(),
                                 outbox.written(() -> outbox.event("request.suspended", fields)));
                     }));
             outbox.publish(ended.written());
-            complete(ended.result(), ended.error());
+            complete(ended.result(), ended.error(), outcomeOf(ended.stored()));
         } catch (LeaseLostException e) {
             cancellation.lost(e);
             stop();
@@ -268,12 +296,13 @@ final class Execution<I, O> {
     private void end(FlowStatus status, Object output, String reason, Throwable failure) {
         CruxException error = failure == null ? null : asCruxException(failure);
         if (!flow.durable()) {
+            // nothing is stored: the run ends here for good
             if (status == FlowStatus.COMPLETED) {
-                close(new FlowResult.Completed<>(flowId, cast(output)), null);
+                close(new FlowResult.Completed<>(flowId, cast(output)), null, FlowMetrics.COMPLETED);
             } else if (status == FlowStatus.CANCELLED) {
-                close(new FlowResult.Cancelled<>(flowId, reason), null);
+                close(new FlowResult.Cancelled<>(flowId, reason), null, FlowMetrics.CANCELLED);
             } else {
-                close(null, error);
+                close(null, error, FlowMetrics.FAILED);
             }
             return;
         }
@@ -296,10 +325,14 @@ final class Execution<I, O> {
                                 ? new FlowResult.Completed<>(flowId, cast(output))
                                 : resultOf(run);
                         CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
-                        return new Ended<>(result, failed, outbox.written(() -> outbox.terminalEvent(result, failed)));
+                        return new Ended<>(
+                                result,
+                                failed,
+                                run.status(),
+                                outbox.written(() -> outbox.terminalEvent(result, failed)));
                     }));
             outbox.publish(ended.written());
-            complete(ended.result(), ended.error());
+            complete(ended.result(), ended.error(), outcomeOf(ended.stored()));
         } catch (LeaseLostException e) {
             cancellation.lost(e);
             stop();
@@ -315,15 +348,20 @@ final class Execution<I, O> {
      * the stream with request.failed.
      */
     private void closeUnlessTransient(CruxException e) {
+        // not counted as ended: the row stays as it was (RUNNING, held by this node), and the
+        // execution that recovers it ends it and counts it
         if (TransientFailures.isTransient(e)) {
-            complete(null, e);
+            complete(null, e, null);
         } else {
-            close(null, e);
+            close(null, e, null);
         }
     }
 
-    /** How a run ended or suspended, and the request's event written with it. */
-    private record Ended<O>(FlowResult<O> result, CruxException error, List<EventRecord> written) {}
+    /**
+     * How a run ended or suspended, the status the store holds for it after that write, and the
+     * request's event written with it.
+     */
+    private record Ended<O>(FlowResult<O> result, CruxException error, FlowStatus stored, List<EventRecord> written) {}
 
     private FlowResult<O> resultOf(RunRecord run) {
         return RunQueries.storedResult(services.codec(), flow, run);
@@ -349,15 +387,22 @@ final class Execution<I, O> {
         }
         LeaseLostException lost = cancellation.lost();
         LOG.warning(lost.getMessage());
-        complete(null, lost);
+        complete(null, lost, null);
     }
 
-    private void close(FlowResult<O> result, CruxException error) {
+    private void close(FlowResult<O> result, CruxException error, String ended) {
         outbox.terminalEvent(result, error);
-        complete(result, error);
+        complete(result, error, ended);
     }
 
-    private void complete(FlowResult<O> result, CruxException error) {
+    /**
+     * Ends this execution.
+     *
+     * @param ended how the run ended for good, as the store holds it (or, for a run that is not
+     *     durable, as it ended in memory), counted in the metrics; null when the run suspended,
+     *     another execution goes on with it, or what the store holds is not known
+     */
+    private void complete(FlowResult<O> result, CruxException error, String ended) {
         if (runSpan != null) {
             if (error != null) {
                 runSpan.fail(error);
@@ -365,33 +410,43 @@ final class Execution<I, O> {
             runSpan.setAttribute("crux.flow.outcome", result == null ? "failed" : outcome(result));
             runSpan.end();
         }
-        String ended = endedAs(result, error);
-        if (ended != null) {
-            services.metrics()
-                    .runEnded(
-                            flow.name(),
-                            ended,
-                            Duration.between(startedAt, services.clock().instant()));
-        }
         launcher.finished(this);
         if (result != null) {
             done.complete(result);
         } else {
             done.completeExceptionally(error);
         }
+        // after the engine's own state changes, so that the metrics cannot keep them from happening
+        if (ended != null) {
+            services.metrics()
+                    .runEnded(
+                            flow.name(),
+                            ended,
+                            nonNegative(startedAt, services.clock().instant()));
+        }
     }
 
-    /** @return how the run ended for good, or null when it suspended or another execution goes on with it */
-    private static String endedAs(FlowResult<?> result, CruxException error) {
-        if (result instanceof FlowResult.Suspended<?>) {
+    /** @return how a run whose row holds this status ended for good, or null if it has not ended */
+    private static String outcomeOf(FlowStatus stored) {
+        if (stored == null) {
             return null;
         }
-        if (result != null) {
-            return outcome(result);
-        }
-        return error == null || error instanceof LeaseLostException || TransientFailures.isTransient(error)
-                ? null
-                : FlowMetrics.FAILED;
+        return switch (stored) {
+            case COMPLETED -> FlowMetrics.COMPLETED;
+            case FAILED -> FlowMetrics.FAILED;
+            case CANCELLED -> FlowMetrics.CANCELLED;
+            case EXPIRED -> FlowMetrics.EXPIRED;
+            default -> null;
+        };
+    }
+
+    /**
+     * @return the time between two instants, zero if the end is before the start (a run started
+     *     on a server whose clock is ahead); metrics drop negative durations
+     */
+    static Duration nonNegative(Instant start, Instant end) {
+        Duration d = Duration.between(start, end);
+        return d.isNegative() ? Duration.ZERO : d;
     }
 
     private static String outcome(FlowResult<?> r) {
@@ -462,18 +517,27 @@ final class Execution<I, O> {
                 Level.WARNING,
                 Messages.leftForRecovery(flowId, TransientFailures.BACKOFF.size() + 1, failure),
                 failure);
+        endSpanLeftForRecovery(failure);
+        launcher.finished(this);
+        done.completeExceptionally(failure);
+    }
+
+    /**
+     * Ends the run's span (opened before its row was stored, whose traceparent later executions
+     * link to) as left for recovery, so that it is exported.
+     */
+    private void endSpanLeftForRecovery(RuntimeException why) {
         if (runSpan != null) {
-            runSpan.fail(failure);
+            runSpan.fail(why);
             runSpan.setAttribute("crux.flow.outcome", "left-for-recovery");
             runSpan.end();
         }
-        launcher.finished(this);
-        done.completeExceptionally(failure);
     }
 
     /** The executor refused the run; it stays RUNNING in the store for recovery. */
     void abandon(RuntimeException rejected) {
         LOG.log(Level.WARNING, Messages.resultLost(flowId, rejected), rejected);
+        endSpanLeftForRecovery(rejected);
         launcher.finished(this);
         done.completeExceptionally(
                 new FlowFailedException(Messages.flowFailed(flowId, flow.name(), rejected), flowId, rejected));

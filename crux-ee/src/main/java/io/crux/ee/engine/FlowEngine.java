@@ -60,7 +60,7 @@ public final class FlowEngine implements AutoCloseable {
                 codec,
                 b.validator != null ? b.validator : InputValidator.NONE,
                 b.tracer != null ? b.tracer : FlowTracer.NOOP,
-                b.metrics != null ? b.metrics : FlowMetrics.NOOP,
+                GuardedMetrics.of(b.metrics),
                 Objects.requireNonNull(b.executor, "executor"),
                 Objects.requireNonNull(b.scheduler, "scheduler"),
                 b.clock != null ? b.clock : Clock.systemUTC(),
@@ -358,9 +358,12 @@ public final class FlowEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        registry.close();
-        recovery.stop();
-        observation.close();
+        try {
+            registry.close();
+            recovery.stop();
+        } finally {
+            observation.close();
+        }
     }
 
     /** Collects the engine's collaborators. */

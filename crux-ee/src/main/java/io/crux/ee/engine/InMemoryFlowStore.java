@@ -102,10 +102,10 @@ public final class InMemoryFlowStore implements FlowStore {
     }
 
     @Override
-    public Map<String, Long> countRuns(FlowStatus status) {
-        return runs.values().stream()
+    public Optional<Map<String, Long>> countRuns(FlowStatus status) {
+        return Optional.of(runs.values().stream()
                 .filter(r -> r.status() == status)
-                .collect(Collectors.groupingBy(RunRecord::flowName, Collectors.counting()));
+                .collect(Collectors.groupingBy(RunRecord::flowName, Collectors.counting())));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.crux.ee.engine;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -190,7 +189,8 @@ final class RunControl {
                     .runEnded(
                             run.flowName(),
                             status == FlowStatus.CANCELLED ? FlowMetrics.CANCELLED : FlowMetrics.EXPIRED,
-                            Duration.between(run.createdAt(), services.clock().instant()));
+                            Execution.nonNegative(
+                                    run.createdAt(), services.clock().instant()));
         }
     }
 }

@@ -174,8 +174,11 @@ final class StepRunner {
                 }
                 span.fail(failure);
                 span.end();
-                services.metrics().stepAttempted(flowName, false, Duration.ofNanos(System.nanoTime() - began));
+                // a cancel or a lost lease interrupted the attempt: it unwinds, not counted as failed
                 cancellation.unwindIfCancelled();
+                if (cancellation.lost() == null) {
+                    services.metrics().stepAttempted(flowName, false, Duration.ofNanos(System.nanoTime() - began));
+                }
                 boolean retryable = options.shouldRetry().test(failure);
                 if (retryable && attempt < options.attempts()) {
                     services.metrics().stepRetried(flowName);

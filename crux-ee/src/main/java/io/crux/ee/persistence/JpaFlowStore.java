@@ -122,8 +122,8 @@ public class JpaFlowStore implements FlowStore {
     }
 
     @Override
-    public Map<String, Long> countRuns(FlowStatus status) {
-        return Transactions.read("count runs", null, () -> {
+    public Optional<Map<String, Long>> countRuns(FlowStatus status) {
+        return Optional.of(Transactions.read("count runs", null, () -> {
             Map<String, Long> byFlow = new HashMap<>();
             for (Object[] row : em.createQuery(
                             "select r.flowName, count(r) from FlowRunEntity r where r.status = :status"
@@ -134,7 +134,7 @@ public class JpaFlowStore implements FlowStore {
                 byFlow.put((String) row[0], ((Number) row[1]).longValue());
             }
             return byFlow;
-        });
+        }));
     }
 
     @Override

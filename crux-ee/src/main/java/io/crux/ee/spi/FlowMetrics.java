@@ -85,8 +85,9 @@ public interface FlowMetrics {
         Map<String, Long> running();
 
         /**
-         * @return the suspended runs in the store, by flow, as counted at the last maintenance pass
-         *     of this node (every {@code crux.maintenance-interval})
+         * @return the suspended runs in the store of this application's flows, by flow, as counted at
+         *     the last maintenance pass of this node (every {@code crux.maintenance-interval}) that
+         *     came after this method was read; empty when the store does not count
          */
         Map<String, Long> suspended();
 

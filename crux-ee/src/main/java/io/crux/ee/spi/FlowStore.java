@@ -66,22 +66,23 @@ public interface FlowStore {
     List<RunRecord> listRuns(String flowName, FlowStatus status, int limit);
 
     /**
+     * Counts the runs that have a status, by flow, for the metrics of {@link FlowMetrics}; the
+     * engine calls it at a maintenance pass when metrics are recorded and were read since its last
+     * count.
+     *
+     * @param status the status
+     * @return the number of runs by flow name, flows without such runs left out; empty by default,
+     *     for a store that does not count (the engine then reports no count at all)
+     */
+    default Optional<Map<String, Long>> countRuns(FlowStatus status) {
+        return Optional.empty();
+    }
+
+    /**
      * @param parentFlowId a run id
      * @return the runs started from steps of that run that are not final yet (running or
      *     suspended), oldest first
      */
-    /**
-     * Counts the runs that have a status, by flow, for the metrics of {@link FlowMetrics}; the
-     * engine calls it at each maintenance pass when metrics are recorded.
-     *
-     * @param status the status
-     * @return the number of runs by flow name, flows without such runs left out; an empty map by
-     *     default (a store that does not count)
-     */
-    default Map<String, Long> countRuns(FlowStatus status) {
-        return Map.of();
-    }
-
     List<RunRecord> findOpenChildren(String parentFlowId);
 
     /**

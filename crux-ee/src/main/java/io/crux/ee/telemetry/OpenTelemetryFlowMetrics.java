@@ -3,6 +3,8 @@ package io.crux.ee.telemetry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 import io.opentelemetry.api.common.AttributeKey;
@@ -102,9 +104,30 @@ public final class OpenTelemetryFlowMetrics implements FlowMetrics {
         return builder.build();
     }
 
+    /**
+     * A flow's attributes, made once per flow: {@code Attributes.of} sorts and allocates at every
+     * call, and step attempts are the hot path. Flow names are those of the registered flows, so
+     * the map stays small.
+     */
+    private record FlowAttributes(Attributes flow, Attributes succeeded, Attributes failed) {
+        FlowAttributes(String flowName) {
+            this(
+                    Attributes.of(FLOW_NAME, flowName),
+                    Attributes.of(FLOW_NAME, flowName, STEP_OUTCOME, "succeeded"),
+                    Attributes.of(FLOW_NAME, flowName, STEP_OUTCOME, "failed"));
+        }
+    }
+
+    private final ConcurrentMap<String, FlowAttributes> attributes = new ConcurrentHashMap<>();
+
+    private FlowAttributes of(String flowName) {
+        FlowAttributes a = attributes.get(flowName);
+        return a != null ? a : attributes.computeIfAbsent(flowName, FlowAttributes::new);
+    }
+
     @Override
     public void runStarted(String flowName) {
-        started.add(1, Attributes.of(FLOW_NAME, flowName));
+        started.add(1, of(flowName).flow());
     }
 
     @Override
@@ -116,24 +139,25 @@ public final class OpenTelemetryFlowMetrics implements FlowMetrics {
 
     @Override
     public void stepAttempted(String flowName, boolean succeeded, Duration duration) {
-        Attributes attributes = Attributes.of(FLOW_NAME, flowName, STEP_OUTCOME, succeeded ? "succeeded" : "failed");
-        attempts.add(1, attributes);
-        stepDuration.record(seconds(duration), attributes);
+        FlowAttributes flow = of(flowName);
+        Attributes outcome = succeeded ? flow.succeeded() : flow.failed();
+        attempts.add(1, outcome);
+        stepDuration.record(seconds(duration), outcome);
     }
 
     @Override
     public void stepRetried(String flowName) {
-        retries.add(1, Attributes.of(FLOW_NAME, flowName));
+        retries.add(1, of(flowName).flow());
     }
 
     @Override
     public void stepFellBack(String flowName) {
-        fallbacks.add(1, Attributes.of(FLOW_NAME, flowName));
+        fallbacks.add(1, of(flowName).flow());
     }
 
     @Override
     public void leaseTakenOver(String flowName) {
-        takeovers.add(1, Attributes.of(FLOW_NAME, flowName));
+        takeovers.add(1, of(flowName).flow());
     }
 
     @Override

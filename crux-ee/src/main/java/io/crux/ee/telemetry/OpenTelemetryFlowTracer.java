@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -22,6 +26,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.FlowTracer;
 
 /**
@@ -74,7 +79,12 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
     static final List<Double> OPERATION_BUCKETS =
             List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
 
+    private static final Logger LOG = Logger.getLogger(OpenTelemetryFlowTracer.class.getName());
+
     private final Tracer tracer;
+    /** The metrics whose recording failed and was logged (once each). */
+    private final Set<String> failedMetrics = ConcurrentHashMap.newKeySet();
+
     private final LongHistogram tokenUsage;
     private final DoubleHistogram operationDuration;
 
@@ -280,6 +290,12 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
         }
     }
 
+    private void metricFailed(String metric, Throwable e) {
+        if (failedMetrics.add(metric)) {
+            LOG.log(Level.WARNING, Messages.metricsFailed(metric, e), e);
+        }
+    }
+
     /**
      * A model call's span, which also records the GenAI client metrics: the tokens of its response
      * and, when it ends, its duration.
@@ -299,11 +315,16 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
         public void response(GenerationResponse response) {
             super.response(response);
             responseModel = response.model();
-            if (response.inputTokens() != null) {
-                tokenUsage.record(response.inputTokens(), attributes("input"));
-            }
-            if (response.outputTokens() != null) {
-                tokenUsage.record(response.outputTokens(), attributes("output"));
+            // the caller takes a throw here for the model call's failure: a metric must not throw
+            try {
+                if (response.inputTokens() != null) {
+                    tokenUsage.record(response.inputTokens(), attributes("input"));
+                }
+                if (response.outputTokens() != null) {
+                    tokenUsage.record(response.outputTokens(), attributes("output"));
+                }
+            } catch (RuntimeException | LinkageError e) {
+                metricFailed("gen_ai.client.token.usage", e);
             }
         }
 
@@ -316,8 +337,13 @@ public final class OpenTelemetryFlowTracer implements FlowTracer {
         @Override
         public void end() {
             super.end();
-            operationDuration.record(
-                    OpenTelemetryFlowMetrics.seconds(Duration.ofNanos(System.nanoTime() - began)), attributes(null));
+            try {
+                operationDuration.record(
+                        OpenTelemetryFlowMetrics.seconds(Duration.ofNanos(System.nanoTime() - began)),
+                        attributes(null));
+            } catch (RuntimeException | LinkageError e) {
+                metricFailed("gen_ai.client.operation.duration", e);
+            }
         }
 
         /** The attributes the GenAI conventions give both metrics; a token type for the token usage. */

@@ -2,6 +2,7 @@ package io.crux.ee.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -198,5 +200,32 @@ class OpenTelemetryFlowMetricsTest {
                         .getCount())
                 .isEqualTo(1);
         assertThat(histogram(duration, call).getBoundaries()).isEqualTo(OpenTelemetryFlowTracer.OPERATION_BUCKETS);
+    }
+
+    /**
+     * A meter whose instruments throw when they record (a broken or mismatched SDK): every other
+     * call hands back another such object of the type asked for.
+     */
+    private static Object throwingOnRecord(Class<?> type) {
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getName().equals("record")) {
+                throw new IllegalStateException("meter down");
+            }
+            Class<?> returned = method.getReturnType();
+            return returned.isInterface() ? throwingOnRecord(returned) : null;
+        });
+    }
+
+    @Test
+    void aModelCallWhoseMetricsFailIsNotMadeToFail() {
+        // before the fix: the token usage's throw reached the caller, which reported the call as failed
+        SdkTracerProvider traces = SdkTracerProvider.builder().build();
+        FlowTracer tracer = new OpenTelemetryFlowTracer(traces.get("test"), (Meter) throwingOnRecord(Meter.class));
+
+        FlowTracer.GenerationSpan span =
+                tracer.startGeneration(new FlowTracer.GenerationRequest("chat", "openai", "gpt-4o", null, null));
+        span.response(new FlowTracer.GenerationResponse("r-1", "gpt-4o", 10, 5, "stop"));
+        span.end();
+        traces.close();
     }
 }
