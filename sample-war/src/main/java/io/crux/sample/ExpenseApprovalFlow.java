@@ -11,6 +11,7 @@ import io.crux.ee.api.Backoff;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowHandler;
 import io.crux.ee.api.FlowScope;
+import io.crux.ee.api.Signal;
 import io.crux.ee.api.StepOptions;
 
 /**
@@ -20,6 +21,7 @@ import io.crux.ee.api.StepOptions;
  */
 @ApplicationScoped
 @FlowDefinition("expense-approval")
+@Signal(value = ExpenseApprovalFlow.MANAGER_APPROVAL, type = Approval.class)
 public class ExpenseApprovalFlow implements FlowHandler<Expense, Decision> {
 
     /** The name of the suspension that waits for a manager. */

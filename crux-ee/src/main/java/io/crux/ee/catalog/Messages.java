@@ -19,6 +19,21 @@ public final class Messages {
                         + ". Give one of the @FlowDefinition annotations another name.");
     }
 
+    public static String duplicateSignal(String flow, String signal) {
+        return msg(
+                "CRUX0014E",
+                "The flow '" + flow + "' declares the signal '" + signal
+                        + "' more than once, or with a blank name. Declare each @Signal once, with a name.");
+    }
+
+    public static String signalTypeMismatch(String flow, String signal, String declared, String used) {
+        return msg(
+                "CRUX0015E",
+                "The flow '" + flow + "' declares the signal '" + signal + "' with the payload type " + declared
+                        + ", but suspends for it with " + used
+                        + ". Suspend with the declared type, or change the @Signal.");
+    }
+
     public static String badActionSignature(String type, String method, String problem) {
         return msg(
                 "CRUX0002E",

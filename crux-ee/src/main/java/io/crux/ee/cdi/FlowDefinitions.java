@@ -18,6 +18,7 @@ import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowHandler;
 import io.crux.ee.api.FlowScope;
+import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.engine.ActionModel;
 import io.crux.ee.engine.FlowModel;
@@ -125,11 +126,16 @@ public final class FlowDefinitions {
         if (actions.isEmpty() && problems.isEmpty()) {
             problems.add(Messages.noActions(type.getName()));
         }
+        FlowModel model = new FlowModel(def.value(), def.durable(), type, actions, def.requireUser(), views);
+        try {
+            model.signals();
+        } catch (FlowDefinitionException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             return new Result(null, problems);
         }
-        return new Result(
-                new FlowModel(def.value(), def.durable(), type, actions, def.requireUser(), views), List.of());
+        return new Result(model, List.of());
     }
 
     private static List<Method> annotated(Class<?> type, Class<? extends java.lang.annotation.Annotation> annotation) {

@@ -76,7 +76,12 @@ public final class EngineFlowService implements FlowService {
         return kinds.computeIfAbsent(model.name(), name -> {
             Map<String, Type> inputs = new LinkedHashMap<>();
             model.actions().forEach((action, m) -> inputs.put(action, m.inputType()));
-            return new FlowKind(name, model.requireUser(), inputs, model.clientData());
+            return new FlowKind(
+                    name,
+                    model.requireUser(),
+                    inputs,
+                    model.clientData(),
+                    new LinkedHashMap<String, Type>(model.signals()));
         });
     }
 

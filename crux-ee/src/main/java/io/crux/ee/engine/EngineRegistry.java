@@ -23,8 +23,9 @@ final class EngineRegistry {
 
     private volatile boolean closed;
 
-    /** @throws FlowDefinitionException if the name is taken */
+    /** @throws FlowDefinitionException if the name is taken or a signal is declared twice */
     void register(FlowModel flow) {
+        flow.signals(); // a signal declared twice fails the deployment, not the first run that suspends
         FlowModel previous = flows.putIfAbsent(flow.name(), flow);
         if (previous != null) {
             throw new FlowDefinitionException(Messages.duplicateFlowName(

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.crux.ee.api.ClientData;
+import io.crux.ee.api.Signal;
 import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.catalog.Messages;
 
@@ -37,6 +38,35 @@ public record FlowModel(
     /** A flow without user requirement or client-data views. */
     public FlowModel(String name, boolean durable, Class<?> definitionClass, Map<String, ActionModel> actions) {
         this(name, durable, definitionClass, actions, false, Map.of());
+    }
+
+    /**
+     * The signals the definition declares ({@link Signal}), by name, in declaration order.
+     *
+     * @return the payload type of each declared signal
+     * @throws FlowDefinitionException if a name is blank or declared twice
+     */
+    public Map<String, Class<?>> signals() {
+        Map<String, Class<?>> signals = new LinkedHashMap<>();
+        for (Signal signal : definitionClass.getAnnotationsByType(Signal.class)) {
+            if (signal.value().isBlank() || signals.putIfAbsent(signal.value(), signal.type()) != null) {
+                throw new FlowDefinitionException(Messages.duplicateSignal(name, signal.value()));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(signals);
+    }
+
+    /**
+     * @param signal a name a run suspends under
+     * @param payloadType the type it suspends with
+     * @throws FlowDefinitionException if the flow declares that signal with another type
+     */
+    void checkSignal(String signal, Class<?> payloadType) {
+        Class<?> declared = signals().get(signal);
+        if (declared != null && payloadType != null && !declared.equals(payloadType)) {
+            throw new FlowDefinitionException(
+                    Messages.signalTypeMismatch(name, signal, declared.getName(), payloadType.getName()));
+        }
     }
 
     /** @return the loader of the application that defined the flow */

@@ -265,6 +265,7 @@ final class RunScope<I> implements FlowScope<I> {
                 return journal.valueOf(replay, payloadType);
             }
             services.limits().checkSuspensionName(flowId, qualified);
+            flow.checkSignal(name, payloadType);
             cancellation.unwindIfCancelled();
             throw new Interrupt.Suspend(
                     journal.nextSlot(), qualified, Objects.requireNonNull(payloadType, "payloadType"), expiry);
@@ -276,6 +277,7 @@ final class RunScope<I> implements FlowScope<I> {
             return journal.valueOf(replay, payloadType);
         }
         services.limits().checkSuspensionName(flowId, name);
+        flow.checkSignal(name, payloadType);
         cancellation.unwindIfCancelled();
         throw new Interrupt.Suspend(pos, name, Objects.requireNonNull(payloadType, "payloadType"), expiry);
     }

@@ -17,17 +17,29 @@ import io.crux.ee.api.ClientData;
  * @param requireUser whether a run needs an authenticated user
  * @param actions each action's input type, by action name, in declaration order
  * @param clientData the client data functions, by name
+ * @param signals the payload type of each declared signal ({@link io.crux.ee.api.Signal}), by name
  */
 public record FlowKind(
         String name,
         boolean requireUser,
         Map<String, Type> actions,
-        Map<String, Function<ClientData.Context, Object>> clientData) {
+        Map<String, Function<ClientData.Context, Object>> clientData,
+        Map<String, Type> signals) {
 
     /** Copies the maps, which keep their order. */
     public FlowKind {
         Objects.requireNonNull(name, "name");
         actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
         clientData = Collections.unmodifiableMap(new LinkedHashMap<>(clientData));
+        signals = Collections.unmodifiableMap(new LinkedHashMap<>(signals));
+    }
+
+    /** A flow that declares no signals. */
+    public FlowKind(
+            String name,
+            boolean requireUser,
+            Map<String, Type> actions,
+            Map<String, Function<ClientData.Context, Object>> clientData) {
+        this(name, requireUser, actions, clientData, Map.of());
     }
 }
