@@ -33,6 +33,8 @@ public class CruxReadiness implements HealthCheck {
                     .orElse(Duration.ofSeconds(2))
                     .toSeconds());
 
+    private final ProbeCache probes = new ProbeCache(Instant::now);
+
     @Override
     public HealthCheckResponse call() {
         try {
@@ -41,7 +43,7 @@ public class CruxReadiness implements HealthCheck {
                     engine.nodeId(),
                     engine.flows().size(),
                     engine.maintenance(),
-                    DatabaseProbe.of(runtime.dataSource(), timeoutSeconds),
+                    probes.get(() -> DatabaseProbe.of(runtime.dataSource(), timeoutSeconds)),
                     Instant.now());
         } catch (RuntimeException e) {
             return Verdicts.failed(e);
