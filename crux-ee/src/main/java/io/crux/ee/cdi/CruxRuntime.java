@@ -92,6 +92,11 @@ public class CruxRuntime {
         return e;
     }
 
+    /** @return the engine if it was built, else null; never builds it */
+    public FlowEngine engineIfBuilt() {
+        return engine;
+    }
+
     /**
      * @return the datasource of crux-ee's tables ({@code crux.schema.datasource}), looked up in the
      *     application's naming context when the engine was built, or null if there is none
@@ -134,7 +139,7 @@ public class CruxRuntime {
     @ApplicationScoped
     FlowService flowService() {
         return new EngineFlowService(
-                beanManager.getExtension(CruxExtension.class).models(), this::engine);
+                beanManager.getExtension(CruxExtension.class).models(), this::engine, this::engineIfBuilt);
     }
 
     private FlowEngine build() {
