@@ -44,8 +44,19 @@ record DatabaseProbe(String database, List<String> missingTables, String error) 
         return t;
     });
 
+    /**
+     * The database was not asked: {@code crux.health.database=false}, or the flow store is not
+     * crux-ee's JPA store (its runs live elsewhere). Up.
+     */
+    static final DatabaseProbe NOT_PROBED = new DatabaseProbe(null, List.of(), null);
+
     DatabaseProbe {
         missingTables = List.copyOf(missingTables);
+    }
+
+    /** @return whether the database was asked (a probe always learns a product name or an error) */
+    boolean probed() {
+        return database != null || error != null;
     }
 
     /** @return whether the database answered and every table is there */

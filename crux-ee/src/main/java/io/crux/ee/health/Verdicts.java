@@ -36,10 +36,14 @@ final class Verdicts {
             String node, int flows, MaintenanceStatus maintenance, DatabaseProbe db, Instant now) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("node", node);
-        if (db.database() != null) {
+        if (!db.probed()) {
+            data.put("database", "not probed: crux.health.database=false or a flow store of the application's");
+        } else if (db.database() != null) {
             data.put("database", db.database());
         }
-        if (db.error() != null) {
+        if (!db.probed()) {
+            // nothing to say about tables crux-ee does not keep
+        } else if (db.error() != null) {
             data.put("databaseError", db.error());
         } else {
             data.put(

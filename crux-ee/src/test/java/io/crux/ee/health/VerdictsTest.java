@@ -110,4 +110,16 @@ class VerdictsTest {
         assertThat(r.getData().orElseThrow())
                 .containsEntry("error", "IllegalStateException: crux-ee needs the resource x");
     }
+
+    @Test
+    void readyWithoutADatabaseProbeWhenCruxKeepsNoTablesThere() {
+        HealthCheckResponse r = Verdicts.readiness("n1", 2, lastPassAgo(EVERY), DatabaseProbe.NOT_PROBED, NOW);
+
+        assertThat(r.getStatus()).isEqualTo(Status.UP);
+        assertThat(r.getData().orElseThrow())
+                .containsEntry(
+                        "database", "not probed: crux.health.database=false or a flow store of the application's")
+                .doesNotContainKey("tables")
+                .doesNotContainKey("databaseError");
+    }
 }
