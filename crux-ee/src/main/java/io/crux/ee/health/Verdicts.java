@@ -55,18 +55,34 @@ final class Verdicts {
     }
 
     /**
-     * Live unless maintenance stalled: the scheduler refused its next pass, so that this node would
-     * run its flows on without renewing their leases until restarted.
+     * Live unless maintenance stalled: the scheduler refused its next pass, or a pass has run longer
+     * than {@link MaintenanceStatus#hangLimit()}, so that this node would run its flows on without
+     * renewing their leases until restarted. A node without flows runs no maintenance.
      *
      * @param node this node's id
+     * @param flows how many flows are defined
      * @param maintenance how maintenance stands
+     * @param now the time
      * @return the response
      */
-    static HealthCheckResponse liveness(String node, MaintenanceStatus maintenance) {
+    static HealthCheckResponse liveness(String node, int flows, MaintenanceStatus maintenance, Instant now) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("node", node);
-        data.put("maintenance", maintenance.stalled() ? "stalled: the scheduler refused its next pass" : "scheduled");
-        return response(!maintenance.stalled(), data);
+        data.put("flows", (long) flows);
+        if (flows == 0) {
+            data.put("maintenance", "not needed: no flows");
+            return response(true, data);
+        }
+        if (maintenance.passStarted() != null) {
+            data.put("passStarted", maintenance.passStarted().toString());
+        }
+        boolean hung = maintenance.hung(now);
+        data.put(
+                "maintenance",
+                maintenance.stalled()
+                        ? "stalled: the scheduler refused its next pass"
+                        : hung ? "stalled: a pass has run for more than " + maintenance.hangLimit() : "scheduled");
+        return response(!maintenance.stalled() && !hung, data);
     }
 
     /**
