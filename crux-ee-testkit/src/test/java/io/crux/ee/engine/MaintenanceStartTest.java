@@ -7,7 +7,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -35,6 +38,10 @@ class MaintenanceStartTest {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger errorsLeft = new AtomicInteger();
     private final AtomicInteger passes = new AtomicInteger();
+    /** When set, the next pass waits in the store until it is counted down. */
+    private volatile CountDownLatch hang;
+
+    private final CountDownLatch hanging = new CountDownLatch(1);
     private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
     private final Logger recoveryLog = Logger.getLogger(Recovery.class.getName());
     private final Handler handler = new Handler() {
@@ -61,6 +68,11 @@ class MaintenanceStartTest {
                 getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("renewHeldLeases")) { // a pass's first call
                         passes.incrementAndGet();
+                        CountDownLatch h = hang;
+                        if (h != null) {
+                            hanging.countDown();
+                            h.await(10, TimeUnit.SECONDS);
+                        }
                         if (errorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                             throw new StackOverflowError("a pass that failed with an Error");
                         }
@@ -195,5 +207,26 @@ class MaintenanceStartTest {
 
     private static Duration ms(long millis) {
         return Duration.ofMillis(millis);
+    }
+
+    @Test
+    void theStatusTellsWhenThePassThatRunsNowStarted() throws Exception {
+        h.engine.startMaintenance();
+        assertThat(h.scheduler.runNext()).isTrue();
+        assertThat(h.engine.maintenance().passStarted()).as("no pass runs").isNull();
+        CountDownLatch release = new CountDownLatch(1);
+        hang = release;
+
+        CompletableFuture<Boolean> pass = CompletableFuture.supplyAsync(h.scheduler::runNext);
+        assertThat(hanging.await(10, TimeUnit.SECONDS)).isTrue();
+        MaintenanceStatus during = h.engine.maintenance();
+        release.countDown();
+        pass.get(10, TimeUnit.SECONDS);
+
+        assertThat(during.passStarted()).isEqualTo(h.clock.instant());
+        assertThat(during.leaseDuration()).isEqualTo(EngineSettings.of("node-1").leaseDuration());
+        assertThat(during.hung(h.clock.instant().plus(during.hangLimit()).plusMillis(1)))
+                .isTrue();
+        assertThat(h.engine.maintenance().passStarted()).as("the pass ended").isNull();
     }
 }

@@ -37,6 +37,7 @@ import io.crux.ee.engine.EngineLimits;
 import io.crux.ee.engine.EngineSettings;
 import io.crux.ee.engine.FlowEngine;
 import io.crux.ee.engine.FlowModel;
+import io.crux.ee.persistence.JpaFlowStore;
 import io.crux.ee.persistence.SchemaInstaller;
 import io.crux.ee.service.FlowService;
 import io.crux.ee.spi.FlowMetrics;
@@ -74,6 +75,8 @@ public class CruxRuntime {
     private volatile FlowEngine engine;
     /** The datasource of crux-ee's tables ({@code crux.schema.datasource}), looked up with the engine. */
     private volatile DataSource dataSource;
+    /** Whether the engine's flow store is crux-ee's JPA store, whose tables the readiness check reads. */
+    private volatile boolean jpaStore;
     /** Whether the OpenTelemetry API is visible to this application, once looked at. */
     private Boolean telemetryVisible;
 
@@ -90,6 +93,38 @@ public class CruxRuntime {
             }
         }
         return e;
+    }
+
+    /** @return the engine if it was built, else null; never builds it */
+    public FlowEngine engineIfBuilt() {
+        return engine;
+    }
+
+    /**
+     * @return whether the readiness check reads crux-ee's tables on {@link #dataSource()}: {@code
+     *     crux.health.database} (default true) and the flow store is crux-ee's JPA store
+     */
+    public boolean probesDatabase() {
+        engine();
+        return probesDatabase(
+                ConfigProvider.getConfig()
+                        .getOptionalValue("crux.health.database", Boolean.class)
+                        .orElse(true),
+                jpaStore);
+    }
+
+    /**
+     * @param configured {@code crux.health.database}
+     * @param jpaStore whether the flow store is crux-ee's JPA store (another store keeps its runs elsewhere)
+     * @return whether the readiness check reads crux-ee's tables
+     */
+    static boolean probesDatabase(boolean configured, boolean jpaStore) {
+        return configured && jpaStore;
+    }
+
+    /** @return whether the store is crux-ee's JPA store (or the container's proxy of it) */
+    static boolean isJpaStore(FlowStore store) {
+        return store instanceof JpaFlowStore;
     }
 
     /**
@@ -134,7 +169,7 @@ public class CruxRuntime {
     @ApplicationScoped
     FlowService flowService() {
         return new EngineFlowService(
-                beanManager.getExtension(CruxExtension.class).models(), this::engine);
+                beanManager.getExtension(CruxExtension.class).models(), this::engine, this::engineIfBuilt);
     }
 
     private FlowEngine build() {
@@ -168,8 +203,10 @@ public class CruxRuntime {
         }
         InputValidator validator =
                 validators.isResolvable() ? new BeanValidationInputValidator(validators.get()) : InputValidator.NONE;
+        FlowStore store = stores.get();
+        jpaStore = isJpaStore(store);
         FlowEngine e = FlowEngine.builder()
-                .store(stores.get())
+                .store(store)
                 .sessions(sessionStores.get())
                 .executor(lookup(
                         config, "crux.executor", "java:comp/DefaultManagedExecutorService", ExecutorService.class))

@@ -35,6 +35,8 @@ public final class EngineFlowService implements FlowService {
     private final Supplier<FlowEngine> engines;
     /** The flows the engine registers, known before it is built; or null to ask the engine. */
     private final Collection<FlowModel> models;
+    /** The engine if it was built, else null: once built, it knows the flows registered later too. */
+    private final Supplier<FlowEngine> built;
     /** Each flow as edges see it, made once: a flow's name is never registered twice. */
     private final Map<String, FlowKind> kinds = new ConcurrentHashMap<>();
 
@@ -43,31 +45,38 @@ public final class EngineFlowService implements FlowService {
         Objects.requireNonNull(engine, "engine");
         this.engines = () -> engine;
         this.models = null;
+        this.built = engines;
     }
 
     /**
      * A service that lists the flows without building the engine, which it builds on the first
      * other call: the OpenAPI document is made while the application starts, on a thread whose
-     * naming context cannot look up the engine's resources.
+     * naming context cannot look up the engine's resources. Once the engine is built, the flows are
+     * the engine's: they include those the application registered itself.
      *
-     * @param models the flows the engine registers
+     * @param models the flows the engine registers when it is built
      * @param engine gives the engine, built on first use
+     * @param engineIfBuilt gives the engine if it was built, else null; never builds it
      */
-    public EngineFlowService(Collection<FlowModel> models, Supplier<FlowEngine> engine) {
+    public EngineFlowService(
+            Collection<FlowModel> models, Supplier<FlowEngine> engine, Supplier<FlowEngine> engineIfBuilt) {
         this.engines = Objects.requireNonNull(engine, "engine");
         this.models = List.copyOf(models);
+        this.built = Objects.requireNonNull(engineIfBuilt, "engineIfBuilt");
     }
 
     @Override
     public Collection<FlowKind> flows() {
-        return (models == null ? engines.get().flows() : models)
+        FlowEngine engine = built.get();
+        return (engine != null ? engine.flows() : models)
                 .stream().map(this::kind).toList();
     }
 
     @Override
     public Optional<FlowKind> flow(String name) {
-        if (models == null) {
-            return engines.get().flow(name).map(this::kind);
+        FlowEngine engine = built.get();
+        if (engine != null) {
+            return engine.flow(name).map(this::kind);
         }
         return models.stream().filter(m -> m.name().equals(name)).findFirst().map(this::kind);
     }

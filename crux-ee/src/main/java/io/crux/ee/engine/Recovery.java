@@ -38,6 +38,8 @@ final class Recovery {
     private volatile boolean started;
     /** When the last successful scheduled pass ended, or null. */
     private volatile Instant lastPassEnded;
+    /** When the pass that runs now started, or null when none runs. */
+    private volatile Instant passStarted;
     /** Whether the scheduler refused the last pass it was given (it does once it shuts down). */
     private volatile boolean refused;
     /** Whether {@link #start()} was called and {@link #stop()} not since. */
@@ -172,6 +174,7 @@ final class Recovery {
         long every = Math.max(1, services.settings().maintenanceInterval().toMillis());
         long next = every;
         long retry = every;
+        passStarted = services.clock().instant();
         try {
             maintain();
             lastPassEnded = services.clock().instant();
@@ -188,6 +191,7 @@ final class Recovery {
             LOG.log(Level.WARNING, Messages.maintenanceFailed(e), e);
             throw e;
         } finally {
+            passStarted = null;
             schedule(next, retry);
         }
     }
@@ -196,7 +200,13 @@ final class Recovery {
     MaintenanceStatus status() {
         boolean on = running;
         return new MaintenanceStatus(
-                on, on && refused, started, lastPassEnded, services.settings().maintenanceInterval());
+                on,
+                on && refused,
+                started,
+                lastPassEnded,
+                services.settings().maintenanceInterval(),
+                passStarted,
+                services.settings().leaseDuration());
     }
 
     /** Stops maintenance and drops the retries that have not started; their runs are left for recovery. */

@@ -1,5 +1,7 @@
 package io.crux.ee.health;
 
+import java.time.Instant;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -10,7 +12,10 @@ import org.eclipse.microprofile.health.Liveness;
 import io.crux.ee.cdi.CruxRuntime;
 import io.crux.ee.engine.FlowEngine;
 
-/** Live unless maintenance stalled for good (the scheduler refused its next pass): a restart mends that. */
+/**
+ * Live unless maintenance stalled for good (the scheduler refused its next pass, or a pass hangs
+ * longer than three intervals or the lease): a restart mends that.
+ */
 @Liveness
 @ApplicationScoped
 public class CruxLiveness implements HealthCheck {
@@ -22,7 +27,7 @@ public class CruxLiveness implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             FlowEngine engine = runtime.engine();
-            return Verdicts.liveness(engine.nodeId(), engine.maintenance());
+            return Verdicts.liveness(engine.nodeId(), engine.flows().size(), engine.maintenance(), Instant.now());
         } catch (RuntimeException e) {
             return Verdicts.failed(e);
         }

@@ -15,7 +15,8 @@ import io.crux.ee.cdi.CruxRuntime;
 import io.crux.ee.engine.FlowEngine;
 
 /**
- * Ready when crux-ee's database answers within {@code crux.health.timeout}, its tables are there,
+ * Ready when crux-ee's database answers within {@code crux.health.timeout}, its tables are there
+ * (unless {@code crux.health.database=false} or the flow store is not crux-ee's JPA store),
  * and maintenance ran within twice {@code crux.maintenance-interval}.
  */
 @Readiness
@@ -33,6 +34,8 @@ public class CruxReadiness implements HealthCheck {
                     .orElse(Duration.ofSeconds(2))
                     .toSeconds());
 
+    private final ProbeCache probes = new ProbeCache(Instant::now);
+
     @Override
     public HealthCheckResponse call() {
         try {
@@ -41,7 +44,9 @@ public class CruxReadiness implements HealthCheck {
                     engine.nodeId(),
                     engine.flows().size(),
                     engine.maintenance(),
-                    DatabaseProbe.of(runtime.dataSource(), timeoutSeconds),
+                    runtime.probesDatabase()
+                            ? probes.get(() -> DatabaseProbe.of(runtime.dataSource(), timeoutSeconds))
+                            : DatabaseProbe.NOT_PROBED,
                     Instant.now());
         } catch (RuntimeException e) {
             return Verdicts.failed(e);

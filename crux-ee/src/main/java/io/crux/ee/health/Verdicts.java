@@ -36,10 +36,14 @@ final class Verdicts {
             String node, int flows, MaintenanceStatus maintenance, DatabaseProbe db, Instant now) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("node", node);
-        if (db.database() != null) {
+        if (!db.probed()) {
+            data.put("database", "not probed: crux.health.database=false or a flow store of the application's");
+        } else if (db.database() != null) {
             data.put("database", db.database());
         }
-        if (db.error() != null) {
+        if (!db.probed()) {
+            // nothing to say about tables crux-ee does not keep
+        } else if (db.error() != null) {
             data.put("databaseError", db.error());
         } else {
             data.put(
@@ -51,18 +55,34 @@ final class Verdicts {
     }
 
     /**
-     * Live unless maintenance stalled: the scheduler refused its next pass, so that this node would
-     * run its flows on without renewing their leases until restarted.
+     * Live unless maintenance stalled: the scheduler refused its next pass, or a pass has run longer
+     * than {@link MaintenanceStatus#hangLimit()}, so that this node would run its flows on without
+     * renewing their leases until restarted. A node without flows runs no maintenance.
      *
      * @param node this node's id
+     * @param flows how many flows are defined
      * @param maintenance how maintenance stands
+     * @param now the time
      * @return the response
      */
-    static HealthCheckResponse liveness(String node, MaintenanceStatus maintenance) {
+    static HealthCheckResponse liveness(String node, int flows, MaintenanceStatus maintenance, Instant now) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("node", node);
-        data.put("maintenance", maintenance.stalled() ? "stalled: the scheduler refused its next pass" : "scheduled");
-        return response(!maintenance.stalled(), data);
+        data.put("flows", (long) flows);
+        if (flows == 0) {
+            data.put("maintenance", "not needed: no flows");
+            return response(true, data);
+        }
+        if (maintenance.passStarted() != null) {
+            data.put("passStarted", maintenance.passStarted().toString());
+        }
+        boolean hung = maintenance.hung(now);
+        data.put(
+                "maintenance",
+                maintenance.stalled()
+                        ? "stalled: the scheduler refused its next pass"
+                        : hung ? "stalled: a pass has run for more than " + maintenance.hangLimit() : "scheduled");
+        return response(!maintenance.stalled() && !hung, data);
     }
 
     /**

@@ -94,12 +94,44 @@ class VerdictsTest {
 
     @Test
     void liveUnlessMaintenanceStalled() {
-        assertThat(Verdicts.liveness("n1", lastPassAgo(Duration.ofHours(1))).getStatus())
+        assertThat(Verdicts.liveness("n1", 1, lastPassAgo(Duration.ofHours(1)), NOW)
+                        .getStatus())
                 .as("an old pass (the database is away) is no reason to restart")
                 .isEqualTo(Status.UP);
-        assertThat(Verdicts.liveness("n1", new MaintenanceStatus(true, true, true, NOW, EVERY))
+        assertThat(Verdicts.liveness("n1", 1, new MaintenanceStatus(true, true, true, NOW, EVERY), NOW)
                         .getStatus())
                 .isEqualTo(Status.DOWN);
+    }
+
+    @Test
+    void notLiveWhenAPassHasRunLongerThanThreeIntervalsOrTheLease() {
+        Duration lease = Duration.ofSeconds(30);
+        MaintenanceStatus running = new MaintenanceStatus(true, false, true, NOW, EVERY, NOW, lease);
+        MaintenanceStatus longLease = new MaintenanceStatus(true, false, true, NOW, EVERY, NOW, Duration.ofMinutes(2));
+
+        HealthCheckResponse atTheLimit = Verdicts.liveness("n1", 1, running, NOW.plus(lease));
+        HealthCheckResponse past =
+                Verdicts.liveness("n1", 1, running, NOW.plus(lease).plusMillis(1));
+
+        assertThat(atTheLimit.getStatus()).isEqualTo(Status.UP);
+        assertThat(atTheLimit.getData().orElseThrow())
+                .containsEntry("maintenance", "scheduled")
+                .containsEntry("passStarted", NOW.toString());
+        assertThat(past.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(past.getData().orElseThrow())
+                .containsEntry("maintenance", "stalled: a pass has run for more than PT30S");
+        assertThat(Verdicts.liveness("n1", 1, longLease, NOW.plusSeconds(31)).getStatus())
+                .as("the lease, when longer than three intervals, is the limit")
+                .isEqualTo(Status.UP);
+    }
+
+    @Test
+    void aLiveNodeWithoutFlowsNeedsNoMaintenance() {
+        HealthCheckResponse r =
+                Verdicts.liveness("n1", 0, new MaintenanceStatus(false, false, false, null, EVERY), NOW);
+
+        assertThat(r.getStatus()).isEqualTo(Status.UP);
+        assertThat(r.getData().orElseThrow()).containsEntry("maintenance", "not needed: no flows");
     }
 
     @Test
@@ -109,5 +141,17 @@ class VerdictsTest {
         assertThat(r.getStatus()).isEqualTo(Status.DOWN);
         assertThat(r.getData().orElseThrow())
                 .containsEntry("error", "IllegalStateException: crux-ee needs the resource x");
+    }
+
+    @Test
+    void readyWithoutADatabaseProbeWhenCruxKeepsNoTablesThere() {
+        HealthCheckResponse r = Verdicts.readiness("n1", 2, lastPassAgo(EVERY), DatabaseProbe.NOT_PROBED, NOW);
+
+        assertThat(r.getStatus()).isEqualTo(Status.UP);
+        assertThat(r.getData().orElseThrow())
+                .containsEntry(
+                        "database", "not probed: crux.health.database=false or a flow store of the application's")
+                .doesNotContainKey("tables")
+                .doesNotContainKey("databaseError");
     }
 }

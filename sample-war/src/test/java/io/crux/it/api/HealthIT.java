@@ -35,7 +35,7 @@ import io.crux.it.support.Json;
  * is up once the first maintenance pass finished. The database is the machine's PostgreSQL
  * ({@code CRUX_DB_HOST}, {@code CRUX_DB_PORT}, {@code CRUX_DB_NAME}, {@code CRUX_DB_USER},
  * {@code CRUX_DB_PASSWORD}; Liberty's defaults otherwise), in a schema of the test's own
- * ({@code health.db.schema}, default {@code crux_it_health}), which it drops and creates. Without a
+ * ({@code health.db.schema}, default {@code crux_it_health}), which it drops and creates, and drops at the end. Without a
  * reachable PostgreSQL it fails when the suite runs on PostgreSQL ({@code -Dcrux.db=postgresql})
  * and is reported skipped, naming the reason, on H2.
  */
@@ -102,6 +102,14 @@ class HealthIT {
         }
         if (proxy != null) {
             proxy.close();
+        }
+        if (noPostgreSql == null) { // leave no schema behind in the shared database
+            try (Connection c = direct();
+                    Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            } catch (SQLException e) {
+                System.err.println("HealthIT could not drop the schema " + SCHEMA + ": " + e);
+            }
         }
     }
 

@@ -1,11 +1,14 @@
 package io.crux.ee.sse.openapi;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.crux.ee.codec.JsonSchemas;
 import io.crux.ee.service.FlowKind;
@@ -67,13 +70,17 @@ final class ActionOperations {
      */
     static List<Planned> plan(String prefix, Collection<FlowKind> kinds) {
         List<Planned> planned = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        Set<String> schemaNames = new HashSet<>();
         for (FlowKind kind : kinds) {
             kind.actions().forEach((action, type) -> {
                 Map<String, Object> schema = JsonSchemas.of(type);
-                String id = camel(kind.name()) + capital(camel(action));
-                String schemaName = component(kind.name() + "." + action + ".input");
+                // two kinds may map to the same id or name (help-desk, help_desk): the later gets a suffix
+                String id = unique(camel(kind.name()) + capital(camel(action)), ids, "InSession");
+                String schemaName = unique(component(kind.name() + "." + action + ".input"), schemaNames, "");
+                String base = prefix + "/flows/" + segment(kind.name());
                 planned.add(new Planned(
-                        prefix + "/flows/" + kind.name() + "/actions/" + action,
+                        base + "/actions/" + segment(action),
                         kind.name(),
                         action,
                         false,
@@ -82,7 +89,7 @@ final class ActionOperations {
                         schema,
                         kind.requireUser()));
                 planned.add(new Planned(
-                        prefix + "/flows/" + kind.name() + "/sessions/{sessionId}/actions/" + action,
+                        base + "/sessions/{sessionId}/actions/" + segment(action),
                         kind.name(),
                         action,
                         true,
@@ -93,6 +100,42 @@ final class ActionOperations {
             });
         }
         return planned;
+    }
+
+    /**
+     * @param name the wanted name
+     * @param used the names given so far; the one returned is added, and so is it with {@code also}
+     * @param also a suffix whose name must be free too (the in-session operation's id)
+     * @return the name, or it with the first free suffix {@code _2}, {@code _3}, ...
+     */
+    private static String unique(String name, Set<String> used, String also) {
+        String candidate = name;
+        for (int n = 2; used.contains(candidate) || (!also.isEmpty() && used.contains(candidate + also)); n++) {
+            candidate = name + "_" + n;
+        }
+        used.add(candidate);
+        if (!also.isEmpty()) {
+            used.add(candidate + also);
+        }
+        return candidate;
+    }
+
+    /**
+     * A path segment, percent-encoded (RFC 3986): every byte of its UTF-8 but the unreserved
+     * characters. Written here because {@code URLEncoder} encodes HTML forms (a space becomes
+     * {@code +}), not path segments.
+     */
+    static String segment(String name) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : name.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (x & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                b.append(c);
+            } else {
+                b.append('%').append(String.format(Locale.ROOT, "%02X", x & 0xff));
+            }
+        }
+        return b.toString();
     }
 
     /** {@code help-desk} becomes {@code helpDesk}: operation ids that generators turn into method names. */

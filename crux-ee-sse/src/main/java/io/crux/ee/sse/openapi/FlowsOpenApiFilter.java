@@ -39,8 +39,10 @@ import io.crux.ee.service.FlowService;
  *
  * <p>It needs MicroProfile OpenAPI 4 (OpenAPI 3.1, whose schemas are JSON Schema 2020-12, as
  * crux-ee's): with an older model the document is left as the server made it, and CRUX0180W says
- * why. The schemas are made before anything is added, so that a model that refuses them leaves no
- * half-written document.
+ * why. Everything is made before anything is added, so that a flow whose input cannot be described,
+ * or a model that refuses a schema, leaves the generic document whole; CRUX0180W gives the cause.
+ * An application whose own {@code mp.openapi.filter} wins replaces this one; its filter can call
+ * {@code new FlowsOpenApiFilter().filterOpenAPI(openAPI)} to keep the flows' actions.
  */
 public class FlowsOpenApiFilter implements OASFilter {
 
@@ -48,13 +50,16 @@ public class FlowsOpenApiFilter implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
-        if (!ConfigProvider.getConfig()
+        // WildFly makes the document on a thread of its own, whose context class loader is not the
+        // application's: the configuration and CDI.current() are both found by this jar's class loader
+        ClassLoader application = FlowsOpenApiFilter.class.getClassLoader();
+        if (!ConfigProvider.getConfig(application)
                 .getOptionalValue("crux.openapi.flows", Boolean.class)
                 .orElse(true)) {
             return;
         }
         Paths paths = openAPI.getPaths();
-        Optional<String> prefix = paths == null
+        Optional<String> prefix = paths == null || paths.getPathItems() == null
                 ? Optional.empty()
                 : ActionOperations.prefix(paths.getPathItems().keySet());
         if (prefix.isEmpty()) {
@@ -66,9 +71,7 @@ public class FlowsOpenApiFilter implements OASFilter {
         Thread thread = Thread.currentThread();
         ClassLoader caller = thread.getContextClassLoader();
         try {
-            // WildFly makes the document on a thread of its own, whose context class loader is not the
-            // application's: CDI.current() finds the application's container by that class loader
-            thread.setContextClassLoader(FlowsOpenApiFilter.class.getClassLoader());
+            thread.setContextClassLoader(application);
             kinds = CDI.current().select(FlowService.class).get().flows();
         } catch (RuntimeException e) {
             LOG.warning(Messages.openApiWithoutFlows("the flows could not be read (" + e + ")"));
@@ -76,11 +79,30 @@ public class FlowsOpenApiFilter implements OASFilter {
         } finally {
             thread.setContextClassLoader(caller);
         }
+        apply(openAPI, prefix.get(), kinds);
+    }
+
+    /**
+     * Plans and adds the kinds' operations, or, if anything fails, leaves the document as it was and
+     * says why (CRUX0180W).
+     *
+     * @param openAPI the scanned document
+     * @param prefix the application's path
+     * @param kinds the flow kinds
+     */
+    static void apply(OpenAPI openAPI, String prefix, Collection<FlowKind> kinds) {
         try {
-            add(openAPI, prefix.get(), ActionOperations.plan(prefix.get(), kinds));
-        } catch (LinkageError e) { // MicroProfile OpenAPI before 4.0: no Schema.set, a single type
-            LOG.warning(
-                    Messages.openApiWithoutFlows("this server's MicroProfile OpenAPI is older than 4.0 (" + e + ")"));
+            add(openAPI, prefix, ActionOperations.plan(prefix, kinds));
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            // MicroProfile OpenAPI before 4.0 has no Schema.set and a single type
+            boolean oldModel = String.valueOf(e.getMessage()).contains("org/eclipse/microprofile/openapi")
+                    || String.valueOf(e.getMessage()).contains("org.eclipse.microprofile.openapi");
+            LOG.warning(Messages.openApiWithoutFlows((oldModel
+                            ? "this server's MicroProfile OpenAPI is older than 4.0 ("
+                            : "the flows' operations could not be made (")
+                    + e + ")"));
+        } catch (LinkageError | RuntimeException e) {
+            LOG.warning(Messages.openApiWithoutFlows("the flows' operations could not be made (" + e + ")"));
         }
     }
 
@@ -89,15 +111,13 @@ public class FlowsOpenApiFilter implements OASFilter {
         Map<String, PathItem> items = openAPI.getPaths().getPathItems();
         Operation act = post(items.get(prefix + ActionOperations.ACT));
         Operation actInSession = post(items.get(prefix + ActionOperations.ACT_IN_SESSION));
-        if (openAPI.getComponents() == null) {
-            openAPI.setComponents(OASFactory.createComponents());
-        }
-        // the schemas first: a model that refuses them leaves the document as it was
+        // everything is made before anything is added: a failure leaves the document as it was
         Map<String, Schema> added = new LinkedHashMap<>();
         for (ActionOperations.Planned p : planned) {
             added.computeIfAbsent(p.schemaName(), n -> schema(p.inputSchema()));
         }
         List<String> tags = new ArrayList<>();
+        Map<String, PathItem> paths = new LinkedHashMap<>();
         for (ActionOperations.Planned p : planned) {
             Operation generic = p.inSession() ? actInSession : act;
             Operation op = OASFactory.createOperation()
@@ -129,18 +149,23 @@ public class FlowsOpenApiFilter implements OASFilter {
                     }
                 }
             }
-            openAPI.getPaths().addPathItem(p.path(), OASFactory.createPathItem().POST(op));
+            paths.put(p.path(), OASFactory.createPathItem().POST(op));
             if (!tags.contains(p.kind())) {
                 tags.add(p.kind());
             }
         }
-        added.forEach(openAPI.getComponents()::addSchema);
+        List<Tag> newTags = new ArrayList<>();
         for (String kind : tags) {
             if (openAPI.getTags() == null || openAPI.getTags().stream().noneMatch(t -> kind.equals(t.getName()))) {
-                Tag tag = OASFactory.createTag().name(kind).description("The actions of the flow '" + kind + "'");
-                openAPI.addTag(tag);
+                newTags.add(OASFactory.createTag().name(kind).description("The actions of the flow '" + kind + "'"));
             }
         }
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
+        }
+        paths.forEach(openAPI.getPaths()::addPathItem);
+        added.forEach(openAPI.getComponents()::addSchema);
+        newTags.forEach(openAPI::addTag);
     }
 
     private static Operation post(PathItem item) {

@@ -64,4 +64,40 @@ class ActionOperationsTest {
         assertThat(ActionOperations.camel("research_v2.plan")).isEqualTo("researchV2Plan");
         assertThat(ActionOperations.component("a b/c.d-e_f")).isEqualTo("a_b_c.d-e_f");
     }
+
+    @Test
+    void kindsWhoseNamesMapToTheSameIdGetDistinctIdsAndComponents() {
+        List<ActionOperations.Planned> planned = ActionOperations.plan(
+                "/api",
+                List.of(
+                        new FlowKind("help-desk", false, Map.of("ask", Question.class), Map.of()),
+                        new FlowKind("help_desk", false, Map.of("ask", Question.class), Map.of()),
+                        new FlowKind("help desk", false, Map.of("ask", Question.class), Map.of())));
+
+        assertThat(planned)
+                .extracting(ActionOperations.Planned::operationId)
+                .containsExactly(
+                        "helpDeskAsk",
+                        "helpDeskAskInSession",
+                        "helpDeskAsk_2",
+                        "helpDeskAsk_2InSession",
+                        "helpDeskAsk_3",
+                        "helpDeskAsk_3InSession")
+                .doesNotHaveDuplicates();
+        assertThat(planned.stream().filter(p -> !p.inSession()).map(ActionOperations.Planned::schemaName))
+                .containsExactly("help-desk.ask.input", "help_desk.ask.input", "help_desk.ask.input_2");
+    }
+
+    @Test
+    void pathSegmentsArePercentEncoded() {
+        List<ActionOperations.Planned> planned = ActionOperations.plan(
+                "/api", List.of(new FlowKind("help desk/é", false, Map.of("a?b", Question.class), Map.of())));
+
+        assertThat(planned)
+                .extracting(ActionOperations.Planned::path)
+                .containsExactly(
+                        "/api/flows/help%20desk%2F%C3%A9/actions/a%3Fb",
+                        "/api/flows/help%20desk%2F%C3%A9/sessions/{sessionId}/actions/a%3Fb");
+        assertThat(ActionOperations.segment("help-desk_v2.x~")).isEqualTo("help-desk_v2.x~");
+    }
 }
