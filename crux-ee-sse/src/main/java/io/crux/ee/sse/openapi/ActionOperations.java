@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,8 @@ final class ActionOperations {
     static final String ACT = "/flows/{kind}/actions/{action}";
     /** The generic path of an action in an existing session. */
     static final String ACT_IN_SESSION = "/flows/{kind}/sessions/{sessionId}/actions/{action}";
+    /** The generic path of a signal to a run. */
+    static final String SIGNAL = "/flows/runs/{runId}/signals/{name}";
 
     private ActionOperations() {}
 
@@ -48,6 +51,21 @@ final class ActionOperations {
             String schemaName,
             Map<String, Object> inputSchema,
             boolean requireUser) {}
+
+    /**
+     * One declared signal's operation: the runs of every kind that declares the name wait for it.
+     *
+     * @param path the concrete path, such as {@code /api/flows/runs/{runId}/signals/manager-approval}
+     * @param signal the signal's name
+     * @param operationId a unique id, for client generators
+     * @param payloads the payload's schema name among the document's components, with its JSON
+     *     schema, for each kind that declares the signal, by kind
+     */
+    record PlannedSignal(
+            String path,
+            String signal,
+            String operationId,
+            Map<String, Map.Entry<String, Map<String, Object>>> payloads) {}
 
     /**
      * The application's path below which the server documented the generic resources: what comes
@@ -99,6 +117,38 @@ final class ActionOperations {
                         kind.requireUser()));
             });
         }
+        return planned;
+    }
+
+    /**
+     * @param prefix the application's path, from {@link #prefix}
+     * @param kinds the flow kinds
+     * @param actions the actions' operations, whose ids and schema names the signals' do not take
+     * @return one operation per declared signal name ({@link io.crux.ee.api.Signal}), in the kinds' order
+     */
+    static List<PlannedSignal> planSignals(String prefix, Collection<FlowKind> kinds, List<Planned> actions) {
+        Set<String> ids = new HashSet<>();
+        Set<String> schemaNames = new HashSet<>();
+        actions.forEach(a -> {
+            ids.add(a.operationId());
+            schemaNames.add(a.schemaName());
+        });
+        Map<String, Map<String, Map.Entry<String, Map<String, Object>>>> bySignal = new LinkedHashMap<>();
+        for (FlowKind kind : kinds) {
+            kind.signals()
+                    .forEach((signal, type) -> bySignal.computeIfAbsent(signal, n -> new LinkedHashMap<>())
+                            .put(
+                                    kind.name(),
+                                    Map.entry(
+                                            unique(component(kind.name() + "." + signal + ".signal"), schemaNames, ""),
+                                            JsonSchemas.of(type))));
+        }
+        List<PlannedSignal> planned = new ArrayList<>();
+        bySignal.forEach((signal, payloads) -> planned.add(new PlannedSignal(
+                prefix + "/flows/runs/{runId}/signals/" + segment(signal),
+                signal,
+                unique("signal" + capital(camel(signal)), ids, ""),
+                payloads)));
         return planned;
     }
 

@@ -92,7 +92,8 @@ public class FlowsOpenApiFilter implements OASFilter {
      */
     static void apply(OpenAPI openAPI, String prefix, Collection<FlowKind> kinds) {
         try {
-            add(openAPI, prefix, ActionOperations.plan(prefix, kinds));
+            List<ActionOperations.Planned> actions = ActionOperations.plan(prefix, kinds);
+            add(openAPI, prefix, actions, ActionOperations.planSignals(prefix, kinds, actions));
         } catch (NoSuchMethodError | NoClassDefFoundError e) {
             // MicroProfile OpenAPI before 4.0 has no Schema.set and a single type
             boolean oldModel = String.valueOf(e.getMessage()).contains("org/eclipse/microprofile/openapi")
@@ -106,8 +107,12 @@ public class FlowsOpenApiFilter implements OASFilter {
         }
     }
 
-    /** Adds the planned operations, their input schemas and a tag per kind. */
-    static void add(OpenAPI openAPI, String prefix, List<ActionOperations.Planned> planned) {
+    /** Adds the planned operations, their input and payload schemas and a tag per kind. */
+    static void add(
+            OpenAPI openAPI,
+            String prefix,
+            List<ActionOperations.Planned> planned,
+            List<ActionOperations.PlannedSignal> signals) {
         Map<String, PathItem> items = openAPI.getPaths().getPathItems();
         Operation act = post(items.get(prefix + ActionOperations.ACT));
         Operation actInSession = post(items.get(prefix + ActionOperations.ACT_IN_SESSION));
@@ -153,6 +158,42 @@ public class FlowsOpenApiFilter implements OASFilter {
             if (!tags.contains(p.kind())) {
                 tags.add(p.kind());
             }
+        }
+        Operation signal = post(items.get(prefix + ActionOperations.SIGNAL));
+        for (ActionOperations.PlannedSignal p : signals) {
+            List<Schema> refs = new ArrayList<>();
+            p.payloads().forEach((kind, payload) -> {
+                added.computeIfAbsent(payload.getKey(), n -> schema(payload.getValue()));
+                refs.add(OASFactory.createSchema().ref(payload.getKey()));
+            });
+            Operation op = OASFactory.createOperation()
+                    .operationId(p.operationId())
+                    .summary("Signals a run that waits for '%s'".formatted(p.signal()))
+                    .description("The body is the payload the run waits for (flows: "
+                            + String.join(", ", p.payloads().keySet())
+                            + "), bound to the declared type and validated; the run resumes.")
+                    .requestBody(OASFactory.createRequestBody()
+                            .required(true)
+                            .content(OASFactory.createContent()
+                                    .addMediaType(
+                                            "application/json",
+                                            OASFactory.createMediaType()
+                                                    .schema(
+                                                            refs.size() == 1
+                                                                    ? refs.get(0)
+                                                                    : OASFactory.createSchema()
+                                                                            .oneOf(refs)))));
+            p.payloads().keySet().forEach(op::addTag);
+            if (signal != null) {
+                op.setResponses(signal.getResponses());
+                op.setSecurity(signal.getSecurity());
+                if (signal.getParameters() != null) {
+                    signal.getParameters().stream()
+                            .filter(parameter -> "runId".equals(parameter.getName()))
+                            .forEach(op::addParameter);
+                }
+            }
+            paths.put(p.path(), OASFactory.createPathItem().POST(op));
         }
         List<Tag> newTags = new ArrayList<>();
         for (String kind : tags) {
