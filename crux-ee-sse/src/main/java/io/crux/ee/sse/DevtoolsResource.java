@@ -34,6 +34,7 @@ import io.crux.ee.sse.internal.DevtoolsAccess;
 import io.crux.ee.sse.internal.DevtoolsStream;
 import io.crux.ee.sse.internal.DevtoolsViews;
 import io.crux.ee.sse.internal.Problems;
+import io.crux.ee.sse.internal.SameOrigin;
 import io.crux.ee.sse.internal.StreamThreads;
 
 /**
@@ -44,6 +45,7 @@ import io.crux.ee.sse.internal.StreamThreads;
  */
 @ApplicationScoped
 @BasicLogin
+@SameOrigin
 @Path("devtools")
 @Produces(MediaType.APPLICATION_JSON)
 public class DevtoolsResource {

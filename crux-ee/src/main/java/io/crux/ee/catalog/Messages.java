@@ -493,6 +493,14 @@ public final class Messages {
         return msg("CRUX0105E", "The credentials sent with the request were refused by the server's user registry.");
     }
 
+    public static String crossSiteRefused(String method, String from) {
+        return msg(
+                "CRUX0106E",
+                "A " + method + " from another site (" + from + ") is refused: a browser page of another origin"
+                        + " may not change runs with the user's login. Add the page's origin to"
+                        + " crux.http.trusted-origins if it is yours (a reverse proxy).");
+    }
+
     public static String runsNeedUser() {
         return msg(
                 "CRUX0101E",
