@@ -558,13 +558,19 @@ function runView(r) {
     const detail = failures.length
       ? el('details', { class: 'attempts', 'data-key': row.key, open: opened.has(row.key),
         ontoggle: (e) => (e.target.open ? opened.add(row.key) : opened.delete(row.key)) },
-        el('summary', {}, `${failures.length} failed attempt${failures.length === 1 ? '' : 's'}`),
-        el('ol', {}, failures.map((f) => el('li', { 'data-attempt': f.attempt },
+        el('summary', {}, `${failures.length + (row.omitted ?? 0)} failed attempt${failures.length + (row.omitted ?? 0) === 1 ? '' : 's'}`),
+        el('ol', {}, failures.flatMap((f, i) => [
+          // the server keeps the first and last failed attempts of a long retry: the gap says how many it left out
+          i > 0 && f.attempt - failures[i - 1].attempt > 1
+            ? el('li', { class: 'omitted muted', 'data-omitted': f.attempt - failures[i - 1].attempt - 1 },
+              `… ${f.attempt - failures[i - 1].attempt - 1} more attempts`)
+            : null,
+          el('li', { 'data-attempt': f.attempt },
           el('strong', {}, `Attempt ${f.attempt}`), ` after ${M.duration(f.duration)}: `,
           f.messageId ? el('code', { class: 'message-id' }, f.messageId) : null, ' ',
           el('span', { class: 'message' }, f.message || f.errorType),
           f.errorType && f.message ? el('span', { class: 'muted' }, ` (${f.errorType})`) : null,
-          f.retryWaitMs != null ? el('span', { class: 'muted' }, `; retried after ${M.duration(f.retryWaitMs)}`) : null))))
+          f.retryWaitMs != null ? el('span', { class: 'muted' }, `; retried after ${M.duration(f.retryWaitMs)}`) : null)])))
       : null;
     return el('div', {
       class: `tl-row${row.branch != null ? ' branch' : ''}${row.group ? ' group' : ''}`, role: 'listitem',

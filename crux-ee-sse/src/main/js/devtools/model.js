@@ -185,7 +185,7 @@ export function layoutTimeline(run, now = Date.now()) {
 
   for (const step of run.steps ?? []) {
     const row = { key: `step:${step.position}:${step.label}`, label: step.label, kind: step.kind, position: step.position,
-      fallback: !!step.fallback, attempts: step.attempts ?? 1, segments: [] };
+      fallback: !!step.fallback, attempts: step.attempts ?? 1, omitted: step.omitted ?? 0, segments: [] };
     const failures = [...(step.failures ?? [])].sort((a, b) => a.attempt - b.attempt);
     const completed = ms(step.completedAt);
     let started = ms(step.startedAt);
@@ -221,7 +221,7 @@ export function layoutTimeline(run, now = Date.now()) {
       if (step.fallback) {
         row.segments.push({ type: 'fallback', start: cursor, end: Math.max(cursor, completed), attempt: null, title: 'fallback' });
       } else {
-        row.segments.push({ type: 'ok', start: cursor, end: Math.max(cursor, completed), attempt: failures.length + 1 });
+        row.segments.push({ type: 'ok', start: cursor, end: Math.max(cursor, completed), attempt: row.omitted + failures.length + 1 });
       }
     }
     row.start = row.segments.length ? Math.min(...row.segments.map((s) => s.start)) : completed;
@@ -232,7 +232,7 @@ export function layoutTimeline(run, now = Date.now()) {
 
   if (run.failure) {
     const f = run.failure;
-    const row = { key: `failure:${f.label}`, label: f.label, kind: 'STEP', failedForGood: true, attempts: f.attempts, segments: [] };
+    const row = { key: `failure:${f.label}`, label: f.label, kind: 'STEP', failedForGood: true, attempts: f.attempts, omitted: f.omitted ?? 0, segments: [] };
     let cursor = null;
     for (const x of [...(f.failures ?? [])].sort((a, b) => a.attempt - b.attempt)) {
       const fs = ms(x.startedAt) ?? cursor ?? previousEnd;

@@ -134,6 +134,18 @@ test('timeline: a fallback after failed attempts, a running attempt and a step t
   assert.equal(failed.end, Date.parse('2026-12-06T01:00:02Z'), 'an ended run ends the axis');
 });
 
+test('timeline: a long retry keeps its first and last attempts; the row knows how many the server left out', () => {
+  const at = (n) => new Date(Date.parse('2026-12-06T01:00:00.000Z') + n * 10).toISOString();
+  const kept = [...Array.from({ length: 10 }, (_, i) => i + 1), ...Array.from({ length: 10 }, (_, i) => i + 41)];
+  const run = { ...expense, status: 'COMPLETED', suspension: null, running: [], steps: [{
+    position: 0, label: 'poll', kind: 'STEP', startedAt: at(0), completedAt: at(60), attempts: 51, fallback: false, omitted: 30,
+    failures: kept.map((n) => ({ attempt: n, startedAt: at(n - 1), endedAt: at(n), messageId: null, message: 'busy', type: 'X', retryWaitMs: 0 })) }] };
+  const row = layoutTimeline(run).rows[0];
+  assert.equal(row.omitted, 30);
+  assert.equal(row.segments.filter((s) => s.type === 'failed').length, 20);
+  assert.deepEqual(row.segments.filter((s) => s.type === 'ok').map((s) => s.attempt), [51]);
+});
+
 test('timeline: a signal without a start waited since the step before', () => {
   const run = { ...expense, status: 'COMPLETED', suspension: null, updatedAt: '2026-12-06T01:00:03Z', steps: [
     ...expense.steps,

@@ -424,6 +424,13 @@ public final class Messages {
                         + ".");
     }
 
+    public static String attemptLogUnreadable(String where, RuntimeException cause) {
+        return msg(
+                "CRUX0143W",
+                "The stored log of failed attempts of " + where + " cannot be read and is shown empty; the"
+                        + " checkpoint itself loads: " + describe(cause));
+    }
+
     public static String leftForRecovery(String flowId, int attempts, Throwable cause) {
         return msg(
                 "CRUX0142W",

@@ -86,6 +86,7 @@ public final class DevtoolsViews {
             s.put("attempts", c.attempts());
             s.put("fallback", c.fallback());
             s.put("failures", failures(c.failures()));
+            s.put("omitted", AttemptFailure.omitted(c.failures()));
             steps.add(s);
         }
         m.put("steps", steps);
@@ -178,6 +179,7 @@ public final class DevtoolsViews {
         m.put("label", f.label());
         m.put("attempts", f.attempts());
         m.put("failures", failures(f.failures()));
+        m.put("omitted", AttemptFailure.omitted(f.failures()));
         return m;
     }
 

@@ -74,7 +74,49 @@ class DevtoolsTest {
                     Approval a = scope.suspend("approve", Approval.class);
                     return checked + a.approved();
                 }))));
+        engine.register(new FlowModel(
+                "flaky",
+                true,
+                DevtoolsTest.class,
+                Map.of(
+                        "run",
+                        new ActionModel(
+                                "run",
+                                String.class,
+                                String.class,
+                                scope -> scope.step(
+                                        "poll",
+                                        () -> {
+                                            int call = calls.incrementAndGet();
+                                            if (call <= 50) {
+                                                throw new IllegalStateException(call + " " + "x".repeat(5000));
+                                            }
+                                            return "ok";
+                                        },
+                                        StepOptions.<String>retry(
+                                                51, Duration.ZERO, io.crux.ee.api.Backoff.LINEAR))))));
         flows = new EngineFlowService(engine);
+    }
+
+    @Test
+    void aLongRetryKeepsItsFirstAndLastTenAttemptsAndCountsTheOthers() {
+        String id = flows.handle("flaky", "run").start("x");
+        RunRecord run = flows.run(id).orElseThrow();
+        assertThat(run.status()).isEqualTo(FlowStatus.COMPLETED);
+        CheckpointRecord poll = flows.checkpoints(id).get(0);
+        assertThat(poll.attempts()).isEqualTo(51);
+        assertThat(poll.failures())
+                .extracting(io.crux.ee.spi.AttemptFailure::attempt)
+                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50);
+        assertThat(poll.failures())
+                .allSatisfy(f -> assertThat(f.message()).hasSize(io.crux.ee.spi.AttemptFailure.MESSAGE_LIMIT + 1));
+
+        JsonObject detail = Json.createReader(
+                        new java.io.StringReader(DevtoolsViews.json(DevtoolsViews.detail(flows, run))))
+                .readObject();
+        JsonObject step = detail.getJsonArray("steps").getJsonObject(0);
+        assertThat(step.getJsonArray("failures")).hasSize(20);
+        assertThat(step.getInt("omitted")).isEqualTo(30);
     }
 
     @AfterEach
