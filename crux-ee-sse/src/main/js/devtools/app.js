@@ -275,9 +275,22 @@ function listView(r) {
     }
   }
 
+  /** The counts, read again from the server (a change may move them) at most every 2 s. */
+  const refreshCounts = M.throttle(async () => {
+    try {
+      const answer = await api('GET', `/devtools/runs?${M.runsQuery(model.filters, null, 1)}`);
+      if (stop.signal.aborted) return;
+      model.countsFrom(answer);
+      drawCounts();
+    } catch {
+      // the next change tries again; the chips keep what they show
+    }
+  }, 2000);
+  stop.signal.addEventListener('abort', () => refreshCounts.cancel(), { once: true });
+
   function changed(run) {
     const c = model.change(run);
-    if (c.countsChanged) drawCounts();
+    if (c.countsStale) refreshCounts();
     if (c.kind === 'updated') {
       const old = rows.get(run.id);
       const tr = row(c.run);
@@ -329,7 +342,7 @@ function listView(r) {
           const known = model.byId.get(run.id);
           if (!known || known.updatedAt !== run.updatedAt || known.status !== run.status) changed(run);
         }
-        model.counts = { ...(answer.counts ?? model.counts) };
+        model.countsFrom(answer);
         drawCounts();
       } catch {
         // the next round tries again; the list keeps what it shows
