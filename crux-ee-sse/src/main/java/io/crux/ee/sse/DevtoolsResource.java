@@ -23,6 +23,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.catalog.Messages;
@@ -90,16 +93,13 @@ public class DevtoolsResource {
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit")
+                    String limit,
             @Context SecurityContext security) {
         allow(security);
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        if (size < 1 || size > MAX_LIMIT) {
-            throw Problems.problem(
-                    400,
-                    "Bad Request",
-                    Messages.badDevtoolsParameter("limit", String.valueOf(limit), "1 to " + MAX_LIMIT));
-        }
+        // a String, read here: Jakarta REST answers 404 to an Integer parameter it cannot convert,
+        // and the contract says 400 like the other filters
+        int size = parameter("limit", limit, text -> DevtoolsViews.pageSize(text, DEFAULT_LIMIT, MAX_LIMIT));
         RunFilter filter = new RunFilter(
                 blankToNull(flow),
                 parameter("status", status, DevtoolsViews::status),

@@ -174,6 +174,9 @@ class DevtoolsIT {
                 .isEqualTo(400);
         assertThat(server().get(ON + "/devtools/runs?limit=201", MANAGER).statusCode())
                 .isEqualTo(400);
+        HttpResponse<String> notANumber = server().get(ON + "/devtools/runs?limit=abc", MANAGER);
+        assertThat(notANumber.statusCode()).as(notANumber.body()).isEqualTo(400);
+        assertThat(notANumber.body()).contains("CRUX0193E");
 
         // a browser page of another site may not cancel with the login its browser holds (CSRF)
         HttpResponse<String> forged = server().post(

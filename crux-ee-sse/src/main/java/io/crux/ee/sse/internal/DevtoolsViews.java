@@ -235,6 +235,29 @@ public final class DevtoolsViews {
     }
 
     /**
+     * @param text the {@code limit} parameter, or null
+     * @param fallback the size without one
+     * @param max the largest size
+     * @return the page size
+     * @throws IllegalArgumentException if it is not a whole number from 1 to {@code max}
+     */
+    public static int pageSize(String text, int fallback, int max) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        int size;
+        try {
+            size = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            size = 0;
+        }
+        if (size < 1 || size > max) {
+            throw new IllegalArgumentException("1 to " + max);
+        }
+        return size;
+    }
+
+    /**
      * @return a status by name, any case, or {@code null} for none
      * @throws IllegalArgumentException if there is none of that name
      */

@@ -99,6 +99,20 @@ class DevtoolsTest {
     }
 
     @Test
+    void aPageSizeIsAWholeNumberFromOneToTheLargest() {
+        assertThat(DevtoolsViews.pageSize(null, 50, 200)).isEqualTo(50);
+        assertThat(DevtoolsViews.pageSize(" ", 50, 200)).isEqualTo(50);
+        assertThat(DevtoolsViews.pageSize("1", 50, 200)).isEqualTo(1);
+        assertThat(DevtoolsViews.pageSize("200", 50, 200)).isEqualTo(200);
+        for (String bad : List.of("abc", "0", "201", "-1", "1.5", "99999999999")) {
+            assertThatThrownBy(() -> DevtoolsViews.pageSize(bad, 50, 200))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("1 to 200");
+        }
+    }
+
+    @Test
     void aLongRetryKeepsItsFirstAndLastTenAttemptsAndCountsTheOthers() {
         String id = flows.handle("flaky", "run").start("x");
         RunRecord run = flows.run(id).orElseThrow();
