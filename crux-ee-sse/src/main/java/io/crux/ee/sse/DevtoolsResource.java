@@ -27,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
-import io.crux.ee.api.FlowStatus;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.service.FlowService;
 import io.crux.ee.service.RunFilter;
@@ -136,7 +135,8 @@ public class DevtoolsResource {
      *
      * @param runId a run id
      * @param reason why, or absent
-     * @return the run's summary after the cancel; 409 when it had already ended
+     * @return the run's summary after the cancel: 200 when cancelled, 202 while it unwinds; 409 when
+     *     it had already ended, or ended otherwise (completed, failed) while the cancel was on its way
      */
     @POST
     @Path("runs/{runId}/cancel")
@@ -150,7 +150,11 @@ public class DevtoolsResource {
         String who = security.getUserPrincipal().getName();
         flows.handleOfRun(runId).cancel(runId, reason == null ? "cancelled in the devtools by " + who : reason);
         RunRecord after = stored(runId);
-        return Response.status(after.status() == FlowStatus.CANCELLED ? 200 : 202)
+        int answer = DevtoolsViews.cancelStatus(after.status());
+        if (answer == 409) { // the run ended otherwise while the cancel was on its way
+            throw Problems.problem(409, "Conflict", Messages.runAlreadyEnded(runId, after.status()));
+        }
+        return Response.status(answer)
                 .entity(DevtoolsViews.summary(after))
                 .type(MediaType.APPLICATION_JSON)
                 .build();

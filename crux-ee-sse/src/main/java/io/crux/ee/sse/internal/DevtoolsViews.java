@@ -235,6 +235,18 @@ public final class DevtoolsViews {
     }
 
     /**
+     * @param after the run's status read after the cancel
+     * @return 200 when it is cancelled, 202 when it has not ended yet (it unwinds at its next step),
+     *     409 when it ended otherwise: a cancel that raced with the run's end did not cancel it
+     */
+    public static int cancelStatus(FlowStatus after) {
+        if (after == FlowStatus.CANCELLED) {
+            return 200;
+        }
+        return after.isFinal() ? 409 : 202;
+    }
+
+    /**
      * @param text the {@code limit} parameter, or null
      * @param fallback the size without one
      * @param max the largest size

@@ -99,6 +99,20 @@ class DevtoolsTest {
     }
 
     @Test
+    void aCancelThatLostTheRaceWithTheRunsEndIsAConflict() {
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.CANCELLED)).isEqualTo(200);
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.RUNNING)).isEqualTo(202);
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.SUSPENDED)).isEqualTo(202);
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.COMPLETED)).isEqualTo(409);
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.FAILED)).isEqualTo(409);
+        for (FlowStatus s : FlowStatus.values()) {
+            assertThat(DevtoolsViews.cancelStatus(s))
+                    .as(s.name())
+                    .isEqualTo(s == FlowStatus.CANCELLED ? 200 : s.isFinal() ? 409 : 202);
+        }
+    }
+
+    @Test
     void aPageSizeIsAWholeNumberFromOneToTheLargest() {
         assertThat(DevtoolsViews.pageSize(null, 50, 200)).isEqualTo(50);
         assertThat(DevtoolsViews.pageSize(" ", 50, 200)).isEqualTo(50);
