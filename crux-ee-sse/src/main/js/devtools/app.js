@@ -275,9 +275,22 @@ function listView(r) {
     }
   }
 
+  /** The counts, read again from the server (a change may move them) at most every 2 s. */
+  const refreshCounts = M.throttle(async () => {
+    try {
+      const answer = await api('GET', `/devtools/runs?${M.runsQuery(model.filters, null, 1)}`);
+      if (stop.signal.aborted) return;
+      model.countsFrom(answer);
+      drawCounts();
+    } catch {
+      // the next change tries again; the chips keep what they show
+    }
+  }, 2000);
+  stop.signal.addEventListener('abort', () => refreshCounts.cancel(), { once: true });
+
   function changed(run) {
     const c = model.change(run);
-    if (c.countsChanged) drawCounts();
+    if (c.countsStale) refreshCounts();
     if (c.kind === 'updated') {
       const old = rows.get(run.id);
       const tr = row(c.run);
@@ -329,7 +342,7 @@ function listView(r) {
           const known = model.byId.get(run.id);
           if (!known || known.updatedAt !== run.updatedAt || known.status !== run.status) changed(run);
         }
-        model.counts = { ...(answer.counts ?? model.counts) };
+        model.countsFrom(answer);
         drawCounts();
       } catch {
         // the next round tries again; the list keeps what it shows
@@ -558,13 +571,19 @@ function runView(r) {
     const detail = failures.length
       ? el('details', { class: 'attempts', 'data-key': row.key, open: opened.has(row.key),
         ontoggle: (e) => (e.target.open ? opened.add(row.key) : opened.delete(row.key)) },
-        el('summary', {}, `${failures.length} failed attempt${failures.length === 1 ? '' : 's'}`),
-        el('ol', {}, failures.map((f) => el('li', { 'data-attempt': f.attempt },
+        el('summary', {}, `${failures.length + (row.omitted ?? 0)} failed attempt${failures.length + (row.omitted ?? 0) === 1 ? '' : 's'}`),
+        el('ol', {}, failures.flatMap((f, i) => [
+          // the server keeps the first and last failed attempts of a long retry: the gap says how many it left out
+          i > 0 && f.attempt - failures[i - 1].attempt > 1
+            ? el('li', { class: 'omitted muted', 'data-omitted': f.attempt - failures[i - 1].attempt - 1 },
+              `… ${f.attempt - failures[i - 1].attempt - 1} more attempts`)
+            : null,
+          el('li', { 'data-attempt': f.attempt },
           el('strong', {}, `Attempt ${f.attempt}`), ` after ${M.duration(f.duration)}: `,
           f.messageId ? el('code', { class: 'message-id' }, f.messageId) : null, ' ',
           el('span', { class: 'message' }, f.message || f.errorType),
           f.errorType && f.message ? el('span', { class: 'muted' }, ` (${f.errorType})`) : null,
-          f.retryWaitMs != null ? el('span', { class: 'muted' }, `; retried after ${M.duration(f.retryWaitMs)}`) : null))))
+          f.retryWaitMs != null ? el('span', { class: 'muted' }, `; retried after ${M.duration(f.retryWaitMs)}`) : null)])))
       : null;
     return el('div', {
       class: `tl-row${row.branch != null ? ' branch' : ''}${row.group ? ' group' : ''}`, role: 'listitem',

@@ -115,52 +115,75 @@ export class RunsList {
   }
 
   /**
-   * Folds a run.changed event.
-   * @returns {{kind: 'updated'|'inserted'|'removed'|'none', run: object, index: number, countsChanged: boolean}}
+   * Folds a run.changed event. The counts are not adjusted here: a run that was not loaded (of a
+   * page not read, or new) has an unknown old status, so counting it would drift; the caller reads
+   * the counts again from the server when `countsStale` (see {@link throttle}).
+   * @returns {{kind: 'updated'|'inserted'|'removed'|'none', run: object, index: number, countsStale: boolean}}
    *   index: where the run is (updated, inserted) or was (removed)
    */
   change(run) {
     const old = this.byId.get(run.id);
-    let countsChanged = false;
-    if (matches(run, this.filters, false)) {
-      if (!old || old.status !== run.status) {
-        if (old && matches(old, this.filters, false)) this.bump(old.status, -1);
-        this.bump(run.status, 1);
-        countsChanged = true;
-      }
-    } else if (old && matches(old, this.filters, false)) {
-      this.bump(old.status, -1);
-      countsChanged = true;
-    }
+    // the counts cover every status of the other filters: they can move when such a run is new to
+    // this page or its status changed
+    const countsStale = (matches(run, this.filters, false) || (old != null && matches(old, this.filters, false)))
+      && (!old || old.status !== run.status);
     if (old) {
       const index = this.runs.indexOf(old);
       if (!matches(run, this.filters)) {
         // a run that left the filter (its status changed under a status filter) leaves the list
         this.runs.splice(index, 1);
         this.byId.delete(run.id);
-        return { kind: 'removed', run, index, countsChanged };
+        return { kind: 'removed', run, index, countsStale };
       }
       const merged = { ...old, ...run };
       this.runs[index] = merged;
       this.byId.set(run.id, merged);
-      return { kind: 'updated', run: merged, index, countsChanged };
+      return { kind: 'updated', run: merged, index, countsStale };
     }
-    if (!matches(run, this.filters) || !this.loaded) return { kind: 'none', run, index: -1, countsChanged };
+    if (!matches(run, this.filters) || !this.loaded) return { kind: 'none', run, index: -1, countsStale };
     // a run older than the last one read belongs to a page not read yet
     const last = this.runs[this.runs.length - 1];
-    if (this.next && last && compareRuns(run, last) > 0) return { kind: 'none', run, index: -1, countsChanged };
+    if (this.next && last && compareRuns(run, last) > 0) return { kind: 'none', run, index: -1, countsStale };
     let index = 0;
     while (index < this.runs.length && compareRuns(this.runs[index], run) < 0) index++;
     this.runs.splice(index, 0, run);
     this.byId.set(run.id, run);
-    return { kind: 'inserted', run, index, countsChanged };
+    return { kind: 'inserted', run, index, countsStale };
   }
 
-  bump(status, delta) {
-    const n = (this.counts[status] ?? 0) + delta;
-    if (n > 0) this.counts[status] = n;
-    else delete this.counts[status];
+  /** Takes the counts of an answer of GET /devtools/runs (read again after changes). */
+  countsFrom(answer) {
+    this.counts = { ...(answer.counts ?? {}) };
   }
+}
+
+/**
+ * Calls `fn` at most once every `intervalMs`: the first call runs at once, calls within the
+ * interval after it make one more run at its end. `cancel()` drops a run not yet made.
+ * @param {() => void} fn
+ * @param {number} intervalMs
+ * @param {{now: () => number, setTimeout: Function, clearTimeout: Function}} clock injectable for tests
+ */
+export function throttle(fn, intervalMs, clock = globalThis) {
+  const now = clock.now ?? (() => Date.now());
+  let last = -Infinity;
+  let timer = null;
+  const run = () => {
+    timer = null;
+    last = now();
+    fn();
+  };
+  const call = () => {
+    if (timer != null) return;
+    const wait = last + intervalMs - now();
+    if (wait <= 0) run();
+    else timer = clock.setTimeout(run, wait);
+  };
+  call.cancel = () => {
+    if (timer != null) clock.clearTimeout(timer);
+    timer = null;
+  };
+  return call;
 }
 
 // ------------------------------------------------------------------ timeline
@@ -185,7 +208,7 @@ export function layoutTimeline(run, now = Date.now()) {
 
   for (const step of run.steps ?? []) {
     const row = { key: `step:${step.position}:${step.label}`, label: step.label, kind: step.kind, position: step.position,
-      fallback: !!step.fallback, attempts: step.attempts ?? 1, segments: [] };
+      fallback: !!step.fallback, attempts: step.attempts ?? 1, omitted: step.omitted ?? 0, segments: [] };
     const failures = [...(step.failures ?? [])].sort((a, b) => a.attempt - b.attempt);
     const completed = ms(step.completedAt);
     let started = ms(step.startedAt);
@@ -221,7 +244,7 @@ export function layoutTimeline(run, now = Date.now()) {
       if (step.fallback) {
         row.segments.push({ type: 'fallback', start: cursor, end: Math.max(cursor, completed), attempt: null, title: 'fallback' });
       } else {
-        row.segments.push({ type: 'ok', start: cursor, end: Math.max(cursor, completed), attempt: failures.length + 1 });
+        row.segments.push({ type: 'ok', start: cursor, end: Math.max(cursor, completed), attempt: row.omitted + failures.length + 1 });
       }
     }
     row.start = row.segments.length ? Math.min(...row.segments.map((s) => s.start)) : completed;
@@ -232,7 +255,7 @@ export function layoutTimeline(run, now = Date.now()) {
 
   if (run.failure) {
     const f = run.failure;
-    const row = { key: `failure:${f.label}`, label: f.label, kind: 'STEP', failedForGood: true, attempts: f.attempts, segments: [] };
+    const row = { key: `failure:${f.label}`, label: f.label, kind: 'STEP', failedForGood: true, attempts: f.attempts, omitted: f.omitted ?? 0, segments: [] };
     let cursor = null;
     for (const x of [...(f.failures ?? [])].sort((a, b) => a.attempt - b.attempt)) {
       const fs = ms(x.startedAt) ?? cursor ?? previousEnd;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 
 import {
   RunsList, childrenByStep, duration, layoutTimeline, leaves, listHash, parseHash, problemFieldErrors, readForm,
-  runHash, runsQuery, schemaFields, ticks,
+  runHash, runsQuery, schemaFields, throttle, ticks,
 } from '../devtools/model.js';
 
 const expense = JSON.parse(readFileSync(new URL('./fixtures/devtools-expense-run.json', import.meta.url), 'utf8'));
@@ -39,19 +39,21 @@ test('list: pages append, a run already read is not listed twice, counts come fr
   assert.equal(list.runs.length, 0);
 });
 
-test('list: a live change updates a run in place and moves its count', () => {
+test('list: a live change updates a run in place; the counts are read again, not guessed', () => {
   const list = new RunsList({});
   list.page({ runs: [summary('b', 'RUNNING', '2026-12-06T01:00:02Z'), summary('a', 'COMPLETED', '2026-12-06T01:00:01Z')],
     next: null, counts: { RUNNING: 1, COMPLETED: 1 } });
   const c = list.change(summary('b', 'SUSPENDED', '2026-12-06T01:00:02Z'));
   assert.equal(c.kind, 'updated');
   assert.equal(c.index, 0);
-  assert.equal(c.countsChanged, true);
+  assert.equal(c.countsStale, true);
+  assert.deepEqual(list.counts, { RUNNING: 1, COMPLETED: 1 }, 'until the server says otherwise');
+  list.countsFrom({ runs: [], counts: { COMPLETED: 1, SUSPENDED: 1 } });
   assert.deepEqual(list.counts, { COMPLETED: 1, SUSPENDED: 1 });
   // the same status again (updatedAt moved): the row is redrawn, the counts stay
   const again = list.change(summary('b', 'SUSPENDED', '2026-12-06T01:00:02Z', { updatedAt: '2026-12-06T01:00:09Z' }));
   assert.equal(again.kind, 'updated');
-  assert.equal(again.countsChanged, false);
+  assert.equal(again.countsStale, false);
   assert.equal(list.runs[0].updatedAt, '2026-12-06T01:00:09Z');
 });
 
@@ -60,25 +62,46 @@ test('list: a new run goes in its place by creation time; one of another flow or
   list.page({ runs: [summary('b', 'RUNNING', '2026-12-06T01:00:02Z'), summary('a', 'COMPLETED', '2026-12-06T01:00:01Z')],
     next: 'more', counts: { RUNNING: 1, COMPLETED: 5 } });
   const c = list.change(summary('c', 'RUNNING', '2026-12-06T01:00:03Z'));
-  assert.deepEqual([c.kind, c.index], ['inserted', 0]);
-  assert.equal(list.counts.RUNNING, 2);
-  assert.equal(list.change(summary('x', 'RUNNING', '2026-12-06T01:00:04Z', { flow: 'research' })).kind, 'none');
-  assert.equal(list.counts.RUNNING, 2);
-  const old = list.change(summary('o', 'RUNNING', '2026-12-06T00:00:00Z'));
+  assert.deepEqual([c.kind, c.index, c.countsStale], ['inserted', 0, true]);
+  const other = list.change(summary('x', 'RUNNING', '2026-12-06T01:00:04Z', { flow: 'research' }));
+  assert.deepEqual([other.kind, other.countsStale], ['none', false]);
+  // a run of a page not read that went from RUNNING to COMPLETED: its old status is unknown here,
+  // so the page does not add it to COMPLETED (the counts drifted that way); it reads them again
+  const old = list.change(summary('o', 'COMPLETED', '2026-12-06T00:00:00Z'));
   assert.equal(old.kind, 'none', 'belongs to a page not read yet');
-  assert.equal(old.countsChanged, true, 'but counts');
+  assert.equal(old.countsStale, true, 'but the counts are read again');
+  assert.deepEqual(list.counts, { RUNNING: 1, COMPLETED: 5 });
   assert.deepEqual(list.runs.map((r) => r.id), ['c', 'b', 'a']);
 });
 
-test('list: under a status filter a run that changes status leaves the list and the counts follow', () => {
+test('list: under a status filter a run that changes status leaves the list and the counts are read again', () => {
   const list = new RunsList({ status: 'SUSPENDED' });
   list.page({ runs: [summary('s', 'SUSPENDED', '2026-12-06T01:00:02Z')], next: null, counts: { SUSPENDED: 1, COMPLETED: 4 } });
   const c = list.change(summary('s', 'COMPLETED', '2026-12-06T01:00:02Z'));
-  assert.deepEqual([c.kind, c.index], ['removed', 0]);
-  assert.deepEqual(list.counts, { COMPLETED: 5 });
+  assert.deepEqual([c.kind, c.index, c.countsStale], ['removed', 0, true]);
   assert.equal(list.runs.length, 0);
-  assert.equal(list.change(summary('n', 'RUNNING', '2026-12-06T01:00:05Z')).kind, 'none');
-  assert.equal(list.counts.RUNNING, 1);
+  const n = list.change(summary('n', 'RUNNING', '2026-12-06T01:00:05Z'));
+  assert.deepEqual([n.kind, n.countsStale], ['none', true]);
+});
+
+test('counts are read again at most once every 2 s: at once, then once at the end of a burst', () => {
+  let now = 0;
+  const timers = [];
+  const clock = { now: () => now, setTimeout: (f, ms) => timers.push({ f, at: now + ms }) - 1, clearTimeout: (i) => { timers[i] = null; } };
+  let reads = 0;
+  const refresh = throttle(() => reads++, 2000, clock);
+  refresh();
+  assert.equal(reads, 1, 'the first change reads at once');
+  now = 100; refresh(); now = 500; refresh(); now = 1900; refresh();
+  assert.equal(reads, 1);
+  assert.deepEqual(timers.filter(Boolean).map((t) => t.at), [2000], 'one read waits for the end of the interval');
+  now = 2000; timers[0].f();
+  assert.equal(reads, 2);
+  now = 5000; refresh();
+  assert.equal(reads, 3, 'after a quiet interval, at once again');
+  now = 5100; refresh(); refresh.cancel();
+  assert.equal(timers.length, 2);
+  assert.equal(timers[1], null, 'the waiting read is cancelled when the view goes');
 });
 
 test('list: time range filters on createdAt, from inclusive and to exclusive', () => {
@@ -132,6 +155,18 @@ test('timeline: a fallback after failed attempts, a running attempt and a step t
   assert.equal(failed.rows[0].failedForGood, true);
   assert.deepEqual(failed.rows[0].segments.map((s) => s.type), ['failed', 'wait', 'failed']);
   assert.equal(failed.end, Date.parse('2026-12-06T01:00:02Z'), 'an ended run ends the axis');
+});
+
+test('timeline: a long retry keeps its first and last attempts; the row knows how many the server left out', () => {
+  const at = (n) => new Date(Date.parse('2026-12-06T01:00:00.000Z') + n * 10).toISOString();
+  const kept = [...Array.from({ length: 10 }, (_, i) => i + 1), ...Array.from({ length: 10 }, (_, i) => i + 41)];
+  const run = { ...expense, status: 'COMPLETED', suspension: null, running: [], steps: [{
+    position: 0, label: 'poll', kind: 'STEP', startedAt: at(0), completedAt: at(60), attempts: 51, fallback: false, omitted: 30,
+    failures: kept.map((n) => ({ attempt: n, startedAt: at(n - 1), endedAt: at(n), messageId: null, message: 'busy', type: 'X', retryWaitMs: 0 })) }] };
+  const row = layoutTimeline(run).rows[0];
+  assert.equal(row.omitted, 30);
+  assert.equal(row.segments.filter((s) => s.type === 'failed').length, 20);
+  assert.deepEqual(row.segments.filter((s) => s.type === 'ok').map((s) => s.attempt), [51]);
 });
 
 test('timeline: a signal without a start waited since the step before', () => {

@@ -23,8 +23,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
-import io.crux.ee.api.FlowStatus;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.service.FlowService;
 import io.crux.ee.service.RunFilter;
@@ -34,6 +36,7 @@ import io.crux.ee.sse.internal.DevtoolsAccess;
 import io.crux.ee.sse.internal.DevtoolsStream;
 import io.crux.ee.sse.internal.DevtoolsViews;
 import io.crux.ee.sse.internal.Problems;
+import io.crux.ee.sse.internal.SameOrigin;
 import io.crux.ee.sse.internal.StreamThreads;
 
 /**
@@ -44,6 +47,7 @@ import io.crux.ee.sse.internal.StreamThreads;
  */
 @ApplicationScoped
 @BasicLogin
+@SameOrigin
 @Path("devtools")
 @Produces(MediaType.APPLICATION_JSON)
 public class DevtoolsResource {
@@ -88,16 +92,13 @@ public class DevtoolsResource {
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit")
+                    String limit,
             @Context SecurityContext security) {
         allow(security);
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        if (size < 1 || size > MAX_LIMIT) {
-            throw Problems.problem(
-                    400,
-                    "Bad Request",
-                    Messages.badDevtoolsParameter("limit", String.valueOf(limit), "1 to " + MAX_LIMIT));
-        }
+        // a String, read here: Jakarta REST answers 404 to an Integer parameter it cannot convert,
+        // and the contract says 400 like the other filters
+        int size = parameter("limit", limit, text -> DevtoolsViews.pageSize(text, DEFAULT_LIMIT, MAX_LIMIT));
         RunFilter filter = new RunFilter(
                 blankToNull(flow),
                 parameter("status", status, DevtoolsViews::status),
@@ -134,7 +135,8 @@ public class DevtoolsResource {
      *
      * @param runId a run id
      * @param reason why, or absent
-     * @return the run's summary after the cancel; 409 when it had already ended
+     * @return the run's summary after the cancel: 200 when cancelled, 202 while it unwinds; 409 when
+     *     it had already ended, or ended otherwise (completed, failed) while the cancel was on its way
      */
     @POST
     @Path("runs/{runId}/cancel")
@@ -148,7 +150,11 @@ public class DevtoolsResource {
         String who = security.getUserPrincipal().getName();
         flows.handleOfRun(runId).cancel(runId, reason == null ? "cancelled in the devtools by " + who : reason);
         RunRecord after = stored(runId);
-        return Response.status(after.status() == FlowStatus.CANCELLED ? 200 : 202)
+        int answer = DevtoolsViews.cancelStatus(after.status());
+        if (answer == 409) { // the run ended otherwise while the cancel was on its way
+            throw Problems.problem(409, "Conflict", Messages.runAlreadyEnded(runId, after.status()));
+        }
+        return Response.status(answer)
                 .entity(DevtoolsViews.summary(after))
                 .type(MediaType.APPLICATION_JSON)
                 .build();

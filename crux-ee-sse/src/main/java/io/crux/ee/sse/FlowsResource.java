@@ -52,6 +52,7 @@ import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
+import io.crux.ee.sse.internal.SameOrigin;
 import io.crux.ee.sse.internal.StreamThreads;
 import io.crux.ee.sse.openapi.Problem;
 
@@ -63,6 +64,7 @@ import io.crux.ee.sse.openapi.Problem;
  */
 @ApplicationScoped
 @BasicLogin
+@SameOrigin
 @Path("flows")
 @Tag(
         name = "crux-ee flows",

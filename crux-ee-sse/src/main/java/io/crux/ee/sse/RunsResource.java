@@ -40,6 +40,7 @@ import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
+import io.crux.ee.sse.internal.SameOrigin;
 import io.crux.ee.sse.openapi.Problem;
 
 /**
@@ -51,6 +52,7 @@ import io.crux.ee.sse.openapi.Problem;
  */
 @ApplicationScoped
 @BasicLogin
+@SameOrigin
 @Path("flows/runs")
 @Tag(name = "crux-ee runs", description = "Runs of every flow: list, read, signal and cancel")
 @Produces(MediaType.APPLICATION_JSON)

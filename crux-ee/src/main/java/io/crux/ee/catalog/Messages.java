@@ -439,6 +439,13 @@ public final class Messages {
                         + ".");
     }
 
+    public static String attemptLogUnreadable(String where, RuntimeException cause) {
+        return msg(
+                "CRUX0143W",
+                "The stored log of failed attempts of " + where + " cannot be read and is shown empty; the"
+                        + " checkpoint itself loads: " + describe(cause));
+    }
+
     public static String leftForRecovery(String flowId, int attempts, Throwable cause) {
         return msg(
                 "CRUX0142W",
@@ -506,6 +513,14 @@ public final class Messages {
 
     public static String credentialsRefused() {
         return msg("CRUX0105E", "The credentials sent with the request were refused by the server's user registry.");
+    }
+
+    public static String crossSiteRefused(String method, String from) {
+        return msg(
+                "CRUX0106E",
+                "A " + method + " from another site (" + from + ") is refused: a browser page of another origin"
+                        + " may not change runs with the user's login. Add the page's origin to"
+                        + " crux.http.trusted-origins if it is yours (a reverse proxy).");
     }
 
     public static String runsNeedUser() {

@@ -183,7 +183,7 @@ final class StepRunner {
                 if (retryable && attempt < options.attempts()) {
                     services.metrics().stepRetried(flowName);
                     Duration wait = jittered(options.delayBefore(attempt), options.jitter());
-                    log.add(failedAttempt(attempt, attemptStarted, failure, wait.toMillis()));
+                    AttemptFailure.record(log, failedAttempt(attempt, attemptStarted, failure, wait.toMillis()));
                     if (!wait.isZero()) {
                         failedAttempts.put(
                                 retryKey,
@@ -194,7 +194,7 @@ final class StepRunner {
                     attempt++;
                     continue;
                 }
-                log.add(failedAttempt(attempt, attemptStarted, failure, null));
+                AttemptFailure.record(log, failedAttempt(attempt, attemptStarted, failure, null));
                 failedAttempts.remove(retryKey);
                 if (retryable && options.fallback() != null) {
                     services.metrics().stepFellBack(flowName);
@@ -240,7 +240,7 @@ final class StepRunner {
                 started,
                 services.clock().instant(),
                 failure.getClass().getName(),
-                failure.getMessage(),
+                AttemptFailure.cut(failure.getMessage()),
                 messageId,
                 waitMs);
     }

@@ -4,6 +4,7 @@ import java.io.StringReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -13,6 +14,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.AttemptFailure;
 import io.crux.ee.spi.StepFailure;
 
@@ -26,7 +28,9 @@ import io.crux.ee.spi.StepFailure;
 final class AttemptLog {
 
     /** A message longer than this is cut: the log is for reading, the full one is in the server log. */
-    static final int MESSAGE_LIMIT = 2000;
+    static final int MESSAGE_LIMIT = AttemptFailure.MESSAGE_LIMIT;
+
+    private static final Logger LOG = Logger.getLogger(AttemptLog.class.getName());
 
     private AttemptLog() {}
 
@@ -37,12 +41,21 @@ final class AttemptLog {
                 : array(failures).build().toString();
     }
 
-    static List<AttemptFailure> read(String json) {
+    /**
+     * @param json the stored text, or null
+     * @param where what it belongs to, for the warning
+     * @return the failed attempts; none, with a warning (CRUX0143W), when the text does not read:
+     *     a damaged log must not keep a run from loading its checkpoints (replay, resume)
+     */
+    static List<AttemptFailure> read(String json, String where) {
         if (json == null || json.isBlank()) {
             return List.of();
         }
         try (JsonReader r = Json.createReader(new StringReader(json))) {
             return failures(r.readArray());
+        } catch (RuntimeException unreadable) { // JsonException, ClassCastException, DateTimeParseException, NPE
+            LOG.warning(Messages.attemptLogUnreadable(where, unreadable));
+            return List.of();
         }
     }
 
@@ -55,6 +68,7 @@ final class AttemptLog {
                 .toString();
     }
 
+    /** @return the run's failure; null, with a warning (CRUX0143W), when the text does not read */
     static StepFailure readFailure(String json) {
         if (json == null || json.isBlank()) {
             return null;
@@ -62,6 +76,9 @@ final class AttemptLog {
         try (JsonReader r = Json.createReader(new StringReader(json))) {
             JsonObject o = r.readObject();
             return new StepFailure(o.getString("label"), o.getInt("attempts"), failures(o.getJsonArray("failures")));
+        } catch (RuntimeException unreadable) { // JsonException, ClassCastException, DateTimeParseException, NPE
+            LOG.warning(Messages.attemptLogUnreadable("a failed run", unreadable));
+            return null;
         }
     }
 
@@ -108,6 +125,6 @@ final class AttemptLog {
     }
 
     private static String cut(String s) {
-        return s == null || s.length() <= MESSAGE_LIMIT ? s : s.substring(0, MESSAGE_LIMIT) + "…";
+        return AttemptFailure.cut(s);
     }
 }

@@ -83,7 +83,7 @@ public class StepCheckpointEntity extends RunPositionRow {
                 fallback,
                 completedAt,
                 startedAt,
-                AttemptLog.read(attemptLog));
+                AttemptLog.read(attemptLog, "step " + position + " (" + label + ") of run " + flowId));
     }
 
     static String key(String flowId, int position) {

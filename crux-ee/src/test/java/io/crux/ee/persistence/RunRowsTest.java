@@ -209,4 +209,19 @@ class RunRowsTest {
         StepFailure failure = new StepFailure("charge", 2, failures);
         assertThat(AttemptLog.readFailure(AttemptLog.write(failure))).isEqualTo(failure);
     }
+
+    @Test
+    void aDamagedAttemptLogStillLoadsItsCheckpoint() {
+        CheckpointRecord c = new CheckpointRecord(
+                "r1", 0, "charge", CheckpointKind.STEP, null, Payload.NULL, 3, false, T.plusSeconds(1), T, List.of());
+        for (String garbage : List.of("not json", "{\"attempt\":1}", "[{\"attempt\":\"one\"}]", "[{\"attempt\":1}]")) {
+            StepCheckpointEntity e = StepCheckpointEntity.from(c, null);
+            e.attemptLog = garbage;
+            CheckpointRecord back = e.toRecord();
+            assertThat(back.failures()).as(garbage).isEmpty();
+            assertThat(back.attempts()).isEqualTo(3);
+            assertThat(back.completedAt()).isEqualTo(T.plusSeconds(1));
+        }
+        assertThat(AttemptLog.readFailure("{\"label\":")).isNull();
+    }
 }

@@ -174,8 +174,28 @@ class DevtoolsIT {
                 .isEqualTo(400);
         assertThat(server().get(ON + "/devtools/runs?limit=201", MANAGER).statusCode())
                 .isEqualTo(400);
+        HttpResponse<String> notANumber = server().get(ON + "/devtools/runs?limit=abc", MANAGER);
+        assertThat(notANumber.statusCode()).as(notANumber.body()).isEqualTo(400);
+        assertThat(notANumber.body()).contains("CRUX0193E");
 
-        HttpResponse<String> cancelled = server().post(ON + "/devtools/runs/" + first + "/cancel", "", MANAGER);
+        // a browser page of another site may not cancel with the login its browser holds (CSRF)
+        HttpResponse<String> forged = server().post(
+                        ON + "/devtools/runs/" + first + "/cancel",
+                        "",
+                        MANAGER,
+                        Map.of("Origin", "http://evil.example"));
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+        assertThat(forged.body()).contains("CRUX0106E");
+        assertThat(detail(first)).containsEntry("status", "SUSPENDED");
+        HttpResponse<String> crossSite = server().post(
+                        ON + "/flows/it-devtools/actions/expense",
+                        "\"x\"",
+                        MANAGER,
+                        Map.of("Sec-Fetch-Site", "cross-site"));
+        assertThat(crossSite.statusCode()).as(crossSite.body()).isEqualTo(403);
+
+        HttpResponse<String> cancelled = server().post(
+                        ON + "/devtools/runs/" + first + "/cancel", "", MANAGER, Map.of("Origin", server().url("")));
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
         assertThat(Json.object(cancelled.body())).containsEntry("status", "CANCELLED");
         assertThat(server().post(ON + "/devtools/runs/" + first + "/cancel", "", MANAGER)

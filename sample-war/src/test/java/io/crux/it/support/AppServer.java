@@ -213,6 +213,21 @@ public abstract class AppServer {
 
     /**
      * @param path a path below the server root
+     * @param json the JSON body
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @param headers further headers, such as a browser's {@code Origin}
+     * @return the response
+     */
+    public HttpResponse<String> post(String path, String json, String user, Map<String, String> headers) {
+        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(uri(path)), user)
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        return send(request.POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /**
+     * @param path a path below the server root
      * @param body the body's bytes, sent as they are (they need not be valid UTF-8)
      * @param user basic-auth {@code user:password}, or {@code null}
      * @return the response

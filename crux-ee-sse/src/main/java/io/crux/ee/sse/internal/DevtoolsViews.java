@@ -86,6 +86,7 @@ public final class DevtoolsViews {
             s.put("attempts", c.attempts());
             s.put("fallback", c.fallback());
             s.put("failures", failures(c.failures()));
+            s.put("omitted", AttemptFailure.omitted(c.failures()));
             steps.add(s);
         }
         m.put("steps", steps);
@@ -178,6 +179,7 @@ public final class DevtoolsViews {
         m.put("label", f.label());
         m.put("attempts", f.attempts());
         m.put("failures", failures(f.failures()));
+        m.put("omitted", AttemptFailure.omitted(f.failures()));
         return m;
     }
 
@@ -230,6 +232,41 @@ public final class DevtoolsViews {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("an ISO-8601 instant such as 2026-12-06T10:00:00Z", e);
         }
+    }
+
+    /**
+     * @param after the run's status read after the cancel
+     * @return 200 when it is cancelled, 202 when it has not ended yet (it unwinds at its next step),
+     *     409 when it ended otherwise: a cancel that raced with the run's end did not cancel it
+     */
+    public static int cancelStatus(FlowStatus after) {
+        if (after == FlowStatus.CANCELLED) {
+            return 200;
+        }
+        return after.isFinal() ? 409 : 202;
+    }
+
+    /**
+     * @param text the {@code limit} parameter, or null
+     * @param fallback the size without one
+     * @param max the largest size
+     * @return the page size
+     * @throws IllegalArgumentException if it is not a whole number from 1 to {@code max}
+     */
+    public static int pageSize(String text, int fallback, int max) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        int size;
+        try {
+            size = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            size = 0;
+        }
+        if (size < 1 || size > max) {
+            throw new IllegalArgumentException("1 to " + max);
+        }
+        return size;
     }
 
     /**

@@ -74,7 +74,77 @@ class DevtoolsTest {
                     Approval a = scope.suspend("approve", Approval.class);
                     return checked + a.approved();
                 }))));
+        engine.register(new FlowModel(
+                "flaky",
+                true,
+                DevtoolsTest.class,
+                Map.of(
+                        "run",
+                        new ActionModel(
+                                "run",
+                                String.class,
+                                String.class,
+                                scope -> scope.step(
+                                        "poll",
+                                        () -> {
+                                            int call = calls.incrementAndGet();
+                                            if (call <= 50) {
+                                                throw new IllegalStateException(call + " " + "x".repeat(5000));
+                                            }
+                                            return "ok";
+                                        },
+                                        StepOptions.<String>retry(
+                                                51, Duration.ZERO, io.crux.ee.api.Backoff.LINEAR))))));
         flows = new EngineFlowService(engine);
+    }
+
+    @Test
+    void aCancelThatLostTheRaceWithTheRunsEndIsAConflict() {
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.CANCELLED)).isEqualTo(200);
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.RUNNING)).isEqualTo(202);
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.SUSPENDED)).isEqualTo(202);
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.COMPLETED)).isEqualTo(409);
+        assertThat(DevtoolsViews.cancelStatus(FlowStatus.FAILED)).isEqualTo(409);
+        for (FlowStatus s : FlowStatus.values()) {
+            assertThat(DevtoolsViews.cancelStatus(s))
+                    .as(s.name())
+                    .isEqualTo(s == FlowStatus.CANCELLED ? 200 : s.isFinal() ? 409 : 202);
+        }
+    }
+
+    @Test
+    void aPageSizeIsAWholeNumberFromOneToTheLargest() {
+        assertThat(DevtoolsViews.pageSize(null, 50, 200)).isEqualTo(50);
+        assertThat(DevtoolsViews.pageSize(" ", 50, 200)).isEqualTo(50);
+        assertThat(DevtoolsViews.pageSize("1", 50, 200)).isEqualTo(1);
+        assertThat(DevtoolsViews.pageSize("200", 50, 200)).isEqualTo(200);
+        for (String bad : List.of("abc", "0", "201", "-1", "1.5", "99999999999")) {
+            assertThatThrownBy(() -> DevtoolsViews.pageSize(bad, 50, 200))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("1 to 200");
+        }
+    }
+
+    @Test
+    void aLongRetryKeepsItsFirstAndLastTenAttemptsAndCountsTheOthers() {
+        String id = flows.handle("flaky", "run").start("x");
+        RunRecord run = flows.run(id).orElseThrow();
+        assertThat(run.status()).isEqualTo(FlowStatus.COMPLETED);
+        CheckpointRecord poll = flows.checkpoints(id).get(0);
+        assertThat(poll.attempts()).isEqualTo(51);
+        assertThat(poll.failures())
+                .extracting(io.crux.ee.spi.AttemptFailure::attempt)
+                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50);
+        assertThat(poll.failures())
+                .allSatisfy(f -> assertThat(f.message()).hasSize(io.crux.ee.spi.AttemptFailure.MESSAGE_LIMIT + 1));
+
+        JsonObject detail = Json.createReader(
+                        new java.io.StringReader(DevtoolsViews.json(DevtoolsViews.detail(flows, run))))
+                .readObject();
+        JsonObject step = detail.getJsonArray("steps").getJsonObject(0);
+        assertThat(step.getJsonArray("failures")).hasSize(20);
+        assertThat(step.getInt("omitted")).isEqualTo(30);
     }
 
     @AfterEach
