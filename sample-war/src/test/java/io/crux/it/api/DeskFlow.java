@@ -9,10 +9,15 @@ import jakarta.validation.constraints.Size;
 import io.crux.ee.api.Action;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowScope;
+import io.crux.ee.api.Signal;
 
-/** A help desk with two actions whose inputs have constraints, nested records and lists, for the OpenAPI document. */
+/**
+ * A help desk with two actions whose inputs have constraints, nested records and lists, and a declared
+ * signal, for the OpenAPI document.
+ */
 @ApplicationScoped
 @FlowDefinition("help-desk")
+@Signal(value = "escalation", type = DeskFlow.Contact.class)
 public class DeskFlow {
 
     /** A question; its schema requires the text and bounds the tags. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
@@ -130,6 +131,24 @@ class OpenApiIT {
         Map<String, Object> signal = post(paths, "/flows/runs/{runId}/signals/{name}");
         assertThat(signal).as("the signal operation").isNotNull();
         assertThat(at(signal, "responses", "410")).as("an expired suspension").isNotNull();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDeclaredSignalHasItsPathWithItsPayloadSchema() {
+        Map<String, Object> paths = (Map<String, Object>) document.get("paths");
+        Map<String, Object> escalation = post(paths, "/flows/runs/{runId}/signals/escalation");
+        assertThat(at(escalation, "requestBody", "content", "application/json", "schema", "$ref"))
+                .isEqualTo("#/components/schemas/help-desk.escalation.signal");
+        assertThat(at(escalation, "responses", "410"))
+                .as("the generic signal's answers")
+                .isNotNull();
+        assertThat(escalation.get("parameters")).asList().isNotEmpty();
+        Map<String, Object> payload =
+                (Map<String, Object>) at(document, "components", "schemas", "help-desk.escalation.signal");
+        assertThat(payload.get("properties"))
+                .asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsOnlyKeys("email", "urgent");
     }
 
     private static String prefixOf(Map<String, Object> paths) {

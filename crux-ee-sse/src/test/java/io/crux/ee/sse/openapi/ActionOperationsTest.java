@@ -27,6 +27,29 @@ class ActionOperationsTest {
         return new FlowKind("help-desk", true, actions, Map.of());
     }
 
+    record Approval(@NotBlank String approver, boolean approved) {}
+
+    @Test
+    void everyDeclaredSignalGetsItsPathWithThePayloadSchemaOfEachKindThatDeclaresIt() {
+        FlowKind claims = new FlowKind(
+                "claims", true, Map.of("submit", Ticket.class), Map.of(), Map.of("manager approval", Approval.class));
+        FlowKind trips = new FlowKind(
+                "trips", true, Map.of("book", Ticket.class), Map.of(), Map.of("manager approval", String.class));
+        List<ActionOperations.Planned> actions = ActionOperations.plan("/api", List.of(claims, trips));
+
+        List<ActionOperations.PlannedSignal> signals =
+                ActionOperations.planSignals("/api", List.of(claims, trips), actions);
+
+        assertThat(signals).singleElement().satisfies(s -> {
+            assertThat(s.path()).isEqualTo("/api/flows/runs/{runId}/signals/manager%20approval");
+            assertThat(s.operationId()).isEqualTo("signalManagerApproval");
+            assertThat(s.payloads()).containsOnlyKeys("claims", "trips");
+            assertThat(s.payloads().get("claims").getKey()).isEqualTo("claims.manager_approval.signal");
+            assertThat(s.payloads().get("claims").getValue()).isEqualTo(JsonSchemas.of(Approval.class));
+            assertThat(s.payloads().get("trips").getValue()).isEqualTo(JsonSchemas.of(String.class));
+        });
+    }
+
     @Test
     void theApplicationPathIsWhatComesBeforeTheGenericActionPath() {
         assertThat(ActionOperations.prefix(List.of("/api/flows", "/api/flows/{kind}/actions/{action}")))
