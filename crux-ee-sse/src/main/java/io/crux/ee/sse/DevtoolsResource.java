@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -37,7 +36,7 @@ import io.crux.ee.sse.internal.DevtoolsStream;
 import io.crux.ee.sse.internal.DevtoolsViews;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.SameOrigin;
-import io.crux.ee.sse.internal.StreamThreads;
+import io.crux.ee.sse.internal.SseStreams;
 
 /**
  * The operator's view of the runs (the devtools): pages of runs filtered in the database with
@@ -67,7 +66,8 @@ public class DevtoolsResource {
     @Inject
     FlowService flows;
 
-    private volatile StreamThreads threads;
+    @Inject
+    SseStreams streams;
 
     /**
      * One page of runs, newest first, with the counts by status of the same filter.
@@ -171,7 +171,7 @@ public class DevtoolsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void changes(@Context SecurityContext security, @Suspended AsyncResponse response) {
         allow(security);
-        stream(
+        streams.start(
                 "crux-devtools",
                 response,
                 DevtoolsStream.changes(flows, DevtoolsAccess.poll(), HEARTBEAT, Clock.systemUTC()));
@@ -191,45 +191,8 @@ public class DevtoolsResource {
             @PathParam("runId") String runId, @Context SecurityContext security, @Suspended AsyncResponse response) {
         allow(security);
         stored(runId);
-        stream("crux-devtools " + runId, response, DevtoolsStream.run(flows, runId, DevtoolsAccess.poll(), HEARTBEAT));
-    }
-
-    /** The stream goes on a managed thread of its own; the request thread goes back at once. */
-    private void stream(String name, AsyncResponse response, DevtoolsStream stream) {
-        boolean started = threads()
-                .start(
-                        name,
-                        () -> response.resume(Response.ok(stream)
-                                .type(MediaType.SERVER_SENT_EVENTS_TYPE)
-                                .header("Cache-Control", "no-cache")
-                                .build()));
-        if (!started) {
-            throw Problems.problem(503, "Service Unavailable", "The application is stopping.");
-        }
-    }
-
-    /** The threads that write streams, from the factory {@code crux.sse.thread-factory}, looked up once. */
-    private StreamThreads threads() {
-        StreamThreads t = threads;
-        if (t == null) {
-            synchronized (this) {
-                t = threads;
-                if (t == null) {
-                    t = StreamThreads.fromConfig();
-                    threads = t;
-                }
-            }
-        }
-        return t;
-    }
-
-    /** The application stops: idle stream threads go. */
-    @PreDestroy
-    void closeThreads() {
-        StreamThreads t = threads;
-        if (t != null) {
-            t.close();
-        }
+        streams.start(
+                "crux-devtools " + runId, response, DevtoolsStream.run(flows, runId, DevtoolsAccess.poll(), HEARTBEAT));
     }
 
     private RunRecord stored(String runId) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -53,7 +52,7 @@ import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
 import io.crux.ee.sse.internal.SameOrigin;
-import io.crux.ee.sse.internal.StreamThreads;
+import io.crux.ee.sse.internal.SseStreams;
 import io.crux.ee.sse.openapi.Problem;
 
 /**
@@ -77,6 +76,9 @@ public class FlowsResource {
     @Inject
     FlowService flows;
 
+    @Inject
+    SseStreams streams;
+
     private final Duration poll = ConfigProvider.getConfig()
             .getOptionalValue("crux.sse.poll-interval", String.class)
             .map(Duration::parse)
@@ -89,7 +91,6 @@ public class FlowsResource {
             .getOptionalValue("crux.sse.gap-wait", String.class)
             .map(Duration::parse)
             .orElse(Duration.ofSeconds(5));
-    private volatile StreamThreads threads;
 
     /** @return every flow kind with its actions and their input schemas */
     @Operation(summary = "Lists the flow kinds, their actions with their input schemas, and their client data")
@@ -310,44 +311,10 @@ public class FlowsResource {
                     Response.noContent().header("Cache-Control", "no-cache").build());
             return;
         }
-        // the request thread goes back at once; the stream is written on a managed thread of its own,
-        // so that open streams, which mostly wait, never hold the threads of the server's pools that
-        // requests and flows need; a thread that wrote a stream writes the next one
-        boolean started = threads()
-                .start(
-                        "crux-stream " + requestId,
-                        () -> response.resume(
-                                Response.ok(new RequestStream(flows, requestId, after, poll, heartbeat, gapWait))
-                                        .type(MediaType.SERVER_SENT_EVENTS_TYPE)
-                                        .header("Cache-Control", "no-cache")
-                                        .build()));
-        if (!started) {
-            throw Problems.problem(503, "Service Unavailable", "The application is stopping.");
-        }
-    }
-
-    /** The threads that write streams, from the factory {@code crux.sse.thread-factory}, looked up once. */
-    private StreamThreads threads() {
-        StreamThreads t = threads;
-        if (t == null) {
-            synchronized (this) {
-                t = threads;
-                if (t == null) {
-                    t = StreamThreads.fromConfig();
-                    threads = t;
-                }
-            }
-        }
-        return t;
-    }
-
-    /** The application stops: idle stream threads go (the container ends the threads of its factory anyway). */
-    @PreDestroy
-    void closeThreads() {
-        StreamThreads t = threads;
-        if (t != null) {
-            t.close();
-        }
+        streams.start(
+                "crux-stream " + requestId,
+                response,
+                new RequestStream(flows, requestId, after, poll, heartbeat, gapWait));
     }
 
     /** The caller's sessions of this kind, newest first. */
