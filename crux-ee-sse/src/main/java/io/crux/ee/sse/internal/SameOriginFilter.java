@@ -64,14 +64,23 @@ public class SameOriginFilter implements ContainerRequestFilter {
         if (method == null || !UNSAFE.contains(method.toUpperCase(Locale.ROOT))) {
             return Optional.empty();
         }
-        if (fetchSite != null && "cross-site".equalsIgnoreCase(fetchSite.trim())) {
+        String site = fetchSite == null ? "" : fetchSite.trim().toLowerCase(Locale.ROOT);
+        String from = origin == null ? null : origin(origin);
+        if (from != null && trusted.contains(from)) {
+            return Optional.empty(); // listed: a page of another site that the application trusts
+        }
+        if (site.equals("same-origin") || site.equals("none")) {
+            // the browser's own verdict, which no page can forge: behind a proxy that terminates TLS
+            // or rewrites Host, the request's URI as the server sees it is not the page's origin
+            return Optional.empty();
+        }
+        if (site.equals("cross-site")) {
             return Optional.of(origin == null ? "Sec-Fetch-Site: cross-site" : origin);
         }
         if (origin == null) {
             return Optional.empty();
         }
-        String from = origin(origin);
-        if (from != null && (from.equals(origin(requestUri)) || trusted.contains(from))) {
+        if (from != null && from.equals(origin(requestUri))) {
             return Optional.empty();
         }
         return Optional.of(origin);

@@ -51,6 +51,22 @@ class SameOriginFilterTest {
     }
 
     @Test
+    void aTrustedOriginOfAnotherSitePassesThoughTheBrowserSaysCrossSite() {
+        Set<String> trusted = SameOriginFilter.parse("https://ops.example");
+        assertEquals(Optional.empty(), decide("POST", "cross-site", "https://ops.example", trusted));
+        assertTrue(decide("POST", "cross-site", "https://evil.example", trusted).isPresent());
+    }
+
+    @Test
+    void theBrowsersSameOriginVerdictPassesBehindAProxyThatChangesSchemeOrHost() {
+        // TLS ends at the proxy: the server sees http://localhost:9780, the page is https://app.example
+        assertEquals(Optional.empty(), decide("POST", "same-origin", "https://app.example", Set.of()));
+        assertEquals(Optional.empty(), decide("POST", "none", null, Set.of()));
+        assertTrue(
+                decide("POST", "same-site", "https://app.example", Set.of()).isPresent(), "same site, another origin");
+    }
+
+    @Test
     void requestsWithoutBrowserHeadersAndSafeMethodsPass() {
         assertEquals(Optional.empty(), decide("POST", null, null, Set.of()));
         assertEquals(Optional.empty(), decide("GET", "cross-site", "http://evil.example", Set.of()));
