@@ -175,7 +175,7 @@ public class RunsResource {
             @RequestBody(
                             description =
                                     "The payload, as JSON of the type that the run's suspension of that name declares;"
-                                            + " a flow declares its signals' types where it suspends, so this document cannot list them",
+                                            + " the signals a flow declares with @Signal have paths of their own with their schemas",
                             content = @Content(mediaType = "application/json"))
                     byte[] payload,
             @Context SecurityContext security) {

@@ -28,6 +28,12 @@ class DeclaredSignalsTest {
     @Signal(value = "manager", type = String.class)
     static final class Twice {}
 
+    @Signal(value = "manager", type = boolean.class)
+    static final class Primitive {}
+
+    @Signal(value = "approvals/manager", type = Approval.class)
+    static final class Slashed {}
+
     private final EngineHarness h = EngineHarness.direct();
 
     @AfterEach
@@ -77,5 +83,15 @@ class DeclaredSignalsTest {
         assertThatThrownBy(() -> h.register(flow(Twice.class, Approval.class)))
                 .isInstanceOf(FlowDefinitionException.class)
                 .hasMessageContaining("CRUX0014E");
+    }
+
+    @Test
+    void aPrimitiveTypeOrASlashInTheNameIsRefusedWhenTheFlowIsRegistered() {
+        assertThatThrownBy(() -> h.register(flow(Primitive.class, Boolean.class)))
+                .hasMessageContaining("CRUX0014E")
+                .hasMessageContaining("primitive");
+        assertThatThrownBy(() -> h.register(flow(Slashed.class, Approval.class)))
+                .hasMessageContaining("CRUX0014E")
+                .hasMessageContaining("'/'");
     }
 }

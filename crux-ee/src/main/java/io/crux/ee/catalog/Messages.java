@@ -19,11 +19,11 @@ public final class Messages {
                         + ". Give one of the @FlowDefinition annotations another name.");
     }
 
-    public static String duplicateSignal(String flow, String signal) {
+    public static String badSignal(String flow, String signal, String problem) {
         return msg(
                 "CRUX0014E",
-                "The flow '" + flow + "' declares the signal '" + signal
-                        + "' more than once, or with a blank name. Declare each @Signal once, with a name.");
+                "The flow '" + flow + "' declares the signal '" + signal + "' " + problem
+                        + ". Declare each @Signal once, with a name without '/', and an object or record type.");
     }
 
     public static String signalTypeMismatch(String flow, String signal, String declared, String used) {

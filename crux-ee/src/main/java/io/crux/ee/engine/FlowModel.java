@@ -44,14 +44,22 @@ public record FlowModel(
      * The signals the definition declares ({@link Signal}), by name, in declaration order.
      *
      * @return the payload type of each declared signal
-     * @throws FlowDefinitionException if a name is blank or declared twice
+     * @throws FlowDefinitionException if a name is blank, holds a '/' or is declared twice, or a type is primitive
      */
     public Map<String, Class<?>> signals() {
         Map<String, Class<?>> signals = new LinkedHashMap<>();
         for (Signal signal : definitionClass.getAnnotationsByType(Signal.class)) {
-            if (signal.value().isBlank() || signals.putIfAbsent(signal.value(), signal.type()) != null) {
-                throw new FlowDefinitionException(Messages.duplicateSignal(name, signal.value()));
+            String problem = signal.value().isBlank()
+                    ? "with a blank name"
+                    : signal.value().contains("/")
+                            ? "with a '/' in its name (a branch's suspension is named <branch>/<name>)"
+                            : signal.type().isPrimitive() || signal.type() == void.class
+                                    ? "with the primitive type " + signal.type() + " (declare its wrapper)"
+                                    : signals.containsKey(signal.value()) ? "more than once" : null;
+            if (problem != null) {
+                throw new FlowDefinitionException(Messages.badSignal(name, signal.value(), problem));
             }
+            signals.put(signal.value(), signal.type());
         }
         return java.util.Collections.unmodifiableMap(signals);
     }

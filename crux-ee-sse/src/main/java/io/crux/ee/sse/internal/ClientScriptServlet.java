@@ -125,6 +125,9 @@ public class ClientScriptServlet extends HttpServlet {
                     devtoolsEnabled, operatorRole, request.getUserPrincipal(), request::isUserInRole);
         }
         if (verdict != DevtoolsAccess.Verdict.ALLOWED) {
+            if (verdict == DevtoolsAccess.Verdict.NO_USER) {
+                Problems.challenge().ifPresent(c -> response.setHeader("WWW-Authenticate", c));
+            }
             response.sendError(verdict == DevtoolsAccess.Verdict.NO_USER ? 401 : verdict.status());
             return false;
         }

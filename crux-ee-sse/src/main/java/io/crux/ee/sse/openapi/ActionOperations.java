@@ -134,14 +134,19 @@ final class ActionOperations {
             schemaNames.add(a.schemaName());
         });
         Map<String, Map<String, Map.Entry<String, Map<String, Object>>>> bySignal = new LinkedHashMap<>();
+        // kinds that declare one signal with one type share its component
+        Map<String, Map<java.lang.reflect.Type, Map.Entry<String, Map<String, Object>>>> byType = new LinkedHashMap<>();
         for (FlowKind kind : kinds) {
-            kind.signals()
-                    .forEach((signal, type) -> bySignal.computeIfAbsent(signal, n -> new LinkedHashMap<>())
-                            .put(
-                                    kind.name(),
-                                    Map.entry(
-                                            unique(component(kind.name() + "." + signal + ".signal"), schemaNames, ""),
-                                            JsonSchemas.of(type))));
+            kind.signals().forEach((signal, type) -> {
+                Map.Entry<String, Map<String, Object>> payload = byType.computeIfAbsent(
+                                signal, n -> new LinkedHashMap<>())
+                        .computeIfAbsent(
+                                type,
+                                t -> Map.entry(
+                                        unique(component(kind.name() + "." + signal + ".signal"), schemaNames, ""),
+                                        JsonSchemas.of(t)));
+                bySignal.computeIfAbsent(signal, n -> new LinkedHashMap<>()).put(kind.name(), payload);
+            });
         }
         List<PlannedSignal> planned = new ArrayList<>();
         bySignal.forEach((signal, payloads) -> planned.add(new PlannedSignal(

@@ -161,10 +161,11 @@ public class FlowsOpenApiFilter implements OASFilter {
         }
         Operation signal = post(items.get(prefix + ActionOperations.SIGNAL));
         for (ActionOperations.PlannedSignal p : signals) {
-            List<Schema> refs = new ArrayList<>();
+            Map<String, Schema> refs = new LinkedHashMap<>(); // one per distinct payload type
             p.payloads().forEach((kind, payload) -> {
                 added.computeIfAbsent(payload.getKey(), n -> schema(payload.getValue()));
-                refs.add(OASFactory.createSchema().ref(payload.getKey()));
+                refs.computeIfAbsent(
+                        payload.getKey(), n -> OASFactory.createSchema().ref(n));
             });
             Operation op = OASFactory.createOperation()
                     .operationId(p.operationId())
@@ -180,19 +181,24 @@ public class FlowsOpenApiFilter implements OASFilter {
                                             OASFactory.createMediaType()
                                                     .schema(
                                                             refs.size() == 1
-                                                                    ? refs.get(0)
+                                                                    ? refs.values()
+                                                                            .iterator()
+                                                                            .next()
                                                                     : OASFactory.createSchema()
-                                                                            .oneOf(refs)))));
+                                                                            .anyOf(new ArrayList<>(refs.values()))))));
             p.payloads().keySet().forEach(op::addTag);
             if (signal != null) {
                 op.setResponses(signal.getResponses());
                 op.setSecurity(signal.getSecurity());
-                if (signal.getParameters() != null) {
-                    signal.getParameters().stream()
-                            .filter(parameter -> "runId".equals(parameter.getName()))
-                            .forEach(op::addParameter);
-                }
             }
+            // the path names {runId}: the document declares it, from the generic operation or made here
+            op.addParameter(
+                    signal == null || signal.getParameters() == null
+                            ? runIdParameter()
+                            : signal.getParameters().stream()
+                                    .filter(parameter -> "runId".equals(parameter.getName()))
+                                    .findFirst()
+                                    .orElseGet(FlowsOpenApiFilter::runIdParameter));
             paths.put(p.path(), OASFactory.createPathItem().POST(op));
         }
         List<Tag> newTags = new ArrayList<>();
@@ -207,6 +213,15 @@ public class FlowsOpenApiFilter implements OASFilter {
         paths.forEach(openAPI.getPaths()::addPathItem);
         added.forEach(openAPI.getComponents()::addSchema);
         newTags.forEach(openAPI::addTag);
+    }
+
+    private static Parameter runIdParameter() {
+        return OASFactory.createParameter()
+                .name("runId")
+                .in(Parameter.In.PATH)
+                .required(true)
+                .description("The run that waits for the signal")
+                .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING));
     }
 
     private static Operation post(PathItem item) {

@@ -35,15 +35,20 @@ class ActionOperationsTest {
                 "claims", true, Map.of("submit", Ticket.class), Map.of(), Map.of("manager approval", Approval.class));
         FlowKind trips = new FlowKind(
                 "trips", true, Map.of("book", Ticket.class), Map.of(), Map.of("manager approval", String.class));
-        List<ActionOperations.Planned> actions = ActionOperations.plan("/api", List.of(claims, trips));
+        FlowKind refunds = new FlowKind(
+                "refunds", true, Map.of("ask", Ticket.class), Map.of(), Map.of("manager approval", Approval.class));
+        List<ActionOperations.Planned> actions = ActionOperations.plan("/api", List.of(claims, trips, refunds));
 
         List<ActionOperations.PlannedSignal> signals =
-                ActionOperations.planSignals("/api", List.of(claims, trips), actions);
+                ActionOperations.planSignals("/api", List.of(claims, trips, refunds), actions);
 
         assertThat(signals).singleElement().satisfies(s -> {
             assertThat(s.path()).isEqualTo("/api/flows/runs/{runId}/signals/manager%20approval");
             assertThat(s.operationId()).isEqualTo("signalManagerApproval");
-            assertThat(s.payloads()).containsOnlyKeys("claims", "trips");
+            assertThat(s.payloads()).containsOnlyKeys("claims", "trips", "refunds");
+            assertThat(s.payloads().get("refunds"))
+                    .as("one component per distinct payload type")
+                    .isSameAs(s.payloads().get("claims"));
             assertThat(s.payloads().get("claims").getKey()).isEqualTo("claims.manager_approval.signal");
             assertThat(s.payloads().get("claims").getValue()).isEqualTo(JsonSchemas.of(Approval.class));
             assertThat(s.payloads().get("trips").getValue()).isEqualTo(JsonSchemas.of(String.class));
