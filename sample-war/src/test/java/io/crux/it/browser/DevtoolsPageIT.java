@@ -10,14 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -34,7 +28,7 @@ import io.crux.it.support.RunningServer;
  * completes while the page watches; a research run shows the branches that read its topics. Each
  * test leaves a screenshot in target/browser-screenshots.
  */
-class DevtoolsPageIT {
+class DevtoolsPageIT extends PageTest {
 
     private static final String OPERATOR = "manager:manager-password";
 
@@ -43,40 +37,7 @@ class DevtoolsPageIT {
 
     /** Starts the server only when there is a browser to drive (as SamplePagesIT). */
     @RegisterExtension
-    static final Extension SERVER_IF_BROWSER = new ServerIfBrowser();
-
-    private static final class ServerIfBrowser implements BeforeAllCallback, AfterAllCallback {
-        @Override
-        public void beforeAll(ExtensionContext context) {
-            if (Boolean.getBoolean("browser.required")) {
-                Browser.requireInstalled();
-            }
-            if (Browser.installed()) {
-                SERVER.beforeAll(context);
-            }
-        }
-
-        @Override
-        public void afterAll(ExtensionContext context) {
-            SERVER.afterAll(context);
-        }
-    }
-
-    private Browser browser;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void close(TestInfo test) {
-        if (browser != null) {
-            browser.screenshot(getClass().getSimpleName() + "-"
-                    + test.getTestMethod().orElseThrow().getName());
-            browser.close();
-        }
-    }
+    static final Extension SERVER_IF_BROWSER = new ServerIfBrowser(SERVER);
 
     @Test
     void anExpenseRunsTimelineShowsTheCurrencyStepsFailedAttemptAndTheRetryThatWorked() {

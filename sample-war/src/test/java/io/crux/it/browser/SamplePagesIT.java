@@ -12,14 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -35,7 +29,7 @@ import io.crux.it.support.RunningServer;
  * the approvals inbox approves a claim and the claim's run completes; a 400 shows the field's
  * message in the form. Each test leaves a screenshot in target/browser-screenshots.
  */
-class SamplePagesIT {
+class SamplePagesIT extends PageTest {
 
     private static final String ANSWER =
             "Submit the claim with POST /api/expenses; claims over 50 EUR wait for a manager's approval.";
@@ -51,40 +45,7 @@ class SamplePagesIT {
      * {@code -Dbrowser.required=true}.
      */
     @RegisterExtension
-    static final Extension SERVER_IF_BROWSER = new ServerIfBrowser();
-
-    private static final class ServerIfBrowser implements BeforeAllCallback, AfterAllCallback {
-        @Override
-        public void beforeAll(ExtensionContext context) {
-            if (Boolean.getBoolean("browser.required")) {
-                Browser.requireInstalled();
-            }
-            if (Browser.installed()) {
-                SERVER.beforeAll(context);
-            }
-        }
-
-        @Override
-        public void afterAll(ExtensionContext context) {
-            SERVER.afterAll(context);
-        }
-    }
-
-    private Browser browser;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void close(TestInfo test) {
-        if (browser != null) {
-            browser.screenshot(getClass().getSimpleName() + "-"
-                    + test.getTestMethod().orElseThrow().getName());
-            browser.close();
-        }
-    }
+    static final Extension SERVER_IF_BROWSER = new ServerIfBrowser(SERVER);
 
     @Test
     void theHelpDeskAnswerAppearsTokenByTokenBeforeTheRequestCompletes() {
