@@ -105,6 +105,14 @@ public interface BlockContext {
      */
     <X, Y> Y rescue(Supplier<Y> body, Predicate<? super Throwable> when, Block<Rescued<X>, Y> recovery, X input);
 
+    /**
+     * @return the key of the step running on this thread; see {@link FlowScope#idempotencyKey()}
+     * @throws IllegalStateException outside a step (a handler block's body runs inside one)
+     */
+    default String idempotencyKey() {
+        return scope().idempotencyKey();
+    }
+
     /** @return the session's stored state, as {@link FlowScope#session()} */
     default ScopedState session() {
         return scope().session();

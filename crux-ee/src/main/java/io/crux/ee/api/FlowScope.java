@@ -44,6 +44,24 @@ public interface FlowScope<I> {
     Optional<String> sessionId();
 
     /**
+     * A key for the step running on this thread, for external services that accept one (a payment
+     * provider's {@code Idempotency-Key} header): the same at every attempt of the step, and again
+     * when a recovered run runs the step afresh after a crash, and different for every other step,
+     * occurrence and run. Give it with the call, and a call that the service already carried out is
+     * not carried out twice, although the step runs again.
+     *
+     * <pre>{@code
+     * String charge = flow.step("charge-card", () -> payments.charge(card, amount, flow.idempotencyKey()),
+     *         StepOptions.<String>retry(3, Duration.ofSeconds(1), Backoff.EXPONENTIAL));
+     * }</pre>
+     *
+     * @return a UUID-shaped key derived from the run id and the step's position in the run (its
+     *     label and occurrence, or its path in a block), not from the attempt
+     * @throws IllegalStateException outside a step
+     */
+    String idempotencyKey();
+
+    /**
      * Runs a step with the default options ({@link StepOptions#defaults()}: one attempt, no
      * fallback, no timeout).
      *

@@ -41,6 +41,8 @@ import java.util.function.Predicate;
  * @param shouldRetry decides whether a failure may be retried (and may reach the fallback)
  * @param timeout the limit of one attempt, or {@code null} for none; an attempt over it is
  *     interrupted and counts as failed with a {@link java.util.concurrent.TimeoutException}
+ * @param inTransaction whether each attempt runs in a JTA transaction begun by the engine, in which
+ *     the step's checkpoint and events are written too ({@link #transactional()})
  * @param <T> the step's output type
  */
 public record StepOptions<T>(
@@ -51,7 +53,8 @@ public record StepOptions<T>(
         double jitter,
         Function<? super Throwable, ? extends T> fallback,
         Predicate<? super Throwable> shouldRetry,
-        Duration timeout) {
+        Duration timeout,
+        boolean inTransaction) {
 
     /** The default {@code maxDelay}: one minute. */
     public static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(1);
@@ -86,6 +89,31 @@ public record StepOptions<T>(
     }
 
     /**
+     * Options without a transaction ({@code inTransaction = false}), as before transactional steps
+     * existed.
+     *
+     * @param attempts the maximum number of attempts, first included; at least 1
+     * @param delay the base delay between attempts
+     * @param backoff how the delay grows
+     * @param maxDelay the cap of one delay
+     * @param jitter the fraction of a delay that may be randomly removed
+     * @param fallback the fallback, or {@code null}
+     * @param shouldRetry decides whether a failure may be retried
+     * @param timeout the limit of one attempt, or {@code null} for none
+     */
+    public StepOptions(
+            int attempts,
+            Duration delay,
+            Backoff backoff,
+            Duration maxDelay,
+            double jitter,
+            Function<? super Throwable, ? extends T> fallback,
+            Predicate<? super Throwable> shouldRetry,
+            Duration timeout) {
+        this(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout, false);
+    }
+
+    /**
      * One attempt, no delay, no fallback, no timeout, policy-terminal failures not retried.
      *
      * @param <T> the step's output type
@@ -93,7 +121,7 @@ public record StepOptions<T>(
      */
     public static <T> StepOptions<T> defaults() {
         return new StepOptions<>(
-                1, Duration.ZERO, Backoff.LINEAR, DEFAULT_MAX_DELAY, 0.0, null, StepOptions::isRetryable, null);
+                1, Duration.ZERO, Backoff.LINEAR, DEFAULT_MAX_DELAY, 0.0, null, StepOptions::isRetryable, null, false);
     }
 
     /**
@@ -111,7 +139,7 @@ public record StepOptions<T>(
     public static <T> StepOptions<T> retry(int attempts, Duration delay, Backoff backoff) {
         StepOptions<T> d = defaults();
         Duration cap = delay.compareTo(DEFAULT_MAX_DELAY) > 0 ? delay : DEFAULT_MAX_DELAY;
-        return new StepOptions<>(attempts, delay, backoff, cap, 0.0, null, d.shouldRetry, null);
+        return new StepOptions<>(attempts, delay, backoff, cap, 0.0, null, d.shouldRetry, null, false);
     }
 
     /**
@@ -120,7 +148,8 @@ public record StepOptions<T>(
      * @throws IllegalArgumentException if {@code attempts} is less than 1
      */
     public StepOptions<T> withAttempts(int attempts) {
-        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+        return new StepOptions<>(
+                attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout, inTransaction);
     }
 
     /**
@@ -131,7 +160,7 @@ public record StepOptions<T>(
      */
     public StepOptions<T> withDelay(Duration delay) {
         Duration cap = delay.compareTo(maxDelay) > 0 ? delay : maxDelay;
-        return new StepOptions<>(attempts, delay, backoff, cap, jitter, fallback, shouldRetry, timeout);
+        return new StepOptions<>(attempts, delay, backoff, cap, jitter, fallback, shouldRetry, timeout, inTransaction);
     }
 
     /**
@@ -140,7 +169,8 @@ public record StepOptions<T>(
      * @throws NullPointerException if {@code backoff} is null
      */
     public StepOptions<T> withBackoff(Backoff backoff) {
-        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+        return new StepOptions<>(
+                attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout, inTransaction);
     }
 
     /**
@@ -150,7 +180,8 @@ public record StepOptions<T>(
      * @throws NullPointerException if {@code maxDelay} is null
      */
     public StepOptions<T> withMaxDelay(Duration maxDelay) {
-        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+        return new StepOptions<>(
+                attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout, inTransaction);
     }
 
     /**
@@ -159,7 +190,8 @@ public record StepOptions<T>(
      * @throws IllegalArgumentException if {@code jitter} is not between 0 and 1
      */
     public StepOptions<T> withJitter(double jitter) {
-        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+        return new StepOptions<>(
+                attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout, inTransaction);
     }
 
     /**
@@ -167,7 +199,8 @@ public record StepOptions<T>(
      * @return a copy with the given fallback
      */
     public StepOptions<T> withFallback(Function<? super Throwable, ? extends T> fallback) {
-        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+        return new StepOptions<>(
+                attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout, inTransaction);
     }
 
     /**
@@ -179,7 +212,8 @@ public record StepOptions<T>(
      * @throws NullPointerException if {@code shouldRetry} is null
      */
     public StepOptions<T> withShouldRetry(Predicate<? super Throwable> shouldRetry) {
-        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+        return new StepOptions<>(
+                attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout, inTransaction);
     }
 
     /**
@@ -188,7 +222,31 @@ public record StepOptions<T>(
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public StepOptions<T> withTimeout(Duration timeout) {
-        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout);
+        return new StepOptions<>(
+                attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout, inTransaction);
+    }
+
+    /**
+     * A copy whose attempts each run in a JTA transaction that the engine begins on the step's thread
+     * and commits after it has written the step's checkpoint and events in it: what the step writes
+     * through the container's datasources (a {@code @PersistenceContext} entity manager, a
+     * {@code @Resource} datasource, a {@code @Transactional} bean that joins) commits together with
+     * the record that the step completed, or not at all. A crash, a lost lease or a failed attempt
+     * rolls it all back; the retry policy then applies as usual, and a recovered run runs the step
+     * again from nothing. So what the step does in the database happens exactly once.
+     *
+     * <p>A {@linkplain #timeout() timeout} is the transaction's timeout too: an attempt that exceeds it
+     * is rolled back and fails with a {@link java.util.concurrent.TimeoutException}. The attempt runs
+     * on the step's own thread (the transaction is bound to it), so work the step hands to other
+     * threads (parallel branches, child runs) is not in the transaction. Nor are side effects outside
+     * transactional resources (an HTTP call, a message to a non-XA broker, a file): for those use
+     * {@code FlowScope.idempotencyKey()}. Without a store that keeps runs in a database (the in-memory
+     * store) there is no transaction, and the step runs like any other.
+     *
+     * @return a copy whose attempts are transactional
+     */
+    public StepOptions<T> transactional() {
+        return new StepOptions<>(attempts, delay, backoff, maxDelay, jitter, fallback, shouldRetry, timeout, true);
     }
 
     /**

@@ -315,6 +315,13 @@ public final class Messages {
         return msg("CRUX0065E", "The action method " + type + "." + method + " returned null instead of a Block.");
     }
 
+    public static String idempotencyKeyOutsideStep(String flowId) {
+        return msg(
+                "CRUX0069E",
+                "Run " + flowId + " asked for an idempotency key outside a step. The key names a step: call"
+                        + " idempotencyKey() inside the step's function (or a handler block's body).");
+    }
+
     public static String notABlockRun(Object scope) {
         return msg(
                 "CRUX0066E",

@@ -1,9 +1,11 @@
 package io.crux.ee.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -101,6 +103,18 @@ final class RunScope<I> implements FlowScope<I> {
     @Override
     public Optional<String> sessionId() {
         return Optional.ofNullable(context.sessionId());
+    }
+
+    @Override
+    public String idempotencyKey() {
+        String stepId = frames.get().stepId;
+        if (stepId == null) {
+            throw new IllegalStateException(Messages.idempotencyKeyOutsideStep(flowId));
+        }
+        // a name-based UUID: short and opaque enough for any provider's key field, and the same for
+        // the same step id (the run id with the step's label and occurrence, or its path)
+        return UUID.nameUUIDFromBytes(("crux-step:" + stepId).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     @Override
