@@ -20,6 +20,14 @@ final class FaultWar {
     private FaultWar() {}
 
     static WebArchive build() {
+        return build(new Class<?>[0]);
+    }
+
+    /**
+     * @param more further classes of a test's own (its flows and beans)
+     * @return the WAR with them
+     */
+    static WebArchive build(Class<?>... more) {
         JavaArchive sse = ShrinkWrap.create(ExplodedImporter.class, "crux-ee-sse.jar")
                 .importDirectory(System.getProperty("crux.sse.classes", "../crux-ee-sse/target/classes"))
                 .as(JavaArchive.class);
@@ -35,6 +43,7 @@ final class FaultWar {
                                 Approval.class,
                                 Connections.class,
                                 Pause.class)
+                        .addClasses(more)
                         .addAsLibrary(sse),
                 "crux.http.max-body-bytes=" + MAX_BODY + "\ncrux.sse.heartbeat=PT1S\n");
     }

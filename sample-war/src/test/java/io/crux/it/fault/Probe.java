@@ -21,8 +21,13 @@ final class Probe {
 
     /** @return the request id of a new run of the action, posted as alice */
     String start(String action, String json) {
+        return start("it-fault", action, json);
+    }
+
+    /** @return the request id of a new run of the flow's action, posted as alice */
+    String start(String flow, String action, String json) {
         HttpResponse<String> response =
-                server.post(FaultWar.FLOWS + "/it-fault/actions/" + action, json, FaultWar.ALICE);
+                server.post(FaultWar.FLOWS + "/" + flow + "/actions/" + action, json, FaultWar.ALICE);
         assertThat(response.statusCode())
                 .as("start %s: %s", action, response.body())
                 .isEqualTo(202);

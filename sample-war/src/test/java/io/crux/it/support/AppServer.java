@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -151,6 +152,35 @@ public abstract class AppServer {
 
     /** @return the server's log, where a test looks for messages */
     public abstract Path log();
+
+    /** @return the directory of this server's own files: configuration, logs and its embedded H2 database */
+    public abstract Path directory();
+
+    /**
+     * The jar of the H2 driver this server opens its embedded database with, so that a test reads the
+     * database file with the same version while the server is down (a newer one may convert the file).
+     *
+     * @return the jar, or empty when the server has none a test can load (then the test's own H2)
+     */
+    public Optional<Path> h2Driver() {
+        return h2Jar(directory());
+    }
+
+    /**
+     * @param dir a directory
+     * @return an {@code h2-<version>.jar} below it, if any
+     */
+    protected static Optional<Path> h2Jar(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("h2(-[0-9.]+)?\\.jar"))
+                    .findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /**
      * Starts the server and waits until {@code readyPath} answers 200.

@@ -172,6 +172,12 @@ public final class LibertyServer extends AppServer {
         run("stop");
     }
 
+    /** @return {@code usr/servers/<name>}, its output directory too (the H2 file is {@code db/crux.mv.db}) */
+    @Override
+    public Path directory() {
+        return dir;
+    }
+
     /** @return the server's messages.log */
     @Override
     public Path log() {

@@ -197,4 +197,10 @@ public final class PayaraMicroServer extends AppServer {
     public Path log() {
         return dir.resolve("server.log");
     }
+
+    /** @return the server's directory, with its root directory ({@code root}, where the H2 file is) */
+    @Override
+    public Path directory() {
+        return dir;
+    }
 }

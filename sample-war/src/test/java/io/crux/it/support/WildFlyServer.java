@@ -188,6 +188,18 @@ public final class WildFlyServer extends AppServer {
         return dir.resolve("log/server.log");
     }
 
+    /** @return the server's base directory (the H2 file is {@code data/crux/crux.mv.db}) */
+    @Override
+    public Path directory() {
+        return dir;
+    }
+
+    /** @return the jar of the installation's H2 module */
+    @Override
+    public Optional<Path> h2Driver() {
+        return h2Jar(home.resolve("modules/system/layers/base/com/h2database"));
+    }
+
     /** WildFly answers health checks on its management interface (9990 plus the offset), not the HTTP port. */
     @Override
     public String healthUrl(String check) {
