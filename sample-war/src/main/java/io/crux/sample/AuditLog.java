@@ -16,7 +16,11 @@ public class AuditLog {
     @PersistenceContext(unitName = "sample")
     EntityManager em;
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /**
+     * Records a side effect: in the caller's transaction when there is one (a transactional step's,
+     * so that it commits with the step), in a transaction of its own otherwise.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
     public void record(String runId, String step, String detail) {
         em.persist(new AuditEntry(runId, step, detail));
     }

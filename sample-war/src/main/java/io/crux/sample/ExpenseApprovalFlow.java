@@ -2,7 +2,6 @@ package io.crux.sample;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,7 +16,8 @@ import io.crux.ee.api.StepOptions;
 /**
  * Expense approval: convert the amount (a flaky service, retried, with a fallback), check the
  * policy, wait for a manager when the claim is over the limit (the run suspends; no thread
- * waits), then book the payment. Every step records a side effect in the audit log.
+ * waits), then book the payment in a transactional step (exactly once). Every step records a side
+ * effect in the audit log.
  */
 @ApplicationScoped
 @FlowDefinition("expense-approval")
@@ -37,6 +37,9 @@ public class ExpenseApprovalFlow implements FlowHandler<Expense, Decision> {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    Payments payments;
 
     @Override
     public Decision run(FlowScope<Expense> flow) {
@@ -83,11 +86,12 @@ public class ExpenseApprovalFlow implements FlowHandler<Expense, Decision> {
         }
 
         String by = approver;
-        String reference = flow.step("book-payment", () -> {
-            String ref = "PAY-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(java.util.Locale.ROOT);
-            audit.record(runId, "book-payment", ref + " for " + eur + " EUR to " + expense.employee());
-            return ref;
-        });
+        // the payment row, its audit entry and the step's checkpoint commit in one transaction: a
+        // crash before the commit keeps none of them, and the recovered run books it once
+        String reference = flow.step(
+                "book-payment",
+                () -> payments.book(runId, expense.employee(), eur, flow.idempotencyKey()),
+                StepOptions.<String>defaults().transactional());
         return Decision.approved(eur, by, reference);
     }
 }

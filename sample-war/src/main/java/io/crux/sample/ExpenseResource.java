@@ -38,6 +38,9 @@ public class ExpenseResource {
     @Inject
     AuditLog audit;
 
+    @Inject
+    Payments payments;
+
     /** Submits a claim; answers 201 when it completed at once, 202 when it waits for a manager. */
     @POST
     public Response submit(Expense expense) {
@@ -53,7 +56,7 @@ public class ExpenseResource {
         return approvals.list(status);
     }
 
-    /** One claim: its run with its steps, and how often each step had a side effect. */
+    /** One claim: its run with its steps, how often each step had a side effect, and its payments. */
     @GET
     @Path("{id}")
     public Map<String, Object> get(@PathParam("id") String id) {
@@ -62,6 +65,11 @@ public class ExpenseResource {
         body.put("run", run);
         body.put("sideEffects", audit.countsByStep(id));
         body.put("audit", audit.details(id));
+        body.put(
+                "payments",
+                payments.ofRun(id).stream()
+                        .map(p -> Map.of("reference", p.getReference(), "amountEur", p.getAmountEur()))
+                        .toList());
         return body;
     }
 

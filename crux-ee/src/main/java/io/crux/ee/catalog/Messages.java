@@ -315,6 +315,22 @@ public final class Messages {
         return msg("CRUX0065E", "The action method " + type + "." + method + " returned null instead of a Block.");
     }
 
+    public static String stepInCallersTransaction() {
+        return msg(
+                "CRUX0033E",
+                "A transactional step cannot begin its transaction: the thread that runs it has a transaction"
+                        + " already. Steps run on the engine's threads, which have none; run the flow through a"
+                        + " FlowHandle instead of calling its body inside a transaction.");
+    }
+
+    public static String stepRolledBack(String flowId, String label, int attempt) {
+        return msg(
+                "CRUX0034E",
+                "The transaction of attempt " + attempt + " of the transactional step '" + label + "' of run "
+                        + flowId + " was rolled back at its commit (its timeout passed, or a resource marked it"
+                        + " rollback-only): nothing it wrote was kept, its checkpoint included.");
+    }
+
     public static String idempotencyKeyOutsideStep(String flowId) {
         return msg(
                 "CRUX0069E",

@@ -52,6 +52,11 @@ final class CheckpointJournal {
     private final Map<String, CheckpointRecord> keyedSteps = new ConcurrentHashMap<>();
     private final Map<String, List<CheckpointRecord>> keyedMarks = new ConcurrentHashMap<>();
     private final AtomicInteger nextSlot = new AtomicInteger();
+    /**
+     * The checkpoints recorded on a thread inside a transactional step's attempt: the transaction
+     * may still roll back, so they are remembered (and replayed) only once it has committed.
+     */
+    private final ThreadLocal<List<CheckpointRecord>> uncommitted = new ThreadLocal<>();
 
     /**
      * @param recorded the checkpoints stored so far
@@ -260,6 +265,19 @@ final class CheckpointJournal {
      * @param committed what the write returned, for when it is found committed
      */
     private <T> T durably(Supplier<T> write, CheckpointRecord checkpoint, Supplier<T> committed) {
+        if (uncommitted.get() != null) {
+            // in a transactional step's transaction, which a failed statement may have spoilt: no
+            // retry in place; the step's transaction rolls back, and a passing failure leaves the
+            // run to recovery, which runs the step afresh
+            try {
+                return write.get();
+            } catch (RuntimeException e) {
+                if (TransientFailures.isTransient(e)) {
+                    throw new Interrupt.LeaveForRecovery(e);
+                }
+                throw e;
+            }
+        }
         for (int retry = 0; ; retry++) {
             try {
                 return write.get();
@@ -299,7 +317,33 @@ final class CheckpointJournal {
         return payload;
     }
 
+    /** Holds the checkpoints this thread records from now on until {@link #endTransaction}. */
+    void beginTransaction() {
+        uncommitted.set(new ArrayList<>());
+    }
+
+    /**
+     * Ends what {@link #beginTransaction} began: the checkpoints recorded since are remembered if
+     * the transaction committed, forgotten if it rolled back.
+     */
+    void endTransaction(boolean committed) {
+        List<CheckpointRecord> held = uncommitted.get();
+        uncommitted.remove();
+        if (committed && held != null) {
+            held.forEach(this::rememberNow);
+        }
+    }
+
     private void remember(CheckpointRecord c) {
+        List<CheckpointRecord> held = uncommitted.get();
+        if (held != null) {
+            held.add(c);
+        } else {
+            rememberNow(c);
+        }
+    }
+
+    private void rememberNow(CheckpointRecord c) {
         recorded.put(c.position(), c);
         values.put(c.position(), c.value());
         index(c);

@@ -12,6 +12,8 @@ final class Frame {
     String stepId;
     /** How many runs this attempt of the step (or this execution of the body, outside steps) started. */
     int children;
+    /** Whether a transactional step's transaction is open on this thread; steps inside it join it. */
+    boolean inTransaction;
 
     Lane lane;
     String path = "";
@@ -22,6 +24,7 @@ final class Frame {
         f.step = step;
         f.stepId = stepId;
         f.children = children;
+        f.inTransaction = inTransaction;
         f.lane = lane;
         f.path = path;
         return f;

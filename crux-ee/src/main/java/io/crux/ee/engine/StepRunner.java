@@ -18,6 +18,7 @@ import java.util.logging.Logger;
 
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.CruxException;
+import io.crux.ee.api.exception.CruxPersistenceException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.service.RunningAttempt;
@@ -27,6 +28,7 @@ import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.StepFailure;
+import io.crux.ee.spi.StepTransaction;
 
 /**
  * Runs the steps of one run: replays a recorded step, or runs its attempts (each within its
@@ -137,12 +139,16 @@ final class StepRunner {
         // the step's attempts, kept in memory and written with its checkpoint (no write per attempt)
         Instant stepStarted = failed == null ? services.clock().instant() : failed.startedAt();
         List<AttemptFailure> log = failed == null ? new ArrayList<>() : new ArrayList<>(failed.log());
+        // a transactional step inside another one joins its transaction
+        boolean transactional = options.inTransaction() && !f.inTransaction;
         while (true) {
             Instant attemptStarted = services.clock().instant();
             inFlight.put(stepId, new RunningAttempt(label, attempt, attemptStarted));
             FlowTracer.Span span = services.tracer().startStep(run.span(), flowName, flowId, label, stepId, attempt);
             long began = System.nanoTime();
             T value;
+            List<EventRecord> committed = null;
+            StepTransaction tx = null;
             enterStep(f);
             Lane outerLane = f.lane;
             String outerPath = f.path;
@@ -157,8 +163,22 @@ final class StepRunner {
                 f.path = label;
             }
             try (AutoCloseable ignored = span.makeCurrent()) {
-                value = attempt(label, fn, options.timeout(), attempt, span);
+                if (transactional) {
+                    tx = services.store().beginStep(options.timeout());
+                    f.inTransaction = true;
+                    journal.beginTransaction();
+                    value = fn.call(); // on this thread, which the transaction is bound to
+                    checkTimeout(label, options.timeout(), attempt, began);
+                    committed = commitStep(tx, f, slot.getAsInt(), label, value, attempt, stepStarted, log);
+                } else {
+                    value = attempt(label, fn, options.timeout(), attempt, span);
+                }
             } catch (Throwable failure) {
+                if (tx != null) {
+                    tx.rollback();
+                    journal.endTransaction(false);
+                    f.inTransaction = false;
+                }
                 inFlight.remove(stepId);
                 f.lane = outerLane;
                 f.path = outerPath;
@@ -166,6 +186,12 @@ final class StepRunner {
                 f.stepId = outerStepId;
                 f.children = outerChildren;
                 leaveStep(f);
+                if (failure instanceof CheckpointNotWritten notWritten) {
+                    // not the attempt's failure: the store's, as for a plain step's checkpoint
+                    span.fail(notWritten.getCause());
+                    span.end();
+                    throw notWritten.getCause();
+                }
                 Interrupt interrupt = Interrupt.find(failure);
                 if (interrupt != null) {
                     span.setAttribute("crux.step.outcome", interrupt.outcome());
@@ -218,8 +244,137 @@ final class StepRunner {
             span.end();
             services.metrics().stepAttempted(flowName, true, Duration.ofNanos(System.nanoTime() - began));
             failedAttempts.remove(retryKey);
-            completeStep(f, slot.getAsInt(), label, value, attempt, stepStarted, log);
+            if (tx == null) {
+                completeStep(f, slot.getAsInt(), label, value, attempt, stepStarted, log);
+            } else {
+                journal.endTransaction(true);
+                f.inTransaction = false;
+                // the events gathered went out with the checkpoint: end the gathering without a write
+                if (committed == null) {
+                    leaveStep(f);
+                } else {
+                    f.stepDepth--;
+                    events.publish(committed);
+                }
+            }
             return value;
+        }
+    }
+
+    /**
+     * Writes a transactional step's checkpoint (and, for an outermost step of a run with a stream,
+     * the items and events it gathered) in the attempt's transaction, and commits it. A refused
+     * write comes out as {@link CheckpointNotWritten}; a commit that the transaction manager turned
+     * into a rollback as the attempt's failure, for the retry policy; a commit whose outcome is
+     * unknown leaves the run to recovery, which finds the checkpoint or runs the step again.
+     *
+     * @return the events written, to publish; {@code null} when the step wrote none of its own
+     */
+    private List<EventRecord> commitStep(
+            StepTransaction tx,
+            Frame f,
+            int pos,
+            String label,
+            Object value,
+            int attempt,
+            Instant started,
+            List<AttemptFailure> log)
+            throws Exception {
+        if (f.stepDepth > 1 || events == null) {
+            write(() -> {
+                journal.record(pos, label, CheckpointKind.STEP, value, attempt, false, started, log);
+                return null;
+            });
+            commit(tx, label, attempt);
+            return null;
+        }
+        RequestEvents.Gathered[] taken = {null};
+        try {
+            return events.inOrder(() -> {
+                List<EventRecord> written = write(() -> journal.record(
+                        pos,
+                        label,
+                        value,
+                        attempt,
+                        started,
+                        log,
+                        () -> events.write(taken[0] = events.take()),
+                        () -> events.written(taken[0])));
+                try {
+                    commit(tx, label, attempt);
+                } catch (Exception e) {
+                    throw new CommitFailed(e);
+                }
+                return written;
+            });
+        } catch (CommitFailed e) {
+            if (taken[0] != null) {
+                LOG.log(
+                        Level.FINE,
+                        e.getCause(),
+                        () -> "events of a rolled-back attempt of step " + label + " dropped");
+            }
+            throw (Exception) e.getCause();
+        } catch (CheckpointNotWritten e) {
+            if (taken[0] != null) {
+                LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, e.getCause()), e.getCause());
+            }
+            throw e;
+        }
+    }
+
+    /** Runs a checkpoint write; a failure of it is the store's, marked so that no retry policy applies. */
+    private static <T> T write(java.util.function.Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            throw new CheckpointNotWritten(e);
+        }
+    }
+
+    private void commit(StepTransaction tx, String label, int attempt) throws Exception {
+        boolean done;
+        try {
+            done = tx.commit();
+        } catch (RuntimeException unknown) {
+            if (TransientFailures.isTransient(unknown)) {
+                throw new Interrupt.LeaveForRecovery(unknown);
+            }
+            throw unknown; // a lasting failure at commit: rolled back, the attempt failed
+        }
+        if (!done) {
+            throw new CruxPersistenceException(Messages.stepRolledBack(flowId, label, attempt), flowId, null);
+        }
+    }
+
+    /** Fails a transactional attempt that returned after its timeout: its transaction then rolls back. */
+    private static void checkTimeout(String label, Duration timeout, int attempt, long began) throws TimeoutException {
+        if (timeout != null && System.nanoTime() - began > timeout.toNanos()) {
+            throw new TimeoutException(
+                    "attempt " + attempt + " of step '" + label + "' exceeded its timeout of " + timeout);
+        }
+    }
+
+    /** A checkpoint write of a transactional step that the store refused; its cause is what it threw. */
+    private static final class CheckpointNotWritten extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CheckpointNotWritten(RuntimeException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
+        }
+    }
+
+    /** Carries a failed commit out of {@link RequestEvents#inOrder}, which gives the numbers back. */
+    private static final class CommitFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CommitFailed(Exception cause) {
+            super(cause);
         }
     }
 
@@ -254,6 +409,7 @@ final class StepRunner {
         // that a handle used in the step starts a child run of this one, and spans opened in the step
         // (a generator's model calls) are children of the attempt's
         Frame caller = frames.get().copy();
+        caller.inTransaction = false; // a transaction is bound to its thread: the other thread has none
         Future<T> future = services.executor().submit(() -> {
             Execution<?, ?> outer = Execution.CURRENT.get();
             Execution.CURRENT.set(run);

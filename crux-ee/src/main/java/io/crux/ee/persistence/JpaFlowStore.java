@@ -36,6 +36,7 @@ import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunQuery;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.StepFailure;
+import io.crux.ee.spi.StepTransaction;
 import io.crux.ee.spi.SuspensionRecord;
 
 /**
@@ -506,6 +507,11 @@ public class JpaFlowStore implements FlowStore {
     @Override
     public void afterCommit(Runnable action) {
         Transactions.afterCommit(action);
+    }
+
+    @Override
+    public StepTransaction beginStep(Duration timeout) {
+        return Transactions.beginStep(timeout);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,6 +1,7 @@
 package io.crux.ee.persistence;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.function.Supplier;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -8,6 +9,7 @@ import javax.naming.NamingException;
 import jakarta.persistence.EntityExistsException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
+import jakarta.transaction.HeuristicRollbackException;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -18,6 +20,7 @@ import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.CruxPersistenceException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.catalog.Messages;
+import io.crux.ee.spi.StepTransaction;
 
 /**
  * The stores' transactions: each read and each write is one short JTA transaction begun and
@@ -137,6 +140,56 @@ final class Transactions {
             rollback(tx);
             throw e;
         }
+    }
+
+    /**
+     * Begins the JTA transaction of a transactional step's attempt on the calling thread; see
+     * {@link io.crux.ee.spi.FlowStore#beginStep}. The timeout applies to this transaction only: the
+     * thread's later transactions get the transaction manager's default again.
+     */
+    static StepTransaction beginStep(Duration timeout) {
+        UserTransaction tx = jta().tx();
+        try {
+            if (tx.getStatus() != Status.STATUS_NO_TRANSACTION) {
+                throw new CruxPersistenceException(Messages.stepInCallersTransaction(), null, null);
+            }
+            if (timeout != null) {
+                // whole seconds, rounded up: the engine also fails an attempt that took longer than
+                // its timeout when it returns, so the finer limit holds too
+                tx.setTransactionTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
+            }
+            try {
+                tx.begin();
+            } finally {
+                if (timeout != null) {
+                    tx.setTransactionTimeout(0);
+                }
+            }
+        } catch (CruxPersistenceException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CruxPersistenceException(
+                    Messages.persistenceFailed("begin a step's transaction", null, e), null, e);
+        }
+        return new StepTransaction() {
+            @Override
+            public boolean commit() {
+                try {
+                    tx.commit();
+                    return true;
+                } catch (RollbackException | HeuristicRollbackException e) {
+                    return false;
+                } catch (Exception e) {
+                    Transactions.rollback(tx);
+                    throw translate("commit a step's transaction", null, e);
+                }
+            }
+
+            @Override
+            public void rollback() {
+                Transactions.rollback(tx);
+            }
+        };
     }
 
     /**

@@ -394,6 +394,22 @@ public interface FlowStore {
     int renewLeases(String owner, Instant leaseUntil);
 
     /**
+     * Begins the transaction of one attempt of a transactional step on the calling thread: the
+     * step's own writes through the container's resources join it, and so do this store's writes
+     * on this thread until it ends, the step's checkpoint among them. By default there is none
+     * ({@link StepTransaction#NONE}), for a store that keeps nothing in a database.
+     *
+     * @param timeout the attempt's timeout, the transaction's too; or {@code null} for the
+     *     transaction manager's default
+     * @return the transaction, to be committed or rolled back on this thread
+     * @throws io.crux.ee.api.exception.CruxPersistenceException if no transaction can begin (the
+     *     thread has one already)
+     */
+    default StepTransaction beginStep(java.time.Duration timeout) {
+        return StepTransaction.NONE;
+    }
+
+    /**
      * Runs {@code action} once the writes this thread made through the stores are committed: at
      * once when they committed in transactions of their own (the default); when the caller's
      * transaction that they joined commits, and never if it rolls back. The engine hands stored

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,13 @@ class SuspendAcrossRestartIT {
                 .containsOnlyKeys("convert-currency", "check-policy", "book-payment")
                 .allSatisfy((step, count) ->
                         assertThat(((Number) count).intValue()).as(step).isEqualTo(1));
+        // booked in a transactional step: one payment row, the one the decision names
+        assertThat((List<Map<String, Object>>) after.get("payments"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.get("reference"))
+                        .isEqualTo(decision.get("paymentReference"))
+                        .asString()
+                        .startsWith("PAY-"));
 
         HttpResponse<String> again =
                 server().post(EXPENSES + "/" + id + "/approval", "{\"approved\":true,\"manager\":\"grace\"}");
