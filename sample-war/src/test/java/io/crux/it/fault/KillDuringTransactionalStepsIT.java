@@ -41,7 +41,7 @@ import io.crux.it.support.AppServer;
  * assertion's message ({@code -Dfault.kill.tx.seed} repeats a sequence). The test fails rather than
  * passing vacuously when no kill caught a transactional step in progress (its body started, its
  * checkpoint not committed) or no plain row without its checkpoint. Runs on H2 and on PostgreSQL
- * ({@code -Dcrux.db=postgresql}), in about two minutes on Liberty, most of them in the server's five starts.
+ * ({@code -Dcrux.db=postgresql}); most of its time (two to three minutes on Liberty) is the server's five starts.
  */
 class KillDuringTransactionalStepsIT {
 
@@ -51,7 +51,7 @@ class KillDuringTransactionalStepsIT {
     private static final String PLAIN = "plain";
     private static final int STEPS = 16;
     /** How long a step holds its thread after its write: the window between the write and its checkpoint. */
-    private static final int PAUSE_MILLIS = 30;
+    private static final int PAUSE_MILLIS = 80;
 
     private static final int RUNS_PER_MODE = 3;
     private static final int KILLS = Integer.getInteger("fault.kill.tx.kills", 4);
