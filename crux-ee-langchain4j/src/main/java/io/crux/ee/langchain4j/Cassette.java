@@ -557,9 +557,11 @@ public final class Cassette {
             if (info.modelName() != null) {
                 i.add("modelName", info.modelName());
             }
-            JsonArrayBuilder caps = Json.createArrayBuilder();
-            info.capabilities().stream().map(Enum::name).sorted().forEach(caps::add);
-            i.add("capabilities", caps);
+            if (!info.capabilities().isEmpty()) {
+                JsonArrayBuilder caps = Json.createArrayBuilder();
+                info.capabilities().stream().map(Enum::name).sorted().forEach(caps::add);
+                i.add("capabilities", caps);
+            }
             byName.computeIfAbsent(name, n -> Json.createObjectBuilder()).add(kind, i);
         }
         byName.forEach(ms::add);
