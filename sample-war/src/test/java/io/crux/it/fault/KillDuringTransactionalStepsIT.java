@@ -207,7 +207,8 @@ class KillDuringTransactionalStepsIT {
                 .isEmpty();
         soft.assertThat(wrongTransaction)
                 .as(
-                        "rows written outside the engine's transaction by a transactional step, or in one by a plain step (%s)",
+                        "runs with ledger rows written outside the engine's transaction by a transactional step, or in"
+                                + " one by a plain step (%s)",
                         context)
                 .isEmpty();
         soft.assertThat(killsInATransactionalStep)
