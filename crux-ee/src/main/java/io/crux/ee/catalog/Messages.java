@@ -616,4 +616,49 @@ public final class Messages {
                 "The OpenAPI document lists the generic HTTP API only, not each flow's actions: " + why
                         + ". Set crux.openapi.flows=false to leave them out without this warning.");
     }
+
+    // CRUX0310-0319: cassettes and the judge of crux-ee-langchain4j
+
+    public static String cassetteNoMatch(String file, String model, String mode, String request, String closest) {
+        return msg(
+                "CRUX0310E",
+                "The cassette " + file + " has no recording of this request to the model '" + model + "' (mode " + mode
+                        + "): " + request + ". " + closest
+                        + " Record it again against a real model with -Dcrux.cassette.mode=RECORD_MISSING (or RECORD),"
+                        + " or change the request back.");
+    }
+
+    public static String cassetteNoRealModel(String file, String model, String kind, String mode) {
+        return msg(
+                "CRUX0311E",
+                "The cassette " + file + " cannot record a call to the " + kind + " '" + model + "' in mode " + mode
+                        + ": no real model of that name was given. Give Cassette.registry(...) the registry of the"
+                        + " real models, or replay with -Dcrux.cassette.mode=REPLAY.");
+    }
+
+    public static String cassetteUnreadable(String file, String problem) {
+        return msg(
+                "CRUX0312E",
+                "The cassette " + file + " cannot be read: " + problem
+                        + ". Fix the file, or delete it and record it again with -Dcrux.cassette.mode=RECORD.");
+    }
+
+    public static String cassetteUnwritable(String file, String problem) {
+        return msg("CRUX0313E", "The cassette " + file + " cannot be written: " + problem + ".");
+    }
+
+    public static String cassetteBadMode(String key, String value) {
+        return msg(
+                "CRUX0314E",
+                "The cassette mode " + key + "=" + value
+                        + " is not one of REPLAY, RECORD, RECORD_MISSING (or its alias AUTO).");
+    }
+
+    public static String judgeUnparsable(String model, int repairs, String problem) {
+        return msg(
+                "CRUX0315E",
+                "The judge model '" + model + "' gave no usable verdict after " + repairs
+                        + (repairs == 1 ? " repair" : " repairs") + "; the last reply was rejected because " + problem
+                        + ". Use a model that follows JSON instructions, or allow more repairs with withMaxRepairs(n).");
+    }
 }
