@@ -203,10 +203,13 @@ public final class Scorers {
                 return Score.fail("the output is not a number: " + shortly(JsonForms.text(s.output())));
             }
             double allowed = relative ? tolerance * expected.abs().doubleValue() : tolerance;
-            double off = actual.subtract(expected, MathContext.DECIMAL128).abs().doubleValue();
+            BigDecimal difference =
+                    actual.subtract(expected, MathContext.DECIMAL128).abs();
+            double off = difference.doubleValue();
             double value = allowed == 0 ? (off == 0 ? 1 : 0) : Math.max(0, 1 - off / (2 * allowed));
-            String explanation = actual.toPlainString() + " is " + off + " from " + expected.toPlainString()
-                    + " (allowed " + allowed + (relative ? ", " + tolerance * 100 + "%" : "") + ")";
+            String explanation =
+                    actual.toPlainString() + " is " + difference.toPlainString() + " from " + expected.toPlainString()
+                            + " (allowed " + allowed + (relative ? ", " + tolerance * 100 + "%" : "") + ")";
             return new Score(value, off <= allowed, explanation);
         };
     }
