@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -67,11 +68,11 @@ import io.crux.ee.testkit.TestRun;
  * gate, the evaluation gates on {@link Gate#passRate(double) passRate(1.0)}: every case must pass.
  *
  * <p><b>JUnit 5.</b> {@link #dynamicTests()} returns one dynamic test per case (in one container per
- * variant when there are several) and a last test named {@code gates}. A case's test fails with the
- * case's problems; the run as a whole passes or fails on the {@code gates} test alone when the gates
- * tolerate failing cases, so a {@code passRate(0.9)} gate shows the failing cases in red and its own
- * verdict in the {@code gates} test. The evaluation runs once, when the first dynamic test executes,
- * and writes its reports then.
+ * variant when there are several) and a last test named {@code gates}, whose verdict is the gates'.
+ * A case that passed is a passed test. A case that failed is a failed test, with its problems, when a
+ * gate failed; when the gates passed anyway (a {@code passRate(0.9)} tolerates one case in ten) it is
+ * an aborted test (reported as skipped) with its problems, so the build's verdict is the gates'. The
+ * evaluation runs once, when the first dynamic test executes, and writes its reports then.
  *
  * <p><b>Reports.</b> {@link #run()} writes {@code TEST-<name>.xml} and {@code <name>.md} to
  * {@code target/crux-eval/} (relative to the working directory, which is the module's under Maven);
@@ -358,8 +359,9 @@ public final class Evaluation<I, O> {
 
     /**
      * The evaluation as JUnit 5 dynamic tests, for a {@code @TestFactory} method: one per case (in one
-     * container per variant when there are several), then {@code gates}. The evaluation runs when the
-     * first of them executes, once.
+     * container per variant when there are several), then {@code gates}. A failing case fails its test
+     * when a gate failed, and aborts it (skipped, with its problems) when the gates passed. The
+     * evaluation runs when the first of them executes, once.
      *
      * @return the tests
      * @throws IllegalStateException (CRUX0307E) without cases
@@ -371,10 +373,16 @@ public final class Evaluation<I, O> {
         for (String variant : names) {
             List<DynamicNode> tests = cases.stream()
                     .map(c -> (DynamicNode) DynamicTest.dynamicTest(c.id(), () -> {
-                        CaseResult r = memoized().result(variant, c.id());
-                        if (!r.passed()) {
-                            throw new AssertionError(String.join("\n", r.problems()));
+                        EvaluationReport report = memoized();
+                        CaseResult r = report.result(variant, c.id());
+                        if (r.passed()) {
+                            return;
                         }
+                        String problems = String.join("\n", r.problems());
+                        if (report.passed()) {
+                            Assumptions.abort("The case failed, within what the gates allow:\n" + problems);
+                        }
+                        throw new AssertionError(problems);
                     }))
                     .toList();
             if (names.size() == 1) {

@@ -81,11 +81,40 @@ class DynamicTestsTest {
                 .containsExactly(
                         TestExecutionResult.Status.SUCCESSFUL,
                         TestExecutionResult.Status.SUCCESSFUL,
-                        TestExecutionResult.Status.FAILED,
+                        TestExecutionResult.Status.ABORTED,
                         TestExecutionResult.Status.SUCCESSFUL);
         assertThat(outcomes.get(2).message())
+                .as("the gate tolerates one failing case in three, so the case is aborted, not failed")
+                .contains("within what the gates allow")
                 .contains("exact 0.00: expected {\"greeting\":true,\"n\":2} but was \"hello\"");
         assertThat(RUNS).as("the evaluation ran once for all its tests").hasValue(3);
+    }
+
+    /** The same evaluation with a gate that its failing case breaks. */
+    static class StrictEvaluation {
+        @TestFactory
+        Stream<DynamicNode> research() {
+            return Evaluation.of("strict", QuestionFlow::test)
+                    .cases(DataSet.jsonl("evals/questions.jsonl", Question.class))
+                    .scorer("exact", Scorers.equalsExpected())
+                    .gate(Gate.passRate(0.9))
+                    .reportsTo(null)
+                    .dynamicTests();
+        }
+    }
+
+    @Test
+    void whenAGateFailsTheFailingCasesFailToo() {
+        List<Outcome> outcomes = runThroughTheLauncher(StrictEvaluation.class);
+
+        assertThat(outcomes)
+                .extracting(Outcome::status)
+                .containsExactly(
+                        TestExecutionResult.Status.SUCCESSFUL,
+                        TestExecutionResult.Status.SUCCESSFUL,
+                        TestExecutionResult.Status.FAILED,
+                        TestExecutionResult.Status.FAILED);
+        assertThat(outcomes.get(3).message()).contains("CRUX0304E").contains("line-4: exact 0.00");
     }
 
     @Test
