@@ -97,6 +97,16 @@ public interface DataSet<I> {
     /**
      * @param file a JSONL file
      * @param inputType the input type
+     * @param <I> the input type
+     * @return the cases of the file
+     */
+    static <I> DataSet<I> jsonl(Path file, Class<I> inputType) {
+        return jsonl(file, inputType, null);
+    }
+
+    /**
+     * @param file a JSONL file
+     * @param inputType the input type
      * @param expectedType the type {@code expected} is bound to, or {@code null}
      * @param <I> the input type
      * @return the cases of the file
@@ -127,6 +137,16 @@ public interface DataSet<I> {
      */
     static <I> DataSet<I> csv(String resource, Class<I> inputType, Type expectedType) {
         return DataSets.csv(DataSets.Source.resource(resource), inputType, expectedType);
+    }
+
+    /**
+     * @param file a CSV file
+     * @param inputType the input type
+     * @param <I> the input type
+     * @return the cases of the file; {@code expected} cells are strings
+     */
+    static <I> DataSet<I> csv(Path file, Class<I> inputType) {
+        return csv(file, inputType, null);
     }
 
     /**

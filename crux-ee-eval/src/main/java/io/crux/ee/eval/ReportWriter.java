@@ -272,9 +272,9 @@ final class ReportWriter {
                 .toList();
         if (!withBaseline.isEmpty()) {
             b.append("\n## Against the baseline\n\n");
-            b.append(
-                    "| case | variant | baseline status | status | baseline time | time | baseline output | output |\n");
-            b.append("|---|---|---|---|---|---|---|---|\n");
+            b.append("| case | variant | baseline status | status | baseline time | time | baseline output | output"
+                    + " | baseline steps | steps |\n");
+            b.append("|---|---|---|---|---|---|---|---|---|---|\n");
             for (CaseResult r : withBaseline) {
                 Baseline base = r.testCase().baseline();
                 b.append("| ")
@@ -293,10 +293,18 @@ final class ReportWriter {
                         .append(cell(base.output() == null ? "" : JsonForms.text(base.output())))
                         .append(" | ")
                         .append(cell(r.output() == null ? "" : JsonForms.text(r.output())))
+                        .append(" | ")
+                        .append(cell(timings(base.steps())))
+                        .append(" | ")
+                        .append(cell(timings(r.steps())))
                         .append(" |\n");
             }
         }
         return b.toString();
+    }
+
+    private static String timings(List<StepRecord> steps) {
+        return steps.stream().map(s -> s.label() + " " + millis(s.duration())).collect(Collectors.joining(", "));
     }
 
     private static String verdict(CaseResult r) {

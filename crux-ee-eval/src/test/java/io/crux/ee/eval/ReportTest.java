@@ -99,7 +99,8 @@ class ReportTest {
         assertThat(md).contains("### who [plain]").contains("- expected: `it was <Ada>`");
         assertThat(md)
                 .contains("## Against the baseline")
-                .contains("| why | plain | COMPLETED | COMPLETED | 1200.0 ms |");
+                .contains("| why | plain | COMPLETED | COMPLETED | 1200.0 ms |")
+                .contains("| answer to why (found it) | answer to why (found why) | plan 300.0 ms | plan ");
         assertThat(report.writeTo(dir.resolve("again")))
                 .extracting(p -> p.getFileName().toString())
                 .containsExactly("TEST-research___more.xml", "research___more.md");
