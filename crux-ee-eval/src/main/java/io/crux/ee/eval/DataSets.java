@@ -91,6 +91,8 @@ final class DataSets {
         }
     }
 
+    private static final String BOM = "\uFEFF";
+
     private static final Set<String> JSONL_KEYS = Set.of("id", "input", "expected", "tags");
 
     static <I> DataSet<I> jsonl(Source source, Class<I> inputType, Type expectedType) {
@@ -100,6 +102,9 @@ final class DataSets {
             int n = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 n++;
+                if (n == 1) {
+                    line = line.replace(BOM, ""); // a byte order mark, as spreadsheet exports write
+                }
                 if (!line.isBlank()) {
                     cases.add(jsonlCase(source.name(), n, line, inputType, expectedType));
                 }
@@ -182,7 +187,8 @@ final class DataSets {
         if (rows.isEmpty()) {
             return new Fixed<>(fileName(source.name()), List.of());
         }
-        List<String> header = rows.get(0).cells().stream().map(String::trim).toList();
+        List<String> header =
+                rows.get(0).cells().stream().map(h -> h.replace(BOM, "").trim()).toList();
         Map<String, Type> components = new LinkedHashMap<>();
         if (inputType.isRecord()) {
             for (RecordComponent c : inputType.getRecordComponents()) {

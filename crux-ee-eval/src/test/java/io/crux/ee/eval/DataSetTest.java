@@ -159,7 +159,7 @@ class DataSetTest {
     @Test
     void aCsvOfAPlainInputUsesTheInputColumn() throws IOException {
         Path file = dir.resolve("plain.csv");
-        Files.writeString(file, "id,input,expected\na,hello world,HELLO WORLD\n");
+        Files.writeString(file, "\uFEFFid,input,expected\na,hello world,HELLO WORLD\n");
 
         EvalCase<String> c = DataSet.csv(file, String.class, null).cases().get(0);
 

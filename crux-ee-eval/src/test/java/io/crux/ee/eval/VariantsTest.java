@@ -77,4 +77,21 @@ class VariantsTest {
         assertThat(report.result(Evaluation.DEFAULT_VARIANT, "a").output()).isEqualTo("HELLO!");
         assertThat(report.result(Evaluation.DEFAULT_VARIANT, "b").output()).isEqualTo("hello");
     }
+
+    @Test
+    void aBlockIsEvaluatedThroughTheTestKitsTestBlock() {
+        io.crux.ee.block.Handler<String, String> shout =
+                io.crux.ee.block.Handler.of("shout", (text, ctx) -> text.toUpperCase(java.util.Locale.ROOT));
+        EvaluationReport report = Evaluation.<String, String>of(
+                        "block", () -> io.crux.ee.testkit.CruxTest.testBlock(shout))
+                .cases(DataSet.of(EvalCase.of("hi", "hi", "HI"), EvalCase.of("yo", "yo", "yo")))
+                .expectSteps(StepExpectation.succeeded("shout"))
+                .scorer("exact", Scorers.equalsExpected())
+                .reportsTo(null)
+                .run();
+
+        assertThat(report.result(Evaluation.DEFAULT_VARIANT, "hi").passed()).isTrue();
+        assertThat(report.result(Evaluation.DEFAULT_VARIANT, "yo").problems())
+                .containsExactly("exact 0.00: expected \"yo\" but was \"YO\"");
+    }
 }
