@@ -74,7 +74,8 @@ import io.crux.ee.testkit.TestRun;
  * an aborted test (reported as skipped) with its problems, so the build's verdict is the gates'. The
  * evaluation runs once, when the first dynamic test executes, and writes its reports then.
  *
- * <p><b>Reports.</b> {@link #run()} writes {@code TEST-<name>.xml} and {@code <name>.md} to
+ * <p><b>Reports.</b> {@link #run()} writes {@code TEST-<name>.xml}, {@code <name>.md} and
+ * {@code <name>.html} to
  * {@code target/crux-eval/} (relative to the working directory, which is the module's under Maven);
  * {@link #reportsTo(Path)} changes the directory, {@code reportsTo(null)} writes none.
  *

@@ -145,8 +145,9 @@ public record EvaluationReport(
 
     /**
      * Writes {@code TEST-<name>.xml} (JUnit XML as Surefire writes it: one test case per case and
-     * variant, and one for the gates) and {@code <name>.md} (scores, failures, variant comparison,
-     * timings) into the directory, creating it.
+     * variant, and one for the gates), {@code <name>.md} (scores, failures, variant comparison,
+     * timings, baselines) and {@code <name>.html} (the summary, gates and cases as one page) into the
+     * directory, creating it.
      *
      * @param dir the directory, such as {@code target/crux-eval}
      * @return the files written

@@ -33,16 +33,18 @@ final class ReportWriter {
         String base = fileName(report.name());
         Path xml = dir.resolve("TEST-" + base + ".xml");
         Path md = dir.resolve(base + ".md");
+        Path html = dir.resolve(base + ".html");
         try {
             Files.createDirectories(dir);
             writeXml(report, xml);
             Files.writeString(md, markdown(report), StandardCharsets.UTF_8);
+            Files.writeString(html, html(report), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(EvalMessages.reportNotWritten(dir.toString(), e.toString()), e);
         } catch (ParserConfigurationException | TransformerException e) {
             throw new IllegalStateException(EvalMessages.reportNotWritten(dir.toString(), e.toString()), e);
         }
-        return List.of(xml, md);
+        return List.of(xml, md, html);
     }
 
     static String fileName(String name) {
@@ -301,6 +303,89 @@ final class ReportWriter {
             }
         }
         return b.toString();
+    }
+
+    /** The same content as the Markdown, as one HTML page without scripts or external resources. */
+    static String html(EvaluationReport report) {
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evaluation ")
+                .append(esc(report.name()))
+                .append("</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+                        + "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}"
+                        + ".pass{color:#1a7f37}.fail{color:#cf222e;font-weight:bold}</style></head><body>\n");
+        b.append("<h1>Evaluation ")
+                .append(esc(report.name()))
+                .append("</h1>\n<p>Data set <code>")
+                .append(esc(report.dataSet()))
+                .append("</code>. ")
+                .append(
+                        report.passed()
+                                ? "<span class=\"pass\">Gates passed.</span>"
+                                : "<span class=\"fail\">Gates FAILED.</span>")
+                .append("</p>\n<h2>Summary</h2>\n<table><tr><th>variant</th><th>passed</th><th>pass rate</th>"
+                        + "<th>completed</th><th>steps met</th><th>mean scores</th><th>time</th></tr>\n");
+        for (VariantSummary s : report.summaries().values()) {
+            b.append("<tr><td>")
+                    .append(esc(s.variant()))
+                    .append("</td><td>")
+                    .append(s.passed())
+                    .append('/')
+                    .append(s.cases())
+                    .append("</td><td>")
+                    .append(percent(s.passRate()))
+                    .append("</td><td>")
+                    .append(percent(s.completionRate()))
+                    .append("</td><td>")
+                    .append(percent(s.stepPassRate()))
+                    .append("</td><td>")
+                    .append(esc(s.meanScores().entrySet().stream()
+                            .map(e -> e.getKey() + " " + number(e.getValue()) + " ("
+                                    + percent(s.scorerPassRates().get(e.getKey())) + " pass)")
+                            .collect(Collectors.joining(", "))))
+                    .append("</td><td>")
+                    .append(millis(s.duration()))
+                    .append("</td></tr>\n");
+        }
+        b.append("</table>\n<h2>Gates</h2>\n<ul>\n");
+        for (GateResult g : report.gates()) {
+            b.append("<li class=\"")
+                    .append(g.passed() ? "pass" : "fail")
+                    .append("\">")
+                    .append(esc(g.toString()))
+                    .append("</li>\n");
+        }
+        b.append("</ul>\n<h2>Cases</h2>\n<table><tr><th>case</th><th>variant</th><th>verdict</th><th>status</th>"
+                + "<th>time</th><th>steps</th><th>scores</th><th>problems</th></tr>\n");
+        for (CaseResult r : report.results()) {
+            b.append("<tr><td>")
+                    .append(esc(r.caseId()))
+                    .append("</td><td>")
+                    .append(esc(r.variant()))
+                    .append("</td><td class=\"")
+                    .append(r.passed() ? "pass\">pass" : "fail\">FAIL")
+                    .append("</td><td>")
+                    .append(r.status())
+                    .append("</td><td>")
+                    .append(millis(r.duration()))
+                    .append("</td><td>")
+                    .append(esc(r.steps().stream()
+                            .map(s -> s.label() + " " + s.status() + (s.attempts() > 1 ? " x" + s.attempts() : "") + " "
+                                    + millis(s.duration()))
+                            .collect(Collectors.joining(", "))))
+                    .append("</td><td>")
+                    .append(esc(r.scores().entrySet().stream()
+                            .map(e -> e.getKey() + " " + number(e.getValue().value()))
+                            .collect(Collectors.joining(", "))))
+                    .append("</td><td>")
+                    .append(esc(String.join("\n", r.problems())).replace("\n", "<br>"))
+                    .append("</td></tr>\n");
+        }
+        b.append("</table>\n</body></html>\n");
+        return b.toString();
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static String timings(List<StepRecord> steps) {

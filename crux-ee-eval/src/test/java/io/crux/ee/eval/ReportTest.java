@@ -103,7 +103,14 @@ class ReportTest {
                 .contains("| answer to why (found it) | answer to why (found why) | plan 300.0 ms | plan ");
         assertThat(report.writeTo(dir.resolve("again")))
                 .extracting(p -> p.getFileName().toString())
-                .containsExactly("TEST-research___more.xml", "research___more.md");
+                .containsExactly("TEST-research___more.xml", "research___more.md", "research___more.html");
+        String html = Files.readString(dir.resolve("research___more.html"));
+        assertThat(html)
+                .startsWith("<!DOCTYPE html>")
+                .contains("<title>Evaluation research &amp; more</title>")
+                .contains("does not contain &quot;it was &lt;Ada&gt;&quot;")
+                .contains("FAILED pass rate &gt;= 0.3 [loud]")
+                .doesNotContain("<Ada>");
     }
 
     @Test
