@@ -139,12 +139,24 @@ public final class Cassette {
         }
 
         /**
-         * @return the mode of the system property {@value Cassette#MODE_PROPERTY}, else of the
+         * @return the mode of {@value Cassette#MODE_PROPERTY} in MicroProfile Config when an
+         *     implementation is present (its default sources include system properties and the
+         *     environment), else of the system property {@value Cassette#MODE_PROPERTY}, else of the
          *     environment variable {@value Cassette#MODE_ENVIRONMENT}, else {@link #REPLAY}
          * @throws IllegalArgumentException ({@code CRUX0314E}) if the value is not a mode
          */
         public static Mode configured() {
-            return configured(System::getProperty, System::getenv);
+            return configured(key -> fromConfig(key).orElseGet(() -> System.getProperty(key)), System::getenv);
+        }
+
+        private static Optional<String> fromConfig(String key) {
+            try {
+                return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getOptionalValue(key, String.class);
+            } catch (IllegalStateException | LinkageError | java.util.ServiceConfigurationError noConfig) {
+                // plain Java or a test without a MicroProfile Config implementation
+                return Optional.empty();
+            }
         }
 
         static Mode configured(Function<String, String> properties, Function<String, String> environment) {
@@ -545,9 +557,11 @@ public final class Cassette {
             if (info.modelName() != null) {
                 i.add("modelName", info.modelName());
             }
-            JsonArrayBuilder caps = Json.createArrayBuilder();
-            info.capabilities().stream().map(Enum::name).sorted().forEach(caps::add);
-            i.add("capabilities", caps);
+            if (!info.capabilities().isEmpty()) {
+                JsonArrayBuilder caps = Json.createArrayBuilder();
+                info.capabilities().stream().map(Enum::name).sorted().forEach(caps::add);
+                i.add("capabilities", caps);
+            }
             byName.computeIfAbsent(name, n -> Json.createObjectBuilder()).add(kind, i);
         }
         byName.forEach(ms::add);

@@ -29,6 +29,7 @@ class CassetteRoundTripTest {
         return ChatRequest.builder()
                 .messages(SystemMessage.from("You answer briefly."), UserMessage.from(question))
                 .temperature(0.2)
+                .maxOutputTokens(100)
                 .build();
     }
 
@@ -86,7 +87,10 @@ class CassetteRoundTripTest {
         assertThat(lines).hasSizeGreaterThan(40);
         assertThat(once.indexOf("\"format\"")).isLessThan(once.indexOf("\"models\""));
         assertThat(once.indexOf("\"models\"")).isLessThan(once.indexOf("\"recordings\""));
-        assertThat(once).contains("\"temperature\": 0.2").contains("\"text\": \"You answer briefly.\"");
+        assertThat(once)
+                .contains("\"temperature\": 0.2")
+                .contains("\"maxOutputTokens\": 100")
+                .contains("\"text\": \"You answer briefly.\"");
         assertThat(once).as("response ids are volatile and left out").doesNotContain("scripted-1");
     }
 

@@ -9,6 +9,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +25,7 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.StepFailedException;
+import io.crux.ee.block.Handler;
 import io.crux.ee.spi.AttemptFailure;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
@@ -271,6 +273,35 @@ class TransactionalStepTest {
         assertThat(checkpoints("pay-5").get(0).failures())
                 .extracting(AttemptFailure::type)
                 .containsExactly(TimeoutException.class.getName());
+    }
+
+    @Test
+    void aTransactionalHandlerBlockCommitsItsWritesWithItsCheckpoint() {
+        AtomicInteger attempts = new AtomicInteger();
+        Handler<String, String> pay = Handler.<String, String>of("pay", (input, ctx) -> {
+                    int attempt = attempts.incrementAndGet();
+                    book("row of attempt " + attempt);
+                    if (attempt == 1) {
+                        throw new IllegalStateException("provider down");
+                    }
+                    return "paid " + input;
+                })
+                .withOptions(StepOptions.<String>retry(2, Duration.ZERO, io.crux.ee.api.Backoff.LINEAR)
+                        .transactional());
+        FlowHandle<String, String> handle = h.register(new FlowModel(
+                "pay",
+                true,
+                Handler.class,
+                Map.of(
+                        "run",
+                        new ActionModel(
+                                "run", String.class, String.class, scope -> ActionModel.runBlock(scope, pay)))));
+
+        FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("pay-7"));
+
+        assertThat(result).isEqualTo(new FlowResult.Completed<>("pay-7", "paid x"));
+        assertThat(log).containsExactly("begin", "body", "rollback", "begin", "body", "checkpoint pay", "commit");
+        assertThat(ledger).containsExactly("row of attempt 2");
     }
 
     @Test
