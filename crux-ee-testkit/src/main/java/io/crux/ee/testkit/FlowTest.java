@@ -170,6 +170,18 @@ public final class FlowTest<I, O> {
     }
 
     /**
+     * The service given for a type, for tools that run a test and need the same service afterwards (an
+     * evaluation's judge asks the run's model registry for its model).
+     *
+     * @param type the type it was given for
+     * @param <T> the type
+     * @return the service, or empty if none was given for exactly that type
+     */
+    public <T> java.util.Optional<T> findService(Class<T> type) {
+        return java.util.Optional.ofNullable(type.cast(services.get(Objects.requireNonNull(type, "type"))));
+    }
+
+    /**
      * @param executor the executor for runs and parallel branches, to test real concurrency; the
      *     test owns it and shuts it down
      * @return this

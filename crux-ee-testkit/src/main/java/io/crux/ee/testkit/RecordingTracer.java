@@ -27,6 +27,8 @@ final class RecordingTracer implements FlowTracer {
         final int number;
         volatile Outcome outcome = Outcome.RUNNING;
         volatile Throwable failure;
+        final long startNanos = System.nanoTime();
+        volatile long endNanos = -1;
 
         Attempt(String flowId, String label, String stepId, int number) {
             this.flowId = flowId;
@@ -41,6 +43,12 @@ final class RecordingTracer implements FlowTracer {
 
     RecordingTracer(FlowTracer delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** @return how long the attempt ran by the wall clock, so far if it has not ended */
+    static long elapsedNanos(Attempt a) {
+        long end = a.endNanos;
+        return (end < 0 ? System.nanoTime() : end) - a.startNanos;
     }
 
     List<Attempt> attempts() {
@@ -117,6 +125,7 @@ final class RecordingTracer implements FlowTracer {
 
             @Override
             public void end() {
+                a.endNanos = System.nanoTime();
                 if (a.outcome == Outcome.RUNNING) {
                     a.outcome = interrupted ? Outcome.INTERRUPTED : Outcome.SUCCEEDED;
                 }

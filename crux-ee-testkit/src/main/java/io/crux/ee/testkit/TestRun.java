@@ -181,7 +181,9 @@ public final class TestRun<O> {
                     case RUNNING, INTERRUPTED -> StepRecord.Status.INTERRUPTED;
                 };
             }
-            steps.add(new StepRecord(last.label, status, tries, steps.size()));
+            long nanos =
+                    attempts.stream().mapToLong(RecordingTracer::elapsedNanos).sum();
+            steps.add(new StepRecord(last.label, status, tries, steps.size(), Duration.ofNanos(nanos)));
         }
         return new Steps(this, steps);
     }

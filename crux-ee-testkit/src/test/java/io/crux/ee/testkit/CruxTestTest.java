@@ -311,4 +311,43 @@ class CruxTestTest {
                         "succeeded",
                         "ended orders completed after PT6S");
     }
+
+    /** A flow whose step takes a measurable moment, without sleeping: it spins until the clock moved. */
+    @FlowDefinition("timed")
+    public static class TimedFlow {
+        final List<Duration> bodies = new CopyOnWriteArrayList<>();
+
+        @Action("run")
+        public String run(FlowScope<String> flow) {
+            return flow.step("work", () -> {
+                long start = System.nanoTime();
+                while (System.nanoTime() - start < 2_000_000L) {
+                    Thread.onSpinWait();
+                }
+                bodies.add(Duration.ofNanos(System.nanoTime() - start));
+                return "done";
+            });
+        }
+    }
+
+    @Test
+    void stepsCarryTheWallClockTimeTheirAttemptsRan() {
+        TimedFlow flow = new TimedFlow();
+
+        TestRun<String> run = CruxTest.<String, String>testFlow(flow).input("x").run();
+
+        StepRecord work = run.assertCompleted().steps().get("work");
+        assertThat(work.duration()).isGreaterThanOrEqualTo(flow.bodies.get(0));
+        assertThat(new StepRecord("a", StepRecord.Status.SUCCEEDED, 1, 0).duration())
+                .isZero();
+    }
+
+    @Test
+    void findServiceReturnsWhatWasGiven() {
+        FlowTest<String, String> test =
+                CruxTest.<String, String>testFlow(new TimedFlow()).service(CharSequence.class, "svc");
+
+        assertThat(test.findService(CharSequence.class)).contains("svc");
+        assertThat(test.findService(String.class)).isEmpty();
+    }
 }
