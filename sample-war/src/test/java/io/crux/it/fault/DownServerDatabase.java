@@ -179,8 +179,9 @@ final class DownServerDatabase {
         String name = file.toString();
         String url = "jdbc:h2:file:" + name.substring(0, name.length() - ".mv.db".length()) + ";IFEXISTS=TRUE";
         Properties p = new Properties();
-        p.setProperty("user", "sa");
-        p.setProperty("password", "");
+        String[] credentials = server.h2Credentials();
+        p.setProperty("user", credentials[0]);
+        p.setProperty("password", credentials[1]);
         Connection c = h2Driver().connect(url, p);
         if (c == null) {
             throw new SQLException("the H2 driver does not take " + url);

@@ -166,6 +166,11 @@ public abstract class AppServer {
         return h2Jar(directory());
     }
 
+    /** @return the user and password this server's datasource opens its embedded H2 database with */
+    public String[] h2Credentials() {
+        return new String[] {"sa", ""};
+    }
+
     /**
      * @param dir a directory
      * @return an {@code h2-<version>.jar} below it, if any

@@ -203,4 +203,10 @@ public final class PayaraMicroServer extends AppServer {
     public Path directory() {
         return dir;
     }
+
+    /** The pool {@code h2} of {@code post-boot-commands.asadmin} sets no user: H2's default, with no password. */
+    @Override
+    public String[] h2Credentials() {
+        return new String[] {"", ""};
+    }
 }

@@ -200,6 +200,12 @@ public final class WildFlyServer extends AppServer {
         return h2Jar(home.resolve("modules/system/layers/base/com/h2database"));
     }
 
+    /** As {@code crux.cli} creates the datasource {@code crux-h2}. */
+    @Override
+    public String[] h2Credentials() {
+        return new String[] {"sa", "sa"};
+    }
+
     /** WildFly answers health checks on its management interface (9990 plus the offset), not the HTTP port. */
     @Override
     public String healthUrl(String check) {
