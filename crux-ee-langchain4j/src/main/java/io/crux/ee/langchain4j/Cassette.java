@@ -27,7 +27,6 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
@@ -713,27 +712,18 @@ public final class Cassette {
             chat(request, handler);
         }
 
+        /** Sends the text in the recorded chunks, or word by word when it was recorded by a blocking call. */
         private void replay(Recording recording, StreamingChatResponseHandler handler) {
             ChatResponse response = CassetteJson.chatResponse(recording.response(), responseId(recording));
-            String thinking = response.aiMessage().thinking();
-            if (thinking != null) {
-                handler.onPartialThinking(new PartialThinking(thinking));
-            }
             String text = response.aiMessage().text();
+            List<String> chunks = List.of();
             if (text != null) {
-                List<String> chunks = CassetteJson.chunks(recording.response());
+                chunks = CassetteJson.chunks(recording.response());
                 if (!String.join("", chunks).equals(text)) {
-                    chunks = words(text);
-                }
-                for (String chunk : chunks) {
-                    handler.onPartialResponse(chunk);
+                    chunks = StreamReplay.words(text);
                 }
             }
-            List<ToolExecutionRequest> calls = response.aiMessage().toolExecutionRequests();
-            for (int i = 0; i < calls.size(); i++) {
-                handler.onCompleteToolCall(new CompleteToolCall(i, calls.get(i)));
-            }
-            handler.onCompleteResponse(response);
+            StreamReplay.send(response, chunks, handler);
         }
 
         @Override
@@ -823,22 +813,5 @@ public final class Cassette {
                 target.onError(error);
             }
         }
-    }
-
-    /** The text in words, each with the whitespace after it, as a reasonable stream of chunks. */
-    static List<String> words(String text) {
-        List<String> words = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isWhitespace(text.charAt(i))
-                    && (i + 1 == text.length() || !Character.isWhitespace(text.charAt(i + 1)))) {
-                words.add(text.substring(start, i + 1));
-                start = i + 1;
-            }
-        }
-        if (start < text.length()) {
-            words.add(text.substring(start));
-        }
-        return words;
     }
 }
