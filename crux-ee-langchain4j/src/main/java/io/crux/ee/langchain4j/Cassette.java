@@ -1,48 +1,18 @@
 package io.crux.ee.langchain4j;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonException;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.CompleteToolCall;
-import dev.langchain4j.model.chat.response.PartialResponse;
-import dev.langchain4j.model.chat.response.PartialResponseContext;
-import dev.langchain4j.model.chat.response.PartialThinking;
-import dev.langchain4j.model.chat.response.PartialThinkingContext;
-import dev.langchain4j.model.chat.response.PartialToolCall;
-import dev.langchain4j.model.chat.response.PartialToolCallContext;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 
 import io.crux.ee.api.exception.ModelNotFoundException;
 import io.crux.ee.catalog.Messages;
@@ -96,7 +66,7 @@ import io.crux.ee.langchain4j.spi.ModelRegistry;
  * {@code response}). The file is rewritten after every new recording. Keep one cassette file per
  * scenario and one {@code Cassette} instance per file while recording.
  *
- * <p>Thread-safe: lookups and recordings are guarded by the instance; real model calls run outside
+ * <p>Thread-safe: lookups and recordings are guarded by one lock per cassette; real model calls run outside
  * the lock.
  */
 public final class Cassette {
@@ -106,9 +76,6 @@ public final class Cassette {
 
     /** The environment variable read when {@value #MODE_PROPERTY} is not set. */
     public static final String MODE_ENVIRONMENT = "CRUX_CASSETTE_MODE";
-
-    private static final int FORMAT = 1;
-    private static final int SHOWN_DIFFERENCES = 5;
 
     /** What a cassette does with a request. */
     public enum Mode {
@@ -168,25 +135,14 @@ public final class Cassette {
         }
     }
 
-    private record Recording(String model, boolean streaming, JsonObject request, JsonObject response) {}
-
-    /** What a replayed model reports about itself, as the real one did. */
-    private record ModelInfo(String provider, String modelName, Set<Capability> capabilities) {}
-
     private final Path file;
     private final Mode mode;
-    private final List<Recording> recordings = new ArrayList<>();
-    private final List<Boolean> used = new ArrayList<>();
-    private final Map<String, ModelInfo> models = new TreeMap<>();
-    private boolean fresh;
+    private final Recordings recordings;
 
     private Cassette(Path file, Mode mode) {
         this.file = file;
         this.mode = mode;
-        this.fresh = mode == Mode.RECORD;
-        if (mode != Mode.RECORD && Files.exists(file)) {
-            load();
-        }
+        this.recordings = new Recordings(file, mode);
     }
 
     /**
@@ -275,8 +231,8 @@ public final class Cassette {
 
     private <T> T realModel(String name, String kind, Supplier<T> lookup, ModelRegistry real) {
         if (mode == Mode.REPLAY) {
-            if (!knows(name, kind.equals("StreamingChatModel"))) {
-                throw new ModelNotFoundException(Messages.modelNotFound(name, kind, names()));
+            if (!recordings.knows(name, kind.equals("StreamingChatModel"))) {
+                throw new ModelNotFoundException(Messages.modelNotFound(name, kind, recordings.names()));
             }
             return null;
         }
@@ -308,7 +264,7 @@ public final class Cassette {
     public ChatModel chatModel(String name, ChatModel real) {
         Objects.requireNonNull(name, "name");
         requireRealWhenRecording(name, "ChatModel", real);
-        return new CassetteChatModel(name, mode == Mode.REPLAY ? null : real);
+        return new CassetteModels.Chat(recordings, name, mode == Mode.REPLAY ? null : real);
     }
 
     /**
@@ -323,7 +279,7 @@ public final class Cassette {
     public StreamingChatModel streamingChatModel(String name, StreamingChatModel real) {
         Objects.requireNonNull(name, "name");
         requireRealWhenRecording(name, "StreamingChatModel", real);
-        return new CassetteStreamingModel(name, mode == Mode.REPLAY ? null : real);
+        return new CassetteModels.Streaming(recordings, name, mode == Mode.REPLAY ? null : real);
     }
 
     private void requireRealWhenRecording(String name, String kind, Object real) {
@@ -333,7 +289,7 @@ public final class Cassette {
     }
 
     /** @return how many recordings the cassette holds */
-    public synchronized int size() {
+    public int size() {
         return recordings.size();
     }
 
@@ -342,503 +298,12 @@ public final class Cassette {
      *     request has used since the cassette was opened; a test that asserts it is empty notices a flow
      *     that now makes fewer model calls than were recorded
      */
-    public synchronized List<String> unusedRecordings() {
-        List<String> unused = new ArrayList<>();
-        for (int i = 0; i < recordings.size(); i++) {
-            if (!used.get(i)) {
-                unused.add("#" + i + " " + recordings.get(i).model() + ": "
-                        + describe(recordings.get(i).request()));
-            }
-        }
-        return unused;
+    public List<String> unusedRecordings() {
+        return recordings.unused();
     }
 
     @Override
     public String toString() {
         return "Cassette[" + file + ", " + mode + "]";
-    }
-
-    // ---- matching and recording
-
-    private synchronized boolean knows(String name, boolean streaming) {
-        return models.containsKey(key(name, streaming))
-                || models.containsKey(key(name, !streaming))
-                || recordings.stream().anyMatch(r -> r.model().equals(name));
-    }
-
-    private synchronized List<String> names() {
-        Set<String> names = new TreeSet<>();
-        models.keySet().forEach(k -> names.add(k.substring(0, k.lastIndexOf('#'))));
-        recordings.forEach(r -> names.add(r.model()));
-        return List.copyOf(names);
-    }
-
-    private static String key(String name, boolean streaming) {
-        return name + (streaming ? "#streaming" : "#chat");
-    }
-
-    /** @return the recording that answers the request, or empty when it must be recorded */
-    private synchronized Optional<Recording> find(String model, JsonObject request, boolean canRecord) {
-        if (mode == Mode.RECORD) {
-            return Optional.empty();
-        }
-        int lastMatch = -1;
-        for (int i = 0; i < recordings.size(); i++) {
-            Recording r = recordings.get(i);
-            if (r.model().equals(model) && r.request().equals(request)) {
-                if (!used.get(i)) {
-                    used.set(i, true);
-                    return Optional.of(r);
-                }
-                lastMatch = i;
-            }
-        }
-        if (lastMatch >= 0) {
-            return Optional.of(recordings.get(lastMatch));
-        }
-        if (canRecord) {
-            return Optional.empty();
-        }
-        throw mismatch(model, request);
-    }
-
-    private CassetteMismatchError mismatch(String model, JsonObject request) {
-        int closest = -1;
-        int fewest = Integer.MAX_VALUE;
-        for (int i = 0; i < recordings.size(); i++) {
-            Recording r = recordings.get(i);
-            if (r.model().equals(model)) {
-                int count = CassetteJson.differences(r.request(), request, 1000).size();
-                if (count < fewest) {
-                    fewest = count;
-                    closest = i;
-                }
-            }
-        }
-        List<String> differences = closest < 0
-                ? List.of()
-                : CassetteJson.differences(recordings.get(closest).request(), request, SHOWN_DIFFERENCES);
-        String shown = closest < 0
-                ? "The model has no recording at all."
-                : "The closest recording, #" + closest + ", differs in " + fewest + (fewest == 1 ? " place" : " places")
-                        + ": " + String.join("; ", differences) + ".";
-        if (mode == Mode.RECORD_MISSING) {
-            shown += " No real model of that name was given to record it.";
-        }
-        return new CassetteMismatchError(
-                Messages.cassetteNoMatch(file.toString(), model, mode.name(), describe(request), shown),
-                file,
-                model,
-                closest,
-                differences);
-    }
-
-    private synchronized void record(
-            String model, boolean streaming, JsonObject request, ChatResponse response, List<String> chunks) {
-        if (fresh) {
-            recordings.clear();
-            used.clear();
-            models.clear();
-            fresh = false;
-        }
-        recordings.add(new Recording(model, streaming, request, CassetteJson.response(response, chunks)));
-        used.add(true);
-        save();
-    }
-
-    private synchronized void remember(String model, boolean streaming, Object real) {
-        ModelInfo info;
-        if (real instanceof ChatModel c && !streaming) {
-            info = info(c.provider(), c.defaultRequestParameters(), c.supportedCapabilities());
-        } else if (real instanceof StreamingChatModel s) {
-            info = info(s.provider(), s.defaultRequestParameters(), s.supportedCapabilities());
-        } else {
-            return;
-        }
-        if (fresh) {
-            recordings.clear();
-            used.clear();
-            models.clear();
-            fresh = false;
-        }
-        models.put(key(model, streaming), info);
-    }
-
-    private static ModelInfo info(ModelProvider provider, ChatRequestParameters defaults, Set<Capability> caps) {
-        return new ModelInfo(
-                provider == null ? null : provider.name(),
-                defaults == null ? null : defaults.modelName(),
-                caps == null ? Set.of() : Set.copyOf(caps));
-    }
-
-    private synchronized ModelInfo info(String model, boolean streaming) {
-        ModelInfo info = models.get(key(model, streaming));
-        return info != null ? info : models.get(key(model, !streaming));
-    }
-
-    private static String describe(JsonObject request) {
-        var messages = request.getJsonArray("messages");
-        if (messages == null || messages.isEmpty()) {
-            return "a request without messages";
-        }
-        JsonObject last = messages.getJsonObject(messages.size() - 1);
-        String text = CassetteJson.string(last, "text");
-        if (text == null && last.containsKey("toolCalls")) {
-            text = last.getJsonArray("toolCalls").toString();
-        }
-        text = text == null ? "" : text.replaceAll("\\s+", " ");
-        if (text.length() > 100) {
-            text = text.substring(0, 97) + "...";
-        }
-        return "a request of " + messages.size() + " message(s) ending with " + CassetteJson.string(last, "role") + " '"
-                + text + "'";
-    }
-
-    // ---- the file
-
-    private void load() {
-        JsonObject json;
-        try {
-            json = CassetteJson.parse(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | JsonException | ClassCastException e) {
-            throw new IllegalStateException(Messages.cassetteUnreadable(file.toString(), Messages.describe(e)), e);
-        }
-        try {
-            JsonObject ms = json.getJsonObject("models");
-            if (ms != null) {
-                for (Map.Entry<String, JsonValue> e : ms.entrySet()) {
-                    JsonObject kinds = e.getValue().asJsonObject();
-                    for (String kind : List.of("chat", "streaming")) {
-                        if (kinds.containsKey(kind)) {
-                            models.put(key(e.getKey(), kind.equals("streaming")), readInfo(kinds.getJsonObject(kind)));
-                        }
-                    }
-                }
-            }
-            for (JsonValue v : json.getJsonArray("recordings")) {
-                JsonObject r = v.asJsonObject();
-                recordings.add(new Recording(
-                        r.getString("model"),
-                        r.getBoolean("streaming", false),
-                        r.getJsonObject("request"),
-                        r.getJsonObject("response")));
-                used.add(false);
-            }
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(
-                    Messages.cassetteUnreadable(file.toString(), "it is not a cassette (" + Messages.describe(e) + ")"),
-                    e);
-        }
-    }
-
-    private static ModelInfo readInfo(JsonObject json) {
-        Set<Capability> caps = EnumSet.noneOf(Capability.class);
-        if (json.containsKey("capabilities")) {
-            for (JsonValue c : json.getJsonArray("capabilities")) {
-                caps.add(Capability.valueOf(((JsonString) c).getString()));
-            }
-        }
-        return new ModelInfo(
-                CassetteJson.string(json, "provider"), CassetteJson.string(json, "modelName"), Set.copyOf(caps));
-    }
-
-    private void save() {
-        JsonObjectBuilder ms = Json.createObjectBuilder();
-        Map<String, JsonObjectBuilder> byName = new TreeMap<>();
-        for (Map.Entry<String, ModelInfo> e : models.entrySet()) {
-            String k = e.getKey();
-            String name = k.substring(0, k.lastIndexOf('#'));
-            String kind = k.substring(k.lastIndexOf('#') + 1);
-            ModelInfo info = e.getValue();
-            JsonObjectBuilder i = Json.createObjectBuilder();
-            if (info.provider() != null) {
-                i.add("provider", info.provider());
-            }
-            if (info.modelName() != null) {
-                i.add("modelName", info.modelName());
-            }
-            if (!info.capabilities().isEmpty()) {
-                JsonArrayBuilder caps = Json.createArrayBuilder();
-                info.capabilities().stream().map(Enum::name).sorted().forEach(caps::add);
-                i.add("capabilities", caps);
-            }
-            byName.computeIfAbsent(name, n -> Json.createObjectBuilder()).add(kind, i);
-        }
-        byName.forEach(ms::add);
-        JsonArrayBuilder rs = Json.createArrayBuilder();
-        for (Recording r : recordings) {
-            rs.add(Json.createObjectBuilder()
-                    .add("model", r.model())
-                    .add("streaming", r.streaming())
-                    .add("request", r.request())
-                    .add("response", r.response()));
-        }
-        JsonObject json = Json.createObjectBuilder()
-                .add("format", FORMAT)
-                .add("models", ms)
-                .add("recordings", rs)
-                .build();
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, CassetteJson.pretty(json), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new IllegalStateException(Messages.cassetteUnwritable(file.toString(), Messages.describe(e)), e);
-        }
-    }
-
-    // ---- the models
-
-    private abstract class CassetteModelBase {
-        final String name;
-        final boolean streaming;
-        final Object real;
-
-        CassetteModelBase(String name, boolean streaming, Object real) {
-            this.name = name;
-            this.streaming = streaming;
-            this.real = real;
-        }
-
-        ModelProvider providerOf(ModelProvider realProvider) {
-            if (real != null) {
-                return realProvider;
-            }
-            ModelInfo info = info(name, streaming);
-            if (info == null || info.provider() == null) {
-                return ModelProvider.OTHER;
-            }
-            try {
-                return ModelProvider.valueOf(info.provider());
-            } catch (IllegalArgumentException unknown) {
-                return ModelProvider.OTHER;
-            }
-        }
-
-        ChatRequestParameters defaultsOf(ChatRequestParameters realDefaults) {
-            if (real != null) {
-                return realDefaults;
-            }
-            ModelInfo info = info(name, streaming);
-            String modelName = info == null || info.modelName() == null ? name : info.modelName();
-            return ChatRequestParameters.builder().modelName(modelName).build();
-        }
-
-        Set<Capability> capabilitiesOf(Set<Capability> realCapabilities) {
-            if (real != null) {
-                return realCapabilities;
-            }
-            ModelInfo info = info(name, streaming);
-            return info == null ? Set.of() : info.capabilities();
-        }
-
-        String responseId(Recording r) {
-            synchronized (Cassette.this) {
-                return "cassette-" + recordings.indexOf(r);
-            }
-        }
-    }
-
-    private final class CassetteChatModel extends CassetteModelBase implements ChatModel {
-        private final ChatModel delegate;
-
-        CassetteChatModel(String name, ChatModel real) {
-            super(name, false, real);
-            this.delegate = real;
-        }
-
-        @Override
-        public ChatResponse chat(ChatRequest request) {
-            JsonObject canonical = CassetteJson.request(request);
-            Optional<Recording> recorded = find(name, canonical, delegate != null);
-            if (recorded.isPresent()) {
-                return CassetteJson.chatResponse(recorded.get().response(), responseId(recorded.get()));
-            }
-            remember(name, false, delegate);
-            ChatResponse response = delegate.chat(request);
-            record(name, false, canonical, response, null);
-            return response;
-        }
-
-        @Override
-        public ChatResponse doChat(ChatRequest request) {
-            return chat(request);
-        }
-
-        @Override
-        public ChatRequestParameters defaultRequestParameters() {
-            return defaultsOf(delegate == null ? null : delegate.defaultRequestParameters());
-        }
-
-        @Override
-        public ModelProvider provider() {
-            return providerOf(delegate == null ? null : delegate.provider());
-        }
-
-        @Override
-        public Set<Capability> supportedCapabilities() {
-            return capabilitiesOf(delegate == null ? null : delegate.supportedCapabilities());
-        }
-
-        @Override
-        public String toString() {
-            return "CassetteChatModel[" + name + ", " + file + ", " + mode + "]";
-        }
-    }
-
-    private final class CassetteStreamingModel extends CassetteModelBase implements StreamingChatModel {
-        private final StreamingChatModel delegate;
-
-        CassetteStreamingModel(String name, StreamingChatModel real) {
-            super(name, true, real);
-            this.delegate = real;
-        }
-
-        @Override
-        public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
-            JsonObject canonical = CassetteJson.request(request);
-            Optional<Recording> recorded = find(name, canonical, delegate != null);
-            if (recorded.isPresent()) {
-                replay(recorded.get(), handler);
-                return;
-            }
-            remember(name, true, delegate);
-            delegate.chat(request, new RecordingHandler(canonical, handler));
-        }
-
-        @Override
-        public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
-            chat(request, handler);
-        }
-
-        private void replay(Recording recording, StreamingChatResponseHandler handler) {
-            ChatResponse response = CassetteJson.chatResponse(recording.response(), responseId(recording));
-            String thinking = response.aiMessage().thinking();
-            if (thinking != null) {
-                handler.onPartialThinking(new PartialThinking(thinking));
-            }
-            String text = response.aiMessage().text();
-            if (text != null) {
-                List<String> chunks = CassetteJson.chunks(recording.response());
-                if (!String.join("", chunks).equals(text)) {
-                    chunks = words(text);
-                }
-                for (String chunk : chunks) {
-                    handler.onPartialResponse(chunk);
-                }
-            }
-            List<ToolExecutionRequest> calls = response.aiMessage().toolExecutionRequests();
-            for (int i = 0; i < calls.size(); i++) {
-                handler.onCompleteToolCall(new CompleteToolCall(i, calls.get(i)));
-            }
-            handler.onCompleteResponse(response);
-        }
-
-        @Override
-        public ChatRequestParameters defaultRequestParameters() {
-            return defaultsOf(delegate == null ? null : delegate.defaultRequestParameters());
-        }
-
-        @Override
-        public ModelProvider provider() {
-            return providerOf(delegate == null ? null : delegate.provider());
-        }
-
-        @Override
-        public Set<Capability> supportedCapabilities() {
-            return capabilitiesOf(delegate == null ? null : delegate.supportedCapabilities());
-        }
-
-        @Override
-        public String toString() {
-            return "CassetteStreamingChatModel[" + name + ", " + file + ", " + mode + "]";
-        }
-
-        /** Passes every event on, and records the response with its chunks when it completes. */
-        private final class RecordingHandler implements StreamingChatResponseHandler {
-            private final JsonObject request;
-            private final StreamingChatResponseHandler target;
-            private final List<String> chunks = new ArrayList<>();
-
-            RecordingHandler(JsonObject request, StreamingChatResponseHandler target) {
-                this.request = request;
-                this.target = target;
-            }
-
-            @Override
-            public void onPartialResponse(String partial) {
-                synchronized (chunks) {
-                    chunks.add(partial);
-                }
-                target.onPartialResponse(partial);
-            }
-
-            @Override
-            public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-                synchronized (chunks) {
-                    chunks.add(partial.text());
-                }
-                target.onPartialResponse(partial, context);
-            }
-
-            @Override
-            public void onPartialThinking(PartialThinking thinking) {
-                target.onPartialThinking(thinking);
-            }
-
-            @Override
-            public void onPartialThinking(PartialThinking thinking, PartialThinkingContext context) {
-                target.onPartialThinking(thinking, context);
-            }
-
-            @Override
-            public void onPartialToolCall(PartialToolCall call) {
-                target.onPartialToolCall(call);
-            }
-
-            @Override
-            public void onPartialToolCall(PartialToolCall call, PartialToolCallContext context) {
-                target.onPartialToolCall(call, context);
-            }
-
-            @Override
-            public void onCompleteToolCall(CompleteToolCall call) {
-                target.onCompleteToolCall(call);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                List<String> copy;
-                synchronized (chunks) {
-                    copy = List.copyOf(chunks);
-                }
-                record(name, true, request, response, copy);
-                target.onCompleteResponse(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                target.onError(error);
-            }
-        }
-    }
-
-    /** The text in words, each with the whitespace after it, as a reasonable stream of chunks. */
-    static List<String> words(String text) {
-        List<String> words = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isWhitespace(text.charAt(i))
-                    && (i + 1 == text.length() || !Character.isWhitespace(text.charAt(i + 1)))) {
-                words.add(text.substring(start, i + 1));
-                start = i + 1;
-            }
-        }
-        if (start < text.length()) {
-            words.add(text.substring(start));
-        }
-        return words;
     }
 }

@@ -27,8 +27,6 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.CompleteToolCall;
-import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
@@ -214,20 +212,7 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
             handler.onError(reply.error);
             return;
         }
-        if (reply.thinking != null) {
-            handler.onPartialThinking(new PartialThinking(reply.thinking));
-        }
-        if (reply.text != null) {
-            for (String chunk : reply.chunks()) {
-                handler.onPartialResponse(chunk);
-            }
-        }
-        ChatResponse response = response(reply);
-        List<ToolExecutionRequest> calls = response.aiMessage().toolExecutionRequests();
-        for (int i = 0; i < calls.size(); i++) {
-            handler.onCompleteToolCall(new CompleteToolCall(i, calls.get(i)));
-        }
-        handler.onCompleteResponse(response);
+        StreamReplay.send(response(reply), reply.text == null ? List.of() : reply.chunks(), handler);
     }
 
     @Override
@@ -505,22 +490,7 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         }
 
         private List<String> chunks() {
-            if (chunks != null) {
-                return chunks;
-            }
-            List<String> words = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < text.length(); i++) {
-                if (Character.isWhitespace(text.charAt(i))
-                        && (i + 1 == text.length() || !Character.isWhitespace(text.charAt(i + 1)))) {
-                    words.add(text.substring(start, i + 1));
-                    start = i + 1;
-                }
-            }
-            if (start < text.length()) {
-                words.add(text.substring(start));
-            }
-            return words;
+            return chunks != null ? chunks : StreamReplay.words(text);
         }
     }
 }
