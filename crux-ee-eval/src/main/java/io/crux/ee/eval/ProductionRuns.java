@@ -108,7 +108,10 @@ public final class ProductionRuns<I> implements DataSet<I> {
         return new Store(Objects.requireNonNull(store, "store"), Objects.requireNonNull(query, "query"));
     }
 
-    /** The stored runs of a {@code FlowStore}: give the input type to read them. */
+    /**
+     * The stored runs of a {@code FlowStore}: give the input type to read them. Not thread-safe; the
+     * data set it makes is.
+     */
     public static final class Store {
 
         private final FlowStore store;
