@@ -54,6 +54,11 @@ final class FixedConfig implements Config {
         });
     }
 
+    /** Lets {@code ConfigProvider} look for an implementation again, for the tests that run after. */
+    static void uninstall() {
+        ConfigProviderResolver.setInstance(null);
+    }
+
     @Override
     public <T> T getValue(String name, Class<T> type) {
         return getOptionalValue(name, type).orElseThrow(() -> new NoSuchElementException(name));

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,6 +60,11 @@ class HelpDeskProductionEvalIT {
     static void configureTheTestJvm() {
         // the flow reads its word pause with MicroProfile Config: none in the test JVM, answer at once
         FixedConfig.install(Map.of("sample.help-desk.word-pause", "PT0S"));
+    }
+
+    @AfterAll
+    static void restoreTheTestJvm() {
+        FixedConfig.uninstall();
     }
 
     private static AppServer server() {
