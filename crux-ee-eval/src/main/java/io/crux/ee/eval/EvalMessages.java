@@ -114,4 +114,56 @@ public final class EvalMessages {
     public static String reportNotWritten(String dir, String problem) {
         return msg("CRUX0308E", "The evaluation report could not be written to " + dir + ": " + problem);
     }
+
+    /**
+     * @param uri the devtools URL
+     * @param status 401 or 403
+     * @param credentials whether credentials were sent
+     * @return CRUX0309E
+     */
+    public static String devtoolsRefused(String uri, int status, boolean credentials) {
+        return msg(
+                "CRUX0309E",
+                "The devtools API at " + uri + " answered " + status + ": "
+                        + (credentials
+                                ? "the user is not in the operator role (crux.http.operator-role, default crux-operator)"
+                                        + " or the password is wrong."
+                                : "it needs a user in the operator role: call basicAuth(user, password)."));
+    }
+
+    /**
+     * @param uri the devtools URL
+     * @return CRUX0316E
+     */
+    public static String devtoolsNotFound(String uri) {
+        return msg(
+                "CRUX0316E",
+                "The devtools API at " + uri + " answered 404: the devtools are off in that application"
+                        + " (crux.devtools.enabled=true turns them on), the base is not the application's REST root"
+                        + " (the context root plus crux.devtools.api-path, such as http://host/app/api), or the run is"
+                        + " gone.");
+    }
+
+    /**
+     * @param runId the stored run
+     * @param flow its flow
+     * @param type the input type
+     * @param problem what JSON-B said
+     * @return CRUX0317E
+     */
+    public static String runInputNotBound(String runId, String flow, String type, String problem) {
+        return msg(
+                "CRUX0317E",
+                "The stored input of the run " + runId + " of '" + flow + "' does not bind to " + type + ": " + problem
+                        + ". Give the action's input type, or filter the runs by flow.");
+    }
+
+    /**
+     * @param uri the devtools URL
+     * @param problem the failure
+     * @return CRUX0318E
+     */
+    public static String devtoolsFailed(String uri, String problem) {
+        return msg("CRUX0318E", "The devtools API at " + uri + " could not be read: " + problem);
+    }
 }

@@ -380,7 +380,45 @@ final class ReportWriter {
                     .append(esc(String.join("\n", r.problems())).replace("\n", "<br>"))
                     .append("</td></tr>\n");
         }
-        b.append("</table>\n</body></html>\n");
+        b.append("</table>\n");
+        List<CaseResult> withBaseline = report.results().stream()
+                .filter(r -> r.testCase().baseline() != null)
+                .toList();
+        if (!withBaseline.isEmpty()) {
+            b.append("<h2>Against the baseline</h2>\n<table><tr><th>case</th><th>variant</th><th>baseline run</th>"
+                    + "<th>baseline status</th><th>status</th><th>baseline time</th><th>time</th>"
+                    + "<th>baseline output</th><th>output</th><th>baseline steps</th><th>steps</th></tr>\n");
+            for (CaseResult r : withBaseline) {
+                Baseline base = r.testCase().baseline();
+                b.append("<tr><td>")
+                        .append(esc(r.caseId()))
+                        .append("</td><td>")
+                        .append(esc(r.variant()))
+                        .append("</td><td>")
+                        .append(esc(base.runId() == null ? "" : base.runId()))
+                        .append("</td><td>")
+                        .append(base.status())
+                        .append("</td><td class=\"")
+                        .append(r.status() == base.status() ? "pass" : "fail")
+                        .append("\">")
+                        .append(r.status())
+                        .append("</td><td>")
+                        .append(base.duration() == null ? "" : millis(base.duration()))
+                        .append("</td><td>")
+                        .append(millis(r.duration()))
+                        .append("</td><td>")
+                        .append(esc(base.output() == null ? "" : JsonForms.text(base.output())))
+                        .append("</td><td>")
+                        .append(esc(r.output() == null ? "" : JsonForms.text(r.output())))
+                        .append("</td><td>")
+                        .append(esc(timings(base.steps())))
+                        .append("</td><td>")
+                        .append(esc(timings(r.steps())))
+                        .append("</td></tr>\n");
+            }
+            b.append("</table>\n");
+        }
+        b.append("</body></html>\n");
         return b.toString();
     }
 
@@ -389,7 +427,11 @@ final class ReportWriter {
     }
 
     private static String timings(List<StepRecord> steps) {
-        return steps.stream().map(s -> s.label() + " " + millis(s.duration())).collect(Collectors.joining(", "));
+        return steps.stream()
+                .map(s -> s.label() + " " + millis(s.duration())
+                        + (s.attempts() > 1 ? " x" + s.attempts() : "")
+                        + (s.status() == StepRecord.Status.SUCCEEDED ? "" : " " + s.status()))
+                .collect(Collectors.joining(", "));
     }
 
     private static String verdict(CaseResult r) {
