@@ -24,6 +24,7 @@ import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.StepOptions;
+import io.crux.ee.api.exception.CruxPersistenceException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.block.Handler;
 import io.crux.ee.spi.AttemptFailure;
@@ -53,6 +54,9 @@ class TransactionalStepTest {
     private final List<String> published = new CopyOnWriteArrayList<>();
 
     private FakeTransaction open;
+    /** Whether the next checkpoint written in a transaction meets a transaction the step's own code spoilt. */
+    private boolean spoilNextCheckpoint;
+
     private InMemoryFlowStore memory;
     private EngineHarness h;
 
@@ -105,6 +109,17 @@ class TransactionalStepTest {
                         }
                         case "saveCheckpointHolding" -> {
                             CheckpointRecord c = (CheckpointRecord) args[1];
+                            if (open != null && spoilNextCheckpoint) {
+                                spoilNextCheckpoint = false;
+                                log.add("checkpoint refused: transaction aborted");
+                                throw new CruxPersistenceException(
+                                        "save a checkpoint",
+                                        c.flowId(),
+                                        new java.sql.SQLException(
+                                                "current transaction is aborted, commands ignored until end of"
+                                                        + " transaction block",
+                                                "25P02"));
+                            }
                             if (open == null) {
                                 return InvocationHandler.invokeDefault(proxy, method, args);
                             }
@@ -301,6 +316,139 @@ class TransactionalStepTest {
 
         assertThat(result).isEqualTo(new FlowResult.Completed<>("pay-7", "paid x"));
         assertThat(log).containsExactly("begin", "body", "rollback", "begin", "body", "checkpoint pay", "commit");
+        assertThat(ledger).containsExactly("row of attempt 2");
+    }
+
+    @Test
+    void aRolledBackCommitWithEventsLeavesTheRunsLaterEventsFlowing() {
+        commitAnswers.add(false);
+        FlowHandle<String, String> handle = flow(
+                StepOptions.<String>retry(2, Duration.ZERO, io.crux.ee.api.Backoff.LINEAR)
+                        .transactional(),
+                new AtomicInteger(),
+                0);
+        h.engine.events().subscribe("pay-8", (EventRecord e) -> published.add(e.type()));
+
+        FlowResult<String> result =
+                handle.run("x", RunOptions.defaults().withFlowId("pay-8").withEvents(true));
+
+        assertThat(result).isEqualTo(new FlowResult.Completed<>("pay-8", "booked by attempt 2"));
+        assertThat(published).endsWith("request.completed");
+    }
+
+    @Test
+    void aStoreThatCannotBeginTheTransactionFailsTheStepWithoutRetryOrFallback() {
+        AtomicInteger attempts = new AtomicInteger();
+        FlowStore refusing = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("beginStep")) {
+                        log.add("begin refused");
+                        throw new IllegalStateException("the thread has a transaction");
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        EngineHarness other = EngineHarness.direct(refusing);
+        try {
+            FlowHandle<String, String> handle = other.register(Flows.flow(
+                    "refused",
+                    String.class,
+                    String.class,
+                    scope -> scope.step(
+                            "book",
+                            () -> "booked by attempt " + attempts.incrementAndGet(),
+                            StepOptions.<String>retry(3, Duration.ZERO, io.crux.ee.api.Backoff.LINEAR)
+                                    .withFallback(failure -> "fallback")
+                                    .transactional())));
+
+            assertThatThrownBy(() -> handle.run("x", RunOptions.defaults().withFlowId("pay-9")))
+                    .hasMessageContaining("the thread has a transaction");
+            assertThat(log).containsExactly("begin refused");
+            assertThat(attempts).hasValue(0);
+        } finally {
+            try {
+                other.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void aStepNestedInATransactionalHandlerRunsOnItsThreadInsideItsTransactionEvenWithATimeout() {
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        Handler<String, String> pay = Handler.<String, String>of("pay", (input, ctx) -> {
+                    threads.add(Thread.currentThread());
+                    return ctx.scope()
+                            .step(
+                                    "inner",
+                                    () -> {
+                                        threads.add(Thread.currentThread());
+                                        book("inner row");
+                                        return "paid " + input;
+                                    },
+                                    StepOptions.<String>defaults().withTimeout(Duration.ofMinutes(1)));
+                })
+                .withOptions(StepOptions.<String>defaults().transactional());
+        FlowHandle<String, String> handle = h.register(new FlowModel(
+                "nested-pay",
+                true,
+                Handler.class,
+                Map.of(
+                        "run",
+                        new ActionModel(
+                                "run", String.class, String.class, scope -> ActionModel.runBlock(scope, pay)))));
+
+        handle.run("x", RunOptions.defaults().withFlowId("pay-10"));
+
+        assertThat(threads).hasSize(2).containsOnly(threads.get(0));
+        assertThat(log).containsExactly("begin", "body", "checkpoint pay/inner", "checkpoint pay", "commit");
+        assertThat(ledger).containsExactly("inner row");
+    }
+
+    @Test
+    void aTransactionalStepRefusesToStartAnotherRun() {
+        FlowHandle<String, String> child =
+                h.register(Flows.flow("child", String.class, String.class, scope -> "child of " + scope.input()));
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "parent",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "start-child",
+                        () -> child.start("x", RunOptions.defaults()),
+                        StepOptions.<String>defaults().transactional())));
+
+        assertThatThrownBy(() -> handle.run("x", RunOptions.defaults().withFlowId("pay-11")))
+                .hasMessageContaining("CRUX0035E");
+        assertThat(log).containsExactly("begin", "rollback");
+    }
+
+    @Test
+    void aTransactionTheStepsOwnCodeSpoiltFailsTheAttemptAndTheRetryPolicyApplies() {
+        spoilNextCheckpoint = true;
+        FlowHandle<String, String> handle = flow(
+                StepOptions.<String>retry(2, Duration.ZERO, io.crux.ee.api.Backoff.LINEAR)
+                        .transactional(),
+                new AtomicInteger(),
+                0);
+
+        FlowResult<String> result = handle.run("x", RunOptions.defaults().withFlowId("pay-12"));
+
+        assertThat(result).isEqualTo(new FlowResult.Completed<>("pay-12", "booked by attempt 2"));
+        assertThat(log)
+                .containsExactly(
+                        "begin",
+                        "body",
+                        "checkpoint refused: transaction aborted",
+                        "rollback",
+                        "begin",
+                        "body",
+                        "checkpoint book",
+                        "commit");
         assertThat(ledger).containsExactly("row of attempt 2");
     }
 

@@ -323,6 +323,14 @@ public final class Messages {
                         + " FlowHandle instead of calling its body inside a transaction.");
     }
 
+    public static String childRunInTransaction(String flowId, String step, String child) {
+        return msg(
+                "CRUX0035E",
+                "The transactional step '" + step + "' of run " + flowId + " tried to start a run of '" + child
+                        + "'. A run started there would be stored in the step's transaction but executed outside it."
+                        + " Start it from a step that is not transactional.");
+    }
+
     public static String stepRolledBack(String flowId, String label, int attempt) {
         return msg(
                 "CRUX0034E",

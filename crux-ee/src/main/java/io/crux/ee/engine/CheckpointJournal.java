@@ -56,7 +56,7 @@ final class CheckpointJournal {
      * The checkpoints recorded on a thread inside a transactional step's attempt: the transaction
      * may still roll back, so they are remembered (and replayed) only once it has committed.
      */
-    private final ThreadLocal<List<CheckpointRecord>> uncommitted = new ThreadLocal<>();
+    private final Map<Thread, List<CheckpointRecord>> uncommitted = new ConcurrentHashMap<>();
 
     /**
      * @param recorded the checkpoints stored so far
@@ -265,14 +265,14 @@ final class CheckpointJournal {
      * @param committed what the write returned, for when it is found committed
      */
     private <T> T durably(Supplier<T> write, CheckpointRecord checkpoint, Supplier<T> committed) {
-        if (uncommitted.get() != null) {
+        if (held() != null) {
             // in a transactional step's transaction, which a failed statement may have spoilt: no
             // retry in place; the step's transaction rolls back, and a passing failure leaves the
             // run to recovery, which runs the step afresh
             try {
                 return write.get();
             } catch (RuntimeException e) {
-                if (TransientFailures.isTransient(e)) {
+                if (TransientFailures.isTransient(e) && !TransientFailures.isSpoiltTransaction(e)) {
                     throw new Interrupt.LeaveForRecovery(e);
                 }
                 throw e;
@@ -319,7 +319,7 @@ final class CheckpointJournal {
 
     /** Holds the checkpoints this thread records from now on until {@link #endTransaction}. */
     void beginTransaction() {
-        uncommitted.set(new ArrayList<>());
+        uncommitted.put(Thread.currentThread(), new ArrayList<>());
     }
 
     /**
@@ -327,15 +327,21 @@ final class CheckpointJournal {
      * the transaction committed, forgotten if it rolled back.
      */
     void endTransaction(boolean committed) {
-        List<CheckpointRecord> held = uncommitted.get();
-        uncommitted.remove();
+        List<CheckpointRecord> held = uncommitted.remove(Thread.currentThread());
         if (committed && held != null) {
             held.forEach(this::rememberNow);
         }
     }
 
+    /** @return the checkpoints this thread holds until its transaction ends, or null outside one */
+    private List<CheckpointRecord> held() {
+        // a map by thread, not a ThreadLocal: a run's journal is short-lived, and a ThreadLocal per
+        // journal would leave an entry in every pooled thread's map that it was read on
+        return uncommitted.isEmpty() ? null : uncommitted.get(Thread.currentThread());
+    }
+
     private void remember(CheckpointRecord c) {
-        List<CheckpointRecord> held = uncommitted.get();
+        List<CheckpointRecord> held = held();
         if (held != null) {
             held.add(c);
         } else {

@@ -35,6 +35,7 @@ final class EngineFlowHandle<I, O> implements FlowHandle<I, O> {
 
     @Override
     public FlowResult<O> run(I input, RunOptions options) {
+        refuseInTransaction();
         String flowId = engine.newRunId(Objects.requireNonNull(options, "options"));
         if (engine.startedBefore(flow, options, flowId)) {
             return engine.attach(flow, flowId); // a step that runs again: the run it started before
@@ -55,6 +56,7 @@ final class EngineFlowHandle<I, O> implements FlowHandle<I, O> {
     }
 
     private String start(I input, RunOptions options, boolean checked) {
+        refuseInTransaction();
         String flowId = engine.newRunId(Objects.requireNonNull(options, "options"));
         if (engine.startedBefore(flow, options, flowId)) {
             return flowId; // a step that runs again: the run it started before
@@ -94,5 +96,12 @@ final class EngineFlowHandle<I, O> implements FlowHandle<I, O> {
     @Override
     public String toString() {
         return "FlowHandle[" + flow.name() + "/" + action.name() + "]";
+    }
+
+    private void refuseInTransaction() {
+        Execution<?, ?> parent = Execution.CURRENT.get();
+        if (parent != null) {
+            parent.refuseChildInTransaction(flow.name());
+        }
     }
 }

@@ -54,6 +54,18 @@ final class Execution<I, O> {
     // A run's body may fan out into block branches on several threads: the parts are shared between
     // them, and what belongs to one thread lives in its Frame.
     private final ThreadLocal<Frame> frames = ThreadLocal.withInitial(Frame::new);
+
+    /**
+     * Refuses to start another run from a transactional step running on this thread: its row would
+     * be written in the step's transaction while the run executes outside it.
+     */
+    void refuseChildInTransaction(String child) {
+        Frame f = frames.get();
+        if (f.inTransaction) {
+            throw new IllegalStateException(Messages.childRunInTransaction(flowId(), f.step, child));
+        }
+    }
+
     private final RunCancellation cancellation;
     private final CheckpointJournal journal;
     private final RunOutbox outbox;

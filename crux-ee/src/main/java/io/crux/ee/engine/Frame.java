@@ -14,6 +14,8 @@ final class Frame {
     int children;
     /** Whether a transactional step's transaction is open on this thread; steps inside it join it. */
     boolean inTransaction;
+    /** Whether a transactional step's checkpoint write took the events gathered, ending the gathering. */
+    boolean eventsTaken;
 
     Lane lane;
     String path = "";

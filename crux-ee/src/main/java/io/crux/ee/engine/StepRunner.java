@@ -164,7 +164,7 @@ final class StepRunner {
             }
             try (AutoCloseable ignored = span.makeCurrent()) {
                 if (transactional) {
-                    tx = services.store().beginStep(options.timeout());
+                    tx = begin(options);
                     f.inTransaction = true;
                     journal.beginTransaction();
                     value = fn.call(); // on this thread, which the transaction is bound to
@@ -173,11 +173,15 @@ final class StepRunner {
                 } else {
                     value = attempt(label, fn, options.timeout(), attempt, span);
                 }
-            } catch (Throwable failure) {
+            } catch (Throwable caught) {
+                Throwable failure = caught;
+                boolean eventsTaken = f.eventsTaken;
+                f.eventsTaken = false;
                 if (tx != null) {
-                    tx.rollback();
                     journal.endTransaction(false);
                     f.inTransaction = false;
+                    rollback(tx);
+                    failure = overTime(failure, label, options.timeout(), attempt, began);
                 }
                 inFlight.remove(stepId);
                 f.lane = outerLane;
@@ -185,7 +189,11 @@ final class StepRunner {
                 f.step = outerStep;
                 f.stepId = outerStepId;
                 f.children = outerChildren;
-                leaveStep(f);
+                if (eventsTaken) {
+                    f.stepDepth--; // the write that took the gathered events ended the gathering
+                } else {
+                    leaveStep(f);
+                }
                 if (failure instanceof CheckpointNotWritten notWritten) {
                     // not the attempt's failure: the store's, as for a plain step's checkpoint
                     span.fail(notWritten.getCause());
@@ -235,6 +243,11 @@ final class StepRunner {
                 run.failedStep(new StepFailure(label, attempt, log));
                 throw new StepFailedException(message, flowId, label, attempt, failure);
             }
+            if (tx != null) {
+                journal.endTransaction(true);
+                f.inTransaction = false;
+                f.eventsTaken = false;
+            }
             f.lane = outerLane;
             f.path = outerPath;
             f.step = outerStep;
@@ -247,8 +260,6 @@ final class StepRunner {
             if (tx == null) {
                 completeStep(f, slot.getAsInt(), label, value, attempt, stepStarted, log);
             } else {
-                journal.endTransaction(true);
-                f.inTransaction = false;
                 // the events gathered went out with the checkpoint: end the gathering without a write
                 if (committed == null) {
                     leaveStep(f);
@@ -291,29 +302,38 @@ final class StepRunner {
         RequestEvents.Gathered[] taken = {null};
         try {
             return events.inOrder(() -> {
-                List<EventRecord> written = write(() -> journal.record(
-                        pos,
-                        label,
-                        value,
-                        attempt,
-                        started,
-                        log,
-                        () -> events.write(taken[0] = events.take()),
-                        () -> events.written(taken[0])));
                 try {
+                    List<EventRecord> written = write(() -> journal.record(
+                            pos,
+                            label,
+                            value,
+                            attempt,
+                            started,
+                            log,
+                            () -> {
+                                if (taken[0] == null) {
+                                    taken[0] = events.take();
+                                    f.eventsTaken = true;
+                                }
+                                return events.write(taken[0]);
+                            },
+                            () -> events.written(taken[0])));
                     commit(tx, label, attempt);
-                } catch (Exception e) {
-                    throw new CommitFailed(e);
+                    return written;
+                } catch (Throwable failed) {
+                    // ended before the commits lock is released: the numbers given back are read
+                    // from what is committed, and no other write of the run commits in between
+                    rollback(tx);
+                    if (failed instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    if (failed instanceof Error e) {
+                        throw e;
+                    }
+                    throw new CommitFailed((Exception) failed);
                 }
-                return written;
             });
         } catch (CommitFailed e) {
-            if (taken[0] != null) {
-                LOG.log(
-                        Level.FINE,
-                        e.getCause(),
-                        () -> "events of a rolled-back attempt of step " + label + " dropped");
-            }
             throw (Exception) e.getCause();
         } catch (CheckpointNotWritten e) {
             if (taken[0] != null) {
@@ -323,13 +343,61 @@ final class StepRunner {
         }
     }
 
-    /** Runs a checkpoint write; a failure of it is the store's, marked so that no retry policy applies. */
+    /**
+     * Runs a checkpoint write; a failure of it is the store's, marked so that no retry policy
+     * applies, unless the attempt's own statements spoilt the transaction: that is the attempt's.
+     */
     private static <T> T write(java.util.function.Supplier<T> write) {
         try {
             return write.get();
         } catch (RuntimeException e) {
+            if (TransientFailures.isSpoiltTransaction(e)) {
+                throw e;
+            }
             throw new CheckpointNotWritten(e);
         }
+    }
+
+    /**
+     * Begins a transactional attempt's transaction. A store that cannot is the store's failure, not
+     * the attempt's: no retry policy or fallback applies to it.
+     */
+    private StepTransaction begin(StepOptions<?> options) {
+        try {
+            return services.store().beginStep(options.timeout());
+        } catch (RuntimeException e) {
+            if (TransientFailures.isTransient(e)) {
+                throw new Interrupt.LeaveForRecovery(e);
+            }
+            throw new CheckpointNotWritten(e);
+        }
+    }
+
+    /** Rolls back; a store that fails to is logged, and the attempt's own failure goes on. */
+    private void rollback(StepTransaction tx) {
+        try {
+            tx.rollback();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, e, () -> "rolling back a transactional step of run " + flowId + " failed");
+        }
+    }
+
+    /**
+     * A transactional attempt that failed after its timeout failed because of it: the transaction
+     * manager rolled back its transaction, and its next statement failed with the provider's error.
+     */
+    private static Throwable overTime(Throwable failure, String label, Duration timeout, int attempt, long began) {
+        if (timeout == null
+                || failure instanceof TimeoutException
+                || Interrupt.find(failure) != null
+                || failure instanceof CheckpointNotWritten
+                || System.nanoTime() - began <= timeout.toNanos()) {
+            return failure;
+        }
+        TimeoutException timedOut = new TimeoutException(
+                "attempt " + attempt + " of step '" + label + "' exceeded its timeout of " + timeout);
+        timedOut.initCause(failure);
+        return timedOut;
     }
 
     private void commit(StepTransaction tx, String label, int attempt) throws Exception {
@@ -405,11 +473,17 @@ final class StepRunner {
         if (timeout == null) {
             return fn.call();
         }
+        if (frames.get().inTransaction) {
+            // inside a transactional step: another thread would be outside its transaction
+            long began = System.nanoTime();
+            T value = fn.call();
+            checkTimeout(label, timeout, attempt, began);
+            return value;
+        }
         // the attempt runs on another thread: make this run and the attempt's span current there, so
         // that a handle used in the step starts a child run of this one, and spans opened in the step
         // (a generator's model calls) are children of the attempt's
         Frame caller = frames.get().copy();
-        caller.inTransaction = false; // a transaction is bound to its thread: the other thread has none
         Future<T> future = services.executor().submit(() -> {
             Execution<?, ?> outer = Execution.CURRENT.get();
             Execution.CURRENT.set(run);

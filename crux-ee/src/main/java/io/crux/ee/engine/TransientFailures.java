@@ -23,7 +23,30 @@ final class TransientFailures {
      */
     private static final List<String> LASTING = List.of("22", "23", "42", "0A");
 
+    /**
+     * SQLState classes of a transaction that cannot go on: an invalid transaction state (PostgreSQL's
+     * 25P02, "current transaction is aborted") and a transaction rolled back by the database.
+     */
+    private static final List<String> TRANSACTION_STATE = List.of("25", "40");
+
     private TransientFailures() {}
+
+    /**
+     * @param failure a failure of a write inside a transactional step's transaction
+     * @return whether it says that the transaction itself cannot go on: the attempt failed (the
+     *     step's own statements spoilt it), rather than the store
+     */
+    static boolean isSpoiltTransaction(RuntimeException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().length() >= 2
+                    && TRANSACTION_STATE.contains(sql.getSQLState().substring(0, 2))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * @param failure a failure of the store

@@ -151,7 +151,7 @@ final class Transactions {
         UserTransaction tx = jta().tx();
         try {
             if (tx.getStatus() != Status.STATUS_NO_TRANSACTION) {
-                throw new CruxPersistenceException(Messages.stepInCallersTransaction(), null, null);
+                throw new IllegalStateException(Messages.stepInCallersTransaction());
             }
             if (timeout != null) {
                 // whole seconds, rounded up: the engine also fails an attempt that took longer than
@@ -165,7 +165,7 @@ final class Transactions {
                     tx.setTransactionTimeout(0);
                 }
             }
-        } catch (CruxPersistenceException e) {
+        } catch (IllegalStateException e) {
             throw e;
         } catch (Exception e) {
             throw new CruxPersistenceException(
