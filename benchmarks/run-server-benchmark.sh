@@ -37,6 +37,11 @@
 #   RESET_SCHEMA=true                         drop and re-create DB_SCHEMA first (only if it is crux_bench; any other
 #                                             schema is only created if missing)
 #   HTTP_PORT=9091 HTTPS_PORT=9444 SERVER=cruxBench
+#   CONCURRENT=1,8,32                         run the concurrent benchmark (section 7) for these client counts
+#                                             instead of /bench/durable and /bench/parts (empty: benchmark 2)
+#   VIA="handle http"                         its callers: FlowHandle.run in the server, and/or the HTTP API with streams
+#   FLOWS=64 CROUNDS=20 CWARMUP=20            flows per phase (split over the clients), measured and warm-up rounds
+#   DB_MAX_POOL_SIZE=50                       the data source's maxPoolSize (CRUX_DB_MAX_POOL_SIZE)
 #   JVM_OPTIONS="..."                         extra JVM options for the server (jvm.options), e.g. a JFR recording
 #   MAINTENANCE_INTERVAL=PT10S LEASE_DURATION=PT30S
 #                                             crux.maintenance-interval / crux.lease-duration (crux-ee's defaults)
@@ -72,6 +77,12 @@ HTTP_PORT="${HTTP_PORT:-9091}"
 HTTPS_PORT="${HTTPS_PORT:-9444}"
 SERVER="${SERVER:-cruxBench}"
 JVM_OPTIONS="${JVM_OPTIONS:-}"
+CONCURRENT="${CONCURRENT:-}"
+VIA="${VIA:-handle http}"
+FLOWS="${FLOWS:-64}"
+CROUNDS="${CROUNDS:-20}"
+CWARMUP="${CWARMUP:-20}"
+DB_MAX_POOL_SIZE="${DB_MAX_POOL_SIZE:-50}"
 MAINTENANCE_INTERVAL="${MAINTENANCE_INTERVAL:-PT10S}"
 LEASE_DURATION="${LEASE_DURATION:-PT30S}"
 DEPLOY="${DEPLOY:-apps}"
@@ -200,7 +211,7 @@ if [[ "$APP_SERVER" == "payara" ]]; then
     log "starting $SERVER (http://127.0.0.1:$HTTP_PORT)"
     # shellcheck disable=SC2086
     (cd "$SERVER_DIR" && exec env CRUX_DB=postgresql CRUX_DB_HOST="$DB_HOST" CRUX_DB_PORT="$DB_PORT" \
-        CRUX_DB_NAME="$DB_NAME" CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="$DB_PASSWORD" CRUX_DB_SCHEMA="$DB_SCHEMA" \
+        CRUX_DB_NAME="$DB_NAME" CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="$DB_PASSWORD" CRUX_DB_SCHEMA="$DB_SCHEMA" CRUX_DB_MAX_POOL_SIZE="$DB_MAX_POOL_SIZE" \
         CRUX_PAYARA_CONFIG="$ROOT/server-config/src/main/payara" CRUX_TELEMETRY_ENABLED="$TELEMETRY" \
         CRUX_MAINTENANCE_INTERVAL="$MAINTENANCE_INTERVAL" CRUX_LEASE_DURATION="$LEASE_DURATION" \
         java $JVM_OPTIONS -jar "$MICRO" --nocluster --port "$HTTP_PORT" --rootdir "$SERVER_DIR/root" \
@@ -239,7 +250,7 @@ elif [[ "$APP_SERVER" == "wildfly" ]]; then
     JAVA_OPTS="-Xms512m -Xmx1g -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true $JVM_OPTIONS" \
     JBOSS_PIDFILE="$WILDFLY_BASE/server.pid" LAUNCH_JBOSS_IN_BACKGROUND=true \
     CRUX_DB=postgresql CRUX_DB_HOST="$DB_HOST" CRUX_DB_PORT="$DB_PORT" CRUX_DB_NAME="$DB_NAME" \
-    CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="${DB_PASSWORD:-postgres}" CRUX_DB_SCHEMA="$DB_SCHEMA" \
+    CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="${DB_PASSWORD:-postgres}" CRUX_DB_SCHEMA="$DB_SCHEMA" CRUX_DB_MAX_POOL_SIZE="$DB_MAX_POOL_SIZE" \
     CRUX_TELEMETRY_ENABLED="$TELEMETRY" CRUX_MAINTENANCE_INTERVAL="$MAINTENANCE_INTERVAL" \
     CRUX_LEASE_DURATION="$LEASE_DURATION" OTEL_SDK_DISABLED=false OTEL_TRACES_EXPORTER=none \
     OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none \
@@ -280,6 +291,7 @@ CRUX_DB_NAME=$DB_NAME
 CRUX_DB_USER=$DB_USER
 CRUX_DB_PASSWORD=$DB_PASSWORD
 CRUX_DB_SCHEMA=$DB_SCHEMA
+CRUX_DB_MAX_POOL_SIZE=$DB_MAX_POOL_SIZE
 CRUX_TELEMETRY_ENABLED=$TELEMETRY
 CRUX_MAINTENANCE_INTERVAL=$MAINTENANCE_INTERVAL
 CRUX_LEASE_DURATION=$LEASE_DURATION
@@ -343,7 +355,16 @@ call() {
     printf '%s' "$out" | pretty
 }
 
-call "$BASE_URL/durable?steps=$STEPS&rounds=$ROUNDS&batch=$BATCH&warmup=$WARMUP&bare=$BARE"
-if [[ "$PARTS" == "true" ]]; then
-    call "$BASE_URL/parts?steps=$STEPS"
+if [[ -n "$CONCURRENT" ]]; then
+    # section 7: each client count, each kind of caller, in one server (the first calls warm it up too)
+    for clients in ${CONCURRENT//,/ }; do
+        for via in $VIA; do
+            call "$BASE_URL/concurrent?clients=$clients&via=$via&flows=$FLOWS&steps=$STEPS&rounds=$CROUNDS&warmup=$CWARMUP"
+        done
+    done
+else
+    call "$BASE_URL/durable?steps=$STEPS&rounds=$ROUNDS&batch=$BATCH&warmup=$WARMUP&bare=$BARE"
+    if [[ "$PARTS" == "true" ]]; then
+        call "$BASE_URL/parts?steps=$STEPS"
+    fi
 fi
