@@ -40,7 +40,8 @@
 #   CONCURRENT=1,8,32                         run the concurrent benchmark (section 7) for these client counts
 #                                             instead of /bench/durable and /bench/parts (empty: benchmark 2)
 #   VIA="handle http"                         its callers: FlowHandle.run in the server, and/or the HTTP API with streams
-#   FLOWS=64 CROUNDS=20 CWARMUP=20            flows per phase (split over the clients), measured and warm-up rounds
+#   FLOWS=64 CROUNDS=20 CWARMUP=20            flows per phase (split over the clients; at least 4 per client),
+#                                             measured and warm-up rounds (a warm-up call per kind of caller first)
 #   DB_MAX_POOL_SIZE=50                       the data source's maxPoolSize (CRUX_DB_MAX_POOL_SIZE)
 #   JVM_OPTIONS="..."                         extra JVM options for the server (jvm.options), e.g. a JFR recording
 #   MAINTENANCE_INTERVAL=PT10S LEASE_DURATION=PT30S
@@ -130,7 +131,7 @@ if [[ -z "$WAR" ]]; then
     WAR="$BENCH_DIR/server/target/crux-bench.war"
 fi
 [[ -f "$WAR" ]] || die "no WAR at $WAR"
-CRUX_JAR_SHA="$(unzip -p "$WAR" 'WEB-INF/lib/crux-ee-*.jar' | sha256sum | cut -c1-16)"
+CRUX_JAR_SHA="$(unzip -p "$WAR" 'WEB-INF/lib/crux-ee-[0-9]*.jar' | sha256sum | cut -c1-16)"
 log "WAR $WAR; its crux-ee jar has SHA-256 $CRUX_JAR_SHA..."
 
 # ---------------------------------------------------------------- 2. Open Liberty (or WildFly, Payara)
@@ -356,10 +357,17 @@ call() {
 }
 
 if [[ -n "$CONCURRENT" ]]; then
-    # section 7: each client count, each kind of caller, in one server (the first calls warm it up too)
+    # section 7: a warm-up call per kind of caller (8 clients, its output thrown away: the JIT compiler
+    # works on these paths for minutes), then each client count and kind of caller in one server; a
+    # phase has FLOWS flows, or 4 per client if that is more
+    for via in $VIA; do
+        log "warm-up ($via): not measured"
+        call "$BASE_URL/concurrent?clients=8&via=$via&flows=$FLOWS&steps=$STEPS&rounds=1&warmup=$CWARMUP" >/dev/null
+    done
     for clients in ${CONCURRENT//,/ }; do
         for via in $VIA; do
-            call "$BASE_URL/concurrent?clients=$clients&via=$via&flows=$FLOWS&steps=$STEPS&rounds=$CROUNDS&warmup=$CWARMUP"
+            flows=$(( FLOWS > 4 * clients ? FLOWS : 4 * clients ))
+            call "$BASE_URL/concurrent?clients=$clients&via=$via&flows=$flows&steps=$STEPS&rounds=$CROUNDS&warmup=$CWARMUP"
         done
     done
 else
