@@ -37,6 +37,12 @@
 #   RESET_SCHEMA=true                         drop and re-create DB_SCHEMA first (only if it is crux_bench; any other
 #                                             schema is only created if missing)
 #   HTTP_PORT=9091 HTTPS_PORT=9444 SERVER=cruxBench
+#   CONCURRENT=1,8,32                         run the concurrent benchmark (section 7) for these client counts
+#                                             instead of /bench/durable and /bench/parts (empty: benchmark 2)
+#   VIA="handle http"                         its callers: FlowHandle.run in the server, and/or the HTTP API with streams
+#   FLOWS=64 CROUNDS=20 CWARMUP=20            flows per phase (split over the clients; at least 4 per client),
+#                                             measured and warm-up rounds (a warm-up call per kind of caller first)
+#   DB_MAX_POOL_SIZE=50                       the data source's maxPoolSize (CRUX_DB_MAX_POOL_SIZE)
 #   JVM_OPTIONS="..."                         extra JVM options for the server (jvm.options), e.g. a JFR recording
 #   MAINTENANCE_INTERVAL=PT10S LEASE_DURATION=PT30S
 #                                             crux.maintenance-interval / crux.lease-duration (crux-ee's defaults)
@@ -72,6 +78,12 @@ HTTP_PORT="${HTTP_PORT:-9091}"
 HTTPS_PORT="${HTTPS_PORT:-9444}"
 SERVER="${SERVER:-cruxBench}"
 JVM_OPTIONS="${JVM_OPTIONS:-}"
+CONCURRENT="${CONCURRENT:-}"
+VIA="${VIA:-handle http}"
+FLOWS="${FLOWS:-64}"
+CROUNDS="${CROUNDS:-20}"
+CWARMUP="${CWARMUP:-20}"
+DB_MAX_POOL_SIZE="${DB_MAX_POOL_SIZE:-50}"
 MAINTENANCE_INTERVAL="${MAINTENANCE_INTERVAL:-PT10S}"
 LEASE_DURATION="${LEASE_DURATION:-PT30S}"
 DEPLOY="${DEPLOY:-apps}"
@@ -119,7 +131,7 @@ if [[ -z "$WAR" ]]; then
     WAR="$BENCH_DIR/server/target/crux-bench.war"
 fi
 [[ -f "$WAR" ]] || die "no WAR at $WAR"
-CRUX_JAR_SHA="$(unzip -p "$WAR" 'WEB-INF/lib/crux-ee-*.jar' | sha256sum | cut -c1-16)"
+CRUX_JAR_SHA="$(unzip -p "$WAR" 'WEB-INF/lib/crux-ee-[0-9]*.jar' | sha256sum | cut -c1-16)"
 log "WAR $WAR; its crux-ee jar has SHA-256 $CRUX_JAR_SHA..."
 
 # ---------------------------------------------------------------- 2. Open Liberty (or WildFly, Payara)
@@ -200,7 +212,7 @@ if [[ "$APP_SERVER" == "payara" ]]; then
     log "starting $SERVER (http://127.0.0.1:$HTTP_PORT)"
     # shellcheck disable=SC2086
     (cd "$SERVER_DIR" && exec env CRUX_DB=postgresql CRUX_DB_HOST="$DB_HOST" CRUX_DB_PORT="$DB_PORT" \
-        CRUX_DB_NAME="$DB_NAME" CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="$DB_PASSWORD" CRUX_DB_SCHEMA="$DB_SCHEMA" \
+        CRUX_DB_NAME="$DB_NAME" CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="$DB_PASSWORD" CRUX_DB_SCHEMA="$DB_SCHEMA" CRUX_DB_MAX_POOL_SIZE="$DB_MAX_POOL_SIZE" \
         CRUX_PAYARA_CONFIG="$ROOT/server-config/src/main/payara" CRUX_TELEMETRY_ENABLED="$TELEMETRY" \
         CRUX_MAINTENANCE_INTERVAL="$MAINTENANCE_INTERVAL" CRUX_LEASE_DURATION="$LEASE_DURATION" \
         java $JVM_OPTIONS -jar "$MICRO" --nocluster --port "$HTTP_PORT" --rootdir "$SERVER_DIR/root" \
@@ -239,7 +251,7 @@ elif [[ "$APP_SERVER" == "wildfly" ]]; then
     JAVA_OPTS="-Xms512m -Xmx1g -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true $JVM_OPTIONS" \
     JBOSS_PIDFILE="$WILDFLY_BASE/server.pid" LAUNCH_JBOSS_IN_BACKGROUND=true \
     CRUX_DB=postgresql CRUX_DB_HOST="$DB_HOST" CRUX_DB_PORT="$DB_PORT" CRUX_DB_NAME="$DB_NAME" \
-    CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="${DB_PASSWORD:-postgres}" CRUX_DB_SCHEMA="$DB_SCHEMA" \
+    CRUX_DB_USER="$DB_USER" CRUX_DB_PASSWORD="${DB_PASSWORD:-postgres}" CRUX_DB_SCHEMA="$DB_SCHEMA" CRUX_DB_MAX_POOL_SIZE="$DB_MAX_POOL_SIZE" \
     CRUX_TELEMETRY_ENABLED="$TELEMETRY" CRUX_MAINTENANCE_INTERVAL="$MAINTENANCE_INTERVAL" \
     CRUX_LEASE_DURATION="$LEASE_DURATION" OTEL_SDK_DISABLED=false OTEL_TRACES_EXPORTER=none \
     OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none \
@@ -280,6 +292,7 @@ CRUX_DB_NAME=$DB_NAME
 CRUX_DB_USER=$DB_USER
 CRUX_DB_PASSWORD=$DB_PASSWORD
 CRUX_DB_SCHEMA=$DB_SCHEMA
+CRUX_DB_MAX_POOL_SIZE=$DB_MAX_POOL_SIZE
 CRUX_TELEMETRY_ENABLED=$TELEMETRY
 CRUX_MAINTENANCE_INTERVAL=$MAINTENANCE_INTERVAL
 CRUX_LEASE_DURATION=$LEASE_DURATION
@@ -343,7 +356,23 @@ call() {
     printf '%s' "$out" | pretty
 }
 
-call "$BASE_URL/durable?steps=$STEPS&rounds=$ROUNDS&batch=$BATCH&warmup=$WARMUP&bare=$BARE"
-if [[ "$PARTS" == "true" ]]; then
-    call "$BASE_URL/parts?steps=$STEPS"
+if [[ -n "$CONCURRENT" ]]; then
+    # section 7: a warm-up call per kind of caller (8 clients, its output thrown away: the JIT compiler
+    # works on these paths for minutes), then each client count and kind of caller in one server; a
+    # phase has FLOWS flows, or 4 per client if that is more
+    for via in $VIA; do
+        log "warm-up ($via): not measured"
+        call "$BASE_URL/concurrent?clients=8&via=$via&flows=$FLOWS&steps=$STEPS&rounds=1&warmup=$CWARMUP" >/dev/null
+    done
+    for clients in ${CONCURRENT//,/ }; do
+        for via in $VIA; do
+            flows=$(( FLOWS > 4 * clients ? FLOWS : 4 * clients ))
+            call "$BASE_URL/concurrent?clients=$clients&via=$via&flows=$flows&steps=$STEPS&rounds=$CROUNDS&warmup=$CWARMUP"
+        done
+    done
+else
+    call "$BASE_URL/durable?steps=$STEPS&rounds=$ROUNDS&batch=$BATCH&warmup=$WARMUP&bare=$BARE"
+    if [[ "$PARTS" == "true" ]]; then
+        call "$BASE_URL/parts?steps=$STEPS"
+    fi
 fi

@@ -270,6 +270,11 @@ public class JpaFlowStore implements FlowStore {
                     checkHeld(flowId, owner); // says why: another holder, or cancelled
                     throw new FlowConflictException(Messages.runChanged(flowId), flowId, null);
                 }
+                // no em.flush(): nothing here went through the entity manager (the events that go
+                // along are JDBC too), and a flush would make the container open a persistence
+                // context for the transaction only to find nothing to write. Whatever the work
+                // along may still have left in it is flushed by the commit.
+                return alongside.get();
             } else {
                 checkHeld(flowId, owner);
                 em.persist(StepCheckpointEntity.from(checkpoint, codec));
