@@ -3,9 +3,11 @@ package io.crux.ee.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -14,6 +16,8 @@ import jakarta.transaction.UserTransaction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import io.crux.ee.spi.StepTransaction;
 
 /**
  * A transaction begun by the stores ends whatever the work throws, an {@link Error} included; what
@@ -26,6 +30,9 @@ class TransactionsTest {
         int status = Status.STATUS_NO_TRANSACTION;
         int commits;
         int rollbacks;
+        /** The timeouts set, in order; 0 resets the default. */
+        final List<Integer> timeouts = new ArrayList<>();
+
         final List<Synchronization> synchronizations = new ArrayList<>();
 
         @Override
@@ -35,7 +42,12 @@ class TransactionsTest {
         }
 
         @Override
-        public void commit() {
+        public void commit() throws RollbackException {
+            if (status == Status.STATUS_MARKED_ROLLBACK) {
+                status = Status.STATUS_ACTIVE;
+                rollback();
+                throw new RollbackException("marked rollback-only");
+            }
             end(Status.STATUS_COMMITTED);
             commits++;
         }
@@ -65,7 +77,9 @@ class TransactionsTest {
         }
 
         @Override
-        public void setTransactionTimeout(int seconds) {}
+        public void setTransactionTimeout(int seconds) {
+            timeouts.add(seconds);
+        }
 
         @Override
         public void registerInterposedSynchronization(Synchronization sync) {
@@ -147,6 +161,43 @@ class TransactionsTest {
         jta.rollback();
 
         assertThat(published).isEmpty();
+    }
+
+    @Test
+    void aStepsTransactionHasTheStepsTimeoutOnlyAndTheStoresWritesJoinIt() {
+        StepTransaction tx = Transactions.beginStep(Duration.ofMillis(1500));
+        Transactions.write("save a checkpoint", "r1", () -> null);
+
+        assertThat(jta.commits).as("the write joined the step's transaction").isZero();
+        assertThat(tx.commit()).isTrue();
+        assertThat(jta.commits).isOne();
+        assertThat(jta.timeouts)
+                .as("whole seconds, rounded up, then the default again for the thread's next transactions")
+                .containsExactly(2, 0);
+    }
+
+    @Test
+    void aStepsTransactionThatIsRolledBackAtItsCommitSaysSo() {
+        StepTransaction tx = Transactions.beginStep(null);
+        jta.setRollbackOnly();
+
+        assertThat(tx.commit()).isFalse();
+        assertThat(jta.status).isEqualTo(Status.STATUS_NO_TRANSACTION);
+        assertThat(jta.timeouts)
+                .as("no timeout given: the transaction manager's")
+                .isEmpty();
+        tx.rollback(); // ended already: nothing happens
+        assertThat(jta.rollbacks).isOne();
+    }
+
+    @Test
+    void aStepsTransactionCannotBeginOnAThreadThatHasOne() throws Exception {
+        jta.begin();
+
+        assertThatThrownBy(() -> Transactions.beginStep(null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("CRUX0033E");
+        assertThat(jta.status).as("the caller's transaction is left alone").isEqualTo(Status.STATUS_ACTIVE);
     }
 
     @Test
