@@ -101,7 +101,7 @@ final class EngineFlowHandle<I, O> implements FlowHandle<I, O> {
     private void refuseInTransaction() {
         Execution<?, ?> parent = Execution.CURRENT.get();
         if (parent != null) {
-            parent.refuseChildInTransaction(flow.name());
+            parent.frame().refuseChildRun(parent.flowId(), flow.name());
         }
     }
 }

@@ -55,15 +55,9 @@ final class Execution<I, O> {
     // them, and what belongs to one thread lives in its Frame.
     private final ThreadLocal<Frame> frames = ThreadLocal.withInitial(Frame::new);
 
-    /**
-     * Refuses to start another run from a transactional step running on this thread: its row would
-     * be written in the step's transaction while the run executes outside it.
-     */
-    void refuseChildInTransaction(String child) {
-        Frame f = frames.get();
-        if (f.inTransaction) {
-            throw new IllegalStateException(Messages.childRunInTransaction(flowId(), f.step, child));
-        }
+    /** @return this run's frame on the calling thread */
+    Frame frame() {
+        return frames.get();
     }
 
     private final RunCancellation cancellation;

@@ -33,6 +33,16 @@ final class Frame {
     }
 
     /**
+     * Refuses to start another run from a transactional step running on this thread: its row would
+     * be written in the step's transaction while the run executes outside it.
+     */
+    void refuseChildRun(String flowId, String child) {
+        if (inTransaction) {
+            throw new IllegalStateException(Messages.childRunInTransaction(flowId, step, child));
+        }
+    }
+
+    /**
      * Refuses a step, suspension or wait of the flow body inside a step's body: the step's replay
      * skips its body, so a checkpoint recorded in there would shift every later position.
      */

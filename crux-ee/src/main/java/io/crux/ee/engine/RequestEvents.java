@@ -213,6 +213,37 @@ final class RequestEvents {
     }
 
     /**
+     * What one step's checkpoint write takes from the outbox: taken at its first try, so that a write
+     * tried again after a passing failure writes the same items and events, with the same numbers.
+     */
+    final class StepWrite {
+        private Gathered taken;
+
+        /** Takes what is gathered (at the first call) and writes it in the caller's transaction. */
+        List<EventRecord> write() {
+            if (taken == null) {
+                taken = take();
+            }
+            return RequestEvents.this.write(taken);
+        }
+
+        /** @return what the write wrote, for a write found committed after its answer was lost */
+        List<EventRecord> written() {
+            return RequestEvents.this.written(taken);
+        }
+
+        /** @return whether the gathered events were taken, which ended the step's gathering */
+        boolean took() {
+            return taken != null;
+        }
+    }
+
+    /** @return the outbox's part of one step's checkpoint write */
+    StepWrite stepWrite() {
+        return new StepWrite();
+    }
+
+    /**
      * Writes what {@link #take()} took, in the caller's transaction, which runs in {@link #inOrder}.
      *
      * @return the events written, to be {@linkplain #publish published} once that transaction has committed

@@ -380,28 +380,15 @@ final class StepRunner {
             return;
         }
         f.stepDepth--;
-        // taken once, so that a write tried again after a passing failure writes the same items and events
-        RequestEvents.Gathered[] taken = {null};
+        RequestEvents.StepWrite once = events.stepWrite();
         List<EventRecord> written;
         try {
-            written = events.inOrder(() -> journal.record(
-                    pos,
-                    label,
-                    value,
-                    attempt,
-                    started,
-                    log,
-                    () -> {
-                        if (taken[0] == null) {
-                            taken[0] = events.take();
-                        }
-                        return events.write(taken[0]);
-                    },
-                    () -> events.written(taken[0])));
+            written = events.inOrder(
+                    () -> journal.record(pos, label, value, attempt, started, log, once::write, once::written));
         } catch (RuntimeException e) {
             // the gathering must end whatever happened, or every later event of the run (its end
             // included) would wait in the buffer for good
-            if (taken[0] != null) {
+            if (once.took()) {
                 LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, e), e);
             } else {
                 try {

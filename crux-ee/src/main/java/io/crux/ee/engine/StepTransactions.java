@@ -64,28 +64,16 @@ final class StepTransactions {
             commit(tx, label, attempt);
             return null;
         }
-        RequestEvents.Gathered[] taken = {null};
+        RequestEvents.StepWrite once = events.stepWrite();
         try {
             return events.inOrder(() -> {
                 try {
-                    List<EventRecord> written = write(() -> journal.record(
-                            pos,
-                            label,
-                            value,
-                            attempt,
-                            started,
-                            log,
-                            () -> {
-                                if (taken[0] == null) {
-                                    taken[0] = events.take();
-                                    f.eventsTaken = true;
-                                }
-                                return events.write(taken[0]);
-                            },
-                            () -> events.written(taken[0])));
+                    List<EventRecord> written = write(
+                            () -> journal.record(pos, label, value, attempt, started, log, once::write, once::written));
                     commit(tx, label, attempt);
                     return written;
                 } catch (Throwable failed) {
+                    f.eventsTaken = once.took();
                     // ended before the commits lock is released: the numbers given back are read
                     // from what is committed, and no other write of the run commits in between
                     rollback(tx);
@@ -101,7 +89,7 @@ final class StepTransactions {
         } catch (CommitFailed e) {
             throw (Exception) e.getCause();
         } catch (CheckpointNotWritten e) {
-            if (taken[0] != null) {
+            if (once.took()) {
                 LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, e.getCause()), e.getCause());
             }
             throw e;
