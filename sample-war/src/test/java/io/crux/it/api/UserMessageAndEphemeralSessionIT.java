@@ -118,6 +118,19 @@ class UserMessageAndEphemeralSessionIT {
                         "request.completed"),
                 types);
 
+        List<String> resumed = data(send(
+                        HttpRequest.newBuilder(URI.create(url("it-scratch/requests/" + request + "/stream")))
+                                .header("Authorization", AUTH)
+                                .header("Last-Event-ID", request + ":3")
+                                .timeout(Duration.ofSeconds(30))
+                                .GET()
+                                .build(),
+                        200))
+                .stream()
+                .map(d -> (String) object(d).get("type"))
+                .toList();
+        assertEquals(types.subList(3, types.size()), resumed, "the stream resumes from the stored events");
+
         assertTrue(problem(get("it-scratch/sessions/" + session, 404)).startsWith("CRUX0214E"));
         assertTrue(
                 problem(get("it-scratch/sessions/" + session + "/state", 404)).startsWith("CRUX0214E"));
