@@ -32,10 +32,10 @@ public class HelpDeskFlow {
 
     private static final Duration WORD_PAUSE = Duration.ofMillis(60);
 
-    @Action("ask")
+    /** The engine emits the question as the user's message before the first step ({@code userMessage}). */
+    @Action(value = "ask", userMessage = "text")
     public String ask(FlowScope<Question> flow) {
         String question = flow.input().text();
-        flow.emit(Item.message("user", question));
         String answer = flow.step("answer", () -> {
             flow.emit(Item.status("looking it up"));
             try (MessageStream message = flow.message("assistant")) {

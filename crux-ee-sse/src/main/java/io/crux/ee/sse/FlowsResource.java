@@ -39,6 +39,8 @@ import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.exception.FlowStateException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonSchemas;
 import io.crux.ee.service.FlowKind;
 import io.crux.ee.service.FlowService;
@@ -102,6 +104,7 @@ public class FlowsResource {
                     Map<String, Object> kind = new LinkedHashMap<>();
                     kind.put("kind", f.name());
                     kind.put("requireUser", f.requireUser());
+                    kind.put("sessions", f.ephemeralSessions() ? "EPHEMERAL" : "PERSISTED");
                     kind.put(
                             "actions",
                             f.actions().entrySet().stream()
@@ -149,6 +152,9 @@ public class FlowsResource {
         FlowKind flow = flow(kind);
         String user = user(flow, security);
         Object input = input(flow, action, body);
+        if (flow.ephemeralSessions()) {
+            return start(flow, action, input, null, user); // a session of the request's own, never stored
+        }
         Instant now = Instant.now();
         SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), kind, user, now, now);
         flows.sessions().createSession(session);
@@ -196,22 +202,26 @@ public class FlowsResource {
             @Context SecurityContext security) {
         FlowKind flow = flow(kind);
         String user = user(flow, security);
+        if (flow.ephemeralSessions()) {
+            throw new FlowStateException(Messages.ephemeralSessionJoined(flow.name(), sessionId), null, null);
+        }
         SessionRecord session = session(flow, sessionId, user);
         return start(flow, action, input(flow, action, body), session, user);
     }
 
+    /** @param session the session to run in, or null for a flow whose session lives for the request (its id is the run id) */
     private Response start(FlowKind flow, String action, Object input, SessionRecord session, String user) {
         String runId = flows.start(
                 flow.name(),
                 action,
                 input,
                 RunOptions.defaults()
-                        .withSessionId(session.id())
+                        .withSessionId(session == null ? null : session.id())
                         .withUserId(user)
                         .withEvents(true));
         Map<String, Object> accepted = new LinkedHashMap<>();
         accepted.put("requestId", runId);
-        accepted.put("sessionId", session.id());
+        accepted.put("sessionId", session == null ? runId : session.id());
         accepted.put("runId", runId);
         return Response.accepted(accepted).type(MediaType.APPLICATION_JSON).build();
     }
@@ -350,8 +360,12 @@ public class FlowsResource {
     @Path("{kind}/sessions")
     public Response createSession(@PathParam("kind") String kind, @Context SecurityContext security) {
         FlowKind flow = flow(kind);
+        String user = user(flow, security);
+        if (flow.ephemeralSessions()) {
+            throw new FlowStateException(Messages.ephemeralSessionCreated(flow.name()), null, null);
+        }
         Instant now = Instant.now();
-        SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), kind, user(flow, security), now, now);
+        SessionRecord session = new SessionRecord(UUID.randomUUID().toString(), kind, user, now, now);
         flows.sessions().createSession(session);
         return Response.status(201)
                 .entity(session)
@@ -519,6 +533,9 @@ public class FlowsResource {
     }
 
     private SessionRecord session(FlowKind flow, String sessionId, String user) {
+        if (flow.ephemeralSessions()) {
+            throw Problems.notFound(Messages.ephemeralNoSession(flow.name(), sessionId));
+        }
         return flows.sessions()
                 .findSession(sessionId)
                 .filter(s -> s.kind().equals(flow.name()) && visible(s.userId(), user))

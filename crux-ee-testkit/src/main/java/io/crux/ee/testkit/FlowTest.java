@@ -13,6 +13,7 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.exception.CruxException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.BeanValidationInputValidator;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.engine.EngineSettings;
@@ -36,7 +37,10 @@ import io.crux.ee.spi.PayloadCodec;
  * clock forward by the wait and continues at once ({@link TestRun#retryWaits()} lists the waits).
  * Pass a real executor with {@link #executor(ExecutorService)} to test concurrency.
  *
- * <p><b>Defaults.</b> Session {@code test-session}, user {@code test-user}, project
+ * <p><b>Defaults.</b> Session {@code test-session} (none for a flow whose sessions are
+ * {@link io.crux.ee.api.Sessions#EPHEMERAL EPHEMERAL}: as in the server, the run id is its session
+ * id, nothing of the session is stored, and {@link #session(String)} makes the run fail with
+ * CRUX0211E), user {@code test-user}, project
  * {@code default}; no services but the engine's own: a block that asks for one that was not given
  * fails with CRUX0052E. Inputs and signal payloads are checked with Bean Validation when a provider is on the
  * class path. The clock starts at 2030-01-01T00:00:00Z. The run records its request events as
@@ -69,6 +73,9 @@ public final class FlowTest<I, O> {
 
     FlowTest(FlowModel flow) {
         this.flow = Objects.requireNonNull(flow, "flow");
+        if (flow.ephemeralSessions()) {
+            options = options.withSessionId(null); // as in the server: the run id is the session id
+        }
     }
 
     /**
@@ -225,6 +232,9 @@ public final class FlowTest<I, O> {
      *     or was left out for a flow with several
      */
     public TestRun<O> run() {
+        if (flow.ephemeralSessions() && seeds.containsKey("session")) {
+            throw new IllegalStateException(Messages.ephemeralSeeded(flow.name()));
+        }
         Context<I, O> context = new Context<>(this);
         seeds.forEach((scope, values) -> {
             String key = switch (scope) {

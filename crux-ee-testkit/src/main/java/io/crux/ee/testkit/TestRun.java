@@ -92,10 +92,15 @@ public final class TestRun<O> {
         return ((FlowResult.Completed<O>) result).output();
     }
 
-    /** @return the emitted items of the test's session, in the order they were first added */
+    /**
+     * @return the stored items of the test's session, in the order they were first added; none for a
+     *     flow whose sessions are ephemeral, which stores none (its items are in {@link #events()})
+     */
     public Items items() {
         Map<String, Item> latest = new LinkedHashMap<>();
-        for (ItemRecord r : context.sessions.listItems(context.options.sessionId(), Integer.MAX_VALUE)) {
+        String sessionId = context.options.sessionId();
+        for (ItemRecord r :
+                sessionId == null ? List.<ItemRecord>of() : context.sessions.listItems(sessionId, Integer.MAX_VALUE)) {
             latest.put(r.item().id(), r.item());
         }
         return new Items(this, new ArrayList<>(latest.values()));

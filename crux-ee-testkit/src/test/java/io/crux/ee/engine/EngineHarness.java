@@ -137,6 +137,25 @@ final class EngineHarness implements AutoCloseable {
                 tracer);
     }
 
+    /**
+     * @param sessions the store of sessions, state, items and events (one that records what it is given, say)
+     * @param nodeId the engine's node id
+     * @param executor its executor, closed with this harness
+     * @return an engine on an in-memory run store
+     */
+    static EngineHarness on(SessionStore sessions, String nodeId, ExecutorService executor) {
+        TestClock clock = new TestClock(FlowTest.START);
+        return new EngineHarness(
+                new InMemoryFlowStore(clock),
+                sessions,
+                executor,
+                new ManualScheduler(clock),
+                clock,
+                nodeId,
+                FlowMetrics.NOOP,
+                FlowTracer.NOOP);
+    }
+
     /** @return an engine whose runs execute on a cached thread pool */
     static EngineHarness pooled() {
         return pooled("node-1");

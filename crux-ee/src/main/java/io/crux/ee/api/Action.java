@@ -15,6 +15,16 @@ import java.lang.annotation.Target;
  * @Action("summarize")
  * public Summary summarize(FlowScope<Document> flow) { ... }
  * }</pre>
+ *
+ * <p>An action whose input carries the user's words names the property that holds them in
+ * {@link #userMessage()}: the engine then adds {@code Item.message("user", text)} to the session
+ * and the stream before the action's first step, once per request, instead of the action emitting
+ * it by hand.
+ *
+ * <pre>{@code
+ * @Action(value = "chat", userMessage = "text")
+ * public Answer chat(FlowScope<Question> flow) { ... }   // record Question(String text) {}
+ * }</pre>
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -27,4 +37,18 @@ public @interface Action {
      * @return the action name; must not be blank
      */
     String value();
+
+    /**
+     * The property of the input (a record component, or a JSON-B property: a public field or
+     * getter, under its {@code @JsonbProperty} name if it has one) whose {@code String} value becomes
+     * the request's user message: {@code Item.message("user", value)}, emitted by the engine before
+     * the action's first step and recorded at the run's first position, so that a resume, a retry
+     * or a recovery does not emit it again. A {@code null} value emits nothing. Empty (the default):
+     * the input's own {@link UserMessage#userMessage()} if its type implements {@link UserMessage},
+     * otherwise no message. A name that is not a {@code String} property of the input type fails the
+     * deployment (CRUX0210E).
+     *
+     * @return the input's property that holds the user's message, or empty
+     */
+    String userMessage() default "";
 }

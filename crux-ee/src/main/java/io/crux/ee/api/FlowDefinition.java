@@ -62,4 +62,28 @@ public @interface FlowDefinition {
      * @return whether a user is required
      */
     boolean requireUser() default false;
+
+    /**
+     * The user message of a {@link FlowHandler}'s action {@code run}, as {@link Action#userMessage()}
+     * declares it for an {@code @Action} method: the input's {@code String} property whose value the
+     * engine emits as {@code Item.message("user", value)} before the first step. Only for a
+     * definition that implements {@link FlowHandler}; on any other, declare it on each
+     * {@code @Action} (else the deployment fails, CRUX0210E). Default empty: none, unless the input
+     * implements {@link UserMessage}.
+     *
+     * @return the input's property that holds the user's message, or empty
+     */
+    String userMessage() default "";
+
+    /**
+     * Whether a run's session is stored ({@link Sessions#PERSISTED}, the default) or lives for one
+     * request only ({@link Sessions#EPHEMERAL}): then no session row, no session state and no
+     * session items are stored; {@link FlowScope#session()} is a document in memory for the run,
+     * whose session id is the run id; a run cannot join another session, suspend or wait, and one
+     * found unfinished after a crash fails instead of going on without its state. The request's
+     * events are stored as for any run, so its stream resumes with {@code Last-Event-ID}.
+     *
+     * @return how runs of this flow keep their session
+     */
+    Sessions sessions() default Sessions.PERSISTED;
 }

@@ -182,7 +182,10 @@ public interface FlowScope<I> {
     Optional<String> userId();
 
     /**
-     * @return the session's stored state
+     * The session's state: a stored document, or, for a flow declared with
+     * {@link Sessions#EPHEMERAL ephemeral sessions}, a document in memory that lives as long as the run.
+     *
+     * @return the session's state
      * @throws io.crux.ee.api.exception.FlowStateException if the run has no session
      */
     ScopedState session();

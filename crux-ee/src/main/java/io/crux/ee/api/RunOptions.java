@@ -45,6 +45,10 @@ public record RunOptions(String flowId, String sessionId, String userId, String 
     }
 
     /**
+     * A run of a flow with {@link Sessions#EPHEMERAL ephemeral sessions} cannot be given one: it has a
+     * session of its own whose id is the run id, and starting it with a session id fails with a
+     * {@link io.crux.ee.api.exception.FlowStateException} (CRUX0211E).
+     *
      * @param sessionId the session id
      * @return a copy with the given session id
      * @throws IllegalArgumentException if the id is blank or longer than 128 characters

@@ -669,4 +669,59 @@ public final class Messages {
                         + (repairs == 1 ? " repair" : " repairs") + "; the last reply was rejected because " + problem
                         + ". Use a model that follows JSON instructions, or allow more repairs with withMaxRepairs(n).");
     }
+
+    public static String badUserMessage(String type, String action, String problem) {
+        return msg(
+                "CRUX0210E",
+                "The user message of the action '" + action + "' of " + type + " cannot be used: " + problem
+                        + ". Name a String property of the action's input (a record component, or a JSON-B property)"
+                        + " in userMessage, or leave it empty and let the input implement io.crux.ee.api.UserMessage.");
+    }
+
+    public static String ephemeralSessionJoined(String flow, String sessionId) {
+        return msg(
+                "CRUX0211E",
+                "The flow '" + flow + "' is declared with sessions = EPHEMERAL: each request has a session of its own"
+                        + " that is never stored, so a run cannot join the session '" + sessionId
+                        + "'. Start it without a session id (the run id is its session id), or declare the flow"
+                        + " with sessions = PERSISTED to keep sessions across requests.");
+    }
+
+    public static String ephemeralSuspend(String flow, String operation, String name) {
+        return msg(
+                "CRUX0212E",
+                "The flow '" + flow + "' is declared with sessions = EPHEMERAL, so it cannot " + operation + " ('"
+                        + name + "'): its session state lives in memory for one request and would be lost."
+                        + " Declare the flow with sessions = PERSISTED to let it suspend.");
+    }
+
+    public static String ephemeralRecovered(String flowId, String flow) {
+        return msg(
+                "CRUX0213E",
+                "Run " + flowId + " of the flow '" + flow + "' (sessions = EPHEMERAL) was left unfinished by a server"
+                        + " that stopped; its session state lived in that server's memory and is lost, so the run fails"
+                        + " instead of going on without it. Start the request again.");
+    }
+
+    public static String ephemeralNoSession(String flow, String sessionId) {
+        return msg(
+                "CRUX0214E",
+                "There is no session '" + sessionId + "' of flow '" + flow + "': its sessions are EPHEMERAL and live"
+                        + " for one request only, so none is stored (read the request and its stream instead).");
+    }
+
+    public static String ephemeralSessionCreated(String flow) {
+        return msg(
+                "CRUX0215E",
+                "The flow '" + flow + "' is declared with sessions = EPHEMERAL: a session is made by each action and"
+                        + " lives for its request, so none can be created on its own. POST the action instead.");
+    }
+
+    public static String ephemeralSeeded(String flow) {
+        return msg(
+                "CRUX0216E",
+                "Test kit: the flow '" + flow + "' is declared with sessions = EPHEMERAL, so every request starts with"
+                        + " an empty session that is never stored; sessionState(...) cannot seed it. Seed the user or"
+                        + " project state, or put what the run needs in its input.");
+    }
 }

@@ -123,10 +123,30 @@ public final class FlowDefinitions {
                 }
             });
         }
+        if (!def.userMessage().isEmpty() && !FlowHandler.class.isAssignableFrom(type)) {
+            problems.add(Messages.badUserMessage(
+                    type.getName(),
+                    "(any)",
+                    "@FlowDefinition(userMessage) is for a FlowHandler's action run; " + type.getName()
+                            + " is not a FlowHandler, so declare @Action(userMessage = ...) on each action instead"));
+        }
+        for (Map.Entry<String, ActionModel> entry : actions.entrySet()) {
+            ActionModel a = entry.getValue();
+            String property = FlowHandler.RUN.equals(a.name()) && FlowHandler.class.isAssignableFrom(type)
+                    ? def.userMessage()
+                    : declaredUserMessage(type, a.name());
+            UserMessages.Declared declared = UserMessages.read(type.getName(), a.name(), a.inputType(), property);
+            if (declared.problem() != null) {
+                problems.add(declared.problem());
+            } else if (declared.text() != null) {
+                entry.setValue(a.withUserMessage(declared.text()));
+            }
+        }
         if (actions.isEmpty() && problems.isEmpty()) {
             problems.add(Messages.noActions(type.getName()));
         }
-        FlowModel model = new FlowModel(def.value(), def.durable(), type, actions, def.requireUser(), views);
+        FlowModel model =
+                new FlowModel(def.value(), def.durable(), type, actions, def.requireUser(), views, def.sessions());
         try {
             model.signals();
         } catch (FlowDefinitionException e) {
@@ -136,6 +156,17 @@ public final class FlowDefinitions {
             return new Result(null, problems);
         }
         return new Result(model, List.of());
+    }
+
+    /** @return the property an {@code @Action} method with that name declares as its user message */
+    private static String declaredUserMessage(Class<?> type, String action) {
+        for (Method m : annotated(type, Action.class)) {
+            Action a = m.getAnnotation(Action.class);
+            if (a.value().equals(action)) {
+                return a.userMessage();
+            }
+        }
+        return "";
     }
 
     private static List<Method> annotated(Class<?> type, Class<? extends java.lang.annotation.Annotation> annotation) {

@@ -2,6 +2,7 @@ package io.crux.ee.engine;
 
 import java.lang.reflect.Type;
 import java.util.Objects;
+import java.util.function.Function;
 
 import io.crux.ee.api.Block;
 import io.crux.ee.api.FlowScope;
@@ -14,14 +15,30 @@ import io.crux.ee.catalog.Messages;
  * @param inputType the type argument of its {@code FlowScope} parameter
  * @param outputType its return type
  * @param invoker calls the action
+ * @param userMessage the text of the request's user message for an input, {@code null} for none;
+ *     {@code null} when the action declares no user message
  */
-public record ActionModel(String name, Type inputType, Type outputType, Invoker invoker) {
+public record ActionModel(
+        String name, Type inputType, Type outputType, Invoker invoker, Function<Object, String> userMessage) {
 
     public ActionModel {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(inputType, "inputType");
         Objects.requireNonNull(outputType, "outputType");
         Objects.requireNonNull(invoker, "invoker");
+    }
+
+    /** An action without a user message. */
+    public ActionModel(String name, Type inputType, Type outputType, Invoker invoker) {
+        this(name, inputType, outputType, invoker, null);
+    }
+
+    /**
+     * @param from how the input becomes the user message's text
+     * @return a copy with that user message
+     */
+    public ActionModel withUserMessage(Function<Object, String> from) {
+        return new ActionModel(name, inputType, outputType, invoker, from);
     }
 
     /**

@@ -90,7 +90,8 @@ public final class EngineFlowService implements FlowService {
                     model.requireUser(),
                     inputs,
                     model.clientData(),
-                    new LinkedHashMap<String, Type>(model.signals()));
+                    new LinkedHashMap<String, Type>(model.signals()),
+                    model.ephemeralSessions());
         });
     }
 

@@ -19,6 +19,7 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowFailedException;
+import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointRecord;
@@ -75,6 +76,8 @@ final class Execution<I, O> {
     private String origin;
     /** Whether {@code request.in_progress} was stored with the run's row, when it was created. */
     private boolean startStored;
+    /** Whether this execution continues a stored run (a recovery, a resume, a take-over). */
+    private boolean revived;
 
     Execution(
             EngineServices services,
@@ -96,7 +99,8 @@ final class Execution<I, O> {
         this.parentContext = parentContext;
         this.cancellation = new RunCancellation(flowId);
         this.journal = new CheckpointJournal(services, flow, flowId, recorded, this::savingHeld, cancellation);
-        this.outbox = new RunOutbox(services, flow.durable(), flowId, context, lastSeq, this::holding);
+        this.outbox = new RunOutbox(
+                services, flow.durable(), !flow.ephemeralSessions(), flowId, context, lastSeq, this::holding);
         this.steps = new StepRunner(this, services, frames, journal, outbox, cancellation);
         this.blocks = new BlockRunner(this, services, frames, journal, steps, cancellation);
         this.scope = new RunScope<>(this, services, flow, input, context, frames, journal, outbox, steps, cancellation);
@@ -111,6 +115,7 @@ final class Execution<I, O> {
     void revived(RunRecord run) {
         this.startedAt = run.createdAt();
         this.origin = run.traceParent();
+        this.revived = true;
     }
 
     /**
@@ -233,6 +238,12 @@ final class Execution<I, O> {
         frames.remove();
         try (AutoCloseable ignored = runSpan.makeCurrent()) {
             cancellation.unwindIfCancelled();
+            if (revived && flow.ephemeralSessions()) {
+                // its session state lived in the memory of the server that ran it
+                throw new FlowStateException(
+                        Messages.ephemeralRecovered(flowId, flow.name()), flowId, FlowStatus.RUNNING);
+            }
+            scope.emitUserMessage(action);
             Object output = action.invoker().invoke(scope);
             end(FlowStatus.COMPLETED, output, null, null);
         } catch (Throwable t) {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.crux.ee.api.ClientData;
+import io.crux.ee.api.Sessions;
 import io.crux.ee.api.Signal;
 import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.catalog.Messages;
@@ -19,6 +20,7 @@ import io.crux.ee.catalog.Messages;
  * @param actions the actions by name, in declaration order
  * @param requireUser whether runs need an authenticated user
  * @param clientData the {@code @ClientData} views by name
+ * @param sessions whether runs' sessions are stored or live for one request
  */
 public record FlowModel(
         String name,
@@ -26,18 +28,47 @@ public record FlowModel(
         Class<?> definitionClass,
         Map<String, ActionModel> actions,
         boolean requireUser,
-        Map<String, Function<ClientData.Context, Object>> clientData) {
+        Map<String, Function<ClientData.Context, Object>> clientData,
+        Sessions sessions) {
 
     public FlowModel {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(definitionClass, "definitionClass");
+        Objects.requireNonNull(sessions, "sessions");
         actions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(actions));
         clientData = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clientData));
+    }
+
+    /** A flow whose sessions are stored. */
+    public FlowModel(
+            String name,
+            boolean durable,
+            Class<?> definitionClass,
+            Map<String, ActionModel> actions,
+            boolean requireUser,
+            Map<String, Function<ClientData.Context, Object>> clientData) {
+        this(name, durable, definitionClass, actions, requireUser, clientData, Sessions.PERSISTED);
     }
 
     /** A flow without user requirement or client-data views. */
     public FlowModel(String name, boolean durable, Class<?> definitionClass, Map<String, ActionModel> actions) {
         this(name, durable, definitionClass, actions, false, Map.of());
+    }
+
+    /** @return whether a run's session lives for the run only and is never stored */
+    public boolean ephemeralSessions() {
+        return sessions == Sessions.EPHEMERAL;
+    }
+
+    /**
+     * @param operation what the run would do, for the message
+     * @param name the suspension's name
+     * @throws FlowDefinitionException if the flow's sessions are ephemeral: state would be lost
+     */
+    void requirePersistedSessions(String operation, String name) {
+        if (ephemeralSessions()) {
+            throw new FlowDefinitionException(Messages.ephemeralSuspend(this.name, operation, name));
+        }
     }
 
     /**

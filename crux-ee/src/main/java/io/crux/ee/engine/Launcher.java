@@ -15,6 +15,7 @@ import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.FlowFailedException;
+import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.RunRecord;
@@ -55,9 +56,22 @@ final class Launcher {
         Execution<?, ?> parent = Execution.CURRENT.get();
         String flowId = newRunId(options);
         RunContext inherited = parent != null ? parent.context() : null;
+        String sessionId;
+        if (flow.ephemeralSessions()) {
+            // a session of its own for the run, never stored: the run id is its id
+            if (options.sessionId() != null) {
+                throw new FlowStateException(
+                        Messages.ephemeralSessionJoined(flow.name(), options.sessionId()), flowId, null);
+            }
+            sessionId = flowId;
+        } else {
+            // a parent's session that lives for its request only is not the child's to store in
+            boolean inheritable = inherited != null && !parent.flow().ephemeralSessions();
+            sessionId = first(options.sessionId(), inheritable ? inherited.sessionId() : null);
+        }
         RunContext context = new RunContext(
                 parent != null ? parent.flowId() : null,
-                first(options.sessionId(), inherited == null ? null : inherited.sessionId()),
+                sessionId,
                 first(options.userId(), inherited == null ? null : inherited.userId()),
                 first(options.projectId(), inherited == null ? null : inherited.projectId()),
                 options.events());

@@ -45,6 +45,9 @@ final class RequestEvents {
     private final EngineServices services;
     private final String requestId;
     private final boolean events;
+    /** Whether items are stored with the session; not when the session lives for one request. */
+    private final boolean storesItems;
+
     private final Fence fence;
     /** The last number given to a written event. */
     private long seq;
@@ -87,9 +90,20 @@ final class RequestEvents {
      * @param fence where the writes this outbox makes on its own go through
      */
     RequestEvents(EngineServices services, String requestId, long lastSeq, boolean events, Fence fence) {
+        this(services, requestId, lastSeq, events, true, fence);
+    }
+
+    /**
+     * @param events whether the run records request events
+     * @param storesItems whether items are stored with the session (their events are stored either way)
+     * @param fence where the writes this outbox makes on its own go through
+     */
+    RequestEvents(
+            EngineServices services, String requestId, long lastSeq, boolean events, boolean storesItems, Fence fence) {
         this.services = services;
         this.requestId = requestId;
         this.events = events;
+        this.storesItems = storesItems;
         this.fence = fence;
         this.seq = lastSeq;
         this.quotedRequestId = services.codec().encode(requestId).json();
@@ -296,7 +310,7 @@ final class RequestEvents {
         Instant now = services.clock().instant();
         String json = services.codec().encode(item).json();
         services.limits().checkItem(requestId, item.id(), json);
-        ItemRecord record = new ItemRecord(item, sessionId, requestId, now, now, json);
+        ItemRecord record = storesItems ? new ItemRecord(item, sessionId, requestId, now, now, json) : null;
         add(record, events && eventType != null ? new Draft(eventType, null, json, item.id(), now) : null);
     }
 

@@ -33,19 +33,22 @@ final class RunOutbox {
 
     /**
      * @param durable whether the run is durable: only then are its items and events stored
+     * @param storesItems whether its items are stored with the session (not when that lives for one request)
      * @param lastSeq the number of the run's last stored event
      * @param fence where the writes the outbox makes on its own go through
      */
     RunOutbox(
             EngineServices services,
             boolean durable,
+            boolean storesItems,
             String flowId,
             RunContext context,
             long lastSeq,
             RequestEvents.Fence fence) {
         this.flowId = flowId;
         this.context = context;
-        this.events = durable ? new RequestEvents(services, flowId, lastSeq, context.events(), fence) : null;
+        this.events =
+                durable ? new RequestEvents(services, flowId, lastSeq, context.events(), storesItems, fence) : null;
     }
 
     /** @return the run's outbox, or null when the run is not durable */

@@ -140,7 +140,13 @@ final class RunScope<I> implements FlowScope<I> {
     public ScopedState session() {
         synchronized (lock) {
             if (sessionState == null) {
-                sessionState = stored("session", require(context.sessionId(), "session"));
+                sessionState = flow.ephemeralSessions()
+                        ? new StoredState(
+                                "session",
+                                StoredState.inMemory(),
+                                services.codec(),
+                                keys -> outbox.stateChanged("session", keys))
+                        : stored("session", require(context.sessionId(), "session"));
             }
             return sessionState;
         }
@@ -226,6 +232,21 @@ final class RunScope<I> implements FlowScope<I> {
         return item;
     }
 
+    /**
+     * Emits the request's user message that the action declares, before the body's first step: an
+     * emit outside a step at the run's first position, so that a later execution of the body (a
+     * retry, a resume, a recovery) finds it recorded and does not emit it again.
+     */
+    void emitUserMessage(ActionModel action) {
+        if (action.userMessage() == null) {
+            return;
+        }
+        String text = action.userMessage().apply(input);
+        if (text != null) {
+            emit(Item.message("user", text));
+        }
+    }
+
     @Override
     public MessageStream message(String role) {
         return new EngineMessageStream(outbox, role);
@@ -268,6 +289,7 @@ final class RunScope<I> implements FlowScope<I> {
     @Override
     public <T> T suspend(String name, Class<T> payloadType, Duration expiry) {
         flow.requireDurable("suspend");
+        flow.requirePersistedSessions("suspend", name);
         if (expiry != null && (expiry.isNegative() || expiry.isZero())) {
             throw new IllegalArgumentException("expiry must be positive: " + expiry);
         }
@@ -311,6 +333,7 @@ final class RunScope<I> implements FlowScope<I> {
                 return;
             }
             flow.requireDurable("wait");
+            flow.requirePersistedSessions("wait", qualified);
             throw new Interrupt.Suspend(journal.nextSlot(), qualified, null, null);
         }
         f.refuseInsideStep(flowId, "waitUntil", name);
@@ -325,6 +348,7 @@ final class RunScope<I> implements FlowScope<I> {
             return;
         }
         flow.requireDurable("wait");
+        flow.requirePersistedSessions("wait", name);
         throw new Interrupt.Suspend(pos, name, null, null);
     }
 }

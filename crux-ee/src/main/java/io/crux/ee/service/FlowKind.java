@@ -18,13 +18,16 @@ import io.crux.ee.api.ClientData;
  * @param actions each action's input type, by action name, in declaration order
  * @param clientData the client data functions, by name
  * @param signals the payload type of each declared signal ({@link io.crux.ee.api.Signal}), by name
+ * @param ephemeralSessions whether a run's session lives for its request only and is never stored
+ *     ({@link io.crux.ee.api.Sessions#EPHEMERAL})
  */
 public record FlowKind(
         String name,
         boolean requireUser,
         Map<String, Type> actions,
         Map<String, Function<ClientData.Context, Object>> clientData,
-        Map<String, Type> signals) {
+        Map<String, Type> signals,
+        boolean ephemeralSessions) {
 
     /** Copies the maps, which keep their order. */
     public FlowKind {
@@ -40,6 +43,16 @@ public record FlowKind(
             boolean requireUser,
             Map<String, Type> actions,
             Map<String, Function<ClientData.Context, Object>> clientData) {
-        this(name, requireUser, actions, clientData, Map.of());
+        this(name, requireUser, actions, clientData, Map.of(), false);
+    }
+
+    /** A flow whose sessions are stored. */
+    public FlowKind(
+            String name,
+            boolean requireUser,
+            Map<String, Type> actions,
+            Map<String, Function<ClientData.Context, Object>> clientData,
+            Map<String, Type> signals) {
+        this(name, requireUser, actions, clientData, signals, false);
     }
 }
