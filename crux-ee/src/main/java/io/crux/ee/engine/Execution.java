@@ -173,6 +173,11 @@ final class Execution<I, O> {
         return context;
     }
 
+    /** @return which run this is, for its lifecycle events */
+    RunLifecycle.Of lifecycleOf() {
+        return new RunLifecycle.Of(flowId, flow.name(), action.name(), context.sessionId(), context.parentFlowId());
+    }
+
     /** @return the scope the body sees */
     RunScope<I> scope() {
         return scope;
@@ -291,6 +296,9 @@ final class Execution<I, O> {
                     }));
             outbox.publish(ended.written());
             complete(ended.result(), ended.error(), outcomeOf(ended.stored()));
+            if (ended.stored() == FlowStatus.SUSPENDED) { // else a cancel came first, and told of itself
+                services.lifecycle().suspended(lifecycleOf(), s.name, suspension.expiresAt());
+            }
         } catch (LeaseLostException e) {
             cancellation.lost(e);
             stop();
@@ -310,6 +318,7 @@ final class Execution<I, O> {
             } else {
                 close(null, error, FlowMetrics.FAILED);
             }
+            ended(status, output, reason, failure, error);
             return;
         }
         if (cancellation.lost() != null) {
@@ -339,12 +348,26 @@ final class Execution<I, O> {
                     }));
             outbox.publish(ended.written());
             complete(ended.result(), ended.error(), outcomeOf(ended.stored()));
+            // a run that a caller cancelled meanwhile holds CANCELLED: that caller told of it
+            if (ended.stored() == status && (status != FlowStatus.CANCELLED || cancellation.byRun())) {
+                ended(status, output, reason, failure, error);
+            }
         } catch (LeaseLostException e) {
             cancellation.lost(e);
             stop();
         } catch (CruxException e) {
             LOG.log(Level.WARNING, Messages.resultLost(flowId, e), e);
             closeUnlessTransient(e);
+        }
+    }
+
+    /** Tells the lifecycle listener how the run ended, once the end is stored (or, not durable, happened). */
+    private void ended(FlowStatus status, Object output, String reason, Throwable failure, CruxException error) {
+        RunLifecycle.Of of = lifecycleOf();
+        switch (status) {
+            case COMPLETED -> services.lifecycle().completed(of, output);
+            case CANCELLED -> services.lifecycle().cancelled(of, reason);
+            default -> services.lifecycle().failed(of, failure, error == null ? null : error.getMessage());
         }
     }
 

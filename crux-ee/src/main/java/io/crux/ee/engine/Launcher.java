@@ -111,6 +111,7 @@ final class Launcher {
             }
         }
         services.metrics().runStarted(flow.name());
+        services.lifecycle().started(exec.lifecycleOf());
         return exec;
     }
 
