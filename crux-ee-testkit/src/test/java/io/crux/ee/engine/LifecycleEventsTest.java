@@ -75,6 +75,28 @@ class LifecycleEventsTest {
     }
 
     @Test
+    void listenerOfTheSuspensionMaySignalTheRunAtOnce() {
+        java.util.concurrent.atomic.AtomicReference<FlowHandle<String, String>> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        l = new LifecycleEngine(InMemoryFlowStore::new, new InlineExecutor(), "node-1", event -> {
+            if (event instanceof RunSuspended s) { // an automatic approval
+                self.get().signal(s.flowId(), s.name(), "auto");
+            }
+        });
+        l.engine.register(Flows.flow("approval", String.class, String.class, scope -> {
+            String ok = scope.suspend("manager", String.class);
+            return scope.input() + ":" + ok;
+        }));
+        self.set(l.engine.handle("approval", ""));
+
+        String id = self.get().run("claim").flowId();
+
+        assertThat(l.store.findRun(id).orElseThrow().status()).isEqualTo(FlowStatus.COMPLETED);
+        assertThat(l.kinds()).containsExactly("RunStarted", "RunSuspended", "RunResumed", "RunCompleted");
+        assertThat(((RunCompleted) l.events().get(3)).output()).isEqualTo("claim:auto");
+    }
+
+    @Test
     void signalAfterTheDeadlineFiresExpiredOnceAndNoResumed() {
         FlowHandle<String, String> handle = approvals();
         String id = handle.run("claim").flowId();
