@@ -14,7 +14,7 @@ import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.testkit.InlineExecutor;
 
-/** A lifecycle listener that throws at every event is logged, and the runs go on as they would. */
+/** A lifecycle listener that throws, or a store that cannot wait for a commit, is logged, and the runs go on as they would. */
 class LifecycleListenerFailureTest {
 
     private final java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -38,6 +38,39 @@ class LifecycleListenerFailureTest {
     void tearDown() throws Exception {
         logger.removeHandler(capture);
         l.close();
+    }
+
+    @Test
+    void storeThatCannotWaitForTheCommitDropsTheEventsAndChangesNoOutcome() {
+        Logger.getLogger(RunLifecycle.class.getName()).addHandler(capture);
+        l = new LifecycleEngine(
+                clock -> {
+                    InMemoryFlowStore memory = new InMemoryFlowStore(clock);
+                    return (io.crux.ee.spi.FlowStore) java.lang.reflect.Proxy.newProxyInstance(
+                            getClass().getClassLoader(),
+                            new Class<?>[] {io.crux.ee.spi.FlowStore.class},
+                            (proxy, method, args) -> {
+                                if (method.getName().equals("afterCommit")) {
+                                    throw new io.crux.ee.api.exception.CruxPersistenceException(
+                                            "CRUX0030E: no transaction manager", null, null);
+                                }
+                                try {
+                                    return method.invoke(memory, args);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                },
+                new InlineExecutor(),
+                "node-1",
+                event -> {});
+        l.engine.register(Flows.flow("plain", String.class, String.class, scope -> scope.input() + "!"));
+
+        FlowResult<String> done = l.engine.<String, String>handle("plain", "").run("x");
+
+        assertThat(done).isEqualTo(new FlowResult.Completed<>(done.flowId(), "x!"));
+        assertThat(l.kinds()).isEmpty();
+        assertThat(logged).hasSize(2).allMatch(m -> m.startsWith("CRUX0202W") && m.contains(done.flowId()));
     }
 
     @Test

@@ -610,6 +610,13 @@ public final class Messages {
                         + " to notify it (" + describe(failure) + "); the run's outcome is unchanged.");
     }
 
+    public static String lifecycleNotDelivered(String event, String flowId, Throwable failure) {
+        return msg(
+                "CRUX0202W",
+                "The lifecycle event " + event + " of run " + flowId + " was not delivered: the store could not"
+                        + " wait for the commit (" + describe(failure) + "); the run's outcome is unchanged.");
+    }
+
     public static String metricsFailed(String method, Throwable failure) {
         return msg(
                 "CRUX0170W",

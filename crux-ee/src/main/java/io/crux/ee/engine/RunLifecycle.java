@@ -116,7 +116,14 @@ final class RunLifecycle {
         }
         // at once when the writes committed on their own; at the commit of a caller's transaction
         // that they joined, and never if it rolls back
-        store.afterCommit(() -> deliver(event));
+        try {
+            store.afterCommit(() -> deliver(event));
+        } catch (RuntimeException e) { // the store could not tell whether the thread has a transaction
+            LOG.log(
+                    Level.WARNING,
+                    Messages.lifecycleNotDelivered(event.getClass().getSimpleName(), event.flowId(), e),
+                    e);
+        }
     }
 
     private void deliver(FlowLifecycleEvent event) {

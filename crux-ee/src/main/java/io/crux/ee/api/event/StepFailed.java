@@ -4,11 +4,11 @@ import java.time.Instant;
 
 /**
  * A step failed for good: its last attempt failed and it has no fallback, or it failed with a
- * policy-terminal failure. Fired on the run's thread when the step gives up, before the body sees
- * the failure (the body may catch it and go on; {@link RunFailed} follows if it does not). Nothing is
- * stored for a failed step before the run ends, so a step that fails again after a recovery fires
- * again. Inside a transactional step the event waits for that transaction's commit, and a rollback
- * drops it.
+ * policy-terminal failure. Fired on the run's thread (a block branch's, for a step in a branch) when
+ * the step gives up, before the body sees the failure (the body may catch it and go on; {@link
+ * RunFailed} follows if it does not). Nothing is stored for a failed step before the run ends, so a
+ * step that fails again after a recovery fires again. A step nested in a transactional step fires when the enclosing step's transaction
+ * commits, and not at all if it rolls back (its attempt then runs again).
  *
  * @param flowId the run's id
  * @param flowName the run's flow
