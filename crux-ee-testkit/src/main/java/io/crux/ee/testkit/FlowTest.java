@@ -12,6 +12,7 @@ import java.util.function.Function;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.event.FlowLifecycleEvent;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.BeanValidationInputValidator;
@@ -22,6 +23,7 @@ import io.crux.ee.engine.FlowModel;
 import io.crux.ee.engine.InMemoryFlowStore;
 import io.crux.ee.engine.InMemorySessionStore;
 import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.FlowLifecycleListener;
 import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowTracer;
 import io.crux.ee.spi.PayloadCodec;
@@ -70,6 +72,7 @@ public final class FlowTest<I, O> {
     private ExecutorService executor;
     private FlowTracer tracer = FlowTracer.NOOP;
     private FlowMetrics metrics = FlowMetrics.NOOP;
+    private FlowLifecycleListener lifecycle = FlowLifecycleListener.NOOP;
 
     FlowTest(FlowModel flow) {
         this.flow = Objects.requireNonNull(flow, "flow");
@@ -224,6 +227,20 @@ public final class FlowTest<I, O> {
     }
 
     /**
+     * Tells a listener of the run's lifecycle events as well, as the server fires them to CDI
+     * observers: to test an observer's code, call it from the listener. The kit records the events
+     * anyway ({@link TestRun#lifecycleEvents()}); a listener that throws is logged (CRUX0200W) and
+     * does not change the run.
+     *
+     * @param listener told of each transition, on the thread that made it
+     * @return this
+     */
+    public FlowTest<I, O> lifecycle(FlowLifecycleListener listener) {
+        this.lifecycle = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
      * Runs the action with a new engine and in-memory stores.
      *
      * @return the outcome; a failure of the run ({@link CruxException}) is in
@@ -258,6 +275,7 @@ public final class FlowTest<I, O> {
         final InMemorySessionStore sessions = new InMemorySessionStore(codec);
         final InstantScheduler scheduler = new InstantScheduler(clock);
         final List<EventRecord> published = new CopyOnWriteArrayList<>();
+        final List<FlowLifecycleEvent> lifecycle = new CopyOnWriteArrayList<>();
         final RecordingTracer tracer;
         final RunOptions options;
         final FlowEngine engine;
@@ -275,6 +293,10 @@ public final class FlowTest<I, O> {
                     .clock(clock)
                     .tracer(tracer)
                     .metrics(test.metrics)
+                    .lifecycle(event -> {
+                        lifecycle.add(event);
+                        test.lifecycle.transitioned(event);
+                    })
                     .validator(BeanValidationInputValidator.standalone())
                     .settings(EngineSettings.of("crux-test"));
             test.services.forEach((type, service) -> register(builder, type, service));

@@ -11,6 +11,7 @@ import java.util.Objects;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
+import io.crux.ee.api.event.FlowLifecycleEvent;
 import io.crux.ee.api.exception.CruxException;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
@@ -126,6 +127,22 @@ public final class TestRun<O> {
      */
     public List<EventRecord> storedEvents() {
         return context.sessions.readEvents(flowId, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The lifecycle events that the engine fired in this test so far, in order: this run's (over every
+     * execution of it, before and after a resume) and those of the runs its steps started; as a CDI
+     * observer would receive them, once their transitions were stored.
+     *
+     * <pre>{@code
+     * assertThat(run.lifecycleEvents()).map(e -> e.getClass().getSimpleName())
+     *         .containsExactly("RunStarted", "RunSuspended");
+     * }</pre>
+     *
+     * @return the events, in the order they were fired
+     */
+    public List<FlowLifecycleEvent> lifecycleEvents() {
+        return List.copyOf(context.lifecycle);
     }
 
     /** @return the session's state after the run */

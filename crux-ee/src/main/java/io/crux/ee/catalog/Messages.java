@@ -596,6 +596,27 @@ public final class Messages {
         return msg("CRUX0194E", "Run " + flowId + " has already ended (" + status + "); it cannot be cancelled.");
     }
 
+    public static String lifecycleObserverFailed(String event, String flowId, Throwable failure) {
+        return msg(
+                "CRUX0200W",
+                "An observer of " + event + " of run " + flowId + " failed (" + describe(failure)
+                        + "); the run's outcome is unchanged.");
+    }
+
+    public static String lifecycleAsyncObserverFailed(String event, String flowId, Throwable failure) {
+        return msg(
+                "CRUX0201W",
+                "An asynchronous observer of " + event + " of run " + flowId + " failed, or the executor refused"
+                        + " to notify it (" + describe(failure) + "); the run's outcome is unchanged.");
+    }
+
+    public static String lifecycleNotDelivered(String event, String flowId, Throwable failure) {
+        return msg(
+                "CRUX0202W",
+                "The lifecycle event " + event + " of run " + flowId + " was not delivered: the store could not"
+                        + " wait for the commit (" + describe(failure) + "); the run's outcome is unchanged.");
+    }
+
     public static String metricsFailed(String method, Throwable failure) {
         return msg(
                 "CRUX0170W",

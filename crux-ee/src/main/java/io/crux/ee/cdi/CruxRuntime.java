@@ -205,11 +205,12 @@ public class CruxRuntime {
                 validators.isResolvable() ? new BeanValidationInputValidator(validators.get()) : InputValidator.NONE;
         FlowStore store = stores.get();
         jpaStore = isJpaStore(store);
+        ExecutorService executor =
+                lookup(config, "crux.executor", "java:comp/DefaultManagedExecutorService", ExecutorService.class);
         FlowEngine e = FlowEngine.builder()
                 .store(store)
                 .sessions(sessionStores.get())
-                .executor(lookup(
-                        config, "crux.executor", "java:comp/DefaultManagedExecutorService", ExecutorService.class))
+                .executor(executor)
                 .scheduler(lookup(
                         config,
                         "crux.scheduler",
@@ -217,6 +218,7 @@ public class CruxRuntime {
                         ScheduledExecutorService.class))
                 .tracer(tracer(config))
                 .metrics(telemetryVisible(config) ? Telemetry.metrics(beanManager) : FlowMetrics.NOOP)
+                .lifecycle(new CdiLifecycleEvents(beanManager, executor))
                 .validator(validator)
                 .services(this::bean)
                 .settings(settings)

@@ -25,6 +25,7 @@ import io.crux.ee.spi.SessionStore;
  * @param validator checks inputs and signal payloads
  * @param tracer the runs' and steps' spans
  * @param metrics counts runs, steps, recoveries
+ * @param lifecycle tells the lifecycle listener of the runs' transitions
  * @param executor runs flow bodies, timed step attempts and block branches
  * @param scheduler retry waits and maintenance
  * @param clock the time
@@ -41,6 +42,7 @@ record EngineServices(
         InputValidator validator,
         FlowTracer tracer,
         FlowMetrics metrics,
+        RunLifecycle lifecycle,
         ExecutorService executor,
         ScheduledExecutorService scheduler,
         Clock clock,

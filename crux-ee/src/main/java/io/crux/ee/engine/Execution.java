@@ -178,6 +178,11 @@ final class Execution<I, O> {
         return context;
     }
 
+    /** @return which run this is, for its lifecycle events */
+    RunLifecycle.Of lifecycleOf() {
+        return new RunLifecycle.Of(flowId, flow.name(), action.name(), context.sessionId(), context.parentFlowId());
+    }
+
     /** @return the scope the body sees */
     RunScope<I> scope() {
         return scope;
@@ -301,7 +306,11 @@ final class Execution<I, O> {
                                 outbox.written(() -> outbox.event("request.suspended", fields)));
                     }));
             outbox.publish(ended.written());
-            complete(ended.result(), ended.error(), outcomeOf(ended.stored()));
+            // else a cancel came first, and told of itself
+            Runnable told = ended.stored() != FlowStatus.SUSPENDED
+                    ? null
+                    : () -> services.lifecycle().suspended(lifecycleOf(), s.name, suspension.expiresAt());
+            complete(ended.result(), ended.error(), outcomeOf(ended.stored()), told);
         } catch (LeaseLostException e) {
             cancellation.lost(e);
             stop();
@@ -314,12 +323,13 @@ final class Execution<I, O> {
         CruxException error = failure == null ? null : asCruxException(failure);
         if (!flow.durable()) {
             // nothing is stored: the run ends here for good
+            Runnable told = () -> ended(status, output, reason, failure, error);
             if (status == FlowStatus.COMPLETED) {
-                close(new FlowResult.Completed<>(flowId, cast(output)), null, FlowMetrics.COMPLETED);
+                close(new FlowResult.Completed<>(flowId, cast(output)), null, FlowMetrics.COMPLETED, told);
             } else if (status == FlowStatus.CANCELLED) {
-                close(new FlowResult.Cancelled<>(flowId, reason), null, FlowMetrics.CANCELLED);
+                close(new FlowResult.Cancelled<>(flowId, reason), null, FlowMetrics.CANCELLED, told);
             } else {
-                close(null, error, FlowMetrics.FAILED);
+                close(null, error, FlowMetrics.FAILED, told);
             }
             return;
         }
@@ -349,13 +359,27 @@ final class Execution<I, O> {
                                 outbox.written(() -> outbox.terminalEvent(result, failed)));
                     }));
             outbox.publish(ended.written());
-            complete(ended.result(), ended.error(), outcomeOf(ended.stored()));
+            // a run that a caller cancelled meanwhile holds CANCELLED: that caller told of it
+            Runnable told = ended.stored() == status && (status != FlowStatus.CANCELLED || cancellation.byRun())
+                    ? () -> ended(status, output, reason, failure, error)
+                    : null;
+            complete(ended.result(), ended.error(), outcomeOf(ended.stored()), told);
         } catch (LeaseLostException e) {
             cancellation.lost(e);
             stop();
         } catch (CruxException e) {
             LOG.log(Level.WARNING, Messages.resultLost(flowId, e), e);
             closeUnlessTransient(e);
+        }
+    }
+
+    /** Tells the lifecycle listener how the run ended, once the end is stored (or, not durable, happened). */
+    private void ended(FlowStatus status, Object output, String reason, Throwable failure, CruxException error) {
+        RunLifecycle.Of of = lifecycleOf();
+        switch (status) {
+            case COMPLETED -> services.lifecycle().completed(of, output);
+            case CANCELLED -> services.lifecycle().cancelled(of, reason);
+            default -> services.lifecycle().failed(of, failure, error == null ? null : error.getMessage());
         }
     }
 
@@ -368,9 +392,9 @@ final class Execution<I, O> {
         // not counted as ended: the row stays as it was (RUNNING, held by this node), and the
         // execution that recovers it ends it and counts it
         if (TransientFailures.isTransient(e)) {
-            complete(null, e, null);
+            complete(null, e, null, null);
         } else {
-            close(null, e, null);
+            close(null, e, null, null);
         }
     }
 
@@ -404,12 +428,12 @@ final class Execution<I, O> {
         }
         LeaseLostException lost = cancellation.lost();
         LOG.warning(lost.getMessage());
-        complete(null, lost, null);
+        complete(null, lost, null, null);
     }
 
-    private void close(FlowResult<O> result, CruxException error, String ended) {
+    private void close(FlowResult<O> result, CruxException error, String ended, Runnable told) {
         outbox.terminalEvent(result, error);
-        complete(result, error, ended);
+        complete(result, error, ended, told);
     }
 
     /**
@@ -418,8 +442,11 @@ final class Execution<I, O> {
      * @param ended how the run ended for good, as the store holds it (or, for a run that is not
      *     durable, as it ended in memory), counted in the metrics; null when the run suspended,
      *     another execution goes on with it, or what the store holds is not known
+     * @param told tells the lifecycle listener of the transition, or null: once the run is no longer
+     *     active here (an observer may signal it again) and before its caller has the outcome (which
+     *     comes after the synchronous observers, as CDI's {@code Event.fire} does)
      */
-    private void complete(FlowResult<O> result, CruxException error, String ended) {
+    private void complete(FlowResult<O> result, CruxException error, String ended, Runnable told) {
         if (runSpan != null) {
             if (error != null) {
                 runSpan.fail(error);
@@ -428,10 +455,16 @@ final class Execution<I, O> {
             runSpan.end();
         }
         launcher.finished(this);
-        if (result != null) {
-            done.complete(result);
-        } else {
-            done.completeExceptionally(error);
+        try {
+            if (told != null) {
+                told.run();
+            }
+        } finally {
+            if (result != null) {
+                done.complete(result);
+            } else {
+                done.completeExceptionally(error);
+            }
         }
         // after the engine's own state changes, so that the metrics cannot keep them from happening
         if (ended != null) {

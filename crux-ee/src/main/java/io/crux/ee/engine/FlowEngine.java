@@ -23,6 +23,7 @@ import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.FlowLifecycleListener;
 import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.FlowTracer;
@@ -54,6 +55,7 @@ public final class FlowEngine implements AutoCloseable {
 
     private FlowEngine(Builder b) {
         PayloadCodec codec = b.codec != null ? b.codec : new JsonbPayloadCodec();
+        Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.services = new EngineServices(
                 Objects.requireNonNull(b.store, "store"),
                 b.sessions != null ? b.sessions : new InMemorySessionStore(codec),
@@ -61,9 +63,10 @@ public final class FlowEngine implements AutoCloseable {
                 b.validator != null ? b.validator : InputValidator.NONE,
                 b.tracer != null ? b.tracer : FlowTracer.NOOP,
                 GuardedMetrics.of(b.metrics),
+                new RunLifecycle(Objects.requireNonNull(b.store, "store"), b.lifecycle, clock),
                 Objects.requireNonNull(b.executor, "executor"),
                 Objects.requireNonNull(b.scheduler, "scheduler"),
-                b.clock != null ? b.clock : Clock.systemUTC(),
+                clock,
                 b.settings != null ? b.settings : EngineSettings.of("local"),
                 b.limits != null ? b.limits : EngineLimits.defaults(),
                 new EventBus(),
@@ -375,6 +378,7 @@ public final class FlowEngine implements AutoCloseable {
         private Clock clock;
         private FlowTracer tracer;
         private FlowMetrics metrics;
+        private FlowLifecycleListener lifecycle = FlowLifecycleListener.NOOP;
         private InputValidator validator;
         private EngineSettings settings;
         private EngineLimits limits;
@@ -449,6 +453,16 @@ public final class FlowEngine implements AutoCloseable {
          */
         public Builder metrics(FlowMetrics metrics) {
             this.metrics = metrics;
+            return this;
+        }
+
+        /**
+         * @param lifecycle told of each run's transitions after they commit (the CDI integration
+         *     fires them as CDI events); default {@link FlowLifecycleListener#NOOP}
+         * @return this builder
+         */
+        public Builder lifecycle(FlowLifecycleListener lifecycle) {
+            this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
             return this;
         }
 

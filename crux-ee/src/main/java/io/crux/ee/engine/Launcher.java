@@ -125,6 +125,7 @@ final class Launcher {
             }
         }
         services.metrics().runStarted(flow.name());
+        services.lifecycle().started(exec.lifecycleOf());
         return exec;
     }
 

@@ -24,6 +24,8 @@ final class RunCancellation implements CancellationToken {
     private Future<?> pending;
     private volatile boolean cancelled;
     private volatile String cancelReason;
+    /** Whether the run's own code cancelled it, before any caller did: its end then tells of the cancel. */
+    private volatile boolean byRun;
     /** Why this node stopped executing the run: it no longer holds it. Nothing more is written then. */
     private volatile LeaseLostException lost;
 
@@ -84,6 +86,7 @@ final class RunCancellation implements CancellationToken {
      */
     boolean cancelFromOutside(String reason) {
         synchronized (lock) {
+            byRun = false;
             cancelReason = reason;
             cancelled = true;
             branchThreads.forEach(Thread::interrupt);
@@ -121,6 +124,7 @@ final class RunCancellation implements CancellationToken {
     /** Another caller cancelled the run, as a write of this node found. */
     void cancelledElsewhere(String reason) {
         synchronized (lock) {
+            byRun = false;
             if (!cancelled) {
                 cancelReason = reason;
                 cancelled = true;
@@ -135,6 +139,11 @@ final class RunCancellation implements CancellationToken {
         }
     }
 
+    /** @return whether the run's own code cancelled it, and no caller did */
+    boolean byRun() {
+        return byRun;
+    }
+
     /** @return why this node no longer holds the run, or null while it does */
     LeaseLostException lost() {
         return lost;
@@ -147,6 +156,7 @@ final class RunCancellation implements CancellationToken {
     /** The run's own code cancels it: the body unwinds. */
     void cancel(String reason) {
         synchronized (lock) {
+            byRun = !cancelled;
             cancelReason = reason;
             cancelled = true;
         }

@@ -109,6 +109,9 @@ final class RunControl {
         } finally {
             registry.release(flowId);
         }
+        if (run.status() == FlowStatus.SUSPENDED) { // not an orphan whose lease ran out
+            services.lifecycle().resumed(RunLifecycle.Of.stored(run));
+        }
         launcher.launch(exec, true);
         return Launcher.await(exec);
     }
@@ -183,6 +186,18 @@ final class RunControl {
         });
         if (!written.isEmpty()) {
             services.store().afterCommit(() -> written.forEach(services.bus()::publish));
+        }
+        if (!run.status().isFinal()) { // else an unacknowledged cancel, told of when it was stored
+            if (status == FlowStatus.CANCELLED) {
+                services.lifecycle().cancelled(RunLifecycle.Of.stored(run), reason);
+            } else {
+                SuspensionRecord s = run.suspension();
+                services.lifecycle()
+                        .expired(
+                                RunLifecycle.Of.stored(run),
+                                s == null ? null : s.name(),
+                                s == null ? null : s.expiresAt());
+            }
         }
         if (unheld[0]) {
             services.metrics()

@@ -244,6 +244,7 @@ final class StepRunner {
                         ? Messages.stepFailed(flowId, label, attempt, failure)
                         : Messages.stepTerminal(flowId, label, failure);
                 run.failedStep(new StepFailure(label, attempt, log));
+                services.lifecycle().stepFailed(run.lifecycleOf(), label, attempt, failure);
                 throw new StepFailedException(message, flowId, label, attempt, failure);
             }
             if (tx != null) {

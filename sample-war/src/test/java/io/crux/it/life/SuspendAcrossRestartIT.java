@@ -17,7 +17,7 @@ import io.crux.it.support.RunningServer;
 /**
  * The sample's expense flow suspends for a manager; the server stops and starts; the approval
  * signal completes the run, and each step before the suspension ran exactly once (counted in the
- * sample's audit table).
+ * sample's audit table), as did the sample's observer of the claim's completion.
  */
 class SuspendAcrossRestartIT {
 
@@ -60,7 +60,8 @@ class SuspendAcrossRestartIT {
                 Json.object(server().get(EXPENSES + "/" + id).body());
         assertThat((Map<String, Object>) after.get("run")).containsEntry("status", "COMPLETED");
         assertThat((Map<String, Object>) after.get("sideEffects"))
-                .containsOnlyKeys("convert-currency", "check-policy", "book-payment")
+                // claim-completed: the sample's observer of RunCompleted, told once after the restart
+                .containsOnlyKeys("convert-currency", "check-policy", "book-payment", "claim-completed")
                 .allSatisfy((step, count) ->
                         assertThat(((Number) count).intValue()).as(step).isEqualTo(1));
         // booked in a transactional step: one payment row, the one the decision names
