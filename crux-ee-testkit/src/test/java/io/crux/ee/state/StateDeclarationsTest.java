@@ -16,8 +16,10 @@ import io.crux.ee.api.ScopeState;
 import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.cdi.FlowDefinitions;
 import io.crux.ee.engine.ActionModel;
+import io.crux.ee.engine.EngineFlowService;
 import io.crux.ee.engine.FlowModel;
 import io.crux.ee.engine.StateSchema;
+import io.crux.ee.service.FlowKind;
 import io.crux.ee.testkit.CruxTest;
 
 /** The {@link ScopeState} declarations of a flow, merged per scope when the flow deploys. */
@@ -165,5 +167,19 @@ public class StateDeclarationsTest {
                 .asString()
                 .startsWith("CRUX0231E")
                 .contains("not a record");
+    }
+
+    @Test
+    void theFlowsKindPublishesTheMergedKeysOfEachTypedScope() {
+        FlowModel model = FlowDefinitions.read(Merged.class, FlowDefinitions.InstanceSource.of(Merged::new))
+                .model();
+        EngineFlowService service = new EngineFlowService(List.of(model), () -> null, () -> null);
+
+        FlowKind kind = service.flow("merged").orElseThrow();
+
+        assertThat(kind.state()).containsOnlyKeys("session", "user");
+        assertThat(kind.state().get("session")).containsOnlyKeys("topic", "questions", "tags");
+        assertThat(kind.state().get("session").get("questions")).isEqualTo(int.class);
+        assertThat(kind.state().get("user")).containsEntry("tone", String.class);
     }
 }

@@ -90,8 +90,19 @@ public final class EngineFlowService implements FlowService {
                     model.requireUser(),
                     inputs,
                     model.clientData(),
-                    new LinkedHashMap<String, Type>(model.signals()));
+                    new LinkedHashMap<String, Type>(model.signals()),
+                    state(model));
         });
+    }
+
+    private static Map<String, Map<String, Type>> state(FlowModel model) {
+        Map<String, Map<String, Type>> state = new LinkedHashMap<>();
+        model.state().forEach((scope, schema) -> {
+            Map<String, Type> keys = new LinkedHashMap<>();
+            schema.fields().forEach((key, field) -> keys.put(key, field.type()));
+            state.put(scope.key(), keys);
+        });
+        return state;
     }
 
     @Override

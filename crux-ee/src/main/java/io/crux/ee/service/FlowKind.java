@@ -18,13 +18,17 @@ import io.crux.ee.api.ClientData;
  * @param actions each action's input type, by action name, in declaration order
  * @param clientData the client data functions, by name
  * @param signals the payload type of each declared signal ({@link io.crux.ee.api.Signal}), by name
+ * @param state the declared keys of each typed scope ({@link io.crux.ee.api.ScopeState}) with their
+ *     types, by scope ({@code session}, {@code user}, {@code project}, {@code request}); untyped
+ *     scopes are absent
  */
 public record FlowKind(
         String name,
         boolean requireUser,
         Map<String, Type> actions,
         Map<String, Function<ClientData.Context, Object>> clientData,
-        Map<String, Type> signals) {
+        Map<String, Type> signals,
+        Map<String, Map<String, Type>> state) {
 
     /** Copies the maps, which keep their order. */
     public FlowKind {
@@ -32,6 +36,19 @@ public record FlowKind(
         actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
         clientData = Collections.unmodifiableMap(new LinkedHashMap<>(clientData));
         signals = Collections.unmodifiableMap(new LinkedHashMap<>(signals));
+        Map<String, Map<String, Type>> scopes = new LinkedHashMap<>();
+        state.forEach((scope, keys) -> scopes.put(scope, Collections.unmodifiableMap(new LinkedHashMap<>(keys))));
+        state = Collections.unmodifiableMap(scopes);
+    }
+
+    /** A flow without typed state. */
+    public FlowKind(
+            String name,
+            boolean requireUser,
+            Map<String, Type> actions,
+            Map<String, Function<ClientData.Context, Object>> clientData,
+            Map<String, Type> signals) {
+        this(name, requireUser, actions, clientData, signals, Map.of());
     }
 
     /** A flow that declares no signals. */
