@@ -2,6 +2,7 @@ package io.crux.ee.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,13 @@ public class TypedStateTest {
     public record Stray(String unknown) {}
 
     public record Free(String anything, int count) {}
+
+    public enum Priority {
+        LOW,
+        HIGH
+    }
+
+    public record Schedule(Priority priority, LocalDate due, List<Priority> history) {}
 
     @FlowDefinition("desk")
     @ScopeState(scope = Scope.SESSION, type = Desk.class)
@@ -298,5 +306,32 @@ public class TypedStateTest {
         assertThat(refused)
                 .singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).startsWith("CRUX0233E"));
+    }
+
+    @Test
+    void valuesWrittenAsJsonStringsReadBackAsTheirTypes() {
+        FreeFlow flow = new FreeFlow();
+        List<Schedule> read = new ArrayList<>();
+        List<InvalidInputException> refused = new ArrayList<>();
+        flow.body = f -> {
+            f.session(Schedule.class).set("priority", Priority.HIGH);
+            f.session(Schedule.class).set("due", LocalDate.of(2030, 1, 31));
+            f.session(Schedule.class).push("history", Priority.LOW);
+            try {
+                f.session(Schedule.class).set("priority", "URGENT");
+            } catch (InvalidInputException e) {
+                refused.add(e);
+            }
+            read.add(f.session(Schedule.class).get());
+        };
+
+        CruxTest.<String, Free>testFlow(flow).session("s-1").input("q").run().assertCompleted();
+
+        assertThat(read).containsExactly(new Schedule(Priority.HIGH, LocalDate.of(2030, 1, 31), List.of(Priority.LOW)));
+        assertThat(refused)
+                .singleElement()
+                .satisfies(e -> assertThat(e.violations())
+                        .singleElement()
+                        .satisfies(v -> assertThat(v.field()).isEqualTo("priority")));
     }
 }

@@ -135,7 +135,7 @@ final class StateGuard {
         }
         Object typed;
         try {
-            typed = codec.convert(value, type);
+            typed = typed(codec, value, type);
         } catch (IllegalArgumentException e) {
             return List.of(new Violation(name, e.getMessage()));
         }
@@ -150,6 +150,17 @@ final class StateGuard {
             }
         }
         return violations.stream().distinct().toList();
+    }
+
+    /**
+     * Converts a value to a type through its JSON: the codec takes a string for JSON text, so a
+     * string is encoded first unless it already is of the type.
+     */
+    static Object typed(PayloadCodec codec, Object value, Type type) {
+        if (value == null || (type instanceof Class<?> c && c.isInstance(value))) {
+            return value;
+        }
+        return codec.convert(codec.encode(value).json(), type);
     }
 
     private static Violation nested(String name, Violation v) {

@@ -78,7 +78,8 @@ final class TypedStateView<S extends Record> implements TypedState<S> {
                     }
                 } else {
                     doc.put(key, value);
-                    if (!Objects.equals(codec.convert(before, components(key).getGenericType()), value)) {
+                    if (!Objects.equals(
+                            StateGuard.typed(codec, before, components(key).getGenericType()), value)) {
                         keys.add(key);
                     }
                 }
@@ -138,7 +139,7 @@ final class TypedStateView<S extends Record> implements TypedState<S> {
             RecordComponent c = components[i];
             Object value = doc.get(c.getName());
             try {
-                args[i] = value == null ? empty(c.getType()) : codec.convert(value, c.getGenericType());
+                args[i] = value == null ? empty(c.getType()) : StateGuard.typed(codec, value, c.getGenericType());
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(
                         Messages.unreadableState(
