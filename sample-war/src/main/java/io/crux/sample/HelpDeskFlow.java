@@ -14,15 +14,19 @@ import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.MessageStream;
+import io.crux.ee.api.Scope;
+import io.crux.ee.api.ScopeState;
+import io.crux.ee.api.TypedState;
 
 /**
  * A help desk conversation over the generic HTTP API: each question is a request in the user's
  * session; the answer streams word by word ({@code content.delta}); the session counts questions
- * and the user keeps a history across sessions. The answers come from a fixed rule table (a
+ * and the user keeps a history across sessions, both typed ({@link DeskSession}, {@link DeskUser}). The answers come from a fixed rule table (a
  * model-backed answer arrives with the generator blocks).
  */
 @ApplicationScoped
 @FlowDefinition(value = "help-desk", requireUser = true)
+@ScopeState(scope = Scope.SESSION, type = DeskSession.class)
 public class HelpDeskFlow {
 
     private static final Map<String, String> ANSWERS = Map.of(
@@ -34,6 +38,7 @@ public class HelpDeskFlow {
 
     /** The engine emits the question as the user's message before the first step ({@code userMessage}). */
     @Action(value = "ask", userMessage = "text")
+    @ScopeState(scope = Scope.USER, type = DeskUser.class)
     public String ask(FlowScope<Question> flow) {
         String question = flow.input().text();
         String answer = flow.step("answer", () -> {
@@ -47,8 +52,10 @@ public class HelpDeskFlow {
             }
         });
         flow.step("count", () -> {
-            long asked = flow.session().inc("questions", 1);
-            flow.user().push("topics", topic(question));
+            TypedState<DeskSession> session = flow.session(DeskSession.class);
+            long asked = session.inc("questions", 1);
+            session.set("lastTopic", topic(question));
+            flow.user(DeskUser.class).push("topics", topic(question));
             return asked;
         });
         return answer;

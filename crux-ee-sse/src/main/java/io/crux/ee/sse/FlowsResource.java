@@ -95,7 +95,9 @@ public class FlowsResource {
             .orElse(Duration.ofSeconds(5));
 
     /** @return every flow kind with its actions and their input schemas */
-    @Operation(summary = "Lists the flow kinds, their actions with their input schemas, and their client data")
+    @Operation(
+            summary =
+                    "Lists the flow kinds, their actions with their input schemas, their client data and their typed state")
     @APIResponse(responseCode = "200", description = "The flow kinds")
     @GET
     public List<Map<String, Object>> kinds() {
@@ -111,9 +113,25 @@ public class FlowsResource {
                                     .map(a -> Map.of("name", a.getKey(), "inputSchema", JsonSchemas.of(a.getValue())))
                                     .toList());
                     kind.put("clientData", List.copyOf(f.clientData().keySet()));
+                    if (!f.state().isEmpty()) {
+                        Map<String, Object> state = new LinkedHashMap<>();
+                        f.state().forEach((scope, keys) -> state.put(scope, stateSchema(keys)));
+                        kind.put("state", state);
+                    }
                     return kind;
                 })
                 .toList();
+    }
+
+    /** @return the JSON Schema of a typed scope's document: its declared keys, all optional, no others */
+    private static Map<String, Object> stateSchema(Map<String, java.lang.reflect.Type> keys) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        keys.forEach((key, type) -> properties.put(key, JsonSchemas.of(type)));
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", properties);
+        schema.put("additionalProperties", false);
+        return schema;
     }
 
     /** Runs an action in a new session. */

@@ -134,6 +134,29 @@ public interface BlockContext {
     }
 
     /**
+     * A typed view of a scope's document, as {@link FlowScope#state(Scope, Class)}: the way a block
+     * declares the part of the state it uses. The part is checked against the flow's schema when the
+     * view is made, so a block whose part conflicts with the flow fails the first time it runs.
+     *
+     * @param scope the scope
+     * @param type the block's part, a record
+     * @param <S> the record type
+     * @return the view
+     */
+    default <S extends Record> TypedState<S> state(Scope scope, Class<S> type) {
+        return scope().state(scope, type);
+    }
+
+    /**
+     * @param type the block's part of the session's document, a record
+     * @param <S> the record type
+     * @return the typed view, as {@link FlowScope#session(Class)}
+     */
+    default <S extends Record> TypedState<S> session(Class<S> type) {
+        return scope().session(type);
+    }
+
+    /**
      * @param item an item for the session and request stream
      * @return the item as stored
      */

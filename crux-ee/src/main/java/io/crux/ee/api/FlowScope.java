@@ -203,6 +203,58 @@ public interface FlowScope<I> {
     ScopedState request();
 
     /**
+     * A typed view of a scope's document ({@link ScopeState}). On a typed scope, every component of
+     * {@code type} must be a key of the scope's merged schema with the same type: the flow's record,
+     * an action's declared part, or a block's own part of them. On an untyped scope any record
+     * works, and the view checks its writes against the record alone.
+     *
+     * @param scope the scope
+     * @param type the record to read and write the document as
+     * @param <S> the record type
+     * @return the view
+     * @throws io.crux.ee.api.exception.FlowDefinitionException if {@code type} has a component the
+     *     scope's schema lacks or declares with another type ({@code CRUX0235E})
+     * @throws io.crux.ee.api.exception.FlowStateException if the run has no session or user for the scope
+     */
+    <S extends Record> TypedState<S> state(Scope scope, Class<S> type);
+
+    /**
+     * @param type the record to read and write the session's document as
+     * @param <S> the record type
+     * @return the typed view, as {@link #state(Scope, Class)} for {@link Scope#SESSION}
+     */
+    default <S extends Record> TypedState<S> session(Class<S> type) {
+        return state(Scope.SESSION, type);
+    }
+
+    /**
+     * @param type the record to read and write the user's document as
+     * @param <S> the record type
+     * @return the typed view, as {@link #state(Scope, Class)} for {@link Scope#USER}
+     */
+    default <S extends Record> TypedState<S> user(Class<S> type) {
+        return state(Scope.USER, type);
+    }
+
+    /**
+     * @param type the record to read and write the project's document as
+     * @param <S> the record type
+     * @return the typed view, as {@link #state(Scope, Class)} for {@link Scope#PROJECT}
+     */
+    default <S extends Record> TypedState<S> project(Class<S> type) {
+        return state(Scope.PROJECT, type);
+    }
+
+    /**
+     * @param type the record to read and write the execution's document as
+     * @param <S> the record type
+     * @return the typed view, as {@link #state(Scope, Class)} for {@link Scope#REQUEST}
+     */
+    default <S extends Record> TypedState<S> request(Class<S> type) {
+        return state(Scope.REQUEST, type);
+    }
+
+    /**
      * Adds an item to the run's session and request stream. A finished item (the usual case) has
      * one event, {@code item.done}, which carries the whole item; an item emitted in progress has
      * {@code item.added}, and {@code item.done} when it is emitted again finished. Items emitted by

@@ -17,6 +17,12 @@ import java.util.function.Function;
  * later retried is made again, so prefer idempotent {@code set}/{@code patch} there, and keep
  * {@code inc}/{@code push} in steps that complete once. Every change emits a
  * {@code state.changed} event to the run's request stream.
+ *
+ * <p>When the flow declares the scope's type ({@link ScopeState}), every write is checked against the
+ * declaration before anything is written, and refused with an
+ * {@link io.crux.ee.api.exception.InvalidInputException}: an undeclared key ({@code CRUX0232E}), a
+ * value of another type or against a constraint ({@code CRUX0233E}), {@code inc} or {@code push} on
+ * a key that is not integral or not a list ({@code CRUX0234E}). {@link TypedState} reads it typed.
  */
 public interface ScopedState {
 

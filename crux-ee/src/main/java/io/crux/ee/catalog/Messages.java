@@ -745,4 +745,59 @@ public final class Messages {
                         + " an empty session that is never stored; sessionState(...) cannot seed it. Seed the user or"
                         + " project state, or put what the run needs in its input.");
     }
+
+    // ---------------------------------------------------------------- typed scope state
+
+    public static String stateFieldConflict(
+            String flow, String scope, String field, String firstType, String first, String secondType, String second) {
+        return msg(
+                "CRUX0230E",
+                "The flow '" + flow + "' declares the " + scope + " state key '" + field + "' as " + firstType + " in "
+                        + first + " and as " + secondType + " in " + second
+                        + ". Give the key one type in every @ScopeState record of that scope.");
+    }
+
+    public static String badStateDeclaration(String flow, String where, String problem) {
+        return msg(
+                "CRUX0231E",
+                "The flow '" + flow + "' has an unusable @ScopeState on " + where + ": " + problem
+                        + ". Declare each scope once per class or @Action method, with a record type.");
+    }
+
+    public static String undeclaredStateKeys(String flow, String scope, java.util.Collection<String> keys) {
+        return msg(
+                "CRUX0232E",
+                "The flow '" + flow + "' declares no " + scope + " state key " + String.join(", ", keys)
+                        + "; the write was refused. Add the key to a @ScopeState record of that scope.");
+    }
+
+    public static String invalidStateValue(String flow, String scope, Object violations) {
+        return msg(
+                "CRUX0233E",
+                "A write to the " + scope + " state of the flow '" + flow
+                        + "' does not fit the declared types and constraints; nothing was written: " + violations);
+    }
+
+    public static String stateOperationType(String flow, String scope, String operation, String field, String type) {
+        return msg(
+                "CRUX0234E",
+                "The flow '" + flow + "' cannot " + operation + " the " + scope + " state key '" + field
+                        + "': it is declared as " + type
+                        + ("inc".equals(operation) ? ", not an integral number" : ", not a list")
+                        + ". Use set or update.");
+    }
+
+    public static String stateViewMismatch(String flow, String scope, String view, String problem) {
+        return msg(
+                "CRUX0235E",
+                "The " + scope + " state of the flow '" + flow + "' cannot be viewed as " + view + ": " + problem
+                        + ". Use the flow's @ScopeState records or parts of them with the same key types.");
+    }
+
+    public static String unreadableState(String scope, String field, String type, String problem) {
+        return msg(
+                "CRUX0236E",
+                "The stored " + scope + " state key '" + field + "' does not read as " + type + ": " + problem
+                        + ". Migrate the stored value, or declare the key with a type that reads it.");
+    }
 }

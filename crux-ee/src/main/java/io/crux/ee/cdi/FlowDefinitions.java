@@ -22,6 +22,7 @@ import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.engine.ActionModel;
 import io.crux.ee.engine.FlowModel;
+import io.crux.ee.engine.StateSchema;
 
 /**
  * Reads a {@link FlowDefinition} class into a {@link FlowModel}, collecting every problem instead
@@ -152,6 +153,7 @@ public final class FlowDefinitions {
         } catch (FlowDefinitionException e) {
             problems.add(e.getMessage());
         }
+        problems.addAll(StateSchema.read(type, def.value()).problems());
         if (!problems.isEmpty()) {
             return new Result(null, problems);
         }

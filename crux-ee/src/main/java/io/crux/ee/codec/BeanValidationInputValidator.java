@@ -58,4 +58,12 @@ public final class BeanValidationInputValidator implements InputValidator {
                 .sorted(Comparator.comparing(Violation::field).thenComparing(Violation::message))
                 .toList();
     }
+
+    @Override
+    public List<Violation> validateProperty(Class<?> type, String property, Object value) {
+        return validator.validateValue(type, property, value).stream()
+                .map(v -> new Violation(v.getPropertyPath().toString(), v.getMessage()))
+                .sorted(Comparator.comparing(Violation::field).thenComparing(Violation::message))
+                .toList();
+    }
 }

@@ -91,8 +91,19 @@ public final class EngineFlowService implements FlowService {
                     inputs,
                     model.clientData(),
                     new LinkedHashMap<String, Type>(model.signals()),
-                    model.ephemeralSessions());
+                    model.ephemeralSessions(),
+                    state(model));
         });
+    }
+
+    private static Map<String, Map<String, Type>> state(FlowModel model) {
+        Map<String, Map<String, Type>> state = new LinkedHashMap<>();
+        model.state().forEach((scope, schema) -> {
+            Map<String, Type> keys = new LinkedHashMap<>();
+            schema.fields().forEach((key, field) -> keys.put(key, field.type()));
+            state.put(scope.key(), keys);
+        });
+        return state;
     }
 
     @Override

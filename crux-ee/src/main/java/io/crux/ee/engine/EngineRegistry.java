@@ -26,6 +26,7 @@ final class EngineRegistry {
     /** @throws FlowDefinitionException if the name is taken or a signal is declared twice */
     void register(FlowModel flow) {
         flow.signals(); // a signal declared twice fails the deployment, not the first run that suspends
+        flow.state(); // so do conflicting @ScopeState declarations
         FlowModel previous = flows.putIfAbsent(flow.name(), flow);
         if (previous != null) {
             throw new FlowDefinitionException(Messages.duplicateFlowName(

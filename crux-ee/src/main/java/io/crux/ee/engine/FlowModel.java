@@ -108,6 +108,21 @@ public record FlowModel(
         }
     }
 
+    /**
+     * The typed state of the flow: the {@link io.crux.ee.api.ScopeState} records of the definition
+     * class and its actions, merged per scope. Scopes without a declaration are absent (untyped).
+     *
+     * @return the schema of each typed scope
+     * @throws FlowDefinitionException if the declarations conflict or are unusable (the first problem)
+     */
+    public Map<io.crux.ee.api.Scope, StateSchema> state() {
+        StateSchema.Read read = StateSchema.of(definitionClass);
+        if (!read.problems().isEmpty()) {
+            throw new FlowDefinitionException(read.problems().get(0));
+        }
+        return read.schemas();
+    }
+
     /** @return the loader of the application that defined the flow */
     public ClassLoader classLoader() {
         ClassLoader loader = definitionClass.getClassLoader();

@@ -16,8 +16,10 @@ import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.MessageStream;
+import io.crux.ee.api.Scope;
 import io.crux.ee.api.ScopedState;
 import io.crux.ee.api.StepOptions;
+import io.crux.ee.api.TypedState;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointKind;
@@ -70,7 +72,11 @@ final class RunScope<I> implements FlowScope<I> {
         this.steps = steps;
         this.cancellation = cancellation;
         this.requestState = new StoredState(
-                "request", StoredState.inMemory(), services.codec(), keys -> outbox.stateChanged("request", keys));
+                "request",
+                StoredState.inMemory(),
+                services.codec(),
+                keys -> outbox.stateChanged("request", keys),
+                guard(Scope.REQUEST));
     }
 
     /** Runs a block as the run's body; see {@link ActionModel#runBlock}. */
@@ -177,6 +183,32 @@ final class RunScope<I> implements FlowScope<I> {
         return requestState;
     }
 
+    @Override
+    public <S extends Record> TypedState<S> state(Scope scope, Class<S> type) {
+        Objects.requireNonNull(type, "type");
+        StoredState document = (StoredState)
+                switch (Objects.requireNonNull(scope, "scope")) {
+                    case SESSION -> session();
+                    case USER -> user();
+                    case PROJECT -> project();
+                    case REQUEST -> request();
+                };
+        StateSchema schema = flow.state().get(scope);
+        StateSchema own = schema == null ? StateSchema.ofRecord(flow.name(), scope, type) : schema.view(type);
+        return new TypedStateView<>(
+                scope,
+                type,
+                document,
+                new StateGuard(own, services.codec(), services.validator(), flowId),
+                services.codec());
+    }
+
+    /** @return the guard of a typed scope, or {@code null} for an untyped one */
+    private StateGuard guard(Scope scope) {
+        StateSchema schema = flow.state().get(scope);
+        return schema == null ? null : new StateGuard(schema, services.codec(), services.validator(), flowId);
+    }
+
     private String require(String id, String scope) {
         if (id == null) {
             throw new FlowStateException(Messages.noScope(flowId, scope), flowId, FlowStatus.RUNNING);
@@ -201,7 +233,12 @@ final class RunScope<I> implements FlowScope<I> {
                 return services.sessions().readState(scope, key);
             }
         };
-        return new StoredState(scope, docs, services.codec(), keys -> outbox.stateChanged(scope, keys));
+        return new StoredState(
+                scope,
+                docs,
+                services.codec(),
+                keys -> outbox.stateChanged(scope, keys),
+                guard(Scope.valueOf(scope.toUpperCase(java.util.Locale.ROOT))));
     }
 
     // ---------------------------------------------------------------- items

@@ -34,12 +34,40 @@ class StoredState implements ScopedState {
     private final Documents documents;
     private final PayloadCodec codec;
     private final Consumer<Set<String>> changed;
+    /** Checks writes when the scope is typed; {@code null} for an untyped scope. */
+    private final StateGuard guard;
 
     StoredState(String scope, Documents documents, PayloadCodec codec, Consumer<Set<String>> changed) {
+        this(scope, documents, codec, changed, null);
+    }
+
+    StoredState(
+            String scope, Documents documents, PayloadCodec codec, Consumer<Set<String>> changed, StateGuard guard) {
         this.scope = scope;
         this.documents = documents;
         this.codec = codec;
         this.changed = changed;
+        this.guard = guard;
+    }
+
+    /** @return the same document, its writes checked by {@code other} instead */
+    StoredState withGuard(StateGuard other) {
+        return new StoredState(scope, documents, codec, changed, other);
+    }
+
+    /** @return the guard of a typed scope, or {@code null} */
+    StateGuard guard() {
+        return guard;
+    }
+
+    Documents documents() {
+        return documents;
+    }
+
+    void changed(Set<String> keys) {
+        if (!keys.isEmpty()) {
+            changed.accept(keys);
+        }
     }
 
     /** A document in memory, for the request scope. */
@@ -86,12 +114,18 @@ class StoredState implements ScopedState {
 
     @Override
     public void patch(Map<String, ?> values) {
+        if (guard != null) {
+            guard.checkWrite(values);
+        }
         documents.change(scope, new StateChange.Patch(new LinkedHashMap<>(values)));
         changed.accept(values.keySet());
     }
 
     @Override
     public long inc(String key, long delta) {
+        if (guard != null) {
+            guard.checkIncrement(key);
+        }
         long after = documents.change(scope, new StateChange.Increment(key, delta));
         changed.accept(Set.of(key));
         return after;
@@ -99,6 +133,9 @@ class StoredState implements ScopedState {
 
     @Override
     public int push(String key, Object value) {
+        if (guard != null) {
+            guard.checkPush(key, value);
+        }
         int size = documents.change(scope, new StateChange.Append(key, value));
         changed.accept(Set.of(key));
         return size;
@@ -126,6 +163,11 @@ class StoredState implements ScopedState {
                 }
             });
             doc.keySet().stream().filter(k -> !before.containsKey(k)).forEach(touched::add);
+            if (guard != null) {
+                Map<String, Object> written = new HashMap<>();
+                touched.forEach(k -> written.put(k, doc.get(k)));
+                guard.checkWrite(written);
+            }
             keys[0] = touched;
             return r;
         });

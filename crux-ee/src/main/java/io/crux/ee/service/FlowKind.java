@@ -20,6 +20,9 @@ import io.crux.ee.api.ClientData;
  * @param signals the payload type of each declared signal ({@link io.crux.ee.api.Signal}), by name
  * @param ephemeralSessions whether a run's session lives for its request only and is never stored
  *     ({@link io.crux.ee.api.Sessions#EPHEMERAL})
+ * @param state the declared keys of each typed scope ({@link io.crux.ee.api.ScopeState}) with their
+ *     types, by scope ({@code session}, {@code user}, {@code project}, {@code request}); untyped
+ *     scopes are absent
  */
 public record FlowKind(
         String name,
@@ -27,7 +30,8 @@ public record FlowKind(
         Map<String, Type> actions,
         Map<String, Function<ClientData.Context, Object>> clientData,
         Map<String, Type> signals,
-        boolean ephemeralSessions) {
+        boolean ephemeralSessions,
+        Map<String, Map<String, Type>> state) {
 
     /** Copies the maps, which keep their order. */
     public FlowKind {
@@ -35,6 +39,19 @@ public record FlowKind(
         actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
         clientData = Collections.unmodifiableMap(new LinkedHashMap<>(clientData));
         signals = Collections.unmodifiableMap(new LinkedHashMap<>(signals));
+        Map<String, Map<String, Type>> scopes = new LinkedHashMap<>();
+        state.forEach((scope, keys) -> scopes.put(scope, Collections.unmodifiableMap(new LinkedHashMap<>(keys))));
+        state = Collections.unmodifiableMap(scopes);
+    }
+
+    /** A flow whose sessions are stored, without typed state. */
+    public FlowKind(
+            String name,
+            boolean requireUser,
+            Map<String, Type> actions,
+            Map<String, Function<ClientData.Context, Object>> clientData,
+            Map<String, Type> signals) {
+        this(name, requireUser, actions, clientData, signals, false, Map.of());
     }
 
     /** A flow that declares no signals. */
@@ -43,16 +60,6 @@ public record FlowKind(
             boolean requireUser,
             Map<String, Type> actions,
             Map<String, Function<ClientData.Context, Object>> clientData) {
-        this(name, requireUser, actions, clientData, Map.of(), false);
-    }
-
-    /** A flow whose sessions are stored. */
-    public FlowKind(
-            String name,
-            boolean requireUser,
-            Map<String, Type> actions,
-            Map<String, Function<ClientData.Context, Object>> clientData,
-            Map<String, Type> signals) {
-        this(name, requireUser, actions, clientData, signals, false);
+        this(name, requireUser, actions, clientData, Map.of());
     }
 }

@@ -65,6 +65,15 @@ class InvalidDefinitionIT {
         return Deployments.war("it-bad-unknown", UnknownFlowUser.class);
     }
 
+    @Deployment(name = "conflicting-state", managed = false, testable = false)
+    static WebArchive conflictingState() {
+        return Deployments.war(
+                "it-bad-state",
+                ConflictingStateFlow.class,
+                ConflictingStateFlow.Ticket.class,
+                ConflictingStateFlow.Triage.class);
+    }
+
     @Test
     void twoFlowsWithOneNameFailDeploymentNamingBothClasses() throws IOException {
         assertThat(failureOf("duplicate", "it-bad-duplicate"))
@@ -92,6 +101,17 @@ class InvalidDefinitionIT {
     void injectionOfAnUnknownFlowFailsDeployment() throws IOException {
         assertThat(failureOf("unknown-flow", "it-bad-unknown"))
                 .contains("CRUX0006E", "'does-not-exist'", "UnknownFlowUser.handle");
+    }
+
+    @Test
+    void aStateKeyDeclaredWithTwoTypesFailsDeploymentNamingBothDeclarations() throws IOException {
+        assertThat(failureOf("conflicting-state", "it-bad-state"))
+                .contains(
+                        "CRUX0230E",
+                        "'conflicting-state'",
+                        "'priority'",
+                        "java.lang.String in Ticket (the flow class " + ConflictingStateFlow.class.getName() + ")",
+                        "int in Triage (the action 'triage'");
     }
 
     /**
