@@ -6,8 +6,11 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.guardrail.ChatExecutor;
@@ -135,6 +138,82 @@ final class Generation<I, O> {
                 }
                 repairs++;
                 messages.add(UserMessage.from(StructuredOutput.repairPrompt(parsed.problem())));
+            } finally {
+                reply.close();
+            }
+        }
+    }
+
+    /**
+     * One round of a delegating generator: the conversation so far ({@code continuation} after the
+     * rendered messages) goes to the model with the delegates offered as tools; the generator's own
+     * tools are answered here, and the round ends with the model's text or with its calls of delegates.
+     */
+    DelegatingGenerator.Round round(
+            I input, List<ChatMessage> continuation, List<ToolSpecification> delegates, Set<String> delegateNames)
+            throws Exception {
+        List<ChatMessage> messages = initialMessages(input);
+        guardrails.checkInput(messages);
+        messages.addAll(continuation);
+        int start = messages.size();
+        List<ToolSpecification> tools = new ArrayList<>(settings.toolBox().specifications());
+        tools.addAll(delegates);
+        ChatRequestParameters own =
+                ChatRequestParameters.builder().toolSpecifications(tools).build();
+        ChatRequestParameters requestParameters =
+                settings.parameters() == null ? own : settings.parameters().overrideWith(own);
+        int toolRounds = 0;
+        while (true) {
+            ChatRequest request = ChatRequest.builder()
+                    .messages(List.copyOf(messages))
+                    .parameters(requestParameters)
+                    .build();
+            ModelReply reply = call(request);
+            try {
+                AiMessage ai = reply.response.aiMessage();
+                messages.add(ai);
+                if (ai.hasToolExecutionRequests()) {
+                    reply.complete();
+                    List<ToolExecutionRequest> delegated = new ArrayList<>();
+                    List<ToolExecutionRequest> ownCalls = new ArrayList<>();
+                    for (ToolExecutionRequest r : ai.toolExecutionRequests()) {
+                        (delegateNames.contains(r.name()) ? delegated : ownCalls).add(r);
+                    }
+                    if (!ownCalls.isEmpty()) {
+                        if (delegated.isEmpty() && toolRounds == settings.maxToolRounds()) {
+                            throw new ToolRoundsExceededException(
+                                    Messages.toolRoundsExceeded(ctx.path(), modelLabel(), toolRounds), toolRounds);
+                        }
+                        toolRounds++;
+                        ToolRound.run(settings.toolBox(), ownCalls, messages, ctx);
+                    }
+                    if (delegated.isEmpty()) {
+                        continue;
+                    }
+                    List<DelegatingGenerator.Call> calls = new ArrayList<>();
+                    for (int i = 0; i < delegated.size(); i++) {
+                        ToolExecutionRequest r = delegated.get(i);
+                        String id = r.id() != null ? r.id() : ctx.path() + "#delegate-" + i;
+                        String request1 = DelegatingGenerator.requestOf(r.arguments(), ctx);
+                        ctx.emit(Item.toolCall(id, r.name(), java.util.Map.of("request", request1)));
+                        calls.add(new DelegatingGenerator.Call(id, r.name(), request1));
+                    }
+                    return new DelegatingGenerator.Round(
+                            ChatMessageSerializer.messagesToJson(messages.subList(start, messages.size())),
+                            null,
+                            calls);
+                }
+                if (ai.text() == null) {
+                    throw new IllegalStateException(Messages.emptyReply(ctx.path(), modelLabel()));
+                }
+                reply.complete();
+                if (!settings.streaming()) {
+                    ctx.emit(Item.message("assistant", ai.text()));
+                }
+                return new DelegatingGenerator.Round(
+                        ChatMessageSerializer.messagesToJson(messages.subList(start, messages.size())),
+                        ai.text(),
+                        List.of());
             } finally {
                 reply.close();
             }

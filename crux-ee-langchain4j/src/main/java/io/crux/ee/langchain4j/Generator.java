@@ -303,6 +303,32 @@ public final class Generator<I, O> extends NamedBlock<I, O> {
         return new Generator<>(name(), settings, options);
     }
 
+    /**
+     * Offers other agents to the model as tools: the result is a composite block whose model rounds
+     * and delegate calls are durable steps of their own (see {@link DelegatingGenerator}).
+     *
+     * @param delegates the agents, with distinct names
+     * @return the delegating generator, with this generator's name, settings and options
+     * @throws IllegalStateException if this generator has structured output
+     * @throws IllegalArgumentException if there is no delegate or two share a name
+     */
+    @SuppressWarnings("unchecked")
+    public DelegatingGenerator<I> delegates(Delegate... delegates) {
+        if (settings.outputType() != String.class) {
+            throw new IllegalStateException("generator '" + name() + "': delegates work with text output only, not "
+                    + settings.outputType().getSimpleName());
+        }
+        return DelegatingGenerator.of((Generator<I, String>) this, delegates);
+    }
+
+    /** A generation of this generator in a step's context. */
+    Generation<I, O> generation(BlockContext ctx) {
+        if (settings.prompt() == null && settings.conversation() == null) {
+            throw new IllegalStateException(Messages.noPrompt(name()));
+        }
+        return new Generation<>(settings, ctx);
+    }
+
     /** @return the model's name in the registry */
     public String modelName() {
         return settings.model();

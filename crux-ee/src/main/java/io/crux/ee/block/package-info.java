@@ -15,5 +15,10 @@
  * <p>Inside a flow every leaf block execution is a durable step labelled with its logical path
  * ({@code chat/plan}, {@code chat/sources[2]/summarize}, {@code chat/research[web]/search}), so a
  * resumed or recovered run replays finished blocks from their checkpoints.
+ *
+ * <p>Agent patterns are blocks too: a {@link io.crux.ee.block.Consensus} lets voters answer and
+ * records the tally, a {@link io.crux.ee.block.Swarm} lets a chooser (or a handoff) pick the next of
+ * its named agents and records each pick, and a {@link io.crux.ee.block.Blackboard} lets agents share
+ * a versioned {@link io.crux.ee.block.Board} whose writes are recorded with the steps that made them.
  */
 package io.crux.ee.block;

@@ -800,4 +800,63 @@ public final class Messages {
                 "The stored " + scope + " state key '" + field + "' does not read as " + type + ": " + problem
                         + ". Migrate the stored value, or declare the key with a type that reads it.");
     }
+
+    public static String consensusTie(String path, String rule, java.util.Collection<String> tied, Object counts) {
+        return msg(
+                "CRUX0250E",
+                "Consensus '" + path + "' ended in a tie under the rule " + rule + " between " + tied + " (votes "
+                        + counts + "). Choose a tie-break with onTie(TieBreak.FIRST_VOTE), add a voter, or use"
+                        + " another rule.");
+    }
+
+    public static String consensusNone(String path, String rule, Object counts) {
+        return msg(
+                "CRUX0251E",
+                "Consensus '" + path + "' reached no decision under the rule " + rule + " (votes " + counts
+                        + "). Use a weaker rule (plurality), more voters, or rescue the failure.");
+    }
+
+    public static String swarmLimit(String path, int turns, String next) {
+        return msg(
+                "CRUX0252E",
+                "Swarm '" + path + "' reached its bound of " + turns + " turn(s) and its chooser still picked '" + next
+                        + "'. Raise maxTurns, or choose OnLimit.RETURN_LAST to end with the last state.");
+    }
+
+    public static String swarmUnknownAgent(String path, String chosen, java.util.Collection<String> agents) {
+        return msg(
+                "CRUX0253E",
+                "Swarm '" + path + "' was asked to pass control to '" + chosen + "', which is not one of its agents "
+                        + agents + ". Pick or hand off to one of the agents given to the swarm, or finish.");
+    }
+
+    public static String boardUnreadable(String path, String key, String type, Throwable cause) {
+        return msg(
+                "CRUX0254E",
+                "The blackboard '" + path + "' cannot read the value of '" + key + "' as " + type + ": "
+                        + cause.getMessage() + ". Read it with the type it was written with.");
+    }
+
+    public static String boardUnwritable(String path, String key, Throwable cause) {
+        return msg(
+                "CRUX0255E",
+                "The blackboard '" + path + "' cannot store the value of '" + key + "' as JSON: " + cause.getMessage()
+                        + ". Write JSON-B serializable values (records work best).");
+    }
+
+    public static String delegateUnknown(String path, String name, java.util.Collection<String> delegates) {
+        return msg(
+                "CRUX0256E",
+                "The delegating generator '" + path + "' recorded a call of the delegate '" + name
+                        + "', which it no longer has " + delegates
+                        + ". Deploy the code that has the delegate to finish the run, or cancel it.");
+    }
+
+    public static String delegateRounds(String path, int rounds) {
+        return msg(
+                "CRUX0257E",
+                "The delegating generator '" + path + "' reached its bound of " + rounds
+                        + " delegation round(s) and the model still asks for delegates. Raise maxRounds(n), or"
+                        + " tell the model in the system message to answer after the delegates reply.");
+    }
 }

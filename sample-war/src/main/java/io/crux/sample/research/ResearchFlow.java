@@ -13,6 +13,7 @@ import io.crux.ee.api.Block;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.StepOptions;
+import io.crux.ee.block.Consensus;
 import io.crux.ee.block.Handler;
 import io.crux.ee.block.Router;
 import io.crux.ee.block.Sequencer;
@@ -20,10 +21,12 @@ import io.crux.ee.langchain4j.Generator;
 
 /**
  * A research assistant built from blocks. A question ending with a question mark is researched:
- * a generator plans which library topics to read (structured output), a handler reads them two at a
- * time, and a streaming generator writes the answer from the notes, with the library as a tool for
+ * two planners (generators with structured output, one focused on the topics the question names, one
+ * broader) vote on which library topics to read, a consensus block takes the majority (on a split
+ * the focused planner, voting first, wins) and records the tally as the step {@code plan/tally}, a
+ * handler reads the topics two at a time, and a streaming generator writes the answer from the notes, with the library as a tool for
  * anything the plan missed. Anything else gets a short streamed reply. The router's choice, the
- * plan and every note are durable steps: a run recovered after a crash does not ask the model again
+ * planners' votes, the tally and every note are durable steps: a run recovered after a crash does not ask the model again
  * for what it already answered.
  *
  * <p>With no model configured it runs on a scripted stand-in that says so (see {@link ResearchModels}).
@@ -51,14 +54,13 @@ public class ResearchFlow {
     }
 
     private Block<Inquiry, Report> research(String model) {
-        Generator<Inquiry, Plan> plan = Generator.named("plan", Inquiry.class)
-                .model(model)
-                .system(ResearchModels.PLANNER + " Choose one to three topics among: "
-                        + String.join(", ", library.topics()) + ".")
-                .prompt((inquiry, ctx) -> inquiry.text())
-                .output(Plan.class)
-                .maxRepairs(1)
-                .withOptions(retry());
+        Consensus<Inquiry, Plan> plan = Consensus.<Inquiry, Plan>named("plan")
+                .voters(
+                        planner("focused", model, "Choose only the topics the question names."),
+                        planner("broad", model, "Add a topic the answer needs beyond those the question names."))
+                .key(p -> String.join(",", p.topics()))
+                .rule(Consensus.Rule.majority())
+                .onTie(Consensus.TieBreak.FIRST_VOTE);
         Handler<String, Note> read = Handler.of("read", (topic, ctx) -> {
             ctx.emit(Item.status("Reading the library's note on " + topic));
             return library.note(topic);
@@ -81,10 +83,10 @@ public class ResearchFlow {
         Handler<String, Report> report = Handler.of("report", (answer, ctx) -> {
             ctx.session().inc("questions", 1);
             List<String> topics = ctx.scope().results().values().stream()
-                    .filter(Plan.class::isInstance)
-                    .map(Plan.class::cast)
+                    .filter(Consensus.Tally.class::isInstance)
+                    .map(Consensus.Tally.class::cast)
                     .findFirst()
-                    .map(Plan::topics)
+                    .map(tally -> List.of(tally.decision().split(",")))
                     .orElse(List.of());
             return new Report(answer, topics, model);
         });
@@ -95,6 +97,18 @@ public class ResearchFlow {
                 .then(write)
                 .then(report)
                 .build();
+    }
+
+    /** One of the two planners that vote on the topics: they differ in how widely they read. */
+    private Generator<Inquiry, Plan> planner(String name, String model, String stance) {
+        return Generator.named(name, Inquiry.class)
+                .model(model)
+                .system(ResearchModels.PLANNER + " Choose one to three topics among: "
+                        + String.join(", ", library.topics()) + ". " + stance)
+                .prompt((inquiry, ctx) -> inquiry.text())
+                .output(Plan.class)
+                .maxRepairs(1)
+                .withOptions(retry());
     }
 
     private Block<Inquiry, Report> chat(String model) {

@@ -21,7 +21,8 @@ import io.crux.it.support.SseClient.Event;
  * The sample's research assistant with the MicroProfile Config keys {@code crux.models.research.*}
  * set (as environment variables of the server): crux-ee builds LangChain4j's OpenAI client and the
  * assistant talks to an OpenAI-compatible server, here one on loopback started by the test, which
- * first answers 429 (the step retry recovers), then plans, then streams the answer.
+ * first answers 429 (the step retry recovers), then plans twice (the focused and the broad planner
+ * vote on the topics), then streams the answer.
  */
 class ResearchConfiguredIT {
 
@@ -56,6 +57,7 @@ class ResearchConfiguredIT {
         MODEL.enqueue(
                 Answer.status(429),
                 Answer.text("{\"topics\":[\"retry\"]}"),
+                Answer.text("{\"topics\":[\"retry\"]}"),
                 Answer.text("Retry waits without holding a thread.").withUsage(120, 9));
 
         List<Event> events = ResearchRequests.ask(SERVER.get(), "How does retry work?");
@@ -66,13 +68,15 @@ class ResearchConfiguredIT {
                 .containsEntry("topics", List.of("retry"))
                 .containsEntry("answer", "Retry waits without holding a thread.");
         List<LoopbackOpenAiServer.Request> requests = MODEL.requests();
-        assertThat(requests).hasSize(3).allSatisfy(r -> {
+        assertThat(requests).hasSize(4).allSatisfy(r -> {
             assertThat(r.path()).isEqualTo("/v1/chat/completions");
             assertThat(r.authorization()).isEqualTo("Bearer test-key");
             assertThat(r.body().getString("model")).isEqualTo("loopback-llm");
         });
-        assertThat(requests.get(2).streamed()).isTrue();
-        assertThat(requests.get(2).body().toString()).contains("Retry counts the first attempt");
+        assertThat(requests.get(1).body().toString()).contains("Choose only the topics");
+        assertThat(requests.get(2).body().toString()).contains("Add a topic");
+        assertThat(requests.get(3).streamed()).isTrue();
+        assertThat(requests.get(3).body().toString()).contains("Retry counts the first attempt");
         assertThat(ResearchRequests.done(events, "message"))
                 .singleElement()
                 .satisfies(m -> assertThat(m.get("content").toString()).contains("without holding a thread"));

@@ -28,7 +28,7 @@ import io.crux.ee.testkit.CruxTest;
  * The research sample evaluated over a small data set ({@code evals/research.jsonl}) in two
  * variants: on the scripted model, and on the model calls of a cassette
  * ({@code cassettes/research.json}) replayed without any model. Each case's steps are checked
- * (questions are planned, read and written; a remark is only answered), the report is scored
+ * (questions are planned by two voting planners, read and written; a remark is only answered), the report is scored
  * against its JSON Schema and the topics the case expects, and a judge grades the answer; the gates
  * fail the build when a variant falls below them. Reports go to {@code target/crux-eval/}.
  *
@@ -114,14 +114,15 @@ class ResearchEvaluationTest {
                 .variant("cassette", test -> test.service(ModelRegistry.class, models(cassette.registry(scripted))))
                 .expectSteps(
                         EvalCase.tagged("research"),
-                        StepExpectation.succeeded("route/decide", "plan", "brief", "write", "report"),
-                        StepExpectation.inOrder("plan", "brief", "write", "report"),
+                        StepExpectation.succeeded(
+                                "route/decide", "plan/focused", "plan/broad", "plan/tally", "brief", "write", "report"),
+                        StepExpectation.inOrder("plan/focused", "plan/broad", "plan/tally", "brief", "write", "report"),
                         StepExpectation.attemptsAtMost("write", 1),
                         StepExpectation.notRun("reply"))
                 .expectSteps(
                         EvalCase.tagged("smalltalk"),
                         StepExpectation.succeeded("reply", "report"),
-                        StepExpectation.notRun("plan", "write"))
+                        StepExpectation.notRun("plan/tally", "write"))
                 .expectSteps(StepExpectation.noFallback())
                 .scorer("schema", Scorers.jsonSchema(Report.class))
                 .scorer("topics", ResearchEvaluationTest::topics)

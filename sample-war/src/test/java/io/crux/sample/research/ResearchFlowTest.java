@@ -42,15 +42,24 @@ class ResearchFlowTest {
     }
 
     @Test
-    void aQuestionIsPlannedReadAndAnsweredWithTheLibraryToolOnTheScriptedModel() {
+    void aQuestionIsPlannedByTwoVotingPlannersReadAndAnsweredWithTheLibraryToolOnTheScriptedModel() {
         ScriptedModel model = ResearchModels.scripted(library);
 
         TestRun<Report> run = ask("How do retry and suspend work?", model);
 
         run.assertCompleted()
                 .steps()
-                .succeeded("route/decide", "plan", "notes[0]/read", "notes[1]/read", "brief", "write", "report")
-                .inOrder("plan", "notes[0]/read", "brief", "write", "report")
+                .succeeded(
+                        "route/decide",
+                        "plan/focused",
+                        "plan/broad",
+                        "plan/tally",
+                        "notes[0]/read",
+                        "notes[1]/read",
+                        "brief",
+                        "write",
+                        "report")
+                .inOrder("plan/focused", "plan/broad", "plan/tally", "notes[0]/read", "brief", "write", "report")
                 .notRun("reply")
                 .and()
                 .session()
@@ -67,7 +76,9 @@ class ResearchFlowTest {
                 .satisfies(call -> assertThat(call.content()).containsEntry("name", "lookup"));
         assertThat(run.items().ofType(Item.Type.STATUS)).hasSize(2);
         assertThat(run.items().messageTexts()).containsExactly(report.answer());
-        assertThat(model.requests()).hasSize(3);
+        assertThat(model.requests())
+                .as("two planners, the writer and its tool round")
+                .hasSize(4);
     }
 
     @Test
@@ -77,7 +88,7 @@ class ResearchFlowTest {
         run.assertCompleted()
                 .steps()
                 .succeeded("route/decide", "reply", "report")
-                .notRun("plan");
+                .notRun("plan/focused", "plan/broad", "plan/tally");
         assertThat(run.output().answer()).startsWith("[scripted model").contains("not a language model");
     }
 
@@ -93,9 +104,39 @@ class ResearchFlowTest {
 
         TestRun<Report> run = ask("What are blocks?", model);
 
-        run.assertCompleted().steps().attempts("plan", 2).succeeded("write");
+        run.assertCompleted()
+                .steps()
+                .attempts("plan/focused", 2)
+                .attempts("plan/broad", 1)
+                .succeeded("write");
         assertThat(run.retryWaits()).containsExactly(Duration.ofMillis(500));
         assertThat(run.output()).isEqualTo(new Report("Blocks compose.", List.of("blocks"), "scripted"));
-        assertThat(model.requests()).hasSize(4);
+        assertThat(model.requests())
+                .as("the focused planner three times, the broad one once, the writer")
+                .hasSize(5);
+    }
+
+    @Test
+    void plannersWhoDisagreeAreSettledByTheFocusedPlannerAndAResumedRunAsksNoPlannerAgain() {
+        ScriptedModel model = ScriptedModel.named(ResearchModels.SCRIPTED);
+        model.when(ScriptedModel.systemMessageContains("Choose only the topics"))
+                .reply(Reply.json("{\"topics\":[\"retry\"]}"));
+        model.when(ScriptedModel.systemMessageContains("Add a topic"))
+                .reply(Reply.json("{\"topics\":[\"retry\",\"steps\"]}"));
+        model.when(ScriptedModel.systemMessageContains(ResearchModels.WRITER))
+                .reply(Reply.error(new RateLimitException("429")), Reply.text("Retry waits."));
+
+        TestRun<Report> run = ask("How does retry work?", model);
+
+        run.assertCompleted()
+                .steps()
+                .succeeded("plan/focused", "plan/broad", "plan/tally")
+                .attempts("write", 2);
+        assertThat(run.output().topics())
+                .as("a split of two is a tie; the focused planner voted first")
+                .containsExactly("retry");
+        assertThat(model.requests())
+                .as("the retry wait replayed the body: no planner was asked again")
+                .hasSize(4);
     }
 }

@@ -31,6 +31,7 @@ public abstract sealed class CruxException extends RuntimeException
                 InvalidInputException,
                 LimitExceededException,
                 LoopLimitException,
+                NoConsensusException,
                 ModelConfigurationException,
                 ModelNotFoundException,
                 NestedStepException,
