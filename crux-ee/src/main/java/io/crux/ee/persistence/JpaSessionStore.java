@@ -280,8 +280,8 @@ public class JpaSessionStore implements SessionStore {
         return Transactions.read("list a resource", null, () -> {
             var q = em.createQuery(
                             "select r from ResourceEntity r where r.scope = :scope and r.owner = :owner"
-                                    + " and r.name = :name" + (afterKey == null ? "" : " and r.key > :after")
-                                    + " order by r.key",
+                                    + " and r.name = :name" + (afterKey == null ? "" : " and r.entryKey > :after")
+                                    + " order by r.entryKey",
                             ResourceEntity.class)
                     .setParameter("scope", scope)
                     .setParameter("owner", owner)
@@ -300,11 +300,11 @@ public class JpaSessionStore implements SessionStore {
                 "delete a resource",
                 null,
                 () -> em.createQuery("delete from ResourceEntity r where r.scope = :scope and r.owner = :owner"
-                                        + " and r.name = :name and r.key = :key")
+                                        + " and r.name = :name and r.entryKey = :entry")
                                 .setParameter("scope", scope)
                                 .setParameter("owner", owner)
                                 .setParameter("name", name)
-                                .setParameter("key", key)
+                                .setParameter("entry", key)
                                 .executeUpdate()
                         > 0);
     }

@@ -33,7 +33,7 @@ public class ResourceEntity extends VersionedRow {
 
     @Id
     @Column(name = "ENTRY_KEY", length = 200)
-    String key;
+    String entryKey; // not "key": KEY is a reserved identifier of JPQL
 
     @Column(name = "VALUE_JSON", nullable = false)
     String json;
@@ -48,7 +48,7 @@ public class ResourceEntity extends VersionedRow {
         e.scope = scope;
         e.owner = owner;
         e.name = name;
-        e.key = key;
+        e.entryKey = key;
         e.write(json);
         return e;
     }
@@ -60,7 +60,7 @@ public class ResourceEntity extends VersionedRow {
     }
 
     ResourceRecord toRecord() {
-        return new ResourceRecord(scope, owner, name, key, json, version, updatedAt);
+        return new ResourceRecord(scope, owner, name, entryKey, json, version, updatedAt);
     }
 
     /** The primary key of {@link ResourceEntity}. */
@@ -71,7 +71,7 @@ public class ResourceEntity extends VersionedRow {
         String scope;
         String owner;
         String name;
-        String key;
+        String entryKey;
 
         /** For the provider. */
         public Key() {}
@@ -80,7 +80,7 @@ public class ResourceEntity extends VersionedRow {
             this.scope = scope;
             this.owner = owner;
             this.name = name;
-            this.key = key;
+            this.entryKey = key;
         }
 
         @Override
@@ -89,12 +89,12 @@ public class ResourceEntity extends VersionedRow {
                     && scope.equals(k.scope)
                     && owner.equals(k.owner)
                     && name.equals(k.name)
-                    && key.equals(k.key);
+                    && entryKey.equals(k.entryKey);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(scope, owner, name, key);
+            return Objects.hash(scope, owner, name, entryKey);
         }
     }
 }
