@@ -174,7 +174,7 @@ export class RequestFold {
         this.error = new CruxProblem({ status: 409, title: 'The request was cancelled', detail: event.reason ?? '' });
         break;
       default:
-        break; // state.changed and event types this client does not know change nothing here
+        break; // state.changed, resource.changed and event types this client does not know change nothing here
     }
     return true;
   }
@@ -572,7 +572,8 @@ export function createClient(options = {}) {
   /**
    * A conversation: a store whose snapshot is {sessionId, items (history, then live, by id),
    * clientData, request (the current request's view), loading, error}. Client data is fetched
-   * again on every state.changed of its requests (one fetch at a time, the last change wins).
+   * again on every state.changed and resource.changed of its requests (one fetch at a time, the
+   * last change wins).
    */
   function session(kind, sessionId = null, o = {}) {
     const store = createStore(Object.freeze({ kind, sessionId, items: [], clientData: null, request: null, loading: false, error: null }));
@@ -617,7 +618,7 @@ export function createClient(options = {}) {
       return follow(kind, requestId, {
         sessionId: id,
         onEvent(e) {
-          if (e.type === 'state.changed') refreshClientData();
+          if (e.type === 'state.changed' || e.type === 'resource.changed') refreshClientData();
         },
       });
     }

@@ -178,6 +178,28 @@ test('items are paged newest first with the Link cursor, and history returns the
   assert.deepEqual(all.map((i) => i.content.text), ['first', 'second', 'third']);
 });
 
+test('a session refetches client data on resource.changed', async () => {
+  let stateCalls = 0;
+  const fetch = fakeFetch([
+    ['/sessions/s/actions/ask', json({ requestId: RID, sessionId: 's', runId: RID }, 202)],
+    ['/items', json([])],
+    ['/state', () => json({ sources: stateCalls++ === 0 ? [] : ['steps'] })],
+    ['/stream', sse([
+      frame('request.in_progress', 1),
+      frame('resource.changed', 2, { scope: 'session', name: 'sources', key: 'steps' }),
+      frame('request.completed', 3),
+    ])],
+    [`/requests/${RID}`, json({ requestId: RID, status: 'COMPLETED', output: 'answer' })],
+  ]);
+  const session = client(fetch).session('research');
+  await session.load('s');
+  assert.deepEqual(session.getSnapshot().clientData.sources, []);
+  await session.send('ask', { text: 'hi?' });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(fetch.calls.filter((c) => c.url.endsWith('/state')).length, 3, 'fetched on load, after resource.changed and at the end');
+  assert.deepEqual(session.getSnapshot().clientData.sources, ['steps']);
+});
+
 test('a session runs actions in itself, merges live items after its history, and refetches client data on state.changed', async () => {
   let stateCalls = 0;
   const fetch = fakeFetch([

@@ -115,6 +115,19 @@ CREATE TABLE IF NOT EXISTS CRUX_STATE (
     VERSION     BIGINT        NOT NULL
 );
 
+-- One entry of a resource (a named, typed store of a session, user or project), its value as
+-- JSON. Keys are compared and ordered bytewise, so pages follow the keys' binary order.
+CREATE TABLE IF NOT EXISTS CRUX_RESOURCE (
+    SCOPE       VARCHAR(16)   NOT NULL,
+    OWNER_ID    VARCHAR(128)  NOT NULL,
+    NAME        VARCHAR(64)   NOT NULL,
+    ENTRY_KEY   VARCHAR(200) NOT NULL,
+    VALUE_JSON  CHARACTER LARGE OBJECT NOT NULL,
+    UPDATED_AT  TIMESTAMP     NOT NULL,
+    VERSION     BIGINT        NOT NULL,
+    PRIMARY KEY (SCOPE, OWNER_ID, NAME, ENTRY_KEY)
+);
+
 -- One row per write of a session's items (what a step emitted): the items one per line in
 -- ITEM_JSON, their creation and update times one line each in ITEM_TIMES. A changed item is
 -- written again in a later row; reads keep its last content.

@@ -451,28 +451,7 @@ public class FlowsResource {
             @Context SecurityContext security) {
         FlowKind flow = flow(kind);
         SessionRecord session = session(flow, sessionId, user(flow, security));
-        var store = flows.sessions();
-        ClientData.Context context = new ClientData.Context() {
-            @Override
-            public Map<String, Object> session() {
-                return store.readState("session", session.id());
-            }
-
-            @Override
-            public Map<String, Object> user() {
-                return session.userId() == null ? Map.of() : store.readState("user", session.userId());
-            }
-
-            @Override
-            public Map<String, Object> project() {
-                return store.readState("project", "default");
-            }
-
-            @Override
-            public String sessionId() {
-                return session.id();
-            }
-        };
+        ClientData.Context context = flows.clientData(flow.name(), session);
         Map<String, Object> views = new LinkedHashMap<>();
         flow.clientData().forEach((name, view) -> views.put(name, view.apply(context)));
         return views;

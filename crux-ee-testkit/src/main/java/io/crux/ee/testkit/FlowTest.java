@@ -272,17 +272,19 @@ public final class FlowTest<I, O> {
         final PayloadCodec codec = new JsonbPayloadCodec();
         final TestClock clock = new TestClock(START);
         final InMemoryFlowStore store = new InMemoryFlowStore(clock);
-        final InMemorySessionStore sessions = new InMemorySessionStore(codec);
+        final InMemorySessionStore sessions = new InMemorySessionStore(codec, clock);
         final InstantScheduler scheduler = new InstantScheduler(clock);
         final List<EventRecord> published = new CopyOnWriteArrayList<>();
         final List<FlowLifecycleEvent> lifecycle = new CopyOnWriteArrayList<>();
         final RecordingTracer tracer;
         final RunOptions options;
+        final FlowModel flow;
         final FlowEngine engine;
         final FlowHandle<I, O> handle;
 
         Context(FlowTest<I, O> test) {
             this.options = test.options;
+            this.flow = test.flow;
             this.tracer = new RecordingTracer(test.tracer);
             FlowEngine.Builder builder = FlowEngine.builder()
                     .store(store)

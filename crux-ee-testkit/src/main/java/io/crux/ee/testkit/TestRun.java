@@ -8,15 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
+import io.crux.ee.api.ResourceReader;
 import io.crux.ee.api.event.FlowLifecycleEvent;
 import io.crux.ee.api.exception.CruxException;
+import io.crux.ee.engine.EngineFlowService;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
+import io.crux.ee.spi.SessionRecord;
 
 /**
  * The outcome of a tested run: its result or failure, the items it emitted, the state it left and
@@ -158,6 +162,44 @@ public final class TestRun<O> {
     /** @return the project's state after the run */
     public StateView project() {
         return state("project", context.options.projectId() == null ? "default" : context.options.projectId());
+    }
+
+    /**
+     * What the flow's {@code @ClientData} methods read of the test's session: its state and the
+     * flow's declared resources, as {@code GET .../sessions/{id}/state} gives them to its methods.
+     *
+     * @return the context
+     */
+    public ClientData.Context clientContext() {
+        SessionRecord session = new SessionRecord(
+                context.options.sessionId(), context.flow.name(), context.options.userId(), FlowTest.START, null);
+        return new EngineFlowService(context.engine).clientData(context.flow.name(), session);
+    }
+
+    /**
+     * What a client reads with {@code GET .../sessions/{id}/state}: each {@code @ClientData} method's
+     * value, by name.
+     *
+     * @return the views, in declaration order
+     */
+    public Map<String, Object> clientData() {
+        ClientData.Context client = clientContext();
+        Map<String, Object> views = new LinkedHashMap<>();
+        context.flow.clientData().forEach((name, view) -> views.put(name, view.apply(client)));
+        return views;
+    }
+
+    /**
+     * A resource the flow declares, as the run left it (its session's, user's or the default project's entries).
+     *
+     * @param name the declared name
+     * @param type the declared value type
+     * @param <T> the values' type
+     * @return the resource, read-only
+     * @throws IllegalArgumentException if the flow declares no such resource ({@code CRUX0240E})
+     */
+    public <T> ResourceReader<T> resource(String name, Class<T> type) {
+        return clientContext().resource(name, type);
     }
 
     private StateView state(String scope, String key) {

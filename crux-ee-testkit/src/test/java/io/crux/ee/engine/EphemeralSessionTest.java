@@ -134,6 +134,30 @@ class EphemeralSessionTest {
         }
 
         @Override
+        public Optional<io.crux.ee.spi.ResourceRecord> readResource(
+                String scope, String owner, String name, String key) {
+            return store.readResource(scope, owner, name, key);
+        }
+
+        @Override
+        public io.crux.ee.spi.ResourceRecord putResource(
+                String scope, String owner, String name, String key, String json, Long expectedVersion) {
+            documents.add("resource " + scope + ":" + owner);
+            return store.putResource(scope, owner, name, key, json, expectedVersion);
+        }
+
+        @Override
+        public List<io.crux.ee.spi.ResourceRecord> listResources(
+                String scope, String owner, String name, String afterKey, int limit) {
+            return store.listResources(scope, owner, name, afterKey, limit);
+        }
+
+        @Override
+        public boolean deleteResource(String scope, String owner, String name, String key) {
+            return store.deleteResource(scope, owner, name, key);
+        }
+
+        @Override
         public void append(List<ItemRecord> newItems, List<EventRecord> events) {
             items.addAll(newItems);
             store.append(newItems, events);

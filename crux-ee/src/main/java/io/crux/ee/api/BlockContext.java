@@ -157,6 +157,25 @@ public interface BlockContext {
     }
 
     /**
+     * @param name a resource the flow declares
+     * @param type its value type
+     * @param <T> the values' type
+     * @return the resource, as {@link FlowScope#resource(String, Class)}
+     */
+    default <T> Resource<T> resource(String name, Class<T> type) {
+        return scope().resource(name, type);
+    }
+
+    /**
+     * @param declaration a resource declared in code
+     * @param <T> the values' type
+     * @return the resource, as {@link FlowScope#resource(ResourceDecl)}
+     */
+    default <T> Resource<T> resource(ResourceDecl<T> declaration) {
+        return scope().resource(declaration);
+    }
+
+    /**
      * @param item an item for the session and request stream
      * @return the item as stored
      */

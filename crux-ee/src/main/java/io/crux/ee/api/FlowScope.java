@@ -255,6 +255,29 @@ public interface FlowScope<I> {
     }
 
     /**
+     * A resource the flow declares with {@link FlowResource}, of this run's session, user or
+     * project (as the declaration says).
+     *
+     * @param name the declared name
+     * @param type the declared value type
+     * @param <T> the values' type
+     * @return the resource; its reads and writes go to the store when they are made
+     * @throws IllegalArgumentException if the flow declares no resource of that name and type ({@code CRUX0240E})
+     * @throws io.crux.ee.api.exception.FlowStateException if the run has no session or user for the resource's scope
+     */
+    <T> Resource<T> resource(String name, Class<T> type);
+
+    /**
+     * A resource declared in code, for example by a block, of this run's session, user or project.
+     *
+     * @param declaration the resource's name, scope and value type
+     * @param <T> the values' type
+     * @return the resource
+     * @throws io.crux.ee.api.exception.FlowStateException if the run has no session or user for the resource's scope
+     */
+    <T> Resource<T> resource(ResourceDecl<T> declaration);
+
+    /**
      * Adds an item to the run's session and request stream. A finished item (the usual case) has
      * one event, {@code item.done}, which carries the whole item; an item emitted in progress has
      * {@code item.added}, and {@code item.done} when it is emitted again finished. Items emitted by

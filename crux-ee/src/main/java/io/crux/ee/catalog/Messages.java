@@ -859,4 +859,40 @@ public final class Messages {
                         + " delegation round(s) and the model still asks for delegates. Raise maxRounds(n), or"
                         + " tell the model in the system message to answer after the delegates reply.");
     }
+
+    // ---------------------------------------------------------------- resources
+
+    public static String resourceNotDeclared(String flow, String name, String type, String declared) {
+        return msg(
+                "CRUX0240E",
+                "The flow '" + flow + "' has no resource '" + name + "' of type " + type
+                        + (declared == null ? "" : " (it declares '" + name + "' of type " + declared + ")")
+                        + ". Declare it on the flow class with @FlowResource(name = \"" + name + "\", type = ...),"
+                        + " or use a ResourceDecl.");
+    }
+
+    public static String badResource(String flow, String name, String problem) {
+        return msg("CRUX0241E", "The flow '" + flow + "' declares the resource '" + name + "' " + problem + ".");
+    }
+
+    public static String resourceConflict(
+            String scope, String owner, String name, String key, long expected, long actual) {
+        return msg(
+                "CRUX0242E",
+                "The entry '" + key + "' of the " + scope + " resource '" + name + "' of " + owner + " "
+                        + (actual < 0 ? "does not exist" : "has version " + actual) + ", but the write expected "
+                        + (expected < 0 ? "none" : "version " + expected)
+                        + ". Nothing was written: read the entry again and decide.");
+    }
+
+    public static String invalidResourceValue(String name, String key, Object violations) {
+        return msg(
+                "CRUX0243E",
+                "The value for the entry '" + key + "' of the resource '" + name + "' is not valid: " + violations
+                        + ". Nothing was written.");
+    }
+
+    public static String badResourceUse(String name, String problem) {
+        return msg("CRUX0244E", "The resource '" + name + "' was given " + problem + ".");
+    }
 }

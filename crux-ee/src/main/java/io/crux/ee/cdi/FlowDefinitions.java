@@ -154,6 +154,11 @@ public final class FlowDefinitions {
             problems.add(e.getMessage());
         }
         problems.addAll(StateSchema.read(type, def.value()).problems());
+        try {
+            model.resources();
+        } catch (FlowDefinitionException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             return new Result(null, problems);
         }

@@ -14,10 +14,13 @@ import java.util.function.Supplier;
 
 import jakarta.json.JsonValue;
 
+import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowRunInfo;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
+import io.crux.ee.api.exception.FlowDefinitionException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonSchemas;
 import io.crux.ee.service.FlowKind;
 import io.crux.ee.service.FlowService;
@@ -25,7 +28,9 @@ import io.crux.ee.service.RunFilter;
 import io.crux.ee.service.RunningAttempt;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
+import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.spi.StepFailure;
 
@@ -109,6 +114,14 @@ public final class EngineFlowService implements FlowService {
     @Override
     public SessionStore sessions() {
         return engines.get().sessions();
+    }
+
+    @Override
+    public ClientData.Context clientData(String flow, SessionRecord session) {
+        FlowEngine engine = engines.get();
+        FlowModel model = engine.flow(flow)
+                .orElseThrow(() -> new FlowDefinitionException(Messages.unknownFlow(flow, "a client-data read")));
+        return new SessionClientData(model, session, engine.sessions(), engine.service(PayloadCodec.class));
     }
 
     @Override

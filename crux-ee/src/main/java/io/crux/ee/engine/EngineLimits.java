@@ -10,7 +10,7 @@ import io.crux.ee.spi.Payload;
  * ({@code CRUX0141E}) that names the limit's configuration key.
  *
  * @param stepOutputBytes the most UTF-8 bytes of a step's output as JSON ({@value #STEP_OUTPUT_BYTES})
- * @param itemBytes the most UTF-8 bytes of an item as JSON ({@value #ITEM_BYTES})
+ * @param itemBytes the most UTF-8 bytes of an item, and of a resource entry's value, as JSON ({@value #ITEM_BYTES})
  * @param labelLength the most characters of a step label, a block path included ({@value #LABEL_LENGTH}); at
  *     most 200, the width of the label column
  * @param suspensionNameLength the most characters of a suspension or wait name, a branch prefix included
@@ -115,6 +115,25 @@ public record EngineLimits(int stepOutputBytes, int itemBytes, int labelLength, 
             throw new LimitExceededException(
                     Messages.limitExceeded(
                             flowId, "the item " + itemId + " as JSON", bytes, itemBytes, "bytes", ITEM_BYTES),
+                    flowId,
+                    null,
+                    ITEM_BYTES,
+                    itemBytes);
+        }
+    }
+
+    /** Refuses a resource entry's encoded value, before it is stored; the item limit applies. */
+    void checkResourceValue(String flowId, String resource, String key, String json) {
+        long bytes = utf8Length(json);
+        if (bytes > itemBytes) {
+            throw new LimitExceededException(
+                    Messages.limitExceeded(
+                            flowId,
+                            "the value of the entry '" + key + "' of the resource '" + resource + "' as JSON",
+                            bytes,
+                            itemBytes,
+                            "bytes",
+                            ITEM_BYTES),
                     flowId,
                     null,
                     ITEM_BYTES,

@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.crux.ee.api.ClientData;
+import io.crux.ee.api.FlowResource;
+import io.crux.ee.api.ResourceDecl;
 import io.crux.ee.api.Sessions;
 import io.crux.ee.api.Signal;
 import io.crux.ee.api.exception.FlowDefinitionException;
@@ -93,6 +95,46 @@ public record FlowModel(
             signals.put(signal.value(), signal.type());
         }
         return java.util.Collections.unmodifiableMap(signals);
+    }
+
+    /**
+     * The resources the definition declares ({@link FlowResource}), by name, in declaration order.
+     *
+     * @return each declared resource
+     * @throws FlowDefinitionException if a name is not valid or declared twice, or a type is primitive ({@code CRUX0241E})
+     */
+    public Map<String, ResourceDecl<?>> resources() {
+        Map<String, ResourceDecl<?>> resources = new LinkedHashMap<>();
+        for (FlowResource resource : definitionClass.getAnnotationsByType(FlowResource.class)) {
+            String problem = resources.containsKey(resource.name())
+                    ? "more than once"
+                    : ResourceDecl.problem(resource.name(), resource.type());
+            if (problem != null) {
+                throw new FlowDefinitionException(Messages.badResource(name, resource.name(), problem));
+            }
+            resources.put(resource.name(), ResourceDecl.of(resource));
+        }
+        return java.util.Collections.unmodifiableMap(resources);
+    }
+
+    /**
+     * @param resource a declared resource's name
+     * @param type its value type
+     * @param <T> the values' type
+     * @return the declaration
+     * @throws IllegalArgumentException if the flow declares no resource of that name and type ({@code CRUX0240E})
+     */
+    @SuppressWarnings("unchecked")
+    <T> ResourceDecl<T> resource(String resource, Class<T> type) {
+        ResourceDecl<?> declared = resources().get(resource);
+        if (declared == null || !declared.type().equals(type)) {
+            throw new IllegalArgumentException(Messages.resourceNotDeclared(
+                    name,
+                    resource,
+                    type.getName(),
+                    declared == null ? null : declared.type().getName()));
+        }
+        return (ResourceDecl<T>) declared;
     }
 
     /**

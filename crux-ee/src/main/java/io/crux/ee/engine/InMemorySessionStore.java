@@ -11,11 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.api.exception.ResourceConflictException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.ResourceRecord;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.spi.SessionStore;
 
@@ -34,12 +36,26 @@ public final class InMemorySessionStore implements SessionStore {
 
     private final Map<String, List<EventRecord>> events = new ConcurrentHashMap<>();
 
+    /** Each resource's entries by key, per scope, owner and name; guarded by itself. */
+    private final Map<List<String>, java.util.TreeMap<String, ResourceRecord>> resources = new HashMap<>();
+
+    private final java.time.Clock clock;
+
     public InMemorySessionStore() {
         this(new JsonbPayloadCodec());
     }
 
     public InMemorySessionStore(PayloadCodec codec) {
+        this(codec, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param codec converts state documents
+     * @param clock stamps resource entries
+     */
+    public InMemorySessionStore(PayloadCodec codec, java.time.Clock clock) {
         this.codec = codec;
+        this.clock = clock;
     }
 
     @Override
@@ -66,6 +82,11 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public boolean deleteSession(String id) {
         documents.remove("session:" + id);
+        synchronized (resources) {
+            resources
+                    .keySet()
+                    .removeIf(k -> k.get(0).equals("session") && k.get(1).equals(id));
+        }
         synchronized (items) {
             items.values().removeIf(i -> id.equals(i.sessionId()));
         }
@@ -93,6 +114,56 @@ public final class InMemorySessionStore implements SessionStore {
     @SuppressWarnings("unchecked")
     private Map<String, Object> parse(String json) {
         return json == null ? new HashMap<>() : new HashMap<>((Map<String, Object>) codec.convert(json, Map.class));
+    }
+
+    @Override
+    public Optional<ResourceRecord> readResource(String scope, String owner, String name, String key) {
+        synchronized (resources) {
+            var entries = resources.get(List.of(scope, owner, name));
+            return Optional.ofNullable(entries == null ? null : entries.get(key));
+        }
+    }
+
+    @Override
+    public ResourceRecord putResource(
+            String scope, String owner, String name, String key, String json, Long expectedVersion) {
+        synchronized (resources) {
+            var entries = resources.computeIfAbsent(List.of(scope, owner, name), k -> new java.util.TreeMap<>());
+            ResourceRecord stored = entries.get(key);
+            long actual = stored == null ? -1 : stored.version();
+            if (expectedVersion != null && expectedVersion != actual) {
+                throw new ResourceConflictException(
+                        Messages.resourceConflict(scope, owner, name, key, expectedVersion, actual),
+                        name,
+                        key,
+                        expectedVersion,
+                        actual);
+            }
+            ResourceRecord next = new ResourceRecord(
+                    scope, owner, name, key, json, stored == null ? 1 : stored.version() + 1, clock.instant());
+            entries.put(key, next);
+            return next;
+        }
+    }
+
+    @Override
+    public List<ResourceRecord> listResources(String scope, String owner, String name, String afterKey, int limit) {
+        synchronized (resources) {
+            var entries = resources.get(List.of(scope, owner, name));
+            if (entries == null) {
+                return List.of();
+            }
+            return (afterKey == null ? entries : entries.tailMap(afterKey, false))
+                    .values().stream().limit(limit).toList();
+        }
+    }
+
+    @Override
+    public boolean deleteResource(String scope, String owner, String name, String key) {
+        synchronized (resources) {
+            var entries = resources.get(List.of(scope, owner, name));
+            return entries != null && entries.remove(key) != null;
+        }
     }
 
     @Override

@@ -96,6 +96,11 @@ final class RunOutbox {
         event("state.changed", Map.of("scope", scope, "keys", List.copyOf(new TreeSet<>(keys))));
     }
 
+    /** The event of a change of a resource's entry. */
+    void resourceChanged(String scope, String name, String key) {
+        event("resource.changed", Map.of("scope", scope, "name", name, "key", key));
+    }
+
     /** The request's event for a run that ended with this result: failed, completed or cancelled; none otherwise. */
     <O> void terminalEvent(FlowResult<O> result, CruxException error) {
         if (result == null) {

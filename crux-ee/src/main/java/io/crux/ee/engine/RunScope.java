@@ -16,6 +16,8 @@ import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.MessageStream;
+import io.crux.ee.api.Resource;
+import io.crux.ee.api.ResourceDecl;
 import io.crux.ee.api.Scope;
 import io.crux.ee.api.ScopedState;
 import io.crux.ee.api.StepOptions;
@@ -239,6 +241,32 @@ final class RunScope<I> implements FlowScope<I> {
                 services.codec(),
                 keys -> outbox.stateChanged(scope, keys),
                 guard(Scope.valueOf(scope.toUpperCase(java.util.Locale.ROOT))));
+    }
+
+    // ---------------------------------------------------------------- resources
+
+    @Override
+    public <T> Resource<T> resource(String name, Class<T> type) {
+        return resource(flow.resource(name, type));
+    }
+
+    @Override
+    public <T> Resource<T> resource(ResourceDecl<T> declaration) {
+        String owner = switch (declaration.scope()) {
+            case SESSION -> require(context.sessionId(), "session");
+            case USER -> require(context.userId(), "user");
+            case PROJECT -> context.project();
+        };
+        String scope = declaration.scope().id();
+        return new StoredResource<>(
+                declaration,
+                owner,
+                services.sessions(),
+                services.codec(),
+                services.validator(),
+                services.limits(),
+                flowId,
+                key -> outbox.resourceChanged(scope, declaration.name(), key));
     }
 
     // ---------------------------------------------------------------- items

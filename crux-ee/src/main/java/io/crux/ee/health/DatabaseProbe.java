@@ -24,7 +24,14 @@ record DatabaseProbe(String database, List<String> missingTables, String error) 
 
     /** The tables of the shipped DDL ({@code META-INF/crux/ddl}). */
     static final List<String> TABLES = List.of(
-            "CRUX_FLOW_RUN", "CRUX_STEP", "CRUX_SUSPENSION", "CRUX_SESSION", "CRUX_STATE", "CRUX_ITEM", "CRUX_EVENT");
+            "CRUX_FLOW_RUN",
+            "CRUX_STEP",
+            "CRUX_SUSPENSION",
+            "CRUX_SESSION",
+            "CRUX_STATE",
+            "CRUX_RESOURCE",
+            "CRUX_ITEM",
+            "CRUX_EVENT");
 
     /**
      * The SQL states that mean "no such table": PostgreSQL 42P01; 42S02 (H2 2.x, whose error code

@@ -15,10 +15,13 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.api.exception.ResourceConflictException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.PayloadCodec;
+import io.crux.ee.spi.ResourceRecord;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.spi.StateChange;
@@ -112,6 +115,9 @@ public class JpaSessionStore implements SessionStore {
                     .executeUpdate();
             em.createQuery("delete from StateEntity s where s.id = :id")
                     .setParameter("id", StateEntity.key("session", id))
+                    .executeUpdate();
+            em.createQuery("delete from ResourceEntity r where r.scope = 'session' and r.owner = :id")
+                    .setParameter("id", id)
                     .executeUpdate();
             em.remove(e);
             em.flush();
@@ -210,6 +216,97 @@ public class JpaSessionStore implements SessionStore {
     private boolean isPostgreSql() {
         return database.isPostgreSql(
                 () -> Transactions.read("find the database", null, () -> jdbc(DatabaseKind::isPostgreSql)));
+    }
+
+    @Override
+    public Optional<ResourceRecord> readResource(String scope, String owner, String name, String key) {
+        return Transactions.read(
+                "read a resource",
+                null,
+                () -> Optional.ofNullable(
+                                em.find(ResourceEntity.class, new ResourceEntity.Key(scope, owner, name, key)))
+                        .map(ResourceEntity::toRecord));
+    }
+
+    @Override
+    public ResourceRecord putResource(
+            String scope, String owner, String name, String key, String json, Long expectedVersion) {
+        ResourceEntity.Key id = new ResourceEntity.Key(scope, owner, name, key);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Transactions.write("write a resource", null, () -> {
+                    // writers of one entry queue on its row lock, so a conditional write sees the
+                    // version the write before it left; the row's @Version guards the rest
+                    ResourceEntity e = em.find(ResourceEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+                    long actual = e == null ? -1 : e.version;
+                    if (expectedVersion != null && expectedVersion != actual) {
+                        throw conflict(scope, owner, name, key, expectedVersion, actual);
+                    }
+                    if (e == null) {
+                        e = ResourceEntity.of(scope, owner, name, key, json);
+                        em.persist(e);
+                    } else {
+                        e.write(json);
+                    }
+                    em.flush();
+                    return e.toRecord();
+                });
+            } catch (ResourceConflictException e) {
+                throw e;
+            } catch (FlowConflictException e) {
+                // two first writes of one entry raced and one insert lost: a create lost for good,
+                // any other write queues on the row the winner inserted
+                if (expectedVersion != null && expectedVersion < 0) {
+                    long actual = readResource(scope, owner, name, key)
+                            .map(ResourceRecord::version)
+                            .orElse(-1L);
+                    throw conflict(scope, owner, name, key, expectedVersion, actual);
+                }
+                if (attempt == FIRST_INSERT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static ResourceConflictException conflict(
+            String scope, String owner, String name, String key, long expected, long actual) {
+        return new ResourceConflictException(
+                Messages.resourceConflict(scope, owner, name, key, expected, actual), name, key, expected, actual);
+    }
+
+    @Override
+    public List<ResourceRecord> listResources(String scope, String owner, String name, String afterKey, int limit) {
+        return Transactions.read("list a resource", null, () -> {
+            var q = em.createQuery(
+                            "select r from ResourceEntity r where r.scope = :scope and r.owner = :owner"
+                                    + " and r.name = :name" + (afterKey == null ? "" : " and r.entryKey > :after")
+                                    + " order by r.entryKey",
+                            ResourceEntity.class)
+                    .setParameter("scope", scope)
+                    .setParameter("owner", owner)
+                    .setParameter("name", name)
+                    .setMaxResults(limit);
+            if (afterKey != null) {
+                q.setParameter("after", afterKey);
+            }
+            return q.getResultList().stream().map(ResourceEntity::toRecord).toList();
+        });
+    }
+
+    @Override
+    public boolean deleteResource(String scope, String owner, String name, String key) {
+        return Transactions.write(
+                "delete a resource",
+                null,
+                () -> em.createQuery("delete from ResourceEntity r where r.scope = :scope and r.owner = :owner"
+                                        + " and r.name = :name and r.entryKey = :entry")
+                                .setParameter("scope", scope)
+                                .setParameter("owner", owner)
+                                .setParameter("name", name)
+                                .setParameter("entry", key)
+                                .executeUpdate()
+                        > 0);
     }
 
     @Override

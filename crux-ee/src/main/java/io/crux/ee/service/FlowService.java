@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import jakarta.json.JsonValue;
 
+import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowRunInfo;
 import io.crux.ee.api.FlowStatus;
@@ -19,6 +20,7 @@ import io.crux.ee.api.exception.InvalidInputException;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.spi.StepFailure;
 
@@ -45,6 +47,17 @@ public interface FlowService {
 
     /** @return the store of sessions, state, items and request events */
     SessionStore sessions();
+
+    /**
+     * What a flow's {@code @ClientData} methods read of a session: its state documents and the
+     * resources the flow declares.
+     *
+     * @param flow the flow's name
+     * @param session the session, already checked to belong to the caller
+     * @return the context to give the client-data methods
+     * @throws FlowDefinitionException if no flow has that name
+     */
+    ClientData.Context clientData(String flow, SessionRecord session);
 
     /**
      * @param runId a run id

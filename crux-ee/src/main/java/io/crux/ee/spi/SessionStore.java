@@ -34,7 +34,7 @@ public interface SessionStore {
     List<SessionRecord> listSessions(String kind, String userId, int limit);
 
     /**
-     * Deletes a session with its state and items.
+     * Deletes a session with its state, items and session resources.
      *
      * @param id the session id
      * @return whether it existed
@@ -76,6 +76,53 @@ public interface SessionStore {
     default <T> T changeState(String scope, String key, StateChange<T> change) {
         return updateState(scope, key, doc -> change.applyTo(scope, doc));
     }
+
+    /**
+     * @param scope {@code session}, {@code user} or {@code project}
+     * @param owner the session, user or project id
+     * @param name the resource's name
+     * @param key the entry's key
+     * @return the entry, or empty
+     */
+    Optional<ResourceRecord> readResource(String scope, String owner, String name, String key);
+
+    /**
+     * Writes an entry of a resource, in a transaction of its own or the caller's. Concurrent
+     * writes of one entry queue: none is lost, and a conditional one sees the version the write
+     * before it left.
+     *
+     * @param scope the scope
+     * @param owner the scope's owner
+     * @param name the resource's name
+     * @param key the entry's key
+     * @param json the value as JSON
+     * @param expectedVersion {@code null} to write whatever is stored; -1 to write only if no entry
+     *     is stored; else write only if the stored entry has this version
+     * @return the stored entry, with its new version
+     * @throws io.crux.ee.api.exception.ResourceConflictException if the condition does not hold; nothing is written
+     */
+    ResourceRecord putResource(String scope, String owner, String name, String key, String json, Long expectedVersion);
+
+    /**
+     * One page of a resource's entries, by key in binary ({@code String}) order.
+     *
+     * @param scope the scope
+     * @param owner the scope's owner
+     * @param name the resource's name
+     * @param afterKey only keys after this one, or {@code null} for the first page
+     * @param limit the most to return
+     * @return the entries, by key
+     */
+    List<ResourceRecord> listResources(String scope, String owner, String name, String afterKey, int limit);
+
+    /**
+     * @param scope the scope
+     * @param owner the scope's owner
+     * @param name the resource's name
+     * @param key the entry's key
+     * @return whether an entry was deleted
+     */
+    boolean deleteResource(String scope, String owner, String name, String key);
 
     /**
      * Stores items (added or replaced by item id) and events in one transaction: the engine

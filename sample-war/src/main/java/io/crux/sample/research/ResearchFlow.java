@@ -10,8 +10,11 @@ import jakarta.inject.Inject;
 import io.crux.ee.api.Action;
 import io.crux.ee.api.Backoff;
 import io.crux.ee.api.Block;
+import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
+import io.crux.ee.api.FlowResource;
 import io.crux.ee.api.Item;
+import io.crux.ee.api.ResourceEntry;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.block.Consensus;
 import io.crux.ee.block.Handler;
@@ -27,14 +30,19 @@ import io.crux.ee.langchain4j.Generator;
  * handler reads the topics two at a time, and a streaming generator writes the answer from the notes, with the library as a tool for
  * anything the plan missed. Anything else gets a short streamed reply. The router's choice, the
  * planners' votes, the tally and every note are durable steps: a run recovered after a crash does not ask the model again
- * for what it already answered.
+ * for what it already answered. Every note read is kept in the session's {@code sources} resource,
+ * which clients see as the list of topics ({@code GET .../sessions/{id}/state}).
  *
  * <p>With no model configured it runs on a scripted stand-in that says so (see {@link ResearchModels}).
  * Over HTTP: {@code POST /crux-sample/api/flows/research/actions/ask {"text": "How do steps and retry work?"}}.
  */
 @ApplicationScoped
 @FlowDefinition("research")
+@FlowResource(name = ResearchFlow.SOURCES, type = Note.class)
 public class ResearchFlow {
+
+    /** The session's sources: every library note the assistant read in the session, by topic. */
+    static final String SOURCES = "sources";
 
     @Inject
     Library library;
@@ -63,7 +71,9 @@ public class ResearchFlow {
                 .onTie(Consensus.TieBreak.FIRST_VOTE);
         Handler<String, Note> read = Handler.of("read", (topic, ctx) -> {
             ctx.emit(Item.status("Reading the library's note on " + topic));
-            return library.note(topic);
+            Note note = library.note(topic);
+            ctx.resource(SOURCES, Note.class).put(note.topic(), note); // the same entry if a retry writes again
+            return note;
         });
         Handler<List<Note>, String> brief = Handler.of("brief", (notes, ctx) -> {
             Inquiry inquiry = (Inquiry) ctx.scope().input();
@@ -122,6 +132,19 @@ public class ResearchFlow {
                 .then(reply)
                 .then(Handler.<String, Report>of("report", (answer, ctx) -> new Report(answer, List.of(), model)))
                 .build();
+    }
+
+    /**
+     * What the client sees of the session's sources: the topics read so far, not the notes.
+     *
+     * @param client the session's client data
+     * @return the topics, in key order
+     */
+    @ClientData("sources")
+    public List<String> sources(ClientData.Context client) {
+        return client.resource(SOURCES, Note.class).list(null, 100).entries().stream()
+                .map(ResourceEntry::key)
+                .toList();
     }
 
     /** Model calls fail now and then (429, 5xx): three attempts, 0.5 s then 1 s apart, no thread held. */

@@ -24,11 +24,31 @@ final class ResearchRequests {
      * @return every event of the request, from {@code request.created} to its end
      */
     static List<Event> ask(AppServer server, String question) {
+        return stream(server, accept(server, question));
+    }
+
+    /**
+     * @param server the server running the sample
+     * @param question the question
+     * @return the accepted request: its {@code requestId} and {@code sessionId}
+     */
+    static Map<String, Object> accept(AppServer server, String question) {
         HttpResponse<String> accepted = server.post(FLOWS + "/research/actions/ask", "{\"text\":\"" + question + "\"}");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        String requestId = (String) Json.object(accepted.body()).get("requestId");
+        return Json.object(accepted.body());
+    }
+
+    /**
+     * @param server the server running the sample
+     * @param accepted an accepted request
+     * @return every event of the request, from {@code request.created} to its end
+     */
+    static List<Event> stream(AppServer server, Map<String, Object> accepted) {
         return SseClient.read(
-                server.url(FLOWS + "/research/requests/" + requestId + "/stream"), null, null, e -> false);
+                server.url(FLOWS + "/research/requests/" + accepted.get("requestId") + "/stream"),
+                null,
+                null,
+                e -> false);
     }
 
     /** @return the items of the {@code item.done} events of the given type */

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
 import io.crux.it.support.SseClient.Event;
 
@@ -26,7 +27,8 @@ class ResearchScriptedIT {
     @Test
     @SuppressWarnings("unchecked")
     void aQuestionIsResearchedOnTheScriptedModelAndStreamed() {
-        List<Event> events = ResearchRequests.ask(SERVER.get(), "How do steps and state work?");
+        Map<String, Object> accepted = ResearchRequests.accept(SERVER.get(), "How do steps and state work?");
+        List<Event> events = ResearchRequests.stream(SERVER.get(), accepted);
 
         Map<String, Object> report = ResearchRequests.output(SERVER.get(), events);
         assertThat(report).containsEntry("model", "scripted").containsEntry("topics", List.of("state", "steps"));
@@ -46,6 +48,12 @@ class ResearchScriptedIT {
         assertThat(ResearchRequests.done(events, "message"))
                 .singleElement()
                 .satisfies(m -> assertThat(m.get("content").toString()).contains("[scripted model"));
+        // the notes read are the session's sources; clients see their topics only
+        var state =
+                SERVER.get().get(ResearchRequests.FLOWS + "/research/sessions/" + accepted.get("sessionId") + "/state");
+        assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
+        assertThat(Json.object(state.body())).containsEntry("sources", List.of("state", "steps"));
+        assertThat(state.body()).doesNotContain("checkpointed");
     }
 
     @Test

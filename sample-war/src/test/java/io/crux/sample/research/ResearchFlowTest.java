@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,16 @@ class ResearchFlowTest {
         assertThat(model.requests())
                 .as("two planners, the writer and its tool round")
                 .hasSize(4);
+    }
+
+    @Test
+    void theNotesReadAreTheSessionsSourcesAndClientsSeeOnlyTheirTopics() {
+        TestRun<Report> run = ask("How do retry and suspend work?", ResearchModels.scripted(library));
+
+        run.assertCompleted();
+        assertThat(run.resource(ResearchFlow.SOURCES, Note.class).get("suspend"))
+                .contains(library.note("suspend"));
+        assertThat(run.clientData()).isEqualTo(Map.of("sources", List.of("retry", "suspend")));
     }
 
     @Test

@@ -4,7 +4,7 @@ package io.crux.ee.api.exception;
  * Another caller changed the run first: a concurrent resume or signal won, or a run id is already
  * taken. Nothing was executed for this call.
  */
-public sealed class FlowConflictException extends CruxException permits LeaseLostException {
+public sealed class FlowConflictException extends CruxException permits LeaseLostException, ResourceConflictException {
 
     private static final long serialVersionUID = 1L;
 
