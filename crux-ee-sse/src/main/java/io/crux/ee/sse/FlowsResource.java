@@ -485,7 +485,7 @@ public class FlowsResource {
         List<ItemRecord> page = flows.sessions().pageItems(session.id(), beforeId, size);
         List<Object> visible = page.stream()
                 .map(ItemRecord::item)
-                .filter(i -> i.audience() != Item.Audience.INTERNAL)
+                .filter(i -> i.audience() == Item.Audience.CLIENT) // model and internal items are never listed to the client
                 .map(Object.class::cast)
                 .toList();
         Response.ResponseBuilder answer = Response.ok(visible).type(MediaType.APPLICATION_JSON);

@@ -12,6 +12,7 @@ import io.crux.ee.api.Backoff;
 import io.crux.ee.api.Block;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.Item;
+import io.crux.ee.api.ItemAudience;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.block.Handler;
 import io.crux.ee.block.Router;
@@ -22,7 +23,8 @@ import io.crux.ee.langchain4j.Generator;
  * A research assistant built from blocks. A question ending with a question mark is researched:
  * a generator plans which library topics to read (structured output), a handler reads them two at a
  * time, and a streaming generator writes the answer from the notes, with the library as a tool for
- * anything the plan missed. Anything else gets a short streamed reply. The router's choice, the
+ * anything the plan missed; its tool calls and their results, which are the model's by default, are
+ * shown to the client ({@link ItemAudience}). Anything else gets a short streamed reply. The router's choice, the
  * plan and every note are durable steps: a run recovered after a crash does not ask the model again
  * for what it already answered.
  *
@@ -31,6 +33,8 @@ import io.crux.ee.langchain4j.Generator;
  */
 @ApplicationScoped
 @FlowDefinition("research")
+@ItemAudience(type = Item.Type.TOOL_CALL, audience = Item.Audience.CLIENT) // the page shows its tool calls
+@ItemAudience(type = Item.Type.TOOL_OUTPUT, audience = Item.Audience.CLIENT)
 public class ResearchFlow {
 
     @Inject
