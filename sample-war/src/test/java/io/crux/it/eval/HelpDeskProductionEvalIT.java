@@ -32,12 +32,14 @@ import io.crux.ee.eval.ProductionRuns;
 import io.crux.ee.eval.Score;
 import io.crux.ee.eval.Scorers;
 import io.crux.ee.eval.StepExpectation;
+import io.crux.ee.langchain4j.spi.ModelRegistry;
 import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.StepRecord;
 import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
 import io.crux.sample.HelpDeskFlow;
+import io.crux.sample.HelpDeskModel;
 import io.crux.sample.Question;
 
 /**
@@ -131,7 +133,11 @@ class HelpDeskProductionEvalIT {
         EvaluationReport report = Evaluation.<Question, String>of(
                         "help-desk-production",
                         c -> CruxTest.<Question, String>testFlow(new HelpDeskFlow())
-                                .user("alice"))
+                                .user("alice")
+                                .service(
+                                        ModelRegistry.class,
+                                        ModelRegistry.of(
+                                                HelpDeskModel.NAME, new HelpDeskModel(Thread::new, Duration.ZERO))))
                 .action("ask")
                 .cases(runs)
                 .expectSteps(StepExpectation.succeeded("answer", "count"), StepExpectation.inOrder("answer", "count"))
