@@ -43,7 +43,13 @@ import io.crux.ee.catalog.Messages;
  * {@code content.delta} event; without it, the final text reply is emitted whole (a generator with
  * {@link #output(Class)} and no streaming emits no message: its record is the step's output). The
  * model's reasoning, when it returns any, becomes a {@link Item.Type#REASONING} item; each tool call
- * and its result become {@link Item.Type#TOOL_CALL} and {@link Item.Type#TOOL_OUTPUT} items.
+ * and its result become {@link Item.Type#TOOL_CALL} and {@link Item.Type#TOOL_OUTPUT} items. Reasoning, tool
+ * calls and tool results are for the model by their types: stored, not streamed to the client, unless
+ * the flow maps them otherwise ({@link io.crux.ee.api.ItemAudience}).
+ *
+ * <p><b>History.</b> {@link #history(History)} sends the session's stored items that the model may
+ * see (client and model items) before the prompt, cut to a window by items or estimated tokens, so a
+ * chat flow does not assemble its conversation by hand; see {@link History} for the mapping.
  *
  * <p><b>Tools.</b> {@link #tools(Object...)} offers the {@code @dev.langchain4j.agent.tool.Tool}
  * methods of the given objects (in an application, CDI beans the flow injects) to the model; they

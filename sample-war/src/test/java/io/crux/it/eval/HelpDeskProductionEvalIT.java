@@ -13,15 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.eval.EvalCase;
@@ -62,26 +55,6 @@ class HelpDeskProductionEvalIT {
     static final RunningServer SERVER = RunningServer.with(
                     "cruxEvalIT", API + "/expenses", s -> s.deploy(Path.of(System.getProperty("sample.war"))))
             .env(Map.of("SAMPLE_HELP_DESK_WORD_PAUSE", "PT0.02S"));
-
-    /** The test JVM's MicroProfile Config (SmallRye's), which the flow reads its word pause from when it runs here. */
-    private static Config config;
-
-    @BeforeAll
-    static void configureTheTestJvm() {
-        // the runs made again here answer at once
-        config = new SmallRyeConfigBuilder()
-                .addDefaultSources()
-                .withSources(new PropertiesConfigSource(
-                        Map.of("sample.help-desk.word-pause", "PT0S"), "help desk evaluation", 500))
-                .build();
-        ConfigProviderResolver.instance()
-                .registerConfig(config, Thread.currentThread().getContextClassLoader());
-    }
-
-    @AfterAll
-    static void restoreTheTestJvm() {
-        ConfigProviderResolver.instance().releaseConfig(config);
-    }
 
     private static AppServer server() {
         return SERVER.get();
