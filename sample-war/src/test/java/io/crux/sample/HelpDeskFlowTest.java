@@ -40,7 +40,10 @@ class HelpDeskFlowTest {
         run.assertCompleted()
                 .assertOutput(
                         "Submit the claim with POST /api/expenses; claims over 50 EUR wait for a manager's approval.");
-        run.steps().succeeded("answer", "count").inOrder("answer", "count").count(2);
+        run.steps()
+                .succeeded("help-desk/answer", "help-desk/count")
+                .inOrder("help-desk/answer", "help-desk/count")
+                .count(2);
         run.items()
                 .hasTypes(Item.Type.MESSAGE, Item.Type.STATUS, Item.Type.MESSAGE)
                 .containsMessage("user", "How do I file an expense?");

@@ -99,7 +99,9 @@ class HelpDeskProductionEvalIT {
         assertThat(runs.cases()).extracting(EvalCase::id).containsExactlyInAnyOrderElementsOf(alices);
         assertThat(runs.cases()).allSatisfy(c -> {
             assertThat(c.baseline().status()).isEqualTo(FlowStatus.COMPLETED);
-            assertThat(c.baseline().steps()).extracting(StepRecord::label).containsExactly("answer", "count");
+            assertThat(c.baseline().steps())
+                    .extracting(StepRecord::label)
+                    .containsExactly("help-desk/answer", "help-desk/count");
             assertThat(c.baseline().steps().get(0).duration()).isPositive();
         });
 
@@ -113,7 +115,9 @@ class HelpDeskProductionEvalIT {
                                                 HelpDeskModel.NAME, new HelpDeskModel(Thread::new, Duration.ZERO))))
                 .action("ask")
                 .cases(runs)
-                .expectSteps(StepExpectation.succeeded("answer", "count"), StepExpectation.inOrder("answer", "count"))
+                .expectSteps(
+                        StepExpectation.succeeded("help-desk/answer", "help-desk/count"),
+                        StepExpectation.inOrder("help-desk/answer", "help-desk/count"))
                 .scorer("same answer", Scorers.equalsExpected())
                 .scorer("same steps", s -> {
                     List<String> before = s.testCase().baseline().steps().stream()
@@ -139,8 +143,8 @@ class HelpDeskProductionEvalIT {
                     .orElseThrow(() -> new AssertionError("no baseline row for " + id + " in\n" + md));
             // stored and new: the same answer, and the steps with their timings, the stored ones first
             assertThat(row)
-                    .containsPattern("\\| answer \\d+\\.\\d ms, count \\d+\\.\\d ms \\| answer \\d+\\.\\d ms,"
-                            + " count \\d+\\.\\d ms \\|$");
+                    .containsPattern("\\| help-desk/answer \\d+\\.\\d ms, help-desk/count \\d+\\.\\d ms \\|"
+                            + " help-desk/answer \\d+\\.\\d ms, help-desk/count \\d+\\.\\d ms \\|$");
         }
         assertThat(md)
                 .contains("| Submit the claim with POST /api/expenses; claims over 50 EUR wait for a manager's"
