@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -22,9 +23,9 @@ import dev.langchain4j.model.output.FinishReason;
 
 /**
  * The help desk's stand-in for a language model: a LangChain4j {@link StreamingChatModel} that answers
- * the conversation's last user message from a fixed rule table, and a follow-up without a topic of its
- * own from the latest topic earlier in the conversation (the session's history, which the generator
- * sends). It streams its answer word by word on a thread of its own, as a model's HTTP client does,
+ * the conversation's last user message from a fixed rule table, and a follow-up (a question without a
+ * topic of its own that refers back: "that", "it", "this") from the latest topic earlier in the
+ * conversation (the session's history, which the generator sends). It streams its answer word by word on a thread of its own, as a model's HTTP client does,
  * waiting a pause before each word (in the sample {@code sample.help-desk.word-pause}, default 60 ms,
  * {@code PT0S} for none), so that the answer visibly grows in the browser; a cancelled stream stops.
  */
@@ -40,6 +41,10 @@ public final class HelpDeskModel implements StreamingChatModel {
             "expense", "Submit the claim with POST /api/expenses; claims over 50 EUR wait for a manager's approval.",
             "password", "Use the self-service portal to reset your password; it takes about five minutes.",
             "holiday", "Book holidays in the HR system at least two weeks ahead.");
+
+    /** Words by which a question refers to an earlier one. */
+    private static final Pattern FOLLOW_UP =
+            Pattern.compile("\\b(that|it|this|those|they)\\b", Pattern.CASE_INSENSITIVE);
 
     private final ThreadFactory threads;
     private final Duration wordPause;
@@ -64,7 +69,8 @@ public final class HelpDeskModel implements StreamingChatModel {
 
     /**
      * @param conversation the messages of a request, oldest first
-     * @return the answer to its last user message: by its topic, else by the latest earlier topic, else {@link #UNKNOWN}
+     * @return the answer to its last user message: by its topic, else (a follow-up) by the latest earlier
+     *     topic, else {@link #UNKNOWN}
      */
     public static String answer(List<ChatMessage> conversation) {
         List<String> asked = conversation.stream()
@@ -74,9 +80,13 @@ public final class HelpDeskModel implements StreamingChatModel {
         if (asked.isEmpty()) {
             return UNKNOWN;
         }
-        Optional<String> own = topic(asked.get(asked.size() - 1));
+        String question = asked.get(asked.size() - 1);
+        Optional<String> own = topic(question);
         if (own.isPresent()) {
             return ANSWERS.get(own.get());
+        }
+        if (!FOLLOW_UP.matcher(question).find()) {
+            return UNKNOWN;
         }
         for (int i = asked.size() - 2; i >= 0; i--) {
             Optional<String> earlier = topic(asked.get(i));

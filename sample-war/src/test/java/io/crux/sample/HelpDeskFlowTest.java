@@ -73,6 +73,11 @@ class HelpDeskFlowTest {
 
         assertThat(followUp).startsWith("About your earlier question on password: Use the self-service portal");
         assertThat(HelpDeskModel.answer(List.of(UserMessage.from("How long does that take?"))))
+                .as("no earlier topic")
+                .isEqualTo(HelpDeskModel.UNKNOWN);
+        assertThat(HelpDeskModel.answer(
+                        List.of(UserMessage.from("I forgot my password"), UserMessage.from("Where is the canteen?"))))
+                .as("a new question, not a follow-up")
                 .isEqualTo(HelpDeskModel.UNKNOWN);
     }
 }
