@@ -97,6 +97,65 @@ function normalizeItem(item) {
 }
 
 /**
+ * Custom renderers of items, chosen by item type or, for components, by component name: what turns an
+ * item of the view into what the page shows (a DOM node, a React element, a string: the registry does
+ * not care). Keys are item types as the client spells them (`message`, `component`, `status`,
+ * `tool_call`, ...), `component:<name>` for one component (`component:ticket`), and `*` for any item
+ * nothing else matches. `resolve(item)` takes the most specific: the component's name, then the type,
+ * then `*`. A renderer that throws is reported (`onError`, by default the page's `reportError`) and the
+ * item is rendered by the next match instead, so one broken renderer does not break the list.
+ *
+ * @param {Record<string, Function>} [initial] renderers to register, by key
+ * @param {{onError?: (e: unknown, item: object) => void}} [options]
+ */
+export function createRenderers(initial = {}, { onError = reportListenerError } = {}) {
+  const byKey = new Map();
+  const keysOf = (item) => {
+    const type = String(item?.type ?? '').toLowerCase();
+    const name = item?.content?.name;
+    return [...(type === 'component' && name != null ? [`component:${name}`] : []), type, '*'];
+  };
+  const registry = {
+    /**
+     * Registers `fn(item, context)` under `key`, replacing an earlier one; returns a function that
+     * removes it again (if it is still the one registered).
+     */
+    register(key, fn) {
+      if (typeof key !== 'string' || key === '') throw new TypeError('a renderer key is a non-empty string');
+      if (typeof fn !== 'function') throw new TypeError(`the renderer of '${key}' is not a function`);
+      const k = key.toLowerCase();
+      byKey.set(k, fn);
+      return () => {
+        if (byKey.get(k) === fn) byKey.delete(k);
+      };
+    },
+    /** Removes the renderer of `key`; returns whether there was one. */
+    unregister: (key) => byKey.delete(String(key).toLowerCase()),
+    has: (key) => byKey.has(String(key).toLowerCase()),
+    /** The renderers that match the item, most specific first. */
+    resolveAll: (item) => keysOf(item).filter((k) => byKey.has(k)).map((k) => byKey.get(k)),
+    /** The most specific renderer of the item, or null. */
+    resolve: (item) => registry.resolveAll(item)[0] ?? null,
+    /**
+     * Renders the item with the most specific renderer, falling back to the next when one throws;
+     * `fallback(item, context)` (or null) when none matches or every one threw.
+     */
+    render(item, context, fallback = null) {
+      for (const fn of registry.resolveAll(item)) {
+        try {
+          return fn(item, context);
+        } catch (e) {
+          onError(e, item);
+        }
+      }
+      return fallback ? fallback(item, context) : null;
+    },
+  };
+  for (const [key, fn] of Object.entries(initial ?? {})) registry.register(key, fn);
+  return registry;
+}
+
+/**
  * Folds a request's events into a view. Pure bookkeeping, no I/O: the client feeds it events and
  * publishes {@link RequestFold#snapshot} once per batch, so a replay of thousands of events costs
  * one snapshot per network chunk, not one per event.
@@ -706,6 +765,8 @@ export function createClient(options = {}) {
   }
 
   return {
+    /** Custom renderers of items by type or component name (createRenderers; `options.renderers` seeds it). */
+    renderers: createRenderers(options.renderers, options.onRendererError ? { onError: options.onRendererError } : {}),
     /** GET /flows: kinds, actions with input schemas, client-data views. */
     kinds: () => call('GET', '/flows'),
     /** Runs an action, in a new session or in `sessionId`'s: {requestId, sessionId, runId}. */

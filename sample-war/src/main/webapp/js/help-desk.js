@@ -1,6 +1,7 @@
 // The help desk chat: each question is a request in the user's session; the answer streams token
 // by token; items render by type; the @ClientData progress panel follows state.changed; the
-// conversation (its session id in the URL) reloads after a page refresh.
+// conversation (its session id in the URL) reloads after a page refresh. A question the desk cannot
+// answer opens a ticket: a `component` item named `ticket`, which a custom renderer shows.
 import { describe, el, header, sampleClient, showFieldErrors, userPicker } from './common.js';
 
 const KIND = 'help-desk';
@@ -27,9 +28,27 @@ function open(sessionId) {
   if (sessionId) session.load(sessionId);
 }
 
+// a custom renderer, registered with the client by component name: the ticket card
+crux.renderers.register('component:ticket', (item, { attrs }) => {
+  const t = item.content.props ?? {};
+  return el(
+    'li',
+    { ...attrs, class: 'ticket', 'data-ticket-id': t.id, 'data-ticket-status': t.status },
+    el('strong', { text: `Ticket ${t.id}` }),
+    ` (${t.status}): `,
+    el('span', { text: t.subject ?? '' }),
+  );
+});
+
 function itemView(item) {
   const c = item.content ?? {};
   const attrs = { 'data-item-id': item.id, 'data-type': item.type, 'data-status': item.status, 'data-role': c.role };
+  return crux.renderers.render(item, { attrs }, () => defaultView(item, attrs));
+}
+
+/** The items no custom renderer takes: messages, status lines, errors. */
+function defaultView(item, attrs) {
+  const c = item.content ?? {};
   switch (item.type) {
     case 'message':
       // no aria-label with the text: it would change (and be read again) with every token

@@ -1,105 +1,116 @@
 package io.crux.sample;
 
-import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import io.crux.ee.api.Action;
+import io.crux.ee.api.Block;
+import io.crux.ee.api.BlockContext;
 import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
-import io.crux.ee.api.FlowScope;
 import io.crux.ee.api.Item;
-import io.crux.ee.api.MessageStream;
 import io.crux.ee.api.Scope;
 import io.crux.ee.api.ScopeState;
 import io.crux.ee.api.TypedState;
+import io.crux.ee.block.Handler;
+import io.crux.ee.block.Sequencer;
+import io.crux.ee.langchain4j.Generator;
+import io.crux.ee.langchain4j.History;
 
 /**
  * A help desk conversation over the generic HTTP API: each question is a request in the user's
- * session; the answer streams word by word ({@code content.delta}); the session counts questions
- * and the user keeps a history across sessions, both typed ({@link DeskSession}, {@link DeskUser}). The answers come from a fixed rule table (a
- * model-backed answer arrives with the generator blocks).
+ * session. The engine emits the question as the user's message ({@code userMessage}), and a streaming
+ * generator answers from the session's
+ * stored items ({@code history(...)}: the earlier questions and answers, no hand-made history), so a
+ * follow-up such as "how long does that take?" is answered in the context of the conversation. The
+ * answer streams word by word ({@code content.delta}); a question the desk cannot answer opens a
+ * ticket, a {@code component} item the page renders with a renderer of its own. The session counts
+ * questions and the user keeps the topics across sessions, both typed ({@link DeskSession},
+ * {@link DeskUser}). The model is {@link HelpDeskModel}, a rule
+ * table standing in for a language model.
  */
 @ApplicationScoped
 @FlowDefinition(value = "help-desk", requireUser = true)
 @ScopeState(scope = Scope.SESSION, type = DeskSession.class)
 public class HelpDeskFlow {
 
-    private static final Map<String, String> ANSWERS = Map.of(
-            "expense", "Submit the claim with POST /api/expenses; claims over 50 EUR wait for a manager's approval.",
-            "password", "Use the self-service portal to reset your password; it takes about five minutes.",
-            "holiday", "Book holidays in the HR system at least two weeks ahead.");
+    /** The newest items of the session the model sees: about ten exchanges. */
+    static final History WINDOW = History.lastItems(20);
 
-    private static final Duration WORD_PAUSE = Duration.ofMillis(60);
-
-    /** The engine emits the question as the user's message before the first step ({@code userMessage}). */
     @Action(value = "ask", userMessage = "text")
     @ScopeState(scope = Scope.USER, type = DeskUser.class)
-    public String ask(FlowScope<Question> flow) {
-        String question = flow.input().text();
-        String answer = flow.step("answer", () -> {
-            flow.emit(Item.status("looking it up"));
-            try (MessageStream message = flow.message("assistant")) {
-                for (String word : answerFor(question).split(" ")) {
-                    typing();
-                    message.delta(message.text().isEmpty() ? word : " " + word);
-                }
-                return message.done().content().get("text").toString();
+    public Block<Question, String> ask() {
+        Generator<Question, String> answer = Generator.named("answer", Question.class)
+                .model(HelpDeskModel.NAME)
+                .system("You answer employees' questions about expenses, passwords and holidays. Be brief.")
+                .history(WINDOW) // the user's message, emitted before the body, is the history's last
+                .streaming();
+        Handler<String, String> count = Handler.of("count", (reply, ctx) -> {
+            String topic = HelpDeskModel.topic(question(ctx).text()).orElse("other");
+            TypedState<DeskSession> session = ctx.session(DeskSession.class);
+            session.inc("questions", 1); // an integral key: checked
+            session.set("lastTopic", topic); // a String of at most 40 characters
+            ctx.state(Scope.USER, DeskUser.class).push("topics", topic); // a List<String>: the element is checked
+            return reply;
+        });
+        return Sequencer.named("help-desk", Question.class)
+                .then(inline("question", (q, ctx) -> {
+                    ctx.emit(Item.status("looking it up"));
+                    return q;
+                }))
+                .then(answer)
+                .then(inline("ticket", (reply, ctx) -> {
+                    if (HelpDeskModel.UNKNOWN.equals(reply)) {
+                        ctx.emit(Item.component(
+                                "ticket",
+                                Map.of(
+                                        "id",
+                                        "T-" + ctx.scope().flowId().substring(0, 8),
+                                        "subject",
+                                        question(ctx).text(),
+                                        "status",
+                                        "open")));
+                    }
+                    return reply;
+                }))
+                .then(count)
+                .build();
+    }
+
+    private static Question question(BlockContext ctx) {
+        return (Question) ctx.scope().input();
+    }
+
+    /**
+     * A block that runs in the flow's body, not as a step of its own: what it emits is recorded at its
+     * place, so a replay does not emit it again.
+     */
+    private static <T> Block<T, T> inline(String name, Handler.Body<T, T> body) {
+        return new Block<>() {
+            @Override
+            public String name() {
+                return name;
             }
-        });
-        flow.step("count", () -> {
-            TypedState<DeskSession> session = flow.session(DeskSession.class);
-            long asked = session.inc("questions", 1);
-            session.set("lastTopic", topic(question));
-            flow.user(DeskUser.class).push("topics", topic(question));
-            return asked;
-        });
-        return answer;
+
+            @Override
+            public T execute(T input, BlockContext ctx) throws Exception {
+                return body.apply(input, ctx);
+            }
+
+            @Override
+            public boolean isLeaf() {
+                return false;
+            }
+        };
     }
 
     /** What the browser may see of the state: a progress summary, never the raw documents. */
     @ClientData("progress")
     public Map<String, Object> progress(ClientData.Context state) {
         Object asked = state.session().getOrDefault("questions", 0);
-        Object topics = state.user().getOrDefault("topics", java.util.List.of());
+        Object topics = state.user().getOrDefault("topics", List.of());
         return Map.of("questionsInSession", asked, "topicsAskedByUser", topics);
-    }
-
-    /**
-     * Waits {@code sample.help-desk.word-pause} (default 60 ms) before each word, as a model streams
-     * its tokens: the answer then visibly grows in the browser (the sample's pages, and the browser
-     * tests that show tokens arrive before the request completes). {@code PT0S} answers at once.
-     */
-    private static void typing() {
-        Duration pause = ConfigProvider.getConfig()
-                .getOptionalValue("sample.help-desk.word-pause", Duration.class)
-                .orElse(WORD_PAUSE);
-        if (pause.isZero() || pause.isNegative()) {
-            return;
-        }
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // cancelled: the stream is closed as incomplete
-            throw new IllegalStateException("interrupted while answering", e);
-        }
-    }
-
-    private static String answerFor(String question) {
-        String q = question.toLowerCase(Locale.ROOT);
-        return ANSWERS.entrySet().stream()
-                .filter(e -> q.contains(e.getKey()))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElse("I do not know that yet; a colleague will answer by e-mail.");
-    }
-
-    private static String topic(String question) {
-        String q = question.toLowerCase(Locale.ROOT);
-        return ANSWERS.keySet().stream().filter(q::contains).findFirst().orElse("other");
     }
 }

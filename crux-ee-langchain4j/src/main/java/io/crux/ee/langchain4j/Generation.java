@@ -222,11 +222,23 @@ final class Generation<I, O> {
 
     private List<ChatMessage> initialMessages(I input) throws Exception {
         List<ChatMessage> messages = new ArrayList<>();
+        if (settings.history() != null) {
+            messages.addAll(settings.history().messages(ctx.scope().items(), ctx.service(PayloadCodec.class)));
+        }
         if (settings.conversation() != null) {
             messages.addAll(Objects.requireNonNull(settings.conversation().messages(input, ctx), "messages"));
-        } else {
-            messages.add(
-                    UserMessage.from(Objects.requireNonNull(settings.prompt().render(input, ctx), "prompt")));
+        } else if (settings.prompt() != null) {
+            String prompt = Objects.requireNonNull(settings.prompt().render(input, ctx), "prompt");
+            boolean alreadyLast = !messages.isEmpty()
+                    && messages.get(messages.size() - 1) instanceof UserMessage last
+                    && last.hasSingleText()
+                    && prompt.equals(last.singleText());
+            if (!alreadyLast) { // the flow emitted the user's message before the generator: it is the prompt
+                messages.add(UserMessage.from(prompt));
+            }
+        }
+        if (messages.isEmpty()) {
+            throw new IllegalStateException(Messages.emptyConversation(ctx.path()));
         }
         String systemText = settings.system() == null ? null : settings.system().render(input, ctx);
         String instructions =

@@ -43,7 +43,13 @@ import io.crux.ee.catalog.Messages;
  * {@code content.delta} event; without it, the final text reply is emitted whole (a generator with
  * {@link #output(Class)} and no streaming emits no message: its record is the step's output). The
  * model's reasoning, when it returns any, becomes a {@link Item.Type#REASONING} item; each tool call
- * and its result become {@link Item.Type#TOOL_CALL} and {@link Item.Type#TOOL_OUTPUT} items.
+ * and its result become {@link Item.Type#TOOL_CALL} and {@link Item.Type#TOOL_OUTPUT} items. Reasoning, tool
+ * calls and tool results are for the model by their types: stored, not streamed to the client, unless
+ * the flow maps them otherwise ({@link io.crux.ee.api.ItemAudience}).
+ *
+ * <p><b>History.</b> {@link #history(History)} sends the session's stored items that the model may
+ * see (client and model items) before the prompt, cut to a window by items or estimated tokens, so a
+ * chat flow does not assemble its conversation by hand; see {@link History} for the mapping.
  *
  * <p><b>Tools.</b> {@link #tools(Object...)} offers the {@code @dev.langchain4j.agent.tool.Tool}
  * methods of the given objects (in an application, CDI beans the flow injects) to the model; they
@@ -142,7 +148,7 @@ public final class Generator<I, O> extends NamedBlock<I, O> {
      *
      * @param name the block's name, the last segment of its path
      * @param <I> the input type
-     * @return the generator; it needs a {@link #prompt(Prompt)} or {@link #messages(Conversation)}
+     * @return the generator; it needs a {@link #prompt(Prompt)}, {@link #messages(Conversation)} or {@link #history()}
      * @throws IllegalArgumentException if the name is blank or holds {@code /}, {@code [}, {@code ]} or {@code #}
      */
     public static <I> Generator<I, String> named(String name) {
@@ -212,6 +218,34 @@ public final class Generator<I, O> extends NamedBlock<I, O> {
     public Generator<I, O> messages(Conversation<? super I> conversation) {
         Objects.requireNonNull(conversation, "conversation");
         return with(settings.withMessages(null, conversation));
+    }
+
+    /**
+     * Sends the session's stored items whose audience reaches the model (client and model items)
+     * before the prompt: all of them. See {@link #history(History)}.
+     *
+     * @return a copy with the history
+     */
+    public Generator<I, O> history() {
+        return history(History.all());
+    }
+
+    /**
+     * Builds the conversation from the session's stored items: the {@link #system(String) system
+     * message}, then the items the window keeps mapped to chat messages (see {@link History}), oldest
+     * first, then the {@link #prompt(Prompt) prompt} or the {@link #messages(Conversation)
+     * conversation}. With a history the prompt is optional: without one, the history is the whole
+     * conversation (a flow that emitted the user's message has it last). A prompt whose text is that of
+     * the history's last user message is not sent twice. The items are read inside the generator's
+     * step, so a replay uses the recorded reply and reads nothing. A run without a session has no
+     * history.
+     *
+     * @param history the window, such as {@code History.lastItems(20)} or {@code History.tokens(2000)}
+     * @return a copy with the history
+     */
+    public Generator<I, O> history(History history) {
+        Objects.requireNonNull(history, "history");
+        return with(settings.withHistory(history));
     }
 
     /** @return a copy that calls the model's {@link StreamingChatModel} and streams tokens to the client */
@@ -352,12 +386,12 @@ public final class Generator<I, O> extends NamedBlock<I, O> {
      * @throws ValidationExhaustedException if the structured reply is still invalid after the repairs
      * @throws GuardrailBlockedException if a guardrail refuses the prompt or the reply
      * @throws io.crux.ee.api.exception.ModelNotFoundException if the model does not exist
-     * @throws IllegalStateException if the generator has no prompt
+     * @throws IllegalStateException if the generator has no prompt, conversation or history
      * @throws Exception the model's or the prompt's failure
      */
     @Override
     public O execute(I input, BlockContext ctx) throws Exception {
-        if (settings.prompt() == null && settings.conversation() == null) {
+        if (settings.prompt() == null && settings.conversation() == null && settings.history() == null) {
             throw new IllegalStateException(Messages.noPrompt(name()));
         }
         return new Generation<>(settings, ctx).generate(input);

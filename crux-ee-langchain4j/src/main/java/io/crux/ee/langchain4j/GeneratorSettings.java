@@ -27,6 +27,7 @@ import io.crux.ee.langchain4j.Generator.Prompt;
  * @param inputGuardrails checks of the last user message
  * @param outputGuardrails checks of the final reply
  * @param parameters request parameters over the model's defaults, or {@code null}
+ * @param history the session's items sent before the prompt, or {@code null} for none
  * @param <I> the generator's input type
  * @param <O> the generator's output type
  */
@@ -43,7 +44,8 @@ record GeneratorSettings<I, O>(
         int maxRepairs,
         List<InputGuardrail> inputGuardrails,
         List<OutputGuardrail> outputGuardrails,
-        ChatRequestParameters parameters) {
+        ChatRequestParameters parameters,
+        History history) {
 
     GeneratorSettings {
         if (maxToolRounds < 1) {
@@ -69,6 +71,7 @@ record GeneratorSettings<I, O>(
                 Generator.DEFAULT_MAX_REPAIRS,
                 List.of(),
                 List.of(),
+                null,
                 null);
     }
 
@@ -126,7 +129,14 @@ record GeneratorSettings<I, O>(
                 maxRepairs,
                 inputGuardrails,
                 outputGuardrails,
-                parameters);
+                parameters,
+                history);
+    }
+
+    GeneratorSettings<I, O> withHistory(History history) {
+        Copy<I, O> c = new Copy<>(this);
+        c.history = history;
+        return c.build();
     }
 
     GeneratorSettings<I, O> withGuardrails(
@@ -158,6 +168,7 @@ record GeneratorSettings<I, O>(
         List<InputGuardrail> inputGuardrails;
         List<OutputGuardrail> outputGuardrails;
         ChatRequestParameters parameters;
+        History history;
 
         Copy(GeneratorSettings<I, O> s) {
             model = s.model;
@@ -173,6 +184,7 @@ record GeneratorSettings<I, O>(
             inputGuardrails = s.inputGuardrails;
             outputGuardrails = s.outputGuardrails;
             parameters = s.parameters;
+            history = s.history;
         }
 
         GeneratorSettings<I, O> build() {
@@ -189,7 +201,8 @@ record GeneratorSettings<I, O>(
                     maxRepairs,
                     inputGuardrails,
                     outputGuardrails,
-                    parameters);
+                    parameters,
+                    history);
         }
     }
 }

@@ -37,18 +37,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowStatus;
-import io.crux.ee.api.Item;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonSchemas;
 import io.crux.ee.service.FlowKind;
 import io.crux.ee.service.FlowService;
-import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionRecord;
 import io.crux.ee.sse.internal.BasicLogin;
 import io.crux.ee.sse.internal.BodyLimit;
+import io.crux.ee.sse.internal.ClientItems;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
@@ -493,20 +492,12 @@ public class FlowsResource {
         int max = Paging.maxPageSize();
         int size = limit == null ? max : Paging.checkedLimit(limit, max);
         String beforeId = before == null ? null : Paging.key(before);
-        List<ItemRecord> page = flows.sessions().pageItems(session.id(), beforeId, size);
-        List<Object> visible = page.stream()
-                .map(ItemRecord::item)
-                .filter(i -> i.audience() != Item.Audience.INTERNAL)
-                .map(Object.class::cast)
-                .toList();
-        Response.ResponseBuilder answer = Response.ok(visible).type(MediaType.APPLICATION_JSON);
-        if (page.size() == size) {
+        ClientItems page = ClientItems.page(flows.sessions(), session.id(), beforeId, size);
+        Response.ResponseBuilder answer = Response.ok(page.items()).type(MediaType.APPLICATION_JSON);
+        if (page.nextBefore() != null) {
             answer.link(
                     uri.getRequestUriBuilder()
-                            .replaceQueryParam(
-                                    "before",
-                                    Paging.cursor(
-                                            page.get(page.size() - 1).item().id()))
+                            .replaceQueryParam("before", Paging.cursor(page.nextBefore()))
                             .replaceQueryParam("limit", size)
                             .build(),
                     "next");

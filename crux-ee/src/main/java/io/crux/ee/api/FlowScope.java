@@ -1,6 +1,7 @@
 package io.crux.ee.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -278,7 +279,23 @@ public interface FlowScope<I> {
     <T> Resource<T> resource(ResourceDecl<T> declaration);
 
     /**
-     * Adds an item to the run's session and request stream. A finished item (the usual case) has
+     * Reads the items stored with the run's session so far, of every request of the session and of
+     * every audience, oldest first: each item once, with its last content, in the order it first
+     * appeared. Items a step emits are stored when the step ends, so the step that reads does not
+     * see its own. The read is not recorded: read inside a step (as a generator's
+     * {@code history()} does), so that a replay uses the step's recorded result rather than reading
+     * a session that has grown since. One read loads the whole session.
+     *
+     * @return the session's items; empty when the run has no session
+     * @throws io.crux.ee.api.exception.CruxPersistenceException if the store cannot be read
+     */
+    List<Item> items();
+
+    /**
+     * Adds an item to the run's session and request stream. Its audience is
+     * {@linkplain Item#resolveAudience resolved} first: an item of audience
+     * {@link Item.Audience#BY_TYPE} takes the one the flow gives its type ({@link ItemAudience}, else
+     * the type's default), and only {@link Item.Audience#CLIENT} items are streamed. A finished item (the usual case) has
      * one event, {@code item.done}, which carries the whole item; an item emitted in progress has
      * {@code item.added}, and {@code item.done} when it is emitted again finished. Items emitted by
      * a completed step are not emitted again when the body replays.

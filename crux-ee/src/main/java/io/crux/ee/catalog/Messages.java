@@ -26,6 +26,13 @@ public final class Messages {
                         + ". Declare each @Signal once, with a name without '/', and an object or record type.");
     }
 
+    public static String badItemAudience(String flow, String type, String problem) {
+        return msg(
+                "CRUX0220E",
+                "The flow '" + flow + "' maps the item type " + type + " " + problem
+                        + ". Give each @ItemAudience type once, with CLIENT, MODEL or INTERNAL.");
+    }
+
     public static String signalTypeMismatch(String flow, String signal, String declared, String used) {
         return msg(
                 "CRUX0015E",
@@ -430,11 +437,18 @@ public final class Messages {
                         + " annotated @dev.langchain4j.agent.tool.Tool, and tool names are unique within a generator.");
     }
 
+    public static String emptyConversation(String path) {
+        return msg(
+                "CRUX0221E",
+                "The generator at " + path + " has nothing to send: its history holds no message for the model"
+                        + " and it has no prompt. Emit the user's message before it, or give it a prompt.");
+    }
+
     public static String noPrompt(String name) {
         return msg(
                 "CRUX0088E",
                 "The generator '" + name + "' has no prompt. Give it prompt((input, ctx) -> \"...\")"
-                        + " or messages((input, ctx) -> List.of(...)).");
+                        + ", messages((input, ctx) -> List.of(...)) or history().");
     }
 
     public static String emptyReply(String path, String model) {

@@ -159,6 +159,11 @@ public final class FlowDefinitions {
         } catch (FlowDefinitionException e) {
             problems.add(e.getMessage());
         }
+        try {
+            model.itemAudiences();
+        } catch (FlowDefinitionException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             return new Result(null, problems);
         }

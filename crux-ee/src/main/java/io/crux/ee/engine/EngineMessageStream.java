@@ -14,11 +14,16 @@ final class EngineMessageStream implements MessageStream {
     private final String role;
     private final String id = UUID.randomUUID().toString();
     private final StringBuilder text = new StringBuilder();
+    /** The audience its flow gives messages; only a client's message streams its deltas. */
+    private final Item.Audience audience;
+
     private boolean finished;
 
     EngineMessageStream(RunOutbox outbox, String role) {
         this.outbox = outbox;
         this.role = role;
+        this.audience = outbox.resolve(item(Item.Status.IN_PROGRESS, Item.Audience.BY_TYPE))
+                .audience();
         outbox.publishItem(item(Item.Status.IN_PROGRESS), false);
     }
 
@@ -33,6 +38,9 @@ final class EngineMessageStream implements MessageStream {
             throw new IllegalStateException("message " + id + " is already done");
         }
         text.append(piece);
+        if (audience != Item.Audience.CLIENT) {
+            return; // stored when done, never streamed
+        }
         outbox.liveEvent("content.delta", id, Map.of("itemId", id, "delta", piece));
     }
 
@@ -61,9 +69,13 @@ final class EngineMessageStream implements MessageStream {
     }
 
     private Item item(Item.Status status) {
+        return item(status, audience);
+    }
+
+    private Item item(Item.Status status, Item.Audience audience) {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("role", role);
         content.put("text", text.toString());
-        return new Item(id, Item.Type.MESSAGE, status, Item.Audience.CLIENT, content);
+        return new Item(id, Item.Type.MESSAGE, status, audience, content);
     }
 }

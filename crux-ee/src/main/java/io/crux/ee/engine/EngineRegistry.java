@@ -23,10 +23,11 @@ final class EngineRegistry {
 
     private volatile boolean closed;
 
-    /** @throws FlowDefinitionException if the name is taken or a signal is declared twice */
+    /** @throws FlowDefinitionException if the name is taken, a signal is declared twice or an item type mapped twice */
     void register(FlowModel flow) {
         flow.signals(); // a signal declared twice fails the deployment, not the first run that suspends
         flow.state(); // so do conflicting @ScopeState declarations
+        flow.itemAudiences(); // so does an item type mapped twice
         FlowModel previous = flows.putIfAbsent(flow.name(), flow);
         if (previous != null) {
             throw new FlowDefinitionException(Messages.duplicateFlowName(

@@ -100,7 +100,14 @@ final class Execution<I, O> {
         this.cancellation = new RunCancellation(flowId);
         this.journal = new CheckpointJournal(services, flow, flowId, recorded, this::savingHeld, cancellation);
         this.outbox = new RunOutbox(
-                services, flow.durable(), !flow.ephemeralSessions(), flowId, context, lastSeq, this::holding);
+                services,
+                flow.durable(),
+                !flow.ephemeralSessions(),
+                flowId,
+                context,
+                lastSeq,
+                this::holding,
+                flow.itemAudiences());
         this.steps = new StepRunner(this, services, frames, journal, outbox, cancellation);
         this.blocks = new BlockRunner(this, services, frames, journal, steps, cancellation);
         this.scope = new RunScope<>(this, services, flow, input, context, frames, journal, outbox, steps, cancellation);

@@ -1,12 +1,18 @@
 package io.crux.ee.engine;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowResource;
+import io.crux.ee.api.Item;
+import io.crux.ee.api.ItemAudience;
 import io.crux.ee.api.ResourceDecl;
 import io.crux.ee.api.Sessions;
 import io.crux.ee.api.Signal;
@@ -136,6 +142,44 @@ public record FlowModel(
         }
         return (ResourceDecl<T>) declared;
     }
+
+    /**
+     * The audience each item type has in this flow's runs: its {@link ItemAudience} mappings over
+     * the types' defaults.
+     *
+     * @return an audience for every type, never {@link Item.Audience#BY_TYPE}
+     * @throws FlowDefinitionException if a type is mapped twice or to {@code BY_TYPE} (CRUX0220E)
+     */
+    public Map<Item.Type, Item.Audience> itemAudiences() {
+        Audiences audiences = AUDIENCES.get(definitionClass);
+        if (audiences.map() == null) {
+            throw new FlowDefinitionException(Messages.badItemAudience(name, audiences.type(), audiences.problem()));
+        }
+        return audiences.map();
+    }
+
+    /** The item audiences of each definition class, read once; a bad mapping is kept as its message. */
+    private static final ClassValue<Audiences> AUDIENCES = new ClassValue<>() {
+        @Override
+        protected Audiences computeValue(Class<?> type) {
+            Map<Item.Type, Item.Audience> audiences = new EnumMap<>(Item.Type.class);
+            for (Item.Type t : Item.Type.values()) {
+                audiences.put(t, t.audience());
+            }
+            Set<Item.Type> mapped = EnumSet.noneOf(Item.Type.class);
+            for (ItemAudience a : type.getAnnotationsByType(ItemAudience.class)) {
+                if (a.audience() == Item.Audience.BY_TYPE || !mapped.add(a.type())) {
+                    String problem = a.audience() == Item.Audience.BY_TYPE ? "to BY_TYPE" : "more than once";
+                    return new Audiences(null, a.type().name(), problem);
+                }
+                audiences.put(a.type(), a.audience());
+            }
+            return new Audiences(Collections.unmodifiableMap(audiences), null, null);
+        }
+    };
+
+    /** A flow's audiences, or (map {@code null}) the type mapped wrongly and how. */
+    private record Audiences(Map<Item.Type, Item.Audience> map, String type, String problem) {}
 
     /**
      * @param signal a name a run suspends under

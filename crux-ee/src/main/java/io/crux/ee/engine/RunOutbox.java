@@ -30,6 +30,8 @@ final class RunOutbox {
     private final RequestEvents events;
 
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    /** The audience each item type has in the run's flow. */
+    private final Map<Item.Type, Item.Audience> audiences;
 
     /**
      * @param durable whether the run is durable: only then are its items and events stored
@@ -44,8 +46,10 @@ final class RunOutbox {
             String flowId,
             RunContext context,
             long lastSeq,
-            RequestEvents.Fence fence) {
+            RequestEvents.Fence fence,
+            Map<Item.Type, Item.Audience> audiences) {
         this.flowId = flowId;
+        this.audiences = audiences;
         this.context = context;
         this.events =
                 durable ? new RequestEvents(services, flowId, lastSeq, context.events(), storesItems, fence) : null;
@@ -56,21 +60,31 @@ final class RunOutbox {
         return events;
     }
 
+    /** @return the item with the audience its flow gives its type, unless it names one */
+    Item resolve(Item item) {
+        return item.resolveAudience(audiences);
+    }
+
     /**
-     * Stores the item with the session and tells the stream: item.added when an item starts in
-     * progress, item.done when it is finished. An item emitted finished has one event, item.done,
-     * which carries all of it.
+     * Stores the item, with its audience {@linkplain #resolve resolved}, with the session and tells the
+     * stream: item.added when an item starts in progress, item.done when it is finished. An item
+     * emitted finished has one event, item.done, which carries all of it. Only client items have
+     * events: model and internal items are stored, never streamed.
+     *
+     * @return the item as stored
      */
-    void publishItem(Item item, boolean finished) {
+    Item publishItem(Item item, boolean finished) {
+        item = resolve(item);
         if (events == null) {
-            return;
+            return item;
         }
         String type = null;
-        if (item.audience() != Item.Audience.INTERNAL) { // internal items are stored for operators, never streamed
+        if (item.audience() == Item.Audience.CLIENT) {
             boolean announce = announced.add(item.id());
             type = finished ? "item.done" : announce ? "item.added" : null;
         }
         events.item(item, context.sessionId(), type);
+        return item;
     }
 
     /** Publishes an event that is not stored, such as {@code content.delta} of the item {@code itemId}. */

@@ -2,6 +2,7 @@ package io.crux.ee.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.ItemRecord;
 import io.crux.ee.spi.StateChange;
 
 /**
@@ -272,7 +274,19 @@ final class RunScope<I> implements FlowScope<I> {
     // ---------------------------------------------------------------- items
 
     @Override
-    public Item emit(Item item) {
+    public List<Item> items() {
+        String session = context.sessionId();
+        if (session == null) {
+            return List.of();
+        }
+        return services.sessions().listItems(session, Integer.MAX_VALUE).stream()
+                .map(ItemRecord::item)
+                .toList();
+    }
+
+    @Override
+    public Item emit(Item emitted) {
+        Item item = outbox.resolve(emitted);
         Frame f = frames.get();
         if (f.stepDepth > 0) {
             outbox.publishItem(item, item.status() != Item.Status.IN_PROGRESS);

@@ -14,6 +14,7 @@ import io.crux.ee.api.ClientData;
 import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.FlowResource;
 import io.crux.ee.api.Item;
+import io.crux.ee.api.ItemAudience;
 import io.crux.ee.api.ResourceEntry;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.block.Consensus;
@@ -28,7 +29,8 @@ import io.crux.ee.langchain4j.Generator;
  * broader) vote on which library topics to read, a consensus block takes the majority (on a split
  * the focused planner, voting first, wins) and records the tally as the step {@code plan/tally}, a
  * handler reads the topics two at a time, and a streaming generator writes the answer from the notes, with the library as a tool for
- * anything the plan missed. Anything else gets a short streamed reply. The router's choice, the
+ * anything the plan missed; its tool calls and their results, which are the model's by default, are
+ * shown to the client ({@link ItemAudience}). Anything else gets a short streamed reply. The router's choice, the
  * planners' votes, the tally and every note are durable steps: a run recovered after a crash does not ask the model again
  * for what it already answered. Every note read is kept in the session's {@code sources} resource,
  * which clients see as the list of topics ({@code GET .../sessions/{id}/state}).
@@ -39,6 +41,8 @@ import io.crux.ee.langchain4j.Generator;
 @ApplicationScoped
 @FlowDefinition("research")
 @FlowResource(name = ResearchFlow.SOURCES, type = Note.class)
+@ItemAudience(type = Item.Type.TOOL_CALL, audience = Item.Audience.CLIENT) // the page shows its tool calls
+@ItemAudience(type = Item.Type.TOOL_OUTPUT, audience = Item.Audience.CLIENT)
 public class ResearchFlow {
 
     /** The session's sources: every library note the assistant read in the session, by topic. */

@@ -181,6 +181,34 @@ class SamplePagesIT extends PageTest {
     }
 
     @Test
+    void theHelpDeskAnswersAFollowUpFromItsHistoryAndDrawsATicketWithACustomRenderer() {
+        page("/crux-sample/help-desk.html");
+        ask("I forgot my password");
+        awaitRequest("completed");
+        // no topic of its own: the model sees the earlier question in the session's history
+        ask("How long does that take?");
+        await("the follow-up's answer")
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> browser.driver.findElements(By.cssSelector("#chat li[data-role='assistant']")).stream()
+                                .map(WebElement::getText)
+                                .toList(),
+                        answers -> answers.size() == 2
+                                && answers.get(1).startsWith("About your earlier question on password:"));
+        awaitRequest("completed");
+
+        ask("Where is the canteen?");
+        WebElement ticket = await("the ticket, drawn by the page's renderer of component:ticket")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> browser.driver.findElement(By.cssSelector("#chat li.ticket")), WebElement::isDisplayed);
+        assertThat(ticket.getAttribute("data-type")).isEqualTo("component");
+        assertThat(ticket.getAttribute("data-ticket-status")).isEqualTo("open");
+        assertThat(ticket.getText()).startsWith("Ticket T-").contains("(open): Where is the canteen?");
+        browser.screenshot(getClass().getSimpleName() + "-help-desk-ticket");
+    }
+
+    @Test
     void theResearchAssistantShowsItsReadsToolCallsAndTheStreamedReport() {
         page("/crux-sample/research.html");
         browser.driver.findElement(By.id("send")).click();

@@ -13,15 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.eval.EvalCase;
@@ -32,12 +25,14 @@ import io.crux.ee.eval.ProductionRuns;
 import io.crux.ee.eval.Score;
 import io.crux.ee.eval.Scorers;
 import io.crux.ee.eval.StepExpectation;
+import io.crux.ee.langchain4j.spi.ModelRegistry;
 import io.crux.ee.testkit.CruxTest;
 import io.crux.ee.testkit.StepRecord;
 import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
 import io.crux.sample.HelpDeskFlow;
+import io.crux.sample.HelpDeskModel;
 import io.crux.sample.Question;
 
 /**
@@ -60,26 +55,6 @@ class HelpDeskProductionEvalIT {
     static final RunningServer SERVER = RunningServer.with(
                     "cruxEvalIT", API + "/expenses", s -> s.deploy(Path.of(System.getProperty("sample.war"))))
             .env(Map.of("SAMPLE_HELP_DESK_WORD_PAUSE", "PT0.02S"));
-
-    /** The test JVM's MicroProfile Config (SmallRye's), which the flow reads its word pause from when it runs here. */
-    private static Config config;
-
-    @BeforeAll
-    static void configureTheTestJvm() {
-        // the runs made again here answer at once
-        config = new SmallRyeConfigBuilder()
-                .addDefaultSources()
-                .withSources(new PropertiesConfigSource(
-                        Map.of("sample.help-desk.word-pause", "PT0S"), "help desk evaluation", 500))
-                .build();
-        ConfigProviderResolver.instance()
-                .registerConfig(config, Thread.currentThread().getContextClassLoader());
-    }
-
-    @AfterAll
-    static void restoreTheTestJvm() {
-        ConfigProviderResolver.instance().releaseConfig(config);
-    }
 
     private static AppServer server() {
         return SERVER.get();
@@ -124,17 +99,25 @@ class HelpDeskProductionEvalIT {
         assertThat(runs.cases()).extracting(EvalCase::id).containsExactlyInAnyOrderElementsOf(alices);
         assertThat(runs.cases()).allSatisfy(c -> {
             assertThat(c.baseline().status()).isEqualTo(FlowStatus.COMPLETED);
-            assertThat(c.baseline().steps()).extracting(StepRecord::label).containsExactly("answer", "count");
+            assertThat(c.baseline().steps())
+                    .extracting(StepRecord::label)
+                    .containsExactly("help-desk/answer", "help-desk/count");
             assertThat(c.baseline().steps().get(0).duration()).isPositive();
         });
 
         EvaluationReport report = Evaluation.<Question, String>of(
                         "help-desk-production",
                         c -> CruxTest.<Question, String>testFlow(new HelpDeskFlow())
-                                .user("alice"))
+                                .user("alice")
+                                .service(
+                                        ModelRegistry.class,
+                                        ModelRegistry.of(
+                                                HelpDeskModel.NAME, new HelpDeskModel(Thread::new, Duration.ZERO))))
                 .action("ask")
                 .cases(runs)
-                .expectSteps(StepExpectation.succeeded("answer", "count"), StepExpectation.inOrder("answer", "count"))
+                .expectSteps(
+                        StepExpectation.succeeded("help-desk/answer", "help-desk/count"),
+                        StepExpectation.inOrder("help-desk/answer", "help-desk/count"))
                 .scorer("same answer", Scorers.equalsExpected())
                 .scorer("same steps", s -> {
                     List<String> before = s.testCase().baseline().steps().stream()
@@ -160,8 +143,8 @@ class HelpDeskProductionEvalIT {
                     .orElseThrow(() -> new AssertionError("no baseline row for " + id + " in\n" + md));
             // stored and new: the same answer, and the steps with their timings, the stored ones first
             assertThat(row)
-                    .containsPattern("\\| answer \\d+\\.\\d ms, count \\d+\\.\\d ms \\| answer \\d+\\.\\d ms,"
-                            + " count \\d+\\.\\d ms \\|$");
+                    .containsPattern("\\| help-desk/answer \\d+\\.\\d ms, help-desk/count \\d+\\.\\d ms \\|"
+                            + " help-desk/answer \\d+\\.\\d ms, help-desk/count \\d+\\.\\d ms \\|$");
         }
         assertThat(md)
                 .contains("| Submit the claim with POST /api/expenses; claims over 50 EUR wait for a manager's"
