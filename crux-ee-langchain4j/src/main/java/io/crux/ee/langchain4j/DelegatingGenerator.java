@@ -39,7 +39,8 @@ import io.crux.ee.spi.PayloadCodec;
  * delegates again.
  *
  * <p><b>Limits.</b> Text output only ({@link Generator#output(Class)} is refused); input guardrails
- * apply to every round's first call; output guardrails are not applied. After {@link #maxRounds(int)}
+ * check the conversation once, before the first round's call (later rounds carry it as it was, the
+ * history read once); output guardrails are not applied. After {@link #maxRounds(int)}
  * delegation rounds the block fails with {@link ToolRoundsExceededException} (CRUX0257E). A call of a
  * name that is no delegate and no tool goes back to the model as an error result.
  *
@@ -69,7 +70,8 @@ public final class DelegatingGenerator<I> extends NamedBlock<I, String> {
     /**
      * The recorded output of a round's model step.
      *
-     * @param messages the messages the round added to the conversation, as LangChain4j JSON
+     * @param messages the messages the round added to the conversation, as LangChain4j JSON; the first
+     *     round's begin with the rendered system message, history and prompt
      * @param text the reply text, when the round ended with one
      * @param calls the delegate calls, when it ended with those
      */

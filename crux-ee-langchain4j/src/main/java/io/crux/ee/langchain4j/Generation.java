@@ -145,17 +145,26 @@ final class Generation<I, O> {
     }
 
     /**
-     * One round of a delegating generator: the conversation so far ({@code continuation} after the
-     * rendered messages) goes to the model with the delegates offered as tools; the generator's own
-     * tools are answered here, and the round ends with the model's text or with its calls of delegates.
+     * One round of a delegating generator: the conversation so far goes to the model with the
+     * delegates offered as tools; the generator's own tools are answered here, and the round ends with
+     * the model's text or with its calls of delegates. The first round ({@code continuation} empty)
+     * renders the messages (the history included) and checks them with the input guardrails; its
+     * recorded messages begin with them, so that later rounds carry the conversation as it was and
+     * never read the history again, which by then holds the items the delegates stored.
      */
     DelegatingGenerator.Round round(
             I input, List<ChatMessage> continuation, List<ToolSpecification> delegates, Set<String> delegateNames)
             throws Exception {
-        List<ChatMessage> messages = initialMessages(input);
-        guardrails.checkInput(messages);
-        messages.addAll(continuation);
-        int start = messages.size();
+        List<ChatMessage> messages;
+        int start;
+        if (continuation.isEmpty()) {
+            messages = initialMessages(input);
+            guardrails.checkInput(messages);
+            start = 0;
+        } else {
+            messages = new ArrayList<>(continuation);
+            start = messages.size();
+        }
         List<ToolSpecification> tools = new ArrayList<>(settings.toolBox().specifications());
         tools.addAll(delegates);
         ChatRequestParameters own =

@@ -357,7 +357,7 @@ public final class Generator<I, O> extends NamedBlock<I, O> {
 
     /** A generation of this generator in a step's context. */
     Generation<I, O> generation(BlockContext ctx) {
-        if (settings.prompt() == null && settings.conversation() == null) {
+        if (settings.prompt() == null && settings.conversation() == null && settings.history() == null) {
             throw new IllegalStateException(Messages.noPrompt(name()));
         }
         return new Generation<>(settings, ctx);

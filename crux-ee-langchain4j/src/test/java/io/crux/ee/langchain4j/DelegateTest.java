@@ -96,6 +96,48 @@ class DelegateTest {
     }
 
     @Test
+    void aGeneratorWithHistoryReadsItOnceSoLaterRoundsDoNotSeeWhatTheDelegatesStored() {
+        model.when(ScriptedModel.afterToolResult()).reply("It replays.");
+        model.reply(Reply.toolCall("researcher", "{\"request\":\"how do steps replay?\"}"));
+        Handler<String, String> ask = Handler.of("ask", (question, ctx) -> {
+            ctx.emit(Item.message("user", question));
+            return question;
+        });
+        Handler<String, String> noisyResearcher = Handler.of("researcher", (question, ctx) -> {
+            ctx.emit(Item.message("assistant", "researcher's note: " + question)); // stored in the session
+            return "from checkpoints";
+        });
+        DelegatingGenerator<String> lead = Generator.<String>named("lead")
+                .system("Answer; ask the researcher for facts.")
+                .history()
+                .delegates(Delegate.of("researcher", "Finds facts in the library.", noisyResearcher));
+        Sequencer<String, String> flow =
+                Sequencer.<String>named("chat").then(ask).then(lead).build();
+
+        TestRun<String> run = CruxTest.testBlock(flow)
+                .input("How do steps replay?")
+                .service(ModelRegistry.class, ModelRegistry.of("default", model))
+                .run();
+
+        run.assertOutput("It replays.");
+        assertThat(model.requests()).hasSize(2);
+        assertThat(model.requests().get(0).messages())
+                .extracting(m -> m.type().name())
+                .containsExactly("SYSTEM", "USER");
+        assertThat(model.requests().get(1).messages())
+                .as("the first round's conversation, its delegate call and the result; not the history read again")
+                .extracting(m -> m.type().name())
+                .containsExactly("SYSTEM", "USER", "AI", "TOOL_EXECUTION_RESULT");
+        assertThat(((ToolExecutionResultMessage)
+                                model.requests().get(1).messages().get(3))
+                        .text())
+                .isEqualTo("from checkpoints");
+        assertThat(run.items().ofType(Item.Type.MESSAGE))
+                .as("the delegate's note is in the session")
+                .hasSize(3);
+    }
+
+    @Test
     void delegatesNeedTextOutputAndDistinctNames() {
         assertThatThrownBy(() -> Generator.<String>named("g")
                         .prompt((q, c) -> q)

@@ -18,8 +18,11 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.TokenCountEstimator;
 
+import io.crux.ee.api.Action;
 import io.crux.ee.api.Block;
+import io.crux.ee.api.FlowDefinition;
 import io.crux.ee.api.Item;
+import io.crux.ee.api.Sessions;
 import io.crux.ee.block.Handler;
 import io.crux.ee.block.Sequencer;
 import io.crux.ee.langchain4j.spi.ModelRegistry;
@@ -180,6 +183,45 @@ class GeneratorHistoryTest {
         assertThat(run.failure()).isNotNull();
         assertThat(causes(run.failure())).contains("CRUX0221E");
         assertThat(model.requests()).isEmpty();
+    }
+
+    public record Question(String text) {}
+
+    /** A one-shot chat: nothing of its session is stored. */
+    @FlowDefinition(value = "one-shot", sessions = Sessions.EPHEMERAL)
+    public static class OneShot {
+        @Action(value = "ask", userMessage = "text")
+        public Block<Question, String> ask() {
+            Handler<Question, Question> note = Handler.of("note", (q, ctx) -> {
+                ctx.emit(Item.context("The user is a premium customer."));
+                return q;
+            });
+            return Sequencer.named("one-shot", Question.class)
+                    .then(note)
+                    .then(Generator.named("answer", Question.class)
+                            .system("You track orders.")
+                            .history())
+                    .build();
+        }
+    }
+
+    @Test
+    void inAFlowWithEphemeralSessionsTheHistoryIsTheRunsOwnItems() {
+        model.reply("Tomorrow.");
+
+        TestRun<String> run = CruxTest.<Question, String>testFlow(new OneShot())
+                .input(new Question("When does A-17 arrive?"))
+                .service(ModelRegistry.class, ModelRegistry.of("default", model))
+                .run();
+
+        assertThat(run.output()).isEqualTo("Tomorrow.");
+        assertThat(model.lastRequest().messages())
+                .extracting(m -> m.type().name(), GeneratorHistoryTest::text)
+                .containsExactly(
+                        tuple(ChatMessageType.SYSTEM, "You track orders."),
+                        tuple(ChatMessageType.USER, "When does A-17 arrive?"),
+                        tuple(ChatMessageType.USER, "The user is a premium customer."));
+        assertThat(run.items().list()).as("nothing stored").isEmpty();
     }
 
     @Test

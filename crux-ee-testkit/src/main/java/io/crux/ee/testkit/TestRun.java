@@ -171,8 +171,10 @@ public final class TestRun<O> {
      * @return the context
      */
     public ClientData.Context clientContext() {
-        SessionRecord session = new SessionRecord(
-                context.options.sessionId(), context.flow.name(), context.options.userId(), FlowTest.START, null);
+        // as in the engine, a run of a flow whose sessions are ephemeral has its run id as session id
+        String sessionId = context.flow.ephemeralSessions() ? flowId : context.options.sessionId();
+        SessionRecord session =
+                new SessionRecord(sessionId, context.flow.name(), context.options.userId(), FlowTest.START, null);
         return new EngineFlowService(context.engine).clientData(context.flow.name(), session);
     }
 

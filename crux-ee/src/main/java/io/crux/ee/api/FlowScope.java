@@ -275,6 +275,8 @@ public interface FlowScope<I> {
      * @param <T> the values' type
      * @return the resource
      * @throws io.crux.ee.api.exception.FlowStateException if the run has no session or user for the resource's scope
+     * @throws io.crux.ee.api.exception.FlowDefinitionException if the resource's scope is the session and the
+     *     flow's sessions are {@linkplain Sessions#EPHEMERAL ephemeral} ({@code CRUX0217E})
      */
     <T> Resource<T> resource(ResourceDecl<T> declaration);
 
@@ -285,6 +287,10 @@ public interface FlowScope<I> {
      * see its own. The read is not recorded: read inside a step (as a generator's
      * {@code history()} does), so that a replay uses the step's recorded result rather than reading
      * a session that has grown since. One read loads the whole session.
+     *
+     * <p>In a flow whose sessions are {@linkplain Sessions#EPHEMERAL ephemeral}, which stores no items,
+     * they are this run's own items, kept in memory while it executes: in the order first emitted,
+     * each as last emitted, an item emitted earlier in the reading step included.
      *
      * @return the session's items; empty when the run has no session
      * @throws io.crux.ee.api.exception.CruxPersistenceException if the store cannot be read

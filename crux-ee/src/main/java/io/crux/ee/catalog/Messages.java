@@ -441,7 +441,8 @@ public final class Messages {
         return msg(
                 "CRUX0221E",
                 "The generator at " + path + " has nothing to send: its history holds no message for the model"
-                        + " and it has no prompt. Emit the user's message before it, or give it a prompt.");
+                        + " and it has no prompt. Declare the action's user message (@Action(value = \"...\", userMessage ="
+                        + " \"text\")) or emit it before the generator, or give the generator a prompt.");
     }
 
     public static String noPrompt(String name) {
@@ -758,6 +759,15 @@ public final class Messages {
                 "Test kit: the flow '" + flow + "' is declared with sessions = EPHEMERAL, so every request starts with"
                         + " an empty session that is never stored; sessionState(...) cannot seed it. Seed the user or"
                         + " project state, or put what the run needs in its input.");
+    }
+
+    public static String ephemeralSessionResource(String flow, String resource) {
+        return msg(
+                "CRUX0217E",
+                "The flow '" + flow + "' is declared with sessions = EPHEMERAL, so it has no session resources:"
+                        + " the resource '" + resource + "' of scope SESSION would be stored under the run id and"
+                        + " never deleted. Give the resource the scope USER or PROJECT, or declare the flow with"
+                        + " sessions = PERSISTED.");
     }
 
     // ---------------------------------------------------------------- typed scope state

@@ -23,11 +23,15 @@ final class EngineRegistry {
 
     private volatile boolean closed;
 
-    /** @throws FlowDefinitionException if the name is taken, a signal is declared twice or an item type mapped twice */
+    /**
+     * @throws FlowDefinitionException if the name is taken, a signal is declared twice, an item type mapped twice or a
+     *     resource declared badly
+     */
     void register(FlowModel flow) {
         flow.signals(); // a signal declared twice fails the deployment, not the first run that suspends
         flow.state(); // so do conflicting @ScopeState declarations
         flow.itemAudiences(); // so does an item type mapped twice
+        flow.resources(); // and a bad @FlowResource, as the extension finds at deployment
         FlowModel previous = flows.putIfAbsent(flow.name(), flow);
         if (previous != null) {
             throw new FlowDefinitionException(Messages.duplicateFlowName(

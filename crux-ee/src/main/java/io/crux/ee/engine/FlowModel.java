@@ -14,6 +14,7 @@ import io.crux.ee.api.FlowResource;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.ItemAudience;
 import io.crux.ee.api.ResourceDecl;
+import io.crux.ee.api.ResourceScope;
 import io.crux.ee.api.Sessions;
 import io.crux.ee.api.Signal;
 import io.crux.ee.api.exception.FlowDefinitionException;
@@ -107,7 +108,8 @@ public record FlowModel(
      * The resources the definition declares ({@link FlowResource}), by name, in declaration order.
      *
      * @return each declared resource
-     * @throws FlowDefinitionException if a name is not valid or declared twice, or a type is primitive ({@code CRUX0241E})
+     * @throws FlowDefinitionException if a name is not valid or declared twice, or a type is primitive ({@code CRUX0241E}),
+     *     or a resource of scope SESSION is declared on a flow whose sessions are ephemeral ({@code CRUX0217E})
      */
     public Map<String, ResourceDecl<?>> resources() {
         Map<String, ResourceDecl<?>> resources = new LinkedHashMap<>();
@@ -118,9 +120,20 @@ public record FlowModel(
             if (problem != null) {
                 throw new FlowDefinitionException(Messages.badResource(name, resource.name(), problem));
             }
+            requireStoredSession(ResourceDecl.of(resource));
             resources.put(resource.name(), ResourceDecl.of(resource));
         }
         return java.util.Collections.unmodifiableMap(resources);
+    }
+
+    /**
+     * @throws FlowDefinitionException if the resource belongs to the session and the flow's sessions are
+     *     ephemeral: its entries would be stored under the run id and never deleted ({@code CRUX0217E})
+     */
+    void requireStoredSession(ResourceDecl<?> resource) {
+        if (ephemeralSessions() && resource.scope() == ResourceScope.SESSION) {
+            throw new FlowDefinitionException(Messages.ephemeralSessionResource(name, resource.name()));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.crux.ee.engine;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,11 @@ final class RunOutbox {
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
     /** The audience each item type has in the run's flow. */
     private final Map<Item.Type, Item.Audience> audiences;
+    /**
+     * The run's items, latest version by id in the order first emitted, when its session lives for one
+     * request and stores none; null otherwise.
+     */
+    private final Map<String, Item> kept;
 
     /**
      * @param durable whether the run is durable: only then are its items and events stored
@@ -51,6 +57,7 @@ final class RunOutbox {
         this.flowId = flowId;
         this.audiences = audiences;
         this.context = context;
+        this.kept = storesItems ? null : new LinkedHashMap<>();
         this.events =
                 durable ? new RequestEvents(services, flowId, lastSeq, context.events(), storesItems, fence) : null;
     }
@@ -69,12 +76,18 @@ final class RunOutbox {
      * Stores the item, with its audience {@linkplain #resolve resolved}, with the session and tells the
      * stream: item.added when an item starts in progress, item.done when it is finished. An item
      * emitted finished has one event, item.done, which carries all of it. Only client items have
-     * events: model and internal items are stored, never streamed.
+     * events: model and internal items are stored, never streamed. A run whose session lives for one
+     * request stores no items and keeps them in memory instead, for {@link #kept()}.
      *
      * @return the item as stored
      */
     Item publishItem(Item item, boolean finished) {
         item = resolve(item);
+        if (kept != null) {
+            synchronized (kept) {
+                kept.put(item.id(), item);
+            }
+        }
         if (events == null) {
             return item;
         }
@@ -85,6 +98,19 @@ final class RunOutbox {
         }
         events.item(item, context.sessionId(), type);
         return item;
+    }
+
+    /**
+     * @return the items this run emitted, in the order first emitted, each as last emitted, when its
+     *     session lives for one request (its items are not stored); none otherwise
+     */
+    List<Item> kept() {
+        if (kept == null) {
+            return List.of();
+        }
+        synchronized (kept) {
+            return List.copyOf(kept.values());
+        }
     }
 
     /** Publishes an event that is not stored, such as {@code content.delta} of the item {@code itemId}. */

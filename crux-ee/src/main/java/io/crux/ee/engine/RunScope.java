@@ -155,7 +155,8 @@ final class RunScope<I> implements FlowScope<I> {
                                 "session",
                                 StoredState.inMemory(),
                                 services.codec(),
-                                keys -> outbox.stateChanged("session", keys))
+                                keys -> outbox.stateChanged("session", keys),
+                                guard(Scope.SESSION))
                         : stored("session", require(context.sessionId(), "session"));
             }
             return sessionState;
@@ -254,6 +255,7 @@ final class RunScope<I> implements FlowScope<I> {
 
     @Override
     public <T> Resource<T> resource(ResourceDecl<T> declaration) {
+        flow.requireStoredSession(declaration);
         String owner = switch (declaration.scope()) {
             case SESSION -> require(context.sessionId(), "session");
             case USER -> require(context.userId(), "user");
@@ -275,6 +277,9 @@ final class RunScope<I> implements FlowScope<I> {
 
     @Override
     public List<Item> items() {
+        if (flow.ephemeralSessions()) {
+            return outbox.kept(); // the run's own items: nothing of its session is stored
+        }
         String session = context.sessionId();
         if (session == null) {
             return List.of();
