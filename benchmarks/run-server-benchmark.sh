@@ -43,6 +43,8 @@
 #   FLOWS=64 CROUNDS=20 CWARMUP=20            flows per phase (split over the clients; at least 4 per client),
 #                                             measured and warm-up rounds (a warm-up call per kind of caller first)
 #   DB_MAX_POOL_SIZE=50                       the data source's maxPoolSize (CRUX_DB_MAX_POOL_SIZE)
+#   EXECUTOR_CORE_THREADS=                    Liberty only: <executor coreThreads="..."/> (empty: Liberty's default,
+#                                             which starts at 2 per CPU and grows by its own measure)
 #   JVM_OPTIONS="..."                         extra JVM options for the server (jvm.options), e.g. a JFR recording
 #   MAINTENANCE_INTERVAL=PT10S LEASE_DURATION=PT30S
 #                                             crux.maintenance-interval / crux.lease-duration (crux-ee's defaults)
@@ -84,6 +86,7 @@ FLOWS="${FLOWS:-64}"
 CROUNDS="${CROUNDS:-20}"
 CWARMUP="${CWARMUP:-20}"
 DB_MAX_POOL_SIZE="${DB_MAX_POOL_SIZE:-50}"
+EXECUTOR_CORE_THREADS="${EXECUTOR_CORE_THREADS:-}"
 MAINTENANCE_INTERVAL="${MAINTENANCE_INTERVAL:-PT10S}"
 LEASE_DURATION="${LEASE_DURATION:-PT30S}"
 DEPLOY="${DEPLOY:-apps}"
@@ -300,6 +303,11 @@ EOF
 for option in $JVM_OPTIONS; do
     printf '%s\n' "$option" >> "$SERVER_DIR/jvm.options"
 done
+if [[ -n "$EXECUTOR_CORE_THREADS" ]]; then
+    mkdir -p "$SERVER_DIR/configDropins/overrides"
+    printf '<?xml version="1.0" encoding="UTF-8"?>\n<server>\n    <executor coreThreads="%s"/>\n</server>\n' \
+        "$EXECUTOR_CORE_THREADS" > "$SERVER_DIR/configDropins/overrides/executor.xml"
+fi
 cp "$M2_REPO/com/h2database/h2/$H2_VERSION/h2-$H2_VERSION.jar" "$SERVER_DIR/lib/jdbc/"
 cp "$M2_REPO/org/postgresql/postgresql/$PG_DRIVER_VERSION/postgresql-$PG_DRIVER_VERSION.jar" "$SERVER_DIR/lib/jdbc/"
 case "$DEPLOY" in
