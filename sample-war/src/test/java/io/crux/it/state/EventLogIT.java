@@ -193,8 +193,9 @@ class EventLogIT {
             ps.setTimestamp(8, Timestamp.from(t0));
             ps.executeUpdate();
         }
-        Item pretty = Item.status("pretty");
-        Item plain = Item.status("plain");
+        // stored items carry their resolved audience (the engine resolves BY_TYPE before it writes)
+        Item pretty = Item.status("pretty").withAudience(Item.Audience.CLIENT);
+        Item plain = Item.status("plain").withAudience(Item.Audience.CLIENT);
         Instant t1 = Instant.parse("2026-01-01T10:00:00Z");
         String prettyJson =
                 "{\n  \"id\": \"" + pretty.id() + "\",\n  \"type\": \"STATUS\",\n  \"status\": \"COMPLETED\",\n"
