@@ -62,27 +62,18 @@ final class StoredResource<T> implements Resource<T> {
     /** A resource that only reads, for client-data methods. */
     static <T> ResourceReader<T> reader(
             ResourceDecl<T> declaration, String owner, SessionStore store, PayloadCodec codec) {
-        if (owner == null) { // a user resource of a session without a user
-            return new ResourceReader<>() {
-                @Override
-                public ResourceDecl<T> declaration() {
-                    return declaration;
-                }
-
-                @Override
-                public Optional<ResourceEntry<T>> entry(String key) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public ResourcePage<T> list(String after, int limit) {
-                    checkLimit(declaration.name(), limit);
-                    return new ResourcePage<>(List.of(), Optional.empty());
-                }
-            };
-        }
-        StoredResource<T> resource = new StoredResource<>(
-                declaration, owner, store, codec, InputValidator.NONE, EngineLimits.defaults(), null, key -> {});
+        // no owner: a user resource of a session without a user, which has no entries
+        StoredResource<T> resource = owner == null
+                ? null
+                : new StoredResource<>(
+                        declaration,
+                        owner,
+                        store,
+                        codec,
+                        InputValidator.NONE,
+                        EngineLimits.defaults(),
+                        null,
+                        key -> {});
         return new ResourceReader<>() {
             @Override
             public ResourceDecl<T> declaration() {
@@ -91,11 +82,15 @@ final class StoredResource<T> implements Resource<T> {
 
             @Override
             public Optional<ResourceEntry<T>> entry(String key) {
-                return resource.entry(key);
+                return resource == null ? Optional.empty() : resource.entry(key);
             }
 
             @Override
             public ResourcePage<T> list(String after, int limit) {
+                if (resource == null) {
+                    checkLimit(declaration.name(), limit);
+                    return new ResourcePage<>(List.of(), Optional.empty());
+                }
                 return resource.list(after, limit);
             }
         };
