@@ -68,12 +68,17 @@ public class JpaFlowStore implements FlowStore {
      * PostgreSQL: locks the run's row and inserts the checkpoint in one statement, which inserts
      * nothing unless the owner still holds the running run. A claim by another node waits for the
      * lock as it waits for {@link #LOCK_RUN}, and sees the row again after this transaction.
+     *
+     * <p>The lock finds the row by its id alone and the holder is checked on the locked row (a
+     * materialized CTE keeps the check out of the lookup): with the status in the lookup, a cached
+     * generic plan may walk a status index, whose {@code RUNNING} entries of finished runs stay
+     * until a vacuum, at every step.
      */
-    private static final String INSERT_STEP_HELD = "WITH HELD AS (SELECT ID FROM CRUX_FLOW_RUN"
-            + " WHERE ID = ? AND OWNER = ? AND STATUS = 'RUNNING' FOR UPDATE)"
+    private static final String INSERT_STEP_HELD = "WITH HELD AS MATERIALIZED (SELECT OWNER, STATUS"
+            + " FROM CRUX_FLOW_RUN WHERE ID = ? FOR UPDATE)"
             + " INSERT INTO CRUX_STEP (ID, FLOW_ID, POSITION, LABEL, KIND, OUTPUT_TYPE, OUTPUT_JSON, ATTEMPTS,"
             + " FALLBACK, COMPLETED_AT, STARTED_AT, ATTEMPT_LOG, VERSION) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1"
-            + " FROM HELD";
+            + " FROM HELD WHERE OWNER = ? AND STATUS = 'RUNNING'";
 
     private final DatabaseKind database = new DatabaseKind();
 
@@ -290,22 +295,22 @@ public class JpaFlowStore implements FlowStore {
         return UnitConnection.run(dataSource, c -> insertHeld(c, owner, e));
     }
 
-    private static int insertHeld(Connection c, String owner, StepCheckpointEntity e) throws SQLException {
+    static int insertHeld(Connection c, String owner, StepCheckpointEntity e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_STEP_HELD)) {
             ps.setString(1, e.flowId);
-            ps.setString(2, owner);
-            ps.setString(3, e.id);
-            ps.setString(4, e.flowId);
-            ps.setInt(5, e.position);
-            ps.setString(6, e.label);
-            ps.setString(7, e.kind.name());
-            ps.setString(8, e.outputType);
-            ps.setString(9, e.outputJson);
-            ps.setInt(10, e.attempts);
-            ps.setBoolean(11, e.fallback);
-            ps.setTimestamp(12, Timestamp.from(e.completedAt));
-            ps.setTimestamp(13, e.startedAt == null ? null : Timestamp.from(e.startedAt));
-            ps.setString(14, e.attemptLog);
+            ps.setString(2, e.id);
+            ps.setString(3, e.flowId);
+            ps.setInt(4, e.position);
+            ps.setString(5, e.label);
+            ps.setString(6, e.kind.name());
+            ps.setString(7, e.outputType);
+            ps.setString(8, e.outputJson);
+            ps.setInt(9, e.attempts);
+            ps.setBoolean(10, e.fallback);
+            ps.setTimestamp(11, Timestamp.from(e.completedAt));
+            ps.setTimestamp(12, e.startedAt == null ? null : Timestamp.from(e.startedAt));
+            ps.setString(13, e.attemptLog);
+            ps.setString(14, owner);
             return ps.executeUpdate();
         }
     }

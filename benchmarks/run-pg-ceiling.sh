@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# What PostgreSQL alone allows for section 7 of BENCHMARKS.md: pgbench runs, against crux-ee's shipped
+# DDL, the statements a 10-step run of section 7 sends (as pg_stat_statements counted them: the run
+# row's insert with the database clock, ten fenced checkpoint inserts each in its own transaction, the
+# run's read and end update), beside ten bare insert + commit transactions of the same payload, with
+# the same number of clients. No application server, no JTA, no JVM: the ratio of the two is the ceiling
+# of section 7's "durable steps/s over bare inserts/s" with crux-ee's schema and statements.
+#
+# GROUP=k also runs the checkpoints of k runs in one transaction (clients/k clients, each holding k runs):
+# what PostgreSQL would do for a server that combines concurrent checkpoints into one commit.
+#
+# Settings (environment variables, all optional):
+#   CLIENTS=8 SECONDS_EACH=20 PAIRS=2 GROUP=   pgbench clients, seconds per run, A B B A pairs, group size
+#   DB_HOST=127.0.0.1 DB_PORT=5432 DB_NAME=test DB_USER=postgres SCHEMA=crux_pgbench (dropped and re-created)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DDL="$ROOT/crux-ee/src/main/resources/META-INF/crux/ddl/postgresql.sql"
+CLIENTS="${CLIENTS:-8}"
+SECONDS_EACH="${SECONDS_EACH:-20}"
+PAIRS="${PAIRS:-2}"
+GROUP="${GROUP:-}"
+DB_HOST="${DB_HOST:-127.0.0.1}"
+DB_PORT="${DB_PORT:-5432}"
+DB_NAME="${DB_NAME:-test}"
+DB_USER="${DB_USER:-postgres}"
+SCHEMA="${SCHEMA:-crux_pgbench}"
+
+command -v pgbench >/dev/null || { echo "pgbench is missing (Debian: apt-get install postgresql-client)" >&2; exit 1; }
+psql_() { PGOPTIONS="-c client_min_messages=warning" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$DB_NAME" -v ON_ERROR_STOP=1 -q "$@"; }
+
+psql_ -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "CREATE SCHEMA $SCHEMA" \
+  -c "SET search_path = $SCHEMA" -f "$DDL" \
+  -c "CREATE TABLE $SCHEMA.BENCH_BARE_INSERT (ID VARCHAR(140) NOT NULL PRIMARY KEY, PAYLOAD TEXT)" >/dev/null
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+# benchmark 2's 204-byte JSON payload
+PAY='{"id":"0123456789","name":"bench payload","tags":["a","b","c"],"text":"'"$(printf 'x%.0s' $(seq 1 120))"'","n":42}'
+RUN="'r' || :client_id || '-' || :r"
+
+# the statements of one 10-step run, in the transactions the engine uses
+run_script() { # $1: group size (runs per client, one step of each per checkpoint transaction)
+  local k="$1" i j
+  echo "\\set r random(1, 2000000000)"
+  echo "BEGIN;"
+  echo "SELECT CURRENT_TIMESTAMP;"
+  for ((j = 0; j < k; j++)); do
+    echo "INSERT INTO $SCHEMA.CRUX_FLOW_RUN (ID, FLOW_NAME, ACTION_NAME, STATUS, EVENTS, OWNER, LEASE_UNTIL, CREATED_AT, UPDATED_AT, VERSION)" \
+      "VALUES ($RUN || '-$j', 'bench-concurrent', 'run', 'RUNNING', false, 'node', LOCALTIMESTAMP + INTERVAL '30 seconds', LOCALTIMESTAMP, LOCALTIMESTAMP, 1);"
+  done
+  echo "COMMIT;"
+  for i in 0 1 2 3 4 5 6 7 8 9; do
+    echo "BEGIN;"
+    for ((j = 0; j < k; j++)); do
+      echo "WITH HELD AS MATERIALIZED (SELECT OWNER, STATUS FROM $SCHEMA.CRUX_FLOW_RUN WHERE ID = $RUN || '-$j' FOR UPDATE)" \
+        "INSERT INTO $SCHEMA.CRUX_STEP (ID, FLOW_ID, POSITION, LABEL, KIND, OUTPUT_TYPE, OUTPUT_JSON, ATTEMPTS, FALLBACK, COMPLETED_AT, STARTED_AT, ATTEMPT_LOG, VERSION)" \
+        "SELECT $RUN || '-$j:$i', $RUN || '-$j', $i, 'step-$i', 'STEP', 'io.crux.ee.bench.server.BenchPayload', '$PAY', 1, false, LOCALTIMESTAMP, LOCALTIMESTAMP, NULL, 1" \
+        "FROM HELD WHERE OWNER = 'node' AND STATUS = 'RUNNING';"
+    done
+    echo "COMMIT;"
+  done
+  echo "BEGIN;"
+  for ((j = 0; j < k; j++)); do
+    echo "SELECT * FROM $SCHEMA.CRUX_FLOW_RUN WHERE ID = $RUN || '-$j';"
+    echo "UPDATE $SCHEMA.CRUX_FLOW_RUN SET LEASE_UNTIL = NULL, OUTPUT_JSON = '$PAY', OUTPUT_TYPE = 'io.crux.ee.bench.server.BenchPayload'," \
+      "OWNER = NULL, STATUS = 'COMPLETED', UPDATED_AT = LOCALTIMESTAMP, VERSION = 2 WHERE ID = $RUN || '-$j' AND VERSION = 1;"
+  done
+  echo "COMMIT;"
+}
+run_script 1 >"$WORK/run.sql"
+{
+  echo "\\set r random(1, 2000000000)"
+  for i in 0 1 2 3 4 5 6 7 8 9; do
+    echo "BEGIN;"
+    echo "INSERT INTO $SCHEMA.BENCH_BARE_INSERT (ID, PAYLOAD) VALUES ('b' || :client_id || '-' || :r || ':$i', '$PAY');"
+    echo "COMMIT;"
+  done
+} >"$WORK/bare.sql"
+if [ -n "$GROUP" ]; then
+  run_script "$GROUP" >"$WORK/group.sql"
+fi
+
+# transactions per second of one script: each transaction of run.sql and bare.sql is 10 steps or inserts
+tps() { # $1: script, $2: clients
+  pgbench -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -n -M prepared -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$SECONDS_EACH" \
+    -f "$1" "$DB_NAME" 2>&1 | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+}
+measure() { # $1: label
+  case "$1" in
+    bare) echo "bare $(tps "$WORK/bare.sql" "$CLIENTS") 1" ;;
+    run) echo "run $(tps "$WORK/run.sql" "$CLIENTS") 1" ;;
+    group) echo "group $(tps "$WORK/group.sql" $(( CLIENTS / GROUP > 0 ? CLIENTS / GROUP : 1 ))) $GROUP" ;;
+  esac
+}
+
+echo "PostgreSQL $(psql_ -Atc 'SHOW server_version'), $CLIENTS clients, ${SECONDS_EACH}s a run, schema $SCHEMA"
+order=()
+for ((p = 0; p < PAIRS; p++)); do
+  if ((p % 2 == 0)); then order+=(bare run); else order+=(run bare); fi
+  [ -n "$GROUP" ] && order+=(group)
+done
+for label in "${order[@]}"; do
+  read -r name rate k < <(measure "$label")
+  # each transaction of a script is 10 inserts (bare) or 10 steps of k runs (run, group)
+  printf '%-6s %10.1f steps or inserts/s\n' "$name" "$(echo "$rate * 10 * $k" | bc -l)"
+done
