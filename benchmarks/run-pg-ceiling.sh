@@ -13,6 +13,7 @@
 #   CLIENTS=8 SECONDS_EACH=20 PAIRS=2 GROUP=   pgbench clients, seconds per run, A B B A pairs, group size
 #   DB_HOST=127.0.0.1 DB_PORT=5432 DB_NAME=test DB_USER=postgres SCHEMA=crux_pgbench (dropped and re-created)
 set -euo pipefail
+shopt -s inherit_errexit # a failed pgbench inside $(…) ends the script
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DDL="$ROOT/crux-ee/src/main/resources/META-INF/crux/ddl/postgresql.sql"
@@ -35,14 +36,14 @@ psql_ -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "CREATE SCHEMA $SCHEMA" \
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-# benchmark 2's 204-byte JSON payload
+# a 200-byte JSON payload, about the size of benchmark 2's BenchPayload
 PAY='{"id":"0123456789","name":"bench payload","tags":["a","b","c"],"text":"'"$(printf 'x%.0s' $(seq 1 120))"'","n":42}'
 RUN="'r' || :client_id || '-' || :r"
 
 # the statements of one 10-step run, in the transactions the engine uses
 run_script() { # $1: group size (runs per client, one step of each per checkpoint transaction)
   local k="$1" i j
-  echo "\\set r random(1, 2000000000)"
+  echo "\\set r random(1, 9000000000000000000)"
   echo "BEGIN;"
   echo "SELECT CURRENT_TIMESTAMP;"
   for ((j = 0; j < k; j++)); do
@@ -70,7 +71,7 @@ run_script() { # $1: group size (runs per client, one step of each per checkpoin
 }
 run_script 1 >"$WORK/run.sql"
 {
-  echo "\\set r random(1, 2000000000)"
+  echo "\\set r random(1, 9000000000000000000)"
   for i in 0 1 2 3 4 5 6 7 8 9; do
     echo "BEGIN;"
     echo "INSERT INTO $SCHEMA.BENCH_BARE_INSERT (ID, PAYLOAD) VALUES ('b' || :client_id || '-' || :r || ':$i', '$PAY');"
@@ -81,16 +82,26 @@ if [ -n "$GROUP" ]; then
   run_script "$GROUP" >"$WORK/group.sql"
 fi
 
-# transactions per second of one script: each transaction of run.sql and bare.sql is 10 steps or inserts
+# transactions per second of one script: each transaction of run.sql and bare.sql is 10 steps or inserts;
+# a pgbench that fails, or a client that aborts (a failed statement), ends the script instead of printing a rate
 tps() { # $1: script, $2: clients
-  pgbench -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -n -M prepared -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$SECONDS_EACH" \
-    -f "$1" "$DB_NAME" 2>&1 | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+  local out rate
+  if ! out="$(pgbench -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -n -M prepared -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" \
+    -T "$SECONDS_EACH" -f "$1" "$DB_NAME" 2>&1)" || grep -q "aborted" <<<"$out"; then
+    echo "pgbench failed on $(basename "$1"):" >&2
+    echo "$out" | tail -20 >&2
+    exit 1
+  fi
+  rate="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out")"
+  [[ "$rate" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "no rate in pgbench's output for $(basename "$1"):" >&2; echo "$out" >&2; exit 1; }
+  echo "$rate"
 }
-measure() { # $1: label
+measure() { # $1: label; prints the label, the rate and the runs per transaction
+  local rate
   case "$1" in
-    bare) echo "bare $(tps "$WORK/bare.sql" "$CLIENTS") 1" ;;
-    run) echo "run $(tps "$WORK/run.sql" "$CLIENTS") 1" ;;
-    group) echo "group $(tps "$WORK/group.sql" $(( CLIENTS / GROUP > 0 ? CLIENTS / GROUP : 1 ))) $GROUP" ;;
+    bare) rate="$(tps "$WORK/bare.sql" "$CLIENTS")"; echo "bare $rate 1" ;;
+    run) rate="$(tps "$WORK/run.sql" "$CLIENTS")"; echo "run $rate 1" ;;
+    group) rate="$(tps "$WORK/group.sql" $(( CLIENTS / GROUP > 0 ? CLIENTS / GROUP : 1 )))"; echo "group $rate $GROUP" ;;
   esac
 }
 
@@ -101,7 +112,8 @@ for ((p = 0; p < PAIRS; p++)); do
   [ -n "$GROUP" ] && order+=(group)
 done
 for label in "${order[@]}"; do
-  read -r name rate k < <(measure "$label")
+  result="$(measure "$label")" # exits here if pgbench failed
+  read -r name rate k <<<"$result"
   # each transaction of a script is 10 inserts (bare) or 10 steps of k runs (run, group)
   printf '%-6s %10.1f steps or inserts/s\n' "$name" "$(echo "$rate * 10 * $k" | bc -l)"
 done

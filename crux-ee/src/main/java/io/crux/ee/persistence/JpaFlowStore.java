@@ -69,10 +69,10 @@ public class JpaFlowStore implements FlowStore {
      * nothing unless the owner still holds the running run. A claim by another node waits for the
      * lock as it waits for {@link #LOCK_RUN}, and sees the row again after this transaction.
      *
-     * <p>The lock finds the row by its id alone and the holder is checked on the locked row (a
-     * materialized CTE keeps the check out of the lookup): with the status in the lookup, a cached
-     * generic plan may walk a status index, whose {@code RUNNING} entries of finished runs stay
-     * until a vacuum, at every step.
+     * <p>The lock finds the row by its id alone and the holder is checked on the locked row
+     * ({@code MATERIALIZED} says what PostgreSQL does anyway with a CTE that locks: the check stays
+     * out of the lookup): with the status in the lookup, a cached generic plan may walk a status
+     * index, whose {@code RUNNING} entries of finished runs stay until a vacuum, at every step.
      */
     private static final String INSERT_STEP_HELD = "WITH HELD AS MATERIALIZED (SELECT OWNER, STATUS"
             + " FROM CRUX_FLOW_RUN WHERE ID = ? FOR UPDATE)"
