@@ -34,9 +34,9 @@ import io.crux.ee.spi.CheckpointRecord;
  * vacuum: each step then read every {@code RUNNING} entry the table ever had, and the database's CPU
  * per step grew with its history (BENCHMARKS.md, section 7).
  *
- * <p>Needs PostgreSQL 15 or later ({@code pg_stat_force_next_flush}; {@code CRUX_DB_HOST}, {@code CRUX_DB_PORT}, {@code CRUX_DB_NAME},
- * {@code CRUX_DB_USER}, {@code CRUX_DB_PASSWORD}; 127.0.0.1:5432, {@code test}, {@code postgres}
- * otherwise) and works in a schema of its own, {@code crux_unit_fence}, dropped at the end. Without
+ * <p>Needs PostgreSQL 15 or later, for {@code pg_stat_force_next_flush} ({@code CRUX_DB_HOST},
+ * {@code CRUX_DB_PORT}, {@code CRUX_DB_NAME}, {@code CRUX_DB_USER}, {@code CRUX_DB_PASSWORD};
+ * 127.0.0.1:5432, {@code test}, {@code postgres} otherwise) and works in a schema of its own, {@code crux_unit_fence}, dropped at the end. Without
  * one it is reported skipped with the reason, unless {@code -Dcrux.test.postgresql=required} (CI),
  * where it fails.
  */
