@@ -90,6 +90,14 @@ public class JpaFlowStore implements FlowStore {
     @Override
     public <T> T createRun(RunRecord run, Supplier<T> alongside) {
         return Transactions.write("create", run.flowId(), () -> {
+            if (postgreSql()) {
+                Duration lease = run.leaseUntil() == null ? null : Duration.between(Instant.now(), run.leaseUntil());
+                UnitConnection.run(dataSource, c -> {
+                    PgRunRows.insert(c, run, lease);
+                    return null;
+                });
+                return alongside.get(); // flushed by the commit, as in saveCheckpointHolding
+            }
             em.persist(FlowRunEntity.created(run, onDatabaseClock(run.leaseUntil())));
             T result = alongside.get();
             em.flush();
@@ -385,6 +393,18 @@ public class JpaFlowStore implements FlowStore {
             String error,
             Function<RunRecord, T> alongside) {
         return Transactions.writeOwned("finish", flowId, () -> {
+            if (postgreSql()) {
+                RunRecord ended = UnitConnection.run(
+                        dataSource,
+                        c -> PgRunRows.finish(c, flowId, owner, status, output, truncate(error), Instant.now(), id -> {
+                            SuspensionEntity suspension = em.find(SuspensionEntity.class, id);
+                            return suspension == null ? null : suspension.toRecord();
+                        }));
+                if (ended != null) {
+                    return alongside.apply(ended);
+                }
+                // not running, or not held by this owner: the entity's way says which, and acknowledges a cancel
+            }
             FlowRunEntity e = owned(flowId, owner);
             if (!e.status.isFinal()) {
                 if (output != null) {

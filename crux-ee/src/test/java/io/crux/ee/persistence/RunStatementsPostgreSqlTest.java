@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,15 +22,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import io.crux.ee.api.FlowStatus;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
+import io.crux.ee.spi.Payload;
+import io.crux.ee.spi.RunRecord;
+import io.crux.ee.spi.SuspensionRecord;
 
 /**
- * The checkpoint's fenced insert on PostgreSQL ({@link JpaFlowStore#insertHeld}), as the store binds
- * it, against the shipped DDL: it inserts only for the node that holds the running run, and it finds
- * the run by its primary key even in a generic plan. A fence that named the status in its lookup
- * let PostgreSQL cache a plan that walked a status index ({@code CRUX_FLOW_RUN_STATUS} here,
+ * PostgreSQL's statements of a running run, as the store binds them, against the shipped DDL: the
+ * checkpoint's fenced insert ({@link JpaFlowStore#insertHeld}) and the run row's start and end
+ * ({@link PgRunRows}). The fenced ones write only for the node that holds the running run, and they
+ * find the run by its primary key even in a generic plan. A fence that named the status in its
+ * lookup let PostgreSQL cache a plan that walked a status index ({@code CRUX_FLOW_RUN_STATUS} here,
  * {@code CRUX_FLOW_RUN_STATUS_CREATED} in the benchmark), whose entries for finished runs stay until a
  * vacuum: each step then read every {@code RUNNING} entry the table ever had, and the database's CPU
  * per step grew with its history (BENCHMARKS.md, section 7).
@@ -41,7 +47,7 @@ import io.crux.ee.spi.CheckpointRecord;
  * where it fails.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FencedCheckpointPostgreSqlTest {
+class RunStatementsPostgreSqlTest {
 
     private static final String SCHEMA = "crux_unit_fence";
     private static final String NODE = "node-a";
@@ -145,16 +151,170 @@ class FencedCheckpointPostgreSqlTest {
                         .isEqualTo(1);
             }
 
+            assertThat(PgRunRows.finish(
+                            c, "current", NODE, FlowStatus.COMPLETED, null, null, Instant.now(), id -> null))
+                    .isNotNull();
+
             Map<String, Long> scans = indexScans(c);
             scans.replaceAll((index, n) -> n - before.getOrDefault(index, 0L));
             assertThat(scans)
-                    .as("index scans of CRUX_FLOW_RUN during ten fenced checkpoints")
-                    .containsEntry("crux_flow_run_pkey", 10L)
+                    .as("index scans of CRUX_FLOW_RUN during ten fenced checkpoints and the run's end")
+                    .containsEntry("crux_flow_run_pkey", 12L) // the end: its lock, then its update
                     .allSatisfy((index, n) -> {
                         if (!index.equals("crux_flow_run_pkey")) {
                             assertThat(n).as(index).isZero();
                         }
                     });
+        }
+    }
+
+    @Test
+    @Order(3)
+    void startsAndEndsARunRowWithTheColumnsTheEntityWrites() throws SQLException {
+        Instant created = Instant.parse("2026-12-06T10:15:30.123456Z");
+        RunRecord run = new RunRecord(
+                "started",
+                "expense",
+                "submit",
+                FlowStatus.RUNNING,
+                "parent-1",
+                "session-1",
+                "user-1",
+                "project-1",
+                true,
+                new Payload("java.lang.String", "\"in\""),
+                null,
+                null,
+                null,
+                NODE,
+                created.plusSeconds(30),
+                created,
+                created,
+                0,
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        try (Connection c = dataSource.getConnection()) {
+            Instant dbNow = localTimestamp(c);
+            PgRunRows.insert(c, run, Duration.ofSeconds(30));
+
+            RunRecord stored = readRun(c, "started");
+            assertThat(stored)
+                    .usingRecursiveComparison()
+                    .ignoringFields("leaseUntil", "version")
+                    .isEqualTo(run);
+            assertThat(stored.version()).isEqualTo(1);
+            // the lease is measured on the database's clock, from the statement's transaction
+            assertThat(stored.leaseUntil())
+                    .isBetween(dbNow.plusSeconds(29), localTimestamp(c).plusSeconds(31));
+
+            Instant ended = created.plusSeconds(5);
+            RunRecord finished = PgRunRows.finish(
+                    c,
+                    "started",
+                    NODE,
+                    FlowStatus.COMPLETED,
+                    new Payload("java.lang.Integer", "42"),
+                    "none",
+                    ended,
+                    id -> fail("a run that never suspended has no suspension to read, asked for " + id));
+
+            assertThat(finished)
+                    .usingRecursiveComparison()
+                    .isEqualTo(new RunRecord(
+                            "started",
+                            "expense",
+                            "submit",
+                            FlowStatus.COMPLETED,
+                            "parent-1",
+                            "session-1",
+                            "user-1",
+                            "project-1",
+                            true,
+                            run.input(),
+                            new Payload("java.lang.Integer", "42"),
+                            "none",
+                            null,
+                            null,
+                            null,
+                            created,
+                            ended,
+                            2,
+                            run.traceParent()));
+            assertThat(readRun(c, "started")).usingRecursiveComparison().isEqualTo(finished);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void endsOnlyTheRunningRunOfItsHolderAndKeepsTheOutputItIsNotGiven() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            run(c, "end-other", "RUNNING", "node-b");
+            run(c, "end-cancelled", "CANCELLED", NODE);
+            run(c, "end-suspended", "RUNNING", NODE);
+            execute(
+                    c,
+                    "UPDATE CRUX_FLOW_RUN SET SUSPENSION_ID = 'end-suspended#3', OUTPUT_TYPE = 'kept',"
+                            + " OUTPUT_JSON = '1' WHERE ID = 'end-suspended'");
+            SuspensionRecord suspension = new SuspensionRecord(
+                    3, "approval", "java.lang.String", Instant.parse("2026-12-06T10:00:00Z"), null);
+
+            for (String id : new String[] {"end-other", "end-cancelled", "end-missing"}) {
+                assertThat(PgRunRows.finish(c, id, NODE, FlowStatus.FAILED, null, "x", Instant.now(), s -> null))
+                        .as(id)
+                        .isNull();
+            }
+            RunRecord ended =
+                    PgRunRows.finish(c, "end-suspended", NODE, FlowStatus.FAILED, null, "broke", Instant.now(), id -> {
+                        assertThat(id).isEqualTo("end-suspended#3");
+                        return suspension;
+                    });
+
+            assertThat(readRun(c, "end-other").status()).isEqualTo(FlowStatus.RUNNING);
+            assertThat(readRun(c, "end-other").version()).isEqualTo(1);
+            assertThat(readRun(c, "end-cancelled").owner()).isEqualTo(NODE);
+            assertThat(ended.status()).isEqualTo(FlowStatus.FAILED);
+            assertThat(ended.error()).isEqualTo("broke");
+            assertThat(ended.output()).isEqualTo(new Payload("kept", "1"));
+            assertThat(ended.suspension()).isEqualTo(suspension);
+            assertThat(ended.owner()).isNull();
+        }
+    }
+
+    private static Instant localTimestamp(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT LOCALTIMESTAMP")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
+    }
+
+    /** The run's row as the entity would read it (its suspension left out). */
+    private static RunRecord readRun(Connection c, String id) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM CRUX_FLOW_RUN WHERE ID = '" + id + "'")) {
+            assertThat(rs.next()).as("the row of " + id).isTrue();
+            String outputType = rs.getString("OUTPUT_TYPE");
+            return new RunRecord(
+                    rs.getString("ID"),
+                    rs.getString("FLOW_NAME"),
+                    rs.getString("ACTION_NAME"),
+                    FlowStatus.valueOf(rs.getString("STATUS")),
+                    rs.getString("PARENT_ID"),
+                    rs.getString("SESSION_ID"),
+                    rs.getString("USER_ID"),
+                    rs.getString("PROJECT_ID"),
+                    rs.getBoolean("EVENTS"),
+                    new Payload(rs.getString("INPUT_TYPE"), rs.getString("INPUT_JSON")),
+                    outputType == null ? null : new Payload(outputType, rs.getString("OUTPUT_JSON")),
+                    rs.getString("ERROR"),
+                    null,
+                    rs.getString("OWNER"),
+                    rs.getTimestamp("LEASE_UNTIL") == null
+                            ? null
+                            : rs.getTimestamp("LEASE_UNTIL").toInstant(),
+                    rs.getTimestamp("CREATED_AT").toInstant(),
+                    rs.getTimestamp("UPDATED_AT").toInstant(),
+                    rs.getLong("VERSION"),
+                    rs.getString("TRACE_PARENT"));
         }
     }
 
