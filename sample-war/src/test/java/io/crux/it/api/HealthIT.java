@@ -26,6 +26,7 @@ import io.crux.ee.persistence.SchemaInstaller;
 import io.crux.it.support.AppServer;
 import io.crux.it.support.CuttableProxy;
 import io.crux.it.support.Json;
+import io.crux.it.support.SameOnEveryDatabase;
 
 /**
  * crux-ee's MicroProfile Health checks on a server of the test's own whose PostgreSQL datasource
@@ -39,8 +40,8 @@ import io.crux.it.support.Json;
  * reachable PostgreSQL it fails when the suite runs on PostgreSQL ({@code -Dcrux.db=postgresql})
  * and is reported skipped, naming the reason, on H2. Since its server uses that schema whatever
  * {@code -Dcrux.db} says, it is the same test in a server kind's H2 and PostgreSQL passes: with
- * {@code -Dhealth.it.skip=true} (CI's PostgreSQL passes, see {@code .ci/run}) it is reported skipped,
- * with that reason.
+ * {@code -Dit.db-independent.skip=true} (CI's PostgreSQL passes, see {@link SameOnEveryDatabase}) it
+ * is reported skipped, with that reason.
  */
 class HealthIT {
 
@@ -56,12 +57,9 @@ class HealthIT {
     /** Why the tests are skipped, or null. */
     private static String noPostgreSql;
 
-    /** Why the tests are skipped by request ({@code -Dhealth.it.skip=true}), or null. */
-    private static final String SKIPPED = Boolean.getBoolean("health.it.skip")
-            ? "-Dhealth.it.skip=true: this test's server uses a PostgreSQL schema of its own whatever -Dcrux.db says,"
-                    + " so it is the same test in a server's H2 and PostgreSQL passes; CI runs it in its H2 passes"
-                    + " and skips it in its PostgreSQL passes (see .ci/run)"
-            : null;
+    /** Why the tests are skipped by request ({@code -Dit.db-independent.skip=true}), or null. */
+    private static final String SKIPPED =
+            SameOnEveryDatabase.skipped("its server uses a PostgreSQL schema of its own whatever -Dcrux.db says");
 
     private static CuttableProxy proxy;
     private static AppServer server;

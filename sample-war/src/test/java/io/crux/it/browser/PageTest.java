@@ -18,8 +18,8 @@ abstract class PageTest {
     /**
      * Starts the server only when there is a browser to drive: without one, every test is skipped
      * with the reason (its {@code Browser.start()}), or the class fails with
-     * {@code -Dbrowser.required=true}; with {@code -Dbrowser.skip=true} every test is skipped with
-     * that reason, browser or not.
+     * {@code -Dbrowser.required=true}; with {@code -Dit.db-independent.skip=true} every test is
+     * skipped with that reason, browser or not.
      */
     static final class ServerIfBrowser implements BeforeAllCallback, AfterAllCallback {
 
