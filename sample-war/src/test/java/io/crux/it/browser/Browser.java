@@ -13,6 +13,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
+import io.crux.it.support.SameOnEveryDatabase;
+
 /**
  * Headless Chromium from the system's packages (Debian's {@code chromium} and {@code chromium-driver};
  * {@code .ci/browser-deps} installs them), driven by Selenium. Both paths are given, so Selenium
@@ -32,6 +34,13 @@ final class Browser implements AutoCloseable {
     }
 
     /**
+     * Why the browser tests are skipped by request ({@code -Dit.db-independent.skip=true}, CI's
+     * PostgreSQL passes, see {@link SameOnEveryDatabase}), or null.
+     */
+    static final String SKIPPED = SameOnEveryDatabase.skipped("the pages see the server through its HTTP API only,"
+            + " whose answers and streams on PostgreSQL the pass's HTTP API, devtools and sample tests check");
+
+    /**
      * Fails when Chromium or its driver is missing and {@code -Dbrowser.required=true} (CI); otherwise
      * skips the test, saying why.
      */
@@ -40,6 +49,7 @@ final class Browser implements AutoCloseable {
     }
 
     static void requireInstalled() {
+        Assumptions.assumeTrue(SKIPPED == null, SKIPPED);
         boolean present = installed();
         String reason = "The browser tests need Chromium at " + BINARY + " and ChromeDriver at " + DRIVER
                 + " (Debian: apt-get install chromium chromium-driver, or run .ci/browser-deps;"

@@ -18,7 +18,8 @@ abstract class PageTest {
     /**
      * Starts the server only when there is a browser to drive: without one, every test is skipped
      * with the reason (its {@code Browser.start()}), or the class fails with
-     * {@code -Dbrowser.required=true}.
+     * {@code -Dbrowser.required=true}; with {@code -Dit.db-independent.skip=true} every test is
+     * skipped with that reason, browser or not.
      */
     static final class ServerIfBrowser implements BeforeAllCallback, AfterAllCallback {
 
@@ -30,6 +31,9 @@ abstract class PageTest {
 
         @Override
         public void beforeAll(ExtensionContext context) {
+            if (Browser.SKIPPED != null) {
+                return; // each test is reported skipped with the reason (its Browser.start())
+            }
             if (Boolean.getBoolean("browser.required")) {
                 Browser.requireInstalled();
             }

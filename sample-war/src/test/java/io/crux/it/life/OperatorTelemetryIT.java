@@ -27,6 +27,11 @@ import io.crux.it.support.OtlpReceiver.ReceivedSpan;
  * OTLP to a receiver in this test: the {@code crux.*} metrics change by what one known claim did,
  * and the trace of a claim suspended across a server restart links the execution after the
  * approval to the first one.
+ *
+ * <p>The sample across a stop and a start of its server, on this class's server so that the suite
+ * starts one server less: the expense flow suspends for a manager; the server stops and starts; the
+ * approval signal completes the run, and each step before the suspension ran exactly once (counted
+ * in the sample's audit table), as did the sample's observer of the claim's completion.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorTelemetryIT {
@@ -192,6 +197,53 @@ class OperatorTelemetryIT {
             assertThat(parentOf(first)).isNotNull();
             assertThat(parentOf(second)).isNotNull();
         });
+    }
+
+    @Test
+    @Order(3)
+    @SuppressWarnings("unchecked")
+    void suspendedRunSurvivesARestartAndCompletesOnSignal() {
+        HttpResponse<String> submitted = server.post(
+                EXPENSES,
+                "{\"employee\":\"ada\",\"amount\":120.50,\"currency\":\"USD\",\"description\":\"train to Lyon\"}");
+        assertThat(submitted.statusCode()).isEqualTo(202);
+        String id = (String) Json.object(submitted.body()).get("id");
+        assertThat(Json.object(submitted.body())).containsEntry("status", "WAITING_FOR_MANAGER");
+
+        server.stop();
+        server.start(EXPENSES);
+
+        Map<String, Object> run = (Map<String, Object>)
+                Json.object(server.get(EXPENSES + "/" + id).body()).get("run");
+        assertThat(run).containsEntry("status", "SUSPENDED").containsEntry("suspensionName", "manager-approval");
+
+        HttpResponse<String> approved = server.post(
+                EXPENSES + "/" + id + "/approval", "{\"approved\":true,\"manager\":\"grace\",\"comment\":\"fine\"}");
+        assertThat(approved.statusCode()).isEqualTo(200);
+        Map<String, Object> decision =
+                (Map<String, Object>) Json.object(approved.body()).get("decision");
+        assertThat(decision).containsEntry("outcome", "APPROVED").containsEntry("decidedBy", "grace");
+
+        Map<String, Object> after = Json.object(server.get(EXPENSES + "/" + id).body());
+        assertThat((Map<String, Object>) after.get("run")).containsEntry("status", "COMPLETED");
+        assertThat((Map<String, Object>) after.get("sideEffects"))
+                // claim-completed: the sample's observer of RunCompleted, told once after the restart
+                .containsOnlyKeys("convert-currency", "check-policy", "book-payment", "claim-completed")
+                .allSatisfy((step, count) ->
+                        assertThat(((Number) count).intValue()).as(step).isEqualTo(1));
+        // booked in a transactional step: one payment row, the one the decision names
+        assertThat((List<Map<String, Object>>) after.get("payments"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.get("reference"))
+                        .isEqualTo(decision.get("paymentReference"))
+                        .asString()
+                        .startsWith("PAY-"));
+
+        HttpResponse<String> again =
+                server.post(EXPENSES + "/" + id + "/approval", "{\"approved\":true,\"manager\":\"grace\"}");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(again.body()).contains("CRUX0021E");
     }
 
     private static List<ReceivedSpan> runSpans(String id) {

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
@@ -20,7 +24,12 @@ import io.crux.it.support.OtlpReceiver.ReceivedSpan;
  * Spans through MicroProfile Telemetry, exported by the server's own OpenTelemetry over OTLP to a
  * receiver in this test: one span per run, one per step attempt, with the crux attributes, and a
  * child run nested under the step that started it.
+ *
+ * <p>Crash recovery, on this class's server so that the suite starts one server less: the server killed
+ * in the middle of a run (SIGKILL from the test), on restart the run is recovered from its checkpoints
+ * and completes; completed steps do not run again.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TelemetryIT {
 
     private static final int OTLP_PORT = Integer.getInteger("otlp.port", 14318);
@@ -53,6 +62,7 @@ class TelemetryIT {
     }
 
     @Test
+    @Order(1)
     void runsAndStepAttemptsAreSpansWithCruxAttributesAndChildRunsNestUnderTheirStep() {
         Map<String, Object> ids =
                 Json.object(server.post("/it-life/api/life/nested", "").body());
@@ -97,6 +107,48 @@ class TelemetryIT {
         assertThat(flakyAttempts)
                 .extracting(s -> s.attributes().get("crux.step.attempt"))
                 .containsExactlyInAnyOrder("1", "2");
+    }
+
+    @Test
+    @Order(2)
+    void runInterruptedByACrashCompletesAfterRestartWithoutRepeatingFinishedSteps() {
+        String runId = (String)
+                Json.object(server.post("/it-life/api/life/crash", "").body()).get("runId");
+        await("step three started")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> effects(runId).getOrDefault("three", 0) == 1);
+        assertThat(status(runId)).isEqualTo("RUNNING");
+
+        long pid = Long.parseLong(server.get("/it-life/api/life/pid").body().trim());
+        server.kill(pid);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
+
+        server.start("/it-life/api/life/pid");
+
+        await("recovered run completes").atMost(Duration.ofMinutes(2)).until(() -> "COMPLETED".equals(status(runId)));
+        assertThat(effects(runId))
+                .containsEntry("one", 1)
+                .containsEntry("two", 1)
+                .as("the interrupted step runs again, once")
+                .containsEntry("three", 2)
+                .containsEntry("four", 1);
+    }
+
+    private static String status(String runId) {
+        return (String)
+                Json.object(server.get("/it-life/api/life/crash/" + runId).body())
+                        .get("status");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Integer> effects(String runId) {
+        Map<String, Object> raw = (Map<String, Object>)
+                Json.object(server.get("/it-life/api/life/crash/" + runId).body())
+                        .get("effects");
+        Map<String, Integer> counts = new HashMap<>();
+        raw.forEach((k, v) -> counts.put(k, ((Number) v).intValue()));
+        return counts;
     }
 
     private static List<ReceivedSpan> named(String name) {
