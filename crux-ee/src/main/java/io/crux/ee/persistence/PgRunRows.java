@@ -20,18 +20,21 @@ import io.crux.ee.spi.SuspensionRecord;
  * transaction's connection: what the entity manager writes with a read, a persist or a change and
  * a flush. Measured, the provider's unit of work cost a durable run about as much CPU as its ten
  * checkpoints (BENCHMARKS.md, section 7); these statements write the same columns with the same
- * values.
+ * values, but for the first version, which is 1 as EclipseLink starts it (Hibernate starts at 0;
+ * versions are only ever compared with a fresh read of the row).
  *
- * <p>The lease end is computed by the database ({@code LOCALTIMESTAMP} plus the lease's length), as
- * {@code JpaFlowStore.onDatabaseClock} does with a read of the database's clock; the driver sets the
- * session's time zone to the JVM's, in which {@link Timestamp}s are written too.
+ * <p>The lease end is computed by the database, as {@code JpaFlowStore.onDatabaseClock} does with a
+ * read of the database's clock: the lease's length is added to the instant {@code CURRENT_TIMESTAMP},
+ * and only the sum is turned into a time of day, in the session's time zone, which the driver sets
+ * to the JVM's, in which {@link Timestamp}s are written too. (Added to {@code LOCALTIMESTAMP}, a
+ * lease that spans a change of daylight saving time would end an hour early or late.)
  */
 final class PgRunRows {
 
     private static final String INSERT = "INSERT INTO CRUX_FLOW_RUN (ID, FLOW_NAME, ACTION_NAME, STATUS,"
             + " PARENT_ID, SESSION_ID, USER_ID, PROJECT_ID, EVENTS, INPUT_TYPE, INPUT_JSON, OWNER, LEASE_UNTIL,"
             + " TRACE_PARENT, CREATED_AT, UPDATED_AT, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            + " LOCALTIMESTAMP + CAST(? AS bigint) * INTERVAL '1 millisecond', ?, ?, ?, 1)";
+            + " CAST(CURRENT_TIMESTAMP + CAST(? AS bigint) * INTERVAL '1 millisecond' AS TIMESTAMP), ?, ?, ?, 1)";
 
     private static final String COLUMNS = "ID, FLOW_NAME, ACTION_NAME, STATUS, PARENT_ID, SESSION_ID, USER_ID,"
             + " PROJECT_ID, EVENTS, INPUT_TYPE, INPUT_JSON, OUTPUT_TYPE, OUTPUT_JSON, ERROR, SUSPENSION_ID, OWNER,"

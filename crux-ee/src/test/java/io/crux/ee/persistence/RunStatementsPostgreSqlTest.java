@@ -170,7 +170,7 @@ class RunStatementsPostgreSqlTest {
 
     @Test
     @Order(3)
-    void startsAndEndsARunRowWithTheColumnsTheEntityWrites() throws SQLException {
+    void startsAndEndsARunRowWithTheRecordsColumns() throws SQLException {
         Instant created = Instant.parse("2026-12-06T10:15:30.123456Z");
         RunRecord run = new RunRecord(
                 "started",
@@ -189,11 +189,11 @@ class RunStatementsPostgreSqlTest {
                 NODE,
                 created.plusSeconds(30),
                 created,
-                created,
+                created.plusMillis(250),
                 0,
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         try (Connection c = dataSource.getConnection()) {
-            Instant dbNow = localTimestamp(c);
+            Instant dbNow = databaseNow(c);
             PgRunRows.insert(c, run, Duration.ofSeconds(30));
 
             RunRecord stored = readRun(c, "started");
@@ -202,9 +202,9 @@ class RunStatementsPostgreSqlTest {
                     .ignoringFields("leaseUntil", "version")
                     .isEqualTo(run);
             assertThat(stored.version()).isEqualTo(1);
-            // the lease is measured on the database's clock, from the statement's transaction
+            // the lease is measured on the database's clock, read as JpaFlowStore.databaseNow reads it
             assertThat(stored.leaseUntil())
-                    .isBetween(dbNow.plusSeconds(29), localTimestamp(c).plusSeconds(31));
+                    .isBetween(dbNow.plusSeconds(30), databaseNow(c).plusSeconds(30));
 
             Instant ended = created.plusSeconds(5);
             RunRecord finished = PgRunRows.finish(
@@ -279,9 +279,10 @@ class RunStatementsPostgreSqlTest {
         }
     }
 
-    private static Instant localTimestamp(Connection c) throws SQLException {
+    /** The database's clock, read as {@code JpaFlowStore.databaseNow} reads it (each read its own transaction). */
+    private static Instant databaseNow(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT LOCALTIMESTAMP")) {
+                ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
             rs.next();
             return rs.getTimestamp(1).toInstant();
         }
