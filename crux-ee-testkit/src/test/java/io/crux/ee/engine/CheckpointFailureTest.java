@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.api.exception.CruxPersistenceException;
+import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowStore;
@@ -21,7 +22,8 @@ import io.crux.ee.testkit.TestClock;
 
 /**
  * A step whose checkpoint the database refuses for good fails its run, and the run's end still reaches the
- * stored event log: the step's gathering of events ends whatever the store did.
+ * stored event log: the step's gathering of events ends whatever the store did. A step's events that
+ * were refused with its checkpoint (the run cancelled elsewhere) go out with the run's end.
  */
 class CheckpointFailureTest {
 
@@ -70,6 +72,51 @@ class CheckpointFailureTest {
                     .contains("request.created", "item.done")
                     .last()
                     .isEqualTo("request.failed");
+        }
+    }
+
+    @Test
+    void aStepsEventsRefusedWithItsCheckpointGoOutWithTheRunsEnd() throws Exception {
+        InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
+        boolean[] cancelled = {false};
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
+                    boolean fenced = method.getName().equals("saveCheckpointHolding")
+                            || method.getName().equals("whileHolding");
+                    if (fenced && method.getName().equals("saveCheckpointHolding")) {
+                        cancelled[0] |= ((CheckpointRecord) args[1]).label().equals("save");
+                    }
+                    if (fenced && cancelled[0]) {
+                        // cancelled elsewhere: every fenced write of the run is refused from now on
+                        throw new FlowCancelledException("CRUX0161I: cancelled elsewhere", "f-2", "by an operator");
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (EngineHarness h = EngineHarness.direct(store)) {
+            FlowHandle<String, String> handle =
+                    h.register(Flows.flow("cancelled", String.class, String.class, scope -> {
+                        return scope.step("save", () -> {
+                            scope.emit(io.crux.ee.api.Item.status("saving"));
+                            return "saved";
+                        });
+                    }));
+
+            assertThat(handle.run(
+                            "x",
+                            RunOptions.defaults()
+                                    .withFlowId("f-2")
+                                    .withSessionId("s-2")
+                                    .withEvents(true)))
+                    .isInstanceOf(io.crux.ee.api.FlowResult.Cancelled.class);
+
+            // refused before it was written, the step's item went back to the outbox and out with the run's end
+            assertThat(h.engine.sessions().readEvents("f-2", 0, 100))
+                    .extracting(EventRecord::type)
+                    .containsSubsequence("request.created", "item.done", "request.cancelled");
         }
     }
 }

@@ -14,6 +14,7 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.Item;
 import io.crux.ee.api.RunOptions;
+import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowStore;
 import io.crux.ee.spi.SessionStore;
@@ -31,7 +32,11 @@ class RunWritesTest {
     /** The store operation whose transaction an append joins, for the thread that runs it. */
     private static final ThreadLocal<String> INSIDE = new ThreadLocal<>();
 
+    /** Marks the checkpoint write that goes alone, whose default calls the one with writes along. */
+    private static final String ALONE = "alone";
+
     private final List<String> appends = new CopyOnWriteArrayList<>();
+    private final List<String> checkpoints = new CopyOnWriteArrayList<>();
     private SessionStore sessions;
 
     /** An engine whose stores note, for each append of events, the store operation it joined. */
@@ -42,7 +47,19 @@ class RunWritesTest {
                 getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
                     if (method.getName()
                             .equals("saveCheckpointHolding")) { // through the proxy: its writes are seen below
-                        return InvocationHandler.invokeDefault(proxy, method, args);
+                        CheckpointRecord c = (CheckpointRecord) args[1];
+                        if (args.length == 2) {
+                            checkpoints.add(c.label() + ": alone");
+                        } else if (!ALONE.equals(INSIDE.get())) {
+                            checkpoints.add(c.label() + ": with what goes along");
+                        }
+                        String outer = INSIDE.get();
+                        INSIDE.set(args.length == 2 ? ALONE : outer);
+                        try {
+                            return InvocationHandler.invokeDefault(proxy, method, args);
+                        } finally {
+                            INSIDE.set(outer);
+                        }
                     }
                     String outer = INSIDE.get();
                     INSIDE.set(method.getName());
@@ -104,6 +121,35 @@ class RunWritesTest {
                             "saveCheckpoint: 1 item(s), [item.done]",
                             "finish: 0 item(s), [request.completed]");
             assertThat(sessions.readEvents("r-1", 0, 100))
+                    .extracting(EventRecord::seq)
+                    .containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
+    @Test
+    void aStepThatEmitsNothingHasItsCheckpointWrittenAloneWhichAStoreMayDoMoreCheaply() throws Exception {
+        try (FlowEngine engine = engine()) {
+            engine.register(Flows.flow("two-steps", String.class, String.class, scope -> {
+                scope.step("quiet", () -> "a");
+                return scope.step("say", () -> {
+                    scope.emit(Item.status("thinking"));
+                    return "done";
+                });
+            }));
+            FlowHandle<String, String> handle = engine.handle("two-steps", "");
+
+            FlowResult<String> result = handle.run(
+                    "x",
+                    RunOptions.defaults().withFlowId("r-3").withSessionId("s-3").withEvents(true));
+
+            assertThat(result).isEqualTo(new FlowResult.Completed<>("r-3", "done"));
+            assertThat(checkpoints).containsExactly("quiet: alone", "say: with what goes along");
+            assertThat(appends)
+                    .containsExactly(
+                            "createRun: 0 item(s), [request.created, request.in_progress]",
+                            "saveCheckpoint: 1 item(s), [item.done]",
+                            "finish: 0 item(s), [request.completed]");
+            assertThat(sessions.readEvents("r-3", 0, 100))
                     .extracting(EventRecord::seq)
                     .containsExactly(1L, 2L, 3L, 4L);
         }

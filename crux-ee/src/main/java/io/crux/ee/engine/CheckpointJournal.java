@@ -218,7 +218,13 @@ final class CheckpointJournal {
                 startedAt,
                 failures);
         if (flow.durable()) {
-            durably(() -> held.save(c, () -> null), c, () -> null);
+            durably(
+                    () -> {
+                        held.save(c);
+                        return null;
+                    },
+                    c,
+                    () -> null);
         }
         remember(c);
     }
@@ -373,9 +379,12 @@ final class CheckpointJournal {
         }
     }
 
-    /** Saves a checkpoint with the writes that go with it, only while this node holds the run. */
-    @FunctionalInterface
+    /** Saves checkpoints only while this node holds the run. */
     interface HeldWrites {
+        /** Saves a checkpoint with the writes that go with it, in one transaction. */
         <T> T save(CheckpointRecord checkpoint, Supplier<T> alongside);
+
+        /** Saves a checkpoint that nothing goes with. */
+        void save(CheckpointRecord checkpoint);
     }
 }

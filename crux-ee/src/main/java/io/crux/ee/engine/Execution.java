@@ -98,7 +98,7 @@ final class Execution<I, O> {
         this.context = context;
         this.parentContext = parentContext;
         this.cancellation = new RunCancellation(flowId);
-        this.journal = new CheckpointJournal(services, flow, flowId, recorded, this::savingHeld, cancellation);
+        this.journal = new CheckpointJournal(services, flow, flowId, recorded, heldWrites(), cancellation);
         this.outbox = new RunOutbox(
                 services,
                 flow.durable(),
@@ -625,9 +625,22 @@ final class Execution<I, O> {
         return fenced(() -> services.store().whileHolding(flowId, services.nodeId(), writes));
     }
 
-    /** Saves a checkpoint and what goes with it while this node holds the run, in one transaction. */
-    <T> T savingHeld(CheckpointRecord checkpoint, Supplier<T> alongside) {
-        return fenced(() -> services.store().saveCheckpointHolding(services.nodeId(), checkpoint, alongside));
+    /** Saves the run's checkpoints (and what goes with them, in the same transaction) while this node holds it. */
+    private CheckpointJournal.HeldWrites heldWrites() {
+        return new CheckpointJournal.HeldWrites() {
+            @Override
+            public <T> T save(CheckpointRecord checkpoint, Supplier<T> alongside) {
+                return fenced(() -> services.store().saveCheckpointHolding(services.nodeId(), checkpoint, alongside));
+            }
+
+            @Override
+            public void save(CheckpointRecord checkpoint) {
+                fenced(() -> {
+                    services.store().saveCheckpointHolding(services.nodeId(), checkpoint);
+                    return null;
+                });
+            }
+        };
     }
 
     /** Runs a write that the store refuses once this node no longer holds the run, and acts on the refusal. */

@@ -219,6 +219,12 @@ final class RequestEvents {
         return takePending();
     }
 
+    /** Puts what was taken and never written back in front of what was gathered since. */
+    private synchronized void giveBack(Gathered taken) {
+        items.addAll(0, taken.items);
+        pending.addAll(0, taken.drafts);
+    }
+
     private Gathered takePending() {
         Gathered taken = new Gathered(List.copyOf(items), List.copyOf(pending));
         items.clear();
@@ -232,13 +238,54 @@ final class RequestEvents {
      */
     final class StepWrite {
         private Gathered taken;
+        private boolean tried;
 
         /** Takes what is gathered (at the first call) and writes it in the caller's transaction. */
         List<EventRecord> write() {
             if (taken == null) {
                 taken = take();
             }
+            tried = true;
             return RequestEvents.this.write(taken);
+        }
+
+        /** @return whether {@link #write()} ran: what it took may be lost with a failed transaction */
+        boolean tried() {
+            return tried;
+        }
+
+        /**
+         * Writes what was taken, in a transaction of its own, when no write of it was tried (the
+         * checkpoint's transaction failed before it); then publishes it. Refused before it was
+         * written (the run is no longer held), it goes back to the outbox, for the next write if
+         * the run may write again.
+         */
+        void writeUntried() {
+            if (taken == null || tried || (taken.items.isEmpty() && taken.drafts.isEmpty())) {
+                return;
+            }
+            List<EventRecord> written;
+            try {
+                written = inOrder(() -> fence.hold(() -> RequestEvents.this.write(taken)));
+            } catch (RuntimeException refused) {
+                if (taken.numbered == null) {
+                    giveBack(taken);
+                }
+                throw refused;
+            }
+            publish(written);
+        }
+
+        /**
+         * Takes what is gathered (at the first call), as {@link #write()} would.
+         *
+         * @return whether that is nothing: the step's checkpoint then goes alone
+         */
+        boolean takesNothing() {
+            if (taken == null) {
+                taken = take();
+            }
+            return taken.items.isEmpty() && taken.drafts.isEmpty();
         }
 
         /** @return what the write wrote, for a write found committed after its answer was lost */

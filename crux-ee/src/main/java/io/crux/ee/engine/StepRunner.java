@@ -384,16 +384,25 @@ final class StepRunner {
         RequestEvents.StepWrite once = events.stepWrite();
         List<EventRecord> written;
         try {
-            written = events.inOrder(
-                    () -> journal.record(pos, label, value, attempt, started, log, once::write, once::written));
+            written = events.inOrder(() -> {
+                if (once.takesNothing()) { // the checkpoint alone, which a store may write more cheaply
+                    journal.record(pos, label, CheckpointKind.STEP, value, attempt, false, started, log);
+                    return List.<EventRecord>of();
+                }
+                return journal.record(pos, label, value, attempt, started, log, once::write, once::written);
+            });
         } catch (RuntimeException e) {
             // the gathering must end whatever happened, or every later event of the run (its end
             // included) would wait in the buffer for good
-            if (once.took()) {
+            if (once.tried()) {
                 LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, e), e);
             } else {
                 try {
-                    events.flush();
+                    if (once.took()) {
+                        once.writeUntried(); // the checkpoint failed before its events were written
+                    } else {
+                        events.flush();
+                    }
                 } catch (CruxException lost) {
                     LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, lost), lost);
                 }

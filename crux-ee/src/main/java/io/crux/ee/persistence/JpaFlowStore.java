@@ -59,6 +59,17 @@ public class JpaFlowStore implements FlowStore {
     @Resource(lookup = "java:comp/DefaultDataSource")
     DataSource dataSource;
 
+    /**
+     * The same datasource, unshareable: a connection of it taken outside a transaction is the
+     * caller's alone and goes back to the pool when closed, where a shareable one would stay with
+     * the thread until the container's local transaction containment ends (for a run, when its
+     * task ends). The checkpoints that commit without the transaction manager use it
+     * ({@link #saveCheckpointHolding(String, CheckpointRecord)}), as the session store's
+     * autocommitted state changes do.
+     */
+    @Resource(lookup = "java:comp/DefaultDataSource", shareable = false)
+    DataSource ownConnections;
+
     private final PayloadCodec codec = new JsonbPayloadCodec();
 
     /** Locks a run's row for the writes of the node that holds it, reading what the check needs. */
@@ -298,6 +309,34 @@ public class JpaFlowStore implements FlowStore {
         });
     }
 
+    /**
+     * On PostgreSQL, when the calling thread has no transaction, the fenced insert is one
+     * autocommitted statement on a connection of its own, without the transaction manager: nothing
+     * else is written with it, so nothing needs to join it, and a step saves a JTA transaction's
+     * begin, enlistment and commit, and a round trip. The fencing is the same: the statement's row
+     * lock holds until its commit. Elsewhere, or inside a caller's transaction (a transactional
+     * step's), the checkpoint goes the way of the others.
+     */
+    @Override
+    public void saveCheckpointHolding(String owner, CheckpointRecord checkpoint) {
+        if (ownConnections == null || Transactions.active() || !postgreSqlOutsideTransaction()) {
+            saveCheckpointHolding(owner, checkpoint, () -> null);
+            return;
+        }
+        String flowId = checkpoint.flowId();
+        StepCheckpointEntity e = StepCheckpointEntity.from(checkpoint, codec);
+        Transactions.autocommit("save a checkpoint", flowId, () -> {
+            try (Connection c = ownConnections.getConnection()) {
+                c.setAutoCommit(true);
+                if (insertHeld(c, owner, e) == 0) {
+                    checkHeld(c, flowId, owner); // says why: another holder, or cancelled
+                    throw new FlowConflictException(Messages.runChanged(flowId), flowId, null);
+                }
+                return null;
+            }
+        });
+    }
+
     /** @return 1 when the checkpoint was inserted, 0 when {@code owner} does not hold the running run */
     private int insertHeld(String owner, StepCheckpointEntity e) {
         return UnitConnection.run(dataSource, c -> insertHeld(c, owner, e));
@@ -329,16 +368,23 @@ public class JpaFlowStore implements FlowStore {
      * read, not the run's input and output.
      */
     private void checkHeld(String flowId, String owner) {
-        String[] row = UnitConnection.run(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement(LOCK_RUN)) {
-                ps.setString(1, flowId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next()
-                            ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}
-                            : new String[] {null, "none", null};
-                }
-            }
+        UnitConnection.run(dataSource, c -> {
+            checkHeld(c, flowId, owner);
+            return null;
         });
+    }
+
+    /** {@link #checkHeld(String, String)} on the transaction's connection {@code c}. */
+    private static void checkHeld(Connection c, String flowId, String owner) throws SQLException {
+        String[] row;
+        try (PreparedStatement ps = c.prepareStatement(LOCK_RUN)) {
+            ps.setString(1, flowId);
+            try (ResultSet rs = ps.executeQuery()) {
+                row = rs.next()
+                        ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}
+                        : new String[] {null, "none", null};
+            }
+        }
         String holder = row[0];
         String status = row[1];
         String error = row[2];
@@ -353,6 +399,11 @@ public class JpaFlowStore implements FlowStore {
     /** Whether the database is PostgreSQL; asked inside a transaction, where the connection is at hand. */
     private boolean postgreSql() {
         return database.isPostgreSql(() -> UnitConnection.run(dataSource, DatabaseKind::isPostgreSql));
+    }
+
+    /** {@link #postgreSql()} for a caller outside a transaction: the first asking begins one. */
+    private boolean postgreSqlOutsideTransaction() {
+        return database.isPostgreSql(() -> Transactions.read("read the database's kind", null, this::postgreSql));
     }
 
     @Override

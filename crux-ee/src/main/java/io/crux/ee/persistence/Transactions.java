@@ -94,10 +94,15 @@ final class Transactions {
 
     /** Runs autocommitted JDBC work, translating its failures. */
     static <T> T autocommit(String operation, JdbcWork<T> work) {
+        return autocommit(operation, null, work);
+    }
+
+    /** Runs autocommitted JDBC work on run {@code flowId}, translating its failures. */
+    static <T> T autocommit(String operation, String flowId, JdbcWork<T> work) {
         try {
             return work.run();
         } catch (SQLException e) {
-            throw translate(operation, null, e);
+            throw translate(operation, flowId, e);
         }
     }
 

@@ -236,6 +236,24 @@ public interface FlowStore {
     }
 
     /**
+     * Saves a checkpoint that nothing goes with, only while {@code owner} holds the run: what
+     * {@code saveCheckpointHolding(owner, checkpoint, () -> null)} does. With no writes of other
+     * stores to join, a store may commit it on a connection of its own when the calling thread has
+     * no JTA transaction, without the transaction manager (the JPA store does on PostgreSQL).
+     *
+     * @param owner the node that executes the run
+     * @param checkpoint the checkpoint
+     * @throws io.crux.ee.api.exception.LeaseLostException if another node or none holds the run;
+     *     nothing was written
+     * @throws io.crux.ee.api.exception.FlowCancelledException if the run was cancelled while
+     *     {@code owner} held it; nothing was written
+     * @throws io.crux.ee.api.exception.FlowConflictException if the position is taken
+     */
+    default void saveCheckpointHolding(String owner, CheckpointRecord checkpoint) {
+        saveCheckpointHolding(owner, checkpoint, () -> null);
+    }
+
+    /**
      * Marks a running run suspended and stores its suspension.
      *
      * @param flowId the run id

@@ -1,16 +1,22 @@
 package io.crux.ee.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -23,6 +29,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.exception.FlowCancelledException;
+import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
@@ -33,7 +42,8 @@ import io.crux.ee.spi.SuspensionRecord;
 /**
  * PostgreSQL's statements of a running run, as the store binds them, against the shipped DDL: the
  * checkpoint's fenced insert ({@link JpaFlowStore#insertHeld}) and the run row's start and end
- * ({@link PgRunRows}). The fenced ones write only for the node that holds the running run, and they
+ * ({@link PgRunRows}), and the checkpoint that commits on a connection of its own outside a
+ * transaction. The fenced ones write only for the node that holds the running run, and they
  * find the run by its primary key even in a generic plan. A fence that named the status in its
  * lookup let PostgreSQL cache a plan that walked a status index ({@code CRUX_FLOW_RUN_STATUS} here,
  * {@code CRUX_FLOW_RUN_STATUS_CREATED} in the benchmark), whose entries for finished runs stay until a
@@ -276,6 +286,116 @@ class RunStatementsPostgreSqlTest {
             assertThat(ended.output()).isEqualTo(new Payload("kept", "1"));
             assertThat(ended.suspension()).isEqualTo(suspension);
             assertThat(ended.owner()).isNull();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aCheckpointOutsideATransactionCommitsOnAConnectionOfItsOwnOnlyForTheHolder() throws SQLException {
+        TransactionsTest.FakeJta jta = new TransactionsTest.FakeJta();
+        Transactions.use(new Transactions.Jta(jta, jta));
+        Lending own = new Lending(dataSource);
+        JpaFlowStore store = store(own);
+        try (Connection c = dataSource.getConnection()) {
+            run(c, "local-held", "RUNNING", NODE);
+            run(c, "local-other", "RUNNING", "node-b");
+            run(c, "local-cancelled", "CANCELLED", NODE);
+
+            store.saveCheckpointHolding(NODE, record("local-held", 0));
+
+            assertThat(steps(c, "local-held"))
+                    .as("committed, seen from another connection")
+                    .isEqualTo(1);
+            assertThat(jta.commits)
+                    .as("only the one transaction that asked which database this is")
+                    .isEqualTo(1);
+            assertThat(own.lent).as("one connection of its own").hasSize(1);
+
+            assertThatThrownBy(() -> store.saveCheckpointHolding(NODE, record("local-other", 0)))
+                    .isInstanceOf(LeaseLostException.class);
+            assertThatThrownBy(() -> store.saveCheckpointHolding(NODE, record("local-cancelled", 0)))
+                    .isInstanceOf(FlowCancelledException.class);
+            assertThatThrownBy(() -> store.saveCheckpointHolding(NODE, record("local-held", 0)))
+                    .as("the position is taken")
+                    .isInstanceOf(FlowConflictException.class);
+            assertThat(steps(c, "local-held") + steps(c, "local-other") + steps(c, "local-cancelled"))
+                    .as("the refused writes wrote nothing")
+                    .isEqualTo(1);
+            assertThat(jta.commits + jta.rollbacks)
+                    .as("no JTA transaction for them")
+                    .isEqualTo(1);
+            assertThat(own.lent).hasSize(4);
+            for (Connection lent : own.lent) {
+                assertThat(lent.isClosed()).as("given back").isTrue();
+            }
+            assertThat(own.autoCommitAtClose)
+                    .as("given back in autocommit mode, as lent")
+                    .containsOnly(true);
+        } finally {
+            Transactions.use(null);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aCheckpointInsideACallersTransactionJoinsIt() throws SQLException {
+        TransactionsTest.FakeJta jta = new TransactionsTest.FakeJta();
+        Transactions.use(new Transactions.Jta(jta, jta));
+        Lending own = new Lending(dataSource);
+        JpaFlowStore store = store(own);
+        try (Connection c = dataSource.getConnection()) {
+            run(c, "joined", "RUNNING", NODE);
+            jta.begin(); // a transactional step's; the fake's statements autocommit
+
+            store.saveCheckpointHolding(NODE, record("joined", 0));
+
+            assertThat(own.lent).as("no connection of its own").isEmpty();
+            assertThat(steps(c, "joined")).isEqualTo(1);
+        } finally {
+            Transactions.use(null);
+        }
+    }
+
+    /** A store whose JTA-side connections autocommit (the fake transaction has no resources). */
+    private static JpaFlowStore store(DataSource own) {
+        JpaFlowStore store = new JpaFlowStore();
+        store.dataSource = dataSource;
+        store.ownConnections = own;
+        return store;
+    }
+
+    private static CheckpointRecord record(String flowId, int position) {
+        Instant now = Instant.now();
+        return new CheckpointRecord(
+                flowId, position, "step-" + position, CheckpointKind.STEP, "out", null, 1, false, now, now, null);
+    }
+
+    /** A datasource that keeps the connections it lent, and whether each was in autocommit mode when closed. */
+    private static final class Lending extends PGSimpleDataSource {
+        final List<Connection> lent = new ArrayList<>();
+        final List<Boolean> autoCommitAtClose = new ArrayList<>();
+        private final PGSimpleDataSource target;
+
+        Lending(PGSimpleDataSource target) {
+            this.target = target;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection real = target.getConnection();
+            Connection handle = (Connection) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("close")) {
+                            autoCommitAtClose.add(real.getAutoCommit());
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            lent.add(handle);
+            return handle;
         }
     }
 
