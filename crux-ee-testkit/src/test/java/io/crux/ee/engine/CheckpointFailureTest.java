@@ -23,7 +23,8 @@ import io.crux.ee.testkit.TestClock;
 /**
  * A step whose checkpoint the database refuses for good fails its run, and the run's end still reaches the
  * stored event log: the step's gathering of events ends whatever the store did. A step's events that
- * were refused with its checkpoint (the run cancelled elsewhere) go out with the run's end.
+ * were refused with its checkpoint (the run cancelled elsewhere), or not written because the run was cancelled
+ * while its checkpoint was tried again, go out with the run's end.
  */
 class CheckpointFailureTest {
 
@@ -115,6 +116,54 @@ class CheckpointFailureTest {
 
             // refused before it was written, the step's item went back to the outbox and out with the run's end
             assertThat(h.engine.sessions().readEvents("f-2", 0, 100))
+                    .extracting(EventRecord::type)
+                    .containsSubsequence("request.created", "item.done", "request.cancelled");
+        }
+    }
+
+    @Test
+    void aStepsEventsGoOutWithTheRunsEndWhenItIsCancelledWhileItsCheckpointIsTriedAgain() throws Exception {
+        InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
+        @SuppressWarnings("unchecked")
+        FlowHandle<String, String>[] handle = new FlowHandle[1];
+        FlowStore store = (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
+                    if (method.getName()
+                            .equals("saveCheckpointHolding")) { // through the proxy: its writes are seen below
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    if (method.getName().equals("saveCheckpoint")
+                            && ((CheckpointRecord) args[0]).label().equals("save")) {
+                        // the connection is lost, and a caller cancels the run before the write is tried again
+                        handle[0].cancel("f-3", "withdrawn");
+                        throw new CruxPersistenceException(
+                                "CRUX0030E: the store failed to save a checkpoint",
+                                null,
+                                new java.sql.SQLException("connection lost", "08006"));
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (EngineHarness h = EngineHarness.direct(store)) {
+            handle[0] = h.register(Flows.flow("withdrawn", String.class, String.class, scope -> {
+                return scope.step("save", () -> {
+                    scope.emit(io.crux.ee.api.Item.status("saving"));
+                    return "saved";
+                });
+            }));
+
+            assertThat(handle[0].run(
+                            "x",
+                            RunOptions.defaults()
+                                    .withFlowId("f-3")
+                                    .withSessionId("s-3")
+                                    .withEvents(true)))
+                    .isInstanceOf(io.crux.ee.api.FlowResult.Cancelled.class);
+
+            assertThat(h.engine.sessions().readEvents("f-3", 0, 100))
                     .extracting(EventRecord::type)
                     .containsSubsequence("request.created", "item.done", "request.cancelled");
         }

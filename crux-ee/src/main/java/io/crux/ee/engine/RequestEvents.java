@@ -268,12 +268,17 @@ final class RequestEvents {
             try {
                 written = inOrder(() -> fence.hold(() -> RequestEvents.this.write(taken)));
             } catch (RuntimeException refused) {
-                if (taken.numbered == null) {
-                    giveBack(taken);
-                }
+                giveBackUntried();
                 throw refused;
             }
             publish(written);
+        }
+
+        /** Puts what was taken back in the outbox, unless a write of it has numbered it. */
+        void giveBackUntried() {
+            if (taken != null && taken.numbered == null) {
+                giveBack(taken);
+            }
         }
 
         /**

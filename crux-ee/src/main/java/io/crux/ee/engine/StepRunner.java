@@ -391,6 +391,11 @@ final class StepRunner {
                 }
                 return journal.record(pos, label, value, attempt, started, log, once::write, once::written);
             });
+        } catch (Interrupt e) {
+            // cancelled or left for recovery while the checkpoint was tried again: what the step
+            // gathered goes out with the run's end, if it has one here
+            once.giveBackUntried();
+            throw e;
         } catch (RuntimeException e) {
             // the gathering must end whatever happened, or every later event of the run (its end
             // included) would wait in the buffer for good

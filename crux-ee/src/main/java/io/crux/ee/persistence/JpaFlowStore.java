@@ -314,8 +314,10 @@ public class JpaFlowStore implements FlowStore {
      * autocommitted statement on a connection of its own, without the transaction manager: nothing
      * else is written with it, so nothing needs to join it, and a step saves a JTA transaction's
      * begin, enlistment and commit, and a round trip. The fencing is the same: the statement's row
-     * lock holds until its commit. Elsewhere, or inside a caller's transaction (a transactional
-     * step's), the checkpoint goes the way of the others.
+     * lock holds until its commit. After a refused insert the reason is read by a statement of its
+     * own, so a change committed in between (rare: the cancel of a run that lost its lease) is what it
+     * names. Elsewhere, or inside a caller's transaction (a transactional step's), the checkpoint goes
+     * the way of the others.
      */
     @Override
     public void saveCheckpointHolding(String owner, CheckpointRecord checkpoint) {
