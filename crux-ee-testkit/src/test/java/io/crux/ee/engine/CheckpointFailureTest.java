@@ -30,34 +30,11 @@ class CheckpointFailureTest {
 
     @Test
     void aFailedCheckpointWriteStillEndsTheRequestStream() throws Exception {
-        InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
-        FlowStore store = (FlowStore) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
-                    if (method.getName()
-                            .equals("saveCheckpointHolding")) { // through the proxy: its writes are seen below
-                        return InvocationHandler.invokeDefault(proxy, method, args);
-                    }
-                    if (method.getName().equals("saveCheckpoint")
-                            && ((CheckpointRecord) args[0]).label().equals("save")) {
-                        // a lasting failure (a passing one is tried again, see CheckpointOutageTest)
-                        throw new CruxPersistenceException(
-                                "CRUX0030E: the database refuses it",
-                                null,
-                                new java.sql.SQLDataException("value too long", "22001"));
-                    }
-                    try {
-                        return method.invoke(memory, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        // a lasting failure (a passing one is tried again, see CheckpointOutageTest)
+        FlowStore store = failingSave(() -> new CruxPersistenceException(
+                "CRUX0030E: the database refuses it", null, new java.sql.SQLDataException("value too long", "22001")));
         try (EngineHarness h = EngineHarness.direct(store)) {
-            FlowHandle<String, String> handle = h.register(Flows.flow("fragile", String.class, String.class, scope -> {
-                return scope.step("save", () -> {
-                    scope.emit(io.crux.ee.api.Item.status("saving"));
-                    return "saved";
-                });
-            }));
+            FlowHandle<String, String> handle = registerSaving(h, "fragile");
 
             assertThatThrownBy(() -> handle.run(
                             "x",
@@ -98,13 +75,7 @@ class CheckpointFailureTest {
                     }
                 });
         try (EngineHarness h = EngineHarness.direct(store)) {
-            FlowHandle<String, String> handle =
-                    h.register(Flows.flow("cancelled", String.class, String.class, scope -> {
-                        return scope.step("save", () -> {
-                            scope.emit(io.crux.ee.api.Item.status("saving"));
-                            return "saved";
-                        });
-                    }));
+            FlowHandle<String, String> handle = registerSaving(h, "cancelled");
 
             assertThat(handle.run(
                             "x",
@@ -123,37 +94,18 @@ class CheckpointFailureTest {
 
     @Test
     void aStepsEventsGoOutWithTheRunsEndWhenItIsCancelledWhileItsCheckpointIsTriedAgain() throws Exception {
-        InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
         @SuppressWarnings("unchecked")
         FlowHandle<String, String>[] handle = new FlowHandle[1];
-        FlowStore store = (FlowStore) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
-                    if (method.getName()
-                            .equals("saveCheckpointHolding")) { // through the proxy: its writes are seen below
-                        return InvocationHandler.invokeDefault(proxy, method, args);
-                    }
-                    if (method.getName().equals("saveCheckpoint")
-                            && ((CheckpointRecord) args[0]).label().equals("save")) {
-                        // the connection is lost, and a caller cancels the run before the write is tried again
-                        handle[0].cancel("f-3", "withdrawn");
-                        throw new CruxPersistenceException(
-                                "CRUX0030E: the store failed to save a checkpoint",
-                                null,
-                                new java.sql.SQLException("connection lost", "08006"));
-                    }
-                    try {
-                        return method.invoke(memory, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        // the connection is lost, and a caller cancels the run before the write is tried again
+        FlowStore store = failingSave(() -> {
+            handle[0].cancel("f-3", "withdrawn");
+            return new CruxPersistenceException(
+                    "CRUX0030E: the store failed to save a checkpoint",
+                    null,
+                    new java.sql.SQLException("connection lost", "08006"));
+        });
         try (EngineHarness h = EngineHarness.direct(store)) {
-            handle[0] = h.register(Flows.flow("withdrawn", String.class, String.class, scope -> {
-                return scope.step("save", () -> {
-                    scope.emit(io.crux.ee.api.Item.status("saving"));
-                    return "saved";
-                });
-            }));
+            handle[0] = registerSaving(h, "withdrawn");
 
             assertThat(handle[0].run(
                             "x",
@@ -167,5 +119,38 @@ class CheckpointFailureTest {
                     .extracting(EventRecord::type)
                     .containsSubsequence("request.created", "item.done", "request.cancelled");
         }
+    }
+
+    /** A store in memory whose writes of step "save"'s checkpoint fail with what {@code failure} gives. */
+    private FlowStore failingSave(java.util.function.Supplier<RuntimeException> failure) {
+        InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
+        return (FlowStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FlowStore.class}, (proxy, method, args) -> {
+                    if (method.getName()
+                            .equals("saveCheckpointHolding")) { // through the proxy: its writes are seen below
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    if (method.getName().equals("saveCheckpoint")
+                            && ((CheckpointRecord) args[0]).label().equals("save")) {
+                        throw failure.get();
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** A flow of one step, "save", that emits an item. */
+    private static FlowHandle<String, String> registerSaving(EngineHarness h, String name) {
+        return h.register(Flows.flow(
+                name,
+                String.class,
+                String.class,
+                scope -> scope.step("save", () -> {
+                    scope.emit(io.crux.ee.api.Item.status("saving"));
+                    return "saved";
+                })));
     }
 }

@@ -397,17 +397,13 @@ final class StepRunner {
             once.giveBackUntried();
             throw e;
         } catch (RuntimeException e) {
-            // the gathering must end whatever happened, or every later event of the run (its end
-            // included) would wait in the buffer for good
+            // the gathering ended when the write took what it gathered (its first act): what was
+            // taken is lost with a failed write, or written on its own if the checkpoint failed first
             if (once.tried()) {
                 LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, e), e);
             } else {
                 try {
-                    if (once.took()) {
-                        once.writeUntried(); // the checkpoint failed before its events were written
-                    } else {
-                        events.flush();
-                    }
+                    once.writeUntried();
                 } catch (CruxException lost) {
                     LOG.log(Level.WARNING, Messages.eventLost(flowId, "of step " + label, lost), lost);
                 }
