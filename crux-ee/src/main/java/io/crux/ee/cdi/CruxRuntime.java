@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -283,7 +284,7 @@ public class CruxRuntime {
         }
     }
 
-    /** The host name and the server's working directory: unique per server on a machine, stable across restarts. */
+    /** The node id when {@code crux.node-id} is not set: {@link #defaultNodeId(String, UnaryOperator)} of this JVM. */
     static String defaultNodeId() {
         String host;
         try {
@@ -291,7 +292,27 @@ public class CruxRuntime {
         } catch (Exception e) {
             host = "localhost";
         }
-        String dir = Path.of("").toAbsolutePath().toString();
-        return host + ":" + Integer.toHexString(dir.hashCode());
+        return defaultNodeId(host, System::getProperty);
+    }
+
+    /**
+     * The host name and a hash of the server's own directory, which tells apart the servers of one
+     * host and stays the same when one restarts (so that it takes its runs back at once). WildFly's
+     * is its base directory ({@code jboss.server.base.dir}): its start script does not make it the
+     * working directory, and two servers started from one directory, each with a base directory of
+     * its own, would otherwise have one id and take each other's runs for runs of their own, to
+     * execute a second time. Elsewhere it is the working directory, where Open Liberty starts each
+     * server (its output directory).
+     *
+     * @param properties the JVM's system properties
+     */
+    static String defaultNodeId(String host, UnaryOperator<String> properties) {
+        String dir = properties.apply("jboss.server.base.dir");
+        if (dir == null || dir.isBlank()) {
+            dir = properties.apply("user.dir");
+        }
+        return host + ":"
+                + Integer.toHexString(
+                        Path.of(dir).toAbsolutePath().normalize().toString().hashCode());
     }
 }

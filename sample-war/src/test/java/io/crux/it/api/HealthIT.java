@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,8 +23,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import io.crux.ee.persistence.SchemaInstaller;
 import io.crux.it.support.AppServer;
+import io.crux.it.support.CruxHealth;
 import io.crux.it.support.CuttableProxy;
-import io.crux.it.support.Json;
 import io.crux.it.support.SameOnEveryDatabase;
 
 /**
@@ -128,7 +127,7 @@ class HealthIT {
     @Test
     void readinessGoesDownWhileTheDatabaseIsUnreachableAndUpWhenItReturns() {
         Map<String, Object> ready = awaitCheck("ready", "UP");
-        assertThat(data(ready))
+        assertThat(CruxHealth.data(ready))
                 .containsEntry("database", "PostgreSQL")
                 .containsEntry("tables", "present")
                 .containsEntry("maintenance", "on time")
@@ -138,7 +137,7 @@ class HealthIT {
         proxy.cut();
         try {
             Map<String, Object> down = awaitCheck("ready", "DOWN");
-            assertThat(data(down)).containsKey("databaseError").doesNotContainKey("tables");
+            assertThat(CruxHealth.data(down)).containsKey("databaseError").doesNotContainKey("tables");
             assertThat(check("live").orElseThrow())
                     .as("liveness stays up: restarting the server would not bring the database back")
                     .containsEntry("status", "UP");
@@ -147,7 +146,7 @@ class HealthIT {
         }
 
         Map<String, Object> back = awaitCheck("ready", "UP");
-        assertThat(data(back)).containsEntry("tables", "present").containsEntry("maintenance", "on time");
+        assertThat(CruxHealth.data(back)).containsEntry("tables", "present").containsEntry("maintenance", "on time");
     }
 
     @Test
@@ -159,7 +158,7 @@ class HealthIT {
         }
         try {
             Map<String, Object> down = awaitCheck("ready", "DOWN");
-            assertThat(data(down)).containsEntry("tables", "missing CRUX_EVENT");
+            assertThat(CruxHealth.data(down)).containsEntry("tables", "missing CRUX_EVENT");
         } finally {
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setURL(url() + "?currentSchema=" + SCHEMA);
@@ -167,15 +166,15 @@ class HealthIT {
             ds.setPassword(PASSWORD);
             SchemaInstaller.install(ds);
         }
-        assertThat(data(awaitCheck("ready", "UP"))).containsEntry("tables", "present");
+        assertThat(CruxHealth.data(awaitCheck("ready", "UP"))).containsEntry("tables", "present");
     }
 
     @Test
     void startupAndLivenessAreUpOnceTheFirstMaintenancePassFinished() {
         Map<String, Object> started = awaitCheck("started", "UP");
-        assertThat(data(started)).containsEntry("firstPass", "finished");
+        assertThat(CruxHealth.data(started)).containsEntry("firstPass", "finished");
         Map<String, Object> live = awaitCheck("live", "UP");
-        assertThat(data(live)).containsEntry("maintenance", "scheduled");
+        assertThat(CruxHealth.data(live)).containsEntry("maintenance", "scheduled");
     }
 
     /** Waits until crux-ee's check has the status, and the endpoint's HTTP status agrees (200 UP, 503 DOWN). */
@@ -187,32 +186,17 @@ class HealthIT {
                         () -> {
                             HttpResponse<String> r = server.getAbsolute(server.healthUrl(endpoint), "application/json");
                             int expected = "UP".equals(status) ? 200 : 503;
-                            return r.statusCode() == expected ? crux(r.body()) : Optional.<Map<String, Object>>empty();
+                            return r.statusCode() == expected
+                                    ? CruxHealth.check(r.body())
+                                    : Optional.<Map<String, Object>>empty();
                         },
                         c -> c.isPresent() && status.equals(c.get().get("status")))
                 .orElseThrow();
     }
 
     private static Optional<Map<String, Object>> check(String endpoint) {
-        return crux(server.getAbsolute(server.healthUrl(endpoint), "application/json")
+        return CruxHealth.check(server.getAbsolute(server.healthUrl(endpoint), "application/json")
                 .body());
-    }
-
-    /** crux-ee's check in a health response (the server may report checks of its own beside it). */
-    @SuppressWarnings("unchecked")
-    private static Optional<Map<String, Object>> crux(String body) {
-        List<Object> checks = (List<Object>) Json.object(body).get("checks");
-        return checks == null
-                ? Optional.empty()
-                : checks.stream()
-                        .map(c -> (Map<String, Object>) c)
-                        .filter(c -> "crux-ee".equals(c.get("name")))
-                        .findFirst();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> data(Map<String, Object> check) {
-        return (Map<String, Object>) check.getOrDefault("data", Map.of());
     }
 
     private static Connection direct() throws SQLException {

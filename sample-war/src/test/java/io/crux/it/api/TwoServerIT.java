@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.crux.it.support.AppServer;
+import io.crux.it.support.CruxHealth;
 import io.crux.it.support.Json;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
@@ -48,6 +49,17 @@ class TwoServerIT {
                 s.stopQuietly();
             }
         }
+    }
+
+    /**
+     * Two servers of one id would each take the other's running runs for runs of their own and
+     * execute them a second time. The suite starts both WildFly servers from its own working
+     * directory, as their start script leaves it: the default id must tell them apart by their base
+     * directories.
+     */
+    @Test
+    void theTwoServersAreTwoNodes() {
+        assertThat(CruxHealth.node(first)).isNotEqualTo(CruxHealth.node(second));
     }
 
     @Test
