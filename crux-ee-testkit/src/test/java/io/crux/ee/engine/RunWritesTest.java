@@ -1,6 +1,7 @@
 package io.crux.ee.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -17,6 +18,7 @@ import io.crux.ee.api.RunOptions;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.EventRecord;
 import io.crux.ee.spi.FlowStore;
+import io.crux.ee.spi.RunRecord;
 import io.crux.ee.spi.SessionStore;
 import io.crux.ee.testkit.FlowTest;
 import io.crux.ee.testkit.InlineExecutor;
@@ -37,6 +39,7 @@ class RunWritesTest {
 
     private final List<String> appends = new CopyOnWriteArrayList<>();
     private final List<String> checkpoints = new CopyOnWriteArrayList<>();
+    private final List<String> rows = new CopyOnWriteArrayList<>();
     private SessionStore sessions;
 
     /** An engine whose stores note, for each append of events, the store operation it joined. */
@@ -60,6 +63,12 @@ class RunWritesTest {
                         } finally {
                             INSIDE.set(outer);
                         }
+                    }
+                    if (method.getName().equals("createRun")) {
+                        rows.add("create " + ((RunRecord) args[0]).flowId()
+                                + (args.length == 1 ? ": alone" : ": with what goes along"));
+                    } else if (method.getName().equals("finish")) {
+                        rows.add("finish " + args[0] + (args.length == 5 ? ": alone" : ": with what goes along"));
                     }
                     String outer = INSIDE.get();
                     INSIDE.set(method.getName());
@@ -172,6 +181,42 @@ class RunWritesTest {
                     .containsExactly(
                             "createRun: 0 item(s), [request.created, request.in_progress]",
                             "suspend: 0 item(s), [request.suspended]");
+        }
+    }
+
+    @Test
+    void theRowOfARunWithoutAStreamIsStartedAndEndedAloneWhichAStoreMayDoMoreCheaply() throws Exception {
+        try (FlowEngine engine = engine()) {
+            engine.register(Flows.flow("quiet", String.class, String.class, scope -> scope.step("a", () -> "done")));
+            engine.register(Flows.flow("failing", String.class, String.class, scope -> {
+                throw new IllegalStateException("no");
+            }));
+            FlowHandle<String, String> handle = engine.handle("quiet", "");
+
+            assertThat(handle.run("x", RunOptions.defaults().withFlowId("r-4").withSessionId("s-4")))
+                    .isEqualTo(new FlowResult.Completed<>("r-4", "done"));
+            handle.run(
+                    "x",
+                    RunOptions.defaults().withFlowId("r-5").withSessionId("s-5").withEvents(true));
+            FlowHandle<String, String> failing = engine.handle("failing", "");
+            assertThatThrownBy(() -> failing.run(
+                            "x", RunOptions.defaults().withFlowId("r-6").withSessionId("s-6")))
+                    .hasMessageContaining("no");
+
+            assertThat(rows)
+                    .as("a failed run's end goes the way that can record its failed step")
+                    .containsExactly(
+                            "create r-4: alone",
+                            "finish r-4: alone",
+                            "create r-5: with what goes along",
+                            "finish r-5: with what goes along",
+                            "create r-6: alone",
+                            "finish r-6: with what goes along");
+            assertThat(appends)
+                    .containsExactly(
+                            "createRun: 0 item(s), [request.created, request.in_progress]",
+                            "finish: 0 item(s), [request.completed]");
+            assertThat(sessions.readEvents("r-4", 0, 100)).isEmpty();
         }
     }
 }

@@ -347,24 +347,27 @@ final class Execution<I, O> {
         try {
             Payload stored = status == FlowStatus.COMPLETED ? services.codec().encode(output) : null;
             String message = error != null ? error.getMessage() : reason;
-            // the request's last event is written with the run's end, in one transaction
-            // its commit is ordered with the steps' (a branch may still be committing)
-            Ended<O> ended = outbox.inOrder(() -> services.store()
-                    .finish(flowId, services.nodeId(), status, stored, message, run -> {
-                        io.crux.ee.spi.StepFailure step = failedStep;
-                        if (step != null && run.status() == FlowStatus.FAILED && failedBy(failure, step.label())) {
-                            services.store().recordFailure(flowId, step); // same transaction
-                        }
-                        FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
-                                ? new FlowResult.Completed<>(flowId, cast(output))
-                                : resultOf(run);
-                        CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
-                        return new Ended<>(
-                                result,
-                                failed,
-                                run.status(),
-                                outbox.written(() -> outbox.terminalEvent(result, failed)));
-                    }));
+            // a completed run without a stream and with nothing left in its outbox writes its row
+            // alone, which a store may do more cheaply; else the request's last event (and a failed
+            // step's record) is written with the run's end, in one transaction. Either commit is
+            // ordered with the steps' (a branch may still be committing)
+            boolean alone = status == FlowStatus.COMPLETED && outbox.quiet();
+            Ended<O> ended = outbox.inOrder(() -> alone
+                    ? endedAs(
+                            services.store().finish(flowId, services.nodeId(), status, stored, message),
+                            status,
+                            output,
+                            failure,
+                            error,
+                            false)
+                    : services.store()
+                            .finish(
+                                    flowId,
+                                    services.nodeId(),
+                                    status,
+                                    stored,
+                                    message,
+                                    run -> endedAs(run, status, output, failure, error, true)));
             outbox.publish(ended.written());
             // a run that a caller cancelled meanwhile holds CANCELLED: that caller told of it
             Runnable told = ended.stored() == status && (status != FlowStatus.CANCELLED || cancellation.byRun())
@@ -378,6 +381,34 @@ final class Execution<I, O> {
             LOG.log(Level.WARNING, Messages.resultLost(flowId, e), e);
             closeUnlessTransient(e);
         }
+    }
+
+    /**
+     * How the run ended, from its row as its end stored it.
+     *
+     * @param inEndsTransaction whether this runs in the end's transaction, which then also records a
+     *     failed step and writes the request's last event; else the run's end wrote its row alone
+     */
+    private Ended<O> endedAs(
+            RunRecord run,
+            FlowStatus status,
+            Object output,
+            Throwable failure,
+            CruxException error,
+            boolean inEndsTransaction) {
+        io.crux.ee.spi.StepFailure step = failedStep;
+        if (inEndsTransaction && step != null && run.status() == FlowStatus.FAILED && failedBy(failure, step.label())) {
+            services.store().recordFailure(flowId, step);
+        }
+        FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
+                ? new FlowResult.Completed<>(flowId, cast(output))
+                : resultOf(run);
+        CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
+        return new Ended<>(
+                result,
+                failed,
+                run.status(),
+                inEndsTransaction ? outbox.written(() -> outbox.terminalEvent(result, failed)) : List.of());
     }
 
     /** Tells the lifecycle listener how the run ended, once the end is stored (or, not durable, happened). */

@@ -95,29 +95,33 @@ final class Launcher {
             Instant now = services.clock().instant();
             try {
                 String traceParent = exec.openSpan();
-                exec.publish(services.store()
-                        .createRun(
-                                new RunRecord(
-                                        flowId,
-                                        flow.name(),
-                                        action.name(),
-                                        FlowStatus.RUNNING,
-                                        context.parentFlowId(),
-                                        context.sessionId(),
-                                        context.userId(),
-                                        context.projectId(),
-                                        context.events(),
-                                        services.codec().encode(typed),
-                                        null,
-                                        null,
-                                        null,
-                                        services.nodeId(),
-                                        services.leaseEnd(now),
-                                        now,
-                                        now,
-                                        0,
-                                        traceParent),
-                                exec::startEvents));
+                RunRecord row = new RunRecord(
+                        flowId,
+                        flow.name(),
+                        action.name(),
+                        FlowStatus.RUNNING,
+                        context.parentFlowId(),
+                        context.sessionId(),
+                        context.userId(),
+                        context.projectId(),
+                        context.events(),
+                        services.codec().encode(typed),
+                        null,
+                        null,
+                        null,
+                        services.nodeId(),
+                        services.leaseEnd(now),
+                        now,
+                        now,
+                        0,
+                        traceParent);
+                if (context.events()) {
+                    exec.publish(services.store().createRun(row, exec::startEvents));
+                } else {
+                    // no stream, so no start events: nothing goes with the row, which a store may
+                    // then write more cheaply
+                    services.store().createRun(row);
+                }
             } catch (RuntimeException e) {
                 exec.notStored(e);
                 registry.finished(exec);

@@ -219,6 +219,11 @@ final class RequestEvents {
         return takePending();
     }
 
+    /** @return whether this run records no events and no item waits to be written */
+    synchronized boolean quiet() {
+        return !events && items.isEmpty() && pending.isEmpty();
+    }
+
     /** Puts what was taken and never written back in front of what was gathered since. */
     private synchronized void giveBack(Gathered taken) {
         items.addAll(0, taken.items);

@@ -180,6 +180,14 @@ final class RunOutbox {
         return events.write();
     }
 
+    /**
+     * @return whether the run records no request events and nothing waits in its outbox, so that its
+     *     end has nothing to write but its row. Durable runs only.
+     */
+    boolean quiet() {
+        return events.quiet();
+    }
+
     /** Runs a transaction that writes events of this run, ordered with its other such transactions. Durable runs only. */
     <T> T inOrder(Supplier<T> transaction) {
         return events.inOrder(transaction);

@@ -93,16 +93,29 @@ public class JpaFlowStore implements FlowStore {
 
     private final DatabaseKind database = new DatabaseKind();
 
+    /**
+     * On PostgreSQL, outside a transaction, the row is one autocommitted statement on a connection of
+     * its own, as a checkpoint that nothing goes with is ({@link #saveCheckpointHolding(String,
+     * CheckpointRecord)}).
+     */
     @Override
     public void createRun(RunRecord run) {
-        createRun(run, () -> null);
+        if (!alone()) {
+            createRun(run, () -> null);
+            return;
+        }
+        Duration lease = leaseFromNow(run);
+        autocommitted("create", run.flowId(), c -> {
+            PgRunRows.insert(c, run, lease);
+            return null;
+        });
     }
 
     @Override
     public <T> T createRun(RunRecord run, Supplier<T> alongside) {
         return Transactions.write("create", run.flowId(), () -> {
             if (postgreSql()) {
-                Duration lease = run.leaseUntil() == null ? null : Duration.between(Instant.now(), run.leaseUntil());
+                Duration lease = leaseFromNow(run);
                 UnitConnection.run(dataSource, c -> {
                     PgRunRows.insert(c, run, lease);
                     return null;
@@ -321,22 +334,42 @@ public class JpaFlowStore implements FlowStore {
      */
     @Override
     public void saveCheckpointHolding(String owner, CheckpointRecord checkpoint) {
-        if (ownConnections == null || Transactions.active() || !postgreSqlOutsideTransaction()) {
+        if (!alone()) {
             saveCheckpointHolding(owner, checkpoint, () -> null);
             return;
         }
         String flowId = checkpoint.flowId();
         StepCheckpointEntity e = StepCheckpointEntity.from(checkpoint, codec);
-        Transactions.autocommit("save a checkpoint", flowId, () -> {
+        autocommitted("save a checkpoint", flowId, c -> {
+            if (insertHeld(c, owner, e) == 0) {
+                checkHeld(c, flowId, owner); // says why: another holder, or cancelled
+                throw new FlowConflictException(Messages.runChanged(flowId), flowId, null);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * @return whether a write that nothing goes with may be one autocommitted statement: on
+     *     PostgreSQL, when the calling thread has no transaction for it to join
+     */
+    private boolean alone() {
+        return ownConnections != null && !Transactions.active() && postgreSqlOutsideTransaction();
+    }
+
+    /** Runs {@code work} in autocommit mode on a connection of its own, without the transaction manager. */
+    private <T> T autocommitted(String operation, String flowId, UnitConnection.Work<T> work) {
+        return Transactions.autocommit(operation, flowId, () -> {
             try (Connection c = ownConnections.getConnection()) {
                 c.setAutoCommit(true);
-                if (insertHeld(c, owner, e) == 0) {
-                    checkHeld(c, flowId, owner); // says why: another holder, or cancelled
-                    throw new FlowConflictException(Messages.runChanged(flowId), flowId, null);
-                }
-                return null;
+                return work.run(c);
             }
         });
+    }
+
+    /** @return the run's lease as a length from now, for the database to add to its own clock; null for none */
+    private static Duration leaseFromNow(RunRecord run) {
+        return run.leaseUntil() == null ? null : Duration.between(Instant.now(), run.leaseUntil());
     }
 
     /** @return 1 when the checkpoint was inserted, 0 when {@code owner} does not hold the running run */
@@ -432,9 +465,33 @@ public class JpaFlowStore implements FlowStore {
         });
     }
 
+    /**
+     * On PostgreSQL, outside a transaction, the end is one autocommitted statement on a connection of
+     * its own, as a checkpoint that nothing goes with is; a run that suspended before has its
+     * suspension read afterwards. When it ends nothing (the run is not held, or was cancelled), the
+     * entity's way says why, or acknowledges the cancel, in a transaction.
+     */
     @Override
     public RunRecord finish(String flowId, String owner, FlowStatus status, Payload output, String error) {
+        if (alone()) {
+            RunRecord ended = autocommitted(
+                    "finish",
+                    flowId,
+                    c -> PgRunRows.finish(
+                            c, flowId, owner, status, output, truncate(error), Instant.now(), this::readSuspension));
+            if (ended != null) {
+                return ended;
+            }
+        }
         return finish(flowId, owner, status, output, error, run -> run);
+    }
+
+    /** @return the suspension with this id, read in a transaction of its own */
+    private SuspensionRecord readSuspension(String id) {
+        return Transactions.read("read the suspension", null, () -> {
+            SuspensionEntity suspension = em.find(SuspensionEntity.class, id);
+            return suspension == null ? null : suspension.toRecord();
+        });
     }
 
     @Override

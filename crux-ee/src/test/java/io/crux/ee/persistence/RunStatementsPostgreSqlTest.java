@@ -356,6 +356,93 @@ class RunStatementsPostgreSqlTest {
         }
     }
 
+    @Test
+    @Order(7)
+    void aRunsRowOutsideATransactionStartsAndEndsOnConnectionsOfItsOwn() throws SQLException {
+        TransactionsTest.FakeJta jta = new TransactionsTest.FakeJta();
+        Transactions.use(new Transactions.Jta(jta, jta));
+        Lending own = new Lending(dataSource);
+        JpaFlowStore store = store(own);
+        try (Connection c = dataSource.getConnection()) {
+            store.createRun(newRun("created-alone"));
+
+            RunRecord stored = readRun(c, "created-alone");
+            assertThat(stored.status())
+                    .as("committed, seen from another connection")
+                    .isEqualTo(FlowStatus.RUNNING);
+            assertThat(stored.owner()).isEqualTo(NODE);
+            assertThat(Duration.between(databaseNow(c), stored.leaseUntil()))
+                    .as("leased on the database's clock")
+                    .isPositive()
+                    .isLessThanOrEqualTo(Duration.ofSeconds(30));
+            assertThat(jta.commits)
+                    .as("only the one transaction that asked which database this is")
+                    .isEqualTo(1);
+
+            assertThatThrownBy(() -> store.createRun(newRun("created-alone")))
+                    .isInstanceOf(FlowConflictException.class)
+                    .hasMessageContaining("created-alone");
+            assertThat(jta.commits + jta.rollbacks)
+                    .as("no JTA transaction for either")
+                    .isEqualTo(1);
+            assertThat(own.lent).hasSize(2);
+            for (Connection lent : own.lent) {
+                assertThat(lent.isClosed()).as("given back").isTrue();
+            }
+            assertThat(own.autoCommitAtClose).containsOnly(true);
+
+            RunRecord ended = store.finish(
+                    "created-alone", NODE, FlowStatus.COMPLETED, new Payload("java.lang.String", "\"out\""), null);
+
+            assertThat(readRun(c, "created-alone"))
+                    .as("committed, seen from another connection")
+                    .usingRecursiveComparison()
+                    .isEqualTo(ended);
+            assertThat(ended.status()).isEqualTo(FlowStatus.COMPLETED);
+            assertThat(ended.owner()).isNull();
+            assertThat(ended.output()).isEqualTo(new Payload("java.lang.String", "\"out\""));
+            assertThat(jta.commits + jta.rollbacks)
+                    .as("no JTA transaction for it")
+                    .isEqualTo(1);
+            assertThat(own.lent).hasSize(3);
+            assertThat(own.lent.get(2).isClosed()).isTrue();
+
+            jta.begin(); // a caller's: the row's start and end join it
+            store.createRun(newRun("created-joined"));
+            RunRecord joined = store.finish("created-joined", NODE, FlowStatus.COMPLETED, null, null);
+
+            assertThat(own.lent).as("no connection of its own").hasSize(3);
+            assertThat(joined.status()).isEqualTo(FlowStatus.COMPLETED);
+            assertThat(readRun(c, "created-joined").status()).isEqualTo(FlowStatus.COMPLETED);
+        } finally {
+            Transactions.use(null);
+        }
+    }
+
+    private static RunRecord newRun(String flowId) {
+        Instant now = Instant.now();
+        return new RunRecord(
+                flowId,
+                "f",
+                "a",
+                FlowStatus.RUNNING,
+                null,
+                null,
+                null,
+                null,
+                false,
+                new Payload("java.lang.String", "\"in\""),
+                null,
+                null,
+                null,
+                NODE,
+                now.plusSeconds(30),
+                now,
+                now,
+                0,
+                null);
+    }
+
     /** A store whose JTA-side connections autocommit (the fake transaction has no resources). */
     private static JpaFlowStore store(DataSource own) {
         JpaFlowStore store = new JpaFlowStore();
