@@ -301,18 +301,18 @@ public class CruxRuntime {
      * is its base directory ({@code jboss.server.base.dir}): its start script does not make it the
      * working directory, and two servers started from one directory, each with a base directory of
      * its own, would otherwise have one id and take each other's runs for runs of their own, to
-     * execute a second time. Elsewhere it is the working directory, where Open Liberty starts each
-     * server (its output directory).
+     * execute a second time. (A bootable JAR's base directory is made afresh at every start: its id
+     * changes with it, which is safe, and its runs are taken back once their lease runs out; set
+     * {@code crux.node-id} to take them back at once.) Elsewhere it is the working directory, where
+     * Open Liberty starts each server (its output directory).
      *
      * @param properties the JVM's system properties
      */
     static String defaultNodeId(String host, UnaryOperator<String> properties) {
-        String dir = properties.apply("jboss.server.base.dir");
-        if (dir == null || dir.isBlank()) {
-            dir = properties.apply("user.dir");
-        }
+        String base = properties.apply("jboss.server.base.dir");
+        Path dir = Path.of(base == null || base.isBlank() ? properties.apply("user.dir") : base);
         return host + ":"
                 + Integer.toHexString(
-                        Path.of(dir).toAbsolutePath().normalize().toString().hashCode());
+                        dir.toAbsolutePath().normalize().toString().hashCode());
     }
 }

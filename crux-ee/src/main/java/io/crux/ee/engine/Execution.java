@@ -351,8 +351,7 @@ final class Execution<I, O> {
             // alone, which a store may do more cheaply; else the request's last event (and a failed
             // step's record) is written with the run's end, in one transaction. Either commit is
             // ordered with the steps' (a branch may still be committing)
-            boolean alone = status == FlowStatus.COMPLETED && outbox.quiet();
-            Ended<O> ended = outbox.inOrder(() -> alone
+            Ended<O> ended = outbox.inOrder(() -> status == FlowStatus.COMPLETED && outbox.quiet()
                     ? endedAs(
                             services.store().finish(flowId, services.nodeId(), status, stored, message),
                             status,

@@ -3,8 +3,6 @@ package io.crux.ee.persistence;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import io.crux.ee.api.FlowStatus;
-import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.catalog.Messages;
@@ -71,25 +68,6 @@ public class JpaFlowStore implements FlowStore {
     DataSource ownConnections;
 
     private final PayloadCodec codec = new JsonbPayloadCodec();
-
-    /** Locks a run's row for the writes of the node that holds it, reading what the check needs. */
-    private static final String LOCK_RUN = "SELECT OWNER, STATUS, ERROR FROM CRUX_FLOW_RUN WHERE ID = ? FOR UPDATE";
-
-    /**
-     * PostgreSQL: locks the run's row and inserts the checkpoint in one statement, which inserts
-     * nothing unless the owner still holds the running run. A claim by another node waits for the
-     * lock as it waits for {@link #LOCK_RUN}, and sees the row again after this transaction.
-     *
-     * <p>The lock finds the row by its id alone and the holder is checked on the locked row
-     * ({@code MATERIALIZED} says what PostgreSQL does anyway with a CTE that locks: the check stays
-     * out of the lookup): with the status in the lookup, a cached generic plan may walk a status
-     * index, whose {@code RUNNING} entries of finished runs stay until a vacuum, at every step.
-     */
-    private static final String INSERT_STEP_HELD = "WITH HELD AS MATERIALIZED (SELECT OWNER, STATUS"
-            + " FROM CRUX_FLOW_RUN WHERE ID = ? FOR UPDATE)"
-            + " INSERT INTO CRUX_STEP (ID, FLOW_ID, POSITION, LABEL, KIND, OUTPUT_TYPE, OUTPUT_JSON, ATTEMPTS,"
-            + " FALLBACK, COMPLETED_AT, STARTED_AT, ATTEMPT_LOG, VERSION) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1"
-            + " FROM HELD WHERE OWNER = ? AND STATUS = 'RUNNING'";
 
     private final DatabaseKind database = new DatabaseKind();
 
@@ -341,8 +319,8 @@ public class JpaFlowStore implements FlowStore {
         String flowId = checkpoint.flowId();
         StepCheckpointEntity e = StepCheckpointEntity.from(checkpoint, codec);
         autocommitted("save a checkpoint", flowId, c -> {
-            if (insertHeld(c, owner, e) == 0) {
-                checkHeld(c, flowId, owner); // says why: another holder, or cancelled
+            if (RunFence.insertCheckpoint(c, owner, e) == 0) {
+                RunFence.check(c, flowId, owner); // says why: another holder, or cancelled
                 throw new FlowConflictException(Messages.runChanged(flowId), flowId, null);
             }
             return null;
@@ -372,63 +350,17 @@ public class JpaFlowStore implements FlowStore {
         return run.leaseUntil() == null ? null : Duration.between(Instant.now(), run.leaseUntil());
     }
 
-    /** @return 1 when the checkpoint was inserted, 0 when {@code owner} does not hold the running run */
+    /** {@link RunFence#insertCheckpoint} on the transaction's connection. */
     private int insertHeld(String owner, StepCheckpointEntity e) {
-        return UnitConnection.run(dataSource, c -> insertHeld(c, owner, e));
+        return UnitConnection.run(dataSource, c -> RunFence.insertCheckpoint(c, owner, e));
     }
 
-    static int insertHeld(Connection c, String owner, StepCheckpointEntity e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_STEP_HELD)) {
-            ps.setString(1, e.flowId);
-            ps.setString(2, e.id);
-            ps.setString(3, e.flowId);
-            ps.setInt(4, e.position);
-            ps.setString(5, e.label);
-            ps.setString(6, e.kind.name());
-            ps.setString(7, e.outputType);
-            ps.setString(8, e.outputJson);
-            ps.setInt(9, e.attempts);
-            ps.setBoolean(10, e.fallback);
-            ps.setTimestamp(11, Timestamp.from(e.completedAt));
-            ps.setTimestamp(12, e.startedAt == null ? null : Timestamp.from(e.startedAt));
-            ps.setString(13, e.attemptLog);
-            ps.setString(14, owner);
-            return ps.executeUpdate();
-        }
-    }
-
-    /**
-     * Locks the run's row and checks that {@code owner} holds the running run. The row lock keeps a
-     * claim by another node from committing before this transaction does; only the three columns are
-     * read, not the run's input and output.
-     */
+    /** {@link RunFence#check} on the transaction's connection. */
     private void checkHeld(String flowId, String owner) {
         UnitConnection.run(dataSource, c -> {
-            checkHeld(c, flowId, owner);
+            RunFence.check(c, flowId, owner);
             return null;
         });
-    }
-
-    /** {@link #checkHeld(String, String)} on the transaction's connection {@code c}. */
-    private static void checkHeld(Connection c, String flowId, String owner) throws SQLException {
-        String[] row;
-        try (PreparedStatement ps = c.prepareStatement(LOCK_RUN)) {
-            ps.setString(1, flowId);
-            try (ResultSet rs = ps.executeQuery()) {
-                row = rs.next()
-                        ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}
-                        : new String[] {null, "none", null};
-            }
-        }
-        String holder = row[0];
-        String status = row[1];
-        String error = row[2];
-        if (!owner.equals(holder)) {
-            throw new LeaseLostException(Messages.fenced(flowId, owner, holder, status), flowId, holder);
-        }
-        if (!FlowStatus.RUNNING.name().equals(status)) {
-            throw new FlowCancelledException(Messages.cancelledElsewhere(flowId, error), flowId, error);
-        }
     }
 
     /** Whether the database is PostgreSQL; asked inside a transaction, where the connection is at hand. */
@@ -466,10 +398,11 @@ public class JpaFlowStore implements FlowStore {
     }
 
     /**
-     * On PostgreSQL, outside a transaction, the end is one autocommitted statement on a connection of
-     * its own, as a checkpoint that nothing goes with is; a run that suspended before has its
-     * suspension read afterwards. When it ends nothing (the run is not held, or was cancelled), the
-     * entity's way says why, or acknowledges the cancel, in a transaction.
+     * On PostgreSQL, outside a transaction, the end of a run that never suspended is one autocommitted
+     * statement on a connection of its own, as a checkpoint that nothing goes with is. Any other end
+     * goes the way of the others, in a transaction: a run that suspended before reads its suspension
+     * with its end, and a run that is not held (or was cancelled) is told why by the entity's way
+     * (or has its cancel acknowledged).
      */
     @Override
     public RunRecord finish(String flowId, String owner, FlowStatus status, Payload output, String error) {
@@ -477,21 +410,13 @@ public class JpaFlowStore implements FlowStore {
             RunRecord ended = autocommitted(
                     "finish",
                     flowId,
-                    c -> PgRunRows.finish(
-                            c, flowId, owner, status, output, truncate(error), Instant.now(), this::readSuspension));
+                    c -> PgRunRows.finishNeverSuspended(
+                            c, flowId, owner, status, output, truncate(error), Instant.now()));
             if (ended != null) {
                 return ended;
             }
         }
         return finish(flowId, owner, status, output, error, run -> run);
-    }
-
-    /** @return the suspension with this id, read in a transaction of its own */
-    private SuspensionRecord readSuspension(String id) {
-        return Transactions.read("read the suspension", null, () -> {
-            SuspensionEntity suspension = em.find(SuspensionEntity.class, id);
-            return suspension == null ? null : suspension.toRecord();
-        });
     }
 
     @Override

@@ -47,17 +47,20 @@ final class PgRunRows {
      * vacuum); the update then names the id alone as well. Parameters: 1 the id, then the set
      * columns, then the owner.
      */
-    private static String finish(boolean output) {
-        return "WITH HELD AS MATERIALIZED (SELECT ID, OWNER, STATUS FROM CRUX_FLOW_RUN WHERE ID = ? FOR UPDATE)"
-                + " UPDATE CRUX_FLOW_RUN SET STATUS = ?, ERROR = ?, UPDATED_AT = ?,"
+    private static String finish(boolean output, boolean neverSuspended) {
+        return "WITH HELD AS MATERIALIZED (SELECT ID, OWNER, STATUS, SUSPENSION_ID FROM CRUX_FLOW_RUN WHERE ID = ?"
+                + " FOR UPDATE) UPDATE CRUX_FLOW_RUN SET STATUS = ?, ERROR = ?, UPDATED_AT = ?,"
                 + (output ? " OUTPUT_TYPE = ?, OUTPUT_JSON = ?," : "")
                 + " OWNER = NULL, LEASE_UNTIL = NULL, VERSION = VERSION + 1"
-                + " WHERE ID = (SELECT ID FROM HELD WHERE OWNER = ? AND STATUS = 'RUNNING')"
-                + " RETURNING " + COLUMNS;
+                + " WHERE ID = (SELECT ID FROM HELD WHERE OWNER = ? AND STATUS = 'RUNNING'"
+                + (neverSuspended ? " AND SUSPENSION_ID IS NULL" : "")
+                + ") RETURNING " + COLUMNS;
     }
 
-    private static final String FINISH = finish(false);
-    private static final String FINISH_WITH_OUTPUT = finish(true);
+    private static final String FINISH = finish(false, false);
+    private static final String FINISH_WITH_OUTPUT = finish(true, false);
+    private static final String FINISH_NEVER_SUSPENDED = finish(false, true);
+    private static final String FINISH_NEVER_SUSPENDED_WITH_OUTPUT = finish(true, true);
 
     private PgRunRows() {}
 
@@ -112,7 +115,49 @@ final class PgRunRows {
             Instant at,
             Function<String, SuspensionRecord> suspensions)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(output == null ? FINISH : FINISH_WITH_OUTPUT)) {
+        return end(
+                c, output == null ? FINISH : FINISH_WITH_OUTPUT, flowId, owner, status, output, error, at, suspensions);
+    }
+
+    /**
+     * Ends the run as {@link #finish(Connection, String, String, FlowStatus, Payload, String, Instant,
+     * Function)} does if it never suspended, in one statement that reads nothing else; a run that
+     * suspended before is left as it is, for a caller that can read its suspension in the same
+     * transaction.
+     *
+     * @return the run after the end, or null when {@code owner} does not hold the running run or it
+     *     suspended before
+     */
+    static RunRecord finishNeverSuspended(
+            Connection c, String flowId, String owner, FlowStatus status, Payload output, String error, Instant at)
+            throws SQLException {
+        return end(
+                c,
+                output == null ? FINISH_NEVER_SUSPENDED : FINISH_NEVER_SUSPENDED_WITH_OUTPUT,
+                flowId,
+                owner,
+                status,
+                output,
+                error,
+                at,
+                id -> {
+                    throw new IllegalStateException("run " + flowId + " suspended before, and was ended all the same");
+                });
+    }
+
+    /** Runs one of the end's statements, {@code sql}, and reads the row it returns. */
+    private static RunRecord end(
+            Connection c,
+            String sql,
+            String flowId,
+            String owner,
+            FlowStatus status,
+            Payload output,
+            String error,
+            Instant at,
+            Function<String, SuspensionRecord> suspensions)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, flowId);
             ps.setString(i++, status.name());

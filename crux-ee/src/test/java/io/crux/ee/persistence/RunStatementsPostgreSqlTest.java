@@ -32,6 +32,7 @@ import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowCancelledException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
+import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointKind;
 import io.crux.ee.spi.CheckpointRecord;
@@ -41,7 +42,7 @@ import io.crux.ee.spi.SuspensionRecord;
 
 /**
  * PostgreSQL's statements of a running run, as the store binds them, against the shipped DDL: the
- * checkpoint's fenced insert ({@link JpaFlowStore#insertHeld}) and the run row's start and end
+ * checkpoint's fenced insert ({@link RunFence#insertCheckpoint}) and the run row's start and end
  * ({@link PgRunRows}), and the checkpoint that commits on a connection of its own outside a
  * transaction. The fenced ones write only for the node that holds the running run, and they
  * find the run by its primary key even in a generic plan. A fence that named the status in its
@@ -123,11 +124,13 @@ class RunStatementsPostgreSqlTest {
             run(c, "other", "RUNNING", "node-b");
             run(c, "cancelled", "CANCELLED", NODE);
 
-            assertThat(JpaFlowStore.insertHeld(c, NODE, checkpoint("held", 0))).isEqualTo(1);
-            assertThat(JpaFlowStore.insertHeld(c, NODE, checkpoint("other", 0))).isZero();
-            assertThat(JpaFlowStore.insertHeld(c, NODE, checkpoint("cancelled", 0)))
+            assertThat(RunFence.insertCheckpoint(c, NODE, checkpoint("held", 0)))
+                    .isEqualTo(1);
+            assertThat(RunFence.insertCheckpoint(c, NODE, checkpoint("other", 0)))
                     .isZero();
-            assertThat(JpaFlowStore.insertHeld(c, NODE, checkpoint("missing", 0)))
+            assertThat(RunFence.insertCheckpoint(c, NODE, checkpoint("cancelled", 0)))
+                    .isZero();
+            assertThat(RunFence.insertCheckpoint(c, NODE, checkpoint("missing", 0)))
                     .isZero();
 
             assertThat(steps(c, "held")).isEqualTo(1);
@@ -157,7 +160,7 @@ class RunStatementsPostgreSqlTest {
             Map<String, Long> before = indexScans(c);
 
             for (int position = 0; position < 10; position++) {
-                assertThat(JpaFlowStore.insertHeld(c, NODE, checkpoint("current", position)))
+                assertThat(RunFence.insertCheckpoint(c, NODE, checkpoint("current", position)))
                         .isEqualTo(1);
             }
 
@@ -381,7 +384,7 @@ class RunStatementsPostgreSqlTest {
 
             assertThatThrownBy(() -> store.createRun(newRun("created-alone")))
                     .isInstanceOf(FlowConflictException.class)
-                    .hasMessageContaining("created-alone");
+                    .hasMessage(Messages.runIdTaken("created-alone"));
             assertThat(jta.commits + jta.rollbacks)
                     .as("no JTA transaction for either")
                     .isEqualTo(1);
@@ -407,11 +410,19 @@ class RunStatementsPostgreSqlTest {
             assertThat(own.lent).hasSize(3);
             assertThat(own.lent.get(2).isClosed()).isTrue();
 
+            store.createRun(newRun("created-suspended"));
+            execute(c, "UPDATE CRUX_FLOW_RUN SET SUSPENSION_ID = 'created-suspended#1' WHERE ID = 'created-suspended'");
+            assertThat(PgRunRows.finishNeverSuspended(
+                            c, "created-suspended", NODE, FlowStatus.COMPLETED, null, null, Instant.now()))
+                    .as("a run that suspended before is ended the way that reads its suspension with its end")
+                    .isNull();
+            assertThat(readRun(c, "created-suspended").status()).isEqualTo(FlowStatus.RUNNING);
+
             jta.begin(); // a caller's: the row's start and end join it
             store.createRun(newRun("created-joined"));
             RunRecord joined = store.finish("created-joined", NODE, FlowStatus.COMPLETED, null, null);
 
-            assertThat(own.lent).as("no connection of its own").hasSize(3);
+            assertThat(own.lent).as("no connection of its own").hasSize(4);
             assertThat(joined.status()).isEqualTo(FlowStatus.COMPLETED);
             assertThat(readRun(c, "created-joined").status()).isEqualTo(FlowStatus.COMPLETED);
         } finally {

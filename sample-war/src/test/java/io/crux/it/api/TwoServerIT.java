@@ -19,7 +19,7 @@ import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
 
 /**
- * Two Liberty servers on one PostgreSQL: an action posted to the first is streamed, and resumed
+ * Two servers of the suite's kind on one PostgreSQL: an action posted to the first is streamed, and resumed
  * after a disconnect, from the second; the second takes the signal and finishes the run. Needs the
  * shared database, so it runs in the PostgreSQL pass ({@code -Dcrux.db=postgresql}) and is reported
  * skipped on H2.
@@ -53,9 +53,8 @@ class TwoServerIT {
 
     /**
      * Two servers of one id would each take the other's running runs for runs of their own and
-     * execute them a second time. The suite starts both WildFly servers from its own working
-     * directory, as their start script leaves it: the default id must tell them apart by their base
-     * directories.
+     * execute them a second time. WildFly's two start from this suite's working directory, as its
+     * start script leaves it, so their default ids must come from their base directories.
      */
     @Test
     void theTwoServersAreTwoNodes() {
