@@ -28,6 +28,8 @@ import io.crux.ee.testkit.TestClock;
  * The writes of a run with a stream: its first events go with its row, a step's items and events
  * with the step's checkpoint, its last event with its end or its suspension; so a run of one step is three
  * transactions, and {@code request.in_progress} is not written a second time when the body starts.
+ * A run without a stream, and a step that emits nothing, have nothing written with them: the store
+ * is asked for those writes alone, which it may do more cheaply.
  */
 class RunWritesTest {
 

@@ -60,9 +60,9 @@ public class JpaFlowStore implements FlowStore {
      * The same datasource, unshareable: a connection of it taken outside a transaction is the
      * caller's alone and goes back to the pool when closed, where a shareable one would stay with
      * the thread until the container's local transaction containment ends (for a run, when its
-     * task ends). The checkpoints that commit without the transaction manager use it
-     * ({@link #saveCheckpointHolding(String, CheckpointRecord)}), as the session store's
-     * autocommitted state changes do.
+     * task ends). The checkpoints, and the run rows' starts and ends, that commit without the
+     * transaction manager use it ({@code alone()}), as the session store's autocommitted state
+     * changes do.
      */
     @Resource(lookup = "java:comp/DefaultDataSource", shareable = false)
     DataSource ownConnections;

@@ -17,7 +17,8 @@ import io.crux.ee.spi.SuspensionRecord;
 
 /**
  * A run's row on PostgreSQL at its start and at its end, each one statement with plain JDBC on the
- * transaction's connection: what the entity manager writes with a read, a persist or a change and
+ * transaction's connection (or, when nothing goes with it, autocommitted on a connection of its own):
+ * what the entity manager writes with a read, a persist or a change and
  * a flush. Measured, the provider's unit of work cost a durable run about as much CPU as its ten
  * checkpoints (BENCHMARKS.md, section 7); these statements write the same columns with the same
  * values, but for the first version, which is 1 as EclipseLink starts it (Hibernate starts at 0;

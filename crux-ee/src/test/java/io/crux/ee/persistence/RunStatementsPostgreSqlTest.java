@@ -414,7 +414,8 @@ class RunStatementsPostgreSqlTest {
             execute(c, "UPDATE CRUX_FLOW_RUN SET SUSPENSION_ID = 'created-suspended#1' WHERE ID = 'created-suspended'");
             assertThat(PgRunRows.finishNeverSuspended(
                             c, "created-suspended", NODE, FlowStatus.COMPLETED, null, null, Instant.now()))
-                    .as("a run that suspended before is ended the way that reads its suspension with its end")
+                    .as("a run that suspended before is not ended alone: JpaFlowStore.finish then goes the JTA way (on"
+                            + " PostgreSQL, CancelAndConflictIT signals such a run to its end)")
                     .isNull();
             assertThat(readRun(c, "created-suspended").status()).isEqualTo(FlowStatus.RUNNING);
 
