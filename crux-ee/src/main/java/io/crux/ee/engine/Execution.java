@@ -357,8 +357,7 @@ final class Execution<I, O> {
                             status,
                             output,
                             failure,
-                            error,
-                            false)
+                            error)
                     : services.store()
                             .finish(
                                     flowId,
@@ -366,7 +365,7 @@ final class Execution<I, O> {
                                     status,
                                     stored,
                                     message,
-                                    run -> endedAs(run, status, output, failure, error, true)));
+                                    run -> endedAs(run, status, output, failure, error)));
             outbox.publish(ended.written());
             // a run that a caller cancelled meanwhile holds CANCELLED: that caller told of it
             Runnable told = ended.stored() == status && (status != FlowStatus.CANCELLED || cancellation.byRun())
@@ -383,31 +382,20 @@ final class Execution<I, O> {
     }
 
     /**
-     * How the run ended, from its row as its end stored it.
-     *
-     * @param inEndsTransaction whether this runs in the end's transaction, which then also records a
-     *     failed step and writes the request's last event; else the run's end wrote its row alone
+     * How the run ended, from its row as its end stored it; in the end's transaction, records the
+     * step that failed the run and writes the request's last event. (After an end written alone, a
+     * completed run that records no events and had nothing pending, there is neither to write.)
      */
-    private Ended<O> endedAs(
-            RunRecord run,
-            FlowStatus status,
-            Object output,
-            Throwable failure,
-            CruxException error,
-            boolean inEndsTransaction) {
+    private Ended<O> endedAs(RunRecord run, FlowStatus status, Object output, Throwable failure, CruxException error) {
         io.crux.ee.spi.StepFailure step = failedStep;
-        if (inEndsTransaction && step != null && run.status() == FlowStatus.FAILED && failedBy(failure, step.label())) {
+        if (step != null && run.status() == FlowStatus.FAILED && failedBy(failure, step.label())) {
             services.store().recordFailure(flowId, step);
         }
         FlowResult<O> result = run.status() == status && status == FlowStatus.COMPLETED
                 ? new FlowResult.Completed<>(flowId, cast(output))
                 : resultOf(run);
         CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
-        return new Ended<>(
-                result,
-                failed,
-                run.status(),
-                inEndsTransaction ? outbox.written(() -> outbox.terminalEvent(result, failed)) : List.of());
+        return new Ended<>(result, failed, run.status(), outbox.written(() -> outbox.terminalEvent(result, failed)));
     }
 
     /** Tells the lifecycle listener how the run ended, once the end is stored (or, not durable, happened). */
