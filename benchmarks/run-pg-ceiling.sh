@@ -7,10 +7,13 @@
 # of section 7's "durable steps/s over bare inserts/s" with crux-ee's schema and statements.
 #
 # GROUP=k also runs the checkpoints of k runs in one transaction (clients/k clients, each holding k runs):
-# what PostgreSQL would do for a server that combines concurrent checkpoints into one commit.
+# what PostgreSQL would do for a server that combines concurrent checkpoints into one commit. With
+# GROUP_AS=statement the k checkpoints are one autocommitted statement instead (a multi-row fenced insert
+# that locks the k runs' rows in id order), as the lanes prototype of BENCHMARKS.md section 7 sent them.
 #
 # Settings (environment variables, all optional):
 #   CLIENTS=8 SECONDS_EACH=20 PAIRS=2 GROUP=   pgbench clients, seconds per run, A B B A pairs, group size
+#   GROUP_AS=transaction|statement             how a group's checkpoints go together (see above)
 #   DB_HOST=127.0.0.1 DB_PORT=5432 DB_NAME=test DB_USER=postgres SCHEMA=crux_pgbench (dropped and re-created)
 set -euo pipefail
 shopt -s inherit_errexit # a failed pgbench inside $(…) ends the script
@@ -21,6 +24,7 @@ CLIENTS="${CLIENTS:-8}"
 SECONDS_EACH="${SECONDS_EACH:-20}"
 PAIRS="${PAIRS:-2}"
 GROUP="${GROUP:-}"
+GROUP_AS="${GROUP_AS:-transaction}"
 DB_HOST="${DB_HOST:-127.0.0.1}"
 DB_PORT="${DB_PORT:-5432}"
 DB_NAME="${DB_NAME:-test}"
@@ -52,6 +56,19 @@ run_script() { # $1: group size (runs per client, one step of each per checkpoin
   done
   echo "COMMIT;"
   for i in 0 1 2 3 4 5 6 7 8 9; do
+    if ((k > 1)) && [ "$GROUP_AS" = statement ]; then
+      local ids="" rows=""
+      for ((j = 0; j < k; j++)); do
+        ids="$ids${ids:+, }$RUN || '-$j'"
+        rows="$rows${rows:+, }($RUN || '-$j:$i', $RUN || '-$j', $i, 'step-$i', 'STEP', 'io.crux.ee.bench.server.BenchPayload', '$PAY', 1, false, LOCALTIMESTAMP, LOCALTIMESTAMP, NULL, 'node')"
+      done
+      echo "WITH HELD AS MATERIALIZED (SELECT ID, OWNER, STATUS FROM $SCHEMA.CRUX_FLOW_RUN WHERE ID IN ($ids) ORDER BY ID FOR UPDATE)" \
+        "INSERT INTO $SCHEMA.CRUX_STEP (ID, FLOW_ID, POSITION, LABEL, KIND, OUTPUT_TYPE, OUTPUT_JSON, ATTEMPTS, FALLBACK, COMPLETED_AT, STARTED_AT, ATTEMPT_LOG, VERSION)" \
+        "SELECT V.ID, V.FLOW_ID, V.POSITION, V.LABEL, V.KIND, V.OUTPUT_TYPE, V.OUTPUT_JSON, V.ATTEMPTS, V.FALLBACK, V.COMPLETED_AT, V.STARTED_AT, V.ATTEMPT_LOG, 1" \
+        "FROM (VALUES $rows) AS V (ID, FLOW_ID, POSITION, LABEL, KIND, OUTPUT_TYPE, OUTPUT_JSON, ATTEMPTS, FALLBACK, COMPLETED_AT, STARTED_AT, ATTEMPT_LOG, OWNER)" \
+        "JOIN HELD ON HELD.ID = V.FLOW_ID AND HELD.OWNER = V.OWNER AND HELD.STATUS = 'RUNNING' RETURNING ID;"
+      continue
+    fi
     # one run: each checkpoint is one autocommitted statement, as crux-ee sends it; k runs: one transaction
     ((k > 1)) && echo "BEGIN;"
     for ((j = 0; j < k; j++)); do
@@ -102,7 +119,7 @@ measure() { # $1: label; prints the label, the rate and the runs per transaction
   case "$1" in
     bare) rate="$(tps "$WORK/bare.sql" "$CLIENTS")"; echo "bare $rate 1" ;;
     run) rate="$(tps "$WORK/run.sql" "$CLIENTS")"; echo "run $rate 1" ;;
-    group) rate="$(tps "$WORK/group.sql" $(( CLIENTS / GROUP > 0 ? CLIENTS / GROUP : 1 )))"; echo "group $rate $GROUP" ;;
+    group) rate="$(tps "$WORK/group.sql" $(( CLIENTS / GROUP > 0 ? CLIENTS / GROUP : 1 )))"; echo "group-$GROUP_AS $rate $GROUP" ;;
   esac
 }
 
