@@ -204,7 +204,7 @@ final class RunControl {
                     .runEnded(
                             run.flowName(),
                             status == FlowStatus.CANCELLED ? FlowMetrics.CANCELLED : FlowMetrics.EXPIRED,
-                            Execution.nonNegative(
+                            RunEnding.nonNegative(
                                     run.createdAt(), services.clock().instant()));
         }
     }
