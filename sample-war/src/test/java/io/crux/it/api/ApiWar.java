@@ -6,6 +6,7 @@ import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import io.crux.it.support.Deployments;
+import io.crux.it.support.RunningServer;
 
 /** The WAR behind the HTTP API tests: crux-ee, crux-ee-sse and the counter flow. */
 final class ApiWar {
@@ -13,6 +14,14 @@ final class ApiWar {
     static final String NAME = "it-api";
     static final String FLOWS = "/it-api/api/flows";
     static final int MAX_BODY = 10_000;
+
+    /**
+     * The server of the API tests that need nothing of their own (no configuration, environment or
+     * server life of their own): it runs {@link #build()}, and the classes that declare it share it.
+     */
+    static RunningServer sharedServer() {
+        return RunningServer.shared("cruxApi", FLOWS, s -> s.deploy(build()));
+    }
 
     private ApiWar() {}
 

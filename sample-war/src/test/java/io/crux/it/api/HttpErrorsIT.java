@@ -23,7 +23,7 @@ class HttpErrorsIT {
     private static final String FLOWS = ApiWar.FLOWS;
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxErrors", FLOWS, s -> s.deploy(ApiWar.build()));
+    static final RunningServer SERVER = ApiWar.sharedServer();
 
     private static AppServer server() {
         return SERVER.get();
@@ -195,9 +195,13 @@ class HttpErrorsIT {
         assertThat(sessions()).isEqualTo(sessionsBefore);
     }
 
+    /** Alice's sessions, fewer than the list's limit (500), so that one more would show. */
     private static int sessions() {
-        return Json.list(server().get(FLOWS + "/it-counter/sessions", ALICE).body())
+        int sessions = Json.list(
+                        server().get(FLOWS + "/it-counter/sessions", ALICE).body())
                 .size();
+        assertThat(sessions).as("Alice's sessions, below the list's limit").isLessThan(500);
+        return sessions;
     }
 
     /** Alice's runs, read page by page. */

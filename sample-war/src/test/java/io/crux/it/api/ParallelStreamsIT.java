@@ -39,7 +39,7 @@ class ParallelStreamsIT {
     private static final Duration SILENCE = Duration.ofSeconds(10);
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxParallel", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+    static final RunningServer SERVER = ApiWar.sharedServer();
 
     private static AppServer server() {
         return SERVER.get();

@@ -22,7 +22,7 @@ class SessionOwnershipIT {
     private static final String FLOWS = ApiWar.FLOWS + "/it-counter";
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxOwners", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+    static final RunningServer SERVER = ApiWar.sharedServer();
 
     private static AppServer server() {
         return SERVER.get();

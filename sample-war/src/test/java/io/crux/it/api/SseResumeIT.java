@@ -26,7 +26,7 @@ class SseResumeIT {
     private static final String ALICE = "alice:alice-password";
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxApi", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+    static final RunningServer SERVER = ApiWar.sharedServer();
 
     private static AppServer server() {
         return SERVER.get();

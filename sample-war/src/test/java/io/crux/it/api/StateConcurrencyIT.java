@@ -28,7 +28,7 @@ class StateConcurrencyIT {
     private static final int CLIENTS = 16;
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxState", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+    static final RunningServer SERVER = ApiWar.sharedServer();
 
     private static AppServer server() {
         return SERVER.get();

@@ -26,7 +26,7 @@ class StreamDeltasIT {
     private static final int WORDS = 20;
 
     @RegisterExtension
-    static final RunningServer SERVER = RunningServer.with("cruxDeltas", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+    static final RunningServer SERVER = ApiWar.sharedServer();
 
     private static AppServer server() {
         return SERVER.get();

@@ -35,8 +35,7 @@ class StreamEndsIT {
     private static final int WAITING_STREAMS = 12;
 
     @RegisterExtension
-    static final RunningServer SERVER =
-            RunningServer.with("cruxStreamEnds", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+    static final RunningServer SERVER = ApiWar.sharedServer();
 
     private static AppServer server() {
         return SERVER.get();

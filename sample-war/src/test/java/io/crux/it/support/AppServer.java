@@ -51,7 +51,8 @@ public abstract class AppServer {
     }
 
     /**
-     * Creates a server of the suite's kind afresh (an earlier one of that name is stopped and removed),
+     * Creates a server of the suite's kind afresh (an earlier one of that name is stopped and removed,
+     * and so is a server that a class left running on that port for the next, {@link RunningServer#shared}),
      * with the project's server configuration, its own port and its own embedded database.
      *
      * @param name the server's name, unique among the tests
@@ -60,6 +61,7 @@ public abstract class AppServer {
      * @return the server, not started
      */
     public static AppServer create(String name, int httpPort, Map<String, String> env) {
+        KeptServer.release(httpPort);
         return switch (kind()) {
             case "liberty" -> LibertyServer.create(name, httpPort, env);
             case "wildfly" -> WildFlyServer.create(name, httpPort, env);
@@ -76,7 +78,12 @@ public abstract class AppServer {
      * @return the server, not started
      */
     public static AppServer create(String name, Map<String, String> env) {
-        return create(name, Integer.getInteger("lifecycle.http.port", 9081), env);
+        return create(name, lifecyclePort(), env);
+    }
+
+    /** @return the port that servers of the tests are created on unless they ask for another ({@code lifecycle.http.port}) */
+    static int lifecyclePort() {
+        return Integer.getInteger("lifecycle.http.port", 9081);
     }
 
     private final int httpPort;

@@ -1,6 +1,7 @@
 package io.crux.it.support;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Assumptions;
@@ -11,11 +12,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An {@link AppServer} of the suite's kind for one test class: created with the given deployments and started
- * before the class's tests, stopped after them.
+ * before the class's tests, stopped after them; or, {@link #shared}, left running for the next classes that
+ * declare the same shared server.
  *
  * <pre>{@code
  * @RegisterExtension
- * static final RunningServer server = RunningServer.with("cruxApi", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+ * static final RunningServer server = RunningServer.with("cruxErrors", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
  * }</pre>
  */
 public final class RunningServer
@@ -32,14 +34,17 @@ public final class RunningServer
     private final Map<String, String> env;
     private final Deployer deployer;
     private final String skipped;
+    private final boolean shared;
     private AppServer server;
 
-    private RunningServer(String name, String readyPath, Map<String, String> env, Deployer deployer, String skipped) {
+    private RunningServer(
+            String name, String readyPath, Map<String, String> env, Deployer deployer, String skipped, boolean shared) {
         this.name = name;
         this.readyPath = readyPath;
         this.env = env;
         this.deployer = deployer;
         this.skipped = skipped;
+        this.shared = shared;
     }
 
     /**
@@ -49,7 +54,23 @@ public final class RunningServer
      * @return the extension
      */
     public static RunningServer with(String name, String readyPath, Deployer deployer) {
-        return new RunningServer(name, readyPath, Map.of(), deployer, null);
+        return new RunningServer(name, readyPath, Map.of(), deployer, null, false);
+    }
+
+    /**
+     * A server that the classes declaring it by the same name share, in the order the suite runs them
+     * ({@link SharedServersTogether} runs them one after another): the first starts it, the others find it
+     * running, and it stops when another server is created on its port or the test run ends. For
+     * classes with the same deployments and no environment of their own, each of which leaves the
+     * server as it found it but for the runs it made (which the others do not count).
+     *
+     * @param name the server name, which says the server is the same for the classes that share it
+     * @param readyPath a path that answers 200 once the applications are up
+     * @param deployer adds the applications
+     * @return the extension
+     */
+    public static RunningServer shared(String name, String readyPath, Deployer deployer) {
+        return new RunningServer(name, readyPath, Map.of(), deployer, null, true);
     }
 
     /**
@@ -57,7 +78,10 @@ public final class RunningServer
      * @return a copy with them
      */
     public RunningServer env(Map<String, String> env) {
-        return new RunningServer(name, readyPath, env, deployer, skipped);
+        if (shared) {
+            throw new IllegalStateException("a shared server has no environment of one class: " + name);
+        }
+        return new RunningServer(name, readyPath, env, deployer, skipped, false);
     }
 
     /**
@@ -66,7 +90,12 @@ public final class RunningServer
      * @return a copy that skips them for that reason
      */
     public RunningServer unless(String reason) {
-        return new RunningServer(name, readyPath, env, deployer, reason);
+        return new RunningServer(name, readyPath, env, deployer, reason, shared);
+    }
+
+    /** @return the name of the server the class shares with others, or empty when it has one of its own */
+    Optional<String> sharedName() {
+        return shared ? Optional.of(name) : Optional.empty();
     }
 
     @Override
@@ -74,9 +103,30 @@ public final class RunningServer
         if (skipped != null) {
             return; // each test says why it is skipped (beforeEach)
         }
+        if (shared) {
+            Optional<AppServer> kept = KeptServer.take(name);
+            if (kept.isPresent()) {
+                server = kept.get();
+                return;
+            }
+        }
         server = AppServer.create(name, env);
         deployer.deploy(server);
-        server.start(readyPath);
+        try {
+            server.start(readyPath);
+        } catch (RuntimeException e) {
+            server.stopQuietly();
+            server = null;
+            throw e;
+        }
+        if (shared) {
+            KeptServer.keep(name, AppServer.lifecyclePort(), server);
+            // the end of the test run (the root context's store closes then) stops whatever is kept
+            context.getRoot()
+                    .getStore(ExtensionContext.Namespace.create(KeptServer.class))
+                    .getOrComputeIfAbsent(
+                            KeptServer.class, k -> (ExtensionContext.Store.CloseableResource) KeptServer::stop);
+        }
     }
 
     @Override
@@ -86,7 +136,7 @@ public final class RunningServer
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (server != null) {
+        if (server != null && !shared) {
             server.stopQuietly();
         }
     }
