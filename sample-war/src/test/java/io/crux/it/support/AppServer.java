@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +118,17 @@ public abstract class AppServer {
     }
 
     /**
+     * The JVM options every server of the suite starts with ({@code it.server.jvm-options}, the pom's
+     * reason), before the test's own ({@link #jvmOptions}).
+     *
+     * @return the options, none when the property is empty or not set
+     */
+    protected static List<String> suiteJvmOptions() {
+        String options = System.getProperty("it.server.jvm-options", "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
+    /**
      * Removes a directory with everything in it, if it exists.
      *
      * @param dir the directory
@@ -143,7 +155,8 @@ public abstract class AppServer {
     public abstract AppServer deploy(Path war);
 
     /**
-     * @param options options for the server's JVM (a Java agent, system properties), replacing earlier ones
+     * @param options options for the server's JVM (a Java agent, system properties), replacing earlier
+     *     ones, after the suite's ({@link #suiteJvmOptions()})
      * @return this
      */
     public abstract AppServer jvmOptions(String... options);

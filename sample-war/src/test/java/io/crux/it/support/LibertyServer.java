@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,7 @@ public final class LibertyServer extends AppServer {
             environment(extraEnv)
                     .forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
             Files.writeString(dir.resolve("server.env"), lines);
+            jvmOptions();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,7 +88,9 @@ public final class LibertyServer extends AppServer {
 
     @Override
     public LibertyServer jvmOptions(String... lines) {
-        return write("jvm.options", String.join("\n", lines) + "\n");
+        List<String> all = new ArrayList<>(suiteJvmOptions());
+        all.addAll(List.of(lines));
+        return write("jvm.options", String.join("\n", all) + "\n");
     }
 
     /**

@@ -128,6 +128,7 @@ public final class PayaraMicroServer extends AppServer {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(suiteJvmOptions());
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-jar",

@@ -120,7 +120,8 @@ public final class WildFlyServer extends AppServer {
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("console.out").toFile());
             builder.environment().putAll(env);
-            // standalone.conf's defaults, with room for the tests' applications, and the test's options
+            // standalone.conf's defaults, with room for the tests' applications, then the suite's and the test's
+            // options
             builder.environment()
                     .put(
                             "JAVA_OPTS",
@@ -135,7 +136,7 @@ public final class WildFlyServer extends AppServer {
                                                             "-Djava.net.preferIPv4Stack=true",
                                                             "-Djava.awt.headless=true",
                                                             "-Djboss.modules.system.pkgs=org.jboss.byteman"),
-                                                    jvmOptions.stream())
+                                                    Stream.concat(suiteJvmOptions().stream(), jvmOptions.stream()))
                                             .toList()));
             // the script writes the JVM's pid there, and forwards a TERM to it
             builder.environment().put("JBOSS_PIDFILE", pidFile().toString());
