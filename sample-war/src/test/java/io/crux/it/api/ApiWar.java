@@ -15,12 +15,16 @@ final class ApiWar {
     static final String FLOWS = "/it-api/api/flows";
     static final int MAX_BODY = 10_000;
 
+    /** The name of {@link #sharedServer()}, for the classes' {@code @SharedServer}. */
+    static final String SHARED = "cruxApi";
+
     /**
      * The server of the API tests that need nothing of their own (no configuration, environment or
-     * server life of their own): it runs {@link #build()}, and the classes that declare it share it.
+     * server life of their own): it runs {@link #build()}, and the classes that declare it (annotated
+     * {@code @SharedServer(ApiWar.SHARED)}) share it.
      */
     static RunningServer sharedServer() {
-        return RunningServer.shared("cruxApi", FLOWS, s -> s.deploy(build()));
+        return RunningServer.shared(SHARED, FLOWS, s -> s.deploy(build()));
     }
 
     private ApiWar() {}

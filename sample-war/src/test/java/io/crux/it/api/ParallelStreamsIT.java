@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
+import io.crux.it.support.SharedServer;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
 
@@ -28,6 +29,7 @@ import io.crux.it.support.SseClient.Event;
  * disconnect and reconnect with Last-Event-ID at random points (seeded): every client ends with
  * every stored event exactly once, in order, with no gap.
  */
+@SharedServer(ApiWar.SHARED)
 class ParallelStreamsIT {
 
     private static final String ALICE = "alice:alice-password";

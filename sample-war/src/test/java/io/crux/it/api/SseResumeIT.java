@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
+import io.crux.it.support.SharedServer;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
 
@@ -21,6 +22,7 @@ import io.crux.it.support.SseClient.Event;
  * once, in order, with no gap; a suspended request ends its stream, and after the signal a new
  * stream continues the same request's sequence.
  */
+@SharedServer(ApiWar.SHARED)
 class SseResumeIT {
 
     private static final String ALICE = "alice:alice-password";

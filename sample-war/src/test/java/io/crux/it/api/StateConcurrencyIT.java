@@ -18,8 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
+import io.crux.it.support.SharedServer;
 
 /** Many concurrent requests increment one session counter: no update is lost, and each saw its own value. */
+@SharedServer(ApiWar.SHARED)
 class StateConcurrencyIT {
 
     private static final String ALICE = "alice:alice-password";

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
+import io.crux.it.support.SharedServer;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
 
@@ -19,6 +20,7 @@ import io.crux.it.support.SseClient.Event;
  * A message streamed inside a step reaches a real SSE client as it streams: after its
  * {@code item.added}, every {@code content.delta}, then {@code item.done} with the whole text.
  */
+@SharedServer(ApiWar.SHARED)
 class StreamDeltasIT {
 
     private static final String ALICE = "alice:alice-password";

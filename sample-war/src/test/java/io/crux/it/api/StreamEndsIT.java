@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.crux.it.support.AppServer;
 import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
+import io.crux.it.support.SharedServer;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
 
@@ -28,6 +29,7 @@ import io.crux.it.support.SseClient.Event;
  * an id of another request, or a number past the end of a request that goes on, answers 400; and
  * with many streams waiting, a flow still runs.
  */
+@SharedServer(ApiWar.SHARED)
 class StreamEndsIT {
 
     private static final String ALICE = "alice:alice-password";

@@ -20,7 +20,7 @@ final class KeptServer {
      * @param wanted the name of a shared server
      * @return the running server of that name, or empty
      */
-    static synchronized Optional<AppServer> take(String wanted) {
+    static synchronized Optional<AppServer> running(String wanted) {
         return server != null && name.equals(wanted) ? Optional.of(server) : Optional.empty();
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final RunningServer server = RunningServer.with("cruxErrors", ApiWar.FLOWS, s -> s.deploy(ApiWar.build()));
+ * static final RunningServer SERVER = RunningServer.with("cruxResources", ROOT, s -> s.deploy(war()));
  * }</pre>
  */
 public final class RunningServer
@@ -58,11 +58,12 @@ public final class RunningServer
     }
 
     /**
-     * A server that the classes declaring it by the same name share, in the order the suite runs them
-     * ({@link SharedServersTogether} runs them one after another): the first starts it, the others find it
-     * running, and it stops when another server is created on its port or the test run ends. For
-     * classes with the same deployments and no environment of their own, each of which leaves the
-     * server as it found it but for the runs it made (which the others do not count).
+     * A server that the classes declaring it by the same name share, each annotated
+     * {@code @SharedServer(name)} so that the suite runs them one after another
+     * ({@link SharedServersTogether}): the first starts it, the others find it running, and it stops
+     * when another server is created on its port or the test run ends. For classes with the same
+     * deployments and no environment of their own, each of which leaves the server as it found it but
+     * for the sessions and runs it made (which the others do not check).
      *
      * @param name the server name, which says the server is the same for the classes that share it
      * @param readyPath a path that answers 200 once the applications are up
@@ -93,18 +94,18 @@ public final class RunningServer
         return new RunningServer(name, readyPath, env, deployer, reason, shared);
     }
 
-    /** @return the name of the server the class shares with others, or empty when it has one of its own */
-    Optional<String> sharedName() {
-        return shared ? Optional.of(name) : Optional.empty();
-    }
-
     @Override
     public void beforeAll(ExtensionContext context) {
         if (skipped != null) {
             return; // each test says why it is skipped (beforeEach)
         }
         if (shared) {
-            Optional<AppServer> kept = KeptServer.take(name);
+            SharedServer declared = context.getRequiredTestClass().getAnnotation(SharedServer.class);
+            if (declared == null || !declared.value().equals(name)) {
+                throw new IllegalStateException(context.getRequiredTestClass().getName() + " shares the server " + name
+                        + ": annotate it @SharedServer(\"" + name + "\"), so that it runs beside the others");
+            }
+            Optional<AppServer> kept = KeptServer.running(name);
             if (kept.isPresent()) {
                 server = kept.get();
                 return;
