@@ -120,8 +120,7 @@ public final class WildFlyServer extends AppServer {
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("console.out").toFile());
             builder.environment().putAll(env);
-            // standalone.conf's defaults, with room for the tests' applications, then the suite's and the test's
-            // options
+            // standalone.conf's defaults with room for the tests' applications, the suite's options, the test's
             builder.environment()
                     .put(
                             "JAVA_OPTS",
