@@ -65,8 +65,8 @@ class KillDuringTransactionalStepsIT {
     /** Why the test does not run here, or null when it does. */
     private static final String SKIPPED = KILLS > 0
             ? null
-            : "-Dfault.kill.tx.kills=0: CI runs this test in its Liberty passes and on WildFly with PostgreSQL"
-                    + " (see .ci/run); give a number of kills to run it here";
+            : "-Dfault.kill.tx.kills=0 skips it (CI runs it in every pass, see .ci/run);"
+                    + " give a number of kills to run it here";
 
     @BeforeAll
     static void startServer() {
