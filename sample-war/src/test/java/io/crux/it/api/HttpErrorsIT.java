@@ -33,7 +33,7 @@ class HttpErrorsIT {
 
     @Test
     void invalidInputAnswers400WithPerFieldErrorsAndStoresNothing() {
-        Object newestBefore = newestSession();
+        String newestBefore = newestSession();
 
         HttpResponse<String> invalid =
                 server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":0,\"after\":500}", ALICE);
@@ -50,7 +50,7 @@ class HttpErrorsIT {
 
     @Test
     void wronglyTypedUnknownOrMissingInputAnswers400WithTheFieldsPointerAndStoresNothing() {
-        Object newestBefore = newestSession();
+        String newestBefore = newestSession();
         int runsBefore = runs();
         Map<String, String> bodies = new java.util.LinkedHashMap<>();
         bodies.put("{\"text\":12345}", "/text");
@@ -108,7 +108,7 @@ class HttpErrorsIT {
         // a lone 0xFF byte inside a string: it became U+FFFD and was accepted before
         byte[] notUtf8 = {'"', 'o', 'k', (byte) 0xFF, '"'};
         byte[] notUtf8Input = {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xFF, '"', '}'};
-        Object newestBefore = newestSession();
+        String newestBefore = newestSession();
 
         assertThat(problem(server().post(FLOWS + "/it-counter/actions/strict", deep, ALICE), 400)
                         .get("detail")
@@ -130,7 +130,7 @@ class HttpErrorsIT {
 
     @Test
     void malformedJsonAnswers400() {
-        Object newestBefore = newestSession();
+        String newestBefore = newestSession();
         assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":", ALICE), 400)
                         .get("detail")
                         .toString())
@@ -188,7 +188,7 @@ class HttpErrorsIT {
 
     @Test
     void bodyOverTheLimitAnswers413() {
-        Object newestBefore = newestSession();
+        String newestBefore = newestSession();
         String big = "{\"before\":1,\"after\":1,\"padding\":\"" + "x".repeat(ApiWar.MAX_BODY) + "\"}";
 
         Map<String, Object> problem = problem(server().post(FLOWS + "/it-counter/actions/chat", big, ALICE), 413);
@@ -201,10 +201,10 @@ class HttpErrorsIT {
      * The id of Alice's newest session (the list is newest first), or null for none: a session created
      * since shows as another, whatever the sessions other tests left on the server or database.
      */
-    private static Object newestSession() {
-        List<Object> sessions =
-                Json.list(server().get(FLOWS + "/it-counter/sessions", ALICE).body());
-        return sessions.isEmpty() ? null : ((Map<?, ?>) sessions.get(0)).get("id");
+    private static String newestSession() {
+        List<String> sessions =
+                Json.strings(server().get(FLOWS + "/it-counter/sessions", ALICE).body(), "id");
+        return sessions.isEmpty() ? null : sessions.get(0);
     }
 
     /** Alice's runs, read page by page. */

@@ -162,9 +162,7 @@ class RunsAccessIT {
 
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return Json.list(response.body()).stream()
-                .map(r -> (String) ((Map<?, ?>) r).get("flowId"))
-                .toList();
+        return Json.strings(response.body(), "flowId");
     }
 
     /** @return the path of the {@code rel="next"} link, if any */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -55,27 +54,22 @@ class SessionOwnershipIT {
         problem(server().get(FLOWS + "/requests/" + request + "/stream", BOB), 404);
         problem(server().post(FLOWS + "/requests/" + request + "/abort", "", BOB), 404);
         // Bob's own sessions and runs, if other classes made any on this server or database, are listed; Alice's not
-        assertThat(ids(server().get(FLOWS + "/sessions", BOB).body(), "id")).doesNotContain(session);
+        assertThat(Json.strings(server().get(FLOWS + "/sessions", BOB).body(), "id"))
+                .doesNotContain(session);
         problem(server().get(ApiWar.FLOWS + "/runs/" + request, BOB), 404);
         problem(server().post(ApiWar.FLOWS + "/runs/" + request + "/cancel", "", BOB), 404);
-        assertThat(ids(server().get(ApiWar.FLOWS + "/runs", BOB).body(), "flowId"))
+        assertThat(Json.strings(server().get(ApiWar.FLOWS + "/runs", BOB).body(), "flowId"))
                 .doesNotContain(request);
-        assertThat(ids(server().get(ApiWar.FLOWS + "/runs", ALICE).body(), "flowId"))
+        assertThat(Json.strings(server().get(ApiWar.FLOWS + "/runs", ALICE).body(), "flowId"))
                 .contains(request);
 
         problem(server().get(FLOWS + "/sessions/" + session, null), 401);
         problem(server().post(FLOWS + "/actions/inc", "{}", null), 401);
 
-        assertThat(ids(server().get(FLOWS + "/sessions", ALICE).body(), "id")).contains(session);
+        assertThat(Json.strings(server().get(FLOWS + "/sessions", ALICE).body(), "id"))
+                .contains(session);
         assertThat(server().delete(FLOWS + "/sessions/" + session, ALICE).statusCode())
                 .isEqualTo(204);
         problem(server().get(FLOWS + "/sessions/" + session, ALICE), 404);
-    }
-
-    /** @return the {@code key} of each entry of a JSON list */
-    private static List<Object> ids(String list, String key) {
-        return Json.list(list).stream()
-                .map(e -> (Object) ((Map<?, ?>) e).get(key))
-                .toList();
     }
 }

@@ -29,4 +29,13 @@ public final class Json {
     public static java.util.List<Object> list(String json) {
         return JSONB.fromJson(json, java.util.List.class);
     }
+
+    /**
+     * @param json a JSON array of objects
+     * @param key a member whose values are strings, such as their ids
+     * @return its value in each object, in the array's order (null where an object has none)
+     */
+    public static java.util.List<String> strings(String json, String key) {
+        return list(json).stream().map(e -> (String) ((Map<?, ?>) e).get(key)).toList();
+    }
 }

@@ -111,7 +111,8 @@ public final class RunningServer
                 return;
             }
         }
-        server = AppServer.create(name, env);
+        int port = AppServer.lifecyclePort();
+        server = AppServer.create(name, port, env);
         deployer.deploy(server);
         try {
             server.start(readyPath);
@@ -121,7 +122,7 @@ public final class RunningServer
             throw e;
         }
         if (shared) {
-            KeptServer.keep(name, AppServer.lifecyclePort(), server);
+            KeptServer.keep(name, port, server);
             // the end of the test run (the root context's store closes then) stops whatever is kept
             context.getRoot()
                     .getStore(ExtensionContext.Namespace.create(KeptServer.class))
