@@ -56,8 +56,12 @@ CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_STATUS ON CRUX_FLOW_RUN (STATUS, LEASE_
 
 CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_FLOW ON CRUX_FLOW_RUN (FLOW_NAME, CREATED_AT);
 
--- a cancelled run finds its open children
-CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_PARENT ON CRUX_FLOW_RUN (PARENT_ID);
+-- a cancelled run finds its open children. This index and the user's and the session's below
+-- hold only the runs that have the column: a run started without them (a batch run from a handle)
+-- writes no entry there, at its start nor at its end, whose update is never HOT. Queries name the
+-- column with "=", which implies IS NOT NULL, so they use these indexes with bound parameters too.
+-- (A schema created before they were partial keeps its full indexes; both work.)
+CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_PARENT ON CRUX_FLOW_RUN (PARENT_ID) WHERE PARENT_ID IS NOT NULL;
 
 -- The devtools (the operator's view): the step that failed a run for good, with its failed
 -- attempts (JSON); and the indexes of their filters, each ending with the page's order.
@@ -67,15 +71,19 @@ CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_CREATED ON CRUX_FLOW_RUN (CREATED_AT, I
 
 CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_STATUS_CREATED ON CRUX_FLOW_RUN (STATUS, CREATED_AT, ID);
 
-CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_USER ON CRUX_FLOW_RUN (USER_ID, CREATED_AT, ID);
+CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_USER ON CRUX_FLOW_RUN (USER_ID, CREATED_AT, ID) WHERE USER_ID IS NOT NULL;
 
-CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_SESSION ON CRUX_FLOW_RUN (SESSION_ID, CREATED_AT, ID);
+CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_SESSION ON CRUX_FLOW_RUN (SESSION_ID, CREATED_AT, ID) WHERE SESSION_ID IS NOT NULL;
 
 -- the devtools' live list reads the runs written since its last look
 CREATE INDEX IF NOT EXISTS CRUX_FLOW_RUN_UPDATED ON CRUX_FLOW_RUN (UPDATED_AT);
 
+-- A run's checkpoints by position: the primary key is the one index a checkpoint's insert writes
+-- to, and a run's rows load through it in order. ID (the run's id and the position) is what the
+-- JPA entity is known by; nothing looks a row up by it. A schema created before the key was
+-- (FLOW_ID, POSITION) has ID as its key and the index CRUX_STEP_RUN for the loads; both work.
 CREATE TABLE IF NOT EXISTS CRUX_STEP (
-    ID            VARCHAR(140)  NOT NULL PRIMARY KEY,
+    ID            VARCHAR(140)  NOT NULL,
     FLOW_ID       VARCHAR(128)  NOT NULL,
     POSITION      INTEGER       NOT NULL,
     LABEL         VARCHAR(200)  NOT NULL,
@@ -85,10 +93,9 @@ CREATE TABLE IF NOT EXISTS CRUX_STEP (
     ATTEMPTS      INTEGER       NOT NULL,
     FALLBACK      BOOLEAN       NOT NULL,
     COMPLETED_AT  TIMESTAMP     NOT NULL,
-    VERSION       BIGINT        NOT NULL
+    VERSION       BIGINT        NOT NULL,
+    PRIMARY KEY (FLOW_ID, POSITION)
 );
-
-CREATE INDEX IF NOT EXISTS CRUX_STEP_RUN ON CRUX_STEP (FLOW_ID, POSITION);
 
 -- When a step's first attempt started, and its failed attempts before it completed (JSON).
 ALTER TABLE CRUX_STEP ADD COLUMN IF NOT EXISTS STARTED_AT TIMESTAMP;

@@ -538,6 +538,85 @@ class RunStatementsPostgreSqlTest {
         }
     }
 
+    /**
+     * The shipped DDL keeps a run's index writes to what its queries need: a checkpoint writes to
+     * {@code CRUX_STEP}'s primary key alone, (FLOW_ID, POSITION), through which a run's rows load in
+     * order and which refuses a position twice; the parent's, user's and session's indexes of
+     * {@code CRUX_FLOW_RUN} hold only runs that have the column. Each is still found by the queries
+     * that filter on it with a bound parameter, in the generic plan a pooled statement settles on.
+     */
+    @Test
+    @Order(8)
+    void indexesOnlyWhatItsQueriesFindWithBoundParameters() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            run(c, "keyed", "RUNNING", NODE);
+            assertThat(RunFence.insertCheckpoint(c, NODE, checkpoint("keyed", 0)))
+                    .isEqualTo(1);
+            assertThatThrownBy(() -> RunFence.insertCheckpoint(c, NODE, checkpoint("keyed", 0)))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+            assertThat(indexes(c, "crux_step")).containsOnlyKeys("crux_step_pkey");
+            assertThat(indexes(c, "crux_flow_run"))
+                    .containsEntry("crux_flow_run_parent", "(parent_id IS NOT NULL)")
+                    .containsEntry("crux_flow_run_user", "(user_id IS NOT NULL)")
+                    .containsEntry("crux_flow_run_session", "(session_id IS NOT NULL)");
+
+            execute(c, "SET plan_cache_mode = force_generic_plan");
+            execute(c, "SET enable_seqscan = off");
+            try {
+                assertThat(genericPlan(c, "SELECT POSITION FROM CRUX_STEP WHERE FLOW_ID = $1 ORDER BY POSITION"))
+                        .contains("crux_step_pkey");
+                assertThat(genericPlan(
+                                c,
+                                "SELECT ID FROM CRUX_FLOW_RUN WHERE PARENT_ID = $1"
+                                        + " AND STATUS IN ('RUNNING', 'SUSPENDED') ORDER BY CREATED_AT"))
+                        .contains("crux_flow_run_parent");
+                for (String column : List.of("USER_ID", "SESSION_ID")) {
+                    assertThat(genericPlan(
+                                    c,
+                                    "SELECT r.ID FROM CRUX_FLOW_RUN r WHERE r." + column
+                                            + " = $1 ORDER BY r.CREATED_AT DESC, r.ID DESC LIMIT 20"))
+                            .as(column)
+                            .contains("crux_flow_run_"
+                                    + column.substring(0, column.indexOf('_')).toLowerCase());
+                }
+            } finally {
+                execute(c, "RESET enable_seqscan");
+                execute(c, "RESET plan_cache_mode");
+            }
+        }
+    }
+
+    /** The indexes of a table of the test's schema, each with its predicate (or "" when it has none). */
+    private static Map<String, String> indexes(Connection c, String table) throws SQLException {
+        Map<String, String> found = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT i.relname, pg_get_expr(x.indpred, x.indrelid) FROM pg_index x"
+                        + " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+                        + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                        + " WHERE n.nspname = '" + SCHEMA + "' AND t.relname = '" + table + "'")) {
+            while (rs.next()) {
+                found.put(rs.getString(1), rs.getString(2) == null ? "" : rs.getString(2));
+            }
+        }
+        return found;
+    }
+
+    /** The generic plan of a statement with one text parameter, as EXPLAIN prints it. */
+    private static String genericPlan(Connection c, String sql) throws SQLException {
+        execute(c, "PREPARE crux_plan (varchar) AS " + sql);
+        StringBuilder plan = new StringBuilder();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("EXPLAIN EXECUTE crux_plan ('x')")) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        } finally {
+            execute(c, "DEALLOCATE crux_plan");
+        }
+        return plan.toString();
+    }
+
     /** Index scans per index of CRUX_FLOW_RUN, this session's counts included. */
     private static Map<String, Long> indexScans(Connection c) throws SQLException {
         execute(c, "SELECT pg_stat_force_next_flush()"); // flushed when this statement's transaction ends
