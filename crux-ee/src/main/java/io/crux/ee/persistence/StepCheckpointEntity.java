@@ -7,7 +7,6 @@ import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 
 import io.crux.ee.spi.CheckpointKind;
@@ -15,9 +14,12 @@ import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
 
-/** A completed step, signal or wait at its position in a run; the key makes a position unique. */
+/**
+ * A completed step, signal or wait at its position in a run; the database's key makes a position
+ * unique. Its indexes are the shipped DDL's ({@code META-INF/crux/ddl}), which differ by database.
+ */
 @Entity
-@Table(name = "CRUX_STEP", indexes = @Index(name = "CRUX_STEP_RUN", columnList = "FLOW_ID, POSITION"))
+@Table(name = "CRUX_STEP")
 public class StepCheckpointEntity extends RunPositionRow {
 
     @Column(name = "LABEL", length = 200, nullable = false)
