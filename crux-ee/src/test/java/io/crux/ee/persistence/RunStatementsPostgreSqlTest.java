@@ -578,14 +578,15 @@ class RunStatementsPostgreSqlTest {
                                 "SELECT ID FROM CRUX_FLOW_RUN WHERE PARENT_ID = $1"
                                         + " AND STATUS IN ('RUNNING', 'SUSPENDED') ORDER BY CREATED_AT"))
                         .contains("crux_flow_run_parent");
-                for (String column : List.of("USER_ID", "SESSION_ID")) {
+                for (Map.Entry<String, String> filter : Map.of(
+                                "USER_ID", "crux_flow_run_user", "SESSION_ID", "crux_flow_run_session")
+                        .entrySet()) {
                     assertThat(genericPlan(
                                     c,
-                                    "SELECT r.ID FROM CRUX_FLOW_RUN r WHERE r." + column
+                                    "SELECT r.ID FROM CRUX_FLOW_RUN r WHERE r." + filter.getKey()
                                             + " = $1 ORDER BY r.CREATED_AT DESC, r.ID DESC LIMIT 20"))
-                            .as(column)
-                            .contains("crux_flow_run_"
-                                    + column.substring(0, column.indexOf('_')).toLowerCase());
+                            .as(filter.getKey())
+                            .contains(filter.getValue());
                 }
             } finally {
                 execute(c, "RESET enable_seqscan");
