@@ -34,6 +34,7 @@ import io.crux.ee.sse.internal.BasicLogin;
 import io.crux.ee.sse.internal.DevtoolsAccess;
 import io.crux.ee.sse.internal.DevtoolsStream;
 import io.crux.ee.sse.internal.DevtoolsViews;
+import io.crux.ee.sse.internal.NulFree;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.SameOrigin;
 import io.crux.ee.sse.internal.SseStreams;
@@ -47,6 +48,7 @@ import io.crux.ee.sse.internal.SseStreams;
 @ApplicationScoped
 @BasicLogin
 @SameOrigin
+@NulFree
 @Path("devtools")
 @Produces(MediaType.APPLICATION_JSON)
 public class DevtoolsResource {

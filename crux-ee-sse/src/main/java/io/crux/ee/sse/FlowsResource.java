@@ -29,8 +29,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -49,6 +51,7 @@ import io.crux.ee.sse.internal.BasicLogin;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.ClientItems;
 import io.crux.ee.sse.internal.JsonBodies;
+import io.crux.ee.sse.internal.NulFree;
 import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.RequestStream;
@@ -65,6 +68,7 @@ import io.crux.ee.sse.openapi.Problem;
 @ApplicationScoped
 @BasicLogin
 @SameOrigin
+@NulFree
 @Path("flows")
 @Tag(
         name = "crux-ee flows",
@@ -328,7 +332,8 @@ public class FlowsResource {
             @PathParam("kind") String kind,
             @PathParam("requestId") String requestId,
             @HeaderParam("Last-Event-ID") String lastEventId,
-            @QueryParam("starting_after") Long startingAfter,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("starting_after")
+                    String startingAfter,
             @Context SecurityContext security,
             @Suspended AsyncResponse response) {
         RunRecord run = request(flow(kind), requestId, security);
@@ -484,13 +489,12 @@ public class FlowsResource {
             @PathParam("kind") String kind,
             @PathParam("sessionId") String sessionId,
             @QueryParam("before") String before,
-            @QueryParam("limit") Integer limit,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @QueryParam("limit") String limit,
             @Context SecurityContext security,
             @Context UriInfo uri) {
         FlowKind flow = flow(kind);
         SessionRecord session = session(flow, sessionId, user(flow, security));
-        int max = Paging.maxPageSize();
-        int size = limit == null ? max : Paging.checkedLimit(limit, max);
+        int size = Paging.limit(limit, Paging.maxPageSize()); // text, read there: see Paging.number
         String beforeId = before == null ? null : Paging.key(before);
         ClientItems page = ClientItems.page(flows.sessions(), session.id(), beforeId, size);
         Response.ResponseBuilder answer = Response.ok(page.items()).type(MediaType.APPLICATION_JSON);

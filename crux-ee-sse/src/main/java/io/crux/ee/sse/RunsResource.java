@@ -3,6 +3,7 @@ package io.crux.ee.sse;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,8 +23,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -38,6 +41,7 @@ import io.crux.ee.service.FlowService;
 import io.crux.ee.sse.internal.BasicLogin;
 import io.crux.ee.sse.internal.BodyLimit;
 import io.crux.ee.sse.internal.JsonBodies;
+import io.crux.ee.sse.internal.NulFree;
 import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.SameOrigin;
@@ -53,6 +57,7 @@ import io.crux.ee.sse.openapi.Problem;
 @ApplicationScoped
 @BasicLogin
 @SameOrigin
+@NulFree
 @Path("flows/runs")
 @Tag(name = "crux-ee runs", description = "Runs of every flow: list, read, signal and cancel")
 @Produces(MediaType.APPLICATION_JSON)
@@ -86,19 +91,16 @@ public class RunsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @GET
     public Response list(
-            @QueryParam("status") FlowStatus status,
-            @QueryParam("offset") Integer offset,
-            @QueryParam("limit") Integer limit,
+            @Parameter(schema = @Schema(implementation = FlowStatus.class)) @QueryParam("status") String status,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("offset") String offset,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @QueryParam("limit") String limit,
             @Context SecurityContext security,
             @Context UriInfo uri) {
         String user = user(security);
-        int max = Paging.maxPageSize();
-        int size = limit == null ? max : Paging.checkedLimit(limit, max);
-        int from = offset == null ? 0 : offset;
-        if (from < 0) {
-            throw Problems.problem(400, "Bad Request", Messages.badOffset(from));
-        }
-        List<FlowRunInfo> page = flows.findRuns(status, operator(security) ? null : user, from, size);
+        // numbers and the status as text, read here: see Paging.number
+        int size = Paging.limit(limit, Paging.maxPageSize());
+        int from = Paging.offset(offset);
+        List<FlowRunInfo> page = flows.findRuns(status(status), operator(security) ? null : user, from, size);
         Response.ResponseBuilder answer = Response.ok(page).type(MediaType.APPLICATION_JSON);
         if (page.size() == size) {
             answer.link(
@@ -212,6 +214,21 @@ public class RunsResource {
             @PathParam("runId") String runId, @QueryParam("reason") String reason, @Context SecurityContext security) {
         handle(runId, security).cancel(runId, reason == null ? "cancelled over HTTP" : reason);
         return get(runId, security);
+    }
+
+    /** @return the {@code status} filter, null when absent; 400 when it names no status */
+    private static FlowStatus status(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return FlowStatus.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problems.problem(
+                    400,
+                    "Bad Request",
+                    Messages.badQueryParameter("status", text, "one of " + List.of(FlowStatus.values())));
+        }
     }
 
     /** The handle of a run the caller may reach; 404 for a run of someone else, as for a foreign session. */

@@ -569,6 +569,31 @@ public final class Messages {
                         + " crux.http.trusted-origins if it is yours (a reverse proxy).");
     }
 
+    public static String numberTooLong(int maxLength) {
+        return msg(
+                "CRUX0107E",
+                "A JSON number is written with more than " + maxLength + " characters; no value crux-ee reads"
+                        + " needs that many.");
+    }
+
+    public static String badQueryParameter(String name, String value, String expected) {
+        return msg("CRUX0108E", "The query parameter " + name + "=" + value + " is not valid: " + expected + ".");
+    }
+
+    public static String nulInRequest() {
+        return msg(
+                "CRUX0109E",
+                "The request's path or query holds a NUL character (%00), which no id, name or reason may"
+                        + " contain.");
+    }
+
+    public static String serverFailed(String messageId, String reference) {
+        return msg(
+                "CRUX0110E",
+                "The server could not complete the request (" + messageId + "). Its log records the cause"
+                        + " under reference " + reference + ".");
+    }
+
     public static String runsNeedUser() {
         return msg(
                 "CRUX0101E",

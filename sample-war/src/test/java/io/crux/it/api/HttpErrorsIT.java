@@ -129,6 +129,63 @@ class HttpErrorsIT {
     }
 
     @Test
+    void aNumberWrittenWithTooManyDigitsAnswers400AndStoresNothing() {
+        String newestBefore = newestSession();
+        // 1,200 digits: past the JSON parser's own cap for a number, which failed with 500 before
+        String longNumber = "{\"before\":" + "1".repeat(1200) + ",\"after\":0}";
+
+        assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", longNumber, ALICE), 400)
+                        .get("detail")
+                        .toString())
+                .startsWith("CRUX0107E");
+        assertThat(newestSession()).isEqualTo(newestBefore);
+    }
+
+    @Test
+    void queryParametersThatDoNotReadAnswer400ProblemsNot404() {
+        String requestId =
+                accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
+        String session = newestSession();
+        for (String path : List.of(
+                FLOWS + "/runs?limit=abc",
+                FLOWS + "/runs?limit=2147483648",
+                FLOWS + "/runs?offset=x",
+                FLOWS + "/runs?status=bogus",
+                FLOWS + "/it-counter/sessions/" + session + "/items?limit=many",
+                FLOWS + "/it-counter/requests/" + requestId + "/stream?starting_after=x")) {
+            assertThat(problem(server().get(path, ALICE), 400).get("detail").toString())
+                    .as(path)
+                    .startsWith("CRUX0108E");
+        }
+        assertThat(problem(server().get(FLOWS + "/runs?limit=0", ALICE), 400)
+                        .get("detail")
+                        .toString())
+                .startsWith("CRUX0103E");
+        assertThat(problem(server().get(FLOWS + "/runs?offset=-1", ALICE), 400)
+                        .get("detail")
+                        .toString())
+                .startsWith("CRUX0104E");
+        assertThat(server().get(FLOWS + "/runs?status=suspended&limit=5&offset=0", ALICE)
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aNulCharacterInTheQueryAnswers400AndChangesNothing() {
+        String requestId =
+                accepted(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":1,\"after\":0}", ALICE));
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SUSPENDED".equals(status(requestId)));
+
+        // PostgreSQL's text holds no NUL: the cancel's reason failed the run's end with a 500 before
+        assertThat(problem(server().post(FLOWS + "/runs/" + requestId + "/cancel?reason=a%00b", "", ALICE), 400)
+                        .get("detail")
+                        .toString())
+                .startsWith("CRUX0109E");
+        assertThat(status(requestId)).isEqualTo("SUSPENDED");
+    }
+
+    @Test
     void malformedJsonAnswers400() {
         String newestBefore = newestSession();
         assertThat(problem(server().post(FLOWS + "/it-counter/actions/chat", "{\"before\":", ALICE), 400)

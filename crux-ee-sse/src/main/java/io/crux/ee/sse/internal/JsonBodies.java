@@ -17,12 +17,21 @@ import io.crux.ee.codec.JsonSchemaCheck;
 /** Request bodies as JSON-P values, any JSON text at top level; malformed JSON answers 400. */
 public final class JsonBodies {
 
+    /**
+     * The longest number token a body may hold. A JSON-P implementation reads a number as a
+     * {@code BigDecimal}: Parsson refuses one longer than 1,100 characters with an unchecked
+     * exception (a 500), and an implementation without that cap spends time quadratic in the length
+     * on it; no value of an input needs more than a few dozen digits.
+     */
+    static final int MAX_NUMBER_LENGTH = 1000;
+
     private JsonBodies() {}
 
     /**
      * A request body as JSON: strict UTF-8 (a malformed byte answers 400 instead of becoming U+FFFD),
-     * nested no deeper than {@code crux.input.max-depth}, which is checked while streaming, before any
-     * tree is built (the parser's own limit is far deeper and fails with an unchecked exception).
+     * nested no deeper than {@code crux.input.max-depth} and with no number longer than
+     * {@value #MAX_NUMBER_LENGTH} characters, both checked while streaming, before any tree is built
+     * (the parser's own limits fail with unchecked exceptions).
      *
      * @param body the request body, possibly empty
      * @return its value; {@link JsonValue#NULL} for an empty body
@@ -45,7 +54,7 @@ public final class JsonBodies {
         if (text.isBlank()) {
             return JsonValue.NULL;
         }
-        checkDepth(text, JsonSchemaCheck.maxDepth());
+        checkShape(text, JsonSchemaCheck.maxDepth());
         return parse(text);
     }
 
@@ -64,7 +73,7 @@ public final class JsonBodies {
         }
     }
 
-    private static void checkDepth(String json, int maxDepth) {
+    private static void checkShape(String json, int maxDepth) {
         try (JsonParser parser = Json.createParser(new StringReader(json))) {
             int depth = 0;
             while (parser.hasNext()) {
@@ -75,6 +84,11 @@ public final class JsonBodies {
                         }
                     }
                     case END_ARRAY, END_OBJECT -> depth--;
+                    case VALUE_NUMBER -> {
+                        if (parser.getString().length() > MAX_NUMBER_LENGTH) {
+                            throw Problems.problem(400, "Bad Request", Messages.numberTooLong(MAX_NUMBER_LENGTH));
+                        }
+                    }
                     default -> {}
                 }
             }

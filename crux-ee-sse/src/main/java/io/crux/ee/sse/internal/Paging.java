@@ -23,15 +23,55 @@ public final class Paging {
     }
 
     /**
-     * @param limit the page size a client asked for
-     * @param max the largest allowed
-     * @return the limit; 400 when it is not between 1 and {@code max}
+     * @param text the {@code limit} query parameter, or null
+     * @param max the largest page allowed
+     * @return the page size: {@code max} when absent; 400 when it is not an integer from 1 to {@code max}
      */
-    public static int checkedLimit(int limit, int max) {
+    public static int limit(String text, int max) {
+        if (text == null || text.isBlank()) {
+            return max;
+        }
+        int limit = integer("limit", text, "an integer from 1 to " + max);
         if (limit < 1 || limit > max) {
             throw Problems.problem(400, "Bad Request", Messages.badLimit(limit, max));
         }
         return limit;
+    }
+
+    /**
+     * @param text the {@code offset} query parameter, or null
+     * @return the offset: 0 when absent; 400 when it is not an integer of 0 or more
+     */
+    public static int offset(String text) {
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        int offset = integer("offset", text, "an integer of 0 or more");
+        if (offset < 0) {
+            throw Problems.problem(400, "Bad Request", Messages.badOffset(offset));
+        }
+        return offset;
+    }
+
+    /**
+     * A query parameter as an integer. The resources take their numbers as text and read them here:
+     * Jakarta REST answers a number parameter it cannot convert with a bare 404, where the API's
+     * contract is a 400 problem.
+     */
+    static long number(String name, String text, String expected) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw Problems.problem(400, "Bad Request", Messages.badQueryParameter(name, text, expected));
+        }
+    }
+
+    private static int integer(String name, String text, String expected) {
+        long n = number(name, text, expected);
+        if (n != (int) n) {
+            throw Problems.problem(400, "Bad Request", Messages.badQueryParameter(name, text, expected));
+        }
+        return (int) n;
     }
 
     /**

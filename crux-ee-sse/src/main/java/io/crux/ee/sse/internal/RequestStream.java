@@ -270,7 +270,7 @@ public final class RequestStream implements StreamingOutput {
      * @return the last sequence number the client has, 0 for none
      * @throws jakarta.ws.rs.WebApplicationException 400 when the id is malformed or names another request
      */
-    public static long resumeAfter(String requestId, String lastEventId, Long startingAfter) {
+    public static long resumeAfter(String requestId, String lastEventId, String startingAfter) {
         if (lastEventId != null && !lastEventId.isBlank()) {
             int colon = lastEventId.lastIndexOf(':');
             String request =
@@ -288,6 +288,8 @@ public final class RequestStream implements StreamingOutput {
                         400, "Bad Request", "Last-Event-ID must be <requestId>:<seq>, not '" + lastEventId + "'");
             }
         }
-        return startingAfter == null ? 0 : Math.max(0, startingAfter);
+        return startingAfter == null || startingAfter.isBlank()
+                ? 0
+                : Math.max(0, Paging.number("starting_after", startingAfter, "an event's sequence number"));
     }
 }
