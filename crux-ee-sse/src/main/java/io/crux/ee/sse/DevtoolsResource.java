@@ -35,6 +35,7 @@ import io.crux.ee.sse.internal.DevtoolsAccess;
 import io.crux.ee.sse.internal.DevtoolsStream;
 import io.crux.ee.sse.internal.DevtoolsViews;
 import io.crux.ee.sse.internal.NulFree;
+import io.crux.ee.sse.internal.Paging;
 import io.crux.ee.sse.internal.Problems;
 import io.crux.ee.sse.internal.SameOrigin;
 import io.crux.ee.sse.internal.SseStreams;
@@ -100,15 +101,15 @@ public class DevtoolsResource {
         allow(security);
         // a String, read here: Jakarta REST answers 404 to an Integer parameter it cannot convert,
         // and the contract says 400 like the other filters
-        int size = parameter("limit", limit, text -> DevtoolsViews.pageSize(text, DEFAULT_LIMIT, MAX_LIMIT));
+        int size = Paging.read("limit", limit, text -> DevtoolsViews.pageSize(text, DEFAULT_LIMIT, MAX_LIMIT));
         RunFilter filter = new RunFilter(
                 blankToNull(flow),
-                parameter("status", status, DevtoolsViews::status),
+                Paging.read("status", status, DevtoolsViews::status),
                 blankToNull(user),
                 blankToNull(session),
-                parameter("from", from, DevtoolsViews::instant),
-                parameter("to", to, DevtoolsViews::instant),
-                cursor == null || cursor.isBlank() ? null : parameter("cursor", cursor, DevtoolsViews::cursor),
+                Paging.read("from", from, DevtoolsViews::instant),
+                Paging.read("to", to, DevtoolsViews::instant),
+                cursor == null || cursor.isBlank() ? null : Paging.read("cursor", cursor, DevtoolsViews::cursor),
                 size);
         List<RunRecord> page = flows.findRuns(filter);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -218,14 +219,6 @@ public class DevtoolsResource {
     }
 
     /** @return the parameter read; 400 when it does not read */
-    private static <T> T parameter(String name, String text, java.util.function.Function<String, T> read) {
-        try {
-            return read.apply(text);
-        } catch (IllegalArgumentException e) {
-            throw Problems.problem(400, "Bad Request", Messages.badDevtoolsParameter(name, text, e.getMessage()));
-        }
-    }
-
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }

@@ -332,7 +332,8 @@ public class FlowsResource {
             @PathParam("kind") String kind,
             @PathParam("requestId") String requestId,
             @HeaderParam("Last-Event-ID") String lastEventId,
-            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("starting_after")
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0"))
+                    @QueryParam("starting_after")
                     String startingAfter,
             @Context SecurityContext security,
             @Suspended AsyncResponse response) {

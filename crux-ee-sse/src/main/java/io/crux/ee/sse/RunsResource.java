@@ -3,7 +3,6 @@ package io.crux.ee.sse;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,6 +39,7 @@ import io.crux.ee.catalog.Messages;
 import io.crux.ee.service.FlowService;
 import io.crux.ee.sse.internal.BasicLogin;
 import io.crux.ee.sse.internal.BodyLimit;
+import io.crux.ee.sse.internal.DevtoolsViews;
 import io.crux.ee.sse.internal.JsonBodies;
 import io.crux.ee.sse.internal.NulFree;
 import io.crux.ee.sse.internal.Paging;
@@ -100,7 +100,8 @@ public class RunsResource {
         // numbers and the status as text, read here: see Paging.number
         int size = Paging.limit(limit, Paging.maxPageSize());
         int from = Paging.offset(offset);
-        List<FlowRunInfo> page = flows.findRuns(status(status), operator(security) ? null : user, from, size);
+        List<FlowRunInfo> page = flows.findRuns(
+                Paging.read("status", status, DevtoolsViews::status), operator(security) ? null : user, from, size);
         Response.ResponseBuilder answer = Response.ok(page).type(MediaType.APPLICATION_JSON);
         if (page.size() == size) {
             answer.link(
@@ -214,21 +215,6 @@ public class RunsResource {
             @PathParam("runId") String runId, @QueryParam("reason") String reason, @Context SecurityContext security) {
         handle(runId, security).cancel(runId, reason == null ? "cancelled over HTTP" : reason);
         return get(runId, security);
-    }
-
-    /** @return the {@code status} filter, null when absent; 400 when it names no status */
-    private static FlowStatus status(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return FlowStatus.valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw Problems.problem(
-                    400,
-                    "Bad Request",
-                    Messages.badQueryParameter("status", text, "one of " + List.of(FlowStatus.values())));
-        }
     }
 
     /** The handle of a run the caller may reach; 404 for a run of someone else, as for a foreign session. */

@@ -576,10 +576,6 @@ public final class Messages {
                         + " needs that many.");
     }
 
-    public static String badQueryParameter(String name, String value, String expected) {
-        return msg("CRUX0108E", "The query parameter " + name + "=" + value + " is not valid: " + expected + ".");
-    }
-
     public static String nulInRequest() {
         return msg(
                 "CRUX0109E",
@@ -590,8 +586,7 @@ public final class Messages {
     public static String serverFailed(String messageId, String reference) {
         return msg(
                 "CRUX0110E",
-                "The server could not complete the request (" + messageId + "). Its log records the cause"
-                        + " under reference " + reference + ".");
+                "The server failed (" + messageId + "); its log records the cause under reference " + reference + ".");
     }
 
     public static String runsNeedUser() {
@@ -628,7 +623,7 @@ public final class Messages {
         return msg("CRUX0192E", "The devtools are off; set crux.devtools.enabled=true to turn them on.");
     }
 
-    public static String badDevtoolsParameter(String name, String value, String expected) {
+    public static String badQueryParameter(String name, String value, String expected) {
         return msg("CRUX0193E", "The parameter " + name + "=" + value + " is not valid: " + expected + ".");
     }
 

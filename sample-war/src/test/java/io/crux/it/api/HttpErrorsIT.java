@@ -156,7 +156,7 @@ class HttpErrorsIT {
                 FLOWS + "/it-counter/requests/" + requestId + "/stream?starting_after=x")) {
             assertThat(problem(server().get(path, ALICE), 400).get("detail").toString())
                     .as(path)
-                    .startsWith("CRUX0108E");
+                    .startsWith("CRUX0193E");
         }
         assertThat(problem(server().get(FLOWS + "/runs?limit=0", ALICE), 400)
                         .get("detail")

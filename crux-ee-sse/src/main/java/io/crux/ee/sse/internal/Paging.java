@@ -2,6 +2,9 @@ package io.crux.ee.sse.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.function.Function;
+
+import jakarta.ws.rs.WebApplicationException;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -54,6 +57,21 @@ public final class Paging {
     }
 
     /**
+     * @param name a query parameter's name
+     * @param text its value
+     * @param reader reads it, throwing {@link IllegalArgumentException} (whose message says what it
+     *     expects) when it cannot
+     * @return what {@code reader} read; 400 when it could not
+     */
+    public static <T> T read(String name, String text, Function<String, T> reader) {
+        try {
+            return reader.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw badParameter(name, text, e.getMessage());
+        }
+    }
+
+    /**
      * A query parameter as an integer. The resources take their numbers as text and read them here:
      * Jakarta REST answers a number parameter it cannot convert with a bare 404, where the API's
      * contract is a 400 problem.
@@ -62,16 +80,20 @@ public final class Paging {
         try {
             return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            throw Problems.problem(400, "Bad Request", Messages.badQueryParameter(name, text, expected));
+            throw badParameter(name, text, expected);
         }
     }
 
     private static int integer(String name, String text, String expected) {
         long n = number(name, text, expected);
         if (n != (int) n) {
-            throw Problems.problem(400, "Bad Request", Messages.badQueryParameter(name, text, expected));
+            throw badParameter(name, text, expected);
         }
         return (int) n;
+    }
+
+    private static WebApplicationException badParameter(String name, String text, String expected) {
+        return Problems.problem(400, "Bad Request", Messages.badQueryParameter(name, text, expected));
     }
 
     /**
