@@ -218,7 +218,6 @@ public class DevtoolsResource {
         }
     }
 
-    /** @return the parameter read; 400 when it does not read */
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
