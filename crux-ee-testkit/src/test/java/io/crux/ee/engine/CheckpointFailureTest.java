@@ -54,6 +54,37 @@ class CheckpointFailureTest {
     }
 
     @Test
+    void aStoreFailureThatEndsARunIsToldToItsOwnerByAReferenceNotInTheDatabasesWords() throws Exception {
+        String database = "ERROR: value too long for type character varying(200); Call: INSERT INTO CRUX_STEP";
+        FlowStore store = failingSave(() -> new CruxPersistenceException(
+                "CRUX0030E: The store failed: " + database, null, new java.sql.SQLDataException(database, "22001")));
+        try (EngineHarness h = EngineHarness.direct(store)) {
+            FlowHandle<String, String> handle = registerSaving(h, "told");
+
+            // the caller in the application's own code gets the exception whole
+            assertThatThrownBy(() -> handle.run(
+                            "x",
+                            RunOptions.defaults()
+                                    .withFlowId("f-4")
+                                    .withSessionId("s-4")
+                                    .withEvents(true)))
+                    .isInstanceOf(CruxPersistenceException.class)
+                    .hasMessageContaining("CRUX_STEP");
+
+            // the run's row and its stream, which its owner reads over HTTP, tell a reference
+            String error = h.engine.run("f-4").orElseThrow().error();
+            assertThat(error).startsWith("CRUX0110E").contains("CRUX0030E").doesNotContain("CRUX_STEP", "varying");
+            EventRecord failed = h.engine.sessions().readEvents("f-4", 0, 100).stream()
+                    .filter(e -> e.type().equals("request.failed"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(failed.json()).contains("CRUX0110E").doesNotContain("CRUX_STEP");
+            String reference = error.replaceAll("(?s).*reference ([0-9a-f-]{36}).*", "$1");
+            assertThat(failed.json()).contains(reference);
+        }
+    }
+
+    @Test
     void aStepsEventsRefusedWithItsCheckpointGoOutWithTheRunsEnd() throws Exception {
         InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
         boolean[] cancelled = {false};

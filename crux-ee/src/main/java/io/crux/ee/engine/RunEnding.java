@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -12,6 +13,7 @@ import java.util.logging.Logger;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.CruxException;
+import io.crux.ee.api.exception.CruxPersistenceException;
 import io.crux.ee.api.exception.FlowFailedException;
 import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.catalog.Messages;
@@ -150,7 +152,7 @@ final class RunEnding<O> {
         }
         try {
             Payload stored = status == FlowStatus.COMPLETED ? services.codec().encode(output) : null;
-            String message = error != null ? error.getMessage() : reason;
+            String message = error != null ? toldError(error) : reason;
             // a completed run without a stream and with nothing left in its outbox writes its row
             // alone, which a store may do more cheaply; else the request's last event (and a failed
             // step's record) is written with the run's end, in one transaction. Either commit is
@@ -161,7 +163,8 @@ final class RunEnding<O> {
                             status,
                             output,
                             failure,
-                            error)
+                            error,
+                            message)
                     : services.store()
                             .finish(
                                     flowId,
@@ -169,7 +172,7 @@ final class RunEnding<O> {
                                     status,
                                     stored,
                                     message,
-                                    run -> endedAs(run, status, output, failure, error)));
+                                    run -> endedAs(run, status, output, failure, error, message)));
             outbox.publish(ended.written());
             // a run that a caller cancelled meanwhile holds CANCELLED: that caller told of it
             Runnable told = ended.stored() == status && (status != FlowStatus.CANCELLED || cancellation.byRun())
@@ -190,7 +193,8 @@ final class RunEnding<O> {
      * step that failed the run and writes the request's last event. (After an end written alone, a
      * completed run that records no events and had nothing pending, there is neither to write.)
      */
-    private Ended<O> endedAs(RunRecord run, FlowStatus status, Object output, Throwable failure, CruxException error) {
+    private Ended<O> endedAs(
+            RunRecord run, FlowStatus status, Object output, Throwable failure, CruxException error, String message) {
         io.crux.ee.spi.StepFailure step = failedStep;
         if (step != null && run.status() == FlowStatus.FAILED && failedBy(failure, step.label())) {
             services.store().recordFailure(flowId, step);
@@ -199,7 +203,11 @@ final class RunEnding<O> {
                 ? new FlowResult.Completed<>(flowId, cast(output))
                 : resultOf(run);
         CruxException failed = run.status() == FlowStatus.FAILED ? error : null;
-        return new Ended<>(result, failed, run.status(), outbox.written(() -> outbox.terminalEvent(result, failed)));
+        return new Ended<>(
+                result,
+                failed,
+                run.status(),
+                outbox.written(() -> outbox.terminalEvent(result, failed == null ? null : message)));
     }
 
     /** Tells the lifecycle listener how the run ended, once the end is stored (or, not durable, happened). */
@@ -248,7 +256,7 @@ final class RunEnding<O> {
     }
 
     private void close(FlowResult<O> result, CruxException error, String ended, Runnable told) {
-        outbox.terminalEvent(result, error);
+        outbox.terminalEvent(result, error == null ? null : toldError(error));
         complete(result, error, ended, told);
     }
 
@@ -324,6 +332,23 @@ final class RunEnding<O> {
             return "suspended";
         }
         return r instanceof FlowResult.Cancelled<?> ? "cancelled" : "expired";
+    }
+
+    /**
+     * What the run's row and its stream tell of {@code error}: its message, but for a failure of the
+     * store, whose message quotes the database (its statement, its error), a reference to this
+     * server's log, where the whole cause is written. The run's owner reads both over HTTP.
+     */
+    private String toldError(CruxException error) {
+        if (!(error instanceof CruxPersistenceException)) {
+            return error.getMessage();
+        }
+        String reference = UUID.randomUUID().toString();
+        LOG.log(
+                Level.WARNING,
+                error,
+                () -> "Run " + flowId + " failed, reference " + reference + ": " + error.getMessage());
+        return Messages.serverFailed(error.messageId(), reference);
     }
 
     private CruxException asCruxException(Throwable failure) {

@@ -141,10 +141,13 @@ final class RunOutbox {
         event("resource.changed", Map.of("scope", scope, "name", name, "key", key));
     }
 
-    /** The request's event for a run that ended with this result: failed, completed or cancelled; none otherwise. */
-    <O> void terminalEvent(FlowResult<O> result, CruxException error) {
+    /**
+     * The request's event for a run that ended with this result: failed (with {@code error}, what the
+     * run tells of its failure), completed or cancelled; none otherwise.
+     */
+    <O> void terminalEvent(FlowResult<O> result, String error) {
         if (result == null) {
-            event("request.failed", Map.of("error", String.valueOf(error == null ? null : error.getMessage())));
+            event("request.failed", Map.of("error", String.valueOf(error)));
         } else if (result instanceof FlowResult.Completed<O> c) {
             event("request.completed", Map.of()); // the output is in the run's row, not stored twice
         } else if (result instanceof FlowResult.Cancelled<O> c) {
