@@ -85,6 +85,40 @@ class CheckpointFailureTest {
     }
 
     @Test
+    void aStoreFailureWrappedInAStepsFailureIsToldByAReferenceToo() throws Exception {
+        String database = "ERROR: deadlock detected; Call: UPDATE LEDGER SET AMOUNT = ?";
+        try (EngineHarness h = EngineHarness.direct(new InMemoryFlowStore(new TestClock(FlowTest.START)))) {
+            // the step's own write to the database fails for good: the run fails with the step's
+            // failure, which quotes it
+            FlowHandle<String, String> handle = h.register(Flows.flow(
+                    "wrapped",
+                    String.class,
+                    String.class,
+                    scope -> scope.step("book", () -> {
+                        throw new CruxPersistenceException(
+                                "CRUX0030E: The store failed to book: " + database,
+                                null,
+                                new java.sql.SQLException(database, "40P01"));
+                    })));
+
+            assertThatThrownBy(() -> handle.run(
+                            "x",
+                            RunOptions.defaults()
+                                    .withFlowId("f-5")
+                                    .withSessionId("s-5")
+                                    .withEvents(true)))
+                    .hasStackTraceContaining("LEDGER");
+
+            String error = h.engine.run("f-5").orElseThrow().error();
+            assertThat(error).startsWith("CRUX0110E").contains("CRUX0030E").doesNotContain("LEDGER");
+            assertThat(h.engine.sessions().readEvents("f-5", 0, 100))
+                    .filteredOn(e -> e.type().equals("request.failed"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.json()).contains("CRUX0110E").doesNotContain("LEDGER"));
+        }
+    }
+
+    @Test
     void aStepsEventsRefusedWithItsCheckpointGoOutWithTheRunsEnd() throws Exception {
         InMemoryFlowStore memory = new InMemoryFlowStore(new TestClock(FlowTest.START));
         boolean[] cancelled = {false};

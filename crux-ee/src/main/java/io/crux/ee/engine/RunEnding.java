@@ -336,11 +336,14 @@ final class RunEnding<O> {
 
     /**
      * What the run's row and its stream tell of {@code error}: its message, but for a failure of the
-     * store, whose message quotes the database (its statement, its error), a reference to this
-     * server's log, where the whole cause is written. The run's owner reads both over HTTP.
+     * store (the error itself or one it wraps, as a step's failure wraps its transaction's commit or
+     * a child run's store), whose message may quote the database (its statement, its error), a
+     * reference to this server's log, where the whole cause is written. The run's owner reads both
+     * over HTTP.
      */
     private String toldError(CruxException error) {
-        if (!(error instanceof CruxPersistenceException)) {
+        CruxPersistenceException store = storeFailureIn(error);
+        if (store == null) {
             return error.getMessage();
         }
         String reference = UUID.randomUUID().toString();
@@ -348,7 +351,17 @@ final class RunEnding<O> {
                 Level.WARNING,
                 error,
                 () -> "Run " + flowId + " failed, reference " + reference + ": " + error.getMessage());
-        return Messages.serverFailed(error.messageId(), reference);
+        return Messages.serverFailed(store.messageId().isEmpty() ? "error" : store.messageId(), reference);
+    }
+
+    /** @return the first failure of the store in {@code failure}'s chain of causes; null for none */
+    private static CruxPersistenceException storeFailureIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CruxPersistenceException store) {
+                return store;
+            }
+        }
+        return null;
     }
 
     private CruxException asCruxException(Throwable failure) {
