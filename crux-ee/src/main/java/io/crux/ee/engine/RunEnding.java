@@ -342,7 +342,7 @@ final class RunEnding<O> {
      * over HTTP.
      */
     private String toldError(CruxException error) {
-        CruxPersistenceException store = storeFailureIn(error);
+        CruxPersistenceException store = CruxPersistenceException.foundIn(error).orElse(null);
         if (store == null) {
             return error.getMessage();
         }
@@ -352,16 +352,6 @@ final class RunEnding<O> {
                 error,
                 () -> "Run " + flowId + " failed, reference " + reference + ": " + error.getMessage());
         return Messages.serverFailed(store.messageId().isEmpty() ? "error" : store.messageId(), reference);
-    }
-
-    /** @return the first failure of the store in {@code failure}'s chain of causes; null for none */
-    private static CruxPersistenceException storeFailureIn(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof CruxPersistenceException store) {
-                return store;
-            }
-        }
-        return null;
     }
 
     private CruxException asCruxException(Throwable failure) {

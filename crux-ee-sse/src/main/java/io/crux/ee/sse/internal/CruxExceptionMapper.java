@@ -22,9 +22,9 @@ import io.crux.ee.catalog.Messages;
 
 /**
  * Answers crux-ee exceptions as RFC 9457 problem details. A run's own failure (a step that failed,
- * a guardrail) is told as it is, as its stream tells it; a store's failure is not: its message
- * quotes the database (statements, constraint and table names), so the client gets a reference
- * to the server's log instead.
+ * a guardrail) is told as it is, as its stream tells it; a store's failure, itself or wrapped, is
+ * not: its message quotes the database (statements, constraint and table names), so the client
+ * gets a reference to the server's log instead, as the run's stream does.
  */
 @Provider
 public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
@@ -48,7 +48,11 @@ public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
         problem.put("type", "urn:crux:problem:" + type);
         problem.put("title", e.getClass().getSimpleName());
         problem.put("status", status);
-        problem.put("detail", e instanceof CruxPersistenceException ? logged(type, e) : e.getMessage());
+        problem.put(
+                "detail",
+                CruxPersistenceException.foundIn(e)
+                        .map(store -> logged(store, e))
+                        .orElseGet(e::getMessage));
         e.flowId().ifPresent(id -> problem.put("flowId", id));
         e.stepLabel().ifPresent(label -> problem.put("stepLabel", label));
         if (e instanceof InvalidInputException invalid) {
@@ -61,10 +65,10 @@ public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
     }
 
     /** Logs a failure the client is not told of, and returns the detail that points to it. */
-    private static String logged(String type, CruxException e) {
+    private static String logged(CruxPersistenceException store, CruxException e) {
         String reference = UUID.randomUUID().toString();
         LOG.log(Level.WARNING, e, () -> "HTTP request failed, reference " + reference + ": " + e.getMessage());
-        return Messages.serverFailed(type, reference);
+        return Messages.serverFailed(store.messageId().isEmpty() ? "error" : store.messageId(), reference);
     }
 
     static int statusOf(CruxException e) {

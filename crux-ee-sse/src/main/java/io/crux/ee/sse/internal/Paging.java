@@ -10,7 +10,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.crux.ee.catalog.Messages;
 
-/** Page sizes and opaque cursors of the lists of the HTTP API. */
+/**
+ * The query parameters of the HTTP API's lists, read from text: page sizes, offsets, opaque cursors
+ * and filters; one that does not read answers a 400 problem.
+ */
 public final class Paging {
 
     /** The page size when {@code crux.http.max-page-size} is not configured. */

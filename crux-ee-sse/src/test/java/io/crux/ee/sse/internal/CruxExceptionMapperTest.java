@@ -70,6 +70,29 @@ class CruxExceptionMapperTest {
     }
 
     @Test
+    void aStoreFailureWrappedInAStepsFailureIsToldByAReferenceToo() {
+        String database = "ERROR: deadlock detected; Call: UPDATE LEDGER SET AMOUNT = ?";
+        StepFailedException e = new StepFailedException(
+                "CRUX0010E: Step 'book' failed: CRUX0034E: the step's transaction rolled back: " + database,
+                "run-3",
+                "book",
+                1,
+                new CruxPersistenceException(
+                        "CRUX0034E: the step's transaction rolled back: " + database, "run-3", null));
+
+        Map<String, Object> problem = CruxExceptionMapper.problemOf(e);
+
+        assertThat(problem).containsEntry("status", 500).containsEntry("stepLabel", "book");
+        assertThat((String) problem.get("detail"))
+                .startsWith("CRUX0110E")
+                .contains("CRUX0034E")
+                .doesNotContain("LEDGER");
+        assertThat(logged)
+                .singleElement()
+                .satisfies(r -> assertThat(r.getThrown()).isSameAs(e));
+    }
+
+    @Test
     void aRunsOwnFailureIsToldAsItsStreamTellsIt() {
         StepFailedException e =
                 new StepFailedException("Step 'pay' failed after 3 attempts: declined", "run-2", "pay", 3, null);
