@@ -79,6 +79,7 @@ public final class JsonSchemas {
     private static Map<String, Object> schema(Type type, Set<Class<?>> seen) {
         Map<String, Object> s = new LinkedHashMap<>();
         Class<?> raw = raw(type);
+        Number[] range = range(raw);
         if (raw == Void.class || raw == void.class) {
             s.put("type", "null");
         } else if (raw == String.class || raw == CharSequence.class) {
@@ -99,16 +100,13 @@ public final class JsonSchemas {
             s.put("format", format(raw));
         } else if (raw == boolean.class || raw == Boolean.class) {
             s.put("type", "boolean");
-        } else if (range(raw) != null) {
+        } else if (range != null) {
+            s.put("type", range[0] instanceof Long ? "integer" : "number");
+            s.put("minimum", range[0]);
+            s.put("maximum", range[1]);
+        } else if (raw == BigInteger.class) {
             s.put("type", "integer");
-            s.put("minimum", range(raw)[0]);
-            s.put("maximum", range(raw)[1]);
-        } else if (raw == BigInteger.class || raw == OptionalInt.class || raw == OptionalLong.class) {
-            s.put("type", "integer");
-        } else if (Number.class.isAssignableFrom(raw)
-                || raw == double.class
-                || raw == float.class
-                || raw == OptionalDouble.class) {
+        } else if (Number.class.isAssignableFrom(raw)) {
             s.put("type", "number");
         } else if (raw == Optional.class) {
             return schema(argument(type, 0), seen);
@@ -254,19 +252,33 @@ public final class JsonSchemas {
         return raw == Duration.class ? "duration" : null;
     }
 
-    /** @return the range of a bounded integral type, or {@code null} */
-    private static long[] range(Class<?> raw) {
+    /**
+     * The values a bounded numeric type holds. JSON-B does not refuse the others: it keeps the low
+     * bits of an integer that does not fit an {@code OptionalLong}, and reads {@code 1e999} into a
+     * {@code double} as infinity, which no JSON can store afterwards.
+     *
+     * @return the least and the greatest value ({@code Long}s for an integral type; for a floating
+     *     one the shortest decimal that reads as its largest finite value, which a slightly larger
+     *     number rounds down to as well), or {@code null} for an unbounded type
+     */
+    private static Number[] range(Class<?> raw) {
         if (raw == byte.class || raw == Byte.class) {
-            return new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
+            return new Number[] {(long) Byte.MIN_VALUE, (long) Byte.MAX_VALUE};
         }
         if (raw == short.class || raw == Short.class) {
-            return new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
+            return new Number[] {(long) Short.MIN_VALUE, (long) Short.MAX_VALUE};
         }
-        if (raw == int.class || raw == Integer.class) {
-            return new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+        if (raw == int.class || raw == Integer.class || raw == OptionalInt.class) {
+            return new Number[] {(long) Integer.MIN_VALUE, (long) Integer.MAX_VALUE};
         }
-        if (raw == long.class || raw == Long.class) {
-            return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+        if (raw == long.class || raw == Long.class || raw == OptionalLong.class) {
+            return new Number[] {Long.MIN_VALUE, Long.MAX_VALUE};
+        }
+        if (raw == float.class || raw == Float.class) {
+            return new Number[] {-Float.MAX_VALUE, Float.MAX_VALUE};
+        }
+        if (raw == double.class || raw == Double.class || raw == OptionalDouble.class) {
+            return new Number[] {-Double.MAX_VALUE, Double.MAX_VALUE};
         }
         return null;
     }

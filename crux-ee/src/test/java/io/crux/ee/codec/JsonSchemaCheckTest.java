@@ -11,6 +11,9 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import jakarta.json.Json;
@@ -32,6 +35,8 @@ class JsonSchemaCheckTest {
     public record Numbers(int i, long l, short s, byte b, Integer boxed, BigInteger big) {}
 
     public record Decimals(double d, float f, BigDecimal amount) {}
+
+    public record Optionals(OptionalInt i, OptionalLong l, OptionalDouble d, Double boxed, Float small) {}
 
     public enum Color {
         RED,
@@ -118,6 +123,32 @@ class JsonSchemaCheckTest {
                         "{\"i\":2.0,\"l\":-9223372036854775808,\"s\":-32768,\"b\":127,\"boxed\":null,"
                                 + "\"big\":123456789012345678901234567890}",
                         Numbers.class))
+                .isEmpty();
+    }
+
+    @Test
+    void floatingTypesRefuseWhatTheyWouldHoldAsInfinity() {
+        // JSON-B reads 1e999 into a double as Infinity, which no JSON can store afterwards
+        assertThat(check("{\"d\":1e999}", Decimals.class))
+                .singleElement()
+                .satisfies(v -> assertThat(v.message()).isEqualTo("must be less than or equal to " + Double.MAX_VALUE));
+        assertThat(pointers("{\"d\":-1e999,\"f\":1e39}", Decimals.class)).containsExactly("/d", "/f");
+        assertThat(pointers("{\"d\":1.7976931348623157e308,\"f\":-3.4028235e38,\"amount\":1e999}", Decimals.class))
+                .as("the largest values are taken, and a BigDecimal holds any")
+                .isEmpty();
+        assertThat(pointers("{\"d\":4.9e-324,\"f\":1e-50}", Decimals.class))
+                .as("a value too small to hold reads as zero, as JSON parsers read it")
+                .isEmpty();
+        assertThat(pointers("{\"boxed\":1e309,\"small\":-1e39,\"d\":1e309}", Optionals.class))
+                .containsExactly("/boxed", "/small", "/d");
+    }
+
+    @Test
+    void optionalIntegralTypesRefuseValuesOutOfTheirRange() {
+        // JSON-B would keep the low bits of 1e20 in an OptionalLong: 7766279631452241920
+        assertThat(pointers("{\"i\":2147483648,\"l\":1e20}", Optionals.class)).containsExactly("/i", "/l");
+        assertThat(pointers("{\"i\":2.5}", Optionals.class)).containsExactly("/i");
+        assertThat(check("{\"i\":-2147483648,\"l\":9223372036854775807,\"d\":0.5}", Optionals.class))
                 .isEmpty();
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -113,6 +114,25 @@ class HostileInputIT {
         assertProblem(response, "signal " + mutation + " " + preview(body));
         assertThat(probe.status(suspendedRun)).isEqualTo("SUSPENDED");
         assertThat(probe.counts()).as("rows after signal %s", mutation).isEqualTo(before);
+    }
+
+    @Example
+    void aNumberThatADoubleHoldsAsInfinityIsRefusedAndStoresNothing() {
+        // before, the input read as infinity and the run's start failed to store it: a 500
+        for (String rate : List.of("1e999", "-1e999")) {
+            Map<String, Object> before = probe.counts();
+            HttpResponse<String> response = send(
+                    "POST",
+                    FaultWar.FLOWS + "/it-fault/actions/approval",
+                    ("{\"text\":\"lunch\",\"urgent\":false,\"amount\":12,\"rate\":" + rate + "}")
+                            .getBytes(StandardCharsets.UTF_8));
+            assertProblem(response, "rate " + rate);
+            assertThat(response.statusCode())
+                    .as("rate %s: %s", rate, response.body())
+                    .isEqualTo(400);
+            assertThat(response.body()).contains("rate").contains(String.valueOf(Double.MAX_VALUE));
+            assertThat(probe.counts()).as("rows after rate %s", rate).isEqualTo(before);
+        }
     }
 
     @Property(tries = 40, shrinking = ShrinkingMode.OFF)
@@ -265,8 +285,9 @@ class HostileInputIT {
         return switch (String.valueOf(p.get("type"))) {
             case "string" -> quote("ok");
             case "boolean" -> "true";
-            case "integer", "number" ->
+            case "integer" ->
                 p.containsKey("minimum") ? String.valueOf(((Number) p.get("minimum")).longValue() + 1) : "1";
+            case "number" -> "0.5";
             case "array" -> "[]";
             default -> "{}";
         };
@@ -294,6 +315,10 @@ class HostileInputIT {
     }
 
     private static String outOfRange(Map<String, Object> p, Random random) {
+        if ("number".equals(p.get("type"))) {
+            // a double holds these as infinity, which no JSON can store afterwards
+            return List.of("1e999", "-1e999", "1.8e308").get(random.nextInt(3));
+        }
         if (p.containsKey("maximum") && random.nextBoolean()) {
             return String.valueOf(((Number) p.get("maximum")).longValue() + 1 + random.nextInt(1_000_000));
         }
