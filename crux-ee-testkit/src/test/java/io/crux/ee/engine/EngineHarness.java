@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
@@ -33,6 +34,11 @@ final class EngineHarness implements AutoCloseable {
 
     private static final ValidatorFactory VALIDATION = Validation.buildDefaultValidatorFactory();
     static final Validator VALIDATOR = VALIDATION.getValidator();
+    /**
+     * Each engine plays a process of its own on one host, with an id no process here has: a sibling
+     * of the same node id is a server restarted after its predecessor ended, and takes the id over.
+     */
+    private static final AtomicLong PIDS = new AtomicLong(50_000_000);
 
     final FlowStore store;
     final SessionStore sessions;
@@ -81,6 +87,7 @@ final class EngineHarness implements AutoCloseable {
                 .sessions(sessions)
                 .metrics(metrics)
                 .tracer(tracer)
+                .process(new NodeProcess("test-host", PIDS.incrementAndGet(), 1))
                 .build();
     }
 

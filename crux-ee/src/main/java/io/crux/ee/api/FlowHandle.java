@@ -54,6 +54,9 @@ public interface FlowHandle<I, O> {
      *     body now asks for
      * @throws io.crux.ee.api.exception.LeaseLostException if another server took the run over; it
      *     continues the run
+     * @throws io.crux.ee.api.exception.NodeIdInUseException if another live server holds this
+     *     server's node id ({@code crux.node-id}): no durable run starts here; nothing was stored.
+     *     {@link #start}, {@link #resume} and {@link #signal} throw it too
      */
     default FlowResult<O> run(I input) {
         return run(input, RunOptions.defaults());

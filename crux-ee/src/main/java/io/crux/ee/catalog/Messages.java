@@ -1,5 +1,8 @@
 package io.crux.ee.catalog;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /**
  * The message catalog. Every message crux-ee writes to a log or puts in an exception starts with
  * a stable id; the README lists them. Ids are never reused.
@@ -548,6 +551,38 @@ public final class Messages {
                         + " the database still had not ended its transaction after " + checks
                         + " checks: the increment may"
                         + " have been applied. Read the state before you repeat it.");
+    }
+
+    public static String nodeIdInUse(String node, String host, long pid, Instant seenAt, Duration lease) {
+        return msg(
+                "CRUX0163E",
+                "Node id " + node + " is held by another live server (host " + host + ", process " + pid
+                        + ", last renewed at " + seenAt + "), which may execute runs under it: this server"
+                        + " starts and takes over no durable run until that server stops, or does not renew its"
+                        + " hold for crux.lease-duration (" + lease + "). Give each server its own crux.node-id.");
+    }
+
+    public static String nodeIdLost(String node, String host, long pid) {
+        return msg(
+                "CRUX0164E",
+                "Another server (host " + host + ", process " + pid + ") took node id " + node
+                        + " over: this server did not renew its hold for crux.lease-duration (it stalled, or lost"
+                        + " its database). It stops executing its runs, which the other server continues, and"
+                        + " starts none until the id is free again. Give each server its own crux.node-id.");
+    }
+
+    public static String nodeIdUnavailable() {
+        return msg(
+                "CRUX0166E",
+                "This server cannot start or continue runs now: another server holds its node id. Its log"
+                        + " tells which (CRUX0163E); try again later, or on another server.");
+    }
+
+    public static String nodeIdOfEndedProcess(String node, String host, long pid) {
+        return msg(
+                "CRUX0165I",
+                "Node id " + node + " was held by process " + pid + " on this host (" + host
+                        + "), which has ended: this server takes the id, and the runs left under it, over now.");
     }
 
     public static String inputTooDeep(int maxDepth) {

@@ -32,6 +32,7 @@ import io.crux.ee.spi.SessionStore;
  * @param settings this node's id, leases and maintenance interval
  * @param limits the limits on what runs store
  * @param bus hands this server's request events to its streams
+ * @param node keeps this server's node id its own
  * @param given the services given to the builder, by type
  * @param resolver finds the services that were not given, or returns null; may be null
  */
@@ -49,6 +50,7 @@ record EngineServices(
         EngineSettings settings,
         EngineLimits limits,
         EventBus bus,
+        NodeGuard node,
         Map<Class<?>, Object> given,
         Function<Class<?>, ?> resolver) {
 

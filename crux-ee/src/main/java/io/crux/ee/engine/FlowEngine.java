@@ -56,6 +56,7 @@ public final class FlowEngine implements AutoCloseable {
     private FlowEngine(Builder b) {
         PayloadCodec codec = b.codec != null ? b.codec : new JsonbPayloadCodec();
         Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
+        EngineSettings settings = b.settings != null ? b.settings : EngineSettings.of("local");
         this.services = new EngineServices(
                 Objects.requireNonNull(b.store, "store"),
                 b.sessions != null ? b.sessions : new InMemorySessionStore(codec),
@@ -67,9 +68,10 @@ public final class FlowEngine implements AutoCloseable {
                 Objects.requireNonNull(b.executor, "executor"),
                 Objects.requireNonNull(b.scheduler, "scheduler"),
                 clock,
-                b.settings != null ? b.settings : EngineSettings.of("local"),
+                settings,
                 b.limits != null ? b.limits : EngineLimits.defaults(),
                 new EventBus(),
+                new NodeGuard(b.store, settings, b.process != null ? b.process : NodeProcess.current()),
                 Map.copyOf(b.services),
                 b.serviceResolver);
         this.gauges = new EngineGauges(registry, services.bus());
@@ -329,10 +331,13 @@ public final class FlowEngine implements AutoCloseable {
     // ---------------------------------------------------------------- recovery and leases
 
     /**
-     * Renews this node's leases and continues every orphaned run of a registered flow from its
-     * last checkpoint. Safe to call from several servers at once: each run is claimed by one.
+     * Renews this node's hold of its node id and its leases, and continues every orphaned run of a
+     * registered flow from its last checkpoint. Safe to call from several servers at once: each run
+     * is claimed by one.
      *
      * @return how many runs this call recovered
+     * @throws io.crux.ee.api.exception.NodeIdInUseException if another live server holds this node's
+     *     id: nothing is renewed or recovered (and if this node held the id until now, its executions stop)
      */
     public int maintain() {
         return recovery.maintain();
@@ -364,6 +369,7 @@ public final class FlowEngine implements AutoCloseable {
         try {
             registry.close();
             recovery.stop();
+            services.node().release();
         } finally {
             observation.close();
         }
@@ -385,8 +391,15 @@ public final class FlowEngine implements AutoCloseable {
         private SessionStore sessions;
         private final Map<Class<?>, Object> services = new HashMap<>();
         private Function<Class<?>, ?> serviceResolver;
+        private NodeProcess process;
 
         private Builder() {}
+
+        /** For tests: the process the engine says it runs in, to play servers of one host. */
+        Builder process(NodeProcess process) {
+            this.process = process;
+            return this;
+        }
 
         /**
          * Gives blocks a service, which they find by its type through

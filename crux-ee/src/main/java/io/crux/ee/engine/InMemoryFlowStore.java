@@ -1,6 +1,7 @@
 package io.crux.ee.engine;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +23,7 @@ import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
+import io.crux.ee.spi.NodeRecord;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunQuery;
@@ -49,6 +51,8 @@ public final class InMemoryFlowStore implements FlowStore {
      * the writes under its lease. Never two at once.
      */
     private final Object[] locks = new Object[64];
+    /** Who holds each node id: engines that share this store in one JVM, as servers share a database. */
+    private final Map<String, NodeRecord> nodes = new ConcurrentHashMap<>();
 
     /** A store that stamps writes with the system clock. */
     public InMemoryFlowStore() {
@@ -407,5 +411,48 @@ public final class InMemoryFlowStore implements FlowStore {
                 updatedAt,
                 r.version() + 1,
                 r.traceParent());
+    }
+
+    @Override
+    public NodeRecord holdNode(NodeRecord me, Duration staleAfter) {
+        Instant now = clock.instant();
+        return nodes.compute(me.nodeId(), (id, held) -> {
+            boolean free = held == null
+                    || held.incarnation() == null
+                    || held.sameHolder(me)
+                    || held.seenAt().plus(staleAfter).isBefore(now);
+            return free ? written(me, held, now) : held;
+        });
+    }
+
+    @Override
+    public boolean takeNode(NodeRecord me, NodeRecord from) {
+        Instant now = clock.instant();
+        return nodes.compute(
+                        me.nodeId(),
+                        (id, held) -> held != null && held.beats() == from.beats() ? written(me, held, now) : held)
+                .sameHolder(me);
+    }
+
+    @Override
+    public void releaseNode(String nodeId, String incarnation) {
+        Instant now = clock.instant();
+        nodes.computeIfPresent(
+                nodeId,
+                (id, held) -> incarnation.equals(held.incarnation())
+                        ? new NodeRecord(
+                                id, null, held.host(), held.pid(), held.processStarted(), held.beats() + 1, now)
+                        : held);
+    }
+
+    private static NodeRecord written(NodeRecord me, NodeRecord held, Instant now) {
+        return new NodeRecord(
+                me.nodeId(),
+                me.incarnation(),
+                me.host(),
+                me.pid(),
+                me.processStarted(),
+                held == null ? 0 : held.beats() + 1,
+                now);
     }
 }

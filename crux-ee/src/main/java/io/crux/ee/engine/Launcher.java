@@ -94,6 +94,7 @@ final class Launcher {
         if (flow.durable()) {
             Instant now = services.clock().instant();
             try {
+                services.node().requireHeld();
                 String traceParent = exec.openSpan();
                 RunRecord row = new RunRecord(
                         flowId,
@@ -251,6 +252,7 @@ final class Launcher {
                 }
                 continue;
             }
+            services.node().requireHeld();
             try {
                 Execution<?, O> exec =
                         revive(flow, services.store().claim(run, services.nodeId(), services.leaseEnd(now), null));

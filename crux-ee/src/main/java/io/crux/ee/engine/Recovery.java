@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
+import io.crux.ee.api.exception.NodeIdInUseException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.FlowMetrics;
 import io.crux.ee.spi.RunRecord;
@@ -68,6 +69,7 @@ final class Recovery {
         if (registry.isClosed()) {
             return 0;
         }
+        holdNodeId();
         Instant now = services.clock().instant();
         Set<String> held = services.store().renewHeldLeases(services.nodeId(), services.leaseEnd(now));
         for (Execution<?, ?> local : registry.active()) {
@@ -107,6 +109,29 @@ final class Recovery {
             gauges.countSuspended(services);
         }
         return recovered;
+    }
+
+    /**
+     * Holds this node's id before anything else: a node that lost it to another server stops its
+     * executions without writing, as for runs another node took over, since that server takes the
+     * runs held under the id over.
+     *
+     * @throws NodeIdInUseException if another live server holds the id: the pass does nothing
+     */
+    private void holdNodeId() {
+        boolean wasHeld = services.node().held();
+        try {
+            services.node().hold();
+        } catch (NodeIdInUseException e) {
+            if (wasHeld) {
+                for (Execution<?, ?> local : registry.active()) {
+                    if (local.flow().durable()) {
+                        local.loseLease(new LeaseLostException(e.getMessage(), local.flowId(), null));
+                    }
+                }
+            }
+            throw e;
+        }
     }
 
     /**

@@ -97,6 +97,7 @@ final class RunControl {
                         List.of());
             }
         }
+        services.node().requireHeld();
         // reserved before the claim commits, so that maintenance on this node never takes the
         // claimed run for an orphan before it is active and runs it a second time
         if (!registry.reserve(flowId)) {

@@ -31,7 +31,8 @@ record DatabaseProbe(String database, List<String> missingTables, String error) 
             "CRUX_STATE",
             "CRUX_RESOURCE",
             "CRUX_ITEM",
-            "CRUX_EVENT");
+            "CRUX_EVENT",
+            "CRUX_NODE");
 
     /**
      * The SQL states that mean "no such table": PostgreSQL 42P01; 42S02 (H2 2.x, whose error code

@@ -28,6 +28,7 @@ import io.crux.ee.catalog.Messages;
 import io.crux.ee.codec.JsonbPayloadCodec;
 import io.crux.ee.spi.CheckpointRecord;
 import io.crux.ee.spi.FlowStore;
+import io.crux.ee.spi.NodeRecord;
 import io.crux.ee.spi.Payload;
 import io.crux.ee.spi.PayloadCodec;
 import io.crux.ee.spi.RunQuery;
@@ -558,6 +559,33 @@ public class JpaFlowStore implements FlowStore {
                     .setParameter("running", FlowStatus.RUNNING)
                     .getResultList());
         });
+    }
+
+    @Override
+    public NodeRecord holdNode(NodeRecord me, Duration staleAfter) {
+        return Transactions.write(
+                "hold node id " + me.nodeId(),
+                null,
+                () -> UnitConnection.run(dataSource, c -> NodeRows.hold(c, me, staleAfter)));
+    }
+
+    @Override
+    public boolean takeNode(NodeRecord me, NodeRecord from) {
+        return Transactions.write(
+                "take node id " + me.nodeId(),
+                null,
+                () -> UnitConnection.run(dataSource, c -> NodeRows.take(c, me, from)));
+    }
+
+    @Override
+    public void releaseNode(String nodeId, String incarnation) {
+        Transactions.write(
+                "release node id " + nodeId,
+                null,
+                () -> UnitConnection.run(dataSource, c -> {
+                    NodeRows.release(c, nodeId, incarnation);
+                    return null;
+                }));
     }
 
     private int renew(String owner, Instant leaseUntil) {

@@ -1,5 +1,6 @@
 package io.crux.ee.spi;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -454,4 +455,42 @@ public interface FlowStore {
                 .map(RunRecord::flowId)
                 .collect(java.util.stream.Collectors.toSet());
     }
+
+    /**
+     * Holds a node id for one engine: renews the hold when that engine holds it already; takes it
+     * when nobody holds it (never held, released by {@link #releaseNode}, or not renewed for
+     * {@code staleAfter} by the database's clock); otherwise changes nothing. Each write counts in
+     * {@link NodeRecord#beats()}.
+     *
+     * <p>The default is for a store that only one process uses (an in-memory one): nothing to guard.
+     * A store that several servers share implements it, so that two live servers with one node id
+     * do not take each other's runs.
+     *
+     * @param me the engine that wants the id
+     * @param staleAfter how long a holder that stopped renewing keeps the id (the lease duration)
+     * @return the holder after the call: {@code me}'s incarnation if it holds the id, else the other
+     */
+    default NodeRecord holdNode(NodeRecord me, Duration staleAfter) {
+        return me;
+    }
+
+    /**
+     * Takes a node id from a holder whose process the caller knows to have ended, if the row is as
+     * it was read (same {@link NodeRecord#beats()}).
+     *
+     * @param me the engine that takes the id
+     * @param from the holder as read
+     * @return whether {@code me} holds the id now
+     */
+    default boolean takeNode(NodeRecord me, NodeRecord from) {
+        return true;
+    }
+
+    /**
+     * Gives a node id up as its engine closes, so that a server that starts next with that id takes it at once.
+     *
+     * @param nodeId the node id
+     * @param incarnation the engine that held it; nothing changes if another holds it now
+     */
+    default void releaseNode(String nodeId, String incarnation) {}
 }

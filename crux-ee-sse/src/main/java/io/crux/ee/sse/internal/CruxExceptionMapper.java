@@ -18,6 +18,7 @@ import io.crux.ee.api.exception.FlowDefinitionException;
 import io.crux.ee.api.exception.FlowNotFoundException;
 import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.InvalidInputException;
+import io.crux.ee.api.exception.NodeIdInUseException;
 import io.crux.ee.catalog.Messages;
 
 /**
@@ -50,9 +51,11 @@ public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
         problem.put("status", status);
         problem.put(
                 "detail",
-                CruxPersistenceException.foundIn(e)
-                        .map(store -> logged(store, e))
-                        .orElseGet(e::getMessage));
+                e instanceof NodeIdInUseException
+                        ? Messages.nodeIdUnavailable() // the message names the other server's host
+                        : CruxPersistenceException.foundIn(e)
+                                .map(store -> logged(store, e))
+                                .orElseGet(e::getMessage));
         e.flowId().ifPresent(id -> problem.put("flowId", id));
         e.stepLabel().ifPresent(label -> problem.put("stepLabel", label));
         if (e instanceof InvalidInputException invalid) {
@@ -83,6 +86,9 @@ public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
         }
         if (e instanceof FlowDefinitionException) {
             return 404; // an unknown flow or action named in a request
+        }
+        if (e instanceof NodeIdInUseException) {
+            return 503;
         }
         return 500;
     }

@@ -2,6 +2,8 @@ package io.crux.ee.sse.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.crux.ee.api.exception.CruxPersistenceException;
+import io.crux.ee.api.exception.NodeIdInUseException;
 import io.crux.ee.api.exception.StepFailedException;
 import io.crux.ee.catalog.Messages;
 
@@ -90,6 +93,20 @@ class CruxExceptionMapperTest {
         assertThat(logged)
                 .singleElement()
                 .satisfies(r -> assertThat(r.getThrown()).isSameAs(e));
+    }
+
+    @Test
+    void aServerWhoseNodeIdAnotherHoldsIsUnavailableAndDoesNotNameTheOther() {
+        NodeIdInUseException e = new NodeIdInUseException(
+                Messages.nodeIdInUse("node-1", "db-host-7.internal", 4242, Instant.EPOCH, Duration.ofSeconds(30)));
+
+        Map<String, Object> problem = CruxExceptionMapper.problemOf(e);
+
+        assertThat(problem).containsEntry("status", 503).containsEntry("type", "urn:crux:problem:CRUX0163E");
+        assertThat((String) problem.get("detail"))
+                .startsWith("CRUX0166E")
+                .doesNotContain("db-host-7")
+                .doesNotContain("4242");
     }
 
     @Test

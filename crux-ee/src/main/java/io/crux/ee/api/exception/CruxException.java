@@ -35,6 +35,7 @@ public abstract sealed class CruxException extends RuntimeException
                 ModelConfigurationException,
                 ModelNotFoundException,
                 NestedStepException,
+                NodeIdInUseException,
                 StepFailedException,
                 ToolRoundsExceededException,
                 ValidationExhaustedException {
