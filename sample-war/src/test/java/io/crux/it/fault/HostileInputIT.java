@@ -298,6 +298,7 @@ class HostileInputIT {
             case "string" -> List.of("12345", "true", "{}", "[\"ok\"]", "1.5");
             case "boolean" -> List.of("\"true\"", "0", "{}", "[]", "\"x\"");
             case "integer" -> List.of("\"5\"", "true", "{}", "[1]", "\"\"");
+            case "number" -> List.of("\"1.5\"", "true", "{}", "[1.5]");
             default -> List.of("\"x\"", "true", "12");
         };
         return others.get(random.nextInt(others.size()));
