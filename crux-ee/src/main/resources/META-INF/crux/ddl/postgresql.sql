@@ -192,13 +192,15 @@ DO $$ DECLARE c record; BEGIN
 ; END $$;
 
 -- Which server holds each node id (crux.node-id), so that two live servers never execute runs under
--- one id: renewed at every maintenance pass, released when the engine closes.
+-- one id: renewed at every maintenance pass, released when the engine closes. SEEN_AT has a time zone:
+-- servers in other time zones, and a change of daylight-saving time, read one instant.
 CREATE TABLE IF NOT EXISTS CRUX_NODE (
     NODE_ID          VARCHAR(200)  NOT NULL PRIMARY KEY,
     INCARNATION      VARCHAR(64),
     HOST             VARCHAR(255)  NOT NULL,
+    MACHINE          VARCHAR(200)  NOT NULL,
     PID              BIGINT        NOT NULL,
     PROCESS_STARTED  BIGINT        NOT NULL,
     BEATS            BIGINT        NOT NULL,
-    SEEN_AT          TIMESTAMP     NOT NULL
+    SEEN_AT          TIMESTAMPTZ NOT NULL
 );

@@ -39,6 +39,8 @@ final class EngineHarness implements AutoCloseable {
      * of the same node id is a server restarted after its predecessor ended, and takes the id over.
      */
     private static final AtomicLong PIDS = new AtomicLong(50_000_000);
+    /** This machine, so that a process that is not running here counts as ended. */
+    private static final String MACHINE = NodeProcess.current().machine();
 
     final FlowStore store;
     final SessionStore sessions;
@@ -87,7 +89,7 @@ final class EngineHarness implements AutoCloseable {
                 .sessions(sessions)
                 .metrics(metrics)
                 .tracer(tracer)
-                .process(new NodeProcess("test-host", PIDS.incrementAndGet(), 1))
+                .process(new NodeProcess("test-host", MACHINE, PIDS.incrementAndGet(), 1))
                 .build();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +19,6 @@ import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.RunOptions;
 import io.crux.ee.testkit.FlowTest;
-import io.crux.ee.testkit.InlineExecutor;
 import io.crux.ee.testkit.TestClock;
 
 /**
@@ -35,15 +35,21 @@ class NodeIdHeldOnceTest {
     private final TestClock clock = new TestClock(FlowTest.START);
     private final InMemoryFlowStore store = new InMemoryFlowStore(clock);
     private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final ExecutorService secondPool = Executors.newCachedThreadPool();
     private final AtomicInteger twoCalls = new AtomicInteger();
     private final CountDownLatch twoStarted = new CountDownLatch(1);
     private final CountDownLatch releaseTwo = new CountDownLatch(1);
+    private final CountDownLatch twoStartedAgain = new CountDownLatch(1);
+    private final CountDownLatch releaseTwoAgain = new CountDownLatch(1);
     private final FlowModel flow = Flows.flow("orders", String.class, String.class, scope -> {
         String one = scope.step("one", () -> "1");
         String two = scope.step("two", () -> {
             if (twoCalls.incrementAndGet() == 1) {
                 twoStarted.countDown();
                 releaseTwo.await();
+            } else {
+                twoStartedAgain.countDown();
+                releaseTwoAgain.await();
             }
             return "2";
         });
@@ -58,7 +64,7 @@ class NodeIdHeldOnceTest {
     @BeforeEach
     void twoServersOfOneId() throws InterruptedException {
         first = engine(pool);
-        second = engine(new InlineExecutor());
+        second = engine(secondPool);
         onFirst = first.handle(flow.name(), "");
         onSecond = second.handle(flow.name(), "");
         onFirst.start("x", RunOptions.defaults().withFlowId(RUN_ID));
@@ -80,10 +86,13 @@ class NodeIdHeldOnceTest {
     @AfterEach
     void tearDown() throws InterruptedException {
         releaseTwo.countDown();
+        releaseTwoAgain.countDown();
         first.close();
         second.close();
-        pool.shutdown();
-        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        for (ExecutorService p : List.of(pool, secondPool)) {
+            p.shutdown();
+            assertThat(p.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
@@ -111,7 +120,7 @@ class NodeIdHeldOnceTest {
     }
 
     @Test
-    void theIdIsTheSecondServersOnceTheFirstClosesOrStopsRenewingIt() throws InterruptedException {
+    void aServerThatStoppedRenewingLosesTheIdAndItsExecutionsWriteNothingMore() throws InterruptedException {
         assertThatThrownBy(second::maintain).hasMessageContaining("CRUX0163E");
 
         clock.advance(Duration.ofSeconds(31)); // the first renews nothing for longer than the lease (30 s)
@@ -119,15 +128,24 @@ class NodeIdHeldOnceTest {
         assertThat(second.maintain())
                 .as("the second takes the id, then the run whose lease ran out")
                 .isEqualTo(1);
-        assertThat(store.findRun(RUN_ID).orElseThrow().status()).isEqualTo(FlowStatus.COMPLETED);
-        assertThat(twoCalls).hasValue(2);
+        assertThat(twoStartedAgain.await(10, TimeUnit.SECONDS))
+                .as("step two runs again, on the second")
+                .isTrue();
 
-        // the first server wakes up: it finds the id gone, stops its execution and writes nothing more
+        // the first server wakes up: it finds the id gone and stops its execution
         assertThatThrownBy(first::maintain).hasMessageContaining("CRUX0163E");
         finishFirstServersThread();
+        assertThat(store.loadCheckpoints(RUN_ID))
+                .as("the first's step two returned while the run was the second's: its checkpoint is not written")
+                .hasSize(1);
         assertThatThrownBy(() -> onFirst.start("z", RunOptions.defaults().withFlowId("run-3")))
                 .hasMessageContaining("CRUX0163E");
         assertThat(store.findRun("run-3")).isEmpty();
+
+        releaseTwoAgain.countDown();
+        secondPool.shutdown();
+        assertThat(secondPool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.findRun(RUN_ID).orElseThrow().status()).isEqualTo(FlowStatus.COMPLETED);
         assertThat(store.loadCheckpoints(RUN_ID)).hasSize(2);
 
         second.close();

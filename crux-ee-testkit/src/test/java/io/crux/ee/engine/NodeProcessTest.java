@@ -8,41 +8,65 @@ import org.junit.jupiter.api.Test;
 
 import io.crux.ee.spi.NodeRecord;
 
-/** When a server may take its node id from the process that held it before without waiting: only when that process ended on this host. */
+/**
+ * When a server may take its node id from the process that held it before without waiting for the
+ * hold to go stale: only when that process ended on this machine, in this pid namespace.
+ */
 class NodeProcessTest {
 
     private final NodeProcess self = NodeProcess.current();
 
-    private NodeRecord heldBy(String host, long pid, long started) {
-        return new NodeRecord("node-1", "other", host, pid, started, 3, Instant.EPOCH);
+    private NodeRecord heldBy(String host, String machine, long pid, long started) {
+        return new NodeRecord("node-1", "other", host, machine, pid, started, 3, Instant.EPOCH);
+    }
+
+    private NodeRecord heldHere(long pid, long started) {
+        return heldBy(self.host(), self.machine(), pid, started);
     }
 
     @Test
-    void aProcessOfThisHostThatNoLongerRunsHasEnded() {
+    void thisMachineTellsItsProcessesAndItsPidNamespace() {
+        assertThat(self.machine()).as("Linux: boot id and pid namespace").contains(" pid:[");
+        assertThat(self.started()).isPositive();
+    }
+
+    @Test
+    void aProcessOfThisMachineThatNoLongerRunsHasEnded() {
         ProcessHandle parent = ProcessHandle.current().parent().orElseThrow();
         long parentStarted = parent.info().startInstant().orElseThrow().toEpochMilli();
 
-        assertThat(self.outlived(heldBy(self.host(), parent.pid(), parentStarted)))
+        assertThat(self.outlived(heldHere(parent.pid(), parentStarted)))
                 .as("the parent process runs")
                 .isFalse();
-        assertThat(self.outlived(heldBy(self.host(), parent.pid(), parentStarted - 60_000)))
+        assertThat(self.outlived(heldHere(parent.pid(), parentStarted + 500)))
+                .as("a start read a little differently is the same start")
+                .isFalse();
+        assertThat(self.outlived(heldHere(parent.pid(), parentStarted - 60_000)))
                 .as("its pid went to another process since")
                 .isTrue();
-        assertThat(self.outlived(heldBy(self.host(), self.pid(), self.started())))
+        assertThat(self.outlived(heldHere(self.pid(), self.started())))
                 .as("this very process: another engine of this JVM")
                 .isFalse();
-        assertThat(self.outlived(heldBy(self.host(), self.pid(), self.started() - 60_000)))
-                .as("an earlier process with this pid (a restarted container)")
+        assertThat(self.outlived(heldHere(self.pid(), self.started() - 60_000)))
+                .as("an earlier process with this pid")
                 .isTrue();
-        assertThat(self.outlived(heldBy(self.host(), Long.MAX_VALUE, 1)))
+        assertThat(self.outlived(heldHere(Long.MAX_VALUE, 1)))
                 .as("no such process")
                 .isTrue();
     }
 
     @Test
-    void anotherHostsProcessOrAnUnknownStartIsNeverKnownToHaveEnded() {
-        assertThat(self.outlived(heldBy(self.host() + "-other", Long.MAX_VALUE, 1)))
+    void anotherMachineContainerOrBootIsNeverKnownToHaveEnded() {
+        assertThat(self.outlived(heldBy(self.host(), "another-boot pid:[1]", Long.MAX_VALUE, 1)))
+                .as("the same host name in another pid namespace (a container restarted as pid 1, say)")
                 .isFalse();
-        assertThat(self.outlived(heldBy(self.host(), Long.MAX_VALUE, 0))).isFalse();
+        assertThat(self.outlived(heldBy(self.host() + "-other", self.machine(), Long.MAX_VALUE, 1)))
+                .isFalse();
+        assertThat(self.outlived(heldBy(self.host(), "", Long.MAX_VALUE, 1)))
+                .as("a holder that did not tell its machine")
+                .isFalse();
+        assertThat(self.outlived(heldHere(Long.MAX_VALUE, 0)))
+                .as("a start not known")
+                .isFalse();
     }
 }

@@ -56,7 +56,8 @@ public interface FlowHandle<I, O> {
      *     continues the run
      * @throws io.crux.ee.api.exception.NodeIdInUseException if another live server holds this
      *     server's node id ({@code crux.node-id}): no durable run starts here; nothing was stored.
-     *     {@link #start}, {@link #resume} and {@link #signal} throw it too
+     *     {@link #start} throws it too, and so do {@link #resume} and {@link #signal} where they would
+     *     continue the run here
      */
     default FlowResult<O> run(I input) {
         return run(input, RunOptions.defaults());

@@ -284,7 +284,10 @@ public class CruxRuntime {
         }
     }
 
-    /** The node id when {@code crux.node-id} is not set: {@link #defaultNodeId(String, UnaryOperator)} of this JVM. */
+    /**
+     * The node id when {@code crux.node-id} is not set: {@link #defaultNodeId(String, UnaryOperator, String)}
+     * of this JVM and application.
+     */
     static String defaultNodeId() {
         String host;
         try {
@@ -292,7 +295,13 @@ public class CruxRuntime {
         } catch (Exception e) {
             host = "localhost";
         }
-        return defaultNodeId(host, System::getProperty);
+        String application;
+        try {
+            application = (String) new InitialContext().lookup("java:app/AppName");
+        } catch (NamingException | RuntimeException e) {
+            application = null;
+        }
+        return defaultNodeId(host, System::getProperty, application);
     }
 
     /**
@@ -306,13 +315,16 @@ public class CruxRuntime {
      * {@code crux.node-id} to take them back at once.) Elsewhere it is the working directory, where
      * Open Liberty starts each server (its output directory).
      *
+     * The application's name goes into the hash too: two applications of one server that share a
+     * database are two nodes (each engine holds its id, and a second of one id would refuse runs).
+     *
      * @param properties the JVM's system properties
+     * @param application the application's name ({@code java:app/AppName}), or {@code null}
      */
-    static String defaultNodeId(String host, UnaryOperator<String> properties) {
+    static String defaultNodeId(String host, UnaryOperator<String> properties, String application) {
         String base = properties.apply("jboss.server.base.dir");
         Path dir = Path.of(base == null || base.isBlank() ? properties.apply("user.dir") : base);
-        return host + ":"
-                + Integer.toHexString(
-                        dir.toAbsolutePath().normalize().toString().hashCode());
+        String where = dir.toAbsolutePath().normalize().toString();
+        return host + ":" + Integer.toHexString((application == null ? where : where + "|" + application).hashCode());
     }
 }

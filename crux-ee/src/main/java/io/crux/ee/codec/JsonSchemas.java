@@ -306,17 +306,17 @@ public final class JsonSchemas {
                         p.put(array ? "maxItems" : "maxLength", size.max());
                     }
                 } else if (a instanceof Min min) {
-                    p.put("minimum", min.value());
+                    narrow(p, "minimum", min.value(), true);
                 } else if (a instanceof Max max) {
-                    p.put("maximum", max.value());
+                    narrow(p, "maximum", max.value(), false);
                 } else if (a instanceof DecimalMin min) {
-                    p.put(min.inclusive() ? "minimum" : "exclusiveMinimum", new BigDecimal(min.value()));
+                    narrow(p, min.inclusive() ? "minimum" : "exclusiveMinimum", new BigDecimal(min.value()), true);
                 } else if (a instanceof DecimalMax max) {
-                    p.put(max.inclusive() ? "maximum" : "exclusiveMaximum", new BigDecimal(max.value()));
+                    narrow(p, max.inclusive() ? "maximum" : "exclusiveMaximum", new BigDecimal(max.value()), false);
                 } else if (a instanceof Positive) {
                     p.put("exclusiveMinimum", 0);
                 } else if (a instanceof PositiveOrZero) {
-                    p.put("minimum", 0);
+                    narrow(p, "minimum", 0, true);
                 } else if (a instanceof Negative) {
                     p.put("exclusiveMaximum", 0);
                 } else if (a instanceof Pattern pattern) {
@@ -327,6 +327,20 @@ public final class JsonSchemas {
             }
         }
         return required;
+    }
+
+    /**
+     * Puts a bound unless the schema has a tighter one: a constraint narrows the type's own range
+     * (an {@code int}'s, a {@code double}'s), never widens it.
+     */
+    private static void narrow(Map<String, Object> p, String key, Number bound, boolean lower) {
+        if (p.get(key) instanceof Number old) {
+            int c = new BigDecimal(bound.toString()).compareTo(new BigDecimal(old.toString()));
+            if (lower ? c <= 0 : c >= 0) {
+                return;
+            }
+        }
+        p.put(key, bound);
     }
 
     private static Type argument(Type type, int index) {

@@ -71,7 +71,11 @@ public final class FlowEngine implements AutoCloseable {
                 settings,
                 b.limits != null ? b.limits : EngineLimits.defaults(),
                 new EventBus(),
-                new NodeGuard(b.store, settings, b.process != null ? b.process : NodeProcess.current()),
+                new NodeGuard(
+                        b.store,
+                        settings,
+                        b.process != null ? b.process : NodeProcess.current(),
+                        Objects.requireNonNull(b.executor, "executor")),
                 Map.copyOf(b.services),
                 b.serviceResolver);
         this.gauges = new EngineGauges(registry, services.bus());
@@ -369,8 +373,9 @@ public final class FlowEngine implements AutoCloseable {
         try {
             registry.close();
             recovery.stop();
-            services.node().release();
         } finally {
+            services.node()
+                    .close(registry.active().stream().anyMatch(e -> e.flow().durable()));
             observation.close();
         }
     }

@@ -441,7 +441,14 @@ public final class InMemoryFlowStore implements FlowStore {
                 nodeId,
                 (id, held) -> incarnation.equals(held.incarnation())
                         ? new NodeRecord(
-                                id, null, held.host(), held.pid(), held.processStarted(), held.beats() + 1, now)
+                                id,
+                                null,
+                                held.host(),
+                                held.machine(),
+                                held.pid(),
+                                held.processStarted(),
+                                held.beats() + 1,
+                                now)
                         : held);
     }
 
@@ -450,6 +457,7 @@ public final class InMemoryFlowStore implements FlowStore {
                 me.nodeId(),
                 me.incarnation(),
                 me.host(),
+                me.machine(),
                 me.pid(),
                 me.processStarted(),
                 held == null ? 0 : held.beats() + 1,

@@ -2,9 +2,13 @@ package io.crux.ee.engine;
 
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.NodeIdInUseException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.FlowStore;
@@ -22,24 +26,123 @@ final class NodeGuard {
 
     private final FlowStore store;
     private final EngineSettings settings;
-    private final NodeRecord me;
     private final NodeProcess process;
+    private final ExecutorService executor;
+    private final NodeRecord me;
     private volatile boolean held;
+    private volatile boolean closed;
+    /** Why the last look found the id another's, until a look finds it this engine's. */
+    private volatile NodeIdInUseException refusal;
     /** The other holder this engine last warned of, so that a refusal is logged once per holder. */
     private volatile String warnedOf;
+    /** Whether maintenance runs on the scheduler: the engine then serves a container's callers. */
+    private volatile boolean scheduled;
 
-    NodeGuard(FlowStore store, EngineSettings settings, NodeProcess process) {
+    /**
+     * @param executor where a caller's first hold runs, outside the caller's transaction
+     */
+    NodeGuard(FlowStore store, EngineSettings settings, NodeProcess process, ExecutorService executor) {
         this.store = store;
         this.settings = settings;
         this.process = process;
+        this.executor = executor;
         this.me = new NodeRecord(
                 settings.nodeId(),
                 UUID.randomUUID().toString(),
                 process.host(),
+                process.machine(),
                 process.pid(),
                 process.started(),
                 0,
                 null);
+    }
+
+    /**
+     * Renews this engine's hold of its node id, or takes the id when it is free, stale, or its
+     * holder's process has ended; nothing once the engine closed.
+     *
+     * @param onLost what to do, given the message that says so, when this engine held the id until
+     *     now and another server took it
+     * @throws NodeIdInUseException if another live server holds it
+     */
+    synchronized void hold(Consumer<String> onLost) {
+        if (closed) {
+            return;
+        }
+        NodeRecord holder = holdOnce();
+        if (!holder.sameHolder(me) && process.outlived(holder) && store.takeNode(me, holder)) {
+            LOG.info(Messages.nodeIdOfEndedProcess(me.nodeId(), holder.host(), holder.pid()));
+            holder = me;
+        }
+        if (holder.sameHolder(me)) {
+            held = true;
+            refusal = null;
+            warnedOf = null;
+            return;
+        }
+        boolean lost = held;
+        held = false;
+        NodeIdInUseException e = new NodeIdInUseException(Messages.nodeIdInUse(
+                me.nodeId(), holder.host(), holder.pid(), holder.seenAt(), settings.leaseDuration()));
+        refusal = e;
+        if (lost) {
+            String message = Messages.nodeIdLost(me.nodeId(), holder.host(), holder.pid());
+            LOG.severe(message);
+            onLost.accept(message);
+        } else if (!Objects.equals(holder.incarnation(), warnedOf)) {
+            LOG.warning(e.getMessage());
+        }
+        warnedOf = holder.incarnation();
+        throw e;
+    }
+
+    /** The store's hold, once more if another server inserted the id's first row at the same moment. */
+    private NodeRecord holdOnce() {
+        try {
+            return store.holdNode(me, settings.leaseDuration());
+        } catch (FlowConflictException raced) {
+            return store.holdNode(me, settings.leaseDuration());
+        }
+    }
+
+    /**
+     * Before this engine writes a run under its node id (starts, resumes or takes over one). Until
+     * the first look (a first run may come before the first maintenance pass), takes the id: in a
+     * server on the executor, outside any transaction of the caller, which would otherwise hold
+     * the id's row locked until it ends, and could roll the hold back; an engine whose maintenance
+     * its application runs itself (tests, plain Java) takes it on the caller's thread. After a
+     * refusal, refuses again at once until a maintenance pass finds the id free.
+     *
+     * @throws NodeIdInUseException if another live server holds it
+     */
+    void requireHeld() {
+        if (held) {
+            return;
+        }
+        NodeIdInUseException refused = refusal;
+        if (refused != null) {
+            throw new NodeIdInUseException(refused.getMessage());
+        }
+        if (!scheduled) {
+            hold(lost -> {});
+            return;
+        }
+        try {
+            executor.submit(() -> hold(lost -> {})).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while holding node id " + me.nodeId(), e);
+        }
+    }
+
+    /** @param on whether maintenance runs on the scheduler from now on */
+    void scheduled(boolean on) {
+        scheduled = on;
     }
 
     /** @return whether this engine held its node id at the last look */
@@ -48,53 +151,22 @@ final class NodeGuard {
     }
 
     /**
-     * Renews this engine's hold of its node id, or takes the id when it is free or its holder's
-     * process has ended.
+     * Closes the guard and gives the id up, so that a server that starts next with it takes it at
+     * once; best effort. Not while this engine's durable runs still execute: their step bodies may
+     * still write, so the hold is left to go stale instead (one {@code crux.lease-duration}).
      *
-     * @throws NodeIdInUseException if another live server holds it
+     * @param executing whether durable runs still execute here
      */
-    synchronized void hold() {
-        NodeRecord holder = store.holdNode(me, settings.leaseDuration());
-        if (!holder.sameHolder(me) && process.outlived(holder) && store.takeNode(me, holder)) {
-            LOG.info(Messages.nodeIdOfEndedProcess(me.nodeId(), holder.host(), holder.pid()));
-            holder = me;
-        }
-        if (holder.sameHolder(me)) {
-            held = true;
-            warnedOf = null;
-            return;
-        }
-        boolean lost = held;
-        held = false;
-        String message = Messages.nodeIdInUse(
-                me.nodeId(), holder.host(), holder.pid(), holder.seenAt(), settings.leaseDuration());
-        if (lost) {
-            LOG.severe(Messages.nodeIdLost(me.nodeId(), holder.host(), holder.pid()));
-        } else if (!Objects.equals(holder.incarnation(), warnedOf)) {
-            LOG.warning(message);
-        }
-        warnedOf = holder.incarnation();
-        throw new NodeIdInUseException(message);
-    }
-
-    /**
-     * Before this engine writes a run under its node id (starts, resumes or takes over one): holds
-     * the id first if it does not already (the first run may come before the first maintenance pass).
-     *
-     * @throws NodeIdInUseException if another live server holds it
-     */
-    void requireHeld() {
-        if (!held) {
-            hold();
-        }
-    }
-
-    /** Gives the id up, so that a server that starts next with it takes it at once; best effort. */
-    void release() {
+    synchronized void close(boolean executing) {
+        closed = true;
         if (!held) {
             return;
         }
         held = false;
+        if (executing) {
+            LOG.fine(() -> "node id " + me.nodeId() + " kept until it goes stale: runs still execute here");
+            return;
+        }
         try {
             store.releaseNode(me.nodeId(), me.incarnation());
         } catch (RuntimeException e) { // the store may be gone with the application: the hold goes stale

@@ -119,19 +119,13 @@ final class Recovery {
      * @throws NodeIdInUseException if another live server holds the id: the pass does nothing
      */
     private void holdNodeId() {
-        boolean wasHeld = services.node().held();
-        try {
-            services.node().hold();
-        } catch (NodeIdInUseException e) {
-            if (wasHeld) {
-                for (Execution<?, ?> local : registry.active()) {
-                    if (local.flow().durable()) {
-                        local.loseLease(new LeaseLostException(e.getMessage(), local.flowId(), null));
-                    }
+        services.node().hold(lost -> {
+            for (Execution<?, ?> local : registry.active()) {
+                if (local.flow().durable()) {
+                    local.loseLease(new LeaseLostException(lost, local.flowId(), null));
                 }
             }
-            throw e;
-        }
+        });
     }
 
     /**
@@ -175,6 +169,7 @@ final class Recovery {
     void start() {
         stopped = false;
         running = true;
+        services.node().scheduled(true);
         schedule(0, FIRST_RETRY_MILLIS);
     }
 

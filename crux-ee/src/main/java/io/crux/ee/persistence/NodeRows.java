@@ -4,33 +4,36 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 
 import io.crux.ee.spi.NodeRecord;
 
 /**
  * The rows of {@code CRUX_NODE}, one per node id, in plain JDBC: who holds the id. Every write adds
  * one to {@code BEATS}, and a change of hands is a compare-and-set on it, so two servers that both
- * find an id free never both take it. Times are the database's {@code LOCALTIMESTAMP}, written and
- * compared on one clock.
+ * find an id free never both take it. Times are the database's {@code CURRENT_TIMESTAMP}, written and
+ * compared on its clock, in a column with a time zone: a session's zone (pgjdbc takes the JVM's) and
+ * a change of daylight-saving time do not move them.
  */
 final class NodeRows {
 
-    private static final String RENEW = "UPDATE CRUX_NODE SET BEATS = BEATS + 1, SEEN_AT = LOCALTIMESTAMP"
+    private static final String RENEW = "UPDATE CRUX_NODE SET BEATS = BEATS + 1, SEEN_AT = CURRENT_TIMESTAMP"
             + " WHERE NODE_ID = ? AND INCARNATION = ?";
 
-    private static final String READ = "SELECT INCARNATION, HOST, PID, PROCESS_STARTED, BEATS, SEEN_AT, LOCALTIMESTAMP"
+    private static final String READ = "SELECT INCARNATION, HOST, MACHINE, PID, PROCESS_STARTED, BEATS, SEEN_AT,"
+            + " CURRENT_TIMESTAMP"
             + " FROM CRUX_NODE WHERE NODE_ID = ?";
 
-    private static final String INSERT = "INSERT INTO CRUX_NODE (NODE_ID, INCARNATION, HOST, PID, PROCESS_STARTED,"
-            + " BEATS, SEEN_AT) VALUES (?, ?, ?, ?, ?, 0, LOCALTIMESTAMP)";
+    private static final String INSERT = "INSERT INTO CRUX_NODE (NODE_ID, INCARNATION, HOST, MACHINE, PID,"
+            + " PROCESS_STARTED, BEATS, SEEN_AT) VALUES (?, ?, ?, ?, ?, ?, 0, CURRENT_TIMESTAMP)";
 
-    private static final String TAKE = "UPDATE CRUX_NODE SET INCARNATION = ?, HOST = ?, PID = ?, PROCESS_STARTED = ?,"
-            + " BEATS = BEATS + 1, SEEN_AT = LOCALTIMESTAMP WHERE NODE_ID = ? AND BEATS = ?";
+    private static final String TAKE = "UPDATE CRUX_NODE SET INCARNATION = ?, HOST = ?, MACHINE = ?, PID = ?,"
+            + " PROCESS_STARTED = ?, BEATS = BEATS + 1, SEEN_AT = CURRENT_TIMESTAMP WHERE NODE_ID = ? AND BEATS = ?";
 
     private static final String RELEASE = "UPDATE CRUX_NODE SET INCARNATION = NULL, BEATS = BEATS + 1,"
-            + " SEEN_AT = LOCALTIMESTAMP WHERE NODE_ID = ? AND INCARNATION = ?";
+            + " SEEN_AT = CURRENT_TIMESTAMP WHERE NODE_ID = ? AND INCARNATION = ?";
 
     private NodeRows() {}
 
@@ -52,8 +55,9 @@ final class NodeRows {
                 ps.setString(1, me.nodeId());
                 ps.setString(2, me.incarnation());
                 ps.setString(3, me.host());
-                ps.setLong(4, me.pid());
-                ps.setLong(5, me.processStarted());
+                ps.setString(4, me.machine());
+                ps.setLong(5, me.pid());
+                ps.setLong(6, me.processStarted());
                 ps.executeUpdate();
             }
             return me;
@@ -68,10 +72,11 @@ final class NodeRows {
         try (PreparedStatement ps = c.prepareStatement(TAKE)) {
             ps.setString(1, me.incarnation());
             ps.setString(2, me.host());
-            ps.setLong(3, me.pid());
-            ps.setLong(4, me.processStarted());
-            ps.setString(5, me.nodeId());
-            ps.setLong(6, from.beats());
+            ps.setString(3, me.machine());
+            ps.setLong(4, me.pid());
+            ps.setLong(5, me.processStarted());
+            ps.setString(6, me.nodeId());
+            ps.setLong(7, from.beats());
             return ps.executeUpdate() == 1;
         }
     }
@@ -86,7 +91,11 @@ final class NodeRows {
     }
 
     /** A row as read, with the database's time of the read. */
-    private record Read(NodeRecord node, java.time.Instant now) {}
+    private record Read(NodeRecord node, Instant now) {}
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
 
     private static Read read(Connection c, String nodeId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(READ)) {
@@ -95,17 +104,17 @@ final class NodeRows {
                 if (!rs.next()) {
                     return null;
                 }
-                Timestamp seen = rs.getTimestamp(6);
                 return new Read(
                         new NodeRecord(
                                 nodeId,
                                 rs.getString(1),
                                 rs.getString(2),
-                                rs.getLong(3),
+                                rs.getString(3),
                                 rs.getLong(4),
                                 rs.getLong(5),
-                                seen.toInstant()),
-                        rs.getTimestamp(7).toInstant());
+                                rs.getLong(6),
+                                instant(rs, 7)),
+                        instant(rs, 8));
             }
         }
     }

@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param incarnation the engine that holds it: a random id of each engine, or {@code null} when the
  *     last holder released it as it closed
  * @param host the host name of the holder's server
+ * @param machine what tells the holder's machine, boot and pid namespace apart from others' (on
+ *     Linux its boot id and pid namespace), or empty
  * @param pid the process id of the holder's server
  * @param processStarted when the holder's process started, in epoch milliseconds (0 if unknown):
  *     with the pid, it tells whether that process still runs
@@ -20,11 +22,19 @@ import java.util.Objects;
  *     record not read from the store
  */
 public record NodeRecord(
-        String nodeId, String incarnation, String host, long pid, long processStarted, long beats, Instant seenAt) {
+        String nodeId,
+        String incarnation,
+        String host,
+        String machine,
+        long pid,
+        long processStarted,
+        long beats,
+        Instant seenAt) {
 
     /** Checks the id. */
     public NodeRecord {
         Objects.requireNonNull(nodeId, "nodeId");
+        machine = machine == null ? "" : machine;
     }
 
     /**

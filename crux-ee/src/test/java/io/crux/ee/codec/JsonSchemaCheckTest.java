@@ -18,7 +18,9 @@ import java.util.Set;
 
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,11 @@ class JsonSchemaCheckTest {
     public record Numbers(int i, long l, short s, byte b, Integer boxed, BigInteger big) {}
 
     public record Decimals(double d, float f, BigDecimal amount) {}
+
+    public record Capped(
+            @Max(Long.MAX_VALUE) int n,
+            @DecimalMax("1e400") double d,
+            @Min(-5) byte b) {}
 
     public record Optionals(OptionalInt i, OptionalLong l, OptionalDouble d, Double boxed, Float small) {}
 
@@ -141,6 +148,14 @@ class JsonSchemaCheckTest {
                 .isEmpty();
         assertThat(pointers("{\"boxed\":1e309,\"small\":-1e39,\"d\":1e309}", Optionals.class))
                 .containsExactly("/boxed", "/small", "/d");
+    }
+
+    @Test
+    void aConstraintNarrowsTheTypesRangeButNeverWidensIt() {
+        assertThat(pointers("{\"n\":2147483648,\"d\":1e399,\"b\":-6}", Capped.class))
+                .containsExactly("/n", "/d", "/b");
+        assertThat(check("{\"n\":2147483647,\"d\":1e308,\"b\":-5}", Capped.class))
+                .isEmpty();
     }
 
     @Test

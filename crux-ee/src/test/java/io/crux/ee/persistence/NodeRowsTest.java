@@ -42,8 +42,8 @@ class NodeRowsTest {
     private static String noPostgreSql;
     private static int ids;
 
-    private final NodeRecord a = new NodeRecord("node-x", "incarnation-a", "host-a", 11, 1_000, 0, null);
-    private final NodeRecord b = new NodeRecord("node-x", "incarnation-b", "host-b", 22, 2_000, 0, null);
+    private final NodeRecord a = new NodeRecord("node-x", "incarnation-a", "host-a", "boot-a", 11, 1_000, 0, null);
+    private final NodeRecord b = new NodeRecord("node-x", "incarnation-b", "host-b", "boot-b", 22, 2_000, 0, null);
 
     @BeforeAll
     static void setUp() {
@@ -98,7 +98,8 @@ class NodeRowsTest {
 
     /** A node id of the test's own, so that tests on one database do not meet. */
     private NodeRecord as(NodeRecord who, String nodeId) {
-        return new NodeRecord(nodeId, who.incarnation(), who.host(), who.pid(), who.processStarted(), 0, null);
+        return new NodeRecord(
+                nodeId, who.incarnation(), who.host(), who.machine(), who.pid(), who.processStarted(), 0, null);
     }
 
     private static synchronized String newId() {
@@ -118,6 +119,7 @@ class NodeRowsTest {
 
             assertThat(holder.incarnation()).isEqualTo("incarnation-a");
             assertThat(holder.host()).isEqualTo("host-a");
+            assertThat(holder.machine()).isEqualTo("boot-a");
             assertThat(holder.pid()).isEqualTo(11);
             assertThat(holder.processStarted()).isEqualTo(1_000);
             assertThat(holder.seenAt()).isNotNull();

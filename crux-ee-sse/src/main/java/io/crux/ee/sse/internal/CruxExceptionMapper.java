@@ -44,18 +44,19 @@ public class CruxExceptionMapper implements ExceptionMapper<CruxException> {
     /** @return the problem's members for {@code e}: type, title, status, detail and what else it names */
     static Map<String, Object> problemOf(CruxException e) {
         int status = statusOf(e);
-        String type = e.messageId().isEmpty() ? "error" : e.messageId();
+        // told in other words: a node id's holder is named in the server's log, not to the client
+        CruxException told =
+                e instanceof NodeIdInUseException ? new NodeIdInUseException(Messages.nodeIdUnavailable()) : e;
+        String type = told.messageId().isEmpty() ? "error" : told.messageId();
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "urn:crux:problem:" + type);
         problem.put("title", e.getClass().getSimpleName());
         problem.put("status", status);
         problem.put(
                 "detail",
-                e instanceof NodeIdInUseException
-                        ? Messages.nodeIdUnavailable() // the message names the other server's host
-                        : CruxPersistenceException.foundIn(e)
-                                .map(store -> logged(store, e))
-                                .orElseGet(e::getMessage));
+                CruxPersistenceException.foundIn(told)
+                        .map(store -> logged(store, e))
+                        .orElseGet(told::getMessage));
         e.flowId().ifPresent(id -> problem.put("flowId", id));
         e.stepLabel().ifPresent(label -> problem.put("stepLabel", label));
         if (e instanceof InvalidInputException invalid) {

@@ -102,7 +102,7 @@ class CruxExceptionMapperTest {
 
         Map<String, Object> problem = CruxExceptionMapper.problemOf(e);
 
-        assertThat(problem).containsEntry("status", 503).containsEntry("type", "urn:crux:problem:CRUX0163E");
+        assertThat(problem).containsEntry("status", 503).containsEntry("type", "urn:crux:problem:CRUX0166E");
         assertThat((String) problem.get("detail"))
                 .startsWith("CRUX0166E")
                 .doesNotContain("db-host-7")
