@@ -578,6 +578,14 @@ public final class Messages {
                         + " tells which (CRUX0163E); try again later, or on another server.");
     }
 
+    public static String nodeIdWithoutApplication(Throwable cause) {
+        return msg(
+                "CRUX0167W",
+                "The application's name (java:app/AppName) could not be read, so the default node id leaves it out"
+                        + " (" + describe(cause) + "): two applications of this server that share a database would"
+                        + " have one id, and the second would refuse runs. Set crux.node-id.");
+    }
+
     public static String nodeIdOfEndedProcess(String node, String host, long pid) {
         return msg(
                 "CRUX0165I",

@@ -299,6 +299,7 @@ public class CruxRuntime {
         try {
             application = (String) new InitialContext().lookup("java:app/AppName");
         } catch (NamingException | RuntimeException e) {
+            LOG.warning(Messages.nodeIdWithoutApplication(e));
             application = null;
         }
         return defaultNodeId(host, System::getProperty, application);

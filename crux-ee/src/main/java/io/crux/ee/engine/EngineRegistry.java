@@ -75,6 +75,11 @@ final class EngineRegistry {
         return active.values();
     }
 
+    /** @return whether a thread of this node is claiming a run now */
+    boolean claimingAny() {
+        return !claiming.isEmpty();
+    }
+
     /** @return false if another execution of the run is active here */
     boolean activateIfAbsent(Execution<?, ?> exec) {
         return active.putIfAbsent(exec.flowId(), exec) == null;

@@ -71,11 +71,7 @@ public final class FlowEngine implements AutoCloseable {
                 settings,
                 b.limits != null ? b.limits : EngineLimits.defaults(),
                 new EventBus(),
-                new NodeGuard(
-                        b.store,
-                        settings,
-                        b.process != null ? b.process : NodeProcess.current(),
-                        Objects.requireNonNull(b.executor, "executor")),
+                new NodeGuard(b.store, settings, b.process != null ? b.process : NodeProcess.current()),
                 Map.copyOf(b.services),
                 b.serviceResolver);
         this.gauges = new EngineGauges(registry, services.bus());

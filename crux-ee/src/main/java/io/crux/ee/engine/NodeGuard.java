@@ -2,13 +2,12 @@ package io.crux.ee.engine;
 
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.crux.ee.api.exception.FlowConflictException;
+import io.crux.ee.api.exception.FlowStateException;
 import io.crux.ee.api.exception.NodeIdInUseException;
 import io.crux.ee.catalog.Messages;
 import io.crux.ee.spi.FlowStore;
@@ -27,7 +26,6 @@ final class NodeGuard {
     private final FlowStore store;
     private final EngineSettings settings;
     private final NodeProcess process;
-    private final ExecutorService executor;
     private final NodeRecord me;
     private volatile boolean held;
     private volatile boolean closed;
@@ -35,17 +33,11 @@ final class NodeGuard {
     private volatile NodeIdInUseException refusal;
     /** The other holder this engine last warned of, so that a refusal is logged once per holder. */
     private volatile String warnedOf;
-    /** Whether maintenance runs on the scheduler: the engine then serves a container's callers. */
-    private volatile boolean scheduled;
 
-    /**
-     * @param executor where a caller's first hold runs, outside the caller's transaction
-     */
-    NodeGuard(FlowStore store, EngineSettings settings, NodeProcess process, ExecutorService executor) {
+    NodeGuard(FlowStore store, EngineSettings settings, NodeProcess process) {
         this.store = store;
         this.settings = settings;
         this.process = process;
-        this.executor = executor;
         this.me = new NodeRecord(
                 settings.nodeId(),
                 UUID.randomUUID().toString(),
@@ -59,16 +51,15 @@ final class NodeGuard {
 
     /**
      * Renews this engine's hold of its node id, or takes the id when it is free, stale, or its
-     * holder's process has ended; nothing once the engine closed.
+     * holder's process has ended.
      *
      * @param onLost what to do, given the message that says so, when this engine held the id until
      *     now and another server took it
      * @throws NodeIdInUseException if another live server holds it
+     * @throws FlowStateException if the engine closed: a pass that was running then stops here
      */
     synchronized void hold(Consumer<String> onLost) {
-        if (closed) {
-            return;
-        }
+        refuseIfClosed();
         NodeRecord holder = holdOnce();
         if (!holder.sameHolder(me) && process.outlived(holder) && store.takeNode(me, holder)) {
             LOG.info(Messages.nodeIdOfEndedProcess(me.nodeId(), holder.host(), holder.pid()));
@@ -106,16 +97,15 @@ final class NodeGuard {
     }
 
     /**
-     * Before this engine writes a run under its node id (starts, resumes or takes over one). Until
-     * the first look (a first run may come before the first maintenance pass), takes the id: in a
-     * server on the executor, outside any transaction of the caller, which would otherwise hold
-     * the id's row locked until it ends, and could roll the hold back; an engine whose maintenance
-     * its application runs itself (tests, plain Java) takes it on the caller's thread. After a
-     * refusal, refuses again at once until a maintenance pass finds the id free.
+     * Before this engine writes a run under its node id (starts, resumes or takes over one): takes
+     * the id if this engine has not looked yet (a first run may come before the first maintenance
+     * pass); after a refusal, refuses again at once until a maintenance pass finds the id free.
      *
      * @throws NodeIdInUseException if another live server holds it
+     * @throws FlowStateException if the engine closed
      */
     void requireHeld() {
+        refuseIfClosed();
         if (held) {
             return;
         }
@@ -123,26 +113,13 @@ final class NodeGuard {
         if (refused != null) {
             throw new NodeIdInUseException(refused.getMessage());
         }
-        if (!scheduled) {
-            hold(lost -> {});
-            return;
-        }
-        try {
-            executor.submit(() -> hold(lost -> {})).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while holding node id " + me.nodeId(), e);
-        }
+        hold(lost -> {});
     }
 
-    /** @param on whether maintenance runs on the scheduler from now on */
-    void scheduled(boolean on) {
-        scheduled = on;
+    private void refuseIfClosed() {
+        if (closed) {
+            throw new FlowStateException(Messages.engineClosed(), null, null);
+        }
     }
 
     /** @return whether this engine held its node id at the last look */
@@ -155,7 +132,7 @@ final class NodeGuard {
      * once; best effort. Not while this engine's durable runs still execute: their step bodies may
      * still write, so the hold is left to go stale instead (one {@code crux.lease-duration}).
      *
-     * @param executing whether durable runs still execute here
+     * @param executing whether durable runs still execute here, or are being claimed
      */
     synchronized void close(boolean executing) {
         closed = true;

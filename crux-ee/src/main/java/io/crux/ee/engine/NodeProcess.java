@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 
 import io.crux.ee.spi.NodeRecord;
 
@@ -14,33 +13,34 @@ import io.crux.ee.spi.NodeRecord;
  * the same machine can tell whether the process that held the id before has ended (a crash, a
  * {@code kill -9}) and take the id over at once, rather than wait for the hold to go stale.
  *
+ * <p>What tells a process is Linux's own: the boot id, the pid namespace and a process's start in
+ * clock ticks since boot ({@code /proc/<pid>/stat}, field 22), which no change of the wall clock
+ * moves (the JDK's {@code ProcessHandle.Info.startInstant} adds the boot time as each JVM read it,
+ * so two JVMs started on either side of a clock step disagree). Elsewhere nothing is known, and a
+ * server waits for the hold to go stale.
+ *
  * @param host this host's name
- * @param machine what tells this machine's processes apart from any other's: the Linux boot id and
- *     this process's pid namespace; empty where the platform does not tell them (then no process of
- *     another is ever known to have ended)
+ * @param machine this machine's boot id and this process's pid namespace; empty where the platform
+ *     does not tell them (then no process of another is ever known to have ended)
  * @param pid this process's id
- * @param started when this process started, in epoch milliseconds (0 if unknown)
+ * @param started when this process started, in clock ticks since boot (0 if unknown)
  */
 record NodeProcess(String host, String machine, long pid, long started) {
 
-    /**
-     * How far two readings of one process's start may differ: the JDK derives it from the boot time
-     * and the process's start in clock ticks.
-     */
-    private static final long START_TOLERANCE_MILLIS = 1_000;
+    private static final Path PROC = Path.of("/proc");
 
     /** @return the process this JVM is */
     static NodeProcess current() {
-        ProcessHandle self = ProcessHandle.current();
-        return new NodeProcess(hostName(), thisMachine(), self.pid(), startOf(self));
+        long pid = ProcessHandle.current().pid();
+        return new NodeProcess(hostName(), thisMachine(), pid, startTicks(pid));
     }
 
     /**
      * @param holder the holder of a node id, as read
      * @return whether the holder's process is known to have ended: it ran on this machine, in this
-     *     pid namespace, and no process with its id and start runs here now. A process of another
-     *     machine, container or boot is never known to have ended; nor is one when this platform does
-     *     not tell a process's start, or hides other users' processes.
+     *     boot and pid namespace, and no process with its id and start runs here now. A process of
+     *     another machine, container or boot is never known to have ended; nor is one when this
+     *     platform does not tell a process's start, or hides other users' processes.
      */
     boolean outlived(NodeRecord holder) {
         if (machine.isEmpty()
@@ -51,34 +51,38 @@ record NodeProcess(String host, String machine, long pid, long started) {
             return false;
         }
         if (holder.pid() == pid) { // this process has the holder's id now: the holder ended unless it is this one
-            return !sameStart(started, holder.processStarted());
+            return holder.processStarted() != started;
         }
-        if (ProcessHandle.of(1).isEmpty()) { // /proc hides other users' processes (hidepid): absence says nothing
+        if (!Files.isReadable(PROC.resolve("1").resolve("stat"))) { // hidepid: an absent process says nothing
             return false;
         }
-        return ProcessHandle.of(holder.pid())
-                .map(p -> {
-                    long s = startOf(p);
-                    return s != 0 && !sameStart(s, holder.processStarted()); // its id went to another process
-                })
-                .orElse(true);
+        long ticks = startTicks(holder.pid());
+        return ticks == 0 || ticks != holder.processStarted(); // gone, or its id went to another process
     }
 
-    private static boolean sameStart(long a, long b) {
-        return Math.abs(a - b) <= START_TOLERANCE_MILLIS;
-    }
-
-    private static long startOf(ProcessHandle process) {
-        return process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    /**
+     * @param pid a process id
+     * @return the process's start in clock ticks since boot, or 0 if no such process runs (or the
+     *     platform does not tell)
+     */
+    static long startTicks(long pid) {
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so count from the last ')'
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[19]); // field 22 of the whole line
+        } catch (IOException | RuntimeException e) { // no such process (NoSuchFileException), or no /proc
+            return 0;
+        }
     }
 
     /** @return the boot id and the pid namespace, or empty off Linux */
     private static String thisMachine() {
         try {
             String boot =
-                    Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+                    Files.readString(PROC.resolve("sys/kernel/random/boot_id")).strip();
             String namespace =
-                    Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+                    Files.readSymbolicLink(PROC.resolve("self/ns/pid")).toString();
             return boot + " " + namespace;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return "";

@@ -169,7 +169,6 @@ final class Recovery {
     void start() {
         stopped = false;
         running = true;
-        services.node().scheduled(true);
         schedule(0, FIRST_RETRY_MILLIS);
     }
 
@@ -200,7 +199,7 @@ final class Recovery {
             lastPassEnded = services.clock().instant();
             started = true;
         } catch (RuntimeException e) {
-            if (!started && retryMillis < every) {
+            if (stopped || !started && retryMillis < every) { // the engine closed under the pass, or is starting
                 LOG.log(Level.FINE, Messages.maintenanceFailed(e), e);
                 next = retryMillis;
                 retry = retryMillis * 2;

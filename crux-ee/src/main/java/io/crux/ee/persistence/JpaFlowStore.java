@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -22,6 +27,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import io.crux.ee.api.FlowStatus;
+import io.crux.ee.api.exception.CruxPersistenceException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.catalog.Messages;
@@ -47,6 +53,9 @@ import io.crux.ee.spi.SuspensionRecord;
 @ApplicationScoped
 public class JpaFlowStore implements FlowStore {
 
+    /** How long a caller waits for a write made apart from its transaction. */
+    private static final long APART_TIMEOUT_SECONDS = 30;
+
     @PersistenceContext(unitName = "crux")
     EntityManager em;
 
@@ -67,6 +76,14 @@ public class JpaFlowStore implements FlowStore {
      */
     @Resource(lookup = "java:comp/DefaultDataSource", shareable = false)
     DataSource ownConnections;
+
+    /**
+     * Where a node id's row is written when the caller has a transaction: in one of its own there,
+     * since a caller's would keep the row locked until it ends (every other server's hold waits)
+     * and could roll the hold back.
+     */
+    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
+    ExecutorService apart;
 
     private final PayloadCodec codec = new JsonbPayloadCodec();
 
@@ -563,29 +580,45 @@ public class JpaFlowStore implements FlowStore {
 
     @Override
     public NodeRecord holdNode(NodeRecord me, Duration staleAfter) {
-        return Transactions.write(
-                "hold node id " + me.nodeId(),
-                null,
-                () -> UnitConnection.run(dataSource, c -> NodeRows.hold(c, me, staleAfter)));
+        return ownTransaction("hold node id " + me.nodeId(), c -> NodeRows.hold(c, me, staleAfter));
     }
 
     @Override
     public boolean takeNode(NodeRecord me, NodeRecord from) {
-        return Transactions.write(
-                "take node id " + me.nodeId(),
-                null,
-                () -> UnitConnection.run(dataSource, c -> NodeRows.take(c, me, from)));
+        return ownTransaction("take node id " + me.nodeId(), c -> NodeRows.take(c, me, from));
     }
 
     @Override
     public void releaseNode(String nodeId, String incarnation) {
-        Transactions.write(
-                "release node id " + nodeId,
-                null,
-                () -> UnitConnection.run(dataSource, c -> {
-                    NodeRows.release(c, nodeId, incarnation);
-                    return null;
-                }));
+        ownTransaction("release node id " + nodeId, c -> {
+            NodeRows.release(c, nodeId, incarnation);
+            return null;
+        });
+    }
+
+    /** Runs JDBC work in a transaction of its own: on the container's executor if the caller has one. */
+    private <T> T ownTransaction(String operation, UnitConnection.Work<T> work) {
+        Supplier<T> write = () -> Transactions.write(operation, null, () -> UnitConnection.run(dataSource, work));
+        if (apart == null || !Transactions.active()) {
+            return write.get();
+        }
+        Future<T> done = apart.submit(write::get);
+        try {
+            return done.get(APART_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                r.addSuppressed(new IllegalStateException(
+                        "waited for by " + Thread.currentThread().getName()));
+                throw r;
+            }
+            throw new CruxPersistenceException(Messages.persistenceFailed(operation, null, e.getCause()), null, e);
+        } catch (TimeoutException | InterruptedException e) {
+            done.cancel(true);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new CruxPersistenceException(Messages.persistenceFailed(operation, null, e), null, e);
+        }
     }
 
     private int renew(String owner, Instant leaseUntil) {

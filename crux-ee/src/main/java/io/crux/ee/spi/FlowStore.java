@@ -460,7 +460,8 @@ public interface FlowStore {
      * Holds a node id for one engine: renews the hold when that engine holds it already; takes it
      * when nobody holds it (never held, released by {@link #releaseNode}, or not renewed for
      * {@code staleAfter} by the database's clock); otherwise changes nothing. Each write counts in
-     * {@link NodeRecord#beats()}.
+     * {@link NodeRecord#beats()}. It commits in a transaction of its own, never a caller's: a
+     * caller's would keep the row locked until it ends and could roll the hold back.
      *
      * <p>The default is for a store that only one process uses (an in-memory one): nothing to guard.
      * A store that several servers share implements it, so that two live servers with one node id

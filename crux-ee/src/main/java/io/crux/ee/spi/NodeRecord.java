@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param machine what tells the holder's machine, boot and pid namespace apart from others' (on
  *     Linux its boot id and pid namespace), or empty
  * @param pid the process id of the holder's server
- * @param processStarted when the holder's process started, in epoch milliseconds (0 if unknown):
- *     with the pid, it tells whether that process still runs
+ * @param processStarted when the holder's process started, in clock ticks since its machine's boot
+ *     (0 if unknown): with the pid, it tells whether that process still runs
  * @param beats how often the row was written; each write adds one, so that a change of hands can
  *     be made only by someone who saw the last write
  * @param seenAt when the holder last renewed its hold, on the database's clock; {@code null} for a
