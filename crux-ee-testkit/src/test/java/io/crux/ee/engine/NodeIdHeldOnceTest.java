@@ -153,4 +153,21 @@ class NodeIdHeldOnceTest {
                 .as("the id is the first's again once the second closed")
                 .isZero();
     }
+
+    @Test
+    void aServerClosedWhileItsRunsExecuteKeepsTheIdUntilItGoesStale() {
+        first.close(); // step two still runs on it, and may still write
+
+        assertThatThrownBy(second::maintain)
+                .as("the id is not given up while a run executes")
+                .hasMessageContaining("CRUX0163E");
+        assertThatThrownBy(() -> onFirst.start("z", RunOptions.defaults().withFlowId("run-3")))
+                .as("a closed engine starts nothing")
+                .hasMessageContaining("CRUX0047E");
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(second.maintain())
+                .as("stale: the second takes the id and the run")
+                .isEqualTo(1);
+    }
 }

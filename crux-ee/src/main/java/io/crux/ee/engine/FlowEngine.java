@@ -370,8 +370,9 @@ public final class FlowEngine implements AutoCloseable {
             registry.close();
             recovery.stop();
         } finally {
-            services.node()
-                    .close(registry.active().stream().anyMatch(e -> e.flow().durable()));
+            boolean executing = registry.claimingAny()
+                    || registry.active().stream().anyMatch(e -> e.flow().durable());
+            services.node().close(executing);
             observation.close();
         }
     }
