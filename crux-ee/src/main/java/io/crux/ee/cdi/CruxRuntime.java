@@ -1,6 +1,5 @@
 package io.crux.ee.cdi;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -289,12 +288,6 @@ public class CruxRuntime {
      * of this JVM and application.
      */
     static String defaultNodeId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "localhost";
-        }
         String application;
         try {
             application = (String) new InitialContext().lookup("java:app/AppName");
@@ -302,7 +295,7 @@ public class CruxRuntime {
             LOG.warning(Messages.nodeIdWithoutApplication(e));
             application = null;
         }
-        return defaultNodeId(host, System::getProperty, application);
+        return defaultNodeId(EngineSettings.hostName(), System::getProperty, application);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.crux.ee.engine;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -26,6 +28,18 @@ public record EngineSettings(String nodeId, Duration leaseDuration, Duration mai
                 || maintenanceInterval.compareTo(leaseDuration) >= 0) {
             throw new IllegalArgumentException(
                     "maintenanceInterval must be positive and shorter than leaseDuration: " + maintenanceInterval);
+        }
+    }
+
+    /**
+     * @return this host's name, as a default node id and a node id's holder name it; {@code localhost}
+     *     when the host cannot tell
+     */
+    public static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException | SecurityException e) {
+            return "localhost";
         }
     }
 

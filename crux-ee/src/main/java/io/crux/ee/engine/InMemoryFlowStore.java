@@ -417,11 +417,7 @@ public final class InMemoryFlowStore implements FlowStore {
     public NodeRecord holdNode(NodeRecord me, Duration staleAfter) {
         Instant now = clock.instant();
         return nodes.compute(me.nodeId(), (id, held) -> {
-            boolean free = held == null
-                    || held.incarnation() == null
-                    || held.sameHolder(me)
-                    || held.seenAt().plus(staleAfter).isBefore(now);
-            return free ? written(me, held, now) : held;
+            return held == null || held.sameHolder(me) || held.free(now, staleAfter) ? written(me, held, now) : held;
         });
     }
 

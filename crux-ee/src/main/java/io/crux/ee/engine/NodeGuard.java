@@ -122,11 +122,6 @@ final class NodeGuard {
         }
     }
 
-    /** @return whether this engine held its node id at the last look */
-    boolean held() {
-        return held;
-    }
-
     /**
      * Closes the guard and gives the id up, so that a server that starts next with it takes it at
      * once; best effort. Not while this engine's durable runs still execute: their step bodies may

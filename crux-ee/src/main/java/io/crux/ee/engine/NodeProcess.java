@@ -1,8 +1,6 @@
 package io.crux.ee.engine;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -32,7 +30,7 @@ record NodeProcess(String host, String machine, long pid, long started) {
     /** @return the process this JVM is */
     static NodeProcess current() {
         long pid = ProcessHandle.current().pid();
-        return new NodeProcess(hostName(), thisMachine(), pid, startTicks(pid));
+        return new NodeProcess(EngineSettings.hostName(), thisMachine(), pid, startTicks(pid));
     }
 
     /**
@@ -86,14 +84,6 @@ record NodeProcess(String host, String machine, long pid, long started) {
             return boot + " " + namespace;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return "";
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
         }
     }
 }

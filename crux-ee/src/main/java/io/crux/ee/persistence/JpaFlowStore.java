@@ -11,11 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -27,7 +23,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 
 import io.crux.ee.api.FlowStatus;
-import io.crux.ee.api.exception.CruxPersistenceException;
 import io.crux.ee.api.exception.FlowConflictException;
 import io.crux.ee.api.exception.LeaseLostException;
 import io.crux.ee.catalog.Messages;
@@ -52,9 +47,6 @@ import io.crux.ee.spi.SuspensionRecord;
  */
 @ApplicationScoped
 public class JpaFlowStore implements FlowStore {
-
-    /** How long a caller waits for a write made apart from its transaction. */
-    private static final long APART_TIMEOUT_SECONDS = 30;
 
     @PersistenceContext(unitName = "crux")
     EntityManager em;
@@ -596,29 +588,9 @@ public class JpaFlowStore implements FlowStore {
         });
     }
 
-    /** Runs JDBC work in a transaction of its own: on the container's executor if the caller has one. */
+    /** Runs JDBC work in a transaction of its own, never the caller's ({@link Transactions#writeApart}). */
     private <T> T ownTransaction(String operation, UnitConnection.Work<T> work) {
-        Supplier<T> write = () -> Transactions.write(operation, null, () -> UnitConnection.run(dataSource, work));
-        if (apart == null || !Transactions.active()) {
-            return write.get();
-        }
-        Future<T> done = apart.submit(write::get);
-        try {
-            return done.get(APART_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                r.addSuppressed(new IllegalStateException(
-                        "waited for by " + Thread.currentThread().getName()));
-                throw r;
-            }
-            throw new CruxPersistenceException(Messages.persistenceFailed(operation, null, e.getCause()), null, e);
-        } catch (TimeoutException | InterruptedException e) {
-            done.cancel(true);
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new CruxPersistenceException(Messages.persistenceFailed(operation, null, e), null, e);
-        }
+        return Transactions.writeApart(apart, operation, () -> UnitConnection.run(dataSource, work));
     }
 
     private int renew(String owner, Instant leaseUntil) {

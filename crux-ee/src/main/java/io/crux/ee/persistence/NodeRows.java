@@ -62,9 +62,7 @@ final class NodeRows {
             }
             return me;
         }
-        boolean free = held.node.incarnation() == null
-                || held.node.seenAt().plus(staleAfter).isBefore(held.now);
-        return free && take(c, me, held.node) ? me : held.node;
+        return held.node.free(held.now, staleAfter) && take(c, me, held.node) ? me : held.node;
     }
 
     /** {@link io.crux.ee.spi.FlowStore#takeNode}: whether {@code me} holds the id now. */

@@ -2,6 +2,11 @@ package io.crux.ee.persistence;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -43,6 +48,9 @@ import io.crux.ee.spi.StepTransaction;
 final class Transactions {
 
     private static final int OWNER_WRITE_ATTEMPTS = 3;
+
+    /** How long a caller waits for work written apart from its transaction ({@link #writeApart}). */
+    private static final long APART_TIMEOUT_SECONDS = 30;
 
     private Transactions() {}
 
@@ -112,6 +120,37 @@ final class Transactions {
             return work.get();
         } catch (PersistenceException e) {
             throw translate(operation, flowId, e);
+        }
+    }
+
+    /**
+     * {@link #write} in a transaction of its own, never the caller's: when the calling thread has a
+     * transaction, the work runs on {@code executor} (a container's managed executor, whose tasks
+     * carry none) and the caller waits for it. For rows that other servers wait on, which a caller's
+     * long transaction would keep locked, and whose write its rollback must not undo.
+     *
+     * @param executor where the work runs if the caller has a transaction; {@code null} outside a container
+     */
+    static <T> T writeApart(ExecutorService executor, String operation, Supplier<T> work) {
+        if (executor == null || !active()) {
+            return write(operation, null, work);
+        }
+        Future<T> done = executor.submit(() -> write(operation, null, work));
+        try {
+            return done.get(APART_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                r.addSuppressed(new IllegalStateException(
+                        "waited for by " + Thread.currentThread().getName()));
+                throw r;
+            }
+            throw new CruxPersistenceException(Messages.persistenceFailed(operation, null, e.getCause()), null, e);
+        } catch (TimeoutException | InterruptedException e) {
+            done.cancel(true);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new CruxPersistenceException(Messages.persistenceFailed(operation, null, e), null, e);
         }
     }
 

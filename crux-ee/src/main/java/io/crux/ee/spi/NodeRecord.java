@@ -1,5 +1,6 @@
 package io.crux.ee.spi;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -35,6 +36,15 @@ public record NodeRecord(
     public NodeRecord {
         Objects.requireNonNull(nodeId, "nodeId");
         machine = machine == null ? "" : machine;
+    }
+
+    /**
+     * @param now the time of the look, on the clock that wrote {@link #seenAt()}
+     * @param staleAfter how long a holder that stopped renewing keeps the id
+     * @return whether another engine may take the id: it was released, or not renewed for {@code staleAfter}
+     */
+    public boolean free(Instant now, Duration staleAfter) {
+        return incarnation == null || seenAt.plus(staleAfter).isBefore(now);
     }
 
     /**
