@@ -1,5 +1,7 @@
 package io.crux.ee.cdi;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,6 +27,12 @@ final class CdiLifecycleEvents implements FlowLifecycleListener {
     private final Event<Object> events;
     private final NotificationOptions async;
 
+    /**
+     * The event qualified by each flow's name, selected once: a selection is a new {@code Event} each
+     * time, whose container resolves its observers again at every firing (a run fires two).
+     */
+    private final Map<String, Event<Object>> byFlow = new ConcurrentHashMap<>();
+
     CdiLifecycleEvents(BeanManager beanManager, ExecutorService executor) {
         this.events = beanManager.getEvent();
         this.async = NotificationOptions.ofExecutor(executor);
@@ -32,7 +40,8 @@ final class CdiLifecycleEvents implements FlowLifecycleListener {
 
     @Override
     public void transitioned(FlowLifecycleEvent event) {
-        Event<Object> qualified = events.select(FlowEvent.Literal.of(event.flowName()));
+        Event<Object> qualified =
+                byFlow.computeIfAbsent(event.flowName(), flow -> events.select(FlowEvent.Literal.of(flow)));
         String kind = event.getClass().getSimpleName();
         try {
             qualified.fire(event);
