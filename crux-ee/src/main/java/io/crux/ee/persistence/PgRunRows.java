@@ -90,8 +90,8 @@ final class PgRunRows {
                 ps.setLong(13, lease.toMillis());
             }
             ps.setString(14, run.traceParent());
-            ps.setTimestamp(15, Timestamp.from(run.createdAt()));
-            ps.setTimestamp(16, Timestamp.from(run.updatedAt()));
+            LocalTimes.bind(ps, 15, run.createdAt());
+            LocalTimes.bind(ps, 16, run.updatedAt());
             ps.executeUpdate();
         }
     }
@@ -163,7 +163,7 @@ final class PgRunRows {
             ps.setString(i++, flowId);
             ps.setString(i++, status.name());
             ps.setString(i++, error);
-            ps.setTimestamp(i++, Timestamp.from(at));
+            LocalTimes.bind(ps, i++, at);
             if (output != null) {
                 ps.setString(i++, output.type());
                 ps.setString(i++, output.json());

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowCancelledException;
@@ -56,8 +55,8 @@ final class RunFence {
             ps.setString(8, e.outputJson);
             ps.setInt(9, e.attempts);
             ps.setBoolean(10, e.fallback);
-            ps.setTimestamp(11, Timestamp.from(e.completedAt));
-            ps.setTimestamp(12, e.startedAt == null ? null : Timestamp.from(e.startedAt));
+            LocalTimes.bind(ps, 11, e.completedAt);
+            LocalTimes.bind(ps, 12, e.startedAt);
             ps.setString(13, e.attemptLog);
             ps.setString(14, owner);
             return ps.executeUpdate();
