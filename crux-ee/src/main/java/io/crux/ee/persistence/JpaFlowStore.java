@@ -1,5 +1,6 @@
 package io.crux.ee.persistence;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -11,13 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -78,13 +76,6 @@ public class JpaFlowStore implements FlowStore {
      */
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     ExecutorService apart;
-
-    /** Gives back the connections that the autocommitted writes keep between a thread's writes. */
-    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
-    ScheduledExecutorService sweeps;
-
-    /** The autocommitted writes' connections, kept by their threads between writes; none kept outside a container. */
-    private volatile KeptConnections connections;
 
     private final PayloadCodec codec = new JsonbPayloadCodec();
 
@@ -354,33 +345,14 @@ public class JpaFlowStore implements FlowStore {
         return ownConnections != null && !Transactions.active() && postgreSqlOutsideTransaction();
     }
 
-    /**
-     * Runs {@code work} in autocommit mode on a connection of its own, without the transaction
-     * manager: the one this thread kept from its last such write, if it wrote a moment ago.
-     */
+    /** Runs {@code work} in autocommit mode on a connection of its own, without the transaction manager. */
     private <T> T autocommitted(String operation, String flowId, UnitConnection.Work<T> work) {
-        return Transactions.autocommit(operation, flowId, () -> connections().run(work));
-    }
-
-    private KeptConnections connections() {
-        KeptConnections kept = connections;
-        if (kept == null) { // not made by the container: each write takes a connection and gives it back
-            kept = new KeptConnections(ownConnections, null);
-            connections = kept;
-        }
-        return kept;
-    }
-
-    @PostConstruct
-    void keepConnections() {
-        connections = new KeptConnections(ownConnections, sweeps);
-    }
-
-    @PreDestroy
-    void releaseConnections() {
-        if (connections != null) {
-            connections.close();
-        }
+        return Transactions.autocommit(operation, flowId, () -> {
+            try (Connection c = ownConnections.getConnection()) {
+                c.setAutoCommit(true);
+                return work.run(c);
+            }
+        });
     }
 
     /** @return the run's lease as a length from now, for the database to add to its own clock; null for none */
