@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.exception.FlowCancelledException;
@@ -56,7 +57,7 @@ final class RunFence {
             ps.setInt(9, e.attempts);
             ps.setBoolean(10, e.fallback);
             LocalTimes.bind(ps, 11, e.completedAt);
-            LocalTimes.bind(ps, 12, e.startedAt);
+            ps.setTimestamp(12, e.startedAt == null ? null : Timestamp.from(e.startedAt)); // nullable: see LocalTimes
             ps.setString(13, e.attemptLog);
             ps.setString(14, owner);
             return ps.executeUpdate();
