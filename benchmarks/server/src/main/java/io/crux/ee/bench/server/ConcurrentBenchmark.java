@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -110,6 +111,8 @@ public class ConcurrentBenchmark {
         long wallNs;
         long processCpuNs;
         long callerCpuNs;
+        long machineBusyNs;
+        long machineAllNs;
         final List<Double> roundOpsPerSecond = new ArrayList<>();
         final List<Double> roundMeanLatencyNs = new ArrayList<>();
         final List<long[]> latencies = new ArrayList<>();
@@ -120,6 +123,8 @@ public class ConcurrentBenchmark {
             wallNs += p.wallNs;
             processCpuNs += p.processCpuNs;
             callerCpuNs += p.callerCpuNs;
+            machineBusyNs += p.machineBusyNs;
+            machineAllNs += p.machineAllNs;
             roundOpsPerSecond.add(p.ops * 1e9 / p.wallNs);
             latencies.add(stepLatencies);
             roundMeanLatencyNs.add(Arrays.stream(stepLatencies).average().orElse(0));
@@ -133,6 +138,10 @@ public class ConcurrentBenchmark {
         long wallNs;
         long processCpuNs;
         long callerCpuNs;
+        /** CPU time of the whole machine (every process, PostgreSQL's too), busy and in all, from /proc/stat. */
+        long machineBusyNs;
+
+        long machineAllNs;
         final Latencies callLatencies = new Latencies();
     }
 
@@ -255,6 +264,7 @@ public class ConcurrentBenchmark {
         }
         ready.await();
         long cpu0 = processCpuNs();
+        long[] machine0 = machineCpuNs();
         long t0 = System.nanoTime();
         go.countDown();
         for (Future<?> f : futures) {
@@ -262,6 +272,9 @@ public class ConcurrentBenchmark {
         }
         p.wallNs = System.nanoTime() - t0;
         p.processCpuNs = processCpuNs() - cpu0;
+        long[] machine1 = machineCpuNs();
+        p.machineBusyNs = machine1[0] - machine0[0];
+        p.machineAllNs = machine1[1] - machine0[1];
         p.callerCpuNs = Arrays.stream(callerCpu).sum();
         p.ops = (long) calls * opsPerCall;
         return p;
@@ -384,7 +397,12 @@ public class ConcurrentBenchmark {
                         "runUsP50", round(Latencies.quantileUs(runLat, 0.5)),
                         "runUsP99", round(Latencies.quantileUs(runLat, 0.99)),
                         "processCpuUsPerStep", round(durable.processCpuNs / 1000.0 / durable.ops),
-                        "callerThreadsCpuUsPerStep", round(durable.callerCpuNs / 1000.0 / durable.ops)));
+                        "callerThreadsCpuUsPerStep", round(durable.callerCpuNs / 1000.0 / durable.ops),
+                        "machineCpuUsPerStep", round(durable.machineBusyNs / 1000.0 / durable.ops),
+                        "machineBusy",
+                                durable.machineAllNs == 0
+                                        ? 0
+                                        : round((double) durable.machineBusyNs / durable.machineAllNs)));
         out.put(
                 "bare",
                 ordered(
@@ -394,7 +412,10 @@ public class ConcurrentBenchmark {
                         "insertUsP50", round(Latencies.quantileUs(bareLat, 0.5)),
                         "insertUsP99", round(Latencies.quantileUs(bareLat, 0.99)),
                         "insertUsMean", round(bareMeanUs),
-                        "processCpuUsPerInsert", round(bare.processCpuNs / 1000.0 / bare.ops)));
+                        "processCpuUsPerInsert", round(bare.processCpuNs / 1000.0 / bare.ops),
+                        "machineCpuUsPerInsert", round(bare.machineBusyNs / 1000.0 / bare.ops),
+                        "machineBusy",
+                                bare.machineAllNs == 0 ? 0 : round((double) bare.machineBusyNs / bare.machineAllNs)));
         out.put(
                 "ratios",
                 ordered(
@@ -437,11 +458,38 @@ public class ConcurrentBenchmark {
         return out;
     }
 
+    /** @return the JVM's CPU time so far; 0 where the server hides the JDK's extension of the MXBean (WildFly's modules) */
     private static long processCpuNs() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return os.getProcessCpuTime();
+            }
+        } catch (LinkageError hidden) {
+            return 0L;
         }
         return 0L;
+    }
+
+    /**
+     * @return the machine's busy and total CPU time so far, from the first line of /proc/stat (every
+     *     CPU, every process: PostgreSQL's work beside the server's); zeros where there is none
+     */
+    private static long[] machineCpuNs() {
+        try {
+            String[] f = Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+                    .get(0)
+                    .trim()
+                    .split("\\s+");
+            long all = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                all += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            long nsPerTick = 10_000_000L; // USER_HZ is 100 on Linux
+            return new long[] {(all - idle) * nsPerTick, all * nsPerTick};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
     }
 
     private void ensureTable() throws SQLException {
