@@ -465,7 +465,7 @@ public class ConcurrentBenchmark {
                 return os.getProcessCpuTime();
             }
         } catch (LinkageError hidden) {
-            return 0L;
+            // falls through to 0
         }
         return 0L;
     }
