@@ -8,17 +8,17 @@ import java.util.List;
  * Latencies in ns collected from many threads, each adding an array of its own at a time (one lock
  * per array, not per value). Thread-safe.
  */
-final class Latencies {
+public final class Latencies {
 
     private final List<long[]> parts = new ArrayList<>();
 
     /** Adds the first {@code n} values of {@code ns}. */
-    synchronized void add(long[] ns, int n) {
+    public synchronized void add(long[] ns, int n) {
         parts.add(n == ns.length ? ns : Arrays.copyOf(ns, n));
     }
 
     /** @return every value added since the last call, sorted, and starts over */
-    synchronized long[] take() {
+    public synchronized long[] take() {
         long[] all = parts.stream().flatMapToLong(Arrays::stream).toArray();
         parts.clear();
         Arrays.sort(all);
@@ -26,7 +26,7 @@ final class Latencies {
     }
 
     /** @return the q-quantile (0..1) of sorted values, in µs, or 0 if there are none */
-    static double quantileUs(long[] sorted, double q) {
+    public static double quantileUs(long[] sorted, double q) {
         if (sorted.length == 0) {
             return 0;
         }
