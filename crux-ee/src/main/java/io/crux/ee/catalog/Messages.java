@@ -626,6 +626,13 @@ public final class Messages {
                         + " contain.");
     }
 
+    public static String malformedQuery() {
+        return msg(
+                "CRUX0316E",
+                "The request's query holds a percent sign that is not followed by two hexadecimal digits;"
+                        + " a literal percent sign is written %25.");
+    }
+
     public static String serverFailed(String messageId, String reference) {
         return msg(
                 "CRUX0110E",

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.crux.it.support.AppServer;
+import io.crux.it.support.AppServer.RawResponse;
 import io.crux.it.support.Json;
 import io.crux.it.support.RunningServer;
 import io.crux.it.support.SharedServer;
@@ -183,6 +184,37 @@ class HttpErrorsIT {
                         .toString())
                 .startsWith("CRUX0109E");
         assertThat(status(requestId)).isEqualTo("SUSPENDED");
+    }
+
+    @Test
+    void aMalformedPercentEscapeInTheQueryAnswersAsTheServerReadsItAndNever500() {
+        // Liberty's RESTEasy could not decode such a query, nor then read the request's URI to log the
+        // failure, and answered 500
+        RawResponse limit = server().rawGet(FLOWS + "/runs?limit=%zz", ALICE);
+        RawResponse other = server().rawGet(FLOWS + "/runs?x=%2", ALICE);
+        switch (AppServer.kind()) {
+            case "wildfly" -> { // Undertow refuses such a request itself, before any application sees it
+                assertThat(limit.status()).as(limit.body()).isEqualTo(400);
+                assertThat(other.status()).as(other.body()).isEqualTo(400);
+            }
+            case "payara" -> { // Jersey reads a malformed escape as its characters
+                assertThat(problemDetail(limit)).as("no integer").startsWith("CRUX0193E");
+                assertThat(other.status())
+                        .as("no parameter of ours: " + other.body())
+                        .isEqualTo(200);
+            }
+            default -> {
+                assertThat(problemDetail(limit)).startsWith("CRUX0316E");
+                assertThat(problemDetail(other)).startsWith("CRUX0316E");
+            }
+        }
+    }
+
+    /** @return the detail of a 400 problem answered to {@link AppServer#rawGet} */
+    private static String problemDetail(RawResponse response) {
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        return Json.object(response.body()).get("detail").toString();
     }
 
     @Test

@@ -336,6 +336,47 @@ public abstract class AppServer {
                 .build());
     }
 
+    /** What {@link #rawGet} read: the status code, the {@code Content-Type} (or empty) and the body. */
+    public record RawResponse(int status, String contentType, String body) {}
+
+    /**
+     * Sends a GET whose request target goes out byte for byte as given, over a socket of its own. No
+     * HTTP client can send what this is for: {@link java.net.URI}, which {@code java.net.http} needs,
+     * refuses a malformed percent-escape such as {@code %zz}, and a server must be shown one. HTTP/1.0
+     * with {@code Connection: close}, so the answer is its bytes up to the end of the stream.
+     *
+     * @param target the path and query below the server root, not checked or encoded
+     * @param user basic-auth {@code user:password}, or {@code null}
+     * @return the response
+     */
+    public RawResponse rawGet(String target, String user) {
+        StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.0\r\n")
+                .append("Host: localhost:" + httpPort + "\r\n")
+                .append("Connection: close\r\n");
+        if (user != null) {
+            request.append("Authorization: Basic "
+                    + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)) + "\r\n");
+        }
+        request.append("\r\n");
+        try (java.net.Socket socket = new java.net.Socket("localhost", httpPort)) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            String head = end < 0 ? answer : answer.substring(0, end);
+            String contentType = head.lines()
+                    .filter(l -> l.regionMatches(true, 0, "Content-Type:", 0, 13))
+                    .map(l -> l.substring(13).trim())
+                    .findFirst()
+                    .orElse("");
+            return new RawResponse(
+                    Integer.parseInt(head.split(" ", 3)[1]), contentType, end < 0 ? "" : answer.substring(end + 4));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @param path a path below the server root @return its absolute URL */
     public String url(String path) {
         return uri(path).toString();
