@@ -628,7 +628,7 @@ public final class Messages {
 
     public static String malformedQuery() {
         return msg(
-                "CRUX0316E",
+                "CRUX0319E",
                 "The request's query holds a percent sign that is not followed by two hexadecimal digits;"
                         + " a literal percent sign is written %25.");
     }
