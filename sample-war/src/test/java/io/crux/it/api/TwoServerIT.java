@@ -1,7 +1,6 @@
 package io.crux.it.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.crux.it.support.AppServer;
 import io.crux.it.support.CruxHealth;
 import io.crux.it.support.Json;
+import io.crux.it.support.ServerPair;
 import io.crux.it.support.SseClient;
 import io.crux.it.support.SseClient.Event;
 
@@ -26,28 +26,22 @@ import io.crux.it.support.SseClient.Event;
  */
 class TwoServerIT {
 
-    private static final int LIFECYCLE_PORT = Integer.getInteger("lifecycle.http.port", 9081);
     private static final String ALICE = "alice:alice-password";
+    private static ServerPair pair;
     private static AppServer first;
     private static AppServer second;
 
     @BeforeAll
     static void startServers() {
-        assumeTrue(
-                "postgresql".equals(System.getProperty("crux.db")),
-                "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
-        first = AppServer.create("cruxFirst", LIFECYCLE_PORT, Map.of()).deploy(ApiWar.build());
-        second = AppServer.create("cruxSecond", LIFECYCLE_PORT + 1, Map.of()).deploy(ApiWar.build());
-        first.start(ApiWar.FLOWS);
-        second.start(ApiWar.FLOWS);
+        pair = ServerPair.start("cruxFirst", Map.of(), "cruxSecond", Map.of(), ApiWar::build, ApiWar.FLOWS);
+        first = pair.first();
+        second = pair.second();
     }
 
     @AfterAll
     static void stopServers() {
-        for (AppServer s : new AppServer[] {first, second}) {
-            if (s != null) {
-                s.stopQuietly();
-            }
+        if (pair != null) {
+            pair.stopQuietly();
         }
     }
 

@@ -2,7 +2,6 @@ package io.crux.it.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.crux.it.support.AppServer;
+import io.crux.it.support.ServerPair;
 
 /**
  * Lease loss: two servers on one PostgreSQL with a short lease. The first is frozen (SIGSTOP) in
@@ -33,22 +33,18 @@ import io.crux.it.support.AppServer;
  */
 class LeaseLossIT {
 
-    private static final int PORT = Integer.getInteger("lifecycle.http.port", 9081);
     private static final String READY = FaultWar.FAULT + "/pid";
+    private static ServerPair pair;
     private static AppServer first;
     private static AppServer second;
     private static Long frozen;
 
     @BeforeAll
     static void startServers() {
-        assumeTrue(
-                "postgresql".equals(System.getProperty("crux.db")),
-                "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
-        first = AppServer.create("cruxLeaseFirst", PORT, env("lease-first")).deploy(FaultWar.build());
-        second = AppServer.create("cruxLeaseSecond", PORT + 1, env("lease-second"))
-                .deploy(FaultWar.build());
-        first.start(READY);
-        second.start(READY);
+        pair = ServerPair.start(
+                "cruxLeaseFirst", env("lease-first"), "cruxLeaseSecond", env("lease-second"), FaultWar::build, READY);
+        first = pair.first();
+        second = pair.second();
     }
 
     private static Map<String, String> env(String node) {
@@ -60,10 +56,8 @@ class LeaseLossIT {
         if (frozen != null) {
             signal("-CONT", frozen);
         }
-        for (AppServer s : new AppServer[] {first, second}) {
-            if (s != null) {
-                s.stopQuietly();
-            }
+        if (pair != null) {
+            pair.stopQuietly();
         }
     }
 

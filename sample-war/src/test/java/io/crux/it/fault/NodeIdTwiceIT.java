@@ -2,7 +2,6 @@ package io.crux.it.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.crux.it.support.AppServer;
+import io.crux.it.support.ServerPair;
 
 /**
  * Two live servers given one node id ({@code crux.node-id}) on one PostgreSQL, as two Payara Micro
@@ -24,31 +24,25 @@ import io.crux.it.support.AppServer;
  */
 class NodeIdTwiceIT {
 
-    private static final int PORT = Integer.getInteger("lifecycle.http.port", 9081);
     private static final String READY = FaultWar.FAULT + "/pid";
     private static final String STEPS = FaultWar.FLOWS + "/it-fault/actions/steps";
+    private static ServerPair pair;
     private static AppServer first;
     private static AppServer second;
 
     @BeforeAll
     static void startServers() {
-        assumeTrue(
-                "postgresql".equals(System.getProperty("crux.db")),
-                "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
         Map<String, String> env =
                 Map.of("CRUX_NODE_ID", "twin", "CRUX_LEASE_DURATION", "PT3S", "CRUX_MAINTENANCE_INTERVAL", "PT1S");
-        first = AppServer.create("cruxTwinFirst", PORT, env).deploy(FaultWar.build());
-        second = AppServer.create("cruxTwinSecond", PORT + 1, env).deploy(FaultWar.build());
-        first.start(READY);
-        second.start(READY);
+        pair = ServerPair.start("cruxTwinFirst", env, "cruxTwinSecond", env, FaultWar::build, READY);
+        first = pair.first();
+        second = pair.second();
     }
 
     @AfterAll
     static void stopServers() {
-        for (AppServer s : new AppServer[] {first, second}) {
-            if (s != null) {
-                s.stopQuietly();
-            }
+        if (pair != null) {
+            pair.stopQuietly();
         }
     }
 
