@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.crux.ee.bench.server.AlternatingPhases;
 import io.crux.ee.bench.server.AlternatingPhases.Phase;
+import io.crux.ee.bench.server.AlternatingPhases.Setup;
 import io.crux.ee.bench.server.AlternatingPhases.Side;
 import io.crux.ee.bench.server.AlternatingPhases.Totals;
 import io.crux.ee.bench.server.BenchPayload;
@@ -121,18 +122,16 @@ public final class DbosConcurrentBenchmark {
                     new Side(
                             () -> barePhase(dataSource, callers, clients, flows * steps, json),
                             Phase::takeCallLatencies));
-            Map<String, Object> head = AlternatingPhases.ordered(
-                    "benchmark",
-                            "concurrent DBOS Transact " + dbosVersion()
-                                    + " steps vs bare JDBC insert + commit, same pool",
-                    "via", "proxy",
-                    "clients", clients,
-                    "flowsPerPhase", flows,
-                    "stepsPerFlow", steps,
-                    "rounds", rounds,
-                    "warmupRounds", warmup,
-                    "payloadBytes", json.length());
-            return AlternatingPhases.report(head, clients, rounds, t[0], t[1], NOTES, started);
+            Setup setup = new Setup(
+                    "concurrent DBOS Transact " + dbosVersion() + " steps vs bare JDBC insert + commit, same pool",
+                    "proxy",
+                    clients,
+                    flows,
+                    steps,
+                    rounds,
+                    warmup,
+                    json.length());
+            return AlternatingPhases.report(setup, t[0], t[1], NOTES, started);
         } finally {
             callers.shutdownNow();
         }

@@ -40,6 +40,34 @@ public final class AlternatingPhases {
     }
 
     /**
+     * What one call measures, the head of its report.
+     *
+     * @param benchmark what is compared with what
+     * @param via how the durable phase's callers start their runs
+     * @param clients the callers per phase
+     * @param flows the runs per durable phase
+     * @param steps the steps per run
+     * @param rounds the measured rounds
+     * @param warmup the warm-up rounds
+     * @param payloadBytes the size of each step's value and each insert's, as JSON
+     */
+    public record Setup(
+            String benchmark, String via, int clients, int flows, int steps, int rounds, int warmup, int payloadBytes) {
+
+        Map<String, Object> head() {
+            return ordered(
+                    "benchmark", benchmark,
+                    "via", via,
+                    "clients", clients,
+                    "flowsPerPhase", flows,
+                    "stepsPerFlow", steps,
+                    "rounds", rounds,
+                    "warmupRounds", warmup,
+                    "payloadBytes", payloadBytes);
+        }
+    }
+
+    /**
      * A kind of phase: what runs it (a runner that starts by dropping any latencies left over), and
      * where the per-operation latencies (ns) of the phase it just ran are.
      */
@@ -165,17 +193,12 @@ public final class AlternatingPhases {
     }
 
     /**
-     * The report of one call: {@code head} first (what was run), then the durable and the bare figures,
-     * their ratios, the target for this many clients and {@code notes}.
+     * The report of one call: what was run, then the durable and the bare figures, their ratios, the
+     * target for this many clients and {@code notes}.
      */
-    public static Map<String, Object> report(
-            Map<String, Object> head,
-            int clients,
-            int rounds,
-            Totals durable,
-            Totals bare,
-            String notes,
-            long started) {
+    public static Map<String, Object> report(Setup setup, Totals durable, Totals bare, String notes, long started) {
+        int clients = setup.clients();
+        int rounds = setup.rounds();
         long[] stepLat = merge(durable.latencies);
         long[] runLat = merge(durable.callLatencies);
         long[] bareLat = merge(bare.latencies);
@@ -192,7 +215,7 @@ public final class AlternatingPhases {
         }
         double p50Ratio = Latencies.quantileUs(stepLat, 0.5) / Latencies.quantileUs(bareLat, 0.5);
 
-        Map<String, Object> out = new LinkedHashMap<>(head);
+        Map<String, Object> out = setup.head();
         out.put("at", LocalDateTime.now().withNano(0).toString());
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         out.put(

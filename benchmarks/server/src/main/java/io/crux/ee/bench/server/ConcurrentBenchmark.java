@@ -40,6 +40,7 @@ import io.crux.ee.api.Flow;
 import io.crux.ee.api.FlowHandle;
 import io.crux.ee.api.FlowResult;
 import io.crux.ee.bench.server.AlternatingPhases.Phase;
+import io.crux.ee.bench.server.AlternatingPhases.Setup;
 import io.crux.ee.bench.server.AlternatingPhases.Side;
 import io.crux.ee.bench.server.AlternatingPhases.Totals;
 import io.crux.ee.codec.JsonbPayloadCodec;
@@ -142,16 +143,16 @@ public class ConcurrentBenchmark {
                             p -> ConcurrentFlow.LATENCIES.take()),
                     new Side( // an insert is a call: its latencies are the phase's call latencies
                             () -> barePhase(callers, clients, calls * steps, json), Phase::takeCallLatencies));
-            Map<String, Object> head = AlternatingPhases.ordered(
-                    "benchmark", "concurrent durable steps (" + via + ") vs bare JDBC insert + commit, same DataSource",
-                    "via", via,
-                    "clients", clients,
-                    "flowsPerPhase", flows,
-                    "stepsPerFlow", steps,
-                    "rounds", rounds,
-                    "warmupRounds", warmup,
-                    "payloadBytes", json.length());
-            return AlternatingPhases.report(head, clients, rounds, t[0], t[1], NOTES, started);
+            Setup setup = new Setup(
+                    "concurrent durable steps (" + via + ") vs bare JDBC insert + commit, same DataSource",
+                    via,
+                    clients,
+                    flows,
+                    steps,
+                    rounds,
+                    warmup,
+                    json.length());
+            return AlternatingPhases.report(setup, t[0], t[1], NOTES, started);
         } finally {
             callers.shutdownNow();
         }
