@@ -619,18 +619,18 @@ public final class Messages {
                         + " needs that many.");
     }
 
+    public static String malformedRequestUri() {
+        return msg(
+                "CRUX0108E",
+                "The request's URI does not parse: a percent sign not followed by two hexadecimal digits (a"
+                        + " literal one is written %25), or a character that a URI must escape.");
+    }
+
     public static String nulInRequest() {
         return msg(
                 "CRUX0109E",
                 "The request's path or query holds a NUL character (%00), which no id, name or reason may"
                         + " contain.");
-    }
-
-    public static String malformedQuery() {
-        return msg(
-                "CRUX0319E",
-                "The request's query holds a percent sign that is not followed by two hexadecimal digits;"
-                        + " a literal percent sign is written %25.");
     }
 
     public static String serverFailed(String messageId, String reference) {

@@ -204,8 +204,8 @@ class HttpErrorsIT {
                         .isEqualTo(200);
             }
             default -> {
-                assertThat(problemDetail(limit)).startsWith("CRUX0319E");
-                assertThat(problemDetail(other)).startsWith("CRUX0319E");
+                assertThat(problemDetail(limit)).startsWith("CRUX0108E");
+                assertThat(problemDetail(other)).startsWith("CRUX0108E");
             }
         }
     }

@@ -363,6 +363,9 @@ public abstract class AppServer {
             socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!answer.startsWith("HTTP/")) {
+                throw new IllegalStateException("no HTTP answer to GET " + target + ": '" + answer + "'");
+            }
             int end = answer.indexOf("\r\n\r\n");
             String head = end < 0 ? answer : answer.substring(0, end);
             String contentType = head.lines()

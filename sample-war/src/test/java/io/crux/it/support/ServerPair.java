@@ -18,8 +18,6 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  */
 public record ServerPair(AppServer first, AppServer second) {
 
-    private static final int PORT = Integer.getInteger("lifecycle.http.port", 9081);
-
     /**
      * Creates, deploys and starts both servers, the first one first.
      *
@@ -41,8 +39,10 @@ public record ServerPair(AppServer first, AppServer second) {
         assumeTrue(
                 "postgresql".equals(System.getProperty("crux.db")),
                 "two servers need a shared database: this test runs only with -Dcrux.db=postgresql");
-        AppServer first = AppServer.create(firstName, PORT, firstEnv).deploy(war.get());
-        AppServer second = AppServer.create(secondName, PORT + 1, secondEnv).deploy(war.get());
+        AppServer first =
+                AppServer.create(firstName, AppServer.lifecyclePort(), firstEnv).deploy(war.get());
+        AppServer second = AppServer.create(secondName, AppServer.lifecyclePort() + 1, secondEnv)
+                .deploy(war.get());
         ServerPair pair = new ServerPair(first, second);
         try {
             first.start(readyPath);

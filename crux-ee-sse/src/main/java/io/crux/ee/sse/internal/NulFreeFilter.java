@@ -14,8 +14,9 @@ import jakarta.ws.rs.ext.Provider;
 import io.crux.ee.catalog.Messages;
 
 /**
- * Refuses with 400 a request whose path or query does not decode to text crux-ee can store: a query
- * with a malformed percent-escape, or a decoded path or query holding U+0000 ({@code %00}).
+ * Refuses with 400 a request whose path or query does not decode to text crux-ee can store: a URI
+ * that does not parse (a malformed percent-escape), or a decoded path or query holding U+0000
+ * ({@code %00}).
  *
  * <p>Ids, names and reasons from there reach the database as text, and PostgreSQL's text cannot hold
  * U+0000: the statement would fail. A malformed escape ({@code ?limit=%zz}) makes the request's URI
@@ -43,7 +44,7 @@ public class NulFreeFilter implements ContainerRequestFilter {
             uri.getRequestUri(); // java.net.URI's parse, which SameOriginFilter and exception mappers need
             query = uri.getQueryParameters(true);
         } catch (IllegalArgumentException malformed) { // URI's or URLDecoder's, under RESTEasy and Jersey alike
-            return Messages.malformedQuery();
+            return Messages.malformedRequestUri();
         }
         return holdsNul(List.of(uri.getPath(true))) || holdsNul(query) ? Messages.nulInRequest() : null;
     }

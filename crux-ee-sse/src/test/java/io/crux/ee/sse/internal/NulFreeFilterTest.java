@@ -44,11 +44,18 @@ class NulFreeFilterTest {
             URLDecoder.decode("%zz", StandardCharsets.UTF_8);
             return new MultivaluedHashMap<>();
         });
-        assertThat(NulFreeFilter.refusal(malformed)).isEqualTo(Messages.malformedQuery());
+        assertThat(NulFreeFilter.refusal(malformed)).isEqualTo(Messages.malformedRequestUri());
         UriInfo decodable = uri("flows/runs", "limit=%zz", MultivaluedHashMap::new);
         assertThat(NulFreeFilter.refusal(decodable))
                 .as("the URI alone does not parse")
-                .isEqualTo(Messages.malformedQuery());
+                .isEqualTo(Messages.malformedRequestUri());
+        UriInfo undecodable = uri("flows/runs", "limit=5", () -> {
+            URLDecoder.decode("%zz", StandardCharsets.UTF_8);
+            return new MultivaluedHashMap<>();
+        });
+        assertThat(NulFreeFilter.refusal(undecodable))
+                .as("the URI parses, the query's decoding throws")
+                .isEqualTo(Messages.malformedRequestUri());
 
         MultivaluedHashMap<String, String> nul = new MultivaluedHashMap<>();
         nul.add("reason", "a\u0000b");
