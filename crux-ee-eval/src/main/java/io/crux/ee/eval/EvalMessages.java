@@ -4,8 +4,9 @@ import java.util.Collection;
 
 /**
  * The message catalog of crux-ee-eval: every message it puts in an exception or an assertion starts
- * with a stable id from {@code CRUX0300E} on (crux-ee's own catalog, {@code io.crux.ee.catalog.Messages},
- * keeps the lower ids). Ids are never reused.
+ * with a stable id from {@code CRUX0300E} on that crux-ee's own catalog, {@code io.crux.ee.catalog.Messages},
+ * does not hold (it keeps the lower ids, and {@code CRUX0310}–{@code 0315} for crux-ee-langchain4j). Ids are
+ * never reused; {@code MessageIdsTest} checks that no number is given twice across the two catalogs.
  */
 public final class EvalMessages {
 

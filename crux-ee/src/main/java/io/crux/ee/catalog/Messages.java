@@ -731,7 +731,7 @@ public final class Messages {
                         + ". Set crux.openapi.flows=false to leave them out without this warning.");
     }
 
-    // CRUX0310-0319: cassettes and the judge of crux-ee-langchain4j
+    // CRUX0310-0315: cassettes and the judge of crux-ee-langchain4j (0300-0309 and 0316 on: crux-ee-eval's catalog)
 
     public static String cassetteNoMatch(String file, String model, String mode, String request, String closest) {
         return msg(
