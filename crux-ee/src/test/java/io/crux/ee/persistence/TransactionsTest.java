@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
@@ -25,26 +27,37 @@ import io.crux.ee.spi.StepTransaction;
  */
 class TransactionsTest {
 
-    /** One thread's JTA transaction, as the container would keep it, with its synchronizations. */
+    /**
+     * Each thread's JTA transaction, as the container keeps it, with its synchronizations; the counts
+     * of commits and rollbacks are over all threads.
+     */
     static final class FakeJta implements UserTransaction, TransactionSynchronizationRegistry {
-        int status = Status.STATUS_NO_TRANSACTION;
-        int commits;
-        int rollbacks;
+        private final ThreadLocal<Integer> statusOnThread = ThreadLocal.withInitial(() -> Status.STATUS_NO_TRANSACTION);
+        volatile int commits;
+        volatile int rollbacks;
         /** The timeouts set, in order; 0 resets the default. */
         final List<Integer> timeouts = new ArrayList<>();
 
-        final List<Synchronization> synchronizations = new ArrayList<>();
+        private final ThreadLocal<List<Synchronization>> synchronizations = ThreadLocal.withInitial(ArrayList::new);
+
+        private int status() {
+            return statusOnThread.get();
+        }
+
+        private void status(int status) {
+            statusOnThread.set(status);
+        }
 
         @Override
         public void begin() {
-            assertThat(status).as("no nested transaction").isEqualTo(Status.STATUS_NO_TRANSACTION);
-            status = Status.STATUS_ACTIVE;
+            assertThat(status()).as("no nested transaction").isEqualTo(Status.STATUS_NO_TRANSACTION);
+            status(Status.STATUS_ACTIVE);
         }
 
         @Override
         public void commit() throws RollbackException {
-            if (status == Status.STATUS_MARKED_ROLLBACK) {
-                status = Status.STATUS_ACTIVE;
+            if (status() == Status.STATUS_MARKED_ROLLBACK) {
+                status(Status.STATUS_ACTIVE);
                 rollback();
                 throw new RollbackException("marked rollback-only");
             }
@@ -59,21 +72,21 @@ class TransactionsTest {
         }
 
         private void end(int outcome) {
-            assertThat(status).isEqualTo(Status.STATUS_ACTIVE);
-            status = Status.STATUS_NO_TRANSACTION;
-            List<Synchronization> registered = List.copyOf(synchronizations);
-            synchronizations.clear();
+            assertThat(status()).isEqualTo(Status.STATUS_ACTIVE);
+            status(Status.STATUS_NO_TRANSACTION);
+            List<Synchronization> registered = List.copyOf(synchronizations.get());
+            synchronizations.get().clear();
             registered.forEach(s -> s.afterCompletion(outcome));
         }
 
         @Override
         public void setRollbackOnly() {
-            status = Status.STATUS_MARKED_ROLLBACK;
+            status(Status.STATUS_MARKED_ROLLBACK);
         }
 
         @Override
         public int getStatus() {
-            return status;
+            return status();
         }
 
         @Override
@@ -83,18 +96,18 @@ class TransactionsTest {
 
         @Override
         public void registerInterposedSynchronization(Synchronization sync) {
-            assertThat(status).isEqualTo(Status.STATUS_ACTIVE);
-            synchronizations.add(sync);
+            assertThat(status()).isEqualTo(Status.STATUS_ACTIVE);
+            synchronizations.get().add(sync);
         }
 
         @Override
         public Object getTransactionKey() {
-            return status == Status.STATUS_NO_TRANSACTION ? null : this;
+            return status() == Status.STATUS_NO_TRANSACTION ? null : this;
         }
 
         @Override
         public int getTransactionStatus() {
-            return status;
+            return status();
         }
 
         @Override
@@ -107,7 +120,7 @@ class TransactionsTest {
 
         @Override
         public boolean getRollbackOnly() {
-            return status == Status.STATUS_MARKED_ROLLBACK;
+            return status() == Status.STATUS_MARKED_ROLLBACK;
         }
     }
 
@@ -131,7 +144,9 @@ class TransactionsTest {
                 }))
                 .isInstanceOf(OutOfMemoryError.class);
 
-        assertThat(jta.status).as("no transaction left open on the thread").isEqualTo(Status.STATUS_NO_TRANSACTION);
+        assertThat(jta.getStatus())
+                .as("no transaction left open on the thread")
+                .isEqualTo(Status.STATUS_NO_TRANSACTION);
         assertThat(jta.rollbacks).isOne();
         assertThat(jta.commits).isZero();
     }
@@ -182,7 +197,7 @@ class TransactionsTest {
         jta.setRollbackOnly();
 
         assertThat(tx.commit()).isFalse();
-        assertThat(jta.status).isEqualTo(Status.STATUS_NO_TRANSACTION);
+        assertThat(jta.getStatus()).isEqualTo(Status.STATUS_NO_TRANSACTION);
         assertThat(jta.timeouts)
                 .as("no timeout given: the transaction manager's")
                 .isEmpty();
@@ -197,7 +212,78 @@ class TransactionsTest {
         assertThatThrownBy(() -> Transactions.beginStep(null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("CRUX0033E");
-        assertThat(jta.status).as("the caller's transaction is left alone").isEqualTo(Status.STATUS_ACTIVE);
+        assertThat(jta.getStatus()).as("the caller's transaction is left alone").isEqualTo(Status.STATUS_ACTIVE);
+    }
+
+    @Test
+    void workWrittenApartFromTheCallersTransactionCommitsOnItsOwnAndOutlivesTheCallersRollback() throws Exception {
+        ExecutorService apart = Executors.newSingleThreadExecutor();
+        try {
+            jta.begin();
+            Thread caller = Thread.currentThread();
+            List<Thread> ranOn = new ArrayList<>();
+            String held = Transactions.writeApart(apart, "hold node id n1", () -> {
+                ranOn.add(Thread.currentThread());
+                assertThat(jta.getStatus()).as("in a transaction of its own").isEqualTo(Status.STATUS_ACTIVE);
+                return "held";
+            });
+
+            assertThat(held).isEqualTo("held");
+            assertThat(ranOn).hasSize(1).doesNotContain(caller);
+            assertThat(jta.commits)
+                    .as("committed before the caller's transaction ends")
+                    .isOne();
+            assertThat(jta.getStatus()).as("the caller's transaction goes on").isEqualTo(Status.STATUS_ACTIVE);
+
+            jta.rollback();
+            assertThat(jta.commits)
+                    .as("the caller's rollback leaves it committed")
+                    .isOne();
+            assertThat(jta.rollbacks).isOne();
+        } finally {
+            apart.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailureOfWorkWrittenApartReachesTheCallerAndLeavesItsTransactionAlone() throws Exception {
+        ExecutorService apart = Executors.newSingleThreadExecutor();
+        try {
+            jta.begin();
+            assertThatThrownBy(() -> Transactions.writeApart(apart, "take node id n1", () -> {
+                        throw new IllegalStateException("the row moved");
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the row moved")
+                    .satisfies(e -> assertThat(e.getSuppressed())
+                            .singleElement()
+                            .satisfies(s -> assertThat(s.getMessage())
+                                    .contains(Thread.currentThread().getName())));
+
+            assertThat(jta.rollbacks)
+                    .as("the work's own transaction rolled back")
+                    .isOne();
+            assertThat(jta.getStatus())
+                    .as("the caller's transaction is not marked for rollback")
+                    .isEqualTo(Status.STATUS_ACTIVE);
+            jta.commit();
+        } finally {
+            apart.shutdownNow();
+        }
+    }
+
+    @Test
+    void withoutACallersTransactionWorkWrittenApartRunsOnTheCallingThread() {
+        ExecutorService apart = Executors.newSingleThreadExecutor();
+        try {
+            List<Thread> ranOn = new ArrayList<>();
+            Transactions.writeApart(apart, "release node id n1", () -> ranOn.add(Thread.currentThread()));
+
+            assertThat(ranOn).containsExactly(Thread.currentThread());
+            assertThat(jta.commits).isOne();
+        } finally {
+            apart.shutdownNow();
+        }
     }
 
     @Test
