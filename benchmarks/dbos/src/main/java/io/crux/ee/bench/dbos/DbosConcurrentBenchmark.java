@@ -1,7 +1,6 @@
 package io.crux.ee.bench.dbos;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -21,6 +20,7 @@ import io.crux.ee.bench.server.AlternatingPhases.Phase;
 import io.crux.ee.bench.server.AlternatingPhases.Setup;
 import io.crux.ee.bench.server.AlternatingPhases.Side;
 import io.crux.ee.bench.server.AlternatingPhases.Totals;
+import io.crux.ee.bench.server.BareInsert;
 import io.crux.ee.bench.server.BenchPayload;
 
 /**
@@ -41,8 +41,6 @@ import io.crux.ee.bench.server.BenchPayload;
 public final class DbosConcurrentBenchmark {
 
     private static final String DEFAULT_SCHEMA = "dbos_bench";
-    private static final String TABLE = "BENCH_BARE_INSERT";
-    private static final String INSERT = "INSERT INTO " + TABLE + " (ID, PAYLOAD) VALUES (?, ?)";
     private static final String NOTES =
             "phases alternate A B B A ...; stepsPerSecond = steps of all durable phases / their wall time (whole "
                     + "workflows, called through DBOS's proxy on the caller's thread); step latencies are measured "
@@ -120,7 +118,7 @@ public final class DbosConcurrentBenchmark {
                             () -> durablePhase(workflow, callers, clients, flows, steps),
                             p -> ConcurrentWorkflowImpl.LATENCIES.take()),
                     new Side(
-                            () -> barePhase(dataSource, callers, clients, flows * steps, json),
+                            () -> AlternatingPhases.barePhase(callers, clients, flows * steps, dataSource, json),
                             Phase::takeCallLatencies));
             Setup setup = new Setup(
                     "concurrent DBOS Transact " + dbosVersion() + " steps vs bare JDBC insert + commit, same pool",
@@ -154,34 +152,6 @@ public final class DbosConcurrentBenchmark {
         });
     }
 
-    private static Phase barePhase(
-            HikariDataSource dataSource, ExecutorService callers, int clients, int inserts, String json)
-            throws Exception {
-        return AlternatingPhases.phase(callers, clients, inserts, 1, (n, p) -> {
-            String prefix = UUID.randomUUID() + ":";
-            long[] ns = new long[n];
-            for (int i = 0; i < n; i++) {
-                long t0 = System.nanoTime();
-                bareInsert(dataSource, prefix + i, json);
-                ns[i] = System.nanoTime() - t0;
-            }
-            p.addCallLatencies(ns, n);
-        });
-    }
-
-    /** One bare insert: a pooled connection, one INSERT, one commit (the in-server benchmark's). */
-    private static void bareInsert(HikariDataSource dataSource, String id, String json) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                ps.setString(1, id);
-                ps.setString(2, json);
-                ps.executeUpdate();
-            }
-            c.commit();
-        }
-    }
-
     /** Makes the schema and the bare inserts' table; drops the schema first only if it is the default one. */
     private static void prepareSchema(HikariDataSource dataSource, String schema) throws SQLException {
         try (Connection c = dataSource.getConnection();
@@ -190,9 +160,8 @@ public final class DbosConcurrentBenchmark {
                 s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
             s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-            s.execute("CREATE TABLE IF NOT EXISTS " + schema + "." + TABLE
-                    + " (ID VARCHAR(140) NOT NULL PRIMARY KEY, PAYLOAD TEXT)");
         }
+        BareInsert.ensureTable(dataSource); // the pool's connections have the schema as their current one
     }
 
     private static String dbosVersion() {

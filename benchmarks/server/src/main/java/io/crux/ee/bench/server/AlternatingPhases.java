@@ -9,10 +9,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * Section 7's method, shared by the in-server benchmark ({@link ConcurrentBenchmark}) and the DBOS one
@@ -149,6 +151,24 @@ public final class AlternatingPhases {
             }
         }
         return totals;
+    }
+
+    /**
+     * A bare phase: {@code inserts} {@link BareInsert}s with commit of {@code json} spread over {@code
+     * clients} callers, each insert a call.
+     */
+    public static Phase barePhase(ExecutorService callers, int clients, int inserts, DataSource dataSource, String json)
+            throws Exception {
+        return phase(callers, clients, inserts, 1, (n, p) -> {
+            String prefix = UUID.randomUUID() + ":";
+            long[] ns = new long[n];
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                BareInsert.insert(dataSource, prefix + i, json, false);
+                ns[i] = System.nanoTime() - t0;
+            }
+            p.addCallLatencies(ns, n);
+        });
     }
 
     /**

@@ -8,10 +8,6 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -125,7 +121,7 @@ public class ConcurrentBenchmark {
         }
         boolean http = via.equals("http");
         flows = Math.max(flows, clients);
-        ensureTable();
+        BareInsert.ensureTable(dataSource);
         String json =
                 codec.encode(BenchPayload.of(UUID.randomUUID().toString(), 3)).json();
         String base = uriInfo.getBaseUri().toString().replaceAll("/$", "");
@@ -142,7 +138,8 @@ public class ConcurrentBenchmark {
                             () -> durablePhase(callers, clients, calls, steps, http, base, auth),
                             p -> ConcurrentFlow.LATENCIES.take()),
                     new Side( // an insert is a call: its latencies are the phase's call latencies
-                            () -> barePhase(callers, clients, calls * steps, json), Phase::takeCallLatencies));
+                            () -> AlternatingPhases.barePhase(callers, clients, calls * steps, dataSource, json),
+                            Phase::takeCallLatencies));
             Setup setup = new Setup(
                     "concurrent durable steps (" + via + ") vs bare JDBC insert + commit, same DataSource",
                     via,
@@ -174,19 +171,6 @@ public class ConcurrentBenchmark {
                         throw new IllegalStateException("unexpected result " + r);
                     }
                 }
-                ns[i] = System.nanoTime() - t0;
-            }
-            p.addCallLatencies(ns, n);
-        });
-    }
-
-    private Phase barePhase(ExecutorService callers, int clients, int inserts, String json) throws Exception {
-        return AlternatingPhases.phase(callers, clients, inserts, 1, (n, p) -> {
-            String prefix = UUID.randomUUID() + ":";
-            long[] ns = new long[n];
-            for (int i = 0; i < n; i++) {
-                long t0 = System.nanoTime();
-                bareInsert(prefix + i, json);
                 ns[i] = System.nanoTime() - t0;
             }
             p.addCallLatencies(ns, n);
@@ -245,27 +229,6 @@ public class ConcurrentBenchmark {
             }
         }
         throw new IllegalStateException("the stream ended without a terminal event");
-    }
-
-    /** One bare insert: a pooled connection, one INSERT, one commit. */
-    private void bareInsert(String id, String json) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(DurableStepBenchmark.INSERT)) {
-                ps.setString(1, id);
-                ps.setString(2, json);
-                ps.executeUpdate();
-            }
-            c.commit();
-        }
-    }
-
-    private void ensureTable() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + DurableStepBenchmark.TABLE
-                    + " (ID VARCHAR(140) NOT NULL PRIMARY KEY, PAYLOAD TEXT)");
-        }
     }
 
     private static WebApplicationException badRequest(String message) {

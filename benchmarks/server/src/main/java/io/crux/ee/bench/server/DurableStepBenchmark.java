@@ -2,9 +2,7 @@ package io.crux.ee.bench.server;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.Arrays;
@@ -61,10 +59,6 @@ import io.crux.ee.spi.FlowStore;
 @Produces(MediaType.APPLICATION_JSON)
 public class DurableStepBenchmark {
 
-    /** The bare inserts' own table (in the data source's current schema). */
-    static final String TABLE = "BENCH_BARE_INSERT";
-
-    static final String INSERT = "INSERT INTO " + TABLE + " (ID, PAYLOAD) VALUES (?, ?)";
     static final double TARGET_RATIO = 1.5;
 
     @Inject
@@ -227,27 +221,10 @@ public class DurableStepBenchmark {
         long c0 = Meter.cpuNow();
         long t0 = System.nanoTime();
         for (int i = 0; i < inserts; i++) {
-            bareInsert(prefix + i, json, autocommit);
+            BareInsert.insert(dataSource, prefix + i, json, autocommit);
         }
         long t1 = System.nanoTime();
         return new long[] {t1 - t0, Meter.cpuNow() - c0};
-    }
-
-    /** One bare insert: a pooled connection, one INSERT, one commit. */
-    private void bareInsert(String id, String json, boolean autocommit) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            if (!autocommit) {
-                c.setAutoCommit(false);
-            }
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                ps.setString(1, id);
-                ps.setString(2, json);
-                ps.executeUpdate();
-            }
-            if (!autocommit) {
-                c.commit();
-            }
-        }
     }
 
     // ---------------------------------------------------------------- where the time goes
@@ -432,10 +409,7 @@ public class DurableStepBenchmark {
         if (tableReady) {
             return;
         }
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (ID VARCHAR(140) NOT NULL PRIMARY KEY, PAYLOAD TEXT)");
-        }
+        BareInsert.ensureTable(dataSource);
         tableReady = true;
     }
 
