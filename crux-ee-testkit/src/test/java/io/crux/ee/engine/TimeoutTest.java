@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,8 +27,12 @@ import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.StepOptions;
 import io.crux.ee.api.exception.StepFailedException;
+import io.crux.ee.codec.JsonbPayloadCodec;
 
-/** An attempt that exceeds its timeout is interrupted and counts as a failed attempt. */
+/**
+ * An attempt that exceeds its timeout is interrupted and counts as a failed attempt; it runs on the
+ * run's own thread.
+ */
 class TimeoutTest {
 
     /** Long enough for a quick attempt on a loaded machine; the first attempt blocks until interrupted. */
@@ -80,6 +91,72 @@ class TimeoutTest {
                 .singleElement()
                 .satisfies(s -> assertThat(s.attempts()).isEqualTo(2));
         assertThat(h.scheduler.delays()).isEmpty();
+    }
+
+    /**
+     * A server's executor can be as small as a few threads (WildFly sizes its default from the
+     * processors). With every thread held by a run when its timed step starts, an attempt that
+     * waited for another thread of the same executor would time out without having run.
+     */
+    @Test
+    void aTimedStepNeedsNoSecondThreadOfTheExecutor() throws Exception {
+        int threads = 2;
+        CyclicBarrier allRunning = new CyclicBarrier(threads);
+        ExecutorService callers = Executors.newFixedThreadPool(threads);
+        try (EngineHarness small = EngineHarness.on(
+                new InMemorySessionStore(new JsonbPayloadCodec()), "node-1", Executors.newFixedThreadPool(threads))) {
+            FlowHandle<String, String> handle = small.register(Flows.flow("busy", String.class, String.class, scope -> {
+                allRunning.await(10, TimeUnit.SECONDS); // every thread of the executor holds a run
+                return scope.step(
+                        "quick", () -> "done", StepOptions.<String>defaults().withTimeout(Duration.ofSeconds(5)));
+            }));
+            List<Future<FlowResult<String>>> runs = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                String input = "run-" + i;
+                runs.add(callers.submit(() -> handle.run(input)));
+            }
+
+            for (Future<FlowResult<String>> run : runs) {
+                FlowResult<String> result = run.get(30, TimeUnit.SECONDS);
+                assertThat(result).isEqualTo(new FlowResult.Completed<>(result.flowId(), "done"));
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    /**
+     * The attempt runs on the run's thread: one that does not throw when interrupted keeps the run
+     * until it returns, and then counts as timed out; the interrupt, still set when it returns, does
+     * not reach the next attempt.
+     */
+    @Test
+    void anAttemptThatReturnsAfterTheInterruptTimesOutAndLeavesNoInterruptBehind() {
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "stubborn",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "stubborn",
+                        () -> {
+                            if (calls.incrementAndGet() == 1) {
+                                while (!Thread.currentThread().isInterrupted()) {
+                                    LockSupport.park(); // returns when interrupted, leaving the flag set
+                                }
+                                return "late";
+                            }
+                            return Thread.currentThread().isInterrupted() ? "interrupted" : "clear";
+                        },
+                        StepOptions.<String>retry(2, Duration.ZERO, Backoff.LINEAR)
+                                .withTimeout(TIMEOUT))));
+
+        FlowResult<String> result = handle.run("x");
+
+        assertThat(result).isEqualTo(new FlowResult.Completed<>(result.flowId(), "clear"));
+        assertThat(calls).hasValue(2);
+        assertThat(handle.get(result.flowId()).orElseThrow().steps())
+                .singleElement()
+                .satisfies(s -> assertThat(s.attempts()).isEqualTo(2));
     }
 
     @Test

@@ -217,6 +217,13 @@ public record StepOptions<T>(
     }
 
     /**
+     * Limits each attempt. The attempt runs on the run's own thread, which is interrupted when the
+     * timeout passes; the attempt then counts as failed with a {@link
+     * java.util.concurrent.TimeoutException}, as does one that returns after its timeout. A call
+     * that does not answer interruption keeps the run until it returns: give such a call a timeout
+     * of its own. A {@linkplain #transactional() transactional} attempt is not interrupted: the
+     * timeout is its transaction's, and one that outlives it is rolled back.
+     *
      * @param timeout the limit of one attempt, or {@code null} for none
      * @return a copy with the given timeout
      * @throws IllegalArgumentException if {@code timeout} is zero or negative

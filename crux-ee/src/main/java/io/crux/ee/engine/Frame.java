@@ -20,18 +20,6 @@ final class Frame {
     Lane lane;
     String path = "";
 
-    Frame copy() {
-        Frame f = new Frame();
-        f.stepDepth = stepDepth;
-        f.step = step;
-        f.stepId = stepId;
-        f.children = children;
-        f.inTransaction = inTransaction;
-        f.lane = lane;
-        f.path = path;
-        return f;
-    }
-
     /**
      * Refuses to start another run from a transactional step running on this thread: its row would
      * be written in the step's transaction while the run executes outside it.

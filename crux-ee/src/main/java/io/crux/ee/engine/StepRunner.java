@@ -7,10 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 import java.util.logging.Level;
@@ -174,7 +171,7 @@ final class StepRunner {
                     committed =
                             transactions.commitStep(tx, f, slot.getAsInt(), label, value, attempt, stepStarted, log);
                 } else {
-                    value = attempt(label, fn, options.timeout(), attempt, span);
+                    value = attempt(label, fn, options.timeout(), attempt);
                 }
             } catch (Throwable caught) {
                 Throwable failure = caught;
@@ -298,49 +295,41 @@ final class StepRunner {
                 waitMs);
     }
 
-    private <T> T attempt(String label, Callable<T> fn, Duration timeout, int attempt, FlowTracer.Span span)
-            throws Exception {
+    private <T> T attempt(String label, Callable<T> fn, Duration timeout, int attempt) throws Exception {
         if (timeout == null) {
             return fn.call();
         }
         if (frames.get().inTransaction) {
-            // inside a transactional step: another thread would be outside its transaction
+            // inside a transactional step: an interrupt would reach the transaction's statements; the
+            // transaction manager's timeout rolls back an attempt that outlives it
             long began = System.nanoTime();
             T value = fn.call();
             StepTransactions.checkTimeout(label, timeout, attempt, began);
             return value;
         }
-        // the attempt runs on another thread: make this run and the attempt's span current there, so
-        // that a handle used in the step starts a child run of this one, and spans opened in the step
-        // (a generator's model calls) are children of the attempt's
-        Frame caller = frames.get().copy();
-        Future<T> future = services.executor().submit(() -> {
-            Execution<?, ?> outer = Execution.CURRENT.get();
-            Execution.CURRENT.set(run);
-            Frame previous = frames.get();
-            frames.set(caller);
-            try (AutoCloseable current = span.makeCurrent()) {
-                return fn.call();
-            } finally {
-                frames.set(previous);
-                Execution.CURRENT.set(outer);
-            }
-        });
+        // on this thread, as the run's other code: the span and the run are current here already
+        AttemptDeadline deadline = AttemptDeadline.start(timeout);
+        T value;
         try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new TimeoutException(
-                    "attempt " + attempt + " of step '" + label + "' exceeded its timeout of " + timeout);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception ex) {
-                throw ex;
+            value = fn.call();
+        } catch (Exception e) {
+            if (deadline.stop()) {
+                throw timedOut(label, timeout, attempt);
             }
+            throw e;
+        } catch (Error e) {
+            deadline.stop();
             throw e;
         }
+        if (deadline.stop()) {
+            throw timedOut(label, timeout, attempt);
+        }
+        return value;
+    }
+
+    private static TimeoutException timedOut(String label, Duration timeout, int attempt) {
+        return new TimeoutException(
+                "attempt " + attempt + " of step '" + label + "' exceeded its timeout of " + timeout);
     }
 
     private static Duration jittered(Duration wait, double jitter) {

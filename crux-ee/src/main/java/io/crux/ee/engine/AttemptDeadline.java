@@ -1,0 +1,71 @@
+package io.crux.ee.engine;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The timeout of one step attempt that runs on the run's own thread: when the timeout passes, the
+ * thread is interrupted; {@link #stop()} says whether the attempt outlived its timeout, and takes
+ * back the interrupt it set.
+ *
+ * <p>The attempt stays on the run's thread so that it never waits for a second thread of the
+ * managed executor: a server's executor can be as small as a few threads (WildFly's default is sized
+ * from the processors), and runs that each held one thread while their attempts waited in the queue
+ * behind them would all time out without having run. The interrupt comes from the JDK's shared
+ * delay thread ({@link CompletableFuture#orTimeout}), which runs nothing but this interrupt and
+ * forgets a deadline as soon as the attempt ends: the container's scheduled executor would put the
+ * interrupt behind whatever its threads run (retried runs execute there), and the test kit's
+ * scheduler makes every wait instant.
+ */
+final class AttemptDeadline {
+
+    private final Thread thread = Thread.currentThread();
+    private final long began = System.nanoTime();
+    private final long timeoutNanos;
+    private final CompletableFuture<Void> timer = new CompletableFuture<>();
+
+    /** Guarded by this: whether the interrupt was sent, and whether the attempt ended. */
+    private boolean fired;
+
+    private boolean stopped;
+
+    private AttemptDeadline(Duration timeout) {
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    /** Starts the deadline of an attempt that runs on the calling thread. */
+    static AttemptDeadline start(Duration timeout) {
+        AttemptDeadline deadline = new AttemptDeadline(timeout);
+        deadline.timer.orTimeout(deadline.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((ignored, failure) -> {
+            if (failure instanceof TimeoutException) {
+                deadline.fire();
+            }
+        });
+        return deadline;
+    }
+
+    private synchronized void fire() {
+        if (!stopped) {
+            fired = true;
+            thread.interrupt();
+        }
+    }
+
+    /**
+     * Ends the deadline, on the attempt's thread, when the attempt returned or threw.
+     *
+     * @return whether the attempt outlived its timeout (it was interrupted, or it returned late)
+     */
+    boolean stop() {
+        timer.complete(null); // forgets the deadline if it has not passed
+        synchronized (this) {
+            stopped = true;
+            if (fired) {
+                Thread.interrupted(); // the interrupt was this deadline's, not a cancel's
+            }
+            return fired || System.nanoTime() - began >= timeoutNanos;
+        }
+    }
+}
