@@ -4,6 +4,12 @@ import static io.crux.ee.engine.EngineHarness.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +22,7 @@ import io.crux.ee.api.FlowResult;
 import io.crux.ee.api.FlowRunInfo;
 import io.crux.ee.api.FlowStatus;
 import io.crux.ee.api.StepOptions;
+import io.crux.ee.codec.JsonbPayloadCodec;
 
 /**
  * A step that fails a few times and then succeeds: the run unwinds before each retry, the
@@ -74,6 +81,43 @@ class RetryBackoffTest {
         }
         assertThat(h.scheduler.pendingCount()).isZero();
         return id;
+    }
+
+    /**
+     * After its wait a retried run goes on on the executor, where runs execute, and not on the
+     * scheduler's thread, which the node's maintenance needs (the manual scheduler runs the task on
+     * the test's thread).
+     */
+    @Test
+    void aRetriedRunGoesOnOnTheExecutorNotOnTheSchedulersThread() throws Exception {
+        List<String> attemptThreads = new CopyOnWriteArrayList<>();
+        CountDownLatch bothAttempts = new CountDownLatch(2);
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "crux-test-executor"));
+        try (EngineHarness pooled =
+                EngineHarness.on(new InMemorySessionStore(new JsonbPayloadCodec()), "node-1", executor)) {
+            FlowHandle<String, String> handle = pooled.register(Flows.flow(
+                    "retried",
+                    String.class,
+                    String.class,
+                    scope -> scope.step(
+                            "flaky",
+                            () -> {
+                                attemptThreads.add(Thread.currentThread().getName());
+                                bothAttempts.countDown();
+                                if (attemptThreads.size() == 1) {
+                                    throw new IllegalStateException("the first attempt fails");
+                                }
+                                return "ok";
+                            },
+                            StepOptions.<String>retry(2, ms(100), Backoff.LINEAR))));
+
+            handle.start("x");
+            pooled.scheduler.awaitScheduled(1, Duration.ofSeconds(10));
+            assertThat(pooled.scheduler.runNext()).isTrue();
+
+            assertThat(bothAttempts.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(attemptThreads).containsExactly("crux-test-executor", "crux-test-executor");
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.crux.ee.engine;
 import static io.crux.ee.engine.EngineHarness.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,8 +180,9 @@ class TimeoutTest {
 
         String id = handle.start("x");
         h.scheduler.awaitScheduled(1, Duration.ofSeconds(10));
-        assertThat(h.scheduler.runNext()).isTrue();
+        assertThat(h.scheduler.runNext()).isTrue(); // hands the run back to the executor
 
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.record(id).status() != FlowStatus.RUNNING);
         assertThat(h.record(id).status()).isEqualTo(FlowStatus.COMPLETED);
         assertThat(h.output(id)).isEqualTo("fast");
         assertThat(h.scheduler.delays()).containsExactly(ms(100));

@@ -185,9 +185,15 @@ final class Launcher {
         }
     }
 
+    /**
+     * Waits on the scheduler, holding no thread, then hands the run back to the managed executor:
+     * the run goes on where every run executes, and not on the scheduler's threads, which a server
+     * may have as few of as of its executor's and which the node's maintenance (lease renewals,
+     * recovery) needs on time.
+     */
     void scheduleRetry(Execution<?, ?> exec, Duration delay) {
         try {
-            exec.setPending(services.scheduler().schedule(exec::invoke, delay.toNanos(), TimeUnit.NANOSECONDS));
+            exec.setPending(services.scheduler().schedule(() -> submit(exec), delay.toNanos(), TimeUnit.NANOSECONDS));
         } catch (RuntimeException rejected) {
             exec.abandon(rejected);
         }
