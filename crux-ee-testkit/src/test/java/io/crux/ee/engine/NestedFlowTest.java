@@ -132,7 +132,7 @@ class NestedFlowTest {
 
     @Test
     void childStartedInsideAStepWithATimeoutRecordsTheParent() {
-        // a step with a timeout runs its function on another executor thread
+        // a step with a timeout runs on the run's thread, under a deadline that interrupts it
         setUp(EngineHarness.pooled());
         FlowHandle<String, String> parent = h.register(Flows.flow(
                 "parent",

@@ -21,8 +21,8 @@ import io.crux.ee.testkit.FlowTest;
 import io.crux.ee.testkit.TestClock;
 
 /**
- * A step with a timeout runs its attempt on another thread; spans opened in it (a generator's
- * model calls, its tool calls) are still children of the attempt's span, in the run's trace.
+ * A step with a timeout runs its attempt under a deadline; spans opened in it (a generator's model
+ * calls, its tool calls) are children of the attempt's span, in the run's trace.
  */
 class StepTimeoutTraceTest {
 

@@ -158,6 +158,37 @@ class TimeoutTest {
         assertThat(handle.get(result.flowId()).orElseThrow().steps())
                 .singleElement()
                 .satisfies(s -> assertThat(s.attempts()).isEqualTo(2));
+        assertThat(h.store.loadCheckpoints(result.flowId()).get(0).failures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.type()).isEqualTo(TimeoutException.class.getName()));
+    }
+
+    /** A cancel reaches a timed attempt on the run's thread: the run ends cancelled, not retried. */
+    @Test
+    void aCancelInterruptsATimedAttemptAndTheRunEndsCancelled() throws Exception {
+        CountDownLatch attempting = new CountDownLatch(1);
+        FlowHandle<String, String> handle = h.register(Flows.flow(
+                "cancelled",
+                String.class,
+                String.class,
+                scope -> scope.step(
+                        "waits",
+                        () -> {
+                            calls.incrementAndGet();
+                            attempting.countDown();
+                            new CountDownLatch(1).await();
+                            return "never";
+                        },
+                        StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR)
+                                .withTimeout(Duration.ofMinutes(5)))));
+        String id = handle.start("x");
+        assertThat(attempting.await(10, TimeUnit.SECONDS)).isTrue();
+
+        handle.cancel(id, "enough");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.record(id).status() != FlowStatus.RUNNING);
+        assertThat(h.record(id).status()).isEqualTo(FlowStatus.CANCELLED);
+        assertThat(calls).hasValue(1);
     }
 
     @Test

@@ -221,8 +221,8 @@ public record StepOptions<T>(
      * timeout passes; the attempt then counts as failed with a {@link
      * java.util.concurrent.TimeoutException}, as does one that returns after its timeout. A call
      * that does not answer interruption keeps the run until it returns: give such a call a timeout
-     * of its own. A {@linkplain #transactional() transactional} attempt is not interrupted: the
-     * timeout is its transaction's, and one that outlives it is rolled back.
+     * of its own. A {@linkplain #transactional() transactional} attempt is not interrupted by its
+     * own timeout, which is its transaction's: one that outlives it is rolled back.
      *
      * @param timeout the limit of one attempt, or {@code null} for none
      * @return a copy with the given timeout

@@ -8,19 +8,22 @@ import java.util.concurrent.TimeoutException;
 /**
  * The timeout of one step attempt that runs on the run's own thread: when the timeout passes, the
  * thread is interrupted; {@link #stop()} says whether the attempt outlived its timeout, and takes
- * back the interrupt it set.
+ * back the interrupt it set unless the timeout of an attempt around it passed too.
  *
  * <p>The attempt stays on the run's thread so that it never waits for a second thread of the
  * managed executor: a server's executor can be as small as a few threads (WildFly's default is sized
  * from the processors), and runs that each held one thread while their attempts waited in the queue
- * behind them would all time out without having run. The interrupt comes from the JDK's shared
- * delay thread ({@link CompletableFuture#orTimeout}), which runs nothing but this interrupt and
- * forgets a deadline as soon as the attempt ends: the container's scheduled executor would put the
- * interrupt behind whatever its threads run (retried runs execute there), and the test kit's
- * scheduler makes every wait instant.
+ * behind them would all time out without having run. The timer is the JDK's shared delay thread
+ * ({@link CompletableFuture#orTimeout}), which forgets a deadline as soon as the attempt ends: the
+ * container's scheduled executor may have few threads, busy with the node's maintenance, and the
+ * test kit's scheduler makes every wait instant.
  */
 final class AttemptDeadline {
 
+    /** The innermost deadline of a timed attempt running on this thread. */
+    private static final ThreadLocal<AttemptDeadline> CURRENT = new ThreadLocal<>();
+
+    private final AttemptDeadline enclosing = CURRENT.get();
     private final Thread thread = Thread.currentThread();
     private final long began = System.nanoTime();
     private final long timeoutNanos;
@@ -38,12 +41,37 @@ final class AttemptDeadline {
     /** Starts the deadline of an attempt that runs on the calling thread. */
     static AttemptDeadline start(Duration timeout) {
         AttemptDeadline deadline = new AttemptDeadline(timeout);
-        deadline.timer.orTimeout(deadline.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((ignored, failure) -> {
-            if (failure instanceof TimeoutException) {
-                deadline.fire();
-            }
-        });
+        CURRENT.set(deadline);
+        // the JDK starts its delay thread at the first timer of the JVM, as a child of the thread
+        // that set it: without the application's class loader, which it would otherwise keep for
+        // as long as the JVM lives, past the application's undeployment
+        ClassLoader loader = deadline.thread.getContextClassLoader();
+        deadline.thread.setContextClassLoader(null);
+        try {
+            deadline.timer
+                    .orTimeout(deadline.timeoutNanos, TimeUnit.NANOSECONDS)
+                    .whenComplete((ignored, failure) -> {
+                        if (failure instanceof TimeoutException) {
+                            deadline.fire();
+                        }
+                    });
+        } finally {
+            deadline.thread.setContextClassLoader(loader);
+        }
         return deadline;
+    }
+
+    /**
+     * @return whether the timeout of a timed attempt running on this thread passed: the attempt
+     *     within it that failed must not be retried, as the one around it is over
+     */
+    static boolean passed() {
+        for (AttemptDeadline d = CURRENT.get(); d != null; d = d.enclosing) {
+            if (d.hasFired()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private synchronized void fire() {
@@ -53,6 +81,10 @@ final class AttemptDeadline {
         }
     }
 
+    private synchronized boolean hasFired() {
+        return fired;
+    }
+
     /**
      * Ends the deadline, on the attempt's thread, when the attempt returned or threw.
      *
@@ -60,12 +92,18 @@ final class AttemptDeadline {
      */
     boolean stop() {
         timer.complete(null); // forgets the deadline if it has not passed
+        CURRENT.set(enclosing);
+        boolean late;
         synchronized (this) {
             stopped = true;
             if (fired) {
-                Thread.interrupted(); // the interrupt was this deadline's, not a cancel's
+                Thread.interrupted(); // this deadline's interrupt, not a cancel's
             }
-            return fired || System.nanoTime() - began >= timeoutNanos;
+            late = fired || System.nanoTime() - began >= timeoutNanos;
         }
+        if (late && passed()) {
+            thread.interrupt(); // the attempt around this one is over too: it gets its interrupt
+        }
+        return late;
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -187,15 +188,45 @@ final class Launcher {
 
     /**
      * Waits on the scheduler, holding no thread, then hands the run back to the managed executor:
-     * the run goes on where every run executes, and not on the scheduler's threads, which a server
-     * may have as few of as of its executor's and which the node's maintenance (lease renewals,
-     * recovery) needs on time.
+     * the run goes on where every run executes, not on one of the scheduler's threads, which may be
+     * few (WildFly sizes its default scheduler from the processors) and which the node's maintenance
+     * (lease renewals, recovery) needs on time.
      */
     void scheduleRetry(Execution<?, ?> exec, Duration delay) {
+        // published before it can run, as in submit: a short wait must not end before the run knows
+        // of it, and a cancel of the pending hand-off keeps it from ever submitting the run
+        HandOff handOff = new HandOff(() -> submit(exec));
+        exec.setPending(handOff);
         try {
-            exec.setPending(services.scheduler().schedule(() -> submit(exec), delay.toNanos(), TimeUnit.NANOSECONDS));
+            handOff.waiting(services.scheduler().schedule(handOff, delay.toNanos(), TimeUnit.NANOSECONDS));
         } catch (RuntimeException rejected) {
             exec.abandon(rejected);
+        }
+    }
+
+    /** A retried run's hand-off to the executor; cancelled before it ran, it cancels its wait too. */
+    private static final class HandOff extends FutureTask<Void> {
+        private volatile Future<?> wait;
+
+        HandOff(Runnable submit) {
+            super(submit, null);
+        }
+
+        void waiting(Future<?> scheduled) {
+            wait = scheduled;
+            if (isCancelled()) {
+                scheduled.cancel(false);
+            }
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            Future<?> scheduled = wait;
+            if (cancelled && scheduled != null) {
+                scheduled.cancel(false);
+            }
+            return cancelled;
         }
     }
 

@@ -213,7 +213,8 @@ final class StepRunner {
                 if (cancellation.lost() == null) {
                     services.metrics().stepAttempted(flowName, false, Duration.ofNanos(System.nanoTime() - began));
                 }
-                boolean retryable = options.shouldRetry().test(failure);
+                // a timed attempt around this step is over: its step fails or retries, not this one
+                boolean retryable = options.shouldRetry().test(failure) && !AttemptDeadline.passed();
                 if (retryable && attempt < options.attempts()) {
                     services.metrics().stepRetried(flowName);
                     Duration wait = jittered(options.delayBefore(attempt), options.jitter());
@@ -312,24 +313,25 @@ final class StepRunner {
         T value;
         try {
             value = fn.call();
-        } catch (Exception e) {
-            if (deadline.stop()) {
-                throw timedOut(label, timeout, attempt);
+        } catch (Throwable failure) {
+            // the engine's own unwinding (a retry wait, a cancel) and a policy-terminal failure stay
+            // what they are; any other failure of an attempt that outlived its timeout is the timeout's
+            if (deadline.stop() && Interrupt.find(failure) == null && !StepOptions.isPolicyTerminal(failure)) {
+                throw timedOut(label, timeout, attempt, failure);
             }
-            throw e;
-        } catch (Error e) {
-            deadline.stop();
-            throw e;
+            throw failure;
         }
         if (deadline.stop()) {
-            throw timedOut(label, timeout, attempt);
+            throw timedOut(label, timeout, attempt, null);
         }
         return value;
     }
 
-    private static TimeoutException timedOut(String label, Duration timeout, int attempt) {
-        return new TimeoutException(
+    private static TimeoutException timedOut(String label, Duration timeout, int attempt, Throwable failure) {
+        TimeoutException e = new TimeoutException(
                 "attempt " + attempt + " of step '" + label + "' exceeded its timeout of " + timeout);
+        e.initCause(failure);
+        return e;
     }
 
     private static Duration jittered(Duration wait, double jitter) {
