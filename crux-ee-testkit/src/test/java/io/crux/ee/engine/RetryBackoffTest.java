@@ -2,6 +2,7 @@ package io.crux.ee.engine;
 
 import static io.crux.ee.engine.EngineHarness.ms;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -111,13 +112,29 @@ class RetryBackoffTest {
                             },
                             StepOptions.<String>retry(2, ms(100), Backoff.LINEAR))));
 
-            handle.start("x");
+            String id = handle.start("x");
             pooled.scheduler.awaitScheduled(1, Duration.ofSeconds(10));
             assertThat(pooled.scheduler.runNext()).isTrue();
 
             assertThat(bothAttempts.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(attemptThreads).containsExactly("crux-test-executor", "crux-test-executor");
+            await().atMost(Duration.ofSeconds(10)).until(() -> pooled.record(id).status() == FlowStatus.COMPLETED);
         }
+    }
+
+    /** A cancel during a retry wait ends the run at once, cancels the wait and never runs it again. */
+    @Test
+    void aCancelDuringTheRetryWaitCancelsTheWait() {
+        FlowHandle<String, String> handle = register(1, StepOptions.<String>retry(2, ms(100), Backoff.LINEAR));
+        String id = handle.start("x");
+        assertThat(h.scheduler.pendingCount()).isEqualTo(1);
+
+        handle.cancel(id, "enough");
+
+        assertThat(h.record(id).status()).isEqualTo(FlowStatus.CANCELLED);
+        assertThat(h.scheduler.pendingCount()).as("the wait, cancelled").isZero();
+        assertThat(h.scheduler.runNext()).isFalse();
+        assertThat(flakyCalls).hasValue(1);
     }
 
     @Test

@@ -167,6 +167,7 @@ class TimeoutTest {
     @Test
     void aCancelInterruptsATimedAttemptAndTheRunEndsCancelled() throws Exception {
         CountDownLatch attempting = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
         FlowHandle<String, String> handle = h.register(Flows.flow(
                 "cancelled",
                 String.class,
@@ -176,7 +177,12 @@ class TimeoutTest {
                         () -> {
                             calls.incrementAndGet();
                             attempting.countDown();
-                            new CountDownLatch(1).await();
+                            try {
+                                new CountDownLatch(1).await();
+                            } catch (InterruptedException e) {
+                                interrupted.countDown();
+                                throw e;
+                            }
                             return "never";
                         },
                         StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR)
@@ -186,6 +192,9 @@ class TimeoutTest {
 
         handle.cancel(id, "enough");
 
+        assertThat(interrupted.await(10, TimeUnit.SECONDS))
+                .as("the cancel reached the attempt on the run's thread")
+                .isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> h.record(id).status() != FlowStatus.RUNNING);
         assertThat(h.record(id).status()).isEqualTo(FlowStatus.CANCELLED);
         assertThat(calls).hasValue(1);
@@ -200,6 +209,7 @@ class TimeoutTest {
         assertThat(e.attempts()).isEqualTo(1);
         assertThat(e.stepLabel()).contains("slow");
         assertThat(e.getCause()).isInstanceOf(TimeoutException.class).hasMessageContaining("exceeded its timeout");
+        assertThat(e.getCause().getCause()).as("what the attempt ended with").isInstanceOf(InterruptedException.class);
         assertThat(firstInterrupted.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(calls).hasValue(1);
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The timeout of one step attempt that runs on the run's own thread: when the timeout passes, the
  * thread is interrupted; {@link #stop()} says whether the attempt outlived its timeout, and takes
- * back the interrupt it set unless the timeout of an attempt around it passed too.
+ * back the interrupt it set.
  *
  * <p>The attempt stays on the run's thread so that it never waits for a second thread of the
  * managed executor: a server's executor can be as small as a few threads (WildFly's default is sized
@@ -20,10 +20,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class AttemptDeadline {
 
-    /** The innermost deadline of a timed attempt running on this thread. */
-    private static final ThreadLocal<AttemptDeadline> CURRENT = new ThreadLocal<>();
-
-    private final AttemptDeadline enclosing = CURRENT.get();
     private final Thread thread = Thread.currentThread();
     private final long began = System.nanoTime();
     private final long timeoutNanos;
@@ -41,10 +37,9 @@ final class AttemptDeadline {
     /** Starts the deadline of an attempt that runs on the calling thread. */
     static AttemptDeadline start(Duration timeout) {
         AttemptDeadline deadline = new AttemptDeadline(timeout);
-        CURRENT.set(deadline);
         // the JDK starts its delay thread at the first timer of the JVM, as a child of the thread
-        // that set it: without the application's class loader, which it would otherwise keep for
-        // as long as the JVM lives, past the application's undeployment
+        // that sets it: at least without the application's class loader as its context loader,
+        // which it would otherwise keep for as long as the JVM lives, past an undeployment
         ClassLoader loader = deadline.thread.getContextClassLoader();
         deadline.thread.setContextClassLoader(null);
         try {
@@ -61,28 +56,11 @@ final class AttemptDeadline {
         return deadline;
     }
 
-    /**
-     * @return whether the timeout of a timed attempt running on this thread passed: the attempt
-     *     within it that failed must not be retried, as the one around it is over
-     */
-    static boolean passed() {
-        for (AttemptDeadline d = CURRENT.get(); d != null; d = d.enclosing) {
-            if (d.hasFired()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private synchronized void fire() {
         if (!stopped) {
             fired = true;
             thread.interrupt();
         }
-    }
-
-    private synchronized boolean hasFired() {
-        return fired;
     }
 
     /**
@@ -92,18 +70,12 @@ final class AttemptDeadline {
      */
     boolean stop() {
         timer.complete(null); // forgets the deadline if it has not passed
-        CURRENT.set(enclosing);
-        boolean late;
         synchronized (this) {
             stopped = true;
             if (fired) {
                 Thread.interrupted(); // this deadline's interrupt, not a cancel's
             }
-            late = fired || System.nanoTime() - began >= timeoutNanos;
+            return fired || System.nanoTime() - began >= timeoutNanos;
         }
-        if (late && passed()) {
-            thread.interrupt(); // the attempt around this one is over too: it gets its interrupt
-        }
-        return late;
     }
 }

@@ -314,6 +314,11 @@ final class Execution<I, O> {
         cancellation.setPending(future);
     }
 
+    /** @see RunCancellation#handOver */
+    boolean handOver(Future<?> current, Future<?> next) {
+        return cancellation.handOver(current, next);
+    }
+
     /** The executor refused the run; it stays RUNNING in the store for recovery. */
     void abandon(RuntimeException rejected) {
         ending.abandon(rejected);

@@ -178,6 +178,10 @@ final class Launcher {
         // with the scheduled retry, which must not be overwritten by this task afterwards
         FutureTask<Void> task = new FutureTask<>(exec::invoke, null);
         exec.setPending(task);
+        execute(exec, task);
+    }
+
+    private void execute(Execution<?, ?> exec, FutureTask<Void> task) {
         try {
             services.executor().execute(task);
         } catch (RuntimeException rejected) {
@@ -194,14 +198,24 @@ final class Launcher {
      */
     void scheduleRetry(Execution<?, ?> exec, Duration delay) {
         // published before it can run, as in submit: a short wait must not end before the run knows
-        // of it, and a cancel of the pending hand-off keeps it from ever submitting the run
-        HandOff handOff = new HandOff(() -> submit(exec));
+        // of it; a cancel that takes the hand-off, even while it runs, keeps the run from going on
+        Future<?>[] self = new Future<?>[1];
+        HandOff handOff = new HandOff(() -> resume(exec, self[0]));
+        self[0] = handOff;
         exec.setPending(handOff);
         try {
             handOff.waiting(services.scheduler().schedule(handOff, delay.toNanos(), TimeUnit.NANOSECONDS));
         } catch (RuntimeException rejected) {
             exec.abandon(rejected);
         }
+    }
+
+    /** Hands a run whose retry wait ended to the executor, unless a cancel took the hand-off first. */
+    private void resume(Execution<?, ?> exec, Future<?> handOff) {
+        FutureTask<Void> task = new FutureTask<>(exec::invoke, null);
+        if (exec.handOver(handOff, task)) {
+            execute(exec, task);
+        } // else whoever cancelled the hand-off ends the run
     }
 
     /** A retried run's hand-off to the executor; cancelled before it ran, it cancels its wait too. */

@@ -66,6 +66,22 @@ final class RunCancellation implements CancellationToken {
         }
     }
 
+    /**
+     * Puts {@code next} in the place of the pending task {@code current}, unless a cancel or a stop
+     * took {@code current} first (a task that runs can still be cancelled: it then must not go on).
+     *
+     * @return whether {@code next} is now the pending task, which the caller may start
+     */
+    boolean handOver(Future<?> current, Future<?> next) {
+        synchronized (lock) {
+            if (pending != current || current.isCancelled()) {
+                return false;
+            }
+            pending = next;
+            return true;
+        }
+    }
+
     /** A thread of the executor starts working on block branches. */
     void branchStarted(Thread branch) {
         branchThreads.add(branch);

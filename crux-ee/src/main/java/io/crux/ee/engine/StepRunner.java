@@ -213,8 +213,7 @@ final class StepRunner {
                 if (cancellation.lost() == null) {
                     services.metrics().stepAttempted(flowName, false, Duration.ofNanos(System.nanoTime() - began));
                 }
-                // a timed attempt around this step is over: its step fails or retries, not this one
-                boolean retryable = options.shouldRetry().test(failure) && !AttemptDeadline.passed();
+                boolean retryable = options.shouldRetry().test(failure);
                 if (retryable && attempt < options.attempts()) {
                     services.metrics().stepRetried(flowName);
                     Duration wait = jittered(options.delayBefore(attempt), options.jitter());
@@ -314,9 +313,13 @@ final class StepRunner {
         try {
             value = fn.call();
         } catch (Throwable failure) {
-            // the engine's own unwinding (a retry wait, a cancel) and a policy-terminal failure stay
-            // what they are; any other failure of an attempt that outlived its timeout is the timeout's
-            if (deadline.stop() && Interrupt.find(failure) == null && !StepOptions.isPolicyTerminal(failure)) {
+            // the engine's own unwinding (a retry wait, a cancel), a policy-terminal failure and an
+            // Error stay what they are; any other failure of an attempt that outlived its timeout is
+            // the timeout's
+            if (deadline.stop()
+                    && failure instanceof Exception
+                    && Interrupt.find(failure) == null
+                    && !StepOptions.isPolicyTerminal(failure)) {
                 throw timedOut(label, timeout, attempt, failure);
             }
             throw failure;
