@@ -40,6 +40,7 @@ class TimeoutTest {
     private static final Duration TIMEOUT = Duration.ofMillis(250);
 
     private final AtomicInteger calls = new AtomicInteger();
+    private final CountDownLatch attempting = new CountDownLatch(1);
     private final CountDownLatch firstInterrupted = new CountDownLatch(1);
 
     private EngineHarness h;
@@ -54,7 +55,7 @@ class TimeoutTest {
         h.close();
     }
 
-    /** First attempt blocks until interrupted; later ones return at once. */
+    /** First attempt says it started and blocks until interrupted; later ones return at once. */
     private FlowHandle<String, String> register(StepOptions<String> options) {
         return h.register(Flows.flow(
                 "timed",
@@ -64,6 +65,7 @@ class TimeoutTest {
                         "slow",
                         () -> {
                             if (calls.incrementAndGet() == 1) {
+                                attempting.countDown();
                                 try {
                                     new CountDownLatch(1).await();
                                 } catch (InterruptedException e) {
@@ -166,33 +168,14 @@ class TimeoutTest {
     /** A cancel reaches a timed attempt on the run's thread: the run ends cancelled, not retried. */
     @Test
     void aCancelInterruptsATimedAttemptAndTheRunEndsCancelled() throws Exception {
-        CountDownLatch attempting = new CountDownLatch(1);
-        CountDownLatch interrupted = new CountDownLatch(1);
-        FlowHandle<String, String> handle = h.register(Flows.flow(
-                "cancelled",
-                String.class,
-                String.class,
-                scope -> scope.step(
-                        "waits",
-                        () -> {
-                            calls.incrementAndGet();
-                            attempting.countDown();
-                            try {
-                                new CountDownLatch(1).await();
-                            } catch (InterruptedException e) {
-                                interrupted.countDown();
-                                throw e;
-                            }
-                            return "never";
-                        },
-                        StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR)
-                                .withTimeout(Duration.ofMinutes(5)))));
+        var handle = register(
+                StepOptions.<String>retry(3, Duration.ZERO, Backoff.LINEAR).withTimeout(Duration.ofMinutes(5)));
         String id = handle.start("x");
         assertThat(attempting.await(10, TimeUnit.SECONDS)).isTrue();
 
         handle.cancel(id, "enough");
 
-        assertThat(interrupted.await(10, TimeUnit.SECONDS))
+        assertThat(firstInterrupted.await(10, TimeUnit.SECONDS))
                 .as("the cancel reached the attempt on the run's thread")
                 .isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> h.record(id).status() != FlowStatus.RUNNING);
